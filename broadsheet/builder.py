@@ -1,0 +1,68 @@
+"""The build, start to finish: one screen, in the order it runs."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .config import load_config
+from .content import Article, load_articles
+from .errors import BuildError
+from .output import check_output_dir, list_static, static_collisions, write_output
+from .pages import plan_pages, site_view
+from .render import check_templates, make_env, render
+from .site import build_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    site_dir: Path
+    out_dir: Path | None  # None: check only, write nothing
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    pages_by_kind: dict[str, int]
+    static_files: int
+    seconds: float
+    next_scheduled: Article | None
+
+
+def build(opts: BuildOptions) -> BuildResult:
+    """Build the site (or only check it when out_dir is None); raise BuildError on problems."""
+    started = time.perf_counter()
+    site_dir = opts.site_dir
+    if opts.out_dir is not None:
+        check_output_dir(opts.out_dir, site_dir, opts.force)
+    config = load_config(site_dir / "site.toml", opts.base_url)
+    env = make_env(site_dir / "templates", config)
+    template_problems = check_templates(env, site_dir / "templates")
+    try:
+        articles = load_articles(site_dir / "content", config)
+    except BuildError as e:
+        raise BuildError([*e.problems, *template_problems]) from None
+    if template_problems:
+        raise BuildError(template_problems)
+    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
+    site = build_site(config, articles, now, opts.drafts, opts.future)
+    pages = plan_pages(site)
+    files = render(pages, env, site_view(site), site_dir / "templates")
+    static = list_static(site_dir / "static")
+    if collisions := static_collisions(files, static):
+        raise BuildError(collisions)
+    if opts.out_dir is not None:
+        write_output(files, static, opts.out_dir)
+    return BuildResult(
+        pages_by_kind=dict(Counter(p.kind for p in pages)),
+        static_files=len(static),
+        seconds=time.perf_counter() - started,
+        next_scheduled=site.next_scheduled,
+    )

@@ -1,0 +1,114 @@
+"""The command line: build, check, new (and serve/watch)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import BuildError, UsageError, display_path
+
+COMMANDS = ("build", "check", "new", "serve", "watch")
+KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "404")
+
+
+def parse_now(text: str | None) -> datetime:
+    """Return the build's clock: --now, else SOURCE_DATE_EPOCH, else the real time."""
+    if text:
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            raise UsageError(f"--now: cannot read {text!r}; use ISO 8601, e.g. 2026-02-12T09:00:00-08:00")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc)
+        except (ValueError, OverflowError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
+    return datetime.now(timezone.utc)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="broadsheet", description="Build a news site from Markdown.")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,serve,watch}")
+
+    def site_options(p: argparse.ArgumentParser, output: bool = True) -> None:
+        p.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
+        if output:
+            p.add_argument("--output", type=Path, help="where to write (default: <site>/public)")
+            p.add_argument("--force", action="store_true", help="replace an output folder Broadsheet did not make")
+        p.add_argument("--now", help="the build's clock, ISO 8601 (default: SOURCE_DATE_EPOCH or now)")
+        p.add_argument("--drafts", action="store_true", help="include drafts")
+        p.add_argument("--future", action="store_true", help="include stories dated after --now")
+        p.add_argument("--base-url", help="override base_url from site.toml")
+
+    site_options(sub.add_parser("build", help="build the site into the output folder"))
+    site_options(sub.add_parser("check", help="check config, content and templates; write nothing"), output=False)
+    new = sub.add_parser("new", help="start a new article")
+    new.add_argument("headline")
+    new.add_argument("--section", required=True)
+    new.add_argument("--author", default="Staff")
+    new.add_argument("--site", type=Path, default=Path("."))
+    new.add_argument("--now", help=argparse.SUPPRESS)
+    for name in ("serve", "watch"):
+        site_options(sub.add_parser(name, help=f"{name} (coming soon)"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("build", "check"):
+            return cmd_build(args, write=args.command == "build")
+        if args.command == "new":
+            from .scaffold import new_article
+
+            path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
+            print(f"Created {display_path(path)}")
+            return 0
+        raise UsageError(f"'{args.command}' is not available yet")
+    except UsageError as e:
+        print(f"broadsheet: error: {e}", file=sys.stderr)
+        return 2
+    except BuildError as e:
+        for problem in e.problems:
+            print(problem.format(), file=sys.stderr)
+        n = len(e.problems)
+        print(f"broadsheet: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=sys.stderr)
+        return 1
+
+
+def cmd_build(args: argparse.Namespace, write: bool) -> int:
+    from .builder import BuildOptions, build
+
+    out_dir = (args.output or args.site / "public") if write else None
+    result = build(BuildOptions(
+        site_dir=args.site,
+        out_dir=out_dir,
+        now=parse_now(args.now),
+        drafts=args.drafts,
+        future=args.future,
+        base_url=args.base_url,
+        force=getattr(args, "force", False),
+    ))
+    kinds = ", ".join(f"{result.pages_by_kind[k]} {k}" for k in KIND_ORDER if k in result.pages_by_kind)
+    total = sum(result.pages_by_kind.values())
+    verb = f"Built {total} pages" if write else f"Checked {total} pages"
+    where = f" into {display_path(Path(os.path.abspath(out_dir)))}" if out_dir else ""
+    print(f"{verb} ({kinds}) and {result.static_files} static files{where} in {result.seconds:.2f} s")
+    if result.next_scheduled is not None:
+        a = result.next_scheduled
+        print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")
+    return 0
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

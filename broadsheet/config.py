@@ -1,0 +1,159 @@
+"""site.toml: read it, check every key, and give back a frozen Config."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import urls
+from .errors import BuildError, Problem, did_you_mean
+
+DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
+
+
+@dataclass(frozen=True, slots=True)
+class SectionConfig:
+    """A section as configured: its display name and the slug its URLs use."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything site.toml says, checked and with defaults filled in."""
+
+    path: Path
+    title: str
+    base_url: str
+    timezone: ZoneInfo
+    sections: tuple[SectionConfig, ...]
+    language: str = "en"
+    per_page: int = 20
+    more_from: int = 6
+    date_format: str = DEFAULT_DATE_FORMAT
+
+    def section_named(self, name: str) -> SectionConfig | None:
+        for s in self.sections:
+            if s.name == name:
+                return s
+        return None
+
+
+_REQUIRED = ("title", "base_url", "timezone", "sections")
+_OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str}
+
+
+def load_config(path: Path, base_url: str | None = None) -> Config:
+    """Read site.toml; raise BuildError listing every problem in it."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise BuildError([Problem(path, None, "site.toml not found; is --site the site folder?")])
+    except UnicodeDecodeError as e:
+        raise BuildError([Problem(path, None, f"not valid UTF-8 (byte {e.start})")])
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line = getattr(e, "lineno", None) or _toml_line(str(e))
+        raise BuildError([Problem(path, line, f"invalid TOML: {e}")])
+    if base_url is not None:
+        raw["base_url"] = base_url
+    return parse_config(path, raw, text)
+
+
+def _toml_line(message: str) -> int | None:
+    # tomllib's message ends with "(at line N, column M)".
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def _key_line(text: str, key: str) -> int | None:
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith(key) and line.strip()[len(key):].lstrip().startswith("="):
+            return n
+    return None
+
+
+def parse_config(path: Path, raw: dict, text: str = "") -> Config:
+    """Check a decoded site.toml mapping and build the Config from it."""
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, _key_line(text, key), message))
+
+    known = set(_REQUIRED) | set(_OPTIONAL)
+    for key in raw:
+        if key not in known:
+            bad(key, f"unknown key '{key}'{did_you_mean(key, sorted(known))}")
+    for key in _REQUIRED:
+        if key not in raw:
+            problems.append(Problem(path, None, f"missing required key '{key}'"))
+    values: dict = {}
+    for key, typ in _OPTIONAL.items():
+        if key in raw:
+            v = raw[key]
+            if not isinstance(v, typ) or isinstance(v, bool):
+                bad(key, f"'{key}' must be a {typ.__name__}, not {type(v).__name__}")
+            else:
+                values[key] = v
+    for key in ("per_page", "more_from"):
+        if key in values and values[key] < (1 if key == "per_page" else 0):
+            bad(key, f"'{key}' must be at least {1 if key == 'per_page' else 0}")
+            del values[key]
+
+    title = raw.get("title")
+    if "title" in raw and (not isinstance(title, str) or not title.strip()):
+        bad("title", "'title' must be a non-empty string")
+    base_url = raw.get("base_url")
+    if "base_url" in raw:
+        parts = urlsplit(base_url) if isinstance(base_url, str) else None
+        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+            bad("base_url", f"'base_url' must be an absolute http(s) URL, not {base_url!r}")
+        elif parts.path.strip("/") or parts.query or parts.fragment:
+            # Links are root-relative, so a site under a sub-path would link out of itself.
+            bad("base_url", f"'base_url' must be the root of a host (no path), not {base_url!r}")
+    tz = None
+    if "timezone" in raw:
+        try:
+            tz = ZoneInfo(str(raw["timezone"]))
+        except (ZoneInfoNotFoundError, ValueError):
+            bad("timezone", f"unknown time zone {raw['timezone']!r}; use an IANA name such as 'America/Vancouver'")
+    sections: list[SectionConfig] = []
+    if "sections" in raw:
+        names = raw["sections"]
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            bad("sections", "'sections' must be a non-empty list of section names")
+        else:
+            seen: dict[str, str] = {}
+            for name in names:
+                slug = urls.slugify(name)
+                if not slug:
+                    bad("sections", f"section {name!r} gives an empty URL slug")
+                elif slug.casefold() in seen:
+                    bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
+                elif slug in ("authors", "tags", "page"):
+                    bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
+                else:
+                    seen[slug.casefold()] = name
+                    sections.append(SectionConfig(name.strip(), slug))
+    if "date_format" in values:
+        try:
+            datetime(2023, 3, 7, 11, 8).strftime(values["date_format"])
+        except ValueError as e:
+            bad("date_format", f"bad 'date_format': {e}")
+    if problems:
+        raise BuildError(problems)
+    return Config(
+        path=path,
+        title=title.strip(),
+        base_url=base_url.rstrip("/"),
+        timezone=tz,
+        sections=tuple(sections),
+        **values,
+    )

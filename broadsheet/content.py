@@ -1,0 +1,361 @@
+"""Articles: find the Markdown files, read their front matter, and check every field."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import urls
+from .config import Config
+from .errors import BuildError, Problem, did_you_mean
+from .markdown import MarkdownRenderer, first_paragraph_text
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+KNOWN_FIELDS = (
+    "title", "section", "author", "date", "updated", "summary", "tags", "slug",
+    "image", "image_caption", "image_alt", "source", "draft",
+)
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_SLUG_FORBIDDEN = re.compile(r"[/\\\x00%]|\.\.")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One story, with every front-matter field checked and typed."""
+
+    path: Path  # the source file
+    title: str
+    section: str  # the configured section name
+    section_slug: str
+    authors: tuple[str, ...]
+    date: datetime  # aware
+    slug: str
+    url: str
+    body_html: str
+    summary: str
+    updated: datetime | None = None
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    image_caption: str | None = None
+    image_alt: str | None = None
+    source: str | None = None
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def section_url(self) -> str:
+        return urls.section(self.section_slug)
+
+    @property
+    def author_links(self) -> tuple[tuple[str, str], ...]:
+        """Return (name, author page URL) for each byline name."""
+        return tuple((name, urls.author(urls.slugify(name))) for name in self.authors)
+
+    @property
+    def tag_links(self) -> tuple[tuple[str, str], ...]:
+        return tuple((name, urls.tag(urls.slugify(name))) for name in self.tags)
+
+    @property
+    def modified(self) -> datetime:
+        """Return when the story last changed: `updated`, else `date`."""
+        return self.updated or self.date
+
+
+def is_junk(name: str) -> bool:
+    """Tell whether a file name is editor or OS litter rather than content."""
+    return (
+        name.startswith((".", "~"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp"))
+        or name in ("4913", "Thumbs.db")
+    )
+
+
+def find_markdown(content_dir: Path) -> list[Path]:
+    """List the Markdown files under content/, in a stable order, skipping junk."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(MARKDOWN_SUFFIXES) and not is_junk(name):
+                found.append(Path(root) / name)
+    return found
+
+
+def load_articles(content_dir: Path, config: Config) -> tuple[Article, ...]:
+    """Read every article; raise one BuildError with all the problems found."""
+    renderer = MarkdownRenderer()
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for path in find_markdown(content_dir):
+        result = read_article(path, config, renderer)
+        if isinstance(result, Article):
+            articles.append(result)
+        else:
+            problems.extend(result)
+    problems.extend(url_collisions(articles))
+    if problems:
+        raise BuildError(problems)
+    return tuple(articles)
+
+
+def url_collisions(articles: list[Article]) -> list[Problem]:
+    """Report every URL wanted by more than one file, case-insensitively."""
+    by_url: dict[str, list[Article]] = {}
+    for a in articles:
+        by_url.setdefault(a.url.casefold(), []).append(a)
+    problems = []
+    for group in by_url.values():
+        if len(group) > 1:
+            names = ", ".join(str(a.path) for a in group)
+            for a in group:
+                problems.append(Problem(a.path, None, f"URL {a.url} is wanted by {len(group)} files: {names}"))
+    return problems
+
+
+def decode(path: Path, data: bytes) -> str | Problem:
+    """Decode UTF-8 (a BOM is allowed) and normalise line endings to LF."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return Problem(path, line, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}; save the file as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(path: Path, text: str) -> tuple[str, str] | Problem:
+    """Return (front matter, body); the front matter starts on line 2."""
+    first, _, rest = text.partition("\n")
+    if first.rstrip() != "---":
+        return Problem(path, 1, "no front matter: the file must start with a '---' line")
+    m = _CLOSING.search(rest)
+    if not m:
+        return Problem(path, 1, "front matter is not closed: add a '---' line after the last field")
+    return rest[: m.start()], rest[m.end() + 1 :]
+
+
+def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], list[Problem]]:
+    """Parse front matter safely into {key: (value, line)}, keeping each field's line."""
+    problems: list[Problem] = []
+    loader = yaml.SafeLoader(fm)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as e:
+        loader.dispose()
+        mark = getattr(e, "problem_mark", None)
+        reason = getattr(e, "problem", None) or str(e)
+        context = getattr(e, "context", None)
+        msg = f"invalid YAML in front matter: {reason}" + (f" ({context})" if context else "")
+        if mark is None:
+            return {}, [Problem(path, 1, msg)]
+        return {}, [Problem(path, mark.line + 2, msg, mark.column + 1)]
+    if node is None:
+        return {}, [Problem(path, 1, "front matter is empty")]
+    if not isinstance(node, yaml.MappingNode):
+        return {}, [Problem(path, node.start_mark.line + 2, "front matter must be a mapping of 'field: value' lines")]
+    fields: dict[str, tuple[Any, int]] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 2
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            problems.append(Problem(path, line, f"field names must be text, not {key_node.value!r}"))
+            continue
+        key = key_node.value
+        if key in fields:
+            problems.append(Problem(path, line, f"'{key}' is given twice"))
+            continue
+        try:
+            value = loader.construct_object(value_node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as e:
+            raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else "…"
+            if key in ("date", "updated"):
+                problems.append(Problem(path, line, f"'{key}': impossible date {raw!r} ({e})"))
+            else:
+                problems.append(Problem(path, line, f"'{key}': cannot read value {raw!r}: {getattr(e, 'problem', None) or e}"))
+            continue
+        fields[key] = (value, line)
+    loader.dispose()
+    return fields, problems
+
+
+def to_datetime(value: Any, config: Config) -> datetime | None:
+    """Read a date the way people write them; a time without an offset is site-local."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=config.timezone)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=config.timezone)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=config.timezone)
+    return None
+
+
+class _Fields:
+    """Typed access to one file's front matter, collecting a Problem per bad field."""
+
+    def __init__(self, path: Path, fields: dict[str, tuple[Any, int]]):
+        self.path = path
+        self.fields = fields
+        self.problems: list[Problem] = []
+
+    def line(self, key: str) -> int | None:
+        return self.fields[key][1] if key in self.fields else None
+
+    def bad(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, self.line(key) or 1, message))
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        if key not in self.fields or self.fields[key][0] is None:
+            if required:
+                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+            return None
+        value = self.fields[key][0]
+        if not isinstance(value, str):
+            self.bad(key, f"'{key}' must be text, not {_describe(value)}; put it in quotes")
+            return None
+        value = value.strip()
+        if required and not value:
+            self.bad(key, f"'{key}' must not be empty")
+            return None
+        return value or None
+
+    def names(self, key: str, required: bool = False) -> tuple[str, ...]:
+        if key not in self.fields or self.fields[key][0] is None:
+            if required:
+                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+            return ()
+        value = self.fields[key][0]
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            self.bad(key, f"'{key}' must be a name or a list of names, not {_describe(value)}")
+            return ()
+        out = tuple(dict.fromkeys(i.strip() for i in items))
+        if required and not out:
+            self.bad(key, f"'{key}' must name at least one person")
+        return out
+
+    def flag(self, key: str) -> bool:
+        value = self.fields.get(key, (False, 0))[0]
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.bad(key, f"'{key}' must be true or false, not {_describe(value)}")
+            return False
+        return value
+
+    def when(self, key: str, config: Config, required: bool = False) -> datetime | None:
+        if key not in self.fields or self.fields[key][0] is None:
+            if required:
+                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+            return None
+        value = self.fields[key][0]
+        parsed = to_datetime(value, config)
+        if parsed is None:
+            self.bad(key, f"'{key}': cannot read {value!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
+        return parsed
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, (datetime, date)):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return f"{type(value).__name__} {value!r}"
+
+
+def read_article(path: Path, config: Config, renderer: MarkdownRenderer) -> Article | list[Problem]:
+    """Read and check one Markdown file."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [Problem(path, None, f"cannot read: {e.strerror}")]
+    text = decode(path, data)
+    if isinstance(text, Problem):
+        return [text]
+    split = split_front_matter(path, text)
+    if isinstance(split, Problem):
+        return [split]
+    fm, body = split
+    fields, problems = parse_yaml_fields(path, fm)
+    if not fields and problems:
+        return problems
+    return parse_article(path, fields, body, config, renderer, problems)
+
+
+def parse_article(
+    path: Path,
+    fields: dict[str, tuple[Any, int]],
+    body: str,
+    config: Config,
+    renderer: MarkdownRenderer,
+    problems: list[Problem],
+) -> Article | list[Problem]:
+    """Turn checked front-matter fields and a body into an Article."""
+    f = _Fields(path, fields)
+    title = f.text("title", required=True)
+    section_name = f.text("section", required=True)
+    authors = f.names("author", required=True)
+    when = f.when("date", config, required=True)
+    updated = f.when("updated", config)
+    summary = f.text("summary")
+    tags = f.names("tags")
+    image = f.text("image")
+    image_caption = f.text("image_caption")
+    image_alt = f.text("image_alt")
+    source = f.text("source")
+    draft = f.flag("draft")
+
+    section = None
+    if section_name is not None:
+        section = config.section_named(section_name)
+        if section is None:
+            names = [s.name for s in config.sections]
+            f.bad("section", f"unknown section '{section_name}'{did_you_mean(section_name, names)}; "
+                  f"the sections are: {', '.join(names)}")
+    slug_text = f.text("slug")
+    if slug_text is not None and _SLUG_FORBIDDEN.search(slug_text):
+        f.bad("slug", f"'slug' must be a plain name, not {slug_text!r}")
+        slug_text = None
+    slug = urls.slugify(slug_text or path.stem)
+    if not slug:
+        f.bad("slug" if slug_text else "title", f"cannot make a URL from {(slug_text or path.stem)!r}; set a 'slug'")
+    if updated and when and updated < when:
+        f.bad("updated", "'updated' is before 'date'")
+
+    problems = problems + f.problems
+    if problems:
+        return problems
+    assert title and section and when
+    body_html = renderer.render(body)
+    return Article(
+        path=path,
+        title=title,
+        section=section.name,
+        section_slug=section.slug,
+        authors=authors,
+        date=when,
+        slug=slug,
+        url=urls.article(section.slug, slug),
+        body_html=body_html,
+        summary=summary or first_paragraph_text(body_html),
+        updated=updated,
+        tags=tags,
+        image=image,
+        image_caption=image_caption,
+        image_alt=image_alt,
+        source=source,
+        draft=draft,
+        extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS},
+    )

@@ -1,0 +1,59 @@
+"""Problems found in a site, and the errors that carry them to the CLI."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the site, pointing at the file and line that causes it."""
+
+    path: Path
+    line: int | None
+    message: str
+    column: int | None = None
+
+    def format(self, cwd: Path | None = None) -> str:
+        """Return the problem as `path:line: message`."""
+        shown = display_path(self.path, cwd)
+        where = f"{shown}:{self.line}" if self.line else shown
+        if self.line and self.column:
+            where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class BuildError(Exception):
+    """The site has problems; every one found is listed, not just the first."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(sorted(set(problems), key=_problem_key))
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+class UsageError(Exception):
+    """The command line asked for something impossible; exit 2 with one line."""
+
+
+def _problem_key(p: Problem) -> tuple:
+    return (str(p.path), p.line or 0, p.message)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """Show a path relative to the working directory when it lies inside it."""
+    cwd = cwd or Path.cwd()
+    try:
+        rel = os.path.relpath(path, cwd)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Suggest the nearest choice, as ' (did you mean 'X'?)', or ''."""
+    lowered = {c.lower(): c for c in choices}
+    match = get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean '{lowered[match[0]]}'?)" if match else ""

@@ -1,0 +1,164 @@
+"""The page plan: every file the site will have, its template, its view and its inputs (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import urls
+from .config import Config, SectionConfig
+from .content import Article
+from .site import Section, Site
+
+HOME_LATEST = 10
+HOME_SECTION_BLOCK = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """What every template may know about the site: never the raw config."""
+
+    title: str
+    base_url: str
+    language: str
+    sections: tuple[Section, ...]
+    now: datetime  # the build's clock, in the site's time zone
+    authors_url: str = urls.authors_index()
+    tags_url: str = urls.tags_index()
+    home_url: str = urls.home()
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated list."""
+
+    number: int
+    total: int
+    items: tuple[Article, ...]
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: where it goes, how it is drawn, and what it shows.
+
+    `articles` are the stories whose fields appear on the page; with the template
+    and the config they are everything the page depends on.
+    """
+
+    url: str
+    kind: str  # home, section, article, author, authors, tag, tags, 404
+    template: str
+    title: str
+    articles: tuple[Article, ...] = ()
+    view: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def canonical(self) -> str:
+        return self.url
+
+    @property
+    def output_path(self) -> str:
+        return urls.output_path(self.url)
+
+
+def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
+    """Split a list into pages; an empty list still gets its first page."""
+    total = max(1, -(-len(items) // per_page))
+    pagers = []
+    for n in range(1, total + 1):
+        pagers.append(Pager(
+            number=n,
+            total=total,
+            items=items[(n - 1) * per_page : n * per_page],
+            prev_url=url_for(n - 1) if n > 1 else None,
+            next_url=url_for(n + 1) if n < total else None,
+        ))
+    return pagers
+
+
+def plan_pages(site: Site) -> list[Page]:
+    """List every page of the site, each with its template and inputs."""
+    config = site.config
+    pages: list[Page] = [plan_home(site)]
+    for section in site.sections:
+        for pager in paginate(section.articles, config.per_page, lambda n, s=section: urls.section(s.slug, n)):
+            pages.append(Page(
+                urls.section(section.slug, pager.number), "section", "section.html",
+                _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
+            ))
+    for article in site.articles:
+        more = site.more_from(article)
+        pages.append(Page(
+            article.url, "article", "article.html", article.title, (article, *more),
+            {"article": article, "section": site.section(article.section), "more_from": more,
+             "jsonld": article_jsonld(article, config)},
+        ))
+    pages.append(Page(urls.authors_index(), "authors", "authors.html", "Authors", (),
+                      {"authors": site.authors}))
+    for author in site.authors:
+        for pager in paginate(author.articles, config.per_page, lambda n, a=author: urls.author(a.slug, n)):
+            pages.append(Page(
+                urls.author(author.slug, pager.number), "author", "author.html",
+                _numbered(author.name, pager), pager.items, {"author": author, "pager": pager},
+            ))
+    pages.append(Page(urls.tags_index(), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
+    for tag in site.tags:
+        for pager in paginate(tag.articles, config.per_page, lambda n, t=tag: urls.tag(t.slug, n)):
+            pages.append(Page(
+                urls.tag(tag.slug, pager.number), "tag", "tag.html",
+                _numbered(tag.name, pager), pager.items, {"tag": tag, "pager": pager},
+            ))
+    pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
+    return pages
+
+
+def plan_home(site: Site) -> Page:
+    lead = site.articles[0] if site.articles else None
+    latest = site.articles[1 : 1 + HOME_LATEST]
+    blocks = tuple((s, s.articles[:HOME_SECTION_BLOCK]) for s in site.sections)
+    shown = tuple(dict.fromkeys([*site.articles[: 1 + HOME_LATEST], *(a for _, arts in blocks for a in arts)]))
+    return Page(urls.home(), "home", "home.html", site.config.title, shown,
+                {"lead": lead, "latest": latest, "section_blocks": blocks})
+
+
+def _numbered(title: str, pager: Pager) -> str:
+    return title if pager.number == 1 else f"{title} (page {pager.number})"
+
+
+def site_view(site: Site) -> SiteView:
+    config = site.config
+    return SiteView(
+        title=config.title,
+        base_url=config.base_url,
+        language=config.language,
+        sections=site.sections,
+        now=site.now.astimezone(config.timezone),
+    )
+
+
+def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
+    """Return the schema.org NewsArticle for an article page."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "articleSection": article.section,
+        "author": [
+            {"@type": "Person", "name": name, "url": urls.absolute(config.base_url, urls.author(urls.slugify(name)))}
+            for name in article.authors
+        ],
+        "datePublished": article.date.astimezone(config.timezone).isoformat(),
+        "dateModified": article.modified.astimezone(config.timezone).isoformat(),
+        "url": urls.absolute(config.base_url, article.url),
+        "description": article.summary,
+    }
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if article.image:
+        data["image"] = [urls.absolute(config.base_url, article.image) if article.image.startswith("/") else article.image]
+    if article.source:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    return data

@@ -1,0 +1,116 @@
+"""The site model: which stories are live, in what order, and how they group (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import urls
+from .config import Config
+from .content import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A configured section and its live stories, newest first."""
+
+    name: str
+    slug: str
+    url: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    slug: str
+    url: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+    url: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the pages are planned from."""
+
+    config: Config
+    now: datetime
+    articles: tuple[Article, ...]  # live stories, newest first
+    sections: tuple[Section, ...]  # in configured (navigation) order
+    authors: tuple[Author, ...]  # by name
+    tags: tuple[Tag, ...]  # by name
+    next_scheduled: Article | None  # the earliest story still waiting for its time
+
+    def section(self, name: str) -> Section:
+        return next(s for s in self.sections if s.name == name)
+
+    def author(self, name: str) -> Author:
+        slug = urls.slugify(name)
+        return next(a for a in self.authors if a.slug == slug)
+
+    def tag(self, name: str) -> Tag:
+        slug = urls.slugify(name)
+        return next(t for t in self.tags if t.slug == slug)
+
+    def more_from(self, article: Article) -> tuple[Article, ...]:
+        """Return the newest other live stories of the article's section, for its sidebar."""
+        n = self.config.more_from
+        others = (a for a in self.section(article.section).articles if a.url != article.url)
+        return tuple(a for _, a in zip(range(n), others))
+
+
+def newest_first(articles: list[Article] | tuple[Article, ...]) -> tuple[Article, ...]:
+    """Order by publication instant, newest first; ties break on URL so output is stable."""
+    by_url = sorted(articles, key=lambda a: a.url)
+    return tuple(sorted(by_url, key=lambda a: a.date, reverse=True))
+
+
+def is_live(article: Article, now: datetime, drafts: bool = False, future: bool = False) -> bool:
+    """Tell whether a story may appear anywhere on the site at `now`."""
+    return (drafts or not article.draft) and (future or article.date <= now)
+
+
+def build_site(
+    config: Config,
+    articles: tuple[Article, ...],
+    now: datetime,
+    drafts: bool = False,
+    future: bool = False,
+) -> Site:
+    """Group the live stories into sections, authors and tags."""
+    live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
+    waiting = [a for a in articles if not a.draft and a.date > now and not future]
+    next_scheduled = min(waiting, key=lambda a: (a.date, a.url)) if waiting else None
+
+    sections = tuple(
+        Section(s.name, s.slug, urls.section(s.slug), tuple(a for a in live if a.section == s.name))
+        for s in config.sections
+    )
+    return Site(
+        config=config,
+        now=now,
+        articles=live,
+        sections=sections,
+        authors=tuple(Author(n, s, urls.author(s), arts) for n, s, arts in _group(live, lambda a: a.authors)),
+        tags=tuple(Tag(n, s, urls.tag(s), arts) for n, s, arts in _group(live, lambda a: a.tags)),
+        next_scheduled=next_scheduled,
+    )
+
+
+def _group(live: tuple[Article, ...], names_of) -> list[tuple[str, str, tuple[Article, ...]]]:
+    """Group stories by slug of each name they carry; the first spelling seen names the group."""
+    groups: dict[str, tuple[str, list[Article]]] = {}
+    for a in live:
+        for name in names_of(a):
+            slug = urls.slugify(name)
+            if slug:
+                groups.setdefault(slug, (name, []))[1].append(a)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[1][0].casefold(), kv[0]))
+    return [(name, slug, tuple(arts)) for slug, (name, arts) in ordered]

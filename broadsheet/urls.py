@@ -1,0 +1,78 @@
+"""The one place that decides URLs and where their files go."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote, unquote
+
+_SPACES = re.compile(r"\s+")
+
+
+def slugify(text: str) -> str:
+    """Turn any Unicode text into a URL segment: 'Arts & Culture' -> 'arts-culture'.
+
+    Accents on Latin letters are dropped (so 'Café' and 'Cafe' meet, and clash),
+    while other scripts keep their letters and combining marks ('ਪੰਜਾਬੀ' stays).
+    """
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKC", text):
+        decomposed = unicodedata.normalize("NFD", ch)
+        if decomposed[0].isascii():
+            out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+        else:
+            out.append(ch)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in "".join(out).lower())
+    return _SPACES.sub("-", kept.strip())
+
+
+def _seg(slug: str) -> str:
+    return quote(slug, safe="")
+
+
+def home() -> str:
+    return "/"
+
+
+def section(slug: str, page: int = 1) -> str:
+    """Return the URL of a section's page; page 1 is the section's own URL."""
+    return f"/{_seg(slug)}/" if page == 1 else f"/{_seg(slug)}/page/{page}/"
+
+
+def article(section_slug: str, slug: str) -> str:
+    return f"/{_seg(section_slug)}/{_seg(slug)}/"
+
+
+def authors_index() -> str:
+    return "/authors/"
+
+
+def author(slug: str, page: int = 1) -> str:
+    base = f"/authors/{_seg(slug)}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def tags_index() -> str:
+    return "/tags/"
+
+
+def tag(slug: str, page: int = 1) -> str:
+    base = f"/tags/{_seg(slug)}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def not_found() -> str:
+    return "/404.html"
+
+
+def absolute(base_url: str, url: str) -> str:
+    """Join a site URL onto base_url, keeping any path prefix base_url has."""
+    return base_url.rstrip("/") + url
+
+
+def output_path(url: str) -> str:
+    """Return the file, relative to the output folder, that serves url."""
+    path = unquote(url).lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path
