@@ -34,6 +34,7 @@ class BuildResult:
     static_files: int
     seconds: float
     next_scheduled: Article | None
+    pages_written: int = 0  # files actually (re)written; all of them on a full build
 
 
 def build(opts: BuildOptions) -> BuildResult:
@@ -65,4 +66,19 @@ def build(opts: BuildOptions) -> BuildResult:
         static_files=len(static),
         seconds=time.perf_counter() - started,
         next_scheduled=site.next_scheduled,
+        pages_written=len(files) if opts.out_dir is not None else 0,
     )
+
+
+class Builder:
+    """A long-lived build for watch and serve: keep one, call rebuild() after each batch of changes.
+
+    Today every rebuild is a full build; incremental work plugs in here without the callers changing.
+    """
+
+    def __init__(self, opts: BuildOptions):
+        self.opts = opts
+
+    def rebuild(self, changed: set[Path] | None = None) -> BuildResult:
+        """Rebuild after `changed` files (None: unknown, rebuild everything); raise BuildError."""
+        return build(self.opts)
