@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
+from .cache import State, Stamp, digest, load_articles_cached, load_state, save_state, stamp_file, stamp_written
+from .config import Config
 from .config import load_config
-from .content import Article, load_articles
+from .content import Article
+from .deps import Model, encode
 from .errors import BuildError
-from .output import check_output_dir, list_static, static_collisions, write_output
-from .pages import plan_pages, site_view
-from .render import check_templates, make_env, render
+from .output import check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours
+from .output import stage_file, static_collisions
+from .pages import Page, plan_pages, site_view
+from .parallel import default_jobs
+from .render import Rendered, check_templates, make_env, render
 from .site import build_site
+
+CHANGED_URLS = "changed-urls.txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +36,9 @@ class BuildOptions:
     future: bool = False
     base_url: str | None = None
     force: bool = False
+    jobs: int | None = None  # worker processes; None: BROADSHEET_JOBS or one per core
+    changed_file: Path | None = None  # where to list changed URLs; None: .broadsheet-cache/changed-urls.txt
+    cache: bool = True  # read and write <site>/.broadsheet-cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +47,27 @@ class BuildResult:
     static_files: int
     seconds: float
     next_scheduled: Article | None
-    pages_written: int = 0  # files actually (re)written; all of them on a full build
+    pages_written: int = 0  # files actually (re)written, pages and static files
+    pages_rendered: int = 0  # pages drawn; the others were unchanged by their fingerprints
+    changed_urls: tuple[str, ...] = ()  # absolute URLs written or deleted, for CDN purges
 
 
-def build(opts: BuildOptions) -> BuildResult:
-    """Build the site (or only check it when out_dir is None); raise BuildError on problems."""
+def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | None = None) -> BuildResult:
+    """Build the site (or only check it when out_dir is None), redoing only what changed; raise BuildError.
+
+    `state` is what earlier builds remember (default: the site's cache); `suspects` are the only source
+    files that may have changed since (None: any). On success the state is updated in place.
+    """
     started = time.perf_counter()
-    site_dir = opts.site_dir
-    if opts.out_dir is not None:
-        check_output_dir(opts.out_dir, site_dir, opts.force)
+    site_dir, out_dir, jobs = opts.site_dir, opts.out_dir, opts.jobs or default_jobs()
+    if out_dir is not None:
+        check_output_dir(out_dir, site_dir, opts.force)
+    state = state if state is not None else (load_state(site_dir) if opts.cache else State())
     config = load_config(site_dir / "site.toml", opts.base_url)
     env = make_env(site_dir / "templates", config)
     template_problems = check_templates(env, site_dir / "templates")
     try:
-        articles = load_articles(site_dir / "content", config)
+        articles, sources = load_articles_cached(site_dir / "content", config, state.sources, suspects, jobs)
     except BuildError as e:
         raise BuildError([*e.problems, *template_problems]) from None
     if template_problems:
@@ -55,30 +75,121 @@ def build(opts: BuildOptions) -> BuildResult:
     now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
     site = build_site(config, articles, now, opts.drafts, opts.future)
     pages = plan_pages(site)
-    files = render(pages, env, site_view(site), site_dir / "templates")
     static = list_static(site_dir / "static")
-    if collisions := static_collisions(files, static):
+    if collisions := static_collisions(dict.fromkeys([p.output_path for p in pages], b""), static):
         raise BuildError(collisions)
-    if opts.out_dir is not None:
-        write_output(files, static, opts.out_dir)
+    model = Model(site, site_view(site), template_digests(env), encode(config))
+    if out_dir is None:
+        rendered, changed = render(pages, env, model, state.pages, {}, None, jobs), []
+    else:
+        rendered, changed = publish(pages, static, env, model, state, Path(os.path.abspath(out_dir)), jobs)
+        write_changed_urls(opts.changed_file or site_dir / ".broadsheet-cache" / CHANGED_URLS, config, changed)
+    state.sources, state.pages = sources, rendered.records
+    if opts.cache and state is not None and out_dir is not None:
+        save_state(site_dir, state)
     return BuildResult(
         pages_by_kind=dict(Counter(p.kind for p in pages)),
         static_files=len(static),
         seconds=time.perf_counter() - started,
         next_scheduled=site.next_scheduled,
-        pages_written=len(files) if opts.out_dir is not None else 0,
+        pages_written=len(changed),
+        pages_rendered=rendered.rendered,
+        changed_urls=tuple(url_of(config, rel) for rel in changed),
     )
+
+
+def publish(
+    pages: list[Page], static: dict[str, Path], env, model: Model, state: State, out_dir: Path, jobs: int
+) -> tuple[Rendered, list[str]]:
+    """Render changed pages and copy changed static files into a stage, then move them into out_dir.
+
+    Returns the render and the output paths written or deleted. Nothing in out_dir changes unless
+    every page rendered; files whose bytes did not change keep their mtime.
+    """
+    previous = state.outputs.get(str(out_dir))
+    on_disk = stamp_outputs(out_dir, previous)
+    known = {rel: s.digest for rel, s in on_disk.items()}
+    statics = {rel: stamp_file(src, state.static.get(str(src))) for rel, src in static.items()}
+    stage = make_stage(out_dir)
+    try:
+        rendered = render(pages, env, model, state.pages, known, stage, jobs)
+        written = {rel: rendered.records[url].digest for rel, url in rendered.written.items()}
+        for rel, src in static.items():
+            if statics[rel] is not None and known.get(rel) != statics[rel].digest:
+                stage_file(stage, rel, src)
+                written[rel] = statics[rel].digest
+        produced = {p.output_path for p in pages} | set(static)
+        deleted = sorted(rel for rel in on_disk if rel not in produced)
+        commit_stage(stage, out_dir, sorted(written), deleted)
+    except BaseException:
+        if stage.exists():
+            remove_ours(stage, out_dir)
+        raise
+    outputs = {rel: on_disk[rel] for rel in produced if rel in on_disk and rel not in written}
+    outputs.update({rel: stamp_written(out_dir / rel, d) for rel, d in written.items()})
+    state.outputs = {**{k: v for k, v in state.outputs.items() if k != str(out_dir)}, str(out_dir): outputs}
+    state.static = {str(src): statics[rel] for rel, src in static.items() if statics[rel] is not None}
+    return rendered, sorted([*written, *deleted])
+
+
+def stamp_outputs(out_dir: Path, previous: dict[str, Stamp] | None) -> dict[str, Stamp]:
+    """Return what the output folder holds now: files as recorded, or read when in doubt."""
+    if not out_dir.is_dir():
+        return {}
+    if previous is None:  # no record of this folder: read what is there
+        return {rel: s for rel in list_output(out_dir) if (s := stamp_file(out_dir / rel, None)) is not None}
+    return {rel: s for rel, old in previous.items() if (s := stamp_file(out_dir / rel, old, racy=False))}
+
+
+def template_digests(env) -> dict[str, bytes]:
+    """Fingerprint every template source, for pages that load them."""
+    root = Path(env.loader.searchpath[0])
+    return {name: digest((root / name).read_bytes()) for name in env.list_templates()}
+
+
+def url_of(config: Config, rel: str) -> str:
+    """Return the absolute URL that serves an output file."""
+    path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+    return config.base_url + "/" + quote(path)
+
+
+def write_changed_urls(path: Path, config: Config, changed: list[str]) -> None:
+    """List the changed URLs, one per line, for CDN purges."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(url_of(config, rel) + "\n" for rel in changed), encoding="utf-8")
 
 
 class Builder:
     """A long-lived build for watch and serve: keep one, call rebuild() after each batch of changes.
 
-    Today every rebuild is a full build; incremental work plugs in here without the callers changing.
+    It keeps what it learnt (parsed articles, page fingerprints, what the output folder holds) in
+    memory, so a rebuild reads only the changed files and renders only the pages they affect.
     """
 
     def __init__(self, opts: BuildOptions):
         self.opts = opts
+        self.state = load_state(opts.site_dir) if opts.cache else State()
+        self._dirty = False
+        atexit.register(self.close)
 
-    def rebuild(self, changed: set[Path] | None = None) -> BuildResult:
-        """Rebuild after `changed` files (None: unknown, rebuild everything); raise BuildError."""
-        return build(self.opts)
+    def rebuild(self, changed: set[Path] | None = None, now: datetime | None = None) -> BuildResult:
+        """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""
+        if now is not None:
+            self.opts = replace(self.opts, now=now)
+        content = Path(os.path.abspath(self.opts.site_dir / "content"))
+        suspects = None
+        if changed is not None and self.state.sources:
+            suspects = set()
+            for path in changed:
+                rel = os.path.relpath(os.path.abspath(path), content)
+                if not rel.startswith(".."):
+                    suspects.add(str(self.opts.site_dir / "content" / rel))
+        result = build(self.opts, self.state, suspects)
+        self._dirty = True
+        return result
+
+    def close(self) -> None:
+        """Save what the builder learnt, for the next process."""
+        if self._dirty and self.opts.cache:
+            save_state(self.opts.site_dir, self.state)
+            self._dirty = False

@@ -44,7 +44,12 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument("--future", action="store_true", help="include stories dated after --now")
         p.add_argument("--base-url", help="override base_url from site.toml")
 
-    site_options(sub.add_parser("build", help="build the site into the output folder"))
+    build = sub.add_parser("build", help="build the site into the output folder")
+    site_options(build)
+    build.add_argument("--changed", type=Path, metavar="FILE",
+                       help="list the changed URLs here (default: <site>/.broadsheet-cache/changed-urls.txt)")
+    build.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    build.add_argument("--no-cache", action="store_true", help="neither read nor write <site>/.broadsheet-cache")
     site_options(sub.add_parser("check", help="check config, content and templates; write nothing"), output=False)
     new = sub.add_parser("new", help="start a new article")
     new.add_argument("headline")
@@ -97,12 +102,17 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         future=args.future,
         base_url=args.base_url,
         force=getattr(args, "force", False),
+        jobs=getattr(args, "jobs", None),
+        changed_file=getattr(args, "changed", None),
+        cache=not getattr(args, "no_cache", False),
     ))
     kinds = ", ".join(f"{result.pages_by_kind[k]} {k}" for k in KIND_ORDER if k in result.pages_by_kind)
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"
     where = f" into {display_path(Path(os.path.abspath(out_dir)))}" if out_dir else ""
     print(f"{verb} ({kinds}) and {result.static_files} static files{where} in {result.seconds:.2f} s")
+    if write:
+        print(f"Rendered {result.pages_rendered} pages; {result.pages_written} files changed")
     if result.next_scheduled is not None:
         a = result.next_scheduled
         print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")

@@ -118,3 +118,86 @@ def remove_ours(path: Path, out_dir: Path) -> None:
         path.unlink()
     elif path.exists():
         shutil.rmtree(path)
+
+
+def make_stage(out_dir: Path) -> Path:
+    """Create the folder beside out_dir where this build's changed files wait until it succeeds."""
+    out_dir = Path(os.path.abspath(out_dir))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temps(out_dir)
+    stage = out_dir.parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}"
+    stage.mkdir()
+    return stage
+
+
+def stage_file(stage: Path, rel: str, data: bytes | Path) -> None:
+    """Put one changed file (bytes, or a file to copy) into the stage."""
+    dest = stage / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, Path):
+        shutil.copyfile(data, dest)
+    else:
+        dest.write_bytes(data)
+
+
+def commit_stage(stage: Path, out_dir: Path, written: list[str], deleted: list[str]) -> None:
+    """Move the staged files into out_dir and delete the vanished ones; files not named stay untouched.
+
+    A missing out_dir is created by one rename, so a first build is all or nothing as before;
+    later builds replace file by file, each rename atomic, only after every page has rendered.
+    """
+    out_dir = Path(os.path.abspath(out_dir))
+    try:
+        if not out_dir.exists() and not out_dir.is_symlink():
+            (stage / MARKER).write_text(_MARKER_TEXT)
+            os.rename(stage, out_dir)
+            return
+        if out_dir.is_symlink() or not out_dir.is_dir():
+            raise BuildError([Problem(out_dir, None, "the output path exists and is not a folder")])
+        for rel in deleted:
+            remove_output_file(out_dir, rel)
+        for rel in written:
+            dest = out_dir / rel
+            if dest.is_dir() and not dest.is_symlink():
+                raise BuildError([Problem(dest, None, "a folder is in the way of a file the build writes")])
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / rel, dest)
+        if not (out_dir / MARKER).exists():
+            (out_dir / MARKER).write_text(_MARKER_TEXT)
+    finally:
+        if stage.exists():
+            remove_ours(stage, out_dir)
+
+
+def remove_output_file(out_dir: Path, rel: str) -> None:
+    """Delete one generated file from out_dir, and the folders it leaves empty."""
+    path = out_dir / rel
+    if rel.split("/")[0] in KEEP or rel == MARKER or ".." in rel.split("/"):
+        return
+    try:
+        path.unlink()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return
+    parent = path.parent
+    while parent != out_dir:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+def list_output(out_dir: Path) -> list[str]:
+    """List the files in an output folder that a build may own (not the marker, not KEEP)."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(out_dir):
+        rel_root = Path(root).relative_to(out_dir).as_posix()
+        if rel_root == ".":
+            dirs[:] = [d for d in dirs if d not in KEEP]
+            files = [f for f in files if f not in KEEP and f != MARKER]
+        for name in files:
+            found.append(name if rel_root == "." else f"{rel_root}/{name}")
+    return found
+
+
+_MARKER_TEXT = "This folder is written by Broadsheet and replaced on every build.\n"

@@ -1,0 +1,232 @@
+"""The build cache: what one build remembers for the next, in memory and in <site>/.broadsheet-cache/.
+
+It holds three kinds of facts, each safe to act on only after checking it against the disk:
+- sources: a Markdown file's stat and content hash, and the Article parsed from it;
+- pages: a page's fingerprint (its plan entry, plus the values it read while rendering) and its output digest;
+- outputs: what a build wrote into an output folder (size, mtime, digest), to leave unchanged files alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .content import Article, find_markdown, read_article, url_collisions
+from .errors import BuildError, Problem
+from .markdown import RENDERER_VERSION, MarkdownRenderer
+from .parallel import run_chunks
+
+CACHE_DIR = ".broadsheet-cache"
+FORMAT = 1  # bump when the layout of State changes
+# A file changed less than this long before we looked at it may change again within the same mtime tick,
+# so its stat alone proves nothing (git's "racily clean" problem): re-read it next time.
+RACY_NS = 2_000_000_000
+PARALLEL_PARSE_MIN = 64  # fewer changed files than this parse faster in-process than through a pool
+
+
+@dataclass(slots=True)
+class Source:
+    """One Markdown file as last read: its stat, its content hash, and what it parsed to."""
+
+    size: int
+    mtime_ns: int
+    seen_ns: int  # when the stat was taken; see RACY_NS
+    digest: bytes
+    parse_key: bytes
+    article: Article
+
+
+@dataclass(slots=True)
+class PageRecord:
+    """A page as last rendered: its fingerprint, the inputs it read, and the digest of its bytes."""
+
+    fingerprint: bytes
+    deps: tuple
+    digest: bytes
+
+
+@dataclass(slots=True)
+class Stamp:
+    """A file as last seen: enough to tell, without reading it, that it did not change."""
+
+    size: int
+    mtime_ns: int
+    ino: int
+    seen_ns: int  # when the stat was taken; see RACY_NS
+    digest: bytes
+
+
+@dataclass(slots=True)
+class State:
+    """Everything a build remembers; mutated only after a build succeeded."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    static: dict[str, Stamp] = field(default_factory=dict)  # static source path -> stamp
+    outputs: dict[str, dict[str, Stamp]] = field(default_factory=dict)  # out_dir -> output path -> stamp
+
+
+def cache_header() -> tuple:
+    """Return what a cache must have been written by to be trusted."""
+    from . import __version__
+
+    return (FORMAT, __version__, RENDERER_VERSION, sys.version_info[:2])
+
+
+def load_state(site_dir: Path) -> State:
+    """Read the cache, or start empty if it is missing, stale or unreadable."""
+    path = site_dir / CACHE_DIR / "state.pickle"
+    try:
+        with open(path, "rb") as f:
+            header = pickle.load(f)
+            if header != cache_header():
+                return State()
+            state = pickle.load(f)
+    except Exception:  # a damaged cache is only a slower build, never a failed one
+        return State()
+    return state if isinstance(state, State) else State()
+
+
+def save_state(site_dir: Path, state: State) -> None:
+    """Write the cache atomically; failing to write it only costs speed next time."""
+    folder = site_dir / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").exists() or (folder / ".gitignore").write_text("*\n")
+        tmp = folder / f"state.pickle.tmp-{os.getpid()}"
+        with open(tmp, "wb") as f:
+            pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / "state.pickle")
+    except OSError:
+        pass
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def parse_key(config: Config) -> bytes:
+    """Return what, besides a file's bytes and path, decides how it parses."""
+    sections = tuple((s.name, s.slug) for s in config.sections)
+    return digest(repr((RENDERER_VERSION, str(config.timezone), sections)).encode())
+
+
+def load_articles_cached(
+    content_dir: Path, config: Config, sources: dict[str, Source], suspects: set[str] | None, jobs: int
+) -> tuple[tuple[Article, ...], dict[str, Source]]:
+    """Read articles like content.load_articles, parsing only files whose bytes changed.
+
+    `suspects` (None: all) are the files that may have changed; the rest are taken from `sources`
+    without touching the disk beyond listing the folder. Returns the articles and the new sources.
+    """
+    key = parse_key(config)
+    fresh: dict[str, Source] = {}
+    todo: list[Path] = []
+    paths = find_markdown(content_dir)
+    for path in paths:
+        name = str(path)
+        old = sources.get(name)
+        if old is not None and old.parse_key == key and (suspects is not None and name not in suspects):
+            fresh[name] = old
+            continue
+        source = reuse_source(path, old, key)
+        if source is None:
+            todo.append(path)
+        else:
+            fresh[name] = source
+    problems: list[Problem] = []
+    for path, result in parse_files(todo, config, jobs):
+        if isinstance(result, Source):
+            fresh[str(path)] = result
+        else:
+            problems.extend(result)
+    articles = [fresh[str(p)].article for p in paths if str(p) in fresh]
+    problems.extend(url_collisions(articles))
+    if problems:
+        raise BuildError(problems)
+    return tuple(articles), fresh
+
+
+def reuse_source(path: Path, old: Source | None, key: bytes) -> Source | None:
+    """Return the cached Source if the file provably did not change, else None."""
+    if old is None or old.parse_key != key:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    now = _now_ns()
+    if st.st_size == old.size and st.st_mtime_ns == old.mtime_ns and old.seen_ns - old.mtime_ns > RACY_NS:
+        return old
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if digest(data) != old.digest:
+        return None
+    return dataclasses.replace(old, size=st.st_size, mtime_ns=st.st_mtime_ns, seen_ns=now)
+
+
+def parse_files(paths: list[Path], config: Config, jobs: int) -> list[tuple[Path, Source | list[Problem]]]:
+    """Parse files (in worker processes when there are many), keeping their order."""
+    if jobs > 1 and len(paths) >= PARALLEL_PARSE_MIN:
+        chunks = [paths[i : i + 32] for i in range(0, len(paths), 32)]
+        return [item for chunk in run_chunks(_parse_chunk, chunks, jobs, config) for item in chunk]
+    return _parse_chunk(paths, config)
+
+
+def _parse_chunk(paths: list[Path], config: Config) -> list[tuple[Path, Source | list[Problem]]]:
+    renderer = MarkdownRenderer()
+    key = parse_key(config)
+    out: list[tuple[Path, Source | list[Problem]]] = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            data = path.read_bytes()
+        except OSError:
+            out.append((path, read_article(path, config, renderer)))  # let content report it
+            continue
+        seen = _now_ns()
+        result = read_article(path, config, renderer)
+        if isinstance(result, Article):
+            out.append((path, Source(st.st_size, st.st_mtime_ns, seen, digest(data), key, result)))
+        else:
+            out.append((path, result))
+    return out
+
+
+def _now_ns() -> int:
+    return time.time_ns()
+
+
+def stamp_file(path: Path, old: Stamp | None, racy: bool = True) -> Stamp | None:
+    """Return the file's stamp, reading it only when its stat does not prove it unchanged (None: gone)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if (
+        old is not None and st.st_size == old.size and st.st_mtime_ns == old.mtime_ns and st.st_ino == old.ino
+        and (not racy or old.seen_ns - old.mtime_ns > RACY_NS)
+    ):
+        return old
+    seen = _now_ns()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return Stamp(st.st_size, st.st_mtime_ns, st.st_ino, seen, digest(data))
+
+
+def stamp_written(path: Path, data_digest: bytes) -> Stamp:
+    """Stamp a file this build has just written (its digest is known)."""
+    st = os.stat(path)
+    return Stamp(st.st_size, st.st_mtime_ns, st.st_ino, _now_ns(), data_digest)

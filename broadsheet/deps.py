@@ -1,0 +1,116 @@
+"""What a page depends on: recorded while it renders, and checked before rendering it again.
+
+A page's bytes are a function of its plan entry (url, template, view), the config, and whatever the
+templates read from the site model. The plan entry is fingerprinted with the model objects in it
+replaced by their keys; what the templates read is recorded as it happens (Jinja routes every
+`x.y`, `x["y"]` and template load through the environment), one dependency per object and field
+group. If none of those values changed, rendering again would give the same bytes.
+
+Field groups keep a page from depending on more than it shows: a body edit touches the story's own
+page (`body_html` is its own group), not the sidebars that show its headline; a section gaining a
+story touches the pages that list the section, not every page whose navigation names it.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from dataclasses import fields
+from typing import Any, Callable
+
+from .cache import digest
+from .content import Article
+from .pages import SiteView
+from .site import Author, Section, Site, Tag
+
+# type -> (key of an object, {field: group}); fields not listed are in group "m" (metadata).
+_KEYS: dict[type, Callable[[Any], tuple]] = {
+    Article: lambda a: ("a", a.url),
+    Section: lambda s: ("s", s.slug),
+    Author: lambda a: ("u", a.slug),
+    Tag: lambda t: ("g", t.slug),
+    SiteView: lambda v: ("site",),
+}
+_GROUPS: dict[type, dict[str, str]] = {
+    Article: {"body_html": "b"},
+    Section: {"articles": "l"},
+    Author: {"articles": "l"},
+    Tag: {"articles": "l"},
+    SiteView: {"now": "now"},  # the exact instant; pages that show only the edition date don't depend on it
+}
+
+
+def dep_of(obj: Any, attribute: Any) -> tuple | None:
+    """Return the dependency that reading obj.attribute creates, or None for plain values."""
+    key = _KEYS.get(type(obj))
+    if key is None:
+        return None
+    return (*key(obj), _GROUPS[type(obj)].get(attribute, "m") if isinstance(attribute, str) else "m")
+
+
+class _KeyPickler(pickle.Pickler):
+    """Pickle a value with every model object replaced by its key."""
+
+    def persistent_id(self, obj: Any) -> Any:
+        key = _KEYS.get(type(obj))
+        return key(obj) if key is not None else None
+
+
+def encode(value: Any) -> bytes:
+    """Serialise a value for fingerprinting, model objects as keys."""
+    buf = io.BytesIO()
+    _KeyPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buf.getvalue()
+
+
+class Model:
+    """The current values of every dependency a page can have, computed on demand and memoised."""
+
+    def __init__(self, site: Site, view: SiteView, templates: dict[str, bytes], extra: bytes):
+        self.view = view
+        self.templates = templates
+        self.extra = extra  # config and build options: they reach pages through filters
+        self.objects: dict[tuple, Any] = {("site",): view}
+        for a in site.articles:
+            self.objects[("a", a.url)] = a
+        for kind, items in (("s", site.sections), ("u", site.authors), ("g", site.tags)):
+            for item in items:
+                self.objects[(kind, item.slug)] = item
+        self._memo: dict[tuple, bytes | None] = {}
+
+    def value(self, dep: tuple) -> bytes | None:
+        """Return the current value of a dependency (None: it no longer exists)."""
+        try:
+            return self._memo[dep]
+        except KeyError:
+            pass
+        if dep[0] == "t":
+            v = self.templates.get(dep[1])
+        else:
+            obj = self.objects.get(dep[:-1])
+            v = None if obj is None else _group_value(obj, dep[-1])
+        self._memo[dep] = v
+        return v
+
+    def static_part(self, page: Any) -> bytes:
+        """Fingerprint what the plan says about a page (its url, template, title and view)."""
+        return digest(self.extra + encode(page))
+
+    def fingerprint(self, static: bytes, deps: tuple) -> bytes | None:
+        """Combine a page's static part with the current values of its dependencies."""
+        parts = [static]
+        for dep in deps:
+            v = self.value(dep)
+            if v is None:
+                return None
+            parts.append(v)
+        return digest(b"\0".join(parts))
+
+
+def _group_value(obj: Any, group: str) -> bytes:
+    t = type(obj)
+    groups = _GROUPS[t]
+    if group == "m":
+        return digest(encode(tuple(getattr(obj, f.name) for f in fields(obj) if f.name not in groups)))
+    names = [name for name, g in groups.items() if g == group]
+    return digest(encode(tuple(getattr(obj, name) for name in names)))

@@ -1,0 +1,216 @@
+"""Incremental builds equal clean full builds, byte for byte, after any sequence of edits."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from broadsheet import cache as cache_module
+from broadsheet import render as render_module
+from broadsheet.builder import BuildOptions, Builder, build
+from broadsheet.cache import State
+from conftest import article, tree_snapshot, write_site
+
+NOW = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
+SECTIONS = ["National", "Sports", "Arts & Culture"]
+AUTHORS = ["Ann Writer", "Bo Reporter", "Cy Editor"]
+TAGS = ["Weather", "Budget", "Transit"]
+WORDS = ["rain", "council", "vote", "match", "gallery", "budget", "bridge", "storm"]
+# Dates around NOW, some in the future, some on the previous day, one exactly at NOW.
+DATES = [NOW + timedelta(hours=h) for h in (-50, -30, -20, -5, -1, 0, 1, 3, 30)]
+NOWS = [NOW, NOW + timedelta(hours=2), NOW + timedelta(hours=13), NOW - timedelta(hours=25)]
+
+# Theme variants: one reads bodies in a sidebar, one shows the exact clock, one adds a partial.
+TEMPLATE_EDITS = {
+    "templates/partials/card.html": [
+        "<div class=card><a href=\"{{ item.url }}\">{{ item.title }}</a> {{ item.authors|join(', ') }}</div>\n",
+        "<div class=card>{{ item.title }} {{ item.body_html|length }}</div>\n",
+    ],
+    "templates/partials/ad.html": [
+        "<p class=ad>Ad {{ site.now|isodate }}</p>\n",
+        "<p class=ad>{% include 'partials/extra.html' %}</p>\n",
+    ],
+    "templates/partials/extra.html": ["<em>extra {{ site.title }}</em>\n", "<em>other</em>\n"],
+    "templates/article.html": None,  # appended to: a change to the page template itself
+}
+SITE_TOMLS = [
+    'title = "The Test Gazette"\nbase_url = "https://gazette.example"\ntimezone = "America/Vancouver"\n'
+    'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\n',
+    'title = "The Other Gazette"\nbase_url = "https://other.example"\ntimezone = "America/Toronto"\n'
+    'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 2\nmore_from = 3\n',
+]
+
+names = st.sampled_from([f"story-{i}" for i in range(8)])
+edit = st.one_of(
+    st.tuples(st.just("add"), names, st.sampled_from(SECTIONS), st.sampled_from(DATES), st.sampled_from(WORDS)),
+    st.tuples(st.just("delete"), names),
+    st.tuples(st.just("rename"), names, names),
+    st.tuples(st.just("body"), names, st.sampled_from(WORDS)),
+    st.tuples(st.just("title"), names, st.sampled_from(WORDS)),
+    st.tuples(st.just("summary"), names, st.sampled_from(["", "A summary.", "Another summary."])),
+    st.tuples(st.just("date"), names, st.sampled_from(DATES)),
+    st.tuples(st.just("section"), names, st.sampled_from(SECTIONS)),
+    st.tuples(st.just("draft"), names),
+    st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
+    st.tuples(st.just("config"), st.integers(0, 1)),
+    st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "robots.txt"])),
+    st.tuples(st.just("now"), st.sampled_from(NOWS)),
+)
+
+
+class Story:
+    """The fields of one article file, so edits can rewrite it."""
+
+    def __init__(self, section: str, date: datetime, word: str, n: int):
+        self.title, self.section, self.date, self.draft = f"The {word} story", section, date, False
+        self.body = f"First paragraph about {word}.\n\nMore on {word}."
+        self.summary = "" if n % 2 else f"Summary of {word}."  # a given summary hides body edits from cards
+        self.author, self.tags = AUTHORS[n % 3], TAGS[n % 3]
+
+    def text(self) -> str:
+        extra = {"tags": f"[{self.tags}]"}
+        if self.summary:
+            extra["summary"] = repr(self.summary)
+        if self.draft:
+            extra["draft"] = "true"
+        return article(self.title, self.section, self.author, self.date.isoformat(), self.body, **extra)
+
+
+def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, datetime | None]:
+    """Apply one edit to the site on disk; return the path touched and the new clock, if any."""
+    kind, *args = step
+    now = None
+    if kind == "add":
+        name, section, date, word = args
+        stories.setdefault(name, Story(section, date, word, len(stories)))
+        path = site / "content" / f"{name}.md"
+    elif kind in ("template", "config", "static", "now"):
+        if kind == "template":
+            rel, variant = args
+            path = site / rel
+            options = TEMPLATE_EDITS[rel]
+            text = path.read_text() + "<!-- edited -->\n" if options is None else options[variant]
+            path.write_text(text)
+            if rel.endswith("extra.html"):  # make sure something includes it, sometimes
+                (site / "templates/partials/ad.html").write_text("{% include 'partials/extra.html' %}\n")
+        elif kind == "config":
+            path = site / "site.toml"
+            path.write_text(SITE_TOMLS[args[0]])
+        elif kind == "static":
+            path = site / "static" / args[0]
+            if path.exists():
+                path.unlink()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(b"static " + args[0].encode())
+        else:
+            path, now = site / "site.toml", args[0]
+        return path, now
+    else:
+        name = args[0]
+        path = site / "content" / f"{name}.md"
+        story = stories.get(name)
+        if story is None:
+            return path, None
+        if kind == "delete":
+            del stories[name]
+            path.unlink()
+            return path, None
+        if kind == "rename":
+            new = args[1]
+            if new in stories:
+                return path, None
+            stories[new] = stories.pop(name)
+            path.rename(site / "content" / f"{new}.md")
+            return site / "content" / f"{new}.md", None
+        if kind == "body":
+            story.body = f"A new first paragraph on {args[1]}.\n\nStill {args[1]}."
+        elif kind == "title":
+            story.title = f"The {args[1]} headline"
+        elif kind == "summary":
+            story.summary = args[1]
+        elif kind == "date":
+            story.date = args[1]
+        elif kind == "section":
+            story.section = args[1]
+        elif kind == "draft":
+            story.draft = not story.draft
+    path.write_text(stories[name].text() if name in stories else "")
+    return path, now
+
+
+def initial_site(root: Path, theme: int) -> tuple[Path, dict[str, Story]]:
+    """Write five stories; `theme` picks the card partial (-1: the repo's own)."""
+    stories = {f"story-{i}": Story(SECTIONS[i % 3], DATES[i * 2 % len(DATES)], WORDS[i], i) for i in range(5)}
+    files = {f"content/{n}.md": s.text() for n, s in stories.items()}
+    files["templates/partials/extra.html"] = "<em>extra</em>\n"
+    if theme >= 0:
+        files["templates/partials/card.html"] = TEMPLATE_EDITS["templates/partials/card.html"][theme]
+    return write_site(root / "site", files), stories
+
+
+def full_build(site: Path, now: datetime, root: Path) -> dict[str, bytes]:
+    """A clean build: no cache, a fresh output folder."""
+    out = root / "full"
+    if out.exists():
+        shutil.rmtree(out)
+    build(BuildOptions(site, out, now, cache=False, jobs=1), State())
+    return tree_snapshot(out)
+
+
+def check_sequence(steps: list[tuple], jobs: int, theme: int = -1) -> None:
+    """Apply the steps one by one; after each, both kinds of incremental build must equal a full build."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        site, stories = initial_site(root, theme)
+        opts = BuildOptions(site, root / "live", NOW, jobs=jobs)
+        watcher = Builder(opts)  # in memory, like serve
+        watcher.rebuild()
+        build(replace(opts, out_dir=root / "public"))  # like a new process each time: the cache on disk
+        now = NOW
+        for step in steps:
+            path, new_now = apply(site, stories, step)
+            now = new_now or now
+            watcher.rebuild({path}, now=now)
+            build(replace(opts, out_dir=root / "public", now=now))
+            expected = full_build(site, now, root)
+            assert tree_snapshot(root / "live") == expected, step
+            assert tree_snapshot(root / "public") == expected, step
+        watcher.close()
+
+
+@pytest.fixture
+def tiny_thresholds(monkeypatch):
+    """Let even tiny sites go through worker processes, so both paths are tested."""
+    monkeypatch.setattr(render_module, "PARALLEL_RENDER_MIN", 2)
+    monkeypatch.setattr(render_module, "CHUNK", 3)
+    monkeypatch.setattr(cache_module, "PARALLEL_PARSE_MIN", 2)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(edit, min_size=1, max_size=6), jobs=st.sampled_from([1, 2]), theme=st.sampled_from([-1, 0, 1]))
+def test_incremental_builds_equal_full_builds(tiny_thresholds, steps, jobs, theme):
+    check_sequence(steps, jobs, theme)
+
+
+def test_worker_processes_render_the_same_bytes(tiny_thresholds, monkeypatch):
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    check_sequence([("title", "story-1", "storm"), ("template", "templates/partials/card.html", 1),
+                    ("body", "story-2", "vote")], jobs=2)
+    assert forks, "no worker process was started"
