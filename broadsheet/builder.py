@@ -7,24 +7,27 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime
+from bisect import bisect_right
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import State, Stamp, digest, load_articles_cached, load_state, save_state, stamp_file, stamp_written
+from .cache import CACHE_DIR, RACY_NS, State, Stamp, Summary, digest, inputs_digest, load_articles_cached
+from .cache import load_state, load_summary, save_state, save_summary, stamp_file, stamp_written
 from .config import Config
 from .config import load_config
-from .content import Article
+from .content import Article, find_markdown
 from .deps import Model, encode
 from .errors import BuildError
 from .output import check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours
-from .output import stage_file, static_collisions
+from .output import static_collisions
 from .pages import Page, plan_pages, site_view
 from .parallel import default_jobs
 from .render import Rendered, check_templates, make_env, render
-from .site import build_site
+from .site import Site, build_site
 
 CHANGED_URLS = "changed-urls.txt"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     site_dir, out_dir, jobs = opts.site_dir, opts.out_dir, opts.jobs or default_jobs()
     if out_dir is not None:
         check_output_dir(out_dir, site_dir, opts.force)
+    if state is None and opts.cache and out_dir is not None and (same := nothing_to_do(opts, started)):
+        return same
     state = state if state is not None else (load_state(site_dir) if opts.cache else State())
     config = load_config(site_dir / "site.toml", opts.base_url)
     env = make_env(site_dir / "templates", config)
@@ -83,11 +88,10 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         rendered, changed = render(pages, env, model, state.pages, {}, None, jobs), []
     else:
         rendered, changed = publish(pages, static, env, model, state, Path(os.path.abspath(out_dir)), jobs)
-        write_changed_urls(opts.changed_file or site_dir / ".broadsheet-cache" / CHANGED_URLS, config, changed)
+        write_changed_urls(opts.changed_file or site_dir / CACHE_DIR / CHANGED_URLS, config, changed)
+    learnt = rendered.rendered or changed or not same_entries(sources, state.sources)
     state.sources, state.pages = sources, rendered.records
-    if opts.cache and state is not None and out_dir is not None:
-        save_state(site_dir, state)
-    return BuildResult(
+    result = BuildResult(
         pages_by_kind=dict(Counter(p.kind for p in pages)),
         static_files=len(static),
         seconds=time.perf_counter() - started,
@@ -96,6 +100,69 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         pages_rendered=rendered.rendered,
         changed_urls=tuple(url_of(config, rel) for rel in changed),
     )
+    if opts.cache and out_dir is not None:
+        save_state(site_dir, state) if learnt else None
+        save_summary(site_dir, summarise(opts, state, site, static, result))
+    return result
+
+
+def summarise(opts: BuildOptions, state: State, site: Site, static: dict[str, Path], result: BuildResult) -> Summary | None:
+    """Describe a finished build so that the next can prove it has nothing to do (None: cannot)."""
+    inputs = inputs_digest(opts.site_dir, static)
+    fresh = time.time_ns() - RACY_NS
+    if inputs is None or any(s.mtime_ns >= fresh or s.seen_ns - s.mtime_ns <= RACY_NS for s in state.sources.values()):
+        return None
+    outputs = state.outputs[str(Path(os.path.abspath(opts.out_dir)))]
+    return Summary(
+        key=summary_key(opts),
+        inputs=inputs,
+        sources=tuple((name, s.size, s.mtime_ns) for name, s in state.sources.items()),
+        outputs=tuple((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())),
+        now=site.now,
+        edition=site_view(site).edition,
+        reads_now=any(("site", "now") in r.deps for r in state.pages.values()),
+        dates=tuple(sorted(micros(s.article.date) for s in state.sources.values())),
+        result=(result.pages_by_kind, result.static_files, result.next_scheduled),
+    )
+
+
+def nothing_to_do(opts: BuildOptions, started: float) -> BuildResult | None:
+    """Return the last build's result again if nothing it depends on changed, without loading the cache."""
+    summary = load_summary(opts.site_dir)
+    if summary is None or summary.key != summary_key(opts):
+        return None
+    if inputs_digest(opts.site_dir, list_static(opts.site_dir / "static")) != summary.inputs:
+        return None
+    try:
+        sources = [(str(p), (st := os.stat(p)).st_size, st.st_mtime_ns) for p in find_markdown(opts.site_dir / "content")]
+        out = Path(os.path.abspath(opts.out_dir))
+        for rel, size, mtime_ns, ino in summary.outputs:
+            st = os.stat(out / rel)
+            if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime_ns, ino):
+                return None
+    except OSError:
+        return None
+    if tuple(sources) != summary.sources:
+        return None
+    config = load_config(opts.site_dir / "site.toml", opts.base_url)
+    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
+    if now.astimezone(config.timezone).date() != summary.edition:
+        return None
+    crossed = bisect_right(summary.dates, micros(now)) != bisect_right(summary.dates, micros(summary.now))
+    if now != summary.now and (summary.reads_now or crossed):
+        return None
+    write_changed_urls(opts.changed_file or opts.site_dir / CACHE_DIR / CHANGED_URLS, config, [])
+    pages_by_kind, static_files, next_scheduled = summary.result
+    return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled)
+
+
+def summary_key(opts: BuildOptions) -> tuple:
+    return (os.path.abspath(opts.out_dir), opts.drafts, opts.future, opts.base_url)
+
+
+def micros(when: datetime) -> int:
+    """Return an aware datetime as whole microseconds since the epoch (exact, unlike timestamp())."""
+    return (when - EPOCH) // timedelta(microseconds=1)
 
 
 def publish(
@@ -116,20 +183,25 @@ def publish(
         written = {rel: rendered.records[url].digest for rel, url in rendered.written.items()}
         for rel, src in static.items():
             if statics[rel] is not None and known.get(rel) != statics[rel].digest:
-                stage_file(stage, rel, src)
+                stage.put(rel, src)
                 written[rel] = statics[rel].digest
         produced = {p.output_path for p in pages} | set(static)
         deleted = sorted(rel for rel in on_disk if rel not in produced)
         commit_stage(stage, out_dir, sorted(written), deleted)
     except BaseException:
-        if stage.exists():
-            remove_ours(stage, out_dir)
+        if stage.path.exists():
+            remove_ours(stage.path, out_dir)
         raise
     outputs = {rel: on_disk[rel] for rel in produced if rel in on_disk and rel not in written}
     outputs.update({rel: stamp_written(out_dir / rel, d) for rel, d in written.items()})
     state.outputs = {**{k: v for k, v in state.outputs.items() if k != str(out_dir)}, str(out_dir): outputs}
     state.static = {str(src): statics[rel] for rel, src in static.items() if statics[rel] is not None}
     return rendered, sorted([*written, *deleted])
+
+
+def same_entries(new: dict, old: dict) -> bool:
+    """Tell whether a dict holds the very same entries as before (nothing new was learnt)."""
+    return new.keys() == old.keys() and all(new[k] is old[k] for k in new)
 
 
 def stamp_outputs(out_dir: Path, previous: dict[str, Stamp] | None) -> dict[str, Stamp]:

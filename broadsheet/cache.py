@@ -15,6 +15,7 @@ import pickle
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from .config import Config
@@ -230,3 +231,68 @@ def stamp_written(path: Path, data_digest: bytes) -> Stamp:
     """Stamp a file this build has just written (its digest is known)."""
     st = os.stat(path)
     return Stamp(st.st_size, st.st_mtime_ns, st.st_ino, _now_ns(), data_digest)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The last successful build in a few numbers: enough to prove, cheaply, that the next has nothing to do."""
+
+    key: tuple  # out_dir and the options that change the site
+    inputs: bytes  # site.toml, every template, the static files' stamps
+    sources: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) in walk order
+    outputs: tuple[tuple[str, int, int, int], ...]  # (output path, size, mtime_ns, inode)
+    now: datetime
+    edition: date | None
+    reads_now: bool  # some page shows the exact clock, so any new `now` changes it
+    dates: tuple[float, ...]  # every story's timestamp, sorted: crossing one changes what is live
+    result: tuple  # (pages_by_kind, static_files, next_scheduled) to report again
+
+
+def load_summary(site_dir: Path) -> Summary | None:
+    try:
+        with open(site_dir / CACHE_DIR / "summary.pickle", "rb") as f:
+            if pickle.load(f) != cache_header():
+                return None
+            summary = pickle.load(f)
+    except Exception:  # missing or damaged: just no shortcut
+        return None
+    return summary if isinstance(summary, Summary) else None
+
+
+def save_summary(site_dir: Path, summary: Summary | None) -> None:
+    """Write (or, given None, remove) the summary; it must never outlive a build it does not describe."""
+    path = site_dir / CACHE_DIR / "summary.pickle"
+    try:
+        if summary is None:
+            path.unlink(missing_ok=True)
+            return
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f"summary.pickle.tmp-{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(summary, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def inputs_digest(site_dir: Path, static: dict[str, Path]) -> bytes | None:
+    """Fingerprint site.toml, the templates (by content) and the static files (by stat); None if too fresh."""
+    h = hashlib.blake2b(digest_size=16)
+    now = time.time_ns()
+    try:
+        h.update((site_dir / "site.toml").read_bytes())
+        templates = site_dir / "templates"
+        for root, dirs, files in os.walk(templates):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                h.update(b"\0" + str(path.relative_to(templates)).encode() + b"\0" + path.read_bytes())
+        for rel, src in sorted(static.items()):
+            st = os.stat(src)
+            if now - st.st_mtime_ns <= RACY_NS:
+                return None
+            h.update(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+    except OSError:
+        return None
+    return h.digest()

@@ -13,9 +13,9 @@ story touches the pages that list the section, not every page whose navigation n
 
 from __future__ import annotations
 
-import io
 import pickle
-from dataclasses import fields
+from datetime import date, datetime
+from dataclasses import fields, is_dataclass
 from typing import Any, Callable
 
 from .cache import digest
@@ -48,19 +48,39 @@ def dep_of(obj: Any, attribute: Any) -> tuple | None:
     return (*key(obj), _GROUPS[type(obj)].get(attribute, "m") if isinstance(attribute, str) else "m")
 
 
-class _KeyPickler(pickle.Pickler):
-    """Pickle a value with every model object replaced by its key."""
+def plain(value: Any) -> Any:
+    """Return value with model objects replaced by their keys, through tuples, lists and dataclasses.
 
-    def persistent_id(self, obj: Any) -> Any:
-        key = _KEYS.get(type(obj))
-        return key(obj) if key is not None else None
+    Anything else is left for pickle, which serialises it in full: never less than the page can see.
+    """
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    key = _KEYS.get(t)
+    if key is not None:
+        return key(value)
+    if t is tuple:
+        return tuple(plain(v) for v in value)
+    if t is list:
+        return [plain(v) for v in value]
+    if t is dict:
+        return {k: plain(v) for k, v in value.items()}
+    names = _FIELDS.get(t)
+    if names is None:
+        is_data = is_dataclass(value) and not isinstance(value, type)
+        names = _FIELDS[t] = tuple(f.name for f in fields(value)) if is_data else ()
+    if names:
+        return (t.__name__, *(plain(getattr(value, n)) for n in names))
+    return value
 
 
 def encode(value: Any) -> bytes:
     """Serialise a value for fingerprinting, model objects as keys."""
-    buf = io.BytesIO()
-    _KeyPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buf.getvalue()
+    return pickle.dumps(plain(value), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> field names; () for other types
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
 
 
 class Model:
@@ -98,19 +118,23 @@ class Model:
 
     def fingerprint(self, static: bytes, deps: tuple) -> bytes | None:
         """Combine a page's static part with the current values of its dependencies."""
-        parts = [static]
-        for dep in deps:
-            v = self.value(dep)
-            if v is None:
-                return None
-            parts.append(v)
-        return digest(b"\0".join(parts))
+        memo = self._memo
+        try:
+            values = [memo[dep] for dep in deps]
+        except KeyError:
+            values = [self.value(dep) for dep in deps]
+        if None in values:
+            return None
+        return digest(static + b"".join(values))
 
 
 def _group_value(obj: Any, group: str) -> bytes:
-    t = type(obj)
-    groups = _GROUPS[t]
-    if group == "m":
-        return digest(encode(tuple(getattr(obj, f.name) for f in fields(obj) if f.name not in groups)))
-    names = [name for name, g in groups.items() if g == group]
+    names = _GROUP_FIELDS.get((type(obj), group))
+    if names is None:
+        groups = _GROUPS[type(obj)]
+        names = tuple(f.name for f in fields(obj) if groups.get(f.name, "m") == group)
+        _GROUP_FIELDS[(type(obj), group)] = names
     return digest(encode(tuple(getattr(obj, name) for name in names)))
+
+
+_GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}

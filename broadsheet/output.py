@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from .content import is_junk
@@ -120,27 +122,42 @@ def remove_ours(path: Path, out_dir: Path) -> None:
         shutil.rmtree(path)
 
 
-def make_stage(out_dir: Path) -> Path:
-    """Create the folder beside out_dir where this build's changed files wait until it succeeds."""
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """The folder beside out_dir where this build's changed files wait until the whole build succeeded.
+
+    For a first build it holds the whole tree and becomes out_dir with one rename; otherwise files
+    wait flat (no folder per page to create and remove again) and move into place one by one.
+    """
+
+    path: Path
+    flat: bool
+
+    def staged(self, rel: str) -> Path:
+        return self.path / hashlib.blake2b(rel.encode(), digest_size=12).hexdigest() if self.flat else self.path / rel
+
+    def put(self, rel: str, data: bytes | Path) -> None:
+        """Stage one changed file: bytes, or a file to copy."""
+        dest = self.staged(rel)
+        if not self.flat:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, dest)
+        else:
+            dest.write_bytes(data)
+
+
+def make_stage(out_dir: Path) -> Stage:
+    """Create the stage for a build into out_dir."""
     out_dir = Path(os.path.abspath(out_dir))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temps(out_dir)
     stage = out_dir.parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}"
     stage.mkdir()
-    return stage
+    return Stage(stage, flat=out_dir.is_dir() and not out_dir.is_symlink())
 
 
-def stage_file(stage: Path, rel: str, data: bytes | Path) -> None:
-    """Put one changed file (bytes, or a file to copy) into the stage."""
-    dest = stage / rel
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, Path):
-        shutil.copyfile(data, dest)
-    else:
-        dest.write_bytes(data)
-
-
-def commit_stage(stage: Path, out_dir: Path, written: list[str], deleted: list[str]) -> None:
+def commit_stage(stage: Stage, out_dir: Path, written: list[str], deleted: list[str]) -> None:
     """Move the staged files into out_dir and delete the vanished ones; files not named stay untouched.
 
     A missing out_dir is created by one rename, so a first build is all or nothing as before;
@@ -148,25 +165,31 @@ def commit_stage(stage: Path, out_dir: Path, written: list[str], deleted: list[s
     """
     out_dir = Path(os.path.abspath(out_dir))
     try:
-        if not out_dir.exists() and not out_dir.is_symlink():
-            (stage / MARKER).write_text(_MARKER_TEXT)
-            os.rename(stage, out_dir)
+        if not stage.flat:
+            if out_dir.exists() or out_dir.is_symlink():
+                raise BuildError([Problem(out_dir, None, "the output folder appeared during the build")])
+            (stage.path / MARKER).write_text(_MARKER_TEXT)
+            os.rename(stage.path, out_dir)
             return
         if out_dir.is_symlink() or not out_dir.is_dir():
             raise BuildError([Problem(out_dir, None, "the output path exists and is not a folder")])
         for rel in deleted:
             remove_output_file(out_dir, rel)
+        made: set[str] = set()
         for rel in written:
-            dest = out_dir / rel
-            if dest.is_dir() and not dest.is_symlink():
-                raise BuildError([Problem(dest, None, "a folder is in the way of a file the build writes")])
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, dest)
+            dest = os.path.join(out_dir, rel)
+            parent = os.path.dirname(dest)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            if os.path.isdir(dest) and not os.path.islink(dest):
+                raise BuildError([Problem(Path(dest), None, "a folder is in the way of a file the build writes")])
+            os.replace(stage.staged(rel), dest)
         if not (out_dir / MARKER).exists():
             (out_dir / MARKER).write_text(_MARKER_TEXT)
     finally:
-        if stage.exists():
-            remove_ours(stage, out_dir)
+        if stage.path.exists():
+            remove_ours(stage.path, out_dir)
 
 
 def remove_output_file(out_dir: Path, rel: str) -> None:

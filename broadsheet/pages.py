@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from . import urls
@@ -24,6 +24,7 @@ class SiteView:
     language: str
     sections: tuple[Section, ...]
     now: datetime  # the build's clock, in the site's time zone
+    edition: date | None = None  # the day of `now` there: what pages show, so a new clock the same day changes none
     authors_url: str = urls.authors_index()
     tags_url: str = urls.tags_index()
     home_url: str = urls.home()
@@ -136,6 +137,7 @@ def site_view(site: Site) -> SiteView:
         language=config.language,
         sections=site.sections,
         now=site.now.astimezone(config.timezone),
+        edition=site.now.astimezone(config.timezone).date(),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from . import urls
 from .config import Config
 from .cache import PageRecord, digest
 from .deps import Model, dep_of
-from .output import stage_file
+from .output import Stage
 from .parallel import run_chunks
 from .errors import BuildError, Problem
 from .pages import Page, SiteView
@@ -60,8 +60,9 @@ def make_env(templates_dir: Path, config: Config) -> jinja2.Environment:
     )
     tz = config.timezone
 
-    def local(dt: datetime) -> datetime:
-        return dt.astimezone(tz)
+    def local(dt: datetime | date) -> datetime | date:
+        # A plain date (the edition) has no time zone to convert.
+        return dt.astimezone(tz) if isinstance(dt, datetime) else dt
 
     env.filters["local"] = local
     env.filters["dateline"] = lambda dt: local(dt).strftime(config.date_format)
@@ -113,7 +114,7 @@ CHUNK = 128
 
 def render(
     pages: list[Page], env: jinja2.Environment, model: Model, records: dict[str, PageRecord],
-    known: dict[str, bytes], stage: Path | None, jobs: int = 1,
+    known: dict[str, bytes], stage: Stage | None, jobs: int = 1,
 ) -> Rendered:
     """Render the pages whose inputs changed; stage those whose bytes differ from `known` (path -> digest).
 
@@ -141,7 +142,7 @@ def render(
     return Rendered({p.url: fresh[p.url] for p in pages}, written, len(todo))
 
 
-def is_fresh(page: Page, model: Model, records: dict[str, PageRecord], known: dict[str, bytes], stage: Path | None) -> bool:
+def is_fresh(page: Page, model: Model, records: dict[str, PageRecord], known: dict[str, bytes], stage: Stage | None) -> bool:
     """Tell whether a page's last rendering still holds and, when writing, is what the output folder has."""
     record = records.get(page.url)
     if record is None or model.fingerprint(model.static_part(page), record.deps) != record.fingerprint:
@@ -151,7 +152,7 @@ def is_fresh(page: Page, model: Model, records: dict[str, PageRecord], known: di
 
 def _render_chunk(
     indices: list[int], pages: list[Page], env: TrackingEnvironment, model: Model, known: dict[str, bytes],
-    stage: Path | None, templates_dir: Path,
+    stage: Stage | None, templates_dir: Path,
 ) -> list[tuple[str, str, PageRecord, bool] | Problem]:
     out: list[tuple[str, str, PageRecord, bool] | Problem] = []
     for i in indices:
@@ -167,7 +168,7 @@ def _render_chunk(
         record = PageRecord(model.fingerprint(model.static_part(page), deps) or b"", deps, digest(data))
         changed = stage is not None and known.get(page.output_path) != record.digest
         if changed:
-            stage_file(stage, page.output_path, data)
+            stage.put(page.output_path, data)
         out.append((page.url, page.output_path, record, changed))
     return out
 

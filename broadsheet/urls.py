@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote, unquote
@@ -9,6 +10,7 @@ from urllib.parse import quote, unquote
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and called for every byline and tag of every story
 def slugify(text: str) -> str:
     """Turn any Unicode text into a URL segment: 'Arts & Culture' -> 'arts-culture'.
 
