@@ -12,12 +12,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import CACHE_DIR, RACY_NS, State, Stamp, Summary, digest, inputs_digest, load_articles_cached
+from .cache import CACHE_DIR, RACY_NS, Source, State, Stamp, Summary, digest, inputs_digest, load_articles_cached
+from .cache import parse_files
 from .cache import load_state, load_summary, save_state, save_summary, stamp_file, stamp_written
 from .config import Config
 from .config import load_config
 from .content import Article, find_markdown
-from .deps import Model, encode
+from .deps import Model, encode, group_value, rebind, swap_articles
 from .errors import BuildError
 from .output import check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours
 from .output import static_collisions
@@ -90,7 +91,7 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         rendered, changed = publish(pages, static, env, model, state, Path(os.path.abspath(out_dir)), jobs)
         write_changed_urls(opts.changed_file or site_dir / CACHE_DIR / CHANGED_URLS, config, changed)
     learnt = rendered.rendered or changed or not same_entries(sources, state.sources)
-    state.sources, state.pages = sources, rendered.records
+    state.sources, state.pages, state.live = sources, rendered.records, Live(site, pages, env, model, static)
     result = BuildResult(
         pages_by_kind=dict(Counter(p.kind for p in pages)),
         static_files=len(static),
@@ -231,6 +232,18 @@ def write_changed_urls(path: Path, config: Config, changed: list[str]) -> None:
     path.write_text("".join(url_of(config, rel) + "\n" for rel in changed), encoding="utf-8")
 
 
+@dataclass(slots=True)
+class Live:
+    """What the last build had in hand, kept by a Builder for the next rebuild."""
+
+    site: Site
+    pages: list[Page]
+    env: object
+    model: Model
+    static: dict[str, Path]
+    by_url: dict[str, Page] | None = None
+
+
 class Builder:
     """A long-lived build for watch and serve: keep one, call rebuild() after each batch of changes.
 
@@ -248,6 +261,9 @@ class Builder:
         """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""
         if now is not None:
             self.opts = replace(self.opts, now=now)
+        if changed is not None and (result := self.rebuild_bodies(changed)) is not None:
+            self._dirty = True
+            return result
         content = Path(os.path.abspath(self.opts.site_dir / "content"))
         suspects = None
         if changed is not None and self.state.sources:
@@ -259,6 +275,86 @@ class Builder:
         result = build(self.opts, self.state, suspects)
         self._dirty = True
         return result
+
+    def rebuild_bodies(self, changed: set[Path]) -> BuildResult | None:
+        """Handle edits to article bodies only: re-render just the pages that show them (None: not that case).
+
+        With every story's metadata unchanged the plan is the same page for page, so there is
+        nothing to re-plan: the pages that read a changed body are rendered again with the new story.
+        """
+        started = time.perf_counter()
+        opts, state, live = self.opts, self.state, self.state.live
+        if live is None or opts.out_dir is None or not changed:
+            return None
+        content, paths = os.path.abspath(opts.site_dir / "content"), []
+        for path in changed:
+            name = str(opts.site_dir / "content" / os.path.relpath(os.path.abspath(path), content))
+            if name not in state.sources or not os.path.isfile(name):
+                return None
+            paths.append(Path(name))
+        config = live.site.config
+        now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
+        if now != live.site.now and not self._same_site_at(now):
+            return None
+        parsed = parse_files(paths, config, 1)
+        if problems := [p for _, r in parsed if not isinstance(r, Source) for p in r]:
+            raise BuildError(problems)
+        swaps = {}
+        for path, source in parsed:
+            old = state.sources[str(path)].article
+            if group_value(old, "m") != group_value(source.article, "m"):
+                return None
+            swaps[id(old)] = source.article
+        site = replace(swap_articles(live.site, swaps), now=now)
+        model = Model(site, site_view(site), live.model.templates, live.model.extra)
+        bodies = {("a", a.url, "b") for a in swaps.values()}
+        live.by_url = live.by_url or {p.url: p for p in live.pages}
+        try:
+            pages = [rebind(live.by_url[url], model.objects) for url, r in state.pages.items()
+                     if any(d in r.deps for d in bodies)]
+        except KeyError:
+            return None
+        out_dir = Path(os.path.abspath(opts.out_dir))
+        outputs = state.outputs.get(str(out_dir), {})
+        known = {p.output_path: s.digest for p in pages
+                 if (s := stamp_file(out_dir / p.output_path, outputs.get(p.output_path), racy=False))}
+        stage = make_stage(out_dir)
+        try:
+            rendered = render(pages, live.env, model, {}, known, stage, 1)
+            commit_stage(stage, out_dir, sorted(rendered.written), [])
+        except BaseException:
+            if stage.path.exists():
+                remove_ours(stage.path, out_dir)
+            raise
+        state.sources.update({str(path): source for path, source in parsed})
+        state.pages.update(rendered.records)
+        outputs.update({rel: stamp_written(out_dir / rel, rendered.records[url].digest)
+                        for rel, url in rendered.written.items()})
+        live.by_url.update({p.url: p for p in pages})
+        live.site, live.model = site, model
+        changed_rels = sorted(rendered.written)
+        write_changed_urls(opts.changed_file or opts.site_dir / CACHE_DIR / CHANGED_URLS, config, changed_rels)
+        return BuildResult(
+            pages_by_kind=dict(Counter(p.kind for p in live.pages)),
+            static_files=len(live.static),
+            seconds=time.perf_counter() - started,
+            next_scheduled=site.next_scheduled,
+            pages_written=len(changed_rels),
+            pages_rendered=rendered.rendered,
+            changed_urls=tuple(url_of(config, rel) for rel in changed_rels),
+        )
+
+    def _same_site_at(self, now: datetime) -> bool:
+        """Tell whether moving the clock to `now` changes nothing: same edition, no story crossing it."""
+        live = self.state.live
+        old = live.site.now
+        tz = live.site.config.timezone
+        if now.astimezone(tz).date() != old.astimezone(tz).date():
+            return False
+        if any(("site", "now") in r.deps for r in self.state.pages.values()):
+            return False
+        lo, hi = min(old, now), max(old, now)
+        return not any(lo < s.article.date <= hi for s in self.state.sources.values())
 
     def close(self) -> None:
         """Save what the builder learnt, for the next process."""

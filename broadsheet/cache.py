@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .config import Config
 from .content import Article, find_markdown, read_article, url_collisions
@@ -72,6 +73,7 @@ class State:
     pages: dict[str, PageRecord] = field(default_factory=dict)
     static: dict[str, Stamp] = field(default_factory=dict)  # static source path -> stamp
     outputs: dict[str, dict[str, Stamp]] = field(default_factory=dict)  # out_dir -> output path -> stamp
+    live: Any = None  # the last build's site, plan and environment, for Builder; never saved
 
 
 def cache_header() -> tuple:
@@ -104,7 +106,7 @@ def save_state(site_dir: Path, state: State) -> None:
         tmp = folder / f"state.pickle.tmp-{os.getpid()}"
         with open(tmp, "wb") as f:
             pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(dataclasses.replace(state, live=None), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / "state.pickle")
     except OSError:
         pass

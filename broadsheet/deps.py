@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pickle
 from datetime import date, datetime
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, Callable
 
 from .cache import digest
@@ -138,3 +138,42 @@ def _group_value(obj: Any, group: str) -> bytes:
 
 
 _GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
+
+
+def rebind(value: Any, objects: dict[tuple, Any]) -> Any:
+    """Return value with every model object replaced by the current object of the same key."""
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    key = _KEYS.get(t)
+    if key is not None:
+        return objects[key(value)]
+    if t is tuple:
+        return tuple(rebind(v, objects) for v in value)
+    if t is list:
+        return [rebind(v, objects) for v in value]
+    if t is dict:
+        return {k: rebind(v, objects) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: rebind(getattr(value, f.name), objects) for f in fields(value) if f.init})
+    return value
+
+
+def swap_articles(value: Any, new: dict[int, Any]) -> Any:
+    """Return value (the Site, or part of it) with articles swapped by identity, sharing what did not change."""
+    t = type(value)
+    if t is tuple:
+        items = tuple(swap_articles(v, new) for v in value)
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if t is Article:
+        return new.get(id(value), value)
+    if t in (Section, Author, Tag, Site):
+        changes = {n: v for n in ("articles", "sections", "authors", "tags", "next_scheduled")
+                   if hasattr(value, n) and (v := swap_articles(getattr(value, n), new)) is not getattr(value, n)}
+        return replace(value, **changes) if changes else value
+    return value
+
+
+def group_value(obj: Any, group: str) -> bytes:
+    """Return the fingerprint of one field group of a model object."""
+    return _group_value(obj, group)
