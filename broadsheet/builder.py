@@ -70,8 +70,7 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         return same
     state = state if state is not None else (load_state(site_dir) if opts.cache else State())
     config = load_config(site_dir / "site.toml", opts.base_url)
-    env = make_env(site_dir / "templates", config)
-    template_problems = check_templates(env, site_dir / "templates")
+    env, templates, template_problems = environment(site_dir / "templates", config, state.live)
     try:
         articles, sources = load_articles_cached(site_dir / "content", config, state.sources, suspects, jobs)
     except BuildError as e:
@@ -84,7 +83,7 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     static = list_static(site_dir / "static")
     if collisions := static_collisions(dict.fromkeys([p.output_path for p in pages], b""), static):
         raise BuildError(collisions)
-    model = Model(site, site_view(site), template_digests(env), encode(config))
+    model = Model(site, site_view(site), templates, encode(config), state.live and state.live.model)
     if out_dir is None:
         rendered, changed = render(pages, env, model, state.pages, {}, None, jobs), []
     else:
@@ -214,10 +213,17 @@ def stamp_outputs(out_dir: Path, previous: dict[str, Stamp] | None) -> dict[str,
     return {rel: s for rel, old in previous.items() if (s := stamp_file(out_dir / rel, old, racy=False))}
 
 
-def template_digests(env) -> dict[str, bytes]:
-    """Fingerprint every template source, for pages that load them."""
-    root = Path(env.loader.searchpath[0])
-    return {name: digest((root / name).read_bytes()) for name in env.list_templates()}
+def environment(templates_dir: Path, config: Config, live: Live | None) -> tuple[object, dict[str, bytes], list]:
+    """Return the Jinja environment, every template's digest, and template problems; reuse the last if unchanged."""
+    digests: dict[str, bytes] = {}
+    for root, dirs, files in os.walk(templates_dir):
+        for name in files:
+            path = Path(root) / name
+            digests[path.relative_to(templates_dir).as_posix()] = digest(path.read_bytes())
+    if live is not None and live.site.config == config and live.model.templates == digests:
+        return live.env, digests, []
+    env = make_env(templates_dir, config)
+    return env, digests, check_templates(env, templates_dir)
 
 
 def url_of(config: Config, rel: str) -> str:

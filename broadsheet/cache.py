@@ -133,7 +133,10 @@ def load_articles_cached(
     key = parse_key(config)
     fresh: dict[str, Source] = {}
     todo: list[Path] = []
-    paths = find_markdown(content_dir)
+    if suspects is not None and all(s in sources and os.path.isfile(s) for s in suspects):
+        paths = [s.article.path for s in sources.values()]  # no file came or went: the same list as last time
+    else:
+        paths = find_markdown(content_dir)
     for path in paths:
         name = str(path)
         old = sources.get(name)

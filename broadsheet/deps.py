@@ -86,7 +86,8 @@ _ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
 class Model:
     """The current values of every dependency a page can have, computed on demand and memoised."""
 
-    def __init__(self, site: Site, view: SiteView, templates: dict[str, bytes], extra: bytes):
+    def __init__(self, site: Site, view: SiteView, templates: dict[str, bytes], extra: bytes,
+                 previous: Model | None = None):
         self.view = view
         self.templates = templates
         self.extra = extra  # config and build options: they reach pages through filters
@@ -97,6 +98,9 @@ class Model:
             for item in items:
                 self.objects[(kind, item.slug)] = item
         self._memo: dict[tuple, bytes | None] = {}
+        # Values computed for the very same (unchanged, immutable) objects by the previous build.
+        self._carried: dict[int, tuple[Any, dict[str, bytes]]] = previous._by_object if previous else {}
+        self._by_object: dict[int, tuple[Any, dict[str, bytes]]] = {}
 
     def value(self, dep: tuple) -> bytes | None:
         """Return the current value of a dependency (None: it no longer exists)."""
@@ -108,9 +112,20 @@ class Model:
             v = self.templates.get(dep[1])
         else:
             obj = self.objects.get(dep[:-1])
-            v = None if obj is None else _group_value(obj, dep[-1])
+            v = None if obj is None else self._object_value(obj, dep[-1])
         self._memo[dep] = v
         return v
+
+    def _object_value(self, obj: Any, group: str) -> bytes:
+        entry = self._by_object.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            carried = self._carried.get(id(obj))
+            entry = (obj, dict(carried[1]) if carried is not None and carried[0] is obj else {})
+            self._by_object[id(obj)] = entry  # holding obj keeps its id from being reused
+        values = entry[1]
+        if group not in values:
+            values[group] = _group_value(obj, group)
+        return values[group]
 
     def static_part(self, page: Any) -> bytes:
         """Fingerprint what the plan says about a page (its url, template, title and view)."""

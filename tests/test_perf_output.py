@@ -1,0 +1,150 @@
+"""Incremental output: only changed files are written, the changed URLs are listed, failures change nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from broadsheet.builder import BuildOptions, Builder
+from conftest import NOW, article, build, read, tree_snapshot, write_site
+
+OLD_NS = 1_000_000_000 * 1_000_000_000  # 2001-09-09
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def three_stories(site: Path) -> Path:
+    return write_site(site, {
+        "content/a.md": article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'"),
+        "content/b.md": article("Bravo", date="2026-02-02 09:00", summary="'Bravo summary.'"),
+        "content/c.md": article("Charlie", date="2026-02-03 09:00", section="Sports", summary="'Charlie summary.'"),
+    })
+
+
+def changed_urls(site: Path) -> list[str]:
+    return (site / ".broadsheet-cache" / "changed-urls.txt").read_text().splitlines()
+
+
+def test_a_body_edit_rewrites_only_that_story_and_lists_its_url(site):
+    three_stories(site)
+    assert build(site) == 0
+    before = mtimes(site / "public")
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
+                                               body="A rewritten body."))
+    assert build(site) == 0
+    after = mtimes(site / "public")
+    assert "A rewritten body." in read(site, "/national/a/")
+    assert {rel for rel in after if after[rel] != before[rel]} == {"national/a/index.html"}
+    assert changed_urls(site) == ["https://gazette.example/national/a/"]
+
+
+def test_a_build_with_nothing_changed_writes_nothing(site):
+    three_stories(site)
+    assert build(site) == 0
+    before = mtimes(site / "public")
+    assert build(site) == 0
+    assert mtimes(site / "public") == before
+    assert changed_urls(site) == []
+
+
+def test_a_headline_edit_rewrites_the_pages_that_show_it(site):
+    three_stories(site)
+    assert build(site) == 0
+    before = mtimes(site / "public")
+    (site / "content/b.md").write_text(article("Bravo renamed", date="2026-02-02 09:00", summary="'Bravo summary.'"))
+    assert build(site, "--changed", site / "purge.txt") == 0
+    after = mtimes(site / "public")
+    rewritten = {rel for rel in after if after[rel] != before[rel]}
+    # its own page, the sidebar of the other National story, and every list that shows it
+    assert {"national/b/index.html", "national/a/index.html", "index.html", "national/index.html",
+            "authors/ann-writer/index.html"} <= rewritten
+    assert "sports/c/index.html" not in rewritten  # another section's sidebar does not show it
+    listed = (site / "purge.txt").read_text().splitlines()
+    assert "https://gazette.example/national/a/" in listed and "https://gazette.example/sports/c/" not in listed
+
+
+def test_a_deleted_story_disappears_with_its_folder_and_is_listed(site):
+    three_stories(site)
+    assert build(site) == 0
+    (site / "content/c.md").unlink()
+    assert build(site) == 0
+    assert not (site / "public/sports/c").exists()
+    assert "https://gazette.example/sports/c/" in changed_urls(site)
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(site, capsys):
+    three_stories(site)
+    assert build(site) == 0
+    before, times = tree_snapshot(site / "public"), mtimes(site / "public")
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", body="New body."))
+    (site / "templates/partials/card.html").write_text("{% if %}broken\n")
+    assert build(site) == 1
+    assert "card.html" in capsys.readouterr().err
+    assert tree_snapshot(site / "public") == before and mtimes(site / "public") == times
+    assert [p.name for p in site.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_a_damaged_or_foreign_cache_is_ignored(site):
+    three_stories(site)
+    assert build(site) == 0
+    expected = tree_snapshot(site / "public")
+    for name in ("state.pickle", "summary.pickle"):
+        (site / ".broadsheet-cache" / name).write_bytes(b"\x80\x05not a pickle at all")
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'"))
+    assert build(site) == 0
+    assert tree_snapshot(site / "public") == expected
+
+
+def test_output_edited_by_hand_is_put_back(site):
+    three_stories(site)
+    assert build(site) == 0
+    page = site / "public/national/a/index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"defaced")
+    (site / "public/national/b/index.html").unlink()
+    assert build(site) == 0
+    assert page.read_bytes() == good and (site / "public/national/b/index.html").exists()
+
+
+def test_old_unchanged_files_are_trusted_by_stat_and_edits_still_seen(site):
+    """With sources older than the racy window, a no-change build is proved from stats alone."""
+    three_stories(site)
+    for path in site.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(OLD_NS, OLD_NS))
+    assert build(site) == 0
+    assert (site / ".broadsheet-cache" / "summary.pickle").exists()
+    before = mtimes(site / "public")
+    assert build(site) == 0
+    assert mtimes(site / "public") == before
+    # the same size, a different mtime: still an edit
+    text = (site / "content/a.md").read_text()
+    (site / "content/a.md").write_text(text.replace("Body text.", "Body tex!."))
+    os.utime(site / "content/a.md", ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert build(site) == 0
+    assert "Body tex!." in read(site, "/national/a/")
+
+
+def test_a_later_clock_the_same_day_changes_nothing_and_the_next_day_changes_the_edition(site):
+    three_stories(site)
+    assert build(site) == 0
+    before = mtimes(site / "public")
+    assert build(site, now="2026-02-12T15:00:00-08:00") == 0
+    assert mtimes(site / "public") == before
+    assert build(site, now="2026-02-13T09:00:00-08:00") == 0
+    assert "Friday, February 13, 2026" in read(site, "/sports/c/")
+
+
+def test_builder_rebuild_writes_a_body_edit_and_reports_it(site):
+    three_stories(site)
+    builder = Builder(BuildOptions(site, site / "public", __import__("datetime").datetime.fromisoformat(NOW)))
+    builder.rebuild()
+    (site / "content/b.md").write_text(article("Bravo", date="2026-02-02 09:00", summary="'Bravo summary.'",
+                                               body="Fresh words."))
+    result = builder.rebuild({site / "content/b.md"})
+    builder.close()
+    assert "Fresh words." in read(site, "/national/b/")
+    assert result.changed_urls == ("https://gazette.example/national/b/",)
+    assert result.pages_written == 1
