@@ -91,6 +91,12 @@ class EventStream:
     def close(self) -> None:
         self.sock.close()
 
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def page_version(html: str) -> str:
     """Read the build version a served page was given (from its reload script)."""
@@ -117,12 +123,14 @@ class CliProcess:
 
     @staticmethod
     def _pump(stream, lines: queue.Queue[str]) -> None:
-        for line in stream:
-            lines.put(line.rstrip("\n"))
+        with stream:
+            for line in stream:
+                lines.put(line.rstrip("\n"))
 
     def _collect(self, stream) -> None:
-        for line in stream:
-            self.stderr.append(line.rstrip("\n"))
+        with stream:
+            for line in stream:
+                self.stderr.append(line.rstrip("\n"))
 
     def wait_line(self, pattern: str, timeout: float = TIMEOUT) -> re.Match:
         """Wait for a stdout line matching the regex; the lines before it are kept in `seen`."""
@@ -148,10 +156,11 @@ class CliProcess:
         self._err.join(timeout=5)
         return code, took
 
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+    def wait(self, timeout: float = TIMEOUT) -> int:
+        """Wait for the process to end by itself; return its exit code."""
+        code = self.proc.wait(timeout=timeout)
+        self._err.join(timeout=5)
+        return code
 
 
 def start_serve(site: Path, *extra: str) -> tuple[CliProcess, int]:
