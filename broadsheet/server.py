@@ -342,7 +342,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        if isinstance(code, int) and code >= 400:
+        # Errors only: a line per request would bury the one line per rebuild. Browsers ask for a favicon unasked.
+        if isinstance(code, int) and code >= 400 and not self.path.startswith("/favicon.ico"):
             self.log_message('"%s" %s', self.requestline, str(code))
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
