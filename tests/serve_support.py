@@ -117,7 +117,8 @@ class CliProcess:
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.stderr: list[str] = []
-        threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines), daemon=True).start()
+        self._out = threading.Thread(target=self._pump, args=(self.proc.stdout, self.lines), daemon=True)
+        self._out.start()
         self._err = threading.Thread(target=self._collect, args=(self.proc.stderr,), daemon=True)
         self._err.start()
 
@@ -153,12 +154,14 @@ class CliProcess:
         self.proc.send_signal(signal.SIGINT)
         code = self.proc.wait(timeout=timeout)
         took = time.monotonic() - started
+        self._out.join(timeout=5)
         self._err.join(timeout=5)
         return code, took
 
     def wait(self, timeout: float = TIMEOUT) -> int:
         """Wait for the process to end by itself; return its exit code."""
         code = self.proc.wait(timeout=timeout)
+        self._out.join(timeout=5)
         self._err.join(timeout=5)
         return code
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
 from conftest import article, build, read, tree_snapshot, write_site
-from serve_support import CliProcess, EventStream, page_version, request, start_serve, temp_leftovers
+from serve_support import TIMEOUT, CliProcess, EventStream, page_version, request, start_serve, temp_leftovers
 
 BROKEN = "---\ntitle: 'Unclosed\nsection: National\nauthor: Ann Writer\ndate: 2026-02-01 09:00\n---\nBody.\n"
 
@@ -121,3 +126,32 @@ def test_serve_refuses_a_missing_site_folder(tmp_path):
     proc = CliProcess("serve", "--site", tmp_path / "nope", "--port", "0")
     assert proc.wait() == 2
     assert any("no such folder" in line for line in proc.stderr)
+
+
+def test_ctrl_c_in_the_middle_of_writing_a_build_leaves_no_temp_folder(site):
+    files = {f"static/files/f{i:04}.txt": f"file {i}\n" for i in range(3000)}  # a write phase long enough to hit
+    write_site(site, {"content/national/a.md": article("First story"), **files})
+    cache = site / ".broadsheet-cache"
+    cache.mkdir()
+    writing = threading.Event()
+
+    class OnTemp(FileSystemEventHandler):
+        def on_created(self, event):
+            if ".preview.tmp-" in event.src_path:
+                writing.set()
+
+    observer = Observer()
+    observer.schedule(OnTemp(), str(cache))
+    observer.start()
+    try:
+        proc = CliProcess("serve", "--site", site, "--port", "0")
+        assert writing.wait(TIMEOUT), f"the build never started writing: {proc.stderr}"
+        code, took = proc.interrupt()
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+    assert code == 0 and not any("Traceback" in line for line in proc.stderr), proc.stderr
+    printed = [*proc.seen, *proc.lines.queue]
+    assert printed == ["Stopped."], printed  # stopped mid-build: no rebuild line, no "Serving"
+    assert temp_leftovers(site) == []
+    assert took < 5, f"took {took:.2f} s to stop"
