@@ -132,10 +132,12 @@ def is_watched(path: Path, site_dir: Path, ignore: tuple[Path, ...] = (), is_dir
 class _Forward(FileSystemEventHandler):
     """Pass relevant watchdog events on to a ChangeQueue."""
 
-    def __init__(self, site_dir: Path, queue: ChangeQueue, ignore: tuple[Path, ...]):
+    def __init__(self, site_dir: Path, queue: ChangeQueue, ignore: tuple[Path, ...],
+                 watch_folder: Callable[[Path], None]):
         self.site_dir = site_dir
         self.queue = queue
         self.ignore = ignore
+        self.watch_folder = watch_folder
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in ("created", "modified", "moved", "deleted"):
@@ -145,19 +147,27 @@ class _Forward(FileSystemEventHandler):
         raw = [event.src_path, getattr(event, "dest_path", "") or ""]
         paths = {Path(os.fsdecode(p)) for p in raw if p}
         relevant = {p for p in paths if is_watched(p, self.site_dir, self.ignore, event.is_directory)}
+        if event.is_directory and event.event_type in ("created", "moved"):
+            for p in paths:
+                if p.parent == self.site_dir and p.name in WATCHED_DIRS and p.is_dir():
+                    self.watch_folder(p)  # content/, templates/ or static/ appeared after start-up
         # A folder that came, went or moved may hold any number of files: rebuild everything.
         self.queue.put(relevant, full=bool(relevant) and event.is_directory)
 
 
 def start_observer(site_dir: Path, queue: ChangeQueue, ignore: tuple[Path, ...] = ()) -> Observer:
     """Start watching the site's sources (content/, templates/, static/, site.toml)."""
-    handler = _Forward(site_dir, queue, ignore)
     observer = Observer()
     observer.daemon = True
+
+    def watch_folder(folder: Path) -> None:
+        observer.schedule(handler, str(folder), recursive=True, event_filter=EVENT_TYPES)
+
+    handler = _Forward(site_dir, queue, ignore, watch_folder)
     observer.schedule(handler, str(site_dir), recursive=False, event_filter=EVENT_TYPES)
     for name in WATCHED_DIRS:
         if (site_dir / name).is_dir():
-            observer.schedule(handler, str(site_dir / name), recursive=True, event_filter=EVENT_TYPES)
+            watch_folder(site_dir / name)
     observer.start()
     return observer
 

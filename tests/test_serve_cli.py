@@ -155,3 +155,15 @@ def test_ctrl_c_in_the_middle_of_writing_a_build_leaves_no_temp_folder(site):
     assert printed == ["Stopped."], printed  # stopped mid-build: no rebuild line, no "Serving"
     assert temp_leftovers(site) == []
     assert took < 5, f"took {took:.2f} s to stop"
+
+
+def test_serve_drafts_previews_draft_stories(site):
+    write_site(site, {
+        "content/national/a.md": article("First story"),
+        "content/national/d.md": article("Draft story", draft="true"),
+    })
+    proc, port = start_serve(site, "--drafts")
+    try:
+        assert "<h1>Draft story</h1>" in request(port, "/national/d/").text
+    finally:
+        proc.interrupt()

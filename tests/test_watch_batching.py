@@ -140,6 +140,23 @@ def test_a_new_folder_asks_for_a_full_rebuild(watched):
     assert batch.full and site / "content" / "sports" in batch.paths
 
 
+def test_a_source_folder_made_after_start_up_is_watched_too(site):
+    write_site(site, {"content/national/a.md": article("First story")})
+    (site / "static" / "css" / "site.css").unlink()
+    (site / "static" / "css").rmdir()
+    (site / "static").rmdir()
+    queue = ChangeQueue()
+    observer = start_observer(site, queue)
+    try:
+        (site / "static").mkdir()
+        assert next_batch(queue).full
+        (site / "static" / "logo.svg").write_text("<svg/>")
+        assert next_batch(queue).paths == frozenset({site / "static" / "logo.svg"})
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+
+
 def test_is_watched_knows_sources_from_everything_else(site):
     ok = [site / "site.toml", site / "content" / "a.md", site / "content" / "x" / "b.markdown",
           site / "templates" / "partials" / "card.html", site / "static" / "img" / "a.webp"]
