@@ -130,13 +130,16 @@ def cmd_preview(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         force=getattr(args, "force", False),
     )
-    if args.command == "watch":
-        from .watch import run_watch
+    try:
+        if args.command == "watch":
+            from .watch import run_watch
 
-        return run_watch(opts)
-    from .server import run_serve
+            return run_watch(opts)
+        from .server import run_serve
 
-    return run_serve(opts, args.host, args.port, args.open)
+        return run_serve(opts, args.host, args.port, args.open)
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves
+        return 130
 
 
 def main_entry() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import ipaddress
 import mimetypes
@@ -419,7 +420,7 @@ def make_server(state: PreviewState, host: str = "127.0.0.1", port: int = 0, log
     except OverflowError:
         raise UsageError(f"--port must be between 0 and 65535, not {port}") from None
     except OSError as e:
-        hint = "; pick another with --port, or --port 0 for any free one" if e.errno == 98 else ""
+        hint = "; pick another with --port, or --port 0 for any free one" if e.errno == errno.EADDRINUSE else ""
         raise UsageError(f"cannot listen on {host}:{port}: {e.strerror or e}{hint}") from None
 
 
@@ -429,6 +430,15 @@ def preview_options(opts: BuildOptions) -> BuildOptions:
     return replace(opts, out_dir=opts.site_dir / PREVIEW_DIR, force=False)
 
 
+def make_cache_dir(site_dir: Path) -> None:
+    """Create .broadsheet-cache/ with a .gitignore of its own, so no site's repository picks up previews."""
+    cache = site_dir / CACHE_DIR
+    cache.mkdir(exist_ok=True)
+    ignore = cache / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Made by Broadsheet: build caches and previews, never committed.\n*\n")
+
+
 def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
               out: TextIO | None = None) -> int:
     """Build, serve, and rebuild on every change until Ctrl-C; the `serve` command."""
@@ -436,6 +446,7 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
     opts = preview_options(opts)
     state = PreviewState(opts.out_dir)
     server = make_server(state, host, port)
+    make_cache_dir(opts.site_dir)
     if warning := bind_warning(host):
         print(warning, file=sys.stderr, flush=True)
     builder = Builder(opts)

@@ -93,6 +93,7 @@ def test_ctrl_c_stops_serve_cleanly_leaving_no_temp_folders(site):
     assert not any("Traceback" in line for line in proc.stderr), proc.stderr
     assert temp_leftovers(site) == []
     assert not (site / "public").exists()
+    assert (site / ".broadsheet-cache" / ".gitignore").read_text().endswith("\n*\n")  # previews stay out of git
 
 
 def test_watch_rebuilds_public_without_any_reload_script(site):
