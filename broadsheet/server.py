@@ -335,8 +335,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         state = self.server.state
         self.wfile.write(b"retry: 500\n\n")  # reconnect fast after a server restart
         self.wfile.flush()
-        while not state.closing:
-            if state.wait_for_change(seen, HEARTBEAT):
+        while True:
+            changed = state.wait_for_change(seen, HEARTBEAT)
+            if state.closing:
+                return
+            if changed:
                 self.wfile.write(f"event: reload\ndata: {state.version}\n\n".encode())
                 self.wfile.flush()
                 return

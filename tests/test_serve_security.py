@@ -264,3 +264,22 @@ def test_binding_beyond_loopback_warns():
     for host in ("0.0.0.0", "192.168.1.20", "::", "my-laptop.local"):
         warning = bind_warning(host)
         assert warning and "warning" in warning and host in warning
+
+
+def test_stopping_closes_idle_connections_and_event_streams(tmp_path):
+    (tmp_path / "index.html").write_text("<html><body>hi</body></html>")
+    state = PreviewState(tmp_path)
+    server = make_server(state)
+    server.start()
+    port = server.server_address[1]
+    idle = socket.create_connection(("127.0.0.1", port), timeout=30)
+    idle.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    assert idle.recv(65536).startswith(b"HTTP/1.1 200")  # kept alive, waiting for a next request
+    tab = EventStream(port, state.version)
+    server.stop()
+    try:
+        assert idle.recv(1024) == b""  # closed by the server, not left to its 30 s timeout
+        assert tab.sock.recv(1024) == b""
+    finally:
+        idle.close()
+        tab.close()
