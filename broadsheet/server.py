@@ -24,7 +24,7 @@ from .builder import BuildOptions, Builder
 from .errors import Problem, UsageError, display_path
 from .watch import (
     CACHE_DIR, ChangeQueue, Rebuilt, absolute_options, interrupt_on_sigterm, print_rebuilt, rebuild_forever,
-    run_build, start_observer,
+    run_build, start_observer, tidy_after_interrupt,
 )
 
 EVENTS_PATH = "/__broadsheet/events"
@@ -171,11 +171,19 @@ def inject(page: bytes, state: PreviewState) -> bytes:
 
 
 def reload_script(version: str) -> str:
-    """Return the script that reloads the tab when the server says the build changed."""
+    """Return the script that reloads the tab when the server says the build changed.
+
+    Only visible tabs hold a connection: browsers allow about six per host, and a dozen
+    background tabs must not starve the page being read.
+    """
     return (
         "<script>/* broadsheet preview */(function(){"
-        f"var es=new EventSource({EVENTS_PATH!r}+'?v={version}');"
-        "es.addEventListener('reload',function(){es.close();location.reload();});"
+        f"var url={EVENTS_PATH!r}+'?v={version}',es=null;"
+        "function open(){if(es)return;es=new EventSource(url);"
+        "es.addEventListener('reload',function(){es.close();location.reload();});}"
+        "function close(){if(es){es.close();es=null;}}"
+        "document.addEventListener('visibilitychange',function(){document.hidden?close():open();});"
+        "if(!document.hidden)open();"
         "})();</script>\n"
     )
 
@@ -475,5 +483,6 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
         server.stop()
         observer.stop()
         observer.join(timeout=1)
+        tidy_after_interrupt(opts.out_dir)
     print("Stopped.", file=out, flush=True)
     return 0

@@ -31,7 +31,7 @@ from watchdog.observers import Observer
 from .builder import BuildOptions, BuildResult, Builder
 from .content import MARKDOWN_SUFFIXES, is_junk
 from .errors import BuildError, Problem, UsageError, display_path
-from .output import check_output_dir
+from .output import check_output_dir, clean_stale_temps
 
 WATCHED_DIRS = ("content", "templates", "static")
 WATCHED_FILES = ("site.toml",)
@@ -264,6 +264,20 @@ def interrupt_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def tidy_after_interrupt(out_dir: Path) -> None:
+    """Leave no temporary folder behind, wherever Ctrl-C landed in the last build."""
+    # write_output cleans up after itself, except in the instants between its mkdir and its try,
+    # or between swap_in's two renames; the second would leave no output, so put the old one back.
+    parent, name = out_dir.parent, out_dir.name
+    if not parent.is_dir():
+        return
+    if not out_dir.exists():
+        old = sorted(e for e in parent.iterdir() if e.name.startswith(f".{name}.old-"))  # swap_in's name
+        if len(old) == 1:
+            os.rename(old[0], out_dir)
+    clean_stale_temps(out_dir)
+
+
 def run_watch(opts: BuildOptions, out: TextIO | None = None) -> int:
     """Build, then rebuild on every change until Ctrl-C; the `watch` command."""
     out = out or sys.stdout
@@ -283,5 +297,6 @@ def run_watch(opts: BuildOptions, out: TextIO | None = None) -> int:
         queue.close()
         observer.stop()
         observer.join(timeout=1)
+        tidy_after_interrupt(opts.out_dir)
     print("Stopped.", file=out, flush=True)
     return 0

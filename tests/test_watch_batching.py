@@ -12,7 +12,7 @@ from broadsheet.builder import BuildOptions, Builder
 from broadsheet.cli import parse_now
 from broadsheet.watch import (
     Batch, ChangeQueue, Rebuilt, describe_batch, is_watched, rebuild_forever, report_line, run_build,
-    start_observer,
+    start_observer, tidy_after_interrupt,
 )
 from conftest import NOW, article, write_site
 from serve_support import TIMEOUT
@@ -243,3 +243,16 @@ def test_the_rebuild_line_says_what_changed_pages_written_and_time(site):
     assert " content/national/a.md and 1 more: " in line
     assert " pages written in " in line and line.endswith(" s")
     assert describe_batch(Batch(frozenset(), full=True)) == "first build"
+
+
+def test_tidying_after_ctrl_c_removes_temp_folders_and_puts_back_a_half_swapped_output(tmp_path):
+    out = tmp_path / "public"
+    (tmp_path / ".public.old-1a2b3c4d").mkdir()
+    (tmp_path / ".public.old-1a2b3c4d" / "index.html").write_text("last good build")
+    (tmp_path / ".public.tmp-5e6f7a8b" / "national").mkdir(parents=True)
+    tidy_after_interrupt(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+    assert (out / "index.html").read_text() == "last good build"
+    (tmp_path / ".public.tmp-0badcafe").mkdir()
+    tidy_after_interrupt(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
