@@ -1,4 +1,4 @@
-"""Atom feeds (RFC 4287): site-wide, per section and per author, planned as pages (pure)."""
+"""Atom feeds (RFC 4287), site-wide, per section and per author, with RSS 2.0 twins (pure)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import format_datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -15,6 +16,7 @@ from .content import Article
 from .site import Site
 
 FEED_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
 # Attributes whose value is one URL, and the one whose value is a list of "URL width" candidates.
 _URL_ATTRS = frozenset({"href", "src", "poster", "cite", "action", "formaction", "data", "longdesc"})
 _SRCSET_ATTRS = frozenset({"srcset"})
@@ -37,6 +39,7 @@ class Entry:
     url: str
     published: str  # RFC 3339 with an offset
     updated: str
+    pub_date: str  # RFC 822, for RSS
     authors: tuple[Person, ...]
     categories: tuple[str, ...]  # the section, then the tags
     summary: str
@@ -51,8 +54,10 @@ class Feed:
     title: str
     subtitle: str
     self_url: str
+    rss_url: str  # the RSS 2.0 twin
     alternate_url: str  # the HTML page the feed mirrors
     updated: str
+    last_build: str  # `updated` in RFC 822, for RSS
     language: str
     author: str  # the publication; each entry names its own writers
     logo: str | None
@@ -76,6 +81,11 @@ def xml_text(text: str) -> str:
 def rfc3339(when: datetime, config: Config) -> str:
     """Format an aware datetime in the site's zone, to the second, with its offset."""
     return when.astimezone(config.timezone).isoformat(timespec="seconds")
+
+
+def rfc822(when: datetime, config: Config) -> str:
+    """Format an aware datetime the way RSS 2.0 wants: 'Wed, 11 Feb 2026 15:00:00 -0800'."""
+    return format_datetime(when.astimezone(config.timezone).replace(microsecond=0))
 
 
 def entry_id(article: Article, config: Config) -> str:
@@ -180,6 +190,7 @@ def feed_entry(article: Article, config: Config) -> Entry:
         url=urls.absolute(config.base_url, article.url),
         published=rfc3339(article.date, config),
         updated=rfc3339(article.modified, config),
+        pub_date=rfc822(article.date, config),
         authors=tuple(Person(xml_text(name), urls.absolute(config.base_url, url)) for name, url in article.author_links),
         categories=tuple(xml_text(c) for c in dict.fromkeys((article.section, *article.tags))),
         summary=xml_text(article.summary),
@@ -187,10 +198,11 @@ def feed_entry(article: Article, config: Config) -> Entry:
     )
 
 
-def make_feed(site: Site, url: str, title: str, subtitle: str, page_url: str, articles: tuple[Article, ...]) -> Feed:
-    """Describe the feed at url holding the newest feed_size of articles (already newest first)."""
+def make_feed(site: Site, urls_: tuple[str, str], title: str, subtitle: str, page_url: str,
+              shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
+    """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
-    shown = articles[: config.feed_size]
+    url, rss_url = urls_
     # An empty feed still needs an `updated`; the build's clock keeps it reproducible.
     newest = max((a.modified for a in shown), default=site.now)
     return Feed(
@@ -198,35 +210,42 @@ def make_feed(site: Site, url: str, title: str, subtitle: str, page_url: str, ar
         title=xml_text(title),
         subtitle=xml_text(subtitle),
         self_url=urls.absolute(config.base_url, url),
+        rss_url=urls.absolute(config.base_url, rss_url),
         alternate_url=urls.absolute(config.base_url, page_url),
         updated=rfc3339(newest, config),
+        last_build=rfc822(newest, config),
         language=config.language,
         author=xml_text(config.title),
         logo=urls.resolve(config.base_url, "/", config.logo) if config.logo else None,
-        entries=tuple(feed_entry(a, config) for a in shown),
+        entries=tuple(entries[a.url] for a in shown),
     )
 
 
-def site_feeds(site: Site) -> list[tuple[str, Feed, tuple[Article, ...]]]:
-    """List every feed (the whole site, each section, each author) as (URL, feed, its stories)."""
-    title = site.config.title
-    wanted = [(urls.site_feed(), title, f"Latest news from {title}", urls.home(), site.articles)]
-    wanted += [(urls.section_feed(s.slug), f"{s.name} | {title}", f"The latest {s.name} stories from {title}",
-                s.url, s.articles) for s in site.sections]
-    wanted += [(urls.author_feed(a.slug), f"{a.name} | {title}", f"Stories by {a.name} for {title}",
-                a.url, a.articles) for a in site.authors]
-    return [(url, make_feed(site, url, t, sub, page_url, arts), arts[: site.config.feed_size])
-            for url, t, sub, page_url, arts in wanted]
+def site_feeds(site: Site) -> list[tuple[tuple[str, str], Feed, tuple[Article, ...]]]:
+    """List every feed (the whole site, each section, each author) as ((Atom URL, RSS URL), feed, its stories)."""
+    title, size = site.config.title, site.config.feed_size
+    wanted = [((urls.site_feed(), urls.site_feed("rss")), title, f"Latest news from {title}", urls.home(),
+               site.articles)]
+    wanted += [((urls.section_feed(s.slug), urls.section_feed(s.slug, "rss")), f"{s.name} | {title}",
+                f"The latest {s.name} stories from {title}", s.url, s.articles) for s in site.sections]
+    wanted += [((urls.author_feed(a.slug), urls.author_feed(a.slug, "rss")), f"{a.name} | {title}",
+                f"Stories by {a.name} for {title}", a.url, a.articles) for a in site.authors]
+    # A story sits in several feeds; describe it once.
+    entries = {a.url: feed_entry(a, site.config) for *_, arts in wanted for a in arts[:size]}
+    return [(pair, make_feed(site, pair, t, sub, page_url, arts[:size], entries), arts[:size])
+            for pair, t, sub, page_url, arts in wanted]
 
 
 def feed_links(site: Site, kind: str, view: dict) -> tuple[FeedLink, ...]:
     """Name the feeds a page advertises: the site's, plus its section's or author's."""
     base, title = site.config.base_url, site.config.title
-    links = [FeedLink(title, urls.absolute(base, urls.site_feed()))]
+    wanted = [(title, urls.site_feed)]
     section = view.get("section")
     if kind in ("section", "article") and section is not None:
-        links.append(FeedLink(f"{section.name} | {title}", urls.absolute(base, urls.section_feed(section.slug))))
+        wanted.append((f"{section.name} | {title}", lambda fmt: urls.section_feed(section.slug, fmt)))
     author = view.get("author")
     if kind == "author" and author is not None:
-        links.append(FeedLink(f"{author.name} | {title}", urls.absolute(base, urls.author_feed(author.slug))))
-    return tuple(links)
+        wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt)))
+    atom = [FeedLink(name, urls.absolute(base, url_for("atom"))) for name, url_for in wanted]
+    rss = [FeedLink(f"{name} (RSS)", urls.absolute(base, url_for("rss")), RSS_TYPE) for name, url_for in wanted]
+    return tuple(atom + rss)

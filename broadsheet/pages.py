@@ -121,7 +121,8 @@ def plan_pages(site: Site) -> list[Page]:
 
 def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
     """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
-    planned = [Page(url, "feed", "feed.xml", feed.title, shown, {"feed": feed}) for url, feed, shown in site_feeds(site)]
+    planned = [Page(url, "feed", template, feed.title, shown, {"feed": feed})
+               for pair, feed, shown in site_feeds(site) for url, template in zip(pair, ("feed.xml", "rss.xml"))]
     # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
     planned += [Page(f.url, "sitemap", f.template, "Sitemap", site.articles, f.view) for f in plan_sitemap(pages, site)]
     planned += [Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view)

@@ -65,16 +65,20 @@ def not_found() -> str:
     return "/404.html"
 
 
-def site_feed() -> str:
-    return "/feed.xml"
+FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml"}
 
 
-def section_feed(section_slug: str) -> str:
-    return f"/{_seg(section_slug)}/feed.xml"
+def site_feed(fmt: str = "atom") -> str:
+    """Return the URL of the site's Atom feed, or of its RSS twin (fmt="rss")."""
+    return f"/{FEED_FILES[fmt]}"
 
 
-def author_feed(slug: str) -> str:
-    return f"/authors/{_seg(slug)}/feed.xml"
+def section_feed(section_slug: str, fmt: str = "atom") -> str:
+    return f"/{_seg(section_slug)}/{FEED_FILES[fmt]}"
+
+
+def author_feed(slug: str, fmt: str = "atom") -> str:
+    return f"/authors/{_seg(slug)}/{FEED_FILES[fmt]}"
 
 
 def sitemap(part: int = 0) -> str:

@@ -267,3 +267,20 @@ def test_bad_feed_settings_are_reported(site, capsys, line, message):
     err = capsys.readouterr().err
     assert f"site.toml:7: {message}" in err
     assert "Traceback" not in err
+
+
+def test_rss_twins_carry_the_same_entries(site):
+    assert build(newsroom(site)) == 0
+    for atom_url, rss_url in (("/feed.xml", "/rss.xml"), ("/national/feed.xml", "/national/rss.xml"),
+                              ("/authors/bo-reporter/feed.xml", "/authors/bo-reporter/rss.xml")):
+        atom, rss = parse_feed(site, atom_url), parse_feed(site, rss_url)
+        assert rss.version == "rss20"
+        assert rss.feed.title == atom.feed.title and rss.feed.link == atom.feed.link
+        assert [(e.id, e.title, e.link, e.published_parsed) for e in rss.entries] == [
+            (e.id, e.title, e.link, e.published_parsed) for e in atom.entries]
+        assert [[a.name for a in e.authors] for e in rss.entries] == [[a.name for a in e.authors] for e in atom.entries]
+    first = parse_feed(site, "/rss.xml").entries[0]
+    assert first.published == "Wed, 11 Feb 2026 09:30:00 -0800"
+    assert first.guidislink is False
+    head = lxml.html.fromstring(read(site, "/sports/")).head
+    assert head.xpath("link[@type='application/rss+xml']/@href") == [f"{BASE}/rss.xml", f"{BASE}/sports/rss.xml"]
