@@ -198,11 +198,11 @@ def feed_entry(article: Article, config: Config) -> Entry:
     )
 
 
-def make_feed(site: Site, urls_: tuple[str, str], title: str, subtitle: str, page_url: str,
+def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: str, page_url: str,
               shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
-    url, rss_url = urls_
+    url, rss_url = where
     # An empty feed still needs an `updated`; the build's clock keeps it reproducible.
     newest = max((a.modified for a in shown), default=site.now)
     return Feed(
