@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,8 +11,10 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import feedparser
+import lxml.html
 import pytest
-from conftest import NOW, REPO, SITE_TOML, article, build, read, write_site
+from conftest import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 from lxml import etree
 
 from broadsheet import sitemaps
@@ -270,3 +273,47 @@ def test_a_site_past_50000_urls_gets_a_sitemap_index(site, urlset_schema, index_
     listed = locs(parts[0]) + locs(parts[1])
     assert len(listed) > 50_000
     assert set(listed) == html_urls(public) and len(listed) == len(set(listed))
+
+
+def test_the_sample_site_publishes_valid_feeds_sitemaps_and_metadata(tmp_path, urlset_schema):
+    """The bundled sample site, which none of these tests wrote, checked end to end."""
+    config = load_config(REPO / "site.toml")
+    stories = [a for a in load_articles(REPO / "content", config) if not a.draft]
+    now = max(a.date for a in stories) + timedelta(hours=1)
+    out = tmp_path / "public"
+    assert run("build", "--site", REPO, "--output", out, "--now", now.isoformat()) == 0
+    base = config.base_url
+
+    atom = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "schemas" / "atom.rng")))
+    feeds = sorted(out.rglob("feed.xml"))
+    assert len(feeds) >= 1 + len(config.sections)
+    for path in feeds:
+        assert atom.validate(etree.parse(str(path))), (path, atom.error_log)
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo
+        published = [datetime.fromisoformat(e.published) for e in parsed.entries]
+        assert published == sorted(published, reverse=True)
+        assert all(e.link.startswith(base + "/") for e in parsed.entries)
+    section_feed = feedparser.parse((out / config.sections[0].slug / "feed.xml").read_bytes())
+    assert {e.tags[0].term for e in section_feed.entries} <= {config.sections[0].name}
+
+    sitemap = etree.parse(str(out / "sitemap.xml"))
+    assert urlset_schema.validate(sitemap), urlset_schema.error_log
+    listed = set(locs(sitemap.getroot()))
+    pages = {base + "/" + p.relative_to(out).as_posix().removesuffix("index.html")
+             for p in out.rglob("*.html") if p.name != "404.html"}
+    assert listed == pages
+
+    news = etree.parse(str(out / "news-sitemap.xml")).getroot()
+    expected = {base + a.url for a in stories if now - timedelta(hours=48) <= a.date <= now}
+    assert expected and set(locs(news)) == expected
+
+    for path in out.rglob("*.html"):
+        doc = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+        canonical = doc.head.xpath("link[@rel='canonical']/@href")
+        assert canonical == doc.head.xpath("meta[@property='og:url']/@content") and canonical[0].startswith(base)
+        if "kind-article" in doc.body.get("class", ""):
+            ld = json.loads(doc.head.xpath("script[@type='application/ld+json']")[0].text)
+            assert ld["@type"] == "NewsArticle" and ld["url"] == canonical[0]
+            assert ld["headline"] == doc.xpath("//h1")[0].text_content().strip()
+            assert doc.head.xpath("meta[@property='og:title']/@content") == [ld["headline"]]
