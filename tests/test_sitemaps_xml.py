@@ -312,8 +312,9 @@ def test_the_sample_site_publishes_valid_feeds_sitemaps_and_metadata(tmp_path, u
         doc = lxml.html.fromstring(path.read_text(encoding="utf-8"))
         canonical = doc.head.xpath("link[@rel='canonical']/@href")
         assert canonical == doc.head.xpath("meta[@property='og:url']/@content") and canonical[0].startswith(base)
-        if "kind-article" in doc.body.get("class", ""):
-            ld = json.loads(doc.head.xpath("script[@type='application/ld+json']")[0].text)
+        if doc.head.xpath("meta[@property='og:type']/@content") == ["article"]:
+            (ld,) = [d for s in doc.xpath("//script[@type='application/ld+json']")
+                     if (d := json.loads(s.text))["@type"] == "NewsArticle"]
             assert ld["@type"] == "NewsArticle" and ld["url"] == canonical[0]
             assert ld["headline"] == doc.xpath("//h1")[0].text_content().strip()
             assert doc.head.xpath("meta[@property='og:title']/@content") == [ld["headline"]]
