@@ -107,10 +107,13 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
                 bad(key, f"'{key}' must be a {typ.__name__}, not {type(v).__name__}")
             else:
                 values[key] = v
-    for key in ("per_page", "more_from", "feed_size"):
-        if key in values and values[key] < (0 if key == "more_from" else 1):
-            bad(key, f"'{key}' must be at least {0 if key == 'more_from' else 1}")
+    for key in ("per_page", "more_from"):
+        if key in values and values[key] < (1 if key == "per_page" else 0):
+            bad(key, f"'{key}' must be at least {1 if key == 'per_page' else 0}")
             del values[key]
+    if values.get("feed_size", 1) < 1:
+        bad("feed_size", "'feed_size' must be at least 1")
+        del values["feed_size"]
     if values.get("feed_content", "full") not in FEED_CONTENTS:
         bad("feed_content", f"'feed_content' must be \"full\" or \"summary\", not {values.pop('feed_content')!r}")
     if "logo" in values and not values["logo"].strip():
