@@ -108,10 +108,10 @@ def wait_reload(port: int, version: str) -> None:
 def pick_article(site: Path) -> tuple[Path, str]:
     """Return the first article file (by path) and its URL, as the site's own loader sees them."""
     sys.path.insert(0, str(REPO))
+    from datetime import datetime
+
     from broadsheet.config import load_config
     from broadsheet.content import load_articles
-
-    from datetime import datetime
 
     now = datetime.fromisoformat(NOW)
     articles = load_articles(site / "content", load_config(site / "site.toml"))
@@ -137,12 +137,12 @@ def measure_event(serve: Serve, md: Path, url: str, runs: int) -> list[float]:
         listener_ready = threading.Event()
         done = threading.Event()
 
-        def listen() -> None:
+        def listen(version: str, listener_ready: threading.Event, done: threading.Event) -> None:
             listener_ready.set()
             wait_reload(serve.port, version)
             done.set()
 
-        t = threading.Thread(target=listen)
+        t = threading.Thread(target=listen, args=(version, listener_ready, done))
         t.start()
         listener_ready.wait()
         time.sleep(0.2)  # let the connection register before the save (a benchmark, not a test)
@@ -182,7 +182,7 @@ def measure_browser(serve: Serve, md: Path, url: str, runs: int) -> list[float]:
 
 def summary(name: str, times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
-    p90 = ms[min(len(ms) - 1, int(round(0.9 * (len(ms) - 1))))]
+    p90 = ms[min(len(ms) - 1, round(0.9 * (len(ms) - 1)))]
     return (f"{name:8} n={len(ms):<3} median {statistics.median(ms):7.0f} ms   min {ms[0]:7.0f} ms   "
             f"p90 {p90:7.0f} ms   max {ms[-1]:7.0f} ms")
 

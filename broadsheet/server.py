@@ -20,11 +20,19 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from .builder import BuildOptions, Builder
+from .builder import Builder, BuildOptions
 from .errors import Problem, UsageError, display_path
 from .watch import (
-    CACHE_DIR, ChangeQueue, Rebuilt, absolute_options, interrupt_on_sigterm, print_rebuilt, rebuild_forever,
-    run_build, start_observer, tidy_after_interrupt,
+    CACHE_DIR,
+    ChangeQueue,
+    Rebuilt,
+    absolute_options,
+    interrupt_on_sigterm,
+    print_rebuilt,
+    rebuild_forever,
+    run_build,
+    start_observer,
+    tidy_after_interrupt,
 )
 
 EVENTS_PATH = "/__broadsheet/events"
@@ -291,14 +299,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def send_file(self, status: int, path: Path, head: bool) -> None:
         ctype = content_type(path)
         try:
-            if ctype.startswith("text/html"):
-                return self.send_bytes(status, inject(path.read_bytes(), self.server.state), ctype, head)
-            f = open(path, "rb")
+            f = open(path, "rb")  # noqa: SIM115 (the with below; opening may fail on its own)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return self.send_not_found(head)  # swapped away by a rebuild between resolve and open
         with f:
-            size = os.fstat(f.fileno()).st_size
-            self.send_headers(status, ctype, size)
+            if ctype.startswith("text/html"):
+                return self.send_bytes(status, inject(f.read(), self.server.state), ctype, head)
+            self.send_headers(status, ctype, os.fstat(f.fileno()).st_size)
             if not head:
                 shutil.copyfileobj(f, self.wfile)
 
@@ -359,7 +366,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if isinstance(code, int) and code >= 400 and not self.path.startswith("/favicon.ico"):
             self.log_message('"%s" %s', self.requestline, str(code))
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args) -> None:
         message = escape_controls(format % args)
         print(f"{self.address_string()} {message}", file=self.server.log, flush=True)
 

@@ -28,7 +28,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from .builder import BuildOptions, BuildResult, Builder
+from .builder import Builder, BuildOptions, BuildResult
 from .content import MARKDOWN_SUFFIXES, is_junk
 from .errors import BuildError, Problem, UsageError, display_path
 from .output import check_output_dir, clean_stale_temps
@@ -199,7 +199,7 @@ def run_build(builder: Builder, batch: Batch | None) -> Rebuilt:
         problems = e.problems
     except UsageError as e:
         problems = (Problem(builder.opts.site_dir, None, str(e)),)
-    except Exception as e:  # a bug or a full disk must not stop the preview; show it and carry on
+    except Exception as e:  # noqa: BLE001 (a bug or a full disk must not stop the preview; show it, carry on)
         traceback.print_exc()
         problems = (Problem(builder.opts.site_dir, None, f"internal error: {type(e).__name__}: {e}"),)
     return Rebuilt(batch, None, problems, time.perf_counter() - started, site_dir=builder.opts.site_dir)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-
 from conftest import article, build, tree_snapshot, write_site
+from playwright.sync_api import expect, sync_playwright
 from serve_support import start_serve
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

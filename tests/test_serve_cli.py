@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from watchdog.events import FileSystemEventHandler
-from watchdog.observers import Observer
-
 from conftest import article, build, read, tree_snapshot, write_site
 from serve_support import TIMEOUT, CliProcess, EventStream, page_version, request, start_serve, temp_leftovers
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
 
 BROKEN = "---\ntitle: 'Unclosed\nsection: National\nauthor: Ann Writer\ndate: 2026-02-01 09:00\n---\nBody.\n"
 

@@ -9,13 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import article, build, write_site
+from serve_support import EventStream, raw_request, request
 
 from broadsheet.cli import make_parser
 from broadsheet.errors import Problem
 from broadsheet.server import PreviewState, bind_warning, make_server
 from broadsheet.watch import Batch, Rebuilt
-from conftest import article, build, write_site
-from serve_support import EventStream, raw_request, request
 
 SECRET = b"TOP SECRET: never served"
 
@@ -216,8 +216,8 @@ def test_a_rebound_host_cannot_read_pages_either(served):
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
 def test_live_reload_accepts_local_names(served, host):
-    port, _, state, _ = served
-    resp = request(port, f"/__broadsheet/events?v=stale", headers={
+    port, _, _, _ = served
+    resp = request(port, "/__broadsheet/events?v=stale", headers={
         "Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"})
     assert resp.status == 200
     assert resp.headers["content-type"] == "text/event-stream"

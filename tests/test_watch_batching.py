@@ -7,15 +7,23 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from broadsheet.builder import BuildOptions, Builder
-from broadsheet.cli import parse_now
-from broadsheet.watch import (
-    Batch, ChangeQueue, Rebuilt, describe_batch, is_watched, rebuild_forever, report_line, run_build,
-    start_observer, tidy_after_interrupt,
-)
 from conftest import NOW, article, write_site
 from serve_support import TIMEOUT
+
+from broadsheet.builder import Builder, BuildOptions
+from broadsheet.cli import parse_now
+from broadsheet.watch import (
+    Batch,
+    ChangeQueue,
+    Rebuilt,
+    describe_batch,
+    is_watched,
+    rebuild_forever,
+    report_line,
+    run_build,
+    start_observer,
+    tidy_after_interrupt,
+)
 
 
 @pytest.fixture
@@ -196,7 +204,6 @@ class BlockingBuilder:
         self.started.set()
         assert self.release.wait(TIMEOUT)
         self.running -= 1
-        return None
 
 
 def test_changes_during_a_build_give_exactly_one_more_build():
