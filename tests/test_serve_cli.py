@@ -167,3 +167,16 @@ def test_serve_drafts_previews_draft_stories(site):
         assert "<h1>Draft story</h1>" in request(port, "/national/d/").text
     finally:
         proc.interrupt()
+
+
+def test_serve_open_opens_the_preview_in_the_users_browser(site, tmp_path, monkeypatch):
+    make_site(site)
+    fake_browser = tmp_path / "browser.sh"
+    fake_browser.write_text('#!/bin/sh\necho "browser opened $1"\n')
+    fake_browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", f"{fake_browser} %s")  # webbrowser's documented way to pick the browser
+    proc, port = start_serve(site, "--open")
+    try:
+        proc.wait_line(rf"^browser opened http://127\.0\.0\.1:{port}/$")
+    finally:
+        proc.interrupt()
