@@ -24,7 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def builtin_corpus(dest: Path, n: int) -> None:
 
     rng = random.Random(1)
     sections = ["National", "International", "Business", "Entertainment", "Sports", "Health", "Technology", "Community"]
-    words = "council budget vote storm bridge match gallery school transit harbour market season report".split()
+    words = ["council", "budget", "vote", "storm", "bridge", "match", "gallery", "school", "transit", "harbour", "market", "season", "report"]
     (dest / "content").mkdir(parents=True)
     (dest / "site.toml").write_text(
         'title = "The Example Gazette"\nbase_url = "https://gazette.example.org"\ntimezone = "America/Toronto"\n'
@@ -144,7 +144,7 @@ def bench_watch(site: Path, runs: int) -> dict:
 def watch_probe(site: Path, runs: int) -> None:
     """Run inside a fresh interpreter: the rebuild after one edit, as serve/watch do it."""
     sys.path.insert(0, str(REPO))
-    from broadsheet.builder import BuildOptions, Builder
+    from broadsheet.builder import Builder, BuildOptions
 
     builder = Builder(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
     builder.rebuild()
@@ -270,7 +270,7 @@ def main() -> None:
         print(json.dumps({n: r}), flush=True)
     load = os.getloadavg()
     print(f"\n{platform.node()}: {platform.platform()}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} cores, load average {load[0]:.1f} at the end, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n")
+          f"{os.cpu_count()} cores, load average {load[0]:.1f} at the end, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -7,28 +7,39 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from bisect import bisect_right
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import CACHE_DIR, RACY_NS, Source, State, Stamp, Summary, digest, inputs_digest, load_articles_cached
-from .cache import parse_files
-from .cache import load_state, load_summary, save_state, save_summary, stamp_file, stamp_written
-from .config import Config
-from .config import load_config
+from .cache import (
+    CACHE_DIR,
+    RACY_NS,
+    Source,
+    Stamp,
+    State,
+    Summary,
+    digest,
+    inputs_digest,
+    load_articles_cached,
+    load_state,
+    load_summary,
+    parse_files,
+    save_state,
+    save_summary,
+    stamp_file,
+    stamp_written,
+)
+from .config import Config, load_config
 from .content import Article, find_markdown
-from .deps import Model, encode, group_value, rebind, swap_articles
+from .deps import Model, encode, group_value, swap_articles
 from .errors import BuildError
-from .output import check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours
-from .output import static_collisions
+from .output import check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours, static_collisions
 from .pages import Page, plan_pages, site_view
 from .parallel import default_jobs
 from .render import Rendered, check_templates, make_env, render
 from .site import Site, build_site
 
 CHANGED_URLS = "changed-urls.txt"
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +130,6 @@ def summarise(opts: BuildOptions, state: State, site: Site, static: dict[str, Pa
         sources=tuple((name, s.size, s.mtime_ns) for name, s in state.sources.items()),
         outputs=tuple((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())),
         now=site.now,
-        edition=site_view(site).edition,
-        reads_now=any(("site", "now") in r.deps for r in state.pages.values()),
-        dates=tuple(sorted(micros(s.article.date) for s in state.sources.values())),
         result=(result.pages_by_kind, result.static_files, result.next_scheduled),
     )
 
@@ -145,11 +153,8 @@ def nothing_to_do(opts: BuildOptions, started: float) -> BuildResult | None:
     if tuple(sources) != summary.sources:
         return None
     config = load_config(opts.site_dir / "site.toml", opts.base_url)
-    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
-    if now.astimezone(config.timezone).date() != summary.edition:
-        return None
-    crossed = bisect_right(summary.dates, micros(now)) != bisect_right(summary.dates, micros(summary.now))
-    if now != summary.now and (summary.reads_now or crossed):
+    # Any other clock may change what is live, and the plan may show the clock (an empty feed's date).
+    if (opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)) != summary.now:
         return None
     write_changed_urls(opts.changed_file or opts.site_dir / CACHE_DIR / CHANGED_URLS, config, [])
     pages_by_kind, static_files, next_scheduled = summary.result
@@ -159,10 +164,6 @@ def nothing_to_do(opts: BuildOptions, started: float) -> BuildResult | None:
 def summary_key(opts: BuildOptions) -> tuple:
     return (os.path.abspath(opts.out_dir), opts.drafts, opts.future, opts.base_url)
 
-
-def micros(when: datetime) -> int:
-    """Return an aware datetime as whole microseconds since the epoch (exact, unlike timestamp())."""
-    return (when - EPOCH) // timedelta(microseconds=1)
 
 
 def publish(
@@ -247,7 +248,6 @@ class Live:
     env: object
     model: Model
     static: dict[str, Path]
-    by_url: dict[str, Page] | None = None
 
 
 class Builder:
@@ -283,10 +283,11 @@ class Builder:
         return result
 
     def rebuild_bodies(self, changed: set[Path]) -> BuildResult | None:
-        """Handle edits to article bodies only: re-render just the pages that show them (None: not that case).
+        """Handle edits to article bodies only: check just the pages that show them (None: not that case).
 
-        With every story's metadata unchanged the plan is the same page for page, so there is
-        nothing to re-plan: the pages that read a changed body are rendered again with the new story.
+        With every story's metadata unchanged the site keeps its shape, so only the pages that declare
+        a changed story (Page.articles: "the stories whose fields appear on the page") or read its body
+        can differ; the other pages are not even fingerprinted.
         """
         started = time.perf_counter()
         opts, state, live = self.opts, self.state, self.state.live
@@ -300,7 +301,7 @@ class Builder:
             paths.append(Path(name))
         config = live.site.config
         now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
-        if now != live.site.now and not self._same_site_at(now):
+        if now != live.site.now:  # another clock may change what is live, or what the plan shows
             return None
         parsed = parse_files(paths, config, 1)
         if problems := [p for _, r in parsed if not isinstance(r, Source) for p in r]:
@@ -312,21 +313,20 @@ class Builder:
                 return None
             swaps[id(old)] = source.article
         site = replace(swap_articles(live.site, swaps), now=now)
-        model = Model(site, site_view(site), live.model.templates, live.model.extra)
-        bodies = {("a", a.url, "b") for a in swaps.values()}
-        live.by_url = live.by_url or {p.url: p for p in live.pages}
-        try:
-            pages = [rebind(live.by_url[url], model.objects) for url, r in state.pages.items()
-                     if any(d in r.deps for d in bodies)]
-        except KeyError:
+        model = Model(site, site_view(site), live.model.templates, live.model.extra, live.model)
+        plan = plan_pages(site)
+        urls, bodies = {a.url for a in swaps.values()}, {("a", a.url, "b") for a in swaps.values()}
+        if any(p.url not in state.pages for p in plan):
             return None
+        pages = [p for p in plan if any(d in state.pages[p.url].deps for d in bodies)
+                 or any(a.url in urls for a in p.articles)]
         out_dir = Path(os.path.abspath(opts.out_dir))
         outputs = state.outputs.get(str(out_dir), {})
         known = {p.output_path: s.digest for p in pages
                  if (s := stamp_file(out_dir / p.output_path, outputs.get(p.output_path), racy=False))}
         stage = make_stage(out_dir)
         try:
-            rendered = render(pages, live.env, model, {}, known, stage, 1)
+            rendered = render(pages, live.env, model, state.pages, known, stage, 1)
             commit_stage(stage, out_dir, sorted(rendered.written), [])
         except BaseException:
             if stage.path.exists():
@@ -336,8 +336,7 @@ class Builder:
         state.pages.update(rendered.records)
         outputs.update({rel: stamp_written(out_dir / rel, rendered.records[url].digest)
                         for rel, url in rendered.written.items()})
-        live.by_url.update({p.url: p for p in pages})
-        live.site, live.model = site, model
+        live.site, live.model, live.pages = site, model, plan
         changed_rels = sorted(rendered.written)
         write_changed_urls(opts.changed_file or opts.site_dir / CACHE_DIR / CHANGED_URLS, config, changed_rels)
         return BuildResult(
@@ -349,18 +348,6 @@ class Builder:
             pages_rendered=rendered.rendered,
             changed_urls=tuple(url_of(config, rel) for rel in changed_rels),
         )
-
-    def _same_site_at(self, now: datetime) -> bool:
-        """Tell whether moving the clock to `now` changes nothing: same edition, no story crossing it."""
-        live = self.state.live
-        old = live.site.now
-        tz = live.site.config.timezone
-        if now.astimezone(tz).date() != old.astimezone(tz).date():
-            return False
-        if any(("site", "now") in r.deps for r in self.state.pages.values()):
-            return False
-        lo, hi = min(old, now), max(old, now)
-        return not any(lo < s.article.date <= hi for s in self.state.sources.values())
 
     def close(self) -> None:
         """Save what the builder learnt, for the next process."""

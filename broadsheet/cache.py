@@ -15,7 +15,7 @@ import pickle
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -246,10 +246,7 @@ class Summary:
     inputs: bytes  # site.toml, every template, the static files' stamps
     sources: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) in walk order
     outputs: tuple[tuple[str, int, int, int], ...]  # (output path, size, mtime_ns, inode)
-    now: datetime
-    edition: date | None
-    reads_now: bool  # some page shows the exact clock, so any new `now` changes it
-    dates: tuple[float, ...]  # every story's timestamp, sorted: crossing one changes what is live
+    now: datetime  # the build's clock; any other may change what is live
     result: tuple  # (pages_by_kind, static_files, next_scheduled) to report again
 
 

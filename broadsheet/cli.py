@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import BuildError, UsageError, display_path
 
 COMMANDS = ("build", "check", "new", "serve", "watch")
-KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "404")
+KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "404",
+              "feed", "sitemap", "news-sitemap", "robots")
 
 
 def parse_now(text: str | None) -> datetime:
@@ -24,10 +25,10 @@ def parse_now(text: str | None) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc)
+            return datetime.fromtimestamp(int(epoch), UTC)
         except (ValueError, OverflowError):
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -57,8 +58,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--author", default="Staff")
     new.add_argument("--site", type=Path, default=Path("."))
     new.add_argument("--now", help=argparse.SUPPRESS)
-    for name in ("serve", "watch"):
-        site_options(sub.add_parser(name, help=f"{name} (coming soon)"))
+    serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")
+    site_options(serve, output=False)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the preview in your web browser")
+    site_options(sub.add_parser("watch", help="rebuild the output folder on every save, without serving it"))
     return parser
 
 
@@ -68,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     parser = make_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse has printed usage (2) or help (0)
+        return int(e.code or 0)
     try:
         if args.command in ("build", "check"):
             return cmd_build(args, write=args.command == "build")
@@ -78,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
             print(f"Created {display_path(path)}")
             return 0
+        if args.command in ("serve", "watch"):
+            return cmd_preview(args)
         raise UsageError(f"'{args.command}' is not available yet")
     except UsageError as e:
         print(f"broadsheet: error: {e}", file=sys.stderr)
@@ -117,6 +127,30 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         a = result.next_scheduled
         print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")
     return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .builder import BuildOptions
+
+    opts = BuildOptions(
+        site_dir=args.site,
+        out_dir=getattr(args, "output", None) or args.site / "public",
+        now=parse_now(args.now),
+        drafts=args.drafts,
+        future=args.future,
+        base_url=args.base_url,
+        force=getattr(args, "force", False),
+    )
+    try:
+        if args.command == "watch":
+            from .watch import run_watch
+
+            return run_watch(opts)
+        from .server import run_serve
+
+        return run_serve(opts, args.host, args.port, args.open)
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves
+        return 130
 
 
 def main_entry() -> None:

@@ -19,10 +19,19 @@ from .markdown import MarkdownRenderer, first_paragraph_text
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
-    "image", "image_caption", "image_alt", "source", "draft",
+    "image", "image_caption", "image_alt", "source", "draft", "corrections",
 )
-_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00%]|\.\.")
+_UNREADABLE = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A dated correction the newsroom appended to a published story."""
+
+    date: datetime  # aware
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +55,7 @@ class Article:
     image_alt: str | None = None
     source: str | None = None
     draft: bool = False
+    corrections: tuple[Correction, ...] = ()  # oldest first
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -63,8 +73,8 @@ class Article:
 
     @property
     def modified(self) -> datetime:
-        """Return when the story last changed: `updated`, else `date`."""
-        return self.updated or self.date
+        """Return when the story last changed: `updated`, else `date`, or a later correction."""
+        return max([self.updated or self.date, *(c.date for c in self.corrections)])
 
 
 def is_junk(name: str) -> bool:
@@ -178,6 +188,7 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
                 problems.append(Problem(path, line, f"'{key}': impossible date {raw!r} ({e})"))
             else:
                 problems.append(Problem(path, line, f"'{key}': cannot read value {raw!r}: {getattr(e, 'problem', None) or e}"))
+            fields[key] = (_UNREADABLE, line)  # reported already; not "missing" as well
             continue
         fields[key] = (value, line)
     loader.dispose()
@@ -214,12 +225,17 @@ class _Fields:
     def bad(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.path, self.line(key) or 1, message))
 
+    def get(self, key: str, required: bool) -> Any:
+        """Return the raw value, or None when absent (reported if required) or unreadable."""
+        value = self.fields.get(key, (None, 0))[0]
+        if value is None and required:
+            self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        return None if value is _UNREADABLE else value
+
     def text(self, key: str, required: bool = False) -> str | None:
-        if key not in self.fields or self.fields[key][0] is None:
-            if required:
-                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        value = self.get(key, required)
+        if value is None:
             return None
-        value = self.fields[key][0]
         if not isinstance(value, str):
             self.bad(key, f"'{key}' must be text, not {_describe(value)}; put it in quotes")
             return None
@@ -230,11 +246,9 @@ class _Fields:
         return value or None
 
     def names(self, key: str, required: bool = False) -> tuple[str, ...]:
-        if key not in self.fields or self.fields[key][0] is None:
-            if required:
-                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        value = self.get(key, required)
+        if value is None:
             return ()
-        value = self.fields[key][0]
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             self.bad(key, f"'{key}' must be a name or a list of names, not {_describe(value)}")
@@ -245,7 +259,7 @@ class _Fields:
         return out
 
     def flag(self, key: str) -> bool:
-        value = self.fields.get(key, (False, 0))[0]
+        value = self.get(key, False)
         if value is None:
             return False
         if not isinstance(value, bool):
@@ -254,15 +268,39 @@ class _Fields:
         return value
 
     def when(self, key: str, config: Config, required: bool = False) -> datetime | None:
-        if key not in self.fields or self.fields[key][0] is None:
-            if required:
-                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        value = self.get(key, required)
+        if value is None:
             return None
-        value = self.fields[key][0]
         parsed = to_datetime(value, config)
         if parsed is None:
             self.bad(key, f"'{key}': cannot read {value!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
         return parsed
+
+
+def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
+    """Read `corrections: [{date, text}, ...]`, oldest first."""
+    if "corrections" not in f.fields or f.fields["corrections"][0] is None:
+        return ()
+    value = f.fields["corrections"][0]
+    if not isinstance(value, list):
+        f.bad("corrections", f"'corrections' must be a list of {{date, text}} entries, not {_describe(value)}")
+        return ()
+    found: list[Correction] = []
+    for n, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            f.bad("corrections", f"correction {n} must be a mapping with 'date' and 'text', not {_describe(item)}")
+            continue
+        if unknown := sorted(str(k) for k in item if k not in ("date", "text")):
+            f.bad("corrections", f"correction {n}: unknown field '{unknown[0]}'{did_you_mean(unknown[0], ['date', 'text'])}")
+        when = to_datetime(item.get("date"), config)
+        text = item.get("text")
+        if when is None:
+            f.bad("corrections", f"correction {n}: 'date' is missing or not a date: {item.get('date')!r}")
+        if not isinstance(text, str) or not text.strip():
+            f.bad("corrections", f"correction {n}: 'text' must be non-empty text")
+        elif when is not None:
+            found.append(Correction(when, text.strip()))
+    return tuple(sorted(found, key=lambda c: c.date))
 
 
 def _describe(value: Any) -> str:
@@ -316,6 +354,7 @@ def parse_article(
     image_alt = f.text("image_alt")
     source = f.text("source")
     draft = f.flag("draft")
+    corrections = read_corrections(f, config)
 
     section = None
     if section_name is not None:
@@ -333,6 +372,8 @@ def parse_article(
         f.bad("slug" if slug_text else "title", f"cannot make a URL from {(slug_text or path.stem)!r}; set a 'slug'")
     if updated and when and updated < when:
         f.bad("updated", "'updated' is before 'date'")
+    if when and any(c.date < when for c in corrections):
+        f.bad("corrections", "a correction is dated before the story's 'date'")
 
     problems = problems + f.problems
     if problems:
@@ -357,5 +398,6 @@ def parse_article(
         image_alt=image_alt,
         source=source,
         draft=draft,
-        extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS},
+        corrections=corrections,
+        extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not _UNREADABLE},
     )

@@ -14,9 +14,10 @@ story touches the pages that list the section, not every page whose navigation n
 from __future__ import annotations
 
 import pickle
-from datetime import date, datetime
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
-from typing import Any, Callable
+from datetime import date, datetime
+from typing import Any
 
 from .cache import digest
 from .content import Article
@@ -153,25 +154,6 @@ def _group_value(obj: Any, group: str) -> bytes:
 
 
 _GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
-
-
-def rebind(value: Any, objects: dict[tuple, Any]) -> Any:
-    """Return value with every model object replaced by the current object of the same key."""
-    t = type(value)
-    if t in _ATOMS:
-        return value
-    key = _KEYS.get(t)
-    if key is not None:
-        return objects[key(value)]
-    if t is tuple:
-        return tuple(rebind(v, objects) for v in value)
-    if t is list:
-        return [rebind(v, objects) for v in value]
-    if t is dict:
-        return {k: rebind(v, objects) for k, v in value.items()}
-    if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: rebind(getattr(value, f.name), objects) for f in fields(value) if f.init})
-    return value
 
 
 def swap_articles(value: Any, new: dict[int, Any]) -> Any:

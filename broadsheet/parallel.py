@@ -6,7 +6,8 @@ import multiprocessing
 import os
 import threading
 import warnings
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 _SHARED: tuple = ()  # what forked workers inherit: the site model and the plan, never pickled
 

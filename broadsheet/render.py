@@ -11,17 +11,18 @@ from typing import Any
 import jinja2
 
 from . import urls
-from .config import Config
 from .cache import PageRecord, digest
+from .config import Config
 from .deps import Model, dep_of
-from .output import Stage
-from .parallel import run_chunks
 from .errors import BuildError, Problem
+from .output import Stage
 from .pages import Page, SiteView
+from .parallel import run_chunks
 
 TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
     "authors.html", "tag.html", "tags.html", "404.html",
+    "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
 )
 
 
