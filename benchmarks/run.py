@@ -52,6 +52,8 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> tup
 def make_corpus(dest: Path, n: int, flavor: str) -> None:
     """Generate a corpus of n articles (in the given flavor) unless it is already there."""
     if (dest / ".complete").exists():
+        if flavor == "ours":
+            copy_theme(dest)
         return
     if dest.exists():
         shutil.rmtree(dest)
@@ -63,9 +65,15 @@ def make_corpus(dest: Path, n: int, flavor: str) -> None:
     else:
         raise SystemExit("--peers needs make_corpus.py (set MAKE_CORPUS=path)")
     if flavor == "ours":
-        for name in ("templates", "static"):
-            shutil.copytree(REPO / name, dest / name, dirs_exist_ok=True)
+        copy_theme(dest)
     (dest / ".complete").write_text("")
+
+
+def copy_theme(dest: Path) -> None:
+    """Give the corpus this checkout's templates and static files (afresh: the theme may have changed)."""
+    for name in ("templates", "static"):
+        shutil.rmtree(dest / name, ignore_errors=True)
+        shutil.copytree(REPO / name, dest / name)
 
 
 def builtin_corpus(dest: Path, n: int) -> None:

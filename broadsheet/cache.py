@@ -9,6 +9,7 @@ It holds three kinds of facts, each safe to act on only after checking it agains
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -77,10 +78,20 @@ class State:
 
 
 def cache_header() -> tuple:
-    """Return what a cache must have been written by to be trusted."""
+    """Return what a cache must have been written by to be trusted: this very code, this renderer."""
     from . import __version__
 
-    return (FORMAT, __version__, RENDERER_VERSION, sys.version_info[:2])
+    return (FORMAT, __version__, RENDERER_VERSION, sys.version_info[:2], code_digest())
+
+
+@functools.cache
+def code_digest() -> bytes:
+    """Fingerprint Broadsheet's own source: a change in how articles parse or pages plan voids the cache."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.digest()
 
 
 def load_state(site_dir: Path) -> State:

@@ -155,3 +155,21 @@ def test_builder_rebuild_writes_a_body_edit_and_reports_it(site):
     assert "Fresh words." in read(site, "/national/b/")
     pages = [u for u in result.changed_urls if not u.endswith(("feed.xml", "rss.xml"))]
     assert pages == ["https://gazette.example/national/b/"]
+
+
+def test_a_cache_written_by_other_code_is_not_trusted(site):
+    """Cached articles are only as good as the code that parsed them: another version's cache is ignored."""
+    import pickle
+
+    from broadsheet.cache import State, cache_header
+
+    three_stories(site)
+    assert build(site) == 0
+    expected = tree_snapshot(site / "public")
+    with open(site / ".broadsheet-cache" / "state.pickle", "wb") as f:
+        pickle.dump((*cache_header()[:-1], b"older code"), f)
+        pickle.dump(State(), f)
+    (site / ".broadsheet-cache" / "summary.pickle").unlink()
+    (site / "public/national/a/index.html").write_text("stale")
+    assert build(site) == 0
+    assert tree_snapshot(site / "public") == expected
