@@ -169,7 +169,7 @@ def test_a_cache_written_by_other_code_is_not_trusted(site):
     with open(site / ".broadsheet-cache" / "state.pickle", "wb") as f:
         pickle.dump((*cache_header()[:-1], b"older code"), f)
         pickle.dump(State(), f)
-    (site / ".broadsheet-cache" / "summary.pickle").unlink()
+    (site / ".broadsheet-cache" / "summary.pickle").unlink(missing_ok=True)
     (site / "public/national/a/index.html").write_text("stale")
     assert build(site) == 0
     assert tree_snapshot(site / "public") == expected
