@@ -112,7 +112,8 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         changed_urls=tuple(url_of(config, rel) for rel in changed),
     )
     if opts.cache and out_dir is not None:
-        save_state(site_dir, state) if learnt else None
+        if learnt:
+            save_state(site_dir, state)
         save_summary(site_dir, summarise(opts, state, site, static, result))
     return result
 

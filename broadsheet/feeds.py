@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -158,6 +159,7 @@ class _Absolutizer(HTMLParser):
         self.out.append(f"<![{data}]>")
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and every plan would otherwise re-parse each feed entry's body
 def absolutize_html(body_html: str, page_url: str) -> str:
     """Rewrite every relative link and image in an HTML fragment against the absolute page_url."""
     parser = _Absolutizer(page_url)
