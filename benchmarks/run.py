@@ -103,7 +103,7 @@ def broadsheet(site: Path, *extra: str) -> list[str]:
 
 
 def first_article(site: Path, section: str = "") -> Path:
-    return sorted((site / "content" / section).rglob("*.md"))[0]
+    return min((site / "content" / section).rglob("*.md"))
 
 
 def append_sentence(path: Path, n: int) -> None:
@@ -221,32 +221,37 @@ def bench_pelican(site: Path, runs: int) -> dict:
     return {"cold": seconds, "cold_mem_mb": mb, "one_edit": edit}
 
 
+def cell(d: dict | None, key: str, unit: str = "s") -> str:
+    if not d or key not in d:
+        return "–"
+    return f"{d[key]:.2f} s" if unit == "s" else f"{d[key]} MB"
+
+
+def ratio(ours: dict, hugo: dict | None, key: str, base: str = "cold") -> str:
+    if not hugo or key not in ours:
+        return "–"
+    return f"{ours[key] / hugo[base]:.2f} × Hugo {base}"
+
+
 def table(results: dict) -> str:
+    """Format the results as a Markdown table with ratios to Hugo."""
     rows = ["| articles | measure | Broadsheet | Hugo | Pelican | Broadsheet / Hugo |", "|---|---|---|---|---|---|"]
     for n, r in results.items():
         ours, hugo, pel = r["broadsheet"], r.get("hugo"), r.get("pelican")
-
-        def cell(d, key, unit="s"):
-            if not d or key not in d:
-                return "–"
-            return f"{d[key]:.2f} s" if unit == "s" else f"{d[key]} MB"
-
-        def ratio(key, base="cold"):
-            if not hugo or key not in ours:
-                return "–"
-            return f"{ours[key] / hugo[base]:.2f} × Hugo {base}"
-
+        memory = f"{ours['cold_mem_mb'] / hugo['cold_mem_mb']:.2f} × Hugo" if hugo else "–"
         rows += [
-            f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(hugo, 'cold')} | {cell(pel, 'cold')} | {ratio('cold')} |",
-            f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – | – | {ratio('no_change')} |",
-            f"| {n:,} | one body edit, build (new process) | {cell(ours, 'one_edit')} | {cell(hugo, 'one_edit')} | "
-            f"{cell(pel, 'one_edit')} | {ratio('one_edit')} |",
-            f"| {n:,} | watch: body edit → pages written | {cell(ours, 'watch_body')} | – | – | {ratio('watch_body')} |",
-            f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) | "
-            f"{cell(ours, 'watch_head')} | – | – | – |",
-            f"| {n:,} | peak memory, cold build | {cell(ours, 'cold_mem_mb', 'mb')} | {cell(hugo, 'cold_mem_mb', 'mb')} | "
-            f"{cell(pel, 'cold_mem_mb', 'mb')} | "
-            + (f"{ours['cold_mem_mb'] / hugo['cold_mem_mb']:.2f} × Hugo |" if hugo else "– |"),
+            (f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(hugo, 'cold')} | {cell(pel, 'cold')} "
+             f"| {ratio(ours, hugo, 'cold')} |"),
+            (f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – | – "
+             f"| {ratio(ours, hugo, 'no_change')} |"),
+            (f"| {n:,} | one body edit, build (new process) | {cell(ours, 'one_edit')} | {cell(hugo, 'one_edit')} "
+             f"| {cell(pel, 'one_edit')} | {ratio(ours, hugo, 'one_edit')} |"),
+            (f"| {n:,} | watch: body edit → pages written | {cell(ours, 'watch_body')} | – | – "
+             f"| {ratio(ours, hugo, 'watch_body')} |"),
+            (f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) "
+             f"| {cell(ours, 'watch_head')} | – | – | – |"),
+            (f"| {n:,} | peak memory, cold build | {cell(ours, 'cold_mem_mb', 'mb')} | {cell(hugo, 'cold_mem_mb', 'mb')} "
+             f"| {cell(pel, 'cold_mem_mb', 'mb')} | {memory} |"),
         ]
     return "\n".join(rows)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -262,7 +263,8 @@ class Builder:
         self.opts = opts
         self.state = load_state(opts.site_dir) if opts.cache else State()
         self._dirty = False
-        atexit.register(self.close)
+        ref = weakref.ref(self)  # save at exit, without keeping every Builder (and its site) alive until then
+        atexit.register(lambda: (builder := ref()) is not None and builder.close())
 
     def rebuild(self, changed: set[Path] | None = None, now: datetime | None = None) -> BuildResult:
         """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""

@@ -103,7 +103,7 @@ def load_state(site_dir: Path) -> State:
             if header != cache_header():
                 return State()
             state = pickle.load(f)
-    except Exception:  # a damaged cache is only a slower build, never a failed one
+    except Exception:  # noqa: BLE001 (a damaged cache is only a slower build, never a failed one)
         return State()
     return state if isinstance(state, State) else State()
 
@@ -267,7 +267,7 @@ def load_summary(site_dir: Path) -> Summary | None:
             if pickle.load(f) != cache_header():
                 return None
             summary = pickle.load(f)
-    except Exception:  # missing or damaged: just no shortcut
+    except Exception:  # noqa: BLE001 (missing or damaged: just no shortcut)
         return None
     return summary if isinstance(summary, Summary) else None
 

@@ -42,10 +42,10 @@ TEMPLATE_EDITS = {
     "templates/article.html": None,  # appended to: a change to the page template itself
 }
 SITE_TOMLS = [
-    'title = "The Test Gazette"\nbase_url = "https://gazette.example"\ntimezone = "America/Vancouver"\n'
-    'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\n',
-    'title = "The Other Gazette"\nbase_url = "https://other.example"\ntimezone = "America/Toronto"\n'
-    'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 2\nmore_from = 3\n',
+    ('title = "The Test Gazette"\nbase_url = "https://gazette.example"\ntimezone = "America/Vancouver"\n'
+     'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\n'),
+    ('title = "The Other Gazette"\nbase_url = "https://other.example"\ntimezone = "America/Toronto"\n'
+     'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 2\nmore_from = 3\n'),
 ]
 
 names = st.sampled_from([f"story-{i}" for i in range(8)])
