@@ -13,6 +13,7 @@ from .content import Article, load_articles
 from .errors import BuildError
 from .output import check_output_dir, list_static, static_collisions, write_output
 from .pages import plan_pages, site_view
+from .paths import link_problems
 from .render import check_templates, make_env, render
 from .site import build_site
 
@@ -41,11 +42,10 @@ def build(opts: BuildOptions) -> BuildResult:
     """Build the site (or only check it when out_dir is None); raise BuildError on problems."""
     started = time.perf_counter()
     site_dir = opts.site_dir
-    if opts.out_dir is not None:
-        check_output_dir(opts.out_dir, site_dir, opts.force)
+    out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
     config = load_config(site_dir / "site.toml", opts.base_url)
     env = make_env(site_dir / "templates", config)
-    template_problems = check_templates(env, site_dir / "templates")
+    template_problems = link_problems(site_dir) + check_templates(env, site_dir / "templates")
     try:
         articles = load_articles(site_dir / "content", config)
     except BuildError as e:
@@ -59,8 +59,8 @@ def build(opts: BuildOptions) -> BuildResult:
     static = list_static(site_dir / "static")
     if collisions := static_collisions(files, static):
         raise BuildError(collisions)
-    if opts.out_dir is not None:
-        write_output(files, static, opts.out_dir)
+    if out_dir is not None:
+        write_output(files, static, out_dir, config.keep)
     return BuildResult(
         pages_by_kind=dict(Counter(p.kind for p in pages)),
         static_files=len(static),

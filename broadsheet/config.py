@@ -14,6 +14,7 @@ from . import urls
 from .errors import BuildError, Problem, did_you_mean
 
 DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,10 @@ class Config:
     per_page: int = 20
     more_from: int = 6
     date_format: str = DEFAULT_DATE_FORMAT
+    keep: tuple[str, ...] = ()  # names in the output folder that every build carries over untouched
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger content file is refused unread
+    sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
+    markdown_time_limit: float = 10.0  # seconds one article body may take to convert
 
     def section_named(self, name: str) -> SectionConfig | None:
         for s in self.sections:
@@ -46,7 +51,10 @@ class Config:
 
 
 _REQUIRED = ("title", "base_url", "timezone", "sections")
-_OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str}
+_OPTIONAL = {
+    "language": str, "per_page": int, "more_from": int, "date_format": str,
+    "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float,
+}
 
 
 def load_config(path: Path, base_url: str | None = None) -> Config:
@@ -65,6 +73,28 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
     if base_url is not None:
         raw["base_url"] = base_url
     return parse_config(path, raw, text)
+
+
+_TYPE_NAMES = {str: "string", int: "whole number", float: "number", bool: "true or false", list: "list"}
+_KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
+
+
+def check_limits(values: dict) -> list[tuple[str, str]]:
+    """Check the safety keys (keep, max_file_size, markdown_time_limit); convert keep to a tuple."""
+    problems: list[tuple[str, str]] = []
+    if "keep" in values:
+        names = values["keep"]
+        bad_names = [n for n in names if not isinstance(n, str) or not _KEEP_NAME.match(n) or n in (".", "..")]
+        if bad_names:
+            problems.append(("keep", f"'keep' must list plain names of files or folders at the top of the output "
+                                     f"(no '/', no '..'), not {bad_names[0]!r}"))
+        else:
+            values["keep"] = tuple(dict.fromkeys(names))
+    if "max_file_size" in values and values["max_file_size"] < 1024:
+        problems.append(("max_file_size", "'max_file_size' is in bytes and must be at least 1024"))
+    if "markdown_time_limit" in values and not 0 < values["markdown_time_limit"] <= 3600:
+        problems.append(("markdown_time_limit", "'markdown_time_limit' must be between 0 and 3600 seconds"))
+    return problems
 
 
 def _toml_line(message: str) -> int | None:
@@ -98,10 +128,15 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     for key, typ in _OPTIONAL.items():
         if key in raw:
             v = raw[key]
-            if not isinstance(v, typ) or isinstance(v, bool):
-                bad(key, f"'{key}' must be a {typ.__name__}, not {type(v).__name__}")
+            if typ is float and isinstance(v, int) and not isinstance(v, bool):
+                v = float(v)
+            if not isinstance(v, typ) or (isinstance(v, bool) and typ is not bool):
+                bad(key, f"'{key}' must be a {_TYPE_NAMES.get(typ, typ.__name__)}, not {type(v).__name__}")
             else:
                 values[key] = v
+    for problem in check_limits(values):
+        bad(*problem)
+        del values[problem[0]]
     for key in ("per_page", "more_from"):
         if key in values and values[key] < (1 if key == "per_page" else 0):
             bad(key, f"'{key}' must be at least {1 if key == 'per_page' else 0}")

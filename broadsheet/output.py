@@ -3,40 +3,57 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
 
 from .content import is_junk
 from .errors import BuildError, Problem, UsageError
+from .paths import SOURCE_FOLDERS, allowed_roots, is_followable, is_within, real
 
 MARKER = ".broadsheet-output"  # says "Broadsheet made this folder; it may replace it"
 KEEP = (".git", "CNAME", ".nojekyll")  # never ours, carried over on every swap
-_TEMP_INFIXES = (".tmp-", ".old-")
 
 
-def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> None:
-    """Refuse an output folder whose replacement could destroy sources or anything else."""
-    out = Path(os.path.realpath(out_dir))
-    site = Path(os.path.realpath(site_dir))
-    home = Path(os.path.realpath(Path.home()))
+class UnsafeDeletion(RuntimeError):
+    """Something asked remove_ours to delete a path that is not one of our temporary folders."""
 
-    def within(child: Path, parent: Path) -> bool:
-        return os.path.commonpath([child, parent]) == str(parent)
 
+def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> Path:
+    """Refuse an output folder whose replacement could destroy sources or anything else; return its real path.
+
+    Every comparison is between real paths, folder by folder (os.path.commonpath), so '../site',
+    'content/..', a trailing slash, a sibling 'content-old' and symbolic links are all judged by
+    where they really lead.
+    """
+    out = real(out_dir)
+    site = real(site_dir)
     if out == Path(out.anchor):
         raise UsageError(f"refusing to use the file system root {out} as the output folder")
-    for precious, what in ((site, "the site folder"), (home, "your home folder")):
-        if within(precious, out):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it is or contains {what} {precious}")
-    for name in ("content", "templates", "static"):
-        if within(out, site / name):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {site / name}")
-    if out.is_dir() and not force and any(out.iterdir()) and not (out / MARKER).exists():
+    precious = [(site, "the site folder"), (real(Path.home()), "your home folder")]
+    precious += [(real(site_dir / name), f"the site's {name}/ folder") for name in SOURCE_FOLDERS]
+    for path, what in precious:
+        if is_within(path, out):
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is or contains {what} {path}")
+    for name in SOURCE_FOLDERS:
+        if is_within(out, site_dir / name):
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {real(site_dir / name)}")
+    given = Path(os.path.abspath(out_dir))
+    if given.is_symlink():
+        # Replacing a link by a folder would silently move the site; say where it leads instead.
+        raise UsageError(f"refusing to use {out_dir} as the output folder: it is a symbolic link to {out}; "
+                         f"pass --output {out}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"refusing to use {out_dir} as the output folder: it exists and is not a folder")
+    if out.is_dir() and not force and not (out / MARKER).is_file() and any(
+        entry.name not in KEEP for entry in out.iterdir()
+    ):
         raise UsageError(
             f"refusing to replace {out_dir}: it is not empty and was not made by Broadsheet "
             f"(no {MARKER} file); empty it or pass --force"
         )
+    return out
 
 
 def list_static(static_dir: Path) -> dict[str, Path]:
@@ -44,11 +61,12 @@ def list_static(static_dir: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     if not static_dir.is_dir():
         return found
+    allowed = allowed_roots(static_dir.parent)
     for root, dirs, files in os.walk(static_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not is_junk(name):
-                src = Path(root) / name
+            src = Path(root) / name
+            if not is_junk(name) and is_followable(src, allowed):  # paths.link_problems reports the rest
                 found[src.relative_to(static_dir).as_posix()] = src
     return found
 
@@ -61,12 +79,12 @@ def static_collisions(files: dict[str, bytes], static: dict[str, Path]) -> list[
     ]
 
 
-def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path) -> None:
+def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path, keep: tuple[str, ...] = ()) -> None:
     """Write pages and static files into a fresh folder beside out_dir, then swap it in."""
     out_dir = Path(os.path.abspath(out_dir))
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_temps(out_dir)
+    clean_stale_temps(out_dir, keep)
     tmp = parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
@@ -79,42 +97,112 @@ def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
         (tmp / MARKER).write_text("This folder is written by Broadsheet and replaced on every build.\n")
-        swap_in(tmp, out_dir)
+        swap_in(tmp, out_dir, keep)
     except BaseException:
         remove_ours(tmp, out_dir)
         raise
 
 
-def swap_in(tmp: Path, out_dir: Path) -> None:
+def swap_in(tmp: Path, out_dir: Path, keep: tuple[str, ...] = ()) -> None:
     """Replace out_dir by tmp with renames, carrying over what is not ours (.git, CNAME…)."""
     if not out_dir.exists() and not out_dir.is_symlink():
         os.rename(tmp, out_dir)
         return
     if out_dir.is_symlink() or not out_dir.is_dir():
         raise BuildError([Problem(out_dir, None, "the output path exists and is not a folder")])
-    for name in KEEP:
-        if (out_dir / name).exists() and not (tmp / name).exists():
-            os.rename(out_dir / name, tmp / name)
+    moved = carry_over(out_dir, tmp, keep)
     old = out_dir.parent / f".{out_dir.name}.old-{secrets.token_hex(4)}"
-    os.rename(out_dir, old)
-    os.rename(tmp, out_dir)
+    try:
+        os.rename(out_dir, old)
+        try:
+            os.rename(tmp, out_dir)
+        except BaseException:
+            os.rename(old, out_dir)
+            raise
+    except BaseException:
+        put_back(moved, tmp, out_dir)  # the caller deletes tmp: what we moved into it must not go too
+        raise
     remove_ours(old, out_dir)
 
 
-def clean_stale_temps(out_dir: Path) -> None:
-    """Remove temporary folders that an interrupted build left beside out_dir."""
-    prefix = f".{out_dir.name}"
-    for entry in out_dir.parent.iterdir():
-        if entry.name.startswith(prefix) and any(entry.name.startswith(prefix + i) for i in _TEMP_INFIXES):
-            remove_ours(entry, out_dir)
+def carry_over(out_dir: Path, tmp: Path, keep: tuple[str, ...] = ()) -> list[str]:
+    """Move what is not ours (.git, CNAME, .nojekyll and the configured `keep`) from out_dir into tmp.
+
+    A built-in name the build itself writes (a CNAME in static/) is replaced by the new one; a configured
+    name the build writes is an error, found before anything moves. Return the names moved.
+    """
+    names = [n for n in dict.fromkeys(KEEP + tuple(keep)) if _present(out_dir / n)]
+    clashes = [n for n in names if n in keep and n not in KEEP and _present(tmp / n)]
+    if clashes:
+        raise BuildError([Problem(out_dir / n, None, f"'{n}' is listed in keep, but the build also writes it; "
+                                                     "rename one of them") for n in clashes])
+    moved: list[str] = []
+    try:
+        for name in names:
+            if not _present(tmp / name):
+                os.rename(out_dir / name, tmp / name)  # a link is moved as a link, never followed
+                moved.append(name)
+    except BaseException:
+        put_back(moved, tmp, out_dir)
+        raise
+    return moved
+
+
+def put_back(names: list[str], tmp: Path, out_dir: Path) -> None:
+    """Return kept files moved into tmp to out_dir (after a failed swap)."""
+    for name in names:
+        if _present(tmp / name) and not _present(out_dir / name):
+            os.rename(tmp / name, out_dir / name)
+
+
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def recover_interrupted(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
+    """Undo what a build killed mid-swap left: restore the previous output and rescue kept files."""
+    temps = stale_temps(out_dir)
+    olds = [t for t in temps if ".old-" in t.name and t.is_dir() and not t.is_symlink()]
+    if not _present(out_dir) and olds:
+        # Killed between the two renames of swap_in: the previous output is the .old- folder.
+        newest = max(olds, key=lambda t: t.stat().st_mtime_ns)
+        os.rename(newest, out_dir)
+        temps.remove(newest)
+    if out_dir.is_dir() and not out_dir.is_symlink():
+        for temp in temps:
+            if temp.is_dir() and not temp.is_symlink():
+                put_back([n for n in dict.fromkeys(KEEP + tuple(keep))], temp, out_dir)
+
+
+def stale_temps(out_dir: Path) -> list[Path]:
+    """List the temporary folders that interrupted builds left beside out_dir."""
+    pattern = _temp_pattern(out_dir)
+    return sorted(entry for entry in out_dir.parent.iterdir() if pattern.fullmatch(entry.name))
+
+
+def clean_stale_temps(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
+    """Remove temporary folders that an interrupted build left beside out_dir, rescuing what was ours to keep."""
+    recover_interrupted(out_dir, keep)
+    for entry in stale_temps(out_dir):
+        remove_ours(entry, out_dir)
+
+
+def _temp_pattern(out_dir: Path) -> re.Pattern[str]:
+    # Exactly what write_output and swap_in name their folders: .<name>.tmp-<8 hex> and .<name>.old-<8 hex>.
+    return re.compile(re.escape(f".{out_dir.name}") + r"\.(?:tmp|old)-[0-9a-f]{8}")
 
 
 def remove_ours(path: Path, out_dir: Path) -> None:
-    """Delete one of our temporary folders beside out_dir; the only place that deletes trees."""
-    name = path.name
-    if path.parent != out_dir.parent or not any(name.startswith(f".{out_dir.name}{i}") for i in _TEMP_INFIXES):
-        raise AssertionError(f"refusing to delete {path}: not a Broadsheet temporary folder")
-    if path.is_symlink():
+    """Delete one of our temporary folders beside out_dir; the only function that deletes anything.
+
+    It refuses every other path, so no guard can be bypassed by a caller passing the wrong one;
+    a symbolic link is removed as a link, and links inside the tree are unlinked, never followed.
+    """
+    path = Path(os.path.abspath(path))
+    out = Path(os.path.abspath(out_dir))
+    if real(path.parent) != real(out.parent) or not _temp_pattern(out).fullmatch(path.name):
+        raise UnsafeDeletion(f"refusing to delete {path}: it is not a Broadsheet temporary folder beside {out}")
+    if path.is_symlink() or path.is_file():
         path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
+    elif path.is_dir():
+        shutil.rmtree(path)  # on Linux rmtree works on file descriptors and does not follow links

@@ -12,6 +12,7 @@ from . import urls
 from .config import Config
 from .errors import BuildError, Problem
 from .pages import Page, SiteView
+from .paths import ConfinedLoader
 
 TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
@@ -22,7 +23,7 @@ TEMPLATE_NAMES = (
 def make_env(templates_dir: Path, config: Config) -> jinja2.Environment:
     """Build the Jinja environment: autoescaped, strict, reading only templates/."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir), followlinks=False),
+        loader=ConfinedLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
