@@ -86,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         n = len(e.problems)
         print(f"broadsheet: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=sys.stderr)
         return 1
+    except OSError as e:  # a full disk, a read-only folder: the write was abandoned and rolled back
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was", file=sys.stderr)
+        return 1
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
