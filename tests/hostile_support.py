@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import NOW, run
@@ -54,3 +56,24 @@ def built(world: Path, out_dir: Path, capsys, *args: str | Path, now: str = NOW)
     rel = out_dir.relative_to(world).as_posix()
     assert outside(fingerprint(world), rel) == outside(before, rel), "the build changed files outside its output"
     return captured.out
+
+
+class Attributes(HTMLParser):
+    """Every attribute value of every start tag, as a browser would decode it."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.values: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.values += [(tag, name, value or "") for name, value in attrs]
+
+
+def runs_script(value: str) -> bool:
+    """An independent reading of a decoded URL's scheme: strip what the URL parser strips, then look."""
+    url = re.sub(r"[\t\n\r]", "", value).lstrip("".join(map(chr, range(0x21)))).lower()
+    return url.startswith(("javascript:", "vbscript:")) or (url.startswith("data:") and not url.startswith("data:image/png"))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import article, build, read, write_site
-from hostile_support import built, refused
+from hostile_support import Attributes, built, refused, runs_script
 
 SPELLINGS = [
     "javascript:alert(1)",
@@ -36,30 +34,9 @@ def story_body(page: str) -> str:
     return page.split('<div class="story-body">', 1)[1].split("</div>", 1)[0]
 
 
-class Attributes(HTMLParser):
-    """Every attribute value of every start tag, as a browser would decode it."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.values: list[tuple[str, str, str]] = []
-        self.tags: list[str] = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.values += [(tag, name, value or "") for name, value in attrs]
-
-
-def runs_script(value: str) -> bool:
-    """An independent reading of a decoded URL's scheme: strip what the URL parser strips, then look."""
-    url = re.sub(r"[\t\n\r]", "", value).lstrip("".join(map(chr, range(0x21)))).lower()
-    return url.startswith(("javascript:", "vbscript:")) or (url.startswith("data:") and not url.startswith("data:image/png"))
-
-
 PLACES = [
-    '[click]({url})',
-    '[click][ref]\n\n[ref]: {url}',
+    "[click]({url})",
+    "[click][ref]\n\n[ref]: {url}",
     '<a href="{url}">click</a>',
     "<a href='{url}'>click</a>",
     '<img src="{url}" alt="">',
