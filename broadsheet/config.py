@@ -86,8 +86,9 @@ def check_limits(values: dict) -> list[tuple[str, str]]:
         names = values["keep"]
         bad_names = [n for n in names if not isinstance(n, str) or not _KEEP_NAME.match(n) or n in (".", "..")]
         if bad_names:
-            problems.append(("keep", f"'keep' must list plain names of files or folders at the top of the output "
-                                     f"(no '/', no '..'), not {bad_names[0]!r}"))
+            message = ("'keep' must list plain names of files or folders at the top of the output "
+                       f"(no '/', no '..'), not {bad_names[0]!r}")
+            problems.append(("keep", message))
         else:
             values["keep"] = tuple(dict.fromkeys(names))
     if "max_file_size" in values and values["max_file_size"] < 1024:

@@ -192,7 +192,11 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
     if len(fm) > MAX_FRONT_MATTER:
         return {}, [Problem(path, 1, f"front matter is {len(fm) // 1024} KB; the limit is "
                                      f"{MAX_FRONT_MATTER // 1024} KB (put long text in the body)")]
-    loader = yaml.SafeLoader(fm)
+    try:
+        loader = yaml.SafeLoader(fm)
+    except yaml.reader.ReaderError as e:  # raised by the constructor for characters YAML forbids
+        line = fm[: e.position].count("\n") + 2
+        return {}, [Problem(path, line, f"invalid YAML in front matter: character U+{e.character:04X} is not allowed")]
     try:
         node = loader.get_single_node()
     except RecursionError:
@@ -416,7 +420,7 @@ def render_body(path: Path, body: str, renderer: MarkdownRenderer) -> str | Prob
         return Problem(path, None, f"Markdown {e} to convert; simplify the body (long runs of '[' or '<![' do this)")
     except RecursionError:
         return Problem(path, None, "Markdown body is nested too deeply to convert")
-    except Exception as e:  # a bug in Python-Markdown must cost one article, not the build's error report
+    except Exception as e:  # noqa: BLE001 -- a bug in Python-Markdown must cost one article, not the build's error report
         return Problem(path, None, f"Markdown could not convert the body: {type(e).__name__}: {e}")
 
 

@@ -80,7 +80,7 @@ def small_disk(tmp_path: Path):
     mnt = tmp_path / "disk"
     mnt.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
-                             capture_output=True).returncode == 0
+                             capture_output=True, check=False).returncode == 0
     yield mnt if mounted else None
     if mounted:
         subprocess.run(["umount", "-l", str(mnt)], check=True)
@@ -100,7 +100,7 @@ def test_disk_full_mid_write_leaves_previous_output_and_no_temporary_folder(tmp_
     else:
         proc = subprocess.run(
             [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", NOW, "--output", str(out)],
-            capture_output=True, text=True, preexec_fn=limit_file_size, timeout=120,
+            capture_output=True, text=True, preexec_fn=limit_file_size, timeout=120, check=False,
         )
         code, err = proc.returncode, proc.stderr
         assert "File too large" in err
@@ -126,7 +126,7 @@ def test_write_refused_by_the_os_leaves_previous_output(tmp_path, capsys):
     before = fingerprint(tmp_path)
     proc = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", NOW],
-        capture_output=True, text=True, preexec_fn=limit_file_size, timeout=120,
+        capture_output=True, text=True, preexec_fn=limit_file_size, timeout=120, check=False,
     )
     assert proc.returncode == 1, proc.stderr
     assert "File too large" in proc.stderr and "Traceback" not in proc.stderr
