@@ -17,7 +17,7 @@ from . import urls
 from .config import Config
 from .errors import BuildError, Problem, did_you_mean
 from .markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
-from .paths import allowed_roots, is_followable
+from .paths import allowed_roots, is_followable, walk_confined
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
@@ -94,16 +94,9 @@ def find_markdown(content_dir: Path) -> list[Path]:
     """
     found: list[Path] = []
     allowed = allowed_roots(content_dir.parent)
-    seen: set[str] = set()
-    for root, dirs, files in os.walk(content_dir, followlinks=True):
-        real = os.path.realpath(root)
-        if real in seen:
-            dirs[:] = []
-            continue
-        seen.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and is_followable(Path(root) / d, allowed))
-        for name in sorted(files):
-            path = Path(root) / name
+    for root, _dirs, files in walk_confined(content_dir, allowed):
+        for name in files:
+            path = root / name
             if name.endswith(MARKDOWN_SUFFIXES) and not is_junk(name) and is_followable(path, allowed):
                 found.append(path)
     return found
@@ -348,6 +341,10 @@ class _Fields:
         out = tuple(dict.fromkeys(i.strip() for i in items))
         if required and not out:
             self.bad(key, f"'{key}' must name at least one person")
+        if nameless := [i for i in out if not urls.slugify(i)]:
+            # Each name gets a page at /authors/<slug>/ or /tags/<slug>/: no letters, no page, a dead link.
+            self.bad(key, f"'{key}': {nameless[0]!r} has no letters or digits to make a URL from")
+            return ()
         return out
 
     def flag(self, key: str) -> bool:
@@ -409,6 +406,10 @@ def read_article(path: Path, config: Config, renderer: MarkdownRenderer) -> Arti
     fields, problems = parse_yaml_fields(path, fm)
     if not fields and problems:
         return problems
+    if m := _UNPRINTABLE.search(body):
+        # Pasted wire copy carries form feeds and NULs; no page, feed or sitemap may carry them.
+        line = text.count("\n", 0, len(text) - len(body) + m.start()) + 1
+        problems = [*problems, Problem(path, line, f"unprintable character U+{ord(m.group()):04X} in the body; remove it")]
     return parse_article(path, fields, body, config, renderer, problems)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -39,15 +40,32 @@ def is_followable(path: Path, allowed: tuple[Path, ...]) -> bool:
     return target.exists() and any(is_within(target, root) for root in allowed)
 
 
+def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """Walk like os.walk, sorted, following links only while they stay inside `allowed`, each real folder once.
+
+    Yields every entry name (dot-folders and outside links included, for reporting); only the
+    followable, non-dot folders are then entered.
+    """
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(top, followlinks=True):
+        real_root = os.path.realpath(root)
+        if real_root in seen:  # a link cycle, or the same folder by two routes
+            dirs[:] = []
+            continue
+        seen.add(real_root)
+        yield Path(root), sorted(dirs), sorted(files)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and is_followable(Path(root) / d, allowed))
+
+
 def link_problems(site_dir: Path) -> list[Problem]:
     """Report every symbolic link in content/, templates/ or static/ that leads outside the site or nowhere."""
     allowed = allowed_roots(site_dir)
     problems: list[Problem] = []
     for name in SOURCE_FOLDERS:
         top = site_dir / name
-        for root, dirs, files in os.walk(top):  # links to folders are listed, not entered
+        for root, dirs, files in walk_confined(top, allowed):
             for entry in sorted(dirs + files):
-                path = Path(root) / entry
+                path = root / entry
                 if entry.startswith(".") or not path.is_symlink() or is_followable(path, allowed):
                     continue
                 target = os.path.realpath(path)

@@ -252,3 +252,23 @@ def test_secret_outside_the_site_never_reaches_the_output(world, capsys):
     refuse(world, capsys, "content/national/leak.md")
     assert not any("TOP SECRET" in p.read_text(errors="replace") for p in (world / "site/public").rglob("*.html"))
     assert fingerprint(world / "bystander") == {"secret.md": fingerprint(world / "bystander")["secret.md"]}
+
+
+def test_outside_link_inside_a_linked_folder_is_reported_too(world, capsys):
+    add(world, "shared/sports/derby.md", article("Derby day", "Sports"))
+    (world / "site/shared/sports/leak.md").symlink_to(world / "bystander/secret.md")
+    (world / "site/content/sports/shared").symlink_to(world / "site/shared/sports")
+    err = refuse(world, capsys, "content/sports/shared")
+    leak = world / "site/content/sports/shared/leak.md"
+    assert f"{leak}: symbolic link leads outside the site" in err
+
+
+def test_unprintable_characters_in_the_body_are_reported_with_their_line(world, capsys):
+    err = refuse(world, capsys, "content/national/x.md", article("Wire copy", body="Para one.\n\nPage\x0cbreak."))
+    assert reports(err, where(world, "content/national/x.md", 9), "unprintable character U+000C in the body")
+
+
+@pytest.mark.parametrize("names", ["'!!!'", "['Ann', '…']"])
+def test_author_or_tag_without_letters_is_reported(world, capsys, names):
+    err = refuse(world, capsys, "content/national/x.md", article("Nameless", tags=names))
+    assert reports(err, where(world, "content/national/x.md", 6), "has no letters or digits")
