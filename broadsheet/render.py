@@ -17,6 +17,7 @@ from .paths import ConfinedLoader
 TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
     "authors.html", "tag.html", "tags.html", "404.html",
+    "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
 )
 
 
