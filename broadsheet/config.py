@@ -78,7 +78,7 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
     return parse_config(path, raw, text)
 
 
-_TYPE_NAMES = {str: "string", int: "whole number", float: "number", bool: "true or false", list: "list"}
+_TYPE_NAMES = {float: "number", bool: "true or false", list: "list"}
 _KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
 
 

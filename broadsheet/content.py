@@ -25,10 +25,12 @@ KNOWN_FIELDS = (
     "image", "image_caption", "image_alt", "source", "draft", "corrections",
 )
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_SLUG_FORBIDDEN = re.compile(r"[/\\\x00%]|\.\.")
+_SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 _UNREADABLE = object()
-# Characters no page, feed or sitemap can carry: C0 controls (not tab or newline), DEL, lone surrogates.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Invisible controls (C0 but tab and newline, and DEL) that pasted wire copy carries and XML cannot: dropped,
+# like a BOM. A lone surrogate cannot even be written as UTF-8: an error.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_FRONT_MATTER = 64 * 1024  # characters; a story's fields fit in a few hundred
 MAX_YAML_NODES = 5000  # after expanding aliases: stops "billion laughs" before it is built
 MAX_YAML_DEPTH = 20
@@ -243,10 +245,12 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
             fields[key] = (_UNREADABLE, line)  # reported already; not "missing" as well
             continue
         if (bad := unprintable(value)) is not None:
-            problems.append(Problem(path, line, f"'{key}' contains the unprintable character U+{ord(bad):04X}"))
+            problems.append(Problem(path, line, f"'{key}' contains U+{ord(bad):04X}, half of a character; "
+                                                "write the character itself"))
             fields[key] = (_UNREADABLE, line)
             continue
-        fields[key] = (value, line)
+        # A slug names a file: a control character in it is refused, not quietly dropped.
+        fields[key] = (value if key == "slug" else drop_controls(value), line)
     loader.dispose()
     return fields, problems
 
@@ -269,13 +273,24 @@ def yaml_too_big(root: yaml.Node) -> str | None:
     return None
 
 
+def drop_controls(value: Any) -> Any:
+    """Remove invisible control characters from every string in a YAML value."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [drop_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {drop_controls(k): drop_controls(v) for k, v in value.items()}
+    return value
+
+
 def unprintable(value: Any) -> str | None:
-    """Return the first character no page can carry, anywhere in a YAML value, or None."""
+    """Return the first lone surrogate anywhere in a YAML value, or None."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if m := _UNPRINTABLE.search(item):
+            if m := _SURROGATE.search(item):
                 return m.group()
         elif isinstance(item, dict):
             stack.extend(item.keys())
@@ -434,6 +449,7 @@ def read_article(path: Path, config: Config, renderer: MarkdownRenderer) -> Arti
     text = decode(path, data)
     if isinstance(text, Problem):
         return [text]
+    text = _CONTROLS.sub("", text)
     split = split_front_matter(path, text)
     if isinstance(split, Problem):
         return [split]
@@ -441,10 +457,6 @@ def read_article(path: Path, config: Config, renderer: MarkdownRenderer) -> Arti
     fields, problems = parse_yaml_fields(path, fm)
     if not fields and problems:
         return problems
-    if m := _UNPRINTABLE.search(body):
-        # Pasted wire copy carries form feeds and NULs; no page, feed or sitemap may carry them.
-        line = text.count("\n", 0, len(text) - len(body) + m.start()) + 1
-        problems = [*problems, Problem(path, line, f"unprintable character U+{ord(m.group()):04X} in the body; remove it")]
     return parse_article(path, fields, body, config, renderer, problems)
 
 
