@@ -1,11 +1,12 @@
 """Hostile text in every front-matter field and in site.toml comes out as text: in HTML text, attributes,
-<title> and JSON-LD, never as markup or script."""
+<title>, JSON-LD, feeds and sitemaps, never as markup or script."""
 
 from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 from conftest import NOW, SITE_TOML, write_site
 from hostile_support import built
@@ -54,7 +55,7 @@ def hostile_site(root: Path) -> Path:
     toml = SITE_TOML.replace('title = "The Test Gazette"', f"title = {json.dumps(PAYLOAD)}")
     toml = toml.replace('sections = ["National", "Sports", "Arts & Culture"]', f"sections = [{json.dumps(SECTION)}]")
     fields = {name: PAYLOAD for name in FIELDS}
-    fields.update(section=SECTION, date="2026-02-01T09:00:00-08:00", tags=[PAYLOAD, "Harbour"],
+    fields.update(section=SECTION, date="2026-02-12T09:00:00-08:00", tags=[PAYLOAD, "Harbour"],
                   image='/images/a.jpg"onerror="alert(4)', hostile_extra=PAYLOAD)
     text = "---\n" + "\n".join(f"{k}: {json.dumps(v)}" for k, v in fields.items()) + "\n---\nBody " + "text.\n"
     other = text.replace(json.dumps(PAYLOAD), json.dumps("A quiet story"), 1).replace("/images/a.jpg", "/images/b.jpg")
@@ -86,3 +87,17 @@ def test_hostile_front_matter_is_escaped_in_every_context(tmp_path, capsys):
     assert ("img", "alt", PAYLOAD) in article.attrs
     assert ("img", "src", '/images/a.jpg"onerror="alert(4)') in article.attrs
     assert ("meta", "content", PAYLOAD) in article.attrs  # the description
+
+
+def test_hostile_front_matter_stays_text_in_feeds_and_sitemaps(tmp_path, capsys):
+    site = hostile_site(tmp_path / "site")
+    built(tmp_path, site / "public", capsys, "--site", site, now=NOW)
+    documents = sorted((site / "public").rglob("*.xml"))
+    assert {"feed.xml", "rss.xml", "sitemap.xml", "news-sitemap.xml"} <= {p.name for p in documents}
+    texts: dict[str, list[str]] = {}
+    for path in documents:
+        root = ElementTree.parse(path).getroot()  # well-formed, or this raises
+        assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "b")], f"{path.name}: markup got in"
+        texts[path.relative_to(site / "public").as_posix()] = [e.text or "" for e in root.iter()]
+    assert PAYLOAD in texts["feed.xml"] and PAYLOAD in texts["rss.xml"]  # entry titles, as plain text
+    assert PAYLOAD in texts["news-sitemap.xml"]  # news:title
