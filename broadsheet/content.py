@@ -118,6 +118,8 @@ def load_articles(content_dir: Path, config: Config) -> tuple[Article, ...]:
     renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
     articles: list[Article] = []
     problems: list[Problem] = []
+    if content_dir.exists() and not content_dir.is_dir():
+        raise BuildError([Problem(content_dir, None, "content must be a folder of Markdown files")])
     for path in find_markdown(content_dir):
         result = read_article(path, config, renderer)
         if isinstance(result, Article):

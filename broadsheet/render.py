@@ -81,6 +81,10 @@ def render(pages: list[Page], env: jinja2.Environment, site: SiteView, templates
         except jinja2.TemplateError as e:
             p = template_problem(e, templates_dir, page)
             problems.setdefault((p.path, p.line, p.message), p)
+        except (RecursionError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as e:
+            # A template that includes itself, or divides by zero, is a template error like any other.
+            p = template_problem(e, templates_dir, page)
+            problems.setdefault((p.path, p.line, p.message), p)
     if problems:
         raise BuildError(list(problems.values()))
     return files

@@ -276,3 +276,12 @@ def test_invisible_control_characters_are_dropped_like_a_bom(tmp_path, capsys):
 def test_author_or_tag_without_letters_is_reported(world, capsys, names):
     err = refuse(world, capsys, "content/national/x.md", article("Nameless", tags=names))
     assert reports(err, where(world, "content/national/x.md", 6), "has no letters or digits")
+
+
+def test_content_that_is_a_file_is_reported(world, capsys):
+    import shutil
+
+    shutil.rmtree(world / "site/content")
+    (world / "site/content").write_text("not a folder")
+    err = refuse(world, capsys, "content")
+    assert f"{world / 'site/content'}: content must be a folder of Markdown files" in err

@@ -74,3 +74,14 @@ def test_the_loader_itself_refuses_a_link_outside(world):
     assert "partials/leak.html" not in env.list_templates()
     with pytest.raises(jinja2.TemplateNotFound):
         env.get_template("partials/leak.html")
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{% include "article.html" %}', "maximum recursion depth exceeded"),
+    ("{{ 1 // 0 }}", "by zero"),
+    ("{{ [1][5] }}", "list object has no element 5"),
+])
+def test_a_template_that_recurses_or_computes_nonsense_is_named(world, capsys, line, message):
+    path, n = with_article_template(world, line)
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    assert f"{path}:{n}: " in err and message in err
