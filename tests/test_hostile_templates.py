@@ -84,4 +84,5 @@ def test_the_loader_itself_refuses_a_link_outside(world):
 def test_a_template_that_recurses_or_computes_nonsense_is_named(world, capsys, line, message):
     path, n = with_article_template(world, line)
     err = refused(world, capsys, "--site", world / "site", code=1)
-    assert f"{path}:{n}: " in err and message in err
+    exact = "recursion" not in message  # a recursion stops wherever the stack runs out, in the same template
+    assert (f"{path}:{n}: " if exact else f"{path}:") in err and message in err
