@@ -36,7 +36,7 @@ def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> Path
     for path, what in precious:
         if is_within(path, out):
             raise UsageError(f"refusing to use {out_dir} as the output folder: it is or contains {what} {path}")
-    for name in SOURCE_FOLDERS:
+    for name in (*SOURCE_FOLDERS, ".git"):  # the site's own history is as precious as its sources
         if is_within(out, site_dir / name):
             raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {real(site_dir / name)}")
     given = Path(os.path.abspath(out_dir))

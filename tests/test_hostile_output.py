@@ -18,6 +18,8 @@ GOOD = {"content/national/a.md": article("First story"), "content/sports/b.md": 
 def world(tmp_path: Path, monkeypatch) -> Path:
     """A folder holding the site, a home folder and a bystander, all watched by the tests."""
     write_site(tmp_path / "site", GOOD)
+    (tmp_path / "site" / ".git").mkdir()
+    (tmp_path / "site" / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "thesis.txt").write_text("years of work")
     (tmp_path / "bystander").mkdir()
@@ -46,6 +48,8 @@ REFUSED_OUTPUTS = [
     ("site/templates/out", ".", "inside"),
     ("site/static", ".", "static"),
     ("site/static/", ".", "static"),
+    ("site/.git", ".", "inside"),
+    ("site/.git/public", ".", "inside"),
 ]
 
 
