@@ -62,8 +62,13 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         """Return the safe HTML for one article body; raise MarkdownTimeout past the time limit."""
         self._md.reset()
-        with time_limit(self.time_limit):
-            body = self._md.convert(text)
+        try:
+            with time_limit(self.time_limit):
+                body = self._md.convert(text)
+        except BaseException:
+            # Interrupted halfway, the converter's state is unknown: the next document gets a fresh one.
+            self._md = _markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+            raise
         if self.sanitize:
             body = sanitize_html(body)
         return neutralise_urls(body)

@@ -123,3 +123,13 @@ def test_markdown_that_once_crashed_the_parser_builds(tmp_path, capsys):
     site = write_site(tmp_path / "site", {"content/national/x.md": article("Odd markup", body=body)})
     built(tmp_path, site / "public", capsys, "--site", site)
     assert "Odd markup" in read(site, "/national/x/")
+
+
+def test_a_story_after_a_timed_out_one_converts_normally(tmp_path):
+    from broadsheet.markdown import MarkdownRenderer, MarkdownTimeout
+
+    renderer = MarkdownRenderer(time_limit=0.2)
+    with pytest.raises(MarkdownTimeout):
+        renderer.render("[" * 20000)
+    assert renderer.render("A [link](https://x.example) and *more*.") == (
+        '<p>A <a href="https://x.example">link</a> and <em>more</em>.</p>')
