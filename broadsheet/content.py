@@ -108,7 +108,7 @@ def find_markdown(content_dir: Path) -> list[Path]:
     for root, _dirs, files in walk_confined(content_dir, allowed):
         for name in files:
             path = root / name
-            if name.endswith(MARKDOWN_SUFFIXES) and not is_junk(name) and is_followable(path, allowed):
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name) and is_followable(path, allowed):
                 found.append(path)
     return found
 

@@ -285,3 +285,9 @@ def test_content_that_is_a_file_is_reported(world, capsys):
     (world / "site/content").write_text("not a folder")
     err = refuse(world, capsys, "content")
     assert f"{world / 'site/content'}: content must be a folder of Markdown files" in err
+
+
+def test_an_upper_case_extension_is_still_a_story(world, capsys):
+    add(world, "content/national/Shout.MD", article("Saved on Windows"))
+    built(world, world / "site/public", capsys, "--site", world / "site")
+    assert "Saved on Windows" in (world / "site/public/national/shout/index.html").read_text()
