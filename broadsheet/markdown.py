@@ -22,7 +22,9 @@ _TAG = re.compile(r"<[^>]+>")
 BLOCKED_URL = "about:invalid#blocked"  # what a neutralised href/src points to: nowhere, harmlessly
 # Every attribute value in HTML follows an '='; we look at every '=', not only those inside tags we
 # recognise, so no difference between our reading of the HTML and a browser's can hide a value.
-_VALUE = re.compile(r"""=[ \t\n\f\r]*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^ \t\n\f\r>"'`]+))""")
+# An unquoted value stops at the next '=' too: the scheme we look for has none, and it keeps the scan linear
+# (otherwise every '=' of a long '====…' run would read to the end of the run).
+_VALUE = re.compile(r"""=[ \t\n\f\r]*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^ \t\n\f\r>"'`=]+))""")
 _URL_STRIPPED = re.compile(r"[\t\n\r]")  # the URL parser drops these anywhere in a URL
 _SAFE_DATA = re.compile(r"image/(?:png|gif|jpeg|webp|avif)[;,]")
 
@@ -65,13 +67,13 @@ class MarkdownRenderer:
         try:
             with time_limit(self.time_limit):
                 body = self._md.convert(text)
+                if self.sanitize:
+                    body = sanitize_html(body)
+                return neutralise_urls(body)
         except BaseException:
             # Interrupted halfway, the converter's state is unknown: the next document gets a fresh one.
             self._md = _markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
             raise
-        if self.sanitize:
-            body = sanitize_html(body)
-        return neutralise_urls(body)
 
 
 @contextmanager
@@ -114,7 +116,9 @@ def neutralise_urls(body: str) -> str:
     for m in _iter_values(body):
         group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "uq"
         start, end = m.span(group)
-        if start < done or not is_dangerous_url(m.group(group)):
+        value = m.group(group)
+        # No scheme without a ':' (or an entity spelling one): most values are skipped without decoding.
+        if start < done or (":" not in value and "&" not in value) or not is_dangerous_url(value):
             continue
         out.append(body[done:start])
         out.append(BLOCKED_URL)

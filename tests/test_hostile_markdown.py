@@ -133,3 +133,11 @@ def test_a_story_after_a_timed_out_one_converts_normally(tmp_path):
         renderer.render("[" * 20000)
     assert renderer.render("A [link](https://x.example) and *more*.") == (
         '<p>A <a href="https://x.example">link</a> and <em>more</em>.</p>')
+
+
+@pytest.mark.parametrize("body", ["=" * 300_000, "=a" * 150_000, "='" + "=x" * 150_000])
+def test_long_runs_of_equals_signs_are_not_quadratic(tmp_path, capsys, body):
+    """Each '=' starts a possible attribute value; a scan that read to the end from each took minutes."""
+    site = write_site(tmp_path / "site", {"content/national/x.md": article("Equals", body=body)})
+    (site / "site.toml").write_text((site / "site.toml").read_text() + "markdown_time_limit = 60\n")
+    built(tmp_path, site / "public", capsys, "--site", site)
