@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import article, build, read, write_site
+from conftest import NOW, REPO, article, build, read, write_site
 from hostile_support import Attributes, built, refused, runs_script
 
 SPELLINGS = [
@@ -141,3 +143,12 @@ def test_long_runs_of_equals_signs_are_not_quadratic(tmp_path, capsys, body):
     site = write_site(tmp_path / "site", {"content/national/x.md": article("Equals", body=body)})
     (site / "site.toml").write_text((site / "site.toml").read_text() + "markdown_time_limit = 60\n")
     built(tmp_path, site / "public", capsys, "--site", site)
+
+
+def test_unclosed_paragraph_tags_are_not_quadratic(tmp_path, capsys):
+    """The summary is the first <p>…</p>; a lazy regex retried from each of 300 000 '<p>' and never ended."""
+    site = write_site(tmp_path / "site", {"content/national/x.md": article("Paragraphs", body="<p>" * 300_000)})
+    # A real process with a generous bound, so a regression fails the test instead of hanging the suite.
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", NOW],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
