@@ -31,7 +31,9 @@ def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> Path
     site = real(site_dir)
     if out == Path(out.anchor):
         raise UsageError(f"refusing to use the file system root {out} as the output folder")
-    precious = [(site, "the site folder"), (real(Path.home()), "your home folder")]
+    precious = [(site, "the site folder")]
+    if (home := home_folder()) is not None:
+        precious.append((home, "your home folder"))
     precious += [(real(site_dir / name), f"the site's {name}/ folder") for name in SOURCE_FOLDERS]
     for path, what in precious:
         if is_within(path, out):
@@ -54,6 +56,15 @@ def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> Path
             f"(no {MARKER} file); empty it or pass --force"
         )
     return out
+
+
+def home_folder() -> Path | None:
+    """Return the real home folder, or None when there is none worth guarding (unset, or '/' for daemons)."""
+    try:
+        home = real(Path.home())
+    except (RuntimeError, KeyError):
+        return None
+    return None if home == Path(home.anchor) else home
 
 
 def list_static(static_dir: Path) -> dict[str, Path]:

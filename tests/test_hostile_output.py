@@ -60,6 +60,11 @@ def test_output_that_could_destroy_sources_is_refused(world, capsys, out, cwd, w
     assert "refusing" in err and why in err
 
 
+def test_a_home_folder_of_slash_does_not_refuse_every_output(world, capsys, monkeypatch):
+    monkeypatch.setenv("HOME", "/")  # daemons and some containers run so
+    built(world, world / "site" / "public", capsys, "--site", "site")
+
+
 def test_force_does_not_unlock_a_dangerous_output(world, capsys):
     for out in ("site", "home", "site/content"):
         err = refused(world, capsys, "--site", "site", "--output", out, "--force", code=2)
