@@ -246,7 +246,7 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
                 problems.append(Problem(path, line, f"invalid YAML in '{key}': cannot read value {_clip(raw)!r}: {reason}"))
             fields[key] = (_UNREADABLE, line)  # reported already; not "missing" as well
             continue
-        if (bad := unprintable(value)) is not None:
+        if (bad := lone_surrogate(value)) is not None:
             problems.append(Problem(path, line, f"'{key}' contains U+{ord(bad):04X}, half of a character; "
                                                 "write the character itself"))
             fields[key] = (_UNREADABLE, line)
@@ -286,7 +286,7 @@ def drop_controls(value: Any) -> Any:
     return value
 
 
-def unprintable(value: Any) -> str | None:
+def lone_surrogate(value: Any) -> str | None:
     """Return the first lone surrogate anywhere in a YAML value, or None."""
     stack = [value]
     while stack:
