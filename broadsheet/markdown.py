@@ -27,7 +27,7 @@ _VALUE = re.compile(r"""=[ \t\n\f\r]*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[
 _URL_STRIPPED = re.compile(r"[\t\n\r]")  # the URL parser drops these anywhere in a URL
 _SAFE_DATA = re.compile(r"image/(?:png|gif|jpeg|webp|avif)[;,]")
 
-# Python-Markdown's defaults for raw HTML in bodies, plus what its extensions emit.
+# ammonia's default tags, plus what Python-Markdown's extensions (tables, footnotes, abbr, def lists) emit.
 SANITIZE_TAGS = frozenset(nh3.ALLOWED_TAGS) | {
     "figure", "figcaption", "picture", "source", "sup", "sub", "dl", "dt", "dd", "abbr", "hr", "details",
     "summary", "mark", "time", "cite", "small", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "table",
