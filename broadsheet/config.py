@@ -87,7 +87,9 @@ def check_limits(values: dict) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     if "keep" in values:
         names = values["keep"]
-        bad_names = [n for n in names if not isinstance(n, str) or not _KEEP_NAME.match(n) or n in (".", "..")]
+        # ".broadsheet-output" is the marker every build writes afresh; keeping the old one would clash.
+        bad_names = [n for n in names if not isinstance(n, str) or not _KEEP_NAME.match(n)
+                     or n in (".", "..", ".broadsheet-output")]
         if bad_names:
             message = ("'keep' must list plain names of files or folders at the top of the output "
                        f"(no '/', no '..'), not {bad_names[0]!r}")

@@ -155,7 +155,7 @@ def test_keep_entry_that_the_build_also_writes_is_an_error_and_nothing_moves(wor
     assert "'national' is listed in keep, but the build also writes it" in err
 
 
-@pytest.mark.parametrize("bad", ["../x", "/etc", "a/b", "..", ".", ""])
+@pytest.mark.parametrize("bad", ["../x", "/etc", "a/b", "..", ".", "", ".broadsheet-output"])
 def test_keep_entries_must_be_plain_names(world, capsys, bad):
     toml = world / "site" / "site.toml"
     toml.write_text(toml.read_text() + f"keep = [{bad!r}]\n")
