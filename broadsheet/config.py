@@ -37,6 +37,7 @@ class Config:
     per_page: int = 20
     more_from: int = 6
     date_format: str = DEFAULT_DATE_FORMAT
+    image_widths: tuple[int, ...] = (320, 640, 960, 1280)  # resized copies of lead images, in pixels
 
     def section_named(self, name: str) -> SectionConfig | None:
         for s in self.sections:
@@ -46,7 +47,7 @@ class Config:
 
 
 _REQUIRED = ("title", "base_url", "timezone", "sections")
-_OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str}
+_OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str, "image_widths": list}
 
 
 def load_config(path: Path, base_url: str | None = None) -> Config:
@@ -142,6 +143,12 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
                 else:
                     seen[slug.casefold()] = name
                     sections.append(SectionConfig(name.strip(), slug))
+    if "image_widths" in values:
+        widths = values.pop("image_widths")
+        if all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
+            values["image_widths"] = tuple(sorted(set(widths)))
+        else:
+            bad("image_widths", "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]")
     if "date_format" in values:
         try:
             datetime(2023, 3, 7, 11, 8).strftime(values["date_format"])

@@ -40,8 +40,10 @@ def write_site(root: Path, files: dict[str, str | bytes], templates: bool = True
             if src.is_file():
                 rel = src.relative_to(REPO).as_posix()
                 files.setdefault(rel, src.read_text(encoding="utf-8"))
-        css = REPO / "static" / "css" / "site.css"
-        files.setdefault("static/css/site.css", css.read_text(encoding="utf-8"))
+        for src in (REPO / "static").rglob("*"):
+            rel = src.relative_to(REPO).as_posix()
+            if src.is_file() and not rel.startswith("static/images/"):  # the theme, not the sample photos
+                files.setdefault(rel, src.read_bytes())
     (root / "content").mkdir(exist_ok=True)
     for rel, data in files.items():
         path = root / rel
