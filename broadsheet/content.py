@@ -21,8 +21,9 @@ KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft",
 )
-_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00%]|\.\.")
+_UNREADABLE = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,7 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
                 problems.append(Problem(path, line, f"'{key}': impossible date {raw!r} ({e})"))
             else:
                 problems.append(Problem(path, line, f"'{key}': cannot read value {raw!r}: {getattr(e, 'problem', None) or e}"))
+            fields[key] = (_UNREADABLE, line)  # reported already; not "missing" as well
             continue
         fields[key] = (value, line)
     loader.dispose()
@@ -214,12 +216,17 @@ class _Fields:
     def bad(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.path, self.line(key) or 1, message))
 
+    def get(self, key: str, required: bool) -> Any:
+        """Return the raw value, or None when absent (reported if required) or unreadable."""
+        value = self.fields.get(key, (None, 0))[0]
+        if value is None and required:
+            self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        return None if value is _UNREADABLE else value
+
     def text(self, key: str, required: bool = False) -> str | None:
-        if key not in self.fields or self.fields[key][0] is None:
-            if required:
-                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        value = self.get(key, required)
+        if value is None:
             return None
-        value = self.fields[key][0]
         if not isinstance(value, str):
             self.bad(key, f"'{key}' must be text, not {_describe(value)}; put it in quotes")
             return None
@@ -230,11 +237,9 @@ class _Fields:
         return value or None
 
     def names(self, key: str, required: bool = False) -> tuple[str, ...]:
-        if key not in self.fields or self.fields[key][0] is None:
-            if required:
-                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        value = self.get(key, required)
+        if value is None:
             return ()
-        value = self.fields[key][0]
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             self.bad(key, f"'{key}' must be a name or a list of names, not {_describe(value)}")
@@ -245,7 +250,7 @@ class _Fields:
         return out
 
     def flag(self, key: str) -> bool:
-        value = self.fields.get(key, (False, 0))[0]
+        value = self.get(key, False)
         if value is None:
             return False
         if not isinstance(value, bool):
@@ -254,11 +259,9 @@ class _Fields:
         return value
 
     def when(self, key: str, config: Config, required: bool = False) -> datetime | None:
-        if key not in self.fields or self.fields[key][0] is None:
-            if required:
-                self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
+        value = self.get(key, required)
+        if value is None:
             return None
-        value = self.fields[key][0]
         parsed = to_datetime(value, config)
         if parsed is None:
             self.bad(key, f"'{key}': cannot read {value!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
@@ -357,5 +360,5 @@ def parse_article(
         image_alt=image_alt,
         source=source,
         draft=draft,
-        extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS},
+        extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not _UNREADABLE},
     )

@@ -11,7 +11,7 @@ EXTENSIONS = ("extra", "sane_lists", "smarty")
 # Part of every cache key for rendered bodies: change it when the output can change.
 RENDERER_VERSION = f"markdown-{_markdown.__version__}:" + ",".join(EXTENSIONS)
 
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from . import urls
-from .config import Config, SectionConfig
+from .config import Config
 from .content import Article
 from .site import Section, Site
 
