@@ -76,9 +76,17 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
+def axe_context(browser, **options):
+    """Open a browser context whose every page loads axe-core before its own scripts."""
+    context = browser.new_context(**options)
+    context.add_init_script(path=str(AXE_JS))
+    return context
+
+
 def run_axe(page, tags: list[str] | None = None) -> list[dict]:
-    """Inject axe-core into the loaded page and return its violations for the given rule tags."""
-    page.add_script_tag(path=str(AXE_JS))
+    """Run axe-core on the loaded page (injecting it if needed); return its violations for the rule tags."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
     options = {"runOnly": {"type": "tag", "values": tags or WCAG_AA}, "resultTypes": ["violations"]}
     result = page.evaluate("async (options) => await axe.run(document, options)", options)
     return result["violations"]
