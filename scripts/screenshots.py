@@ -34,7 +34,7 @@ def main() -> int:
     parser.add_argument("--site", type=Path, default=REPO)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--article", help="article URL (default: the front page's lead story)")
-    parser.add_argument("--now", default="2026-02-12T12:00:00-08:00")
+    parser.add_argument("--now", default="2026-11-25T12:00:00-08:00")
     parser.add_argument("--dark", action="store_true", help="also take dark-mode shots")
     parser.add_argument("--full", action="store_true", help="whole page, not just the first screen")
     args = parser.parse_args()
@@ -52,7 +52,11 @@ def main() -> int:
                                                   device_scale_factor=1)
                     page = context.new_page()
                     for name, url in pages.items():
-                        page.goto(base + url, wait_until="load")
+                        page.goto(base + url, wait_until="networkidle")
+                        # Lazy images in view start after load: wait until every one on screen is decoded.
+                        page.evaluate("""() => Promise.all([...document.images]
+                            .filter((i) => i.getBoundingClientRect().top < innerHeight)
+                            .map((i) => i.complete ? i.decode().catch(() => {}) : new Promise((r) => { i.onload = i.onerror = r; })))""")
                         suffix = "" if scheme == "light" else "-dark"
                         shot = args.out / f"{name}-{label}{suffix}.png"
                         page.screenshot(path=str(shot), full_page=args.full)
