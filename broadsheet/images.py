@@ -7,6 +7,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -52,14 +53,14 @@ class ImageSet:
     def srcset(self) -> str:
         """Return the srcset in the original format, ending with the original file."""
         own = [v for v in self.variants if v.format != "WEBP" or self.is_webp]
-        return ", ".join([*(f"{v.url} {v.width}w" for v in own if v.url != self.src), f"{self.src} {self.width}w"])
+        return ", ".join([*(f"{_in_srcset(v.url)} {v.width}w" for v in own), f"{_in_srcset(self.src)} {self.width}w"])
 
     @property
     def webp_srcset(self) -> str:
         """Return the srcset of the WebP copies ('' when the original is WebP already)."""
         if self.is_webp:
             return ""
-        return ", ".join(f"{v.url} {v.width}w" for v in self.variants if v.format == "WEBP")
+        return ", ".join(f"{_in_srcset(v.url)} {v.width}w" for v in self.variants if v.format == "WEBP")
 
     @property
     def is_webp(self) -> bool:
@@ -68,6 +69,11 @@ class ImageSet:
     def height_for(self, width: int) -> int:
         """Return the height that keeps the aspect ratio at `width`."""
         return max(1, round(width * self.height / self.width))
+
+
+def _in_srcset(url: str) -> str:
+    # A space or comma would split a srcset candidate; %XX escapes already present are kept.
+    return quote(url, safe="/%:@!$&'()*+;=-._~")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +128,7 @@ def plan_image(url: str, source: Path, widths: tuple[int, ...], cache_dir: Path)
     except (UnidentifiedImageError, OSError) as e:
         return f"cannot read image {url}: {e}"
     if fmt not in _RESIZABLE:
-        return ImageSet(url, width, height, source=source)  # e.g. an animated GIF: shown as it is
+        return ImageSet(_in_srcset(url), width, height, source=source)  # e.g. an animated GIF: shown as it is
     digest = hashlib.sha256(RECIPE.encode() + data).hexdigest()
     folder = cache_dir / "images" / digest[:2] / digest
     sizes = sorted({w for w in widths if w < width})
@@ -131,7 +137,7 @@ def plan_image(url: str, source: Path, widths: tuple[int, ...], cache_dir: Path)
     if fmt != "WEBP":
         ext = _RESIZABLE[fmt]
         variants += [Variant(urls.image_variant(url, digest, w, ext), w, fmt, folder / f"{w}.{ext}") for w in sizes]
-    return ImageSet(url, width, height, tuple(sorted(variants, key=lambda v: (v.format, v.width))), source)
+    return ImageSet(_in_srcset(url), width, height, tuple(sorted(variants, key=lambda v: (v.format, v.width))), source)
 
 
 def make_images(plan: ImagePlan) -> dict[str, Path]:

@@ -143,3 +143,15 @@ def test_png_keeps_its_format_and_transparency_in_webp(site):
     webp_url = srcset_urls(page.sources[0]["srcset"])[0][0]
     with Image.open(site / "public" / webp_url.lstrip("/")) as im:
         assert im.mode == "RGBA"
+
+
+def test_file_names_with_spaces_and_commas_stay_one_srcset_candidate(site):
+    write_site(site, {"static/images/harbour, at dawn.jpg": jpeg(700, 400),
+                      "content/a.md": article("Dawn", image="'/images/harbour, at dawn.jpg'")})
+    assert build(site) == 0
+    lead = Imgs(read(site, "/national/a/")).imgs[0]
+    candidates = srcset_urls(lead["srcset"])
+    assert [w for _, w in candidates] == [320, 640, 700]
+    assert candidates[-1][0] == lead["src"] == "/images/harbour%2C%20at%20dawn.jpg"
+    for url, _ in candidates:
+        assert (site / "public" / url.lstrip("/").replace("%2C", ",").replace("%20", " ")).is_file()
