@@ -37,6 +37,9 @@ class Config:
     per_page: int = 20
     more_from: int = 6
     date_format: str = DEFAULT_DATE_FORMAT
+    feed_size: int = 20  # entries per Atom feed
+    feed_content: str = "full"  # "full" article bodies in feeds, or only the "summary"
+    logo: str | None = None  # the publisher's logo (a site path or URL) for JSON-LD
     image_widths: tuple[int, ...] = (320, 640, 960, 1280)  # resized copies of lead images, in pixels
 
     def section_named(self, name: str) -> SectionConfig | None:
@@ -47,7 +50,9 @@ class Config:
 
 
 _REQUIRED = ("title", "base_url", "timezone", "sections")
-_OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str, "image_widths": list}
+_OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
+             "feed_size": int, "feed_content": str, "logo": str, "image_widths": list}
+FEED_CONTENTS = ("full", "summary")
 
 
 def load_config(path: Path, base_url: str | None = None) -> Config:
@@ -107,6 +112,14 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
         if key in values and values[key] < (1 if key == "per_page" else 0):
             bad(key, f"'{key}' must be at least {1 if key == 'per_page' else 0}")
             del values[key]
+    if values.get("feed_size", 1) < 1:
+        bad("feed_size", "'feed_size' must be at least 1")
+        del values["feed_size"]
+    if values.get("feed_content", "full") not in FEED_CONTENTS:
+        bad("feed_content", f"'feed_content' must be \"full\" or \"summary\", not {values.pop('feed_content')!r}")
+    if "logo" in values and not values["logo"].strip():
+        bad("logo", "'logo' must be a path such as /images/logo.png, or an absolute URL")
+        del values["logo"]
 
     title = raw.get("title")
     if "title" in raw and (not isinstance(title, str) or not title.strip()):

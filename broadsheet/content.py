@@ -19,11 +19,19 @@ from .markdown import MarkdownRenderer, first_paragraph_text
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
-    "image", "image_caption", "image_alt", "source", "draft",
+    "image", "image_caption", "image_alt", "source", "draft", "corrections",
 )
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00%]|\.\.")
 _UNREADABLE = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A dated correction the newsroom appended to a published story."""
+
+    date: datetime  # aware
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,7 @@ class Article:
     image_alt: str | None = None
     source: str | None = None
     draft: bool = False
+    corrections: tuple[Correction, ...] = ()  # oldest first
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -64,8 +73,8 @@ class Article:
 
     @property
     def modified(self) -> datetime:
-        """Return when the story last changed: `updated`, else `date`."""
-        return self.updated or self.date
+        """Return when the story last changed: `updated`, else `date`, or a later correction."""
+        return max([self.updated or self.date, *(c.date for c in self.corrections)])
 
 
 def is_junk(name: str) -> bool:
@@ -268,6 +277,32 @@ class _Fields:
         return parsed
 
 
+def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
+    """Read `corrections: [{date, text}, ...]`, oldest first."""
+    if "corrections" not in f.fields or f.fields["corrections"][0] is None:
+        return ()
+    value = f.fields["corrections"][0]
+    if not isinstance(value, list):
+        f.bad("corrections", f"'corrections' must be a list of {{date, text}} entries, not {_describe(value)}")
+        return ()
+    found: list[Correction] = []
+    for n, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            f.bad("corrections", f"correction {n} must be a mapping with 'date' and 'text', not {_describe(item)}")
+            continue
+        if unknown := sorted(str(k) for k in item if k not in ("date", "text")):
+            f.bad("corrections", f"correction {n}: unknown field '{unknown[0]}'{did_you_mean(unknown[0], ['date', 'text'])}")
+        when = to_datetime(item.get("date"), config)
+        text = item.get("text")
+        if when is None:
+            f.bad("corrections", f"correction {n}: 'date' is missing or not a date: {item.get('date')!r}")
+        if not isinstance(text, str) or not text.strip():
+            f.bad("corrections", f"correction {n}: 'text' must be non-empty text")
+        elif when is not None:
+            found.append(Correction(when, text.strip()))
+    return tuple(sorted(found, key=lambda c: c.date))
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the yes/no value {str(value).lower()}"
@@ -319,6 +354,7 @@ def parse_article(
     image_alt = f.text("image_alt")
     source = f.text("source")
     draft = f.flag("draft")
+    corrections = read_corrections(f, config)
 
     section = None
     if section_name is not None:
@@ -336,6 +372,8 @@ def parse_article(
         f.bad("slug" if slug_text else "title", f"cannot make a URL from {(slug_text or path.stem)!r}; set a 'slug'")
     if updated and when and updated < when:
         f.bad("updated", "'updated' is before 'date'")
+    if when and any(c.date < when for c in corrections):
+        f.bad("corrections", "a correction is dated before the story's 'date'")
 
     problems = problems + f.problems
     if problems:
@@ -360,5 +398,6 @@ def parse_article(
         image_alt=image_alt,
         source=source,
         draft=draft,
+        corrections=corrections,
         extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not _UNREADABLE},
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from . import urls
 from .config import Config
 from .content import Article
+from .feeds import rfc3339, site_feeds
+from .meta import SCHEMA, article_image, page_meta, publisher_jsonld
 from .site import Section, Site
+from .sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
@@ -50,7 +53,7 @@ class Page:
     """
 
     url: str
-    kind: str  # home, section, article, author, authors, tag, tags, 404
+    kind: str  # home, section, article, author, authors, tag, tags, 404; feed, sitemap, news-sitemap, robots
     template: str
     title: str
     articles: tuple[Article, ...] = ()
@@ -114,7 +117,21 @@ def plan_pages(site: Site) -> list[Page]:
             ))
     pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
-    return pages
+    pages = [replace(p, view={**p.view, "meta": page_meta(p, site)}) for p in pages]
+    return pages + plan_machine_readable(site, pages)
+
+
+def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
+    """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
+    planned = [Page(url, "feed", template, feed.title, shown, {"feed": feed})
+               for pair, feed, shown in site_feeds(site) for url, template in zip(pair, ("feed.xml", "rss.xml"))]
+    # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
+    planned += [Page(f.url, "sitemap", f.template, "Sitemap", site.articles, f.view) for f in plan_sitemap(pages, site)]
+    planned += [Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view)
+                for f in plan_news_sitemap(site)]
+    robots = plan_robots(site.config)
+    planned.append(Page(robots.url, "robots", robots.template, "robots.txt", (), robots.view))
+    return planned
 
 
 def plan_home(site: Site) -> Page:
@@ -143,8 +160,9 @@ def site_view(site: Site) -> SiteView:
 
 def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
     """Return the schema.org NewsArticle for an article page."""
+    url = urls.absolute(config.base_url, article.url)
     data: dict[str, Any] = {
-        "@context": "https://schema.org",
+        "@context": SCHEMA,
         "@type": "NewsArticle",
         "headline": article.title,
         "articleSection": article.section,
@@ -152,15 +170,23 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
             {"@type": "Person", "name": name, "url": urls.absolute(config.base_url, urls.author(urls.slugify(name)))}
             for name in article.authors
         ],
-        "datePublished": article.date.astimezone(config.timezone).isoformat(),
-        "dateModified": article.modified.astimezone(config.timezone).isoformat(),
-        "url": urls.absolute(config.base_url, article.url),
+        "datePublished": rfc3339(article.date, config),
+        "dateModified": rfc3339(article.modified, config),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "description": article.summary,
+        "inLanguage": config.language,
+        "publisher": publisher_jsonld(config),
     }
     if article.tags:
         data["keywords"] = list(article.tags)
-    if article.image:
-        data["image"] = [urls.absolute(config.base_url, article.image) if article.image.startswith("/") else article.image]
+    if image := article_image(article, config):
+        data["image"] = [image]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if article.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": rfc3339(c.date, config)}
+            for c in article.corrections
+        ]
     return data

@@ -8,11 +8,19 @@ from pathlib import Path
 from .errors import BuildError, Problem
 
 BUNDLE = "pagefind"  # the folder, inside the output, that holds the index and pagefind.js
+MARKER = b"data-pagefind-body"  # a theme asks for search by marking what to index
 TIMEOUT = 300
 
 
+def wants_search(folder: Path) -> bool:
+    """Tell whether any page in folder marks content for the search index."""
+    return any(MARKER in page.read_bytes() for page in folder.rglob("*.html"))
+
+
 def index_search(folder: Path) -> None:
-    """Index the HTML in folder into folder/pagefind/; raise BuildError if Pagefind fails."""
+    """Index the marked HTML in folder into folder/pagefind/; raise BuildError if Pagefind fails."""
+    if not wants_search(folder):
+        return  # no stories yet, or a theme without search: nothing to index
     import pagefind_bin_extended  # imported here so builds that write nothing never need it
 
     command = [str(pagefind_bin_extended.get_executable()), "--site", str(folder), "--output-subdir", BUNDLE, "--silent"]

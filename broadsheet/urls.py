@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 _SPACES = re.compile(r"\s+")
 
@@ -63,6 +63,48 @@ def tag(slug: str, page: int = 1) -> str:
 
 def not_found() -> str:
     return "/404.html"
+
+
+FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml"}
+
+
+def site_feed(fmt: str = "atom") -> str:
+    """Return the URL of the site's Atom feed, or of its RSS twin (fmt="rss")."""
+    return f"/{FEED_FILES[fmt]}"
+
+
+def section_feed(section_slug: str, fmt: str = "atom") -> str:
+    return f"/{_seg(section_slug)}/{FEED_FILES[fmt]}"
+
+
+def author_feed(slug: str, fmt: str = "atom") -> str:
+    return f"/authors/{_seg(slug)}/{FEED_FILES[fmt]}"
+
+
+def sitemap(part: int = 0) -> str:
+    """Return the sitemap's URL (part 0), or of one part when it is split under an index.
+
+    Parts live at the root because a sitemap may only list URLs below its own folder.
+    """
+    return "/sitemap.xml" if part == 0 else f"/sitemap-{part}.xml"
+
+
+def news_sitemap(part: int = 0) -> str:
+    return "/news-sitemap.xml" if part == 0 else f"/news-sitemap-{part}.xml"
+
+
+def robots() -> str:
+    return "/robots.txt"
+
+
+def resolve(base_url: str, page_url: str, ref: str) -> str:
+    """Make a link found on the page at page_url absolute, the way a browser would."""
+    return urljoin(absolute(base_url, page_url), ref)
+
+
+def tag_uri(base_url: str, day: str, url: str) -> str:
+    """Return an RFC 4151 tag: URI, a permanent id that no later edit of a headline changes."""
+    return f"tag:{urlsplit(base_url).hostname},{day}:{url}"
 
 
 def absolute(base_url: str, url: str) -> str:

@@ -114,3 +114,13 @@ def test_front_page_links_every_section_by_name_and_article_keeps_the_contract(s
     aside = page.split('<aside class="rail more-from"', 1)[1].split("</aside>", 1)[0]
     assert "More from National</h2>" in aside and "Other" in aside
     assert '"@type": "NewsArticle"' in page
+
+
+def test_a_site_without_stories_or_search_markup_builds_without_an_index(site):
+    plain = {"templates/article.html": "{{ article.title }}"}
+    write_site(site, plain)
+    assert build(site) == 0
+    assert not (site / "public/pagefind").exists()
+    write_site(site, {**plain, "content/a.md": article("A")})
+    assert build(site) == 0  # a theme that marks no content for search gets no index, and no error
+    assert not (site / "public/pagefind").exists()

@@ -1,0 +1,120 @@
+"""What search engines and social networks read in a page's <head>: canonical, Open Graph, Twitter, JSON-LD (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import urls
+from .config import Config
+from .content import Article
+from .feeds import FeedLink, feed_links, rfc3339
+from .site import Site
+
+if TYPE_CHECKING:
+    from .pages import Page
+
+SCHEMA = "https://schema.org"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """The Open Graph article:* properties."""
+
+    published: str
+    modified: str
+    section: str
+    authors: tuple[str, ...]  # absolute author-page URLs, as Open Graph wants profiles
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """Everything partials/meta.html writes besides the description, which the page templates word."""
+
+    canonical: str  # absolute
+    title: str  # og:title
+    type: str  # og:type: article or website
+    image: str | None  # absolute
+    image_alt: str | None
+    card: str  # twitter:card
+    feeds: tuple[FeedLink, ...]
+    article: ArticleMeta | None
+    jsonld: tuple[dict[str, Any], ...]  # beside the article's NewsArticle: breadcrumbs, WebSite
+    noindex: bool = False
+
+
+def publisher_jsonld(config: Config) -> dict[str, Any]:
+    """Return the publication as a schema.org Organization, with its logo when configured."""
+    data: dict[str, Any] = {"@type": "Organization", "name": config.title, "url": urls.absolute(config.base_url, "/")}
+    if config.logo:
+        data["logo"] = {"@type": "ImageObject", "url": urls.resolve(config.base_url, "/", config.logo)}
+    return data
+
+
+def website_jsonld(config: Config) -> dict[str, Any]:
+    """Return the schema.org WebSite for the front page."""
+    return {
+        "@context": SCHEMA,
+        "@type": "WebSite",
+        "name": config.title,
+        "url": urls.absolute(config.base_url, "/"),
+        "inLanguage": config.language,
+        "publisher": publisher_jsonld(config),
+    }
+
+
+def breadcrumbs_jsonld(config: Config, trail: list[tuple[str, str]]) -> dict[str, Any]:
+    """Return a schema.org BreadcrumbList for (name, site URL) steps from the front page down."""
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": urls.absolute(config.base_url, url)}
+            for n, (name, url) in enumerate(trail, 1)
+        ],
+    }
+
+
+def article_image(article: Article, config: Config) -> str | None:
+    return urls.resolve(config.base_url, article.url, article.image) if article.image else None
+
+
+def page_meta(page: Page, site: Site) -> PageMeta:
+    """Describe an HTML page for search engines, social networks and feed readers."""
+    config = site.config
+    article = page.view.get("article") if page.kind == "article" else None
+    section = page.view.get("section")
+    home = (config.title, urls.home())
+    jsonld: list[dict[str, Any]] = []
+    image, image_alt, og_article = None, None, None
+    if article is not None:
+        image, image_alt = article_image(article, config), article.image_alt
+        og_article = ArticleMeta(
+            published=rfc3339(article.date, config),
+            modified=rfc3339(article.modified, config),
+            section=article.section,
+            authors=tuple(urls.absolute(config.base_url, url) for _, url in article.author_links),
+            tags=article.tags,
+        )
+        jsonld.append(breadcrumbs_jsonld(config, [home, (article.section, article.section_url),
+                                                  (article.title, article.url)]))
+    elif page.kind == "section" and section is not None:
+        jsonld.append(breadcrumbs_jsonld(config, [home, (section.name, section.url)]))
+    elif page.kind == "home":
+        jsonld.append(website_jsonld(config))
+    if image is None and config.logo:
+        image = urls.resolve(config.base_url, "/", config.logo)
+    return PageMeta(
+        canonical=urls.absolute(config.base_url, page.canonical),
+        title=article.title if article is not None else page.title,
+        type="article" if article is not None else "website",
+        image=image,
+        image_alt=image_alt,
+        # A large card only for a story's own picture: a logo looks wrong stretched across a timeline.
+        card="summary_large_image" if article is not None and article.image else "summary",
+        feeds=feed_links(site, page.kind, page.view),
+        article=og_article,
+        jsonld=tuple(jsonld),
+        noindex=page.kind in ("404", "search"),
+    )
