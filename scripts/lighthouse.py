@@ -23,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from browser import CHROMIUM, serve  # noqa: E402
+from browser import CHROMIUM, serve
 
-from broadsheet.cli import main as broadsheet  # noqa: E402
+from broadsheet.cli import main as broadsheet
 
 VERSION = "12.2.3"
 TOOLS = REPO / ".tools" / "lighthouse"
@@ -60,7 +60,7 @@ def build(site: Path, out: Path, now: str) -> Path:
 def pick_pages(public: Path) -> dict[str, str]:
     """Return the front page, the first section and the front page's lead story."""
     home = (public / "index.html").read_text(encoding="utf-8")
-    section = re.search(r'<nav class="sections".*?<a href="([^"]+)"', home, re.S).group(1)
+    section = re.search(r'<nav class="sections".*?<a href="([^"]+)"', home, re.DOTALL).group(1)
     article = re.search(r'id="lead-headline"[^>]*><a href="([^"]+)"', home).group(1)
     return {"front page": "/", "section": section, "article": article}
 

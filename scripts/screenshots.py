@@ -14,9 +14,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from browser import chromium, serve  # noqa: E402
+from browser import chromium, serve
 
-from broadsheet.cli import main as broadsheet  # noqa: E402
+from broadsheet.cli import main as broadsheet
 
 WIDTHS = {"375": (375, 812), "1280": (1280, 900)}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import article, build, read, tree_snapshot, write_site
 
 from broadsheet import urls
 from broadsheet.errors import BuildError
 from broadsheet.output import write_output
 from broadsheet.theme import reading_minutes
-from conftest import article, build, read, tree_snapshot, write_site
 
 
 def stylesheet_urls(html: str) -> list[str]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from io import BytesIO
 
-from PIL import Image
-
 from conftest import article, build, jpeg, read, tree_snapshot, write_site
+from PIL import Image
 
 
 class Imgs(HTMLParser):

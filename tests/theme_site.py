@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image, ImageDraw
-
 from conftest import article, write_site
+from PIL import Image, ImageDraw
 
 THEME_TOML = """\
 title = "The Test Gazette"
@@ -19,10 +18,10 @@ more_from = 4
 """
 
 PARAGRAPHS = (
-    "Council members met late into the evening on Tuesday to weigh a plan that would reshape the harbour front, "
-    "with residents lining the hallway long before the doors opened.",
-    "Supporters said the proposal would bring [new ferry service](/national/ferry-plan/) and hundreds of homes; "
-    "critics warned that the tidal flats would not survive another decade of construction.",
+    ("Council members met late into the evening on Tuesday to weigh a plan that would reshape the harbour front, "
+     "with residents lining the hallway long before the doors opened."),
+    ("Supporters said the proposal would bring [new ferry service](/national/ferry-plan/) and hundreds of homes; "
+     "critics warned that the tidal flats would not survive another decade of construction."),
     "> We have been promised a waterfront for thirty years. This time we want it in writing.",
     "The vote is expected next month, after a second round of public hearings at the community hall.",
 )
