@@ -19,6 +19,12 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+def need_node_tool(path: Path) -> Path:
+    """Return a file from node_modules, or fail saying how to install it (never skip)."""
+    assert path.is_file(), f"{path} is missing: run `npm ci --ignore-scripts` in {REPO} (.ci/run does)"
+    return path
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serve a folder like a static host does: index.html for folders, /404.html for what is missing."""
 
@@ -79,14 +85,14 @@ def chromium() -> Iterator[object]:
 def axe_context(browser, **options):
     """Open a browser context whose every page loads axe-core before its own scripts."""
     context = browser.new_context(**options)
-    context.add_init_script(path=str(AXE_JS))
+    context.add_init_script(path=str(need_node_tool(AXE_JS)))
     return context
 
 
 def run_axe(page, tags: list[str] | None = None) -> list[dict]:
     """Run axe-core on the loaded page (injecting it if needed); return its violations for the rule tags."""
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_JS))
+        page.add_script_tag(path=str(need_node_tool(AXE_JS)))
     options = {"runOnly": {"type": "tag", "values": tags or WCAG_AA}, "resultTypes": ["violations"]}
     result = page.evaluate("async (options) => await axe.run(document, options)", options)
     return result["violations"]

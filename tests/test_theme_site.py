@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browser import VNU_JAR, WCAG_AA, axe_context, chromium, describe, run_axe, serve
+from browser import VNU_JAR, WCAG_AA, axe_context, chromium, describe, need_node_tool, run_axe, serve
 from conftest import REPO, run
 from theme_site import write_theme_site
 
@@ -78,7 +78,7 @@ def test_nu_validator_finds_no_errors_on_any_page(sample, small, tmp_path):
     # A deliberately broken page rides along, to show that this run would report errors (one JVM start-up).
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
     result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", str(sample), str(small), str(tmp_path)],
+        ["java", "-jar", str(need_node_tool(VNU_JAR)), "--errors-only", "--skip-non-html", str(sample), str(small), str(tmp_path)],
         capture_output=True, text=True, timeout=300, check=False)
     errors = [line for line in result.stderr.splitlines() if ": error" in line]
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
