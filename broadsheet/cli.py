@@ -53,8 +53,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--author", default="Staff")
     new.add_argument("--site", type=Path, default=Path("."))
     new.add_argument("--now", help=argparse.SUPPRESS)
-    for name in ("serve", "watch"):
-        site_options(sub.add_parser(name, help=f"{name} (coming soon)"))
+    serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")
+    site_options(serve, output=False)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the preview in your web browser")
+    site_options(sub.add_parser("watch", help="rebuild the output folder on every save, without serving it"))
     return parser
 
 
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
             print(f"Created {display_path(path)}")
             return 0
+        if args.command in ("serve", "watch"):
+            return cmd_preview(args)
         raise UsageError(f"'{args.command}' is not available yet")
     except UsageError as e:
         print(f"broadsheet: error: {e}", file=sys.stderr)
@@ -111,6 +117,30 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         a = result.next_scheduled
         print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")
     return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .builder import BuildOptions
+
+    opts = BuildOptions(
+        site_dir=args.site,
+        out_dir=getattr(args, "output", None) or args.site / "public",
+        now=parse_now(args.now),
+        drafts=args.drafts,
+        future=args.future,
+        base_url=args.base_url,
+        force=getattr(args, "force", False),
+    )
+    try:
+        if args.command == "watch":
+            from .watch import run_watch
+
+            return run_watch(opts)
+        from .server import run_serve
+
+        return run_serve(opts, args.host, args.port, args.open)
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves
+        return 130
 
 
 def main_entry() -> None:

@@ -1,0 +1,495 @@
+"""The preview server: serve a build folder safely, and make open tabs reload after each rebuild."""
+
+from __future__ import annotations
+
+import errno
+import html
+import ipaddress
+import mimetypes
+import os
+import re
+import secrets
+import shutil
+import socket
+import sys
+import threading
+import webbrowser
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from .builder import Builder, BuildOptions
+from .errors import Problem, UsageError, display_path
+from .watch import (
+    CACHE_DIR,
+    ChangeQueue,
+    Rebuilt,
+    absolute_options,
+    interrupt_on_sigterm,
+    print_rebuilt,
+    rebuild_forever,
+    run_build,
+    start_observer,
+    tidy_after_interrupt,
+)
+
+EVENTS_PATH = "/__broadsheet/events"
+PREVIEW_DIR = f"{CACHE_DIR}/preview"  # previews never go to public/, so it never sees the reload script
+HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream; finds closed tabs
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".xsl": "application/xslt+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/vnd.microsoft.icon",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".pdf": "application/pdf",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+}
+NOT_FOUND_PAGE = b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class PreviewState:
+    """What the server shows: the folder, the build's version, and the problems of a failed build."""
+
+    def __init__(self, root: Path):
+        self.root = Path(os.path.abspath(root))
+        self._token = secrets.token_hex(4)  # a restarted server has a new token, so old tabs reload
+        self._generation = 0
+        self._problems: tuple[Problem, ...] = ()
+        self._closing = False
+        self._cond = threading.Condition()
+
+    @property
+    def version(self) -> str:
+        return f"{self._token}-{self._generation}"
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self._problems
+
+    def publish(self, done: Rebuilt) -> None:
+        """Take a rebuild's outcome (the folder keeps the last good build) and wake every tab."""
+        with self._cond:
+            self._generation += 1
+            self._problems = tuple(done.problems)
+            self._cond.notify_all()
+
+    def wait_for_change(self, seen: str, timeout: float) -> bool:
+        """Wait until the version differs from `seen`; False on timeout or close."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._closing or self.version != seen, timeout)
+            return not self._closing and self.version != seen
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
+    def close(self) -> None:
+        """Release every waiting event stream."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a request path leads to: a file, a redirect to the slash form, or nothing (404)."""
+
+    file: Path | None = None
+    location: str | None = None
+
+
+def resolve_target(root: Path, raw_path: str) -> Target:
+    """Map a request path onto a file inside root, refusing anything that could lead outside."""
+    path = raw_path.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") or not _is_plain(path):
+        return Target()
+    segments = [s for s in unquote(path).split("/") if s]
+    candidate = Path(root, *segments)
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(candidate)
+    if os.path.commonpath([real_root, real]) != real_root:
+        return Target()  # a symlink that leads out of the served folder
+    if os.path.isdir(real):
+        if not path.endswith("/"):
+            # Built from the cleaned segments: never '//host' or '/\host', so never an open redirect.
+            return Target(location="/" + "".join(quote(s) + "/" for s in segments))
+        index = os.path.join(real, "index.html")
+        return Target(file=Path(index)) if os.path.isfile(index) else Target()  # no listings
+    if os.path.isfile(real) and not path.endswith("/"):
+        return Target(file=Path(real))
+    return Target()
+
+
+def _is_plain(path: str) -> bool:
+    """Refuse '..', dot files, backslashes and control characters however many times encoded."""
+    seen = path
+    for _ in range(4):  # raw, %-decoded, double- and triple-encoded
+        if "\\" in seen or _CONTROL.search(seen):
+            return False
+        if any(s.startswith(".") for s in seen.split("/")):
+            return False
+        decoded = unquote(seen)
+        if decoded == seen:
+            return True
+        seen = decoded
+    return False  # encoded more deeply than any real link
+
+
+def content_type(path: Path) -> str:
+    """Return the Content-Type for a file by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix in CONTENT_TYPES:
+        return CONTENT_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
+
+
+def inject(page: bytes, state: PreviewState) -> bytes:
+    """Add the problems overlay (after a failed build) and the reload script before </body>."""
+    snippet = (overlay_html(state.problems) + reload_script(state.version)).encode("utf-8")
+    at = page.lower().rfind(b"</body>")
+    return page + snippet if at < 0 else page[:at] + snippet + page[at:]
+
+
+def reload_script(version: str) -> str:
+    """Return the script that reloads the tab when the server says the build changed.
+
+    Only visible tabs hold a connection: browsers allow about six per host, and a dozen
+    background tabs must not starve the page being read.
+    """
+    return (
+        "<script>/* broadsheet preview */(function(){"
+        f"var url={EVENTS_PATH!r}+'?v={version}',es=null;"
+        "function open(){if(es)return;es=new EventSource(url);"
+        "es.addEventListener('reload',function(){es.close();location.reload();});}"
+        "function close(){if(es){es.close();es=null;}}"
+        "document.addEventListener('visibilitychange',function(){document.hidden?close():open();});"
+        "if(!document.hidden)open();"
+        "})();</script>\n"
+    )
+
+
+def overlay_html(problems: tuple[Problem, ...]) -> str:
+    """Return the banner listing a failed build's problems as path:line: message ('' if none)."""
+    if not problems:
+        return ""
+    n = len(problems)
+    lines = html.escape("\n".join(p.format() for p in problems))
+    return (
+        '<div id="broadsheet-problems" role="alert" style="position:fixed;top:0;left:0;right:0;'
+        "max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1em 1.25em;background:#fff0f0;"
+        "color:#600;border-bottom:4px solid #c00;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;"
+        'box-shadow:0 2px 12px rgba(0,0,0,.3);text-align:left">'
+        f"<strong>Build failed with {n} problem{'s' if n != 1 else ''}; "
+        "the page below is from the last good build.</strong>"
+        f'<pre style="white-space:pre-wrap;margin:.5em 0 0;font:inherit">{lines}</pre></div>\n'
+    )
+
+
+def host_allowed(value: str | None, bound: str) -> bool:
+    """Allow Host/Origin names that DNS rebinding cannot forge: localhost, IP literals, the bound name."""
+    if value is None:
+        return True  # no browser omits Host; plain tools may
+    try:
+        name = urlsplit(value if "//" in value else f"//{value}").hostname
+    except ValueError:
+        return False
+    if not name:
+        return False
+    name = name.rstrip(".").lower()
+    if name == "localhost" or name == bound.lower():
+        return True
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
+
+
+def origin_allowed(origin: str | None, bound: str) -> bool:
+    """Allow a missing Origin or one of our own http origins; refuse 'null' and other sites."""
+    if origin is None:
+        return True
+    return origin.startswith("http://") and host_allowed(origin, bound)
+
+
+def escape_controls(text: str) -> str:
+    """Escape control characters so a request cannot repaint the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def bind_warning(host: str) -> str | None:
+    """Warn when the server will be reachable from other machines."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return None
+    return (f"broadsheet: warning: listening on {host}, not 127.0.0.1: anyone on your network can read this "
+            "preview, drafts included")
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Answer GET and HEAD from the preview folder; stream reload events to open tabs."""
+
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"  # keep-alive, so a page's many requests share a connection
+    server_version = "BroadsheetPreview"
+    timeout = 30  # seconds an idle keep-alive connection may hold a thread
+    disable_nagle_algorithm = True  # headers and body go out as two writes; Nagle would hold the body ~40 ms
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def do_GET(self) -> None:
+        self.respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self.respond(head=True)
+
+    def respond(self, head: bool) -> None:
+        try:
+            if not host_allowed(self.headers.get("Host"), self.server.bound_host):
+                return self.send_text(403, "Forbidden: unknown Host; open the preview at 127.0.0.1\n", head)
+            if self.path.split("?", 1)[0] == EVENTS_PATH:
+                return self.stream_events(head)
+            state = self.server.state
+            target = resolve_target(state.root, self.path)
+            if target.location:
+                self.send_response(301)
+                self.send_header("Location", target.location)
+                self.send_header("Content-Length", "0")
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+            elif target.file:
+                self.send_file(200, target.file, head)
+            else:
+                self.send_not_found(head)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True  # the client went away mid-response: nothing to tell it
+
+    def send_file(self, status: int, path: Path, head: bool) -> None:
+        ctype = content_type(path)
+        try:
+            f = open(path, "rb")  # noqa: SIM115 (the with below; opening may fail on its own)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return self.send_not_found(head)  # swapped away by a rebuild between resolve and open
+        with f:
+            if ctype.startswith("text/html"):
+                return self.send_bytes(status, inject(f.read(), self.server.state), ctype, head)
+            self.send_headers(status, ctype, os.fstat(f.fileno()).st_size)
+            if not head:
+                shutil.copyfileobj(f, self.wfile)
+
+    def send_not_found(self, head: bool) -> None:
+        page = self.server.state.root / "404.html"
+        try:
+            body = page.read_bytes()
+        except OSError:
+            body = NOT_FOUND_PAGE  # no build yet: still a page, so the overlay and reload script show
+        self.send_bytes(404, inject(body, self.server.state), "text/html; charset=utf-8", head)
+
+    def send_text(self, status: int, text: str, head: bool) -> None:
+        self.send_bytes(status, text.encode("utf-8"), "text/plain; charset=utf-8", head)
+
+    def send_bytes(self, status: int, body: bytes, ctype: str, head: bool) -> None:
+        self.send_headers(status, ctype, len(body))
+        if not head:
+            self.wfile.write(body)
+
+    def send_headers(self, status: int, ctype: str, length: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(length))
+        self.send_header("Cache-Control", "no-store")  # a preview is always stale a second later
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+
+    def stream_events(self, head: bool) -> None:
+        """Send 'reload' once the build differs from the one the tab shows (Server-Sent Events)."""
+        bound = self.server.bound_host
+        if not origin_allowed(self.headers.get("Origin"), bound):
+            return self.send_text(403, "Forbidden: cross-origin live-reload request\n", head)
+        seen = parse_qs(urlsplit(self.path).query).get("v", [""])[0]
+        self.close_connection = True  # the stream ends with the connection
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if head:
+            return
+        state = self.server.state
+        self.wfile.write(b"retry: 500\n\n")  # reconnect fast after a server restart
+        self.wfile.flush()
+        while True:
+            changed = state.wait_for_change(seen, HEARTBEAT)
+            if state.closing:
+                return
+            if changed:
+                self.wfile.write(f"event: reload\ndata: {state.version}\n\n".encode())
+                self.wfile.flush()
+                return
+            self.wfile.write(b": ping\n\n")  # fails once the tab is gone, which ends this thread
+            self.wfile.flush()
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # Errors only: a line per request would bury the one line per rebuild. Browsers ask for a favicon unasked.
+        if isinstance(code, int) and code >= 400 and not self.path.startswith("/favicon.ico"):
+            self.log_message('"%s" %s', self.requestline, str(code))
+
+    def log_message(self, format: str, *args) -> None:
+        message = escape_controls(format % args)
+        print(f"{self.address_string()} {message}", file=self.server.log, flush=True)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A threaded HTTP server that can close its open connections on the way out."""
+
+    daemon_threads = True
+    request_queue_size = 64  # a page's burst of requests, or wrk's connections, must not be refused
+
+    def __init__(self, address: tuple[str, int], state: PreviewState, log: TextIO | None = None):
+        self.state = state
+        self.bound_host = address[0]
+        self.log = log or sys.stderr
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, PreviewHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+    def process_request(self, request, client_address) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return  # a tab closed or a client hung up: routine for a preview server
+        print(f"broadsheet: preview server error for {client_address[0]}: {error!r}", file=self.log, flush=True)
+
+    def start(self) -> threading.Thread:
+        """Serve from a background thread."""
+        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name="broadsheet-preview", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        """Stop accepting, end event streams and idle connections, and close the socket."""
+        self.state.close()
+        self.shutdown()
+        with self._open_lock:
+            for sock in list(self._open):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self.server_close()
+
+
+class PreviewServer6(PreviewServer):
+    address_family = socket.AF_INET6
+
+
+def make_server(state: PreviewState, host: str = "127.0.0.1", port: int = 0, log: TextIO | None = None) -> PreviewServer:
+    """Bind the preview server (not yet serving); UsageError if the address is taken or invalid."""
+    cls = PreviewServer6 if ":" in host else PreviewServer
+    try:
+        return cls((host.strip("[]"), port), state, log)
+    except OverflowError:
+        raise UsageError(f"--port must be between 0 and 65535, not {port}") from None
+    except OSError as e:
+        hint = "; pick another with --port, or --port 0 for any free one" if e.errno == errno.EADDRINUSE else ""
+        raise UsageError(f"cannot listen on {host}:{port}: {e.strerror or e}{hint}") from None
+
+
+def preview_options(opts: BuildOptions) -> BuildOptions:
+    """Point the build at the preview folder, with absolute paths the watcher can match."""
+    opts = absolute_options(opts)
+    return replace(opts, out_dir=opts.site_dir / PREVIEW_DIR, force=False)
+
+
+def make_cache_dir(site_dir: Path) -> None:
+    """Create .broadsheet-cache/ with a .gitignore of its own, so no site's repository picks up previews."""
+    cache = site_dir / CACHE_DIR
+    cache.mkdir(exist_ok=True)
+    ignore = cache / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Made by Broadsheet: build caches and previews, never committed.\n*\n")
+
+
+def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+              out: TextIO | None = None) -> int:
+    """Build, serve, and rebuild on every change until Ctrl-C; the `serve` command."""
+    out = out or sys.stdout
+    opts = preview_options(opts)
+    state = PreviewState(opts.out_dir)
+    server = make_server(state, host, port)
+    make_cache_dir(opts.site_dir)
+    if warning := bind_warning(host):
+        print(warning, file=sys.stderr, flush=True)
+    builder = Builder(opts)
+    queue = ChangeQueue()
+    observer = start_observer(opts.site_dir, queue, ignore=(opts.site_dir / CACHE_DIR,))
+
+    def publish(done: Rebuilt) -> None:
+        state.publish(done)
+        print_rebuilt(done, out)
+
+    try:
+        with interrupt_on_sigterm():
+            server.start()
+            publish(run_build(builder, None))
+            print(f"Serving {display_path(opts.site_dir)} at {server.url} ; press Ctrl-C to stop", file=out, flush=True)
+            if open_browser:
+                webbrowser.open(server.url)
+            rebuild_forever(builder, queue, publish)
+    except KeyboardInterrupt:
+        pass  # a build in progress has removed its temporary folder on the way out
+    finally:
+        queue.close()
+        server.stop()
+        observer.stop()
+        observer.join(timeout=1)
+        tidy_after_interrupt(opts.out_dir)
+    print("Stopped.", file=out, flush=True)
+    return 0

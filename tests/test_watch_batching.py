@@ -1,0 +1,265 @@
+"""Watching: editor saves give one batch, storms give one or two, junk gives none, builds never overlap."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import NOW, article, write_site
+from serve_support import TIMEOUT
+
+from broadsheet.builder import Builder, BuildOptions
+from broadsheet.cli import parse_now
+from broadsheet.watch import (
+    Batch,
+    ChangeQueue,
+    Rebuilt,
+    describe_batch,
+    is_watched,
+    rebuild_forever,
+    report_line,
+    run_build,
+    start_observer,
+    tidy_after_interrupt,
+)
+
+
+@pytest.fixture
+def watched(site):
+    """A site with a running watcher; yields (site, queue)."""
+    write_site(site, {"content/national/a.md": article("First story")})
+    (site / "public").mkdir()
+    (site / ".broadsheet-cache").mkdir()
+    queue = ChangeQueue()
+    observer = start_observer(site, queue, ignore=(site / "public", site / ".broadsheet-cache"))
+    yield site, queue
+    observer.stop()
+    observer.join(timeout=5)
+
+
+def next_batch(queue: ChangeQueue) -> Batch:
+    batch = queue.take(timeout=TIMEOUT)
+    assert batch is not None, "no change was noticed"
+    return batch
+
+
+def batches_until_sentinel(site: Path, queue: ChangeQueue) -> list[Batch]:
+    """Save a sentinel file and collect batches up to the one that has it.
+
+    Events arrive in order, so any straggler from earlier saves shows up before or beside the sentinel.
+    """
+    first = [next_batch(queue)]
+    sentinel = site / "content" / "zz-sentinel.md"
+    sentinel.write_text(article("Sentinel"))
+    while sentinel not in first[-1].paths:
+        first.append(next_batch(queue))
+    return first
+
+
+def assert_one_batch_of(site: Path, queue: ChangeQueue, *paths: Path) -> None:
+    batches = batches_until_sentinel(site, queue)
+    assert len(batches) == 2, batches
+    assert batches[0].paths == frozenset(paths)
+    assert batches[1].paths == frozenset({site / "content" / "zz-sentinel.md"})
+
+
+def test_vim_backup_and_rename_save_is_one_batch(watched):
+    site, queue = watched
+    md = site / "content" / "national" / "a.md"
+    (md.parent / "4913").write_text("")  # vim probes the folder with this name first
+    os.unlink(md.parent / "4913")
+    os.rename(md, md.parent / "a.md~")
+    (md.parent / ".a.md.swp").write_bytes(b"swap")
+    md.write_text(article("Edited in vim"))
+    os.unlink(md.parent / "a.md~")
+    os.unlink(md.parent / ".a.md.swp")
+    assert_one_batch_of(site, queue, md)
+
+
+def test_write_to_temp_then_rename_is_one_batch(watched):
+    site, queue = watched
+    md = site / "content" / "national" / "a.md"
+    tmp = md.parent / ".a.md.tmp-1234"
+    tmp.write_text(article("Edited atomically"))
+    os.replace(tmp, md)
+    assert_one_batch_of(site, queue, md)
+
+
+def test_truncate_then_write_is_one_batch(watched):
+    site, queue = watched
+    md = site / "content" / "national" / "a.md"
+    with open(md, "r+") as f:
+        f.truncate(0)
+        f.flush()
+        os.fsync(f.fileno())
+        f.write(article("Edited in place"))
+    assert_one_batch_of(site, queue, md)
+
+
+def test_delete_then_create_is_one_batch(watched):
+    site, queue = watched
+    md = site / "content" / "national" / "a.md"
+    md.unlink()
+    md.write_text(article("Recreated"))
+    assert_one_batch_of(site, queue, md)
+
+
+def test_templates_static_and_site_toml_are_watched(watched):
+    site, queue = watched
+    changed = [site / "templates" / "article.html", site / "static" / "css" / "site.css", site / "site.toml"]
+    for path in changed:
+        path.write_text(path.read_text() + "\n")
+    assert_one_batch_of(site, queue, *changed)
+
+
+def test_editor_junk_output_and_cache_folders_are_ignored(watched):
+    site, queue = watched
+    folder = site / "content" / "national"
+    for name in ("a.md.swp", ".a.md.swp", "a.md~", ".#a.md", "4913", ".DS_Store", "notes.txt"):
+        (folder / name).write_text("junk")
+    (site / "templates" / ".#base.html").write_text("junk")
+    (site / "public" / "index.html").write_text("output")
+    (site / ".broadsheet-cache" / "anything").write_text("cache")
+    (site / "README.txt").write_text("not a source")
+    sentinel = site / "content" / "zz-sentinel.md"
+    sentinel.write_text(article("Sentinel"))
+    assert next_batch(queue).paths == frozenset({sentinel})
+
+
+def test_a_checkout_of_200_files_is_one_or_two_batches(watched):
+    site, queue = watched
+    paths = [site / "content" / "national" / f"story-{i:03}.md" for i in range(200)]
+    for i, path in enumerate(paths):
+        path.write_text(article(f"Story {i}"))
+    seen: set[Path] = set()
+    batches = 0
+    while not set(paths) <= seen:
+        seen |= next_batch(queue).paths
+        batches += 1
+    assert batches <= 2
+
+
+def test_a_new_folder_asks_for_a_full_rebuild(watched):
+    site, queue = watched
+    (site / "content" / "sports").mkdir()
+    batch = next_batch(queue)
+    assert batch.full and site / "content" / "sports" in batch.paths
+
+
+def test_a_source_folder_made_after_start_up_is_watched_too(site):
+    write_site(site, {"content/national/a.md": article("First story")})
+    (site / "static" / "css" / "site.css").unlink()
+    (site / "static" / "css").rmdir()
+    (site / "static").rmdir()
+    queue = ChangeQueue()
+    observer = start_observer(site, queue)
+    try:
+        (site / "static").mkdir()
+        assert next_batch(queue).full
+        (site / "static" / "logo.svg").write_text("<svg/>")
+        assert next_batch(queue).paths == frozenset({site / "static" / "logo.svg"})
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+
+
+def test_is_watched_knows_sources_from_everything_else(site):
+    ok = [site / "site.toml", site / "content" / "a.md", site / "content" / "x" / "b.markdown",
+          site / "templates" / "partials" / "card.html", site / "static" / "img" / "a.webp"]
+    no = [site / "public" / "index.html", site / ".broadsheet-cache" / "preview" / "index.html",
+          site / "content" / "a.md.swp", site / "content" / ".#a.md", site / "content" / "4913",
+          site / "content" / "a.md~", site / "static" / ".DS_Store", site / "content" / "sedX1y2z3",
+          site / ".git" / "index", site / "other.toml", site.parent / "elsewhere.md",
+          site / "static" / "public" / "x.css"]
+    assert all(is_watched(p, site) for p in ok)
+    assert not any(is_watched(p, site, ignore=(site / "static" / "public",)) for p in no)
+
+
+def test_a_burst_of_puts_is_one_batch():
+    queue = ChangeQueue()
+    for i in range(500):
+        queue.put({Path(f"/s/content/{i}.md")})
+    batch = queue.take(timeout=TIMEOUT)
+    assert len(batch.paths) == 500
+    assert queue.take(timeout=0) is None
+
+
+class BlockingBuilder:
+    """A builder whose first rebuild waits for the test, to show what happens to saves during a build."""
+
+    def __init__(self):
+        self.opts = BuildOptions(Path("/s"), None, parse_now(NOW))
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.calls: list[set[Path] | None] = []
+        self.running = 0
+        self.overlapped = False
+
+    def rebuild(self, changed):
+        self.running += 1
+        self.overlapped |= self.running > 1
+        self.calls.append(changed)
+        self.started.set()
+        assert self.release.wait(TIMEOUT)
+        self.running -= 1
+
+
+def test_changes_during_a_build_give_exactly_one_more_build():
+    builder = BlockingBuilder()
+    queue = ChangeQueue()
+    done: list[Rebuilt] = []
+    two = threading.Event()
+
+    def on_done(d: Rebuilt) -> None:
+        done.append(d)
+        if len(done) == 2:
+            two.set()
+
+    loop = threading.Thread(target=rebuild_forever, args=(builder, queue, on_done))
+    loop.start()
+    queue.put({Path("/s/content/a.md")})
+    assert builder.started.wait(TIMEOUT)
+    for i in range(20):  # saves while the first build runs
+        queue.put({Path(f"/s/content/{i}.md")})
+    builder.release.set()
+    assert two.wait(TIMEOUT)
+    queue.close()
+    loop.join(TIMEOUT)
+    assert not loop.is_alive()
+    assert builder.calls == [{Path("/s/content/a.md")}, {Path(f"/s/content/{i}.md") for i in range(20)}]
+    assert not builder.overlapped
+
+
+def test_a_failed_rebuild_reports_its_problems_and_the_loop_goes_on(site):
+    write_site(site, {"content/national/a.md": "---\ntitle: [unclosed\n---\nBody\n"})
+    builder = Builder(BuildOptions(site, site / "public", parse_now(NOW)))
+    done = run_build(builder, Batch(frozenset({site / "content" / "national" / "a.md"})))
+    assert not done.ok
+    assert [(p.path.name, p.line) for p in done.problems] == [("a.md", 3)]
+    assert "content/national/a.md: build failed with 1 problem in" in report_line(done)
+    assert not (site / "public").exists()
+
+
+def test_the_rebuild_line_says_what_changed_pages_written_and_time(site):
+    write_site(site, {"content/national/a.md": article("First story")})
+    builder = Builder(BuildOptions(site, site / "public", parse_now(NOW)))
+    paths = frozenset({site / "content" / "national" / "a.md", site / "templates" / "base.html"})
+    line = report_line(run_build(builder, Batch(paths)))
+    assert " content/national/a.md and 1 more: " in line
+    assert " pages written in " in line and line.endswith(" s")
+    assert describe_batch(Batch(frozenset(), full=True)) == "first build"
+
+
+def test_tidying_after_ctrl_c_removes_temp_folders_and_puts_back_a_half_swapped_output(tmp_path):
+    out = tmp_path / "public"
+    (tmp_path / ".public.old-1a2b3c4d").mkdir()
+    (tmp_path / ".public.old-1a2b3c4d" / "index.html").write_text("last good build")
+    (tmp_path / ".public.tmp-5e6f7a8b" / "national").mkdir(parents=True)
+    tidy_after_interrupt(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+    assert (out / "index.html").read_text() == "last good build"
+    (tmp_path / ".public.tmp-0badcafe").mkdir()
+    tidy_after_interrupt(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
