@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from browser import VNU_JAR, WCAG_AA, axe_context, chromium, describe, need_node_tool, run_axe, serve
 from conftest import REPO, run
+from serve_support import start_serve
 from theme_site import write_theme_site
 
 SAMPLE_NOW = "2026-11-25T12:00:00-08:00"
@@ -221,6 +222,19 @@ def test_search_indexes_headlines_and_bodies_only(small, browser):
     for text in contents:
         for chrome in ("More from", "ADVT", "Advertisement", "Skip to content", "Topics", "min read", "By "):
             assert chrome not in text
+
+
+def test_search_works_in_the_preview_server(tmp_path, browser):
+    site = write_theme_site(tmp_path / "site")
+    proc, port = start_serve(site)
+    try:
+        page = browser.new_page()
+        titles = search_from_masthead(page, f"http://127.0.0.1:{port}", "cannery")
+        page.close()
+    finally:
+        code, _ = proc.interrupt()
+    assert titles == ["A winter festival turns the old cannery into a gallery"]
+    assert code == 0
 
 
 # ---- Layout and screenshots -------------------------------------------------------------------------------
