@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .assets import plan_assets
 from .config import load_config
 from .content import Article, load_articles
 from .errors import BuildError
+from .images import CACHE_DIR, make_images, plan_images
 from .output import check_output_dir, list_static, static_collisions, write_output
 from .pages import plan_pages, site_view
 from .paths import link_problems
 from .render import check_templates, make_env, render
+from .search import index_search
 from .site import build_site
+from .theme import add_theme_globals
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +59,16 @@ def build(opts: BuildOptions) -> BuildResult:
     now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
     site = build_site(config, articles, now, opts.drafts, opts.future)
     pages = plan_pages(site)
-    files = render(pages, env, site_view(site), site_dir / "templates")
     static = list_static(site_dir / "static")
-    if collisions := static_collisions(files, static):
+    assets = plan_assets(static)  # fingerprinted CSS/JS names
+    images = plan_images(site.articles, static, config.image_widths, site_dir / CACHE_DIR)
+    add_theme_globals(env, assets, images)
+    files = render(pages, env, site_view(site), site_dir / "templates")
+    if collisions := static_collisions(files, {**static, **assets.files, **images.files}):
         raise BuildError(collisions)
     if out_dir is not None:
-        write_output(files, static, out_dir, config.keep)
+        static = {**static, **assets.files, **make_images(images)}
+        write_output(files, static, out_dir, finish=index_search, keep=config.keep)
     return BuildResult(
         pages_by_kind=dict(Counter(p.kind for p in pages)),
         static_files=len(static),

@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import BuildError, UsageError, display_path
 
 COMMANDS = ("build", "check", "new", "serve", "watch")
-KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "404",
+KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots")
 
 

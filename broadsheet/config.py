@@ -41,6 +41,7 @@ class Config:
     feed_size: int = 20  # entries per Atom feed
     feed_content: str = "full"  # "full" article bodies in feeds, or only the "summary"
     logo: str | None = None  # the publisher's logo (a site path or URL) for JSON-LD
+    image_widths: tuple[int, ...] = (320, 640, 960, 1280)  # resized copies of lead images, in pixels
     keep: tuple[str, ...] = ()  # names in the output folder that every build carries over untouched
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger content file is refused unread
     sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
@@ -55,7 +56,7 @@ class Config:
 
 _REQUIRED = ("title", "base_url", "timezone", "sections")
 _OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
-             "feed_size": int, "feed_content": str, "logo": str,
+             "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
              "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float}
 FEED_CONTENTS = ("full", "summary")
 
@@ -191,6 +192,12 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
                 else:
                     seen[slug.casefold()] = name
                     sections.append(SectionConfig(name.strip(), slug))
+    if "image_widths" in values:
+        widths = values.pop("image_widths")
+        if all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
+            values["image_widths"] = tuple(sorted(set(widths)))
+        else:
+            bad("image_widths", "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]")
     if "date_format" in values:
         try:
             datetime(2023, 3, 7, 11, 8).strftime(values["date_format"])

@@ -6,6 +6,7 @@ import os
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from .content import is_junk
@@ -90,8 +91,9 @@ def static_collisions(files: dict[str, bytes], static: dict[str, Path]) -> list[
     ]
 
 
-def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path, keep: tuple[str, ...] = ()) -> None:
-    """Write pages and static files into a fresh folder beside out_dir, then swap it in."""
+def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path,
+                 finish: Callable[[Path], None] | None = None, keep: tuple[str, ...] = ()) -> None:
+    """Write pages and static files into a fresh folder beside out_dir, call finish(folder), then swap it in."""
     out_dir = Path(os.path.abspath(out_dir))
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +109,8 @@ def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path
             dest = tmp / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
+        if finish is not None:
+            finish(tmp)  # e.g. the search index; if it fails, the old output stays
         (tmp / MARKER).write_text("This folder is written by Broadsheet and replaced on every build.\n")
         swap_in(tmp, out_dir, keep)
     except BaseException:

@@ -16,7 +16,7 @@ from .paths import ConfinedLoader
 
 TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
-    "authors.html", "tag.html", "tags.html", "404.html",
+    "authors.html", "tag.html", "tags.html", "404.html", "search.html",
     "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
 )
 
