@@ -56,9 +56,9 @@ def hostile_site(root: Path) -> Path:
     toml = toml.replace('sections = ["National", "Sports", "Arts & Culture"]', f"sections = [{json.dumps(SECTION)}]")
     fields = {name: PAYLOAD for name in FIELDS}
     fields.update(section=SECTION, date="2026-02-12T09:00:00-08:00", tags=[PAYLOAD, "Harbour"],
-                  image='/images/a.jpg"onerror="alert(4)', hostile_extra=PAYLOAD)
+                  image='https://img.example/a.jpg"onerror="alert(4)', hostile_extra=PAYLOAD)
     text = "---\n" + "\n".join(f"{k}: {json.dumps(v)}" for k, v in fields.items()) + "\n---\nBody " + "text.\n"
-    other = text.replace(json.dumps(PAYLOAD), json.dumps("A quiet story"), 1).replace("/images/a.jpg", "/images/b.jpg")
+    other = text.replace(json.dumps(PAYLOAD), json.dumps("A quiet story"), 1).replace("img.example/a.jpg", "img.example/b.jpg")
     return write_site(root, {"site.toml": toml, "content/arts/x.md": text, "content/arts/y.md": other})
 
 
@@ -85,7 +85,7 @@ def test_hostile_front_matter_is_escaped_in_every_context(tmp_path, capsys):
     for shown in (PAYLOAD, SECTION):
         assert shown in text
     assert ("img", "alt", PAYLOAD) in article.attrs
-    assert ("img", "src", '/images/a.jpg"onerror="alert(4)') in article.attrs
+    assert ("img", "src", 'https://img.example/a.jpg"onerror="alert(4)') in article.attrs
     assert ("meta", "content", PAYLOAD) in article.attrs  # the description
 
 
