@@ -291,3 +291,9 @@ def test_an_upper_case_extension_is_still_a_story(world, capsys):
     add(world, "content/national/Shout.MD", article("Saved on Windows"))
     built(world, world / "site/public", capsys, "--site", world / "site")
     assert "Saved on Windows" in (world / "site/public/national/shout/index.html").read_text()
+
+
+@pytest.mark.parametrize("image", ['"java\\tscript:alert(1)"', '"JAVASCRIPT:alert(1)"', "'vbscript:x'", "'data:image/svg+xml,<svg/>'"])
+def test_image_with_a_script_scheme_in_any_spelling_is_refused(world, capsys, image):
+    err = refuse(world, capsys, "content/national/x.md", article("Pic", image=image))
+    assert reports(err, where(world, "content/national/x.md", 6), "'image' must be a path on the site")
