@@ -30,15 +30,22 @@ from .cache import (
     stamp_file,
     stamp_written,
 )
+from .assets import plan_assets
 from .config import Config, load_config
 from .content import Article, find_markdown
 from .deps import Model, encode, group_value, swap_articles
 from .errors import BuildError
-from .output import check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours, static_collisions
+from .images import make_images, plan_images
+from .output import (
+    Stage, check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours, static_collisions,
+)
 from .pages import Page, plan_pages, site_view
 from .parallel import default_jobs
+from .paths import link_problems
 from .render import Rendered, check_templates, make_env, render
+from .search import index_search
 from .site import Site, build_site
+from .theme import add_theme_globals
 
 CHANGED_URLS = "changed-urls.txt"
 
@@ -75,14 +82,14 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     files that may have changed since (None: any). On success the state is updated in place.
     """
     started = time.perf_counter()
-    site_dir, out_dir, jobs = opts.site_dir, opts.out_dir, opts.jobs or default_jobs()
-    if out_dir is not None:
-        check_output_dir(out_dir, site_dir, opts.force)
+    site_dir, jobs = opts.site_dir, opts.jobs or default_jobs()
+    out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
     if state is None and opts.cache and out_dir is not None and (same := nothing_to_do(opts, started)):
         return same
     state = state if state is not None else (load_state(site_dir) if opts.cache else State())
     config = load_config(site_dir / "site.toml", opts.base_url)
     env, templates, template_problems = environment(site_dir / "templates", config, state.live)
+    template_problems = link_problems(site_dir) + template_problems
     try:
         articles, sources = load_articles_cached(site_dir / "content", config, state.sources, suspects, jobs)
     except BuildError as e:
@@ -93,13 +100,20 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     site = build_site(config, articles, now, opts.drafts, opts.future)
     pages = plan_pages(site)
     static = list_static(site_dir / "static")
-    if collisions := static_collisions(dict.fromkeys([p.output_path for p in pages], b""), static):
+    assets = plan_assets(static)  # fingerprinted CSS/JS names
+    images = plan_images(site.articles, static, config.image_widths, site_dir / CACHE_DIR)
+    add_theme_globals(env, assets, images)
+    if collisions := static_collisions(dict.fromkeys([p.output_path for p in pages], b""),
+                                       {**static, **assets.files, **images.files}):
         raise BuildError(collisions)
-    model = Model(site, site_view(site), templates, encode(config), state.live and state.live.model)
+    # asset() and image() reach every page through globals: any change to them re-renders all pages.
+    theme = encode(repr((sorted(assets.names.items()), sorted(images.sets.items()))))
+    model = Model(site, site_view(site), templates, encode(config) + theme, state.live and state.live.model)
     if out_dir is None:
         rendered, changed = render(pages, env, model, state.pages, {}, None, jobs), []
     else:
-        rendered, changed = publish(pages, static, env, model, state, Path(os.path.abspath(out_dir)), jobs)
+        static = {**static, **assets.files, **make_images(images)}
+        rendered, changed = publish(pages, static, env, model, state, out_dir, jobs, config.keep)
         write_changed_urls(opts.changed_file or site_dir / CACHE_DIR / CHANGED_URLS, config, changed)
     learnt = rendered.rendered or changed or not same_entries(sources, state.sources)
     state.sources, state.pages, state.live = sources, rendered.records, Live(site, pages, env, model, static)
@@ -169,18 +183,20 @@ def summary_key(opts: BuildOptions) -> tuple:
 
 
 def publish(
-    pages: list[Page], static: dict[str, Path], env, model: Model, state: State, out_dir: Path, jobs: int
+    pages: list[Page], static: dict[str, Path], env, model: Model, state: State, out_dir: Path, jobs: int,
+    keep: tuple[str, ...],
 ) -> tuple[Rendered, list[str]]:
-    """Render changed pages and copy changed static files into a stage, then move them into out_dir.
+    """Render changed pages and copy changed static files into a new tree beside out_dir, then swap it in.
 
+    Unchanged files are hard-linked from the current output, so they keep their bytes and mtime.
     Returns the render and the output paths written or deleted. Nothing in out_dir changes unless
-    every page rendered; files whose bytes did not change keep their mtime.
+    the whole build succeeded.
     """
     previous = state.outputs.get(str(out_dir))
-    on_disk = stamp_outputs(out_dir, previous)
+    on_disk = stamp_outputs(out_dir, previous, keep)
     known = {rel: s.digest for rel, s in on_disk.items()}
     statics = {rel: stamp_file(src, state.static.get(str(src))) for rel, src in static.items()}
-    stage = make_stage(out_dir)
+    stage = make_stage(out_dir, keep)
     try:
         rendered = render(pages, env, model, state.pages, known, stage, jobs)
         written = {rel: rendered.records[url].digest for rel, url in rendered.written.items()}
@@ -190,10 +206,14 @@ def publish(
                 written[rel] = statics[rel].digest
         produced = {p.output_path for p in pages} | set(static)
         deleted = sorted(rel for rel in on_disk if rel not in produced)
-        commit_stage(stage, out_dir, sorted(written), deleted)
+        for rel in produced - written.keys():
+            if rel in on_disk:
+                stage.link(rel, out_dir)
+            elif rel in static:
+                stage.put(rel, static[rel])
+        commit_stage(stage, out_dir, search_step(out_dir, [*written, *deleted]), keep)
     except BaseException:
-        if stage.path.exists():
-            remove_ours(stage.path, out_dir)
+        remove_stage(stage, out_dir)
         raise
     outputs = {rel: on_disk[rel] for rel in produced if rel in on_disk and rel not in written}
     outputs.update({rel: stamp_written(out_dir / rel, d) for rel, d in written.items()})
@@ -202,17 +222,37 @@ def publish(
     return rendered, sorted([*written, *deleted])
 
 
+def search_step(out_dir: Path, changed: list[str]):
+    """Return what completes the staged tree: a fresh search index if any page changed, else the old one."""
+    index = out_dir / "pagefind"
+    if any(rel.endswith(".html") for rel in changed) or not index.is_dir():
+        return index_search
+
+    def carry_index(tree: Path) -> None:
+        stage = Stage(tree)
+        for rel in list_output(index):
+            stage.link(f"pagefind/{rel}", out_dir)
+
+    return carry_index
+
+
+def remove_stage(stage: Stage, out_dir: Path) -> None:
+    """Drop a stage that will not be swapped in."""
+    if stage.path.exists():
+        remove_ours(stage.path, out_dir)
+
+
 def same_entries(new: dict, old: dict) -> bool:
     """Tell whether a dict holds the very same entries as before (nothing new was learnt)."""
     return new.keys() == old.keys() and all(new[k] is old[k] for k in new)
 
 
-def stamp_outputs(out_dir: Path, previous: dict[str, Stamp] | None) -> dict[str, Stamp]:
+def stamp_outputs(out_dir: Path, previous: dict[str, Stamp] | None, keep: tuple[str, ...] = ()) -> dict[str, Stamp]:
     """Return what the output folder holds now: files as recorded, or read when in doubt."""
     if not out_dir.is_dir():
         return {}
     if previous is None:  # no record of this folder: read what is there
-        return {rel: s for rel in list_output(out_dir) if (s := stamp_file(out_dir / rel, None)) is not None}
+        return {rel: s for rel in list_output(out_dir, keep) if (s := stamp_file(out_dir / rel, None)) is not None}
     return {rel: s for rel, old in previous.items() if (s := stamp_file(out_dir / rel, old, racy=False))}
 
 
@@ -327,13 +367,14 @@ class Builder:
         outputs = state.outputs.get(str(out_dir), {})
         known = {p.output_path: s.digest for p in pages
                  if (s := stamp_file(out_dir / p.output_path, outputs.get(p.output_path), racy=False))}
-        stage = make_stage(out_dir)
+        stage = make_stage(out_dir, config.keep)
         try:
             rendered = render(pages, live.env, model, state.pages, known, stage, 1)
-            commit_stage(stage, out_dir, sorted(rendered.written), [])
+            for rel in outputs.keys() - rendered.written.keys():
+                stage.link(rel, out_dir)
+            commit_stage(stage, out_dir, search_step(out_dir, list(rendered.written)), config.keep)
         except BaseException:
-            if stage.path.exists():
-                remove_ours(stage.path, out_dir)
+            remove_stage(stage, out_dir)
             raise
         state.sources.update({str(path): source for path, source in parsed})
         state.pages.update(rendered.records)

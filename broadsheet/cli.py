@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import BuildError, UsageError, display_path
 
 COMMANDS = ("build", "check", "new", "serve", "watch")
-KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "404",
+KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots")
 
 
@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.format(), file=sys.stderr)
         n = len(e.problems)
         print(f"broadsheet: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=sys.stderr)
+        return 1
+    except OSError as e:  # a full disk, a read-only folder: the write was abandoned and rolled back
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was", file=sys.stderr)
         return 1
 
 

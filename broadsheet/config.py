@@ -14,6 +14,7 @@ from . import urls
 from .errors import BuildError, Problem, did_you_mean
 
 DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,11 @@ class Config:
     feed_size: int = 20  # entries per Atom feed
     feed_content: str = "full"  # "full" article bodies in feeds, or only the "summary"
     logo: str | None = None  # the publisher's logo (a site path or URL) for JSON-LD
+    image_widths: tuple[int, ...] = (320, 640, 960, 1280)  # resized copies of lead images, in pixels
+    keep: tuple[str, ...] = ()  # names in the output folder that every build carries over untouched
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger content file is refused unread
+    sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
+    markdown_time_limit: float = 10.0  # seconds one article body may take to convert
 
     def section_named(self, name: str) -> SectionConfig | None:
         for s in self.sections:
@@ -50,7 +56,8 @@ class Config:
 
 _REQUIRED = ("title", "base_url", "timezone", "sections")
 _OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
-             "feed_size": int, "feed_content": str, "logo": str}
+             "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
+             "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float}
 FEED_CONTENTS = ("full", "summary")
 
 
@@ -70,6 +77,31 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
     if base_url is not None:
         raw["base_url"] = base_url
     return parse_config(path, raw, text)
+
+
+_TYPE_NAMES = {float: "number", bool: "true or false", list: "list"}
+_KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
+
+
+def check_limits(values: dict) -> list[tuple[str, str]]:
+    """Check the safety keys (keep, max_file_size, markdown_time_limit); convert keep to a tuple."""
+    problems: list[tuple[str, str]] = []
+    if "keep" in values:
+        names = values["keep"]
+        # ".broadsheet-output" is the marker every build writes afresh; keeping the old one would clash.
+        bad_names = [n for n in names if not isinstance(n, str) or not _KEEP_NAME.match(n)
+                     or n in (".", "..", ".broadsheet-output")]
+        if bad_names:
+            message = ("'keep' must list plain names of files or folders at the top of the output "
+                       f"(no '/', no '..'), not {bad_names[0]!r}")
+            problems.append(("keep", message))
+        else:
+            values["keep"] = tuple(dict.fromkeys(names))
+    if "max_file_size" in values and values["max_file_size"] < 1024:
+        problems.append(("max_file_size", "'max_file_size' is in bytes and must be at least 1024"))
+    if "markdown_time_limit" in values and not 0 < values["markdown_time_limit"] <= 3600:
+        problems.append(("markdown_time_limit", "'markdown_time_limit' must be between 0 and 3600 seconds"))
+    return problems
 
 
 def _toml_line(message: str) -> int | None:
@@ -103,10 +135,15 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     for key, typ in _OPTIONAL.items():
         if key in raw:
             v = raw[key]
-            if not isinstance(v, typ) or isinstance(v, bool):
-                bad(key, f"'{key}' must be a {typ.__name__}, not {type(v).__name__}")
+            if typ is float and isinstance(v, int) and not isinstance(v, bool):
+                v = float(v)
+            if not isinstance(v, typ) or (isinstance(v, bool) and typ is not bool):
+                bad(key, f"'{key}' must be a {_TYPE_NAMES.get(typ, typ.__name__)}, not {type(v).__name__}")
             else:
                 values[key] = v
+    for problem in check_limits(values):
+        bad(*problem)
+        del values[problem[0]]
     for key in ("per_page", "more_from"):
         if key in values and values[key] < (1 if key == "per_page" else 0):
             bad(key, f"'{key}' must be at least {1 if key == 'per_page' else 0}")
@@ -155,6 +192,12 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
                 else:
                     seen[slug.casefold()] = name
                     sections.append(SectionConfig(name.strip(), slug))
+    if "image_widths" in values:
+        widths = values.pop("image_widths")
+        if all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
+            values["image_widths"] = tuple(sorted(set(widths)))
+        else:
+            bad("image_widths", "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]")
     if "date_format" in values:
         try:
             datetime(2023, 3, 7, 11, 8).strftime(values["date_format"])

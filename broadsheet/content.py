@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from . import urls
 from .config import Config
 from .errors import BuildError, Problem, did_you_mean
-from .markdown import MarkdownRenderer, first_paragraph_text
+from .markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
+from .paths import allowed_roots, is_followable, walk_confined
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
@@ -22,8 +25,16 @@ KNOWN_FIELDS = (
     "image", "image_caption", "image_alt", "source", "draft", "corrections",
 )
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_SLUG_FORBIDDEN = re.compile(r"[/\\\x00%]|\.\.")
+_SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 _UNREADABLE = object()
+# Invisible controls (C0 but tab and newline, and DEL) that pasted wire copy carries and XML cannot: dropped,
+# like a BOM. A lone surrogate cannot even be written as UTF-8: an error.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_FRONT_MATTER = 64 * 1024  # characters; a story's fields fit in a few hundred
+MAX_YAML_NODES = 5000  # after expanding aliases: stops "billion laughs" before it is built
+MAX_YAML_DEPTH = 20
+_YAML_MAP = "tag:yaml.org,2002:map"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,21 +98,28 @@ def is_junk(name: str) -> bool:
 
 
 def find_markdown(content_dir: Path) -> list[Path]:
-    """List the Markdown files under content/, in a stable order, skipping junk."""
+    """List the Markdown files under content/, in a stable order, skipping junk.
+
+    Symbolic links are followed only while they stay inside the site (paths.link_problems reports
+    the others), and a folder reached twice through links is read once.
+    """
     found: list[Path] = []
-    for root, dirs, files in os.walk(content_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(MARKDOWN_SUFFIXES) and not is_junk(name):
-                found.append(Path(root) / name)
+    allowed = allowed_roots(content_dir.parent)
+    for root, _dirs, files in walk_confined(content_dir, allowed):
+        for name in files:
+            path = root / name
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name) and is_followable(path, allowed):
+                found.append(path)
     return found
 
 
 def load_articles(content_dir: Path, config: Config) -> tuple[Article, ...]:
     """Read every article; raise one BuildError with all the problems found."""
-    renderer = MarkdownRenderer()
+    renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
     articles: list[Article] = []
     problems: list[Problem] = []
+    if content_dir.exists() and not content_dir.is_dir():
+        raise BuildError([Problem(content_dir, None, "content must be a folder of Markdown files")])
     for path in find_markdown(content_dir):
         result = read_article(path, config, renderer)
         if isinstance(result, Article):
@@ -140,6 +158,29 @@ def decode(path: Path, data: bytes) -> str | Problem:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_limited(path: Path, limit: int) -> bytes | Problem:
+    """Read a regular file of at most `limit` bytes; refuse anything bigger before reading it."""
+    try:
+        # O_NONBLOCK: a FIFO named x.md must not hang the build; it is refused below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        return Problem(path, None, f"cannot read: {e.strerror}")
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(path, None, "not a regular file; content must be plain Markdown files")
+        if info.st_size > limit:
+            return Problem(path, None, f"file is {_size(info.st_size)}, more than max_file_size ({_size(limit)})")
+        data = fh.read(limit + 1)  # the file may grow while we read: never take more than the limit
+    if len(data) > limit:
+        return Problem(path, None, f"file is more than max_file_size ({_size(limit)})")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
 def split_front_matter(path: Path, text: str) -> tuple[str, str] | Problem:
     """Return (front matter, body); the front matter starts on line 2."""
     first, _, rest = text.partition("\n")
@@ -154,9 +195,19 @@ def split_front_matter(path: Path, text: str) -> tuple[str, str] | Problem:
 def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], list[Problem]]:
     """Parse front matter safely into {key: (value, line)}, keeping each field's line."""
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(fm)
+    if len(fm) > MAX_FRONT_MATTER:
+        return {}, [Problem(path, 1, f"front matter is {len(fm) // 1024} KB; the limit is "
+                                     f"{MAX_FRONT_MATTER // 1024} KB (put long text in the body)")]
+    try:
+        loader = yaml.SafeLoader(fm)
+    except yaml.reader.ReaderError as e:  # raised by the constructor for characters YAML forbids
+        line = fm[: e.position].count("\n") + 2
+        return {}, [Problem(path, line, f"invalid YAML in front matter: character U+{e.character:04X} is not allowed")]
     try:
         node = loader.get_single_node()
+    except RecursionError:
+        loader.dispose()
+        return {}, [Problem(path, 1, "invalid YAML in front matter: nested too deeply")]
     except yaml.YAMLError as e:
         loader.dispose()
         mark = getattr(e, "problem_mark", None)
@@ -170,6 +221,10 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
         return {}, [Problem(path, 1, "front matter is empty")]
     if not isinstance(node, yaml.MappingNode):
         return {}, [Problem(path, node.start_mark.line + 2, "front matter must be a mapping of 'field: value' lines")]
+    if node.tag != _YAML_MAP:
+        return {}, [Problem(path, node.start_mark.line + 2, f"invalid YAML in front matter: tag {node.tag!r} is not allowed")]
+    if too_big := yaml_too_big(node):
+        return {}, [Problem(path, 1, f"invalid YAML in front matter: {too_big}")]
     fields: dict[str, tuple[Any, int]] = {}
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 2
@@ -184,15 +239,71 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
             value = loader.construct_object(value_node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as e:
             raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else "…"
-            if key in ("date", "updated"):
+            if key in ("date", "updated") and not isinstance(e, yaml.YAMLError):
                 problems.append(Problem(path, line, f"'{key}': impossible date {raw!r} ({e})"))
             else:
-                problems.append(Problem(path, line, f"'{key}': cannot read value {raw!r}: {getattr(e, 'problem', None) or e}"))
+                reason = getattr(e, "problem", None) or e
+                problems.append(Problem(path, line, f"invalid YAML in '{key}': cannot read value {_clip(raw)!r}: {reason}"))
             fields[key] = (_UNREADABLE, line)  # reported already; not "missing" as well
             continue
-        fields[key] = (value, line)
+        if (bad := lone_surrogate(value)) is not None:
+            problems.append(Problem(path, line, f"'{key}' contains U+{ord(bad):04X}, half of a character; "
+                                                "write the character itself"))
+            fields[key] = (_UNREADABLE, line)
+            continue
+        # A slug names a file: a control character in it is refused, not quietly dropped.
+        fields[key] = (value if key == "slug" else drop_controls(value), line)
     loader.dispose()
     return fields, problems
+
+
+def yaml_too_big(root: yaml.Node) -> str | None:
+    """Count nodes as construction would see them, aliases expanded; say why it is too big, or None."""
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_YAML_NODES:
+            return f"more than {MAX_YAML_NODES} values (aliases counted each time they are used)"
+        if depth > MAX_YAML_DEPTH:
+            return f"nested more than {MAX_YAML_DEPTH} levels deep"
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+    return None
+
+
+def drop_controls(value: Any) -> Any:
+    """Remove invisible control characters from every string in a YAML value."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [drop_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {drop_controls(k): drop_controls(v) for k, v in value.items()}
+    return value
+
+
+def lone_surrogate(value: Any) -> str | None:
+    """Return the first lone surrogate anywhere in a YAML value, or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if m := _SURROGATE.search(item):
+                return m.group()
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return None
+
+
+def _clip(text: Any, n: int = 60) -> Any:
+    return text[:n] + "…" if isinstance(text, str) and len(text) > n else text
 
 
 def to_datetime(value: Any, config: Config) -> datetime | None:
@@ -256,6 +367,10 @@ class _Fields:
         out = tuple(dict.fromkeys(i.strip() for i in items))
         if required and not out:
             self.bad(key, f"'{key}' must name at least one person")
+        if nameless := [i for i in out if not urls.slugify(i)]:
+            # Each name gets a page at /authors/<slug>/ or /tags/<slug>/: no letters, no page, a dead link.
+            self.bad(key, f"'{key}': {nameless[0]!r} has no letters or digits to make a URL from")
+            return ()
         return out
 
     def flag(self, key: str) -> bool:
@@ -273,7 +388,13 @@ class _Fields:
             return None
         parsed = to_datetime(value, config)
         if parsed is None:
-            self.bad(key, f"'{key}': cannot read {value!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
+            self.bad(key, f"'{key}': cannot read {_clip(value)!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
+            return None
+        try:  # every page shows dates in UTC and in the site's zone; year 1 or 9999 cannot be shifted
+            parsed.astimezone(UTC).astimezone(config.timezone)
+        except (OverflowError, ValueError):
+            self.bad(key, f"'{key}': {parsed.isoformat()} is out of range")
+            return None
         return parsed
 
 
@@ -313,15 +434,25 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
+def is_safe_link(url: str) -> bool:
+    """Tell whether a front-matter URL is a site path, a relative path or an http(s) URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    # urlsplit drops tab and newline the way browsers do, so "java\tscript:" is seen as javascript:.
+    return parts.scheme in ("", "http", "https")
+
+
 def read_article(path: Path, config: Config, renderer: MarkdownRenderer) -> Article | list[Problem]:
     """Read and check one Markdown file."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return [Problem(path, None, f"cannot read: {e.strerror}")]
+    data = read_limited(path, config.max_file_size)
+    if isinstance(data, Problem):
+        return [data]
     text = decode(path, data)
     if isinstance(text, Problem):
         return [text]
+    text = _CONTROLS.sub("", text)
     split = split_front_matter(path, text)
     if isinstance(split, Problem):
         return [split]
@@ -330,6 +461,18 @@ def read_article(path: Path, config: Config, renderer: MarkdownRenderer) -> Arti
     if not fields and problems:
         return problems
     return parse_article(path, fields, body, config, renderer, problems)
+
+
+def render_body(path: Path, body: str, renderer: MarkdownRenderer) -> str | Problem:
+    """Convert the body, turning a runaway or crashing conversion into a Problem."""
+    try:
+        return renderer.render(body)
+    except MarkdownTimeout as e:
+        return Problem(path, None, f"Markdown {e} to convert; simplify the body (long runs of '[' or '<![' do this)")
+    except RecursionError:
+        return Problem(path, None, "Markdown body is nested too deeply to convert")
+    except Exception as e:  # noqa: BLE001 -- a bug in Python-Markdown must cost one article, not the build's error report
+        return Problem(path, None, f"Markdown could not convert the body: {type(e).__name__}: {e}")
 
 
 def parse_article(
@@ -350,6 +493,9 @@ def parse_article(
     summary = f.text("summary")
     tags = f.names("tags")
     image = f.text("image")
+    if image is not None and not is_safe_link(image):
+        f.bad("image", f"'image' must be a path on the site (/images/x.jpg) or an http(s) URL, not {_clip(image)!r}")
+        image = None
     image_caption = f.text("image_caption")
     image_alt = f.text("image_alt")
     source = f.text("source")
@@ -379,7 +525,9 @@ def parse_article(
     if problems:
         return problems
     assert title and section and when
-    body_html = renderer.render(body)
+    body_html = render_body(path, body, renderer)
+    if isinstance(body_html, Problem):
+        return [body_html]
     return Article(
         path=path,
         title=title,

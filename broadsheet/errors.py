@@ -23,7 +23,17 @@ class Problem:
         where = f"{shown}:{self.line}" if self.line else shown
         if self.line and self.column:
             where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
+
+
+# Control characters and line breaks from a file name or a hostile value would forge or split report lines.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_CONTROLS |= {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+def one_line(text: str) -> str:
+    """Escape control characters and line breaks so a report line stays one line."""
+    return text.translate(_CONTROLS)
 
 
 class BuildError(Exception):

@@ -116,5 +116,5 @@ def page_meta(page: Page, site: Site) -> PageMeta:
         feeds=feed_links(site, page.kind, page.view),
         article=og_article,
         jsonld=tuple(jsonld),
-        noindex=page.kind == "404",
+        noindex=page.kind in ("404", "search"),
     )

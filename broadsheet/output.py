@@ -2,43 +2,71 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+import re
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .content import is_junk
 from .errors import BuildError, Problem, UsageError
+from .paths import SOURCE_FOLDERS, allowed_roots, is_followable, is_within, real
 
 MARKER = ".broadsheet-output"  # says "Broadsheet made this folder; it may replace it"
 KEEP = (".git", "CNAME", ".nojekyll")  # never ours, carried over on every swap
-_TEMP_INFIXES = (".tmp-", ".old-")
 
 
-def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> None:
-    """Refuse an output folder whose replacement could destroy sources or anything else."""
-    out = Path(os.path.realpath(out_dir))
-    site = Path(os.path.realpath(site_dir))
-    home = Path(os.path.realpath(Path.home()))
+class UnsafeDeletion(RuntimeError):
+    """Something asked remove_ours to delete a path that is not one of our temporary folders."""
 
-    def within(child: Path, parent: Path) -> bool:
-        return os.path.commonpath([child, parent]) == str(parent)
 
+def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> Path:
+    """Refuse an output folder whose replacement could destroy sources or anything else; return its real path.
+
+    Every comparison is between real paths, folder by folder (os.path.commonpath), so '../site',
+    'content/..', a trailing slash, a sibling 'content-old' and symbolic links are all judged by
+    where they really lead.
+    """
+    out = real(out_dir)
+    site = real(site_dir)
     if out == Path(out.anchor):
         raise UsageError(f"refusing to use the file system root {out} as the output folder")
-    for precious, what in ((site, "the site folder"), (home, "your home folder")):
-        if within(precious, out):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it is or contains {what} {precious}")
-    for name in ("content", "templates", "static"):
-        if within(out, site / name):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {site / name}")
-    if out.is_dir() and not force and any(out.iterdir()) and not (out / MARKER).exists():
+    precious = [(site, "the site folder")]
+    if (home := home_folder()) is not None:
+        precious.append((home, "your home folder"))
+    precious += [(real(site_dir / name), f"the site's {name}/ folder") for name in SOURCE_FOLDERS]
+    for path, what in precious:
+        if is_within(path, out):
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is or contains {what} {path}")
+    for name in (*SOURCE_FOLDERS, ".git"):  # the site's own history is as precious as its sources
+        if is_within(out, site_dir / name):
+            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {real(site_dir / name)}")
+    given = Path(os.path.abspath(out_dir))
+    if given.is_symlink():
+        # Replacing a link by a folder would silently move the site; say where it leads instead.
+        raise UsageError(f"refusing to use {out_dir} as the output folder: it is a symbolic link to {out}; "
+                         f"pass --output {out}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"refusing to use {out_dir} as the output folder: it exists and is not a folder")
+    if out.is_dir() and not force and not (out / MARKER).is_file() and any(
+        entry.name not in KEEP for entry in out.iterdir()
+    ):
         raise UsageError(
             f"refusing to replace {out_dir}: it is not empty and was not made by Broadsheet "
             f"(no {MARKER} file); empty it or pass --force"
         )
+    return out
+
+
+def home_folder() -> Path | None:
+    """Return the real home folder, or None when there is none worth guarding (unset, or '/' for daemons)."""
+    try:
+        home = real(Path.home())
+    except (RuntimeError, KeyError):
+        return None
+    return None if home == Path(home.anchor) else home
 
 
 def list_static(static_dir: Path) -> dict[str, Path]:
@@ -46,11 +74,12 @@ def list_static(static_dir: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     if not static_dir.is_dir():
         return found
+    allowed = allowed_roots(static_dir.parent)
     for root, dirs, files in os.walk(static_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not is_junk(name):
-                src = Path(root) / name
+            src = Path(root) / name
+            if not is_junk(name) and is_followable(src, allowed):  # paths.link_problems reports the rest
                 found[src.relative_to(static_dir).as_posix()] = src
     return found
 
@@ -63,12 +92,80 @@ def static_collisions(files: dict[str, bytes], static: dict[str, Path]) -> list[
     ]
 
 
-def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path) -> None:
-    """Write pages and static files into a fresh folder beside out_dir, then swap it in."""
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """The new output tree, built beside out_dir and swapped in only once the whole build succeeded."""
+
+    path: Path
+
+    def put(self, rel: str, data: bytes | Path) -> None:
+        """Stage one changed file: bytes, or a file to copy."""
+        dest = self.path / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, dest)
+        else:
+            dest.write_bytes(data)
+
+    def link(self, rel: str, out_dir: Path) -> None:
+        """Carry an unchanged file over from out_dir as a hard link: same bytes, same mtime, no copy."""
+        dest = self.path / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out_dir / rel, dest)
+        except OSError:  # a file system without hard links
+            shutil.copy2(out_dir / rel, dest)
+
+
+def make_stage(out_dir: Path, keep: tuple[str, ...] = ()) -> Stage:
+    """Create the empty stage folder beside out_dir (same file system, so the swap is a rename)."""
+    out_dir = Path(os.path.abspath(out_dir))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temps(out_dir, keep)
+    stage = Stage(out_dir.parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}")
+    stage.path.mkdir()
+    return stage
+
+
+def commit_stage(stage: Stage, out_dir: Path, finish: Callable[[Path], None] | None = None,
+                 keep: tuple[str, ...] = ()) -> None:
+    """Finish the staged tree (e.g. the search index), mark it ours and swap it in; on failure drop it."""
+    out_dir = Path(os.path.abspath(out_dir))
+    try:
+        if finish is not None:
+            finish(stage.path)  # if it fails, the old output stays
+        (stage.path / MARKER).write_text(_MARKER_TEXT)
+        swap_in(stage.path, out_dir, keep)
+    except BaseException:
+        if stage.path.exists():
+            remove_ours(stage.path, out_dir)
+        raise
+
+
+def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
+    """List the files in an output folder that a build may own (not the marker, KEEP or keep)."""
+    skip = set(KEEP) | set(keep) | {MARKER}
+    found: list[str] = []
+    for root, dirs, files in os.walk(out_dir):
+        rel_root = Path(root).relative_to(out_dir).as_posix()
+        if rel_root == ".":
+            dirs[:] = [d for d in dirs if d not in skip]
+            files = [f for f in files if f not in skip]
+        for name in files:
+            found.append(name if rel_root == "." else f"{rel_root}/{name}")
+    return found
+
+
+_MARKER_TEXT = "This folder is written by Broadsheet and replaced on every build.\n"
+
+
+def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path,
+                 finish: Callable[[Path], None] | None = None, keep: tuple[str, ...] = ()) -> None:
+    """Write pages and static files into a fresh folder beside out_dir, call finish(folder), then swap it in."""
     out_dir = Path(os.path.abspath(out_dir))
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_temps(out_dir)
+    clean_stale_temps(out_dir, keep)
     tmp = parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
@@ -80,147 +177,115 @@ def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path
             dest = tmp / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
-        (tmp / MARKER).write_text("This folder is written by Broadsheet and replaced on every build.\n")
-        swap_in(tmp, out_dir)
+        if finish is not None:
+            finish(tmp)  # e.g. the search index; if it fails, the old output stays
+        (tmp / MARKER).write_text(_MARKER_TEXT)
+        swap_in(tmp, out_dir, keep)
     except BaseException:
         remove_ours(tmp, out_dir)
         raise
 
 
-def swap_in(tmp: Path, out_dir: Path) -> None:
+def swap_in(tmp: Path, out_dir: Path, keep: tuple[str, ...] = ()) -> None:
     """Replace out_dir by tmp with renames, carrying over what is not ours (.git, CNAME…)."""
     if not out_dir.exists() and not out_dir.is_symlink():
         os.rename(tmp, out_dir)
         return
     if out_dir.is_symlink() or not out_dir.is_dir():
         raise BuildError([Problem(out_dir, None, "the output path exists and is not a folder")])
-    for name in KEEP:
-        if (out_dir / name).exists() and not (tmp / name).exists():
-            os.rename(out_dir / name, tmp / name)
+    moved = carry_over(out_dir, tmp, keep)
     old = out_dir.parent / f".{out_dir.name}.old-{secrets.token_hex(4)}"
-    os.rename(out_dir, old)
-    os.rename(tmp, out_dir)
+    try:
+        os.rename(out_dir, old)
+        try:
+            os.rename(tmp, out_dir)
+        except BaseException:
+            os.rename(old, out_dir)
+            raise
+    except BaseException:
+        put_back(moved, tmp, out_dir)  # the caller deletes tmp: what we moved into it must not go too
+        raise
     remove_ours(old, out_dir)
 
 
-def clean_stale_temps(out_dir: Path) -> None:
-    """Remove temporary folders that an interrupted build left beside out_dir."""
-    prefix = f".{out_dir.name}"
-    for entry in out_dir.parent.iterdir():
-        if entry.name.startswith(prefix) and any(entry.name.startswith(prefix + i) for i in _TEMP_INFIXES):
-            remove_ours(entry, out_dir)
+def carry_over(out_dir: Path, tmp: Path, keep: tuple[str, ...] = ()) -> list[str]:
+    """Move what is not ours (.git, CNAME, .nojekyll and the configured `keep`) from out_dir into tmp.
+
+    A built-in name the build itself writes (a CNAME in static/) is replaced by the new one; a configured
+    name the build writes is an error, found before anything moves. Return the names moved.
+    """
+    names = [n for n in dict.fromkeys(KEEP + tuple(keep)) if _present(out_dir / n)]
+    clashes = [n for n in names if n in keep and n not in KEEP and _present(tmp / n)]
+    if clashes:
+        raise BuildError([Problem(out_dir / n, None, f"'{n}' is listed in keep, but the build also writes it; "
+                                                     "rename one of them") for n in clashes])
+    moved: list[str] = []
+    try:
+        for name in names:
+            if not _present(tmp / name):
+                os.rename(out_dir / name, tmp / name)  # a link is moved as a link, never followed
+                moved.append(name)
+    except BaseException:
+        put_back(moved, tmp, out_dir)
+        raise
+    return moved
+
+
+def put_back(names: list[str], tmp: Path, out_dir: Path) -> None:
+    """Return kept files moved into tmp to out_dir (after a failed swap)."""
+    for name in names:
+        if _present(tmp / name) and not _present(out_dir / name):
+            os.rename(tmp / name, out_dir / name)
+
+
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def recover_interrupted(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
+    """Undo what a build killed mid-swap left: restore the previous output and rescue kept files."""
+    temps = stale_temps(out_dir)
+    olds = [t for t in temps if ".old-" in t.name and t.is_dir() and not t.is_symlink()]
+    if not _present(out_dir) and olds:
+        # Killed between the two renames of swap_in: the previous output is the .old- folder.
+        newest = max(olds, key=lambda t: t.stat().st_mtime_ns)
+        os.rename(newest, out_dir)
+        temps.remove(newest)
+    if out_dir.is_dir() and not out_dir.is_symlink():
+        for temp in temps:
+            if temp.is_dir() and not temp.is_symlink():
+                put_back([n for n in dict.fromkeys(KEEP + tuple(keep))], temp, out_dir)
+
+
+def stale_temps(out_dir: Path) -> list[Path]:
+    """List the temporary folders that interrupted builds left beside out_dir."""
+    pattern = _temp_pattern(out_dir)
+    return sorted(entry for entry in out_dir.parent.iterdir() if pattern.fullmatch(entry.name))
+
+
+def clean_stale_temps(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
+    """Remove temporary folders that an interrupted build left beside out_dir, rescuing what was ours to keep."""
+    recover_interrupted(out_dir, keep)
+    for entry in stale_temps(out_dir):
+        remove_ours(entry, out_dir)
+
+
+def _temp_pattern(out_dir: Path) -> re.Pattern[str]:
+    # Exactly what write_output and swap_in name their folders: .<name>.tmp-<8 hex> and .<name>.old-<8 hex>.
+    return re.compile(re.escape(f".{out_dir.name}") + r"\.(?:tmp|old)-[0-9a-f]{8}")
 
 
 def remove_ours(path: Path, out_dir: Path) -> None:
-    """Delete one of our temporary folders beside out_dir; the only place that deletes trees."""
-    name = path.name
-    if path.parent != out_dir.parent or not any(name.startswith(f".{out_dir.name}{i}") for i in _TEMP_INFIXES):
-        raise AssertionError(f"refusing to delete {path}: not a Broadsheet temporary folder")
-    if path.is_symlink():
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
+    """Delete one of our temporary folders beside out_dir; the only function that deletes anything.
 
-
-@dataclass(frozen=True, slots=True)
-class Stage:
-    """The folder beside out_dir where this build's changed files wait until the whole build succeeded.
-
-    For a first build it holds the whole tree and becomes out_dir with one rename; otherwise files
-    wait flat (no folder per page to create and remove again) and move into place one by one.
+    It refuses every other path, so no guard can be bypassed by a caller passing the wrong one;
+    a symbolic link is removed as a link, and links inside the tree are unlinked, never followed.
     """
-
-    path: Path
-    flat: bool
-
-    def staged(self, rel: str) -> Path:
-        return self.path / hashlib.blake2b(rel.encode(), digest_size=12).hexdigest() if self.flat else self.path / rel
-
-    def put(self, rel: str, data: bytes | Path) -> None:
-        """Stage one changed file: bytes, or a file to copy."""
-        dest = self.staged(rel)
-        if not self.flat:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, Path):
-            shutil.copyfile(data, dest)
-        else:
-            dest.write_bytes(data)
-
-
-def make_stage(out_dir: Path) -> Stage:
-    """Create the stage for a build into out_dir."""
-    out_dir = Path(os.path.abspath(out_dir))
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_temps(out_dir)
-    stage = out_dir.parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}"
-    stage.mkdir()
-    return Stage(stage, flat=out_dir.is_dir() and not out_dir.is_symlink())
-
-
-def commit_stage(stage: Stage, out_dir: Path, written: list[str], deleted: list[str]) -> None:
-    """Move the staged files into out_dir and delete the vanished ones; files not named stay untouched.
-
-    A missing out_dir is created by one rename, so a first build is all or nothing as before;
-    later builds replace file by file, each rename atomic, only after every page has rendered.
-    """
-    out_dir = Path(os.path.abspath(out_dir))
-    try:
-        if not stage.flat:
-            if out_dir.exists() or out_dir.is_symlink():
-                raise BuildError([Problem(out_dir, None, "the output folder appeared during the build")])
-            (stage.path / MARKER).write_text(_MARKER_TEXT)
-            os.rename(stage.path, out_dir)
-            return
-        if out_dir.is_symlink() or not out_dir.is_dir():
-            raise BuildError([Problem(out_dir, None, "the output path exists and is not a folder")])
-        for rel in deleted:
-            remove_output_file(out_dir, rel)
-        made: set[str] = set()
-        for rel in written:
-            dest = os.path.join(out_dir, rel)
-            parent = os.path.dirname(dest)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            if os.path.isdir(dest) and not os.path.islink(dest):
-                raise BuildError([Problem(Path(dest), None, "a folder is in the way of a file the build writes")])
-            os.replace(stage.staged(rel), dest)
-        if not (out_dir / MARKER).exists():
-            (out_dir / MARKER).write_text(_MARKER_TEXT)
-    finally:
-        if stage.path.exists():
-            remove_ours(stage.path, out_dir)
-
-
-def remove_output_file(out_dir: Path, rel: str) -> None:
-    """Delete one generated file from out_dir, and the folders it leaves empty."""
-    path = out_dir / rel
-    if rel.split("/")[0] in KEEP or rel == MARKER or ".." in rel.split("/"):
-        return
-    try:
+    path = Path(os.path.abspath(path))
+    out = Path(os.path.abspath(out_dir))
+    if real(path.parent) != real(out.parent) or not _temp_pattern(out).fullmatch(path.name):
+        raise UnsafeDeletion(f"refusing to delete {path}: it is not a Broadsheet temporary folder beside {out}")
+    if path.is_symlink() or path.is_file():
         path.unlink()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return
-    parent = path.parent
-    while parent != out_dir:
-        try:
-            parent.rmdir()
-        except OSError:
-            break
-        parent = parent.parent
-
-
-def list_output(out_dir: Path) -> list[str]:
-    """List the files in an output folder that a build may own (not the marker, not KEEP)."""
-    found: list[str] = []
-    for root, dirs, files in os.walk(out_dir):
-        rel_root = Path(root).relative_to(out_dir).as_posix()
-        if rel_root == ".":
-            dirs[:] = [d for d in dirs if d not in KEEP]
-            files = [f for f in files if f not in KEEP and f != MARKER]
-        for name in files:
-            found.append(name if rel_root == "." else f"{rel_root}/{name}")
-    return found
-
-
-_MARKER_TEXT = "This folder is written by Broadsheet and replaced on every build.\n"
+    elif path.is_dir():
+        shutil.rmtree(path)  # on Linux rmtree works on file descriptors and does not follow links

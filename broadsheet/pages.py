@@ -31,6 +31,7 @@ class SiteView:
     authors_url: str = urls.authors_index()
     tags_url: str = urls.tags_index()
     home_url: str = urls.home()
+    search_url: str = urls.search()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,7 @@ def plan_pages(site: Site) -> list[Page]:
                 urls.tag(tag.slug, pager.number), "tag", "tag.html",
                 _numbered(tag.name, pager), pager.items, {"tag": tag, "pager": pager},
             ))
+    pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
     pages = [replace(p, view={**p.view, "meta": page_meta(p, site)}) for p in pages]
     return pages + plan_machine_readable(site, pages)

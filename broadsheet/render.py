@@ -18,10 +18,11 @@ from .errors import BuildError, Problem
 from .output import Stage
 from .pages import Page, SiteView
 from .parallel import run_chunks
+from .paths import ConfinedLoader
 
 TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
-    "authors.html", "tag.html", "tags.html", "404.html",
+    "authors.html", "tag.html", "tags.html", "404.html", "search.html",
     "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
 )
 
@@ -51,7 +52,7 @@ class TrackingEnvironment(jinja2.Environment):
 def make_env(templates_dir: Path, config: Config) -> jinja2.Environment:
     """Build the Jinja environment: autoescaped, strict, reading only templates/."""
     env = TrackingEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates_dir), followlinks=False),
+        loader=ConfinedLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -161,7 +162,9 @@ def _render_chunk(
         env.recording = set()
         try:
             data = render_page(env, page, model.view)
-        except jinja2.TemplateError as e:
+        except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
+                AttributeError) as e:
+            # A template that includes itself, or divides by zero, is a template error like any other.
             out.append(template_problem(e, templates_dir, page))
             continue
         finally:

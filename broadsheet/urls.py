@@ -120,3 +120,24 @@ def output_path(url: str) -> str:
     if path == "" or path.endswith("/"):
         path += "index.html"
     return path
+
+
+def fingerprinted(path: str, digest: str) -> str:
+    """Return the cache-busting URL of a static file: 'css/site.css' -> '/css/site.1a2b3c4d5e.css'."""
+    stem, dot, ext = path.lstrip("/").rpartition(".")
+    return f"/{stem}.{digest[:10]}.{ext}" if dot and "/" not in ext else f"/{path.lstrip('/')}.{digest[:10]}"
+
+
+def image_variant(image_url: str, digest: str, width: int, ext: str) -> str:
+    """Return the URL of a resized copy of a local image: '/images/a.jpg' -> '/images/a.640w.1a2b3c4d5e.webp'."""
+    stem = image_url.lstrip("/").rsplit(".", 1)[0]
+    return f"/{stem}.{width}w.{digest[:10]}.{ext}"
+
+
+def search() -> str:
+    return "/search/"
+
+
+def is_local(url: str) -> bool:
+    """Tell whether a link points into this site (root-relative) rather than to another host."""
+    return url.startswith("/") and not url.startswith("//")

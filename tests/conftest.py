@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from PIL import Image
 
 from broadsheet.cli import main
 
@@ -40,8 +43,10 @@ def write_site(root: Path, files: dict[str, str | bytes], templates: bool = True
             if src.is_file():
                 rel = src.relative_to(REPO).as_posix()
                 files.setdefault(rel, src.read_text(encoding="utf-8"))
-        css = REPO / "static" / "css" / "site.css"
-        files.setdefault("static/css/site.css", css.read_text(encoding="utf-8"))
+        for src in (REPO / "static").rglob("*"):
+            rel = src.relative_to(REPO).as_posix()
+            if src.is_file() and not rel.startswith("static/images/"):  # the theme, not the sample photos
+                files.setdefault(rel, src.read_bytes())
     (root / "content").mkdir(exist_ok=True)
     for rel, data in files.items():
         path = root / rel
@@ -51,6 +56,13 @@ def write_site(root: Path, files: dict[str, str | bytes], templates: bool = True
         else:
             path.write_text(textwrap.dedent(data) if rel.endswith(".toml") else data, encoding="utf-8")
     return root
+
+
+def jpeg(width: int = 64, height: int = 36) -> bytes:
+    """Return a small JPEG for an article's lead image (a missing image file is a build error)."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 120, 160)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def run(*args: str | Path) -> int:

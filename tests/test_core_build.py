@@ -6,7 +6,7 @@ import json
 from html.parser import HTMLParser
 
 import yaml
-from conftest import SITE_TOML, article, build, read, run, tree_snapshot, write_site
+from conftest import SITE_TOML, article, build, jpeg, read, run, tree_snapshot, write_site
 
 
 class Fragments(HTMLParser):
@@ -176,6 +176,7 @@ def test_article_page_markup_and_jsonld(site):
             updated="2026-02-04 08:00", source="The Canadian Press", image="/img/harbour.jpg",
             image_caption="The harbour at dawn.", image_alt="Boats at a pier", tags="[harbour, City Hall]",
             summary="Council said yes."),
+        "static/img/harbour.jpg": jpeg(),
     })
     assert build(site) == 0
     html = read(site, "/national/dive/")
@@ -217,7 +218,7 @@ def test_front_matter_text_is_escaped_everywhere(site):
         "summary": evil, "source": 'A & "B" <i>', "image": "/i.jpg", "image_alt": '" onmouseover="alert(1)',
         "image_caption": "<em>cap</em>", "tags": ["<t>&"],
     }
-    write_site(site, {"content/x.md": "---\n" + yaml.safe_dump(fields) + "---\nBody.\n"})
+    write_site(site, {"content/x.md": "---\n" + yaml.safe_dump(fields) + "---\nBody.\n", "static/i.jpg": jpeg()})
     assert build(site) == 0
     html = read(site, "/national/x/")
     assert "<script>alert(1)" not in html

@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from conftest import SITE_TOML, article, build, read, write_site
+from conftest import SITE_TOML, article, build, jpeg, read, write_site
 from lxml import etree
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -185,7 +185,8 @@ def content_html(site: Path, url: str) -> lxml.html.HtmlElement:
 
 def test_links_and_images_in_full_content_are_absolute(site):
     files = {"content/n1.md": article("With links", date="2026-02-10 08:00", body=BODY, slug="with-links",
-                                      image="/images/lead.jpg", image_alt="'The lead'")}
+                                      image="/images/lead.jpg", image_alt="'The lead'"),
+             "static/images/lead.jpg": jpeg()}
     assert build(write_site(site, files)) == 0
     div = content_html(site, "/feed.xml")
     page = f"{BASE}/national/with-links/"

@@ -82,11 +82,11 @@ def lastmods(root: etree._Element) -> dict[str, str | None]:
 
 
 def html_urls(public: Path) -> set[str]:
-    """The URL of every HTML page in the output except the 404 page."""
+    """The URL of every HTML page in the output except the 404 and search pages."""
     found = set()
     for path in public.rglob("*.html"):
         rel = path.relative_to(public).as_posix()
-        if rel != "404.html":
+        if rel not in ("404.html", "search/index.html"):  # neither is worth a search engine's visit
             found.add(BASE + "/" + rel.removesuffix("index.html"))
     return found
 
@@ -252,7 +252,7 @@ def test_a_site_past_50000_urls_gets_a_sitemap_index(site, urlset_schema, index_
     # the sitemap templates are the real ones.
     tiny = {f"templates/{name}": "{{ page.title }}\n" for name in (
         "base.html", "home.html", "section.html", "article.html", "author.html", "authors.html",
-        "tag.html", "tags.html", "404.html")}
+        "tag.html", "tags.html", "404.html", "search.html")}
     real = {f"templates/{p.name}": p.read_text(encoding="utf-8")
             for p in sorted((REPO / "templates").iterdir()) if p.suffix in (".xml", ".txt")}
     stories = {}
@@ -301,7 +301,7 @@ def test_the_sample_site_publishes_valid_feeds_sitemaps_and_metadata(tmp_path, u
     assert urlset_schema.validate(sitemap), urlset_schema.error_log
     listed = set(locs(sitemap.getroot()))
     pages = {base + "/" + p.relative_to(out).as_posix().removesuffix("index.html")
-             for p in out.rglob("*.html") if p.name != "404.html"}
+             for p in out.rglob("*.html") if p.relative_to(out).as_posix() not in ("404.html", "search/index.html")}
     assert listed == pages
 
     news = etree.parse(str(out / "news-sitemap.xml")).getroot()

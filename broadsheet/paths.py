@@ -1,0 +1,94 @@
+"""Where sources may come from: real paths compared by folder, and symbolic links kept inside the site."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+
+from .errors import Problem
+
+SOURCE_FOLDERS = ("content", "templates", "static")
+
+
+def real(path: Path | str) -> Path:
+    """Return the absolute path with every symbolic link resolved."""
+    return Path(os.path.realpath(path))
+
+
+def is_within(child: Path | str, parent: Path | str) -> bool:
+    """Tell whether child is parent or lies under it, comparing real paths folder by folder."""
+    c, p = real(child), real(parent)
+    try:
+        return os.path.commonpath([c, p]) == str(p)
+    except ValueError:  # different drives on Windows
+        return False
+
+
+def allowed_roots(site_dir: Path) -> tuple[Path, ...]:
+    """Return the folders links may lead into: the site, and each source folder wherever it really is."""
+    return (real(site_dir), *(real(site_dir / name) for name in SOURCE_FOLDERS))
+
+
+def is_followable(path: Path, allowed: tuple[Path, ...]) -> bool:
+    """Tell whether a path (a link or not) leads to something that exists inside an allowed folder."""
+    if not path.is_symlink():
+        return True
+    target = real(path)
+    return target.exists() and any(is_within(target, root) for root in allowed)
+
+
+def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """Walk like os.walk, sorted, following links only while they stay inside `allowed`, each real folder once.
+
+    Yields every entry name (dot-folders and outside links included, for reporting); only the
+    followable, non-dot folders are then entered.
+    """
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(top, followlinks=True):
+        real_root = os.path.realpath(root)
+        if real_root in seen:  # a link cycle, or the same folder by two routes
+            dirs[:] = []
+            continue
+        seen.add(real_root)
+        yield Path(root), sorted(dirs), sorted(files)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and is_followable(Path(root) / d, allowed))
+
+
+def link_problems(site_dir: Path) -> list[Problem]:
+    """Report every symbolic link in content/, templates/ or static/ that leads outside the site or nowhere."""
+    allowed = allowed_roots(site_dir)
+    problems: list[Problem] = []
+    for name in SOURCE_FOLDERS:
+        top = site_dir / name
+        for root, dirs, files in walk_confined(top, allowed):
+            for entry in sorted(dirs + files):
+                path = root / entry
+                if entry.startswith(".") or not path.is_symlink() or is_followable(path, allowed):
+                    continue
+                target = os.path.realpath(path)
+                if not os.path.exists(target):
+                    message = f"symbolic link to {os.readlink(path)} leads nowhere; remove it"
+                else:
+                    message = f"symbolic link leads outside the site (to {target}); it is not followed"
+                problems.append(Problem(path, None, message))
+    return problems
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A template loader that reads only files whose real path lies inside the templates folder."""
+
+    def __init__(self, searchpath: Path):
+        super().__init__(str(searchpath), followlinks=False)
+        self.root = real(searchpath)
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not is_within(filename, self.root):
+            raise jinja2.TemplateNotFound(template, f"{template} leads outside the templates folder; not read")
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return [name for name in super().list_templates() if is_within(os.path.join(self.root, name), self.root)]

@@ -1,0 +1,79 @@
+"""Helpers for the hostile-input tests: fingerprint a whole tree, and run a build that must not harm it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import NOW, run
+
+
+def fingerprint(root: Path) -> dict[str, str]:
+    """Hash every entry under root without following links: files by content, links by target."""
+    found: dict[str, str] = {}
+    for dirpath, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[rel] = "link:" + os.readlink(path)
+            elif path.is_dir():
+                found[rel] = "dir"
+            elif path.is_file():
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                found[rel] = "special"
+    return found
+
+
+def outside(tree: dict[str, str], out_rel: str) -> dict[str, str]:
+    """Keep the entries of a fingerprint that are not the output folder or inside it."""
+    return {k: v for k, v in tree.items() if k != out_rel and not k.startswith(out_rel + "/")}
+
+
+def refused(world: Path, capsys, *args: str | Path, code: int | None = None, now: str = NOW) -> str:
+    """Run `build` with args; check it fails and that nothing under world changed; return stderr."""
+    before = fingerprint(world)
+    result = run("build", "--now", now, *args)
+    err = capsys.readouterr().err
+    assert result != 0, f"build succeeded but should have been refused:\n{err}"
+    if code is not None:
+        assert result == code, err
+    assert "Traceback" not in err
+    assert fingerprint(world) == before, "a refused build changed files"
+    return err
+
+
+def built(world: Path, out_dir: Path, capsys, *args: str | Path, now: str = NOW) -> str:
+    """Run `build` with args; check it succeeds and touches nothing outside out_dir; return stdout."""
+    before = fingerprint(world)
+    result = run("build", "--now", now, *args)
+    captured = capsys.readouterr()
+    assert result == 0, captured.err
+    rel = out_dir.relative_to(world).as_posix()
+    assert outside(fingerprint(world), rel) == outside(before, rel), "the build changed files outside its output"
+    return captured.out
+
+
+class Attributes(HTMLParser):
+    """Every attribute value of every start tag, as a browser would decode it."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.values: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.values += [(tag, name, value or "") for name, value in attrs]
+
+
+def runs_script(value: str) -> bool:
+    """An independent reading of a decoded URL's scheme: strip what the URL parser strips, then look."""
+    url = re.sub(r"[\t\n\r]", "", value).lstrip("".join(map(chr, range(0x21)))).lower()
+    return url.startswith(("javascript:", "vbscript:")) or (url.startswith("data:") and not url.startswith("data:image/png"))

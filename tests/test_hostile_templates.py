@@ -1,0 +1,88 @@
+"""The template side: errors name the template and line, and no template reads a file outside templates/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO, article, build, write_site
+from hostile_support import refused
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Path:
+    write_site(tmp_path / "site", {"content/national/a.md": article("First story")})
+    (tmp_path / "secret.txt").write_text("password=hunter2")
+    assert build(tmp_path / "site") == 0
+    return tmp_path
+
+
+def with_article_template(world: Path, line: str) -> tuple[Path, int]:
+    """Put `line` into article.html's main block; return the template and the line number."""
+    path = world / "site/templates/article.html"
+    lines = (REPO / "templates/article.html").read_text().splitlines(keepends=True)
+    at = next(n for n, text in enumerate(lines) if "{% block main %}" in text) + 1
+    path.write_text("".join([*lines[:at], line + "\n", *lines[at:]]))
+    return path, at + 1
+
+
+def test_undefined_variable_names_the_template_and_line(world, capsys):
+    path, line = with_article_template(world, "{{ no_such_thing.title }}")
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    assert f"{path}:{line}: 'no_such_thing' is undefined" in err
+
+
+def test_missing_template_names_the_including_template_and_line(world, capsys):
+    path, line = with_article_template(world, '{% include "partials/nope.html" %}')
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    assert f"{path}:{line}: template not found: partials/nope.html" in err
+
+
+def test_missing_required_template_is_named(world, capsys):
+    (world / "site/templates/tag.html").unlink()
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    assert f"{world / 'site/templates/tag.html'}: required template is missing" in err
+
+
+@pytest.mark.parametrize("name", ["../site.toml", "../../secret.txt", "partials/../../site.toml", "/etc/passwd",
+                                  "partials/../../../secret.txt"])
+def test_a_template_cannot_include_files_outside_templates(world, capsys, name):
+    path, line = with_article_template(world, f'{{% include "{name}" %}}')
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    assert f"{path}:{line}: template not found" in err
+    assert "hunter2" not in err and "root:" not in err
+
+
+def test_a_template_symlink_leading_outside_is_reported_and_never_read(world, capsys):
+    link = world / "site/templates/partials/leak.html"
+    link.symlink_to(world / "secret.txt")
+    with_article_template(world, '{% include "partials/leak.html" %}')
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    assert f"{link}: symbolic link leads outside the site (to {world / 'secret.txt'}); it is not followed" in err
+    assert "hunter2" not in err
+
+
+def test_the_loader_itself_refuses_a_link_outside(world):
+    """Defence in depth: even without the build's link check, the loader will not read through the link."""
+    import jinja2
+
+    from broadsheet.config import load_config
+    from broadsheet.render import make_env
+
+    (world / "site/templates/partials/leak.html").symlink_to(world / "secret.txt")
+    env = make_env(world / "site/templates", load_config(world / "site/site.toml"))
+    assert "partials/leak.html" not in env.list_templates()
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("partials/leak.html")
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('{% include "article.html" %}', "maximum recursion depth exceeded"),
+    ("{{ 1 // 0 }}", "by zero"),
+    ("{{ [1][5] }}", "list object has no element 5"),
+])
+def test_a_template_that_recurses_or_computes_nonsense_is_named(world, capsys, line, message):
+    path, n = with_article_template(world, line)
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    exact = "recursion" not in message  # a recursion stops wherever the stack runs out, in the same template
+    assert (f"{path}:{n}: " if exact else f"{path}:") in err and message in err
