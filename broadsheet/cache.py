@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .content import Article, find_markdown, read_article, url_collisions
+from .content import Article, article_from_bytes, find_markdown, read_limited, url_collisions
 from .errors import BuildError, Problem
 from .markdown import RENDERER_VERSION, MarkdownRenderer
 from .parallel import run_chunks
@@ -130,7 +131,8 @@ def digest(data: bytes) -> bytes:
 def parse_key(config: Config) -> bytes:
     """Return what, besides a file's bytes and path, decides how it parses."""
     sections = tuple((s.name, s.slug) for s in config.sections)
-    return digest(repr((RENDERER_VERSION, str(config.timezone), sections)).encode())
+    limits = (config.sanitize, config.markdown_time_limit, config.max_file_size)
+    return digest(repr((RENDERER_VERSION, str(config.timezone), sections, limits)).encode())
 
 
 def load_articles_cached(
@@ -141,6 +143,8 @@ def load_articles_cached(
     `suspects` (None: all) are the files that may have changed; the rest are taken from `sources`
     without touching the disk beyond listing the folder. Returns the articles and the new sources.
     """
+    if content_dir.exists() and not content_dir.is_dir():
+        raise BuildError([Problem(content_dir, None, "content must be a folder of Markdown files")])
     key = parse_key(config)
     fresh: dict[str, Source] = {}
     todo: list[Path] = []
@@ -183,6 +187,8 @@ def reuse_source(path: Path, old: Source | None, key: bytes) -> Source | None:
     now = _now_ns()
     if st.st_size == old.size and st.st_mtime_ns == old.mtime_ns and old.seen_ns - old.mtime_ns > RACY_NS:
         return old
+    if not stat.S_ISREG(st.st_mode) or st.st_size > max(old.size, 1) * 4 + (1 << 20):
+        return None  # not worth (or not safe) reading here: the parser reads it with its limits
     try:
         data = path.read_bytes()
     except OSError:
@@ -201,18 +207,21 @@ def parse_files(paths: list[Path], config: Config, jobs: int) -> list[tuple[Path
 
 
 def _parse_chunk(paths: list[Path], config: Config) -> list[tuple[Path, Source | list[Problem]]]:
-    renderer = MarkdownRenderer()
+    renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
     key = parse_key(config)
     out: list[tuple[Path, Source | list[Problem]]] = []
     for path in paths:
         try:
             st = os.stat(path)
-            data = path.read_bytes()
-        except OSError:
-            out.append((path, read_article(path, config, renderer)))  # let content report it
+        except OSError as e:
+            out.append((path, [Problem(path, None, f"cannot read: {e.strerror}")]))
+            continue
+        data = read_limited(path, config.max_file_size)  # refuses FIFOs and oversized files unread
+        if isinstance(data, Problem):
+            out.append((path, [data]))
             continue
         seen = _now_ns()
-        result = read_article(path, config, renderer)
+        result = article_from_bytes(path, data, config, renderer)
         if isinstance(result, Article):
             out.append((path, Source(st.st_size, st.st_mtime_ns, seen, digest(data), key, result)))
         else:
@@ -235,6 +244,8 @@ def stamp_file(path: Path, old: Stamp | None, racy: bool = True) -> Stamp | None
         and (not racy or old.seen_ns - old.mtime_ns > RACY_NS)
     ):
         return old
+    if not stat.S_ISREG(st.st_mode):
+        return None  # a FIFO or device is never ours to read
     seen = _now_ns()
     try:
         data = path.read_bytes()

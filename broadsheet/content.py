@@ -449,6 +449,11 @@ def read_article(path: Path, config: Config, renderer: MarkdownRenderer) -> Arti
     data = read_limited(path, config.max_file_size)
     if isinstance(data, Problem):
         return [data]
+    return article_from_bytes(path, data, config, renderer)
+
+
+def article_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownRenderer) -> Article | list[Problem]:
+    """Check one Markdown file's bytes, already read within max_file_size."""
     text = decode(path, data)
     if isinstance(text, Problem):
         return [text]

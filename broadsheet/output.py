@@ -134,7 +134,11 @@ def commit_stage(stage: Stage, out_dir: Path, finish: Callable[[Path], None] | N
     try:
         if finish is not None:
             finish(stage.path)  # if it fails, the old output stays
-        (stage.path / MARKER).write_text(_MARKER_TEXT)
+        old_marker = out_dir / MARKER
+        if old_marker.is_file() and not old_marker.is_symlink() and old_marker.read_text() == _MARKER_TEXT:
+            stage.link(MARKER, out_dir)  # unchanged: keep its mtime like any other unchanged file
+        else:
+            (stage.path / MARKER).write_text(_MARKER_TEXT)
         swap_in(stage.path, out_dir, keep)
     except BaseException:
         if stage.path.exists():

@@ -30,8 +30,13 @@ def fingerprint(root: Path) -> dict[str, str]:
 
 
 def outside(tree: dict[str, str], out_rel: str) -> dict[str, str]:
-    """Keep the entries of a fingerprint that are not the output folder or inside it."""
-    return {k: v for k, v in tree.items() if k != out_rel and not k.startswith(out_rel + "/")}
+    """Keep the entries of a fingerprint that are not the output folder or inside it.
+
+    The site's own build cache (.broadsheet-cache/, documented, git-ignored) is the one other place a
+    successful build may write.
+    """
+    return {k: v for k, v in tree.items()
+            if k != out_rel and not k.startswith(out_rel + "/") and ".broadsheet-cache" not in k.split("/")}
 
 
 def refused(world: Path, capsys, *args: str | Path, code: int | None = None, now: str = NOW) -> str:

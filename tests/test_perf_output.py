@@ -13,7 +13,9 @@ OLD_NS = 1_000_000_000 * 1_000_000_000  # 2001-09-09
 
 
 def mtimes(root: Path) -> dict[str, int]:
-    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+    """Each output file's mtime, leaving out the search index: Pagefind rewrites it whenever a page changes."""
+    return {rel: p.stat().st_mtime_ns for p in root.rglob("*")
+            if p.is_file() and not (rel := p.relative_to(root).as_posix()).startswith("pagefind/")}
 
 
 def three_stories(site: Path) -> Path:

@@ -86,7 +86,7 @@ def test_widths_come_from_config_and_never_upscale(site):
 def test_resizing_runs_once_per_image_content(site):
     image_site(site)
     assert build(site) == 0
-    cache = site / ".broadsheet-cache"
+    cache = site / ".broadsheet-cache" / "images"
     first = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     assert len(first) == 9  # 4 JPEG + 5 WebP copies; both articles share one photo
     old_urls = {u for u, _ in srcset_urls(Imgs(read(site, "/national/a/")).imgs[0]["srcset"])}
