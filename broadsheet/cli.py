@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         where = f" ({e.filename})" if e.filename else ""
         print(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C during build: the stage is dropped, the old output stays
+        print("broadsheet: interrupted; the previous output was left as it was", file=sys.stderr)
+        return 130
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
