@@ -74,6 +74,10 @@ def copy_theme(dest: Path) -> None:
     for name in ("templates", "static"):
         shutil.rmtree(dest / name, ignore_errors=True)
         shutil.copytree(REPO / name, dest / name)
+    # The peers build no search index, so the side-by-side page set leaves Pagefind out (search = false).
+    toml = dest / "site.toml"
+    if toml.exists() and "search =" not in toml.read_text():
+        toml.write_text(toml.read_text() + "search = false\n")
 
 
 def builtin_corpus(dest: Path, n: int) -> None:

@@ -39,7 +39,7 @@ from .images import make_images, plan_images
 from .output import (
     Stage, check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours, static_collisions,
 )
-from .pages import Page, plan_pages, site_view
+from .pages import Page, SiteView, plan_pages, site_view
 from .parallel import default_jobs
 from .paths import link_problems
 from .render import Rendered, check_templates, make_env, render
@@ -211,7 +211,7 @@ def publish(
                 stage.link(rel, out_dir)
             elif rel in static:
                 stage.put(rel, static[rel])
-        commit_stage(stage, out_dir, search_step(out_dir, [*written, *deleted]), keep)
+        commit_stage(stage, out_dir, search_step(out_dir, [*written, *deleted], model.view), keep)
     except BaseException:
         remove_stage(stage, out_dir)
         raise
@@ -222,8 +222,10 @@ def publish(
     return rendered, sorted([*written, *deleted])
 
 
-def search_step(out_dir: Path, changed: list[str]):
+def search_step(out_dir: Path, changed: list[str], view: SiteView):
     """Return what completes the staged tree: a fresh search index if any page changed, else the old one."""
+    if view.search_url is None:
+        return None  # search is off in site.toml
     index = out_dir / "pagefind"
     if any(rel.endswith(".html") for rel in changed) or not index.is_dir():
         return index_search
@@ -372,7 +374,7 @@ class Builder:
             rendered = render(pages, live.env, model, state.pages, known, stage, 1)
             for rel in outputs.keys() - rendered.written.keys():
                 stage.link(rel, out_dir)
-            commit_stage(stage, out_dir, search_step(out_dir, list(rendered.written)), config.keep)
+            commit_stage(stage, out_dir, search_step(out_dir, list(rendered.written), model.view), config.keep)
         except BaseException:
             remove_stage(stage, out_dir)
             raise

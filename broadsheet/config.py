@@ -42,6 +42,7 @@ class Config:
     feed_content: str = "full"  # "full" article bodies in feeds, or only the "summary"
     logo: str | None = None  # the publisher's logo (a site path or URL) for JSON-LD
     image_widths: tuple[int, ...] = (320, 640, 960, 1280)  # resized copies of lead images, in pixels
+    search: bool = True  # build the Pagefind index and the search page
     keep: tuple[str, ...] = ()  # names in the output folder that every build carries over untouched
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger content file is refused unread
     sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
@@ -57,7 +58,8 @@ class Config:
 _REQUIRED = ("title", "base_url", "timezone", "sections")
 _OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
              "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
-             "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float}
+             "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float,
+             "search": bool}
 FEED_CONTENTS = ("full", "summary")
 
 

@@ -31,7 +31,7 @@ class SiteView:
     authors_url: str = urls.authors_index()
     tags_url: str = urls.tags_index()
     home_url: str = urls.home()
-    search_url: str = urls.search()
+    search_url: str | None = urls.search()  # None: the site has no search
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,8 @@ def plan_pages(site: Site) -> list[Page]:
                 urls.tag(tag.slug, pager.number), "tag", "tag.html",
                 _numbered(tag.name, pager), pager.items, {"tag": tag, "pager": pager},
             ))
-    pages.append(Page(urls.search(), "search", "search.html", "Search"))
+    if site.config.search:
+        pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
     pages = [replace(p, view={**p.view, "meta": page_meta(p, site)}) for p in pages]
     return pages + plan_machine_readable(site, pages)
@@ -157,6 +158,7 @@ def site_view(site: Site) -> SiteView:
         sections=site.sections,
         now=site.now.astimezone(config.timezone),
         edition=site.now.astimezone(config.timezone).date(),
+        search_url=urls.search() if config.search else None,
     )
 
 
