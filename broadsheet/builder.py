@@ -109,17 +109,18 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     # asset() and image() reach every page through globals: any change to them re-renders all pages.
     theme = encode(repr((sorted(assets.names.items()), sorted(images.sets.items()))))
     model = Model(site, site_view(site), templates, encode(config) + theme, state.live and state.live.model)
+    copied = {**static, **assets.files, **images.files}  # every file the output gets besides pages
     if out_dir is None:
         rendered, changed = render(pages, env, model, state.pages, {}, None, jobs), []
     else:
-        static = {**static, **assets.files, **make_images(images)}
-        rendered, changed = publish(pages, static, env, model, state, out_dir, jobs, config.keep)
+        copied = {**static, **assets.files, **make_images(images)}
+        rendered, changed = publish(pages, copied, env, model, state, out_dir, jobs, config.keep)
         write_changed_urls(opts.changed_file or site_dir / CACHE_DIR / CHANGED_URLS, config, changed)
     learnt = rendered.rendered or changed or not same_entries(sources, state.sources)
-    state.sources, state.pages, state.live = sources, rendered.records, Live(site, pages, env, model, static)
+    state.sources, state.pages, state.live = sources, rendered.records, Live(site, pages, env, model, copied)
     result = BuildResult(
         pages_by_kind=dict(Counter(p.kind for p in pages)),
-        static_files=len(static),
+        static_files=len(copied),
         seconds=time.perf_counter() - started,
         next_scheduled=site.next_scheduled,
         pages_written=len(changed),
