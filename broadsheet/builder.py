@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from .assets import plan_assets
 from .cache import (
     CACHE_DIR,
     RACY_NS,
@@ -30,14 +31,20 @@ from .cache import (
     stamp_file,
     stamp_written,
 )
-from .assets import plan_assets
 from .config import Config, load_config
 from .content import Article, find_markdown
 from .deps import Model, encode, group_value, swap_articles
 from .errors import BuildError
 from .images import make_images, plan_images
 from .output import (
-    Stage, check_output_dir, commit_stage, list_output, list_static, make_stage, remove_ours, static_collisions,
+    Stage,
+    check_output_dir,
+    commit_stage,
+    list_output,
+    list_static,
+    make_stage,
+    remove_ours,
+    static_collisions,
 )
 from .pages import Page, SiteView, plan_pages, site_view
 from .parallel import default_jobs

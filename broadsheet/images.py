@@ -15,7 +15,6 @@ from . import urls
 from .content import Article
 from .errors import BuildError, Problem
 
-CACHE_DIR = ".broadsheet-cache"
 DEFAULT_WIDTHS = (320, 640, 960, 1280)
 # Bump when the resized bytes would change (encoder settings), so old cache entries are not reused.
 RECIPE = "v1:jpeg-q82-progressive:png-optimize:webp-q78-m4"

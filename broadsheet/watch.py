@@ -29,13 +29,13 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from .builder import Builder, BuildOptions, BuildResult
+from .cache import CACHE_DIR  # build caches and the preview output live there, never watched
 from .content import MARKDOWN_SUFFIXES, is_junk
 from .errors import BuildError, Problem, UsageError, display_path
 from .output import check_output_dir, clean_stale_temps
 
 WATCHED_DIRS = ("content", "templates", "static")
 WATCHED_FILES = ("site.toml",)
-CACHE_DIR = ".broadsheet-cache"  # ours: build caches and the preview output live here, never watched
 QUIET = 0.1  # a batch closes after this long without a new event
 MAX_WAIT = 1.0  # ...or this long after its first event, so a steady trickle still gets built
 # Opened/closed events are left out on purpose: the build reads every source, and would wake itself up.
