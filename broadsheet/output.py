@@ -165,29 +165,17 @@ _MARKER_TEXT = "This folder is written by Broadsheet and replaced on every build
 
 def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path,
                  finish: Callable[[Path], None] | None = None, keep: tuple[str, ...] = ()) -> None:
-    """Write pages and static files into a fresh folder beside out_dir, call finish(folder), then swap it in."""
-    out_dir = Path(os.path.abspath(out_dir))
-    parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_temps(out_dir, keep)
-    tmp = parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}"
-    tmp.mkdir()
+    """Write a whole output tree (pages and static files) through a stage, call finish(tree), then swap it in."""
+    stage = make_stage(out_dir, keep)
     try:
         for rel, src in static.items():
-            dest = tmp / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
+            stage.put(rel, src)
         for rel, data in files.items():
-            dest = tmp / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
-        if finish is not None:
-            finish(tmp)  # e.g. the search index; if it fails, the old output stays
-        (tmp / MARKER).write_text(_MARKER_TEXT)
-        swap_in(tmp, out_dir, keep)
+            stage.put(rel, data)
     except BaseException:
-        remove_ours(tmp, out_dir)
+        remove_ours(stage.path, Path(os.path.abspath(out_dir)))
         raise
+    commit_stage(stage, out_dir, finish, keep)
 
 
 def swap_in(tmp: Path, out_dir: Path, keep: tuple[str, ...] = ()) -> None:

@@ -266,16 +266,8 @@ def interrupt_on_sigterm() -> Iterator[None]:
 
 def tidy_after_interrupt(out_dir: Path) -> None:
     """Leave no temporary folder behind, wherever Ctrl-C landed in the last build."""
-    # write_output cleans up after itself, except in the instants between its mkdir and its try,
-    # or between swap_in's two renames; the second would leave no output, so put the old one back.
-    parent, name = out_dir.parent, out_dir.name
-    if not parent.is_dir():
-        return
-    if not out_dir.exists():
-        old = sorted(e for e in parent.iterdir() if e.name.startswith(f".{name}.old-"))  # swap_in's name
-        if len(old) == 1:
-            os.rename(old[0], out_dir)
-    clean_stale_temps(out_dir)
+    if out_dir.parent.is_dir():
+        clean_stale_temps(out_dir)  # also puts back an output interrupted between swap_in's renames
 
 
 def run_watch(opts: BuildOptions, out: TextIO | None = None) -> int:
