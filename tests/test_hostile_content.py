@@ -134,6 +134,7 @@ def test_a_fifo_named_like_markdown_is_refused_without_hanging(world, capsys):
     ("title: T\nsection: National\nauthor: Ann\ndate: 9999-12-31 23:59:59", 5, "is out of range"),
     (f"title: T\n{VALID}\n1: one", 6, "field names must be text"),
     (f"title: T\n{VALID}\ntitle: Again", 6, "'title' is given twice"),
+    (f"title: T\n{VALID}\nwordcount: !!int", 6, "invalid YAML in 'wordcount': cannot read value '': its tag needs a value"),
     (f'title: "half \\ud800"\n{VALID}', 2, "'title' contains U+D800, half of a character"),
     (f"title: T\n{VALID}\nimage: 'javascript:alert(1)'", 6, "'image' must be a path on the site"),
     (f"title: T\n{VALID}\nimage: 'data:text/html,<script>'", 6, "'image' must be a path on the site"),
