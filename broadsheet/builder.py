@@ -7,6 +7,7 @@ import os
 import time
 import weakref
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -37,20 +38,19 @@ from .deps import Model, encode, group_value, swap_articles
 from .errors import BuildError
 from .images import make_images, plan_images
 from .output import (
-    Stage,
     check_output_dir,
-    commit_stage,
+    discard_stage,
     list_output,
     list_static,
     make_stage,
-    remove_ours,
+    publish_stage,
     static_collisions,
 )
 from .pages import Page, SiteView, plan_pages, site_view
 from .parallel import default_jobs
 from .paths import link_problems
 from .render import Rendered, check_templates, make_env, render
-from .search import index_search
+from .search import BUNDLE, index_search
 from .site import Site, build_site
 from .theme import add_theme_globals
 
@@ -213,15 +213,24 @@ def publish(
                 stage.put(rel, src)
                 written[rel] = statics[rel].digest
         produced = {p.output_path for p in pages} | set(static)
-        deleted = sorted(rel for rel in on_disk if rel not in produced)
+        # The search index is not in the plan: search_step below keeps it, renews it or drops it.
+        index = f"{BUNDLE}/" if model.view.search_url is not None else None
+        deleted = sorted(rel for rel in on_disk if rel not in produced and not (index and rel.startswith(index)))
+        if state.live is None and os.path.isdir(out_dir):
+            # A new process cannot know what was dropped into the folder since: anything not ours goes too.
+            deleted += sorted(rel for rel in list_output(out_dir, keep)
+                              if rel not in on_disk and rel not in produced and not rel.startswith(f"{BUNDLE}/"))
+        unchanged, unstamped = [], []
         for rel in produced - written.keys():
             if rel in on_disk:
-                stage.link(rel, out_dir)
-            elif rel in static:
+                unchanged.append(rel)
+            elif rel in static:  # a static file that could not be stamped: copy it anyway
                 stage.put(rel, static[rel])
-        commit_stage(stage, out_dir, search_step(out_dir, [*written, *deleted], model.view), keep)
+                unstamped.append(rel)
+        finish, carry, patch = search_step(out_dir, [*written, *deleted], model.view)
+        publish_stage(stage, out_dir, [*written, *unstamped], unchanged, deleted, finish, carry, keep, patch)
     except BaseException:
-        remove_stage(stage, out_dir)
+        discard_stage(stage, out_dir)
         raise
     outputs = {rel: on_disk[rel] for rel in produced if rel in on_disk and rel not in written}
     outputs.update({rel: stamp_written(out_dir / rel, d) for rel, d in written.items()})
@@ -230,26 +239,19 @@ def publish(
     return rendered, sorted([*written, *deleted])
 
 
-def search_step(out_dir: Path, changed: list[str], view: SiteView):
-    """Return what completes the staged tree: a fresh search index if any page changed, else the old one."""
+def search_step(out_dir: Path, changed: list[str], view: SiteView) -> tuple[Callable | None, list[str], bool]:
+    """Say how the search index follows a build: (what completes a whole new tree, files to carry, may patch).
+
+    Any changed page means a fresh index of the whole staged tree. Otherwise the old index is carried
+    into a new tree, or simply left where it is by a patch; with search off, an old index must go, so
+    only a whole new tree will do.
+    """
+    index = out_dir / BUNDLE
     if view.search_url is None:
-        return None  # search is off in site.toml
-    index = out_dir / "pagefind"
+        return None, [], not os.path.lexists(index)
     if any(rel.endswith(".html") for rel in changed) or not index.is_dir():
-        return index_search
-
-    def carry_index(tree: Path) -> None:
-        stage = Stage(tree)
-        for rel in list_output(index):
-            stage.link(f"pagefind/{rel}", out_dir)
-
-    return carry_index
-
-
-def remove_stage(stage: Stage, out_dir: Path) -> None:
-    """Drop a stage that will not be swapped in."""
-    if stage.path.exists():
-        remove_ours(stage.path, out_dir)
+        return index_search, [], False
+    return None, [f"{BUNDLE}/{rel}" for rel in list_output(index)], True
 
 
 def same_entries(new: dict, old: dict) -> bool:
@@ -262,8 +264,9 @@ def stamp_outputs(out_dir: Path, previous: dict[str, Stamp] | None, keep: tuple[
     if not out_dir.is_dir():
         return {}
     if previous is None:  # no record of this folder: read what is there
-        return {rel: s for rel in list_output(out_dir, keep) if (s := stamp_file(out_dir / rel, None)) is not None}
-    return {rel: s for rel, old in previous.items() if (s := stamp_file(out_dir / rel, old, racy=False))}
+        return {rel: s for rel in list_output(out_dir, keep)
+                if (s := stamp_file(out_dir / rel, None, follow=False)) is not None}
+    return {rel: s for rel, old in previous.items() if (s := stamp_file(out_dir / rel, old, racy=False, follow=False))}
 
 
 def environment(templates_dir: Path, config: Config, live: Live | None) -> tuple[object, dict[str, bytes], list]:
@@ -380,11 +383,11 @@ class Builder:
         stage = make_stage(out_dir, config.keep)
         try:
             rendered = render(pages, live.env, model, state.pages, known, stage, 1)
-            for rel in outputs.keys() - rendered.written.keys():
-                stage.link(rel, out_dir)
-            commit_stage(stage, out_dir, search_step(out_dir, list(rendered.written), model.view), config.keep)
+            finish, carry, patch = search_step(out_dir, list(rendered.written), model.view)
+            publish_stage(stage, out_dir, list(rendered.written), list(outputs.keys() - rendered.written.keys()), [],
+                          finish, carry, config.keep, patch)
         except BaseException:
-            remove_stage(stage, out_dir)
+            discard_stage(stage, out_dir)
             raise
         state.sources.update({str(path): source for path, source in parsed})
         state.pages.update(rendered.records)

@@ -233,10 +233,13 @@ def _now_ns() -> int:
     return time.time_ns()
 
 
-def stamp_file(path: Path, old: Stamp | None, racy: bool = True) -> Stamp | None:
-    """Return the file's stamp, reading it only when its stat does not prove it unchanged (None: gone)."""
+def stamp_file(path: Path, old: Stamp | None, racy: bool = True, follow: bool = True) -> Stamp | None:
+    """Return the file's stamp, reading it only when its stat does not prove it unchanged (None: gone).
+
+    With follow=False a symbolic link is not a file at all (None): an output file is never a link.
+    """
     try:
-        st = os.stat(path)
+        st = os.stat(path, follow_symlinks=follow)
     except OSError:
         return None
     if (

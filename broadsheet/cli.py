@@ -102,8 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         where = f" ({e.filename})" if e.filename else ""
         print(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # Ctrl-C during build: the stage is dropped, the old output stays
-        print("broadsheet: interrupted; the previous output was left as it was", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: the stage is dropped, or a patch already under way is finished
+        print("broadsheet: interrupted; the output folder was left whole: the previous build, or this one "
+              "if it was already being put in place", file=sys.stderr)
         return 130
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -15,6 +16,8 @@ from .errors import BuildError, Problem, UsageError
 from .paths import SOURCE_FOLDERS, allowed_roots, is_followable, is_within, real
 
 MARKER = ".broadsheet-output"  # says "Broadsheet made this folder; it may replace it"
+JOURNAL = ".broadsheet-patch.json"  # in a stage: "this build succeeded; move these files into place"
+PATCH_SHARE = 4  # patch the output in place when at most 1 in PATCH_SHARE of its files change
 KEEP = (".git", "CNAME", ".nojekyll")  # never ours, carried over on every swap
 
 
@@ -146,6 +149,98 @@ def commit_stage(stage: Stage, out_dir: Path, finish: Callable[[Path], None] | N
         raise
 
 
+def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[str], deleted: list[str],
+                  finish: Callable[[Path], None] | None = None, carry: list[str] = (), keep: tuple[str, ...] = (),
+                  patch: bool = True) -> None:
+    """Put a build's staged files (`changed`) into out_dir, with `unchanged` kept and `deleted` gone.
+
+    When few files change, out_dir is patched in place: each staged file is renamed over the old one, so an
+    unchanged file is never touched. Otherwise (or when `finish` needs the whole tree, or patch is False)
+    the unchanged files and `carry` are hard-linked into the stage and the whole tree is swapped in.
+    Either way it is all or nothing: a patch starts only once everything is staged, and a patch
+    interrupted halfway is completed by the next run (see roll_forward).
+    """
+    out_dir = Path(os.path.abspath(out_dir))
+    if patch and finish is None and patchable(out_dir, changed, deleted, len(unchanged)):
+        tops = {rel.split("/", 1)[0] for rel in (*changed, *unchanged)}
+        refuse_keep_clashes(out_dir, keep, tops.__contains__)
+        (stage.path / (JOURNAL + ".part")).write_text(json.dumps({"put": changed, "delete": deleted}))
+        os.rename(stage.path / (JOURNAL + ".part"), stage.path / JOURNAL)  # the commit point
+        roll_forward(stage.path, out_dir)
+        return
+    for rel in [*unchanged, *carry]:
+        stage.link(rel, out_dir)
+    commit_stage(stage, out_dir, finish, keep)
+
+
+def patchable(out_dir: Path, changed: list[str], deleted: list[str], unchanged: int) -> bool:
+    """Tell whether out_dir is ours, few enough files change, and each staged file can go where it belongs."""
+    if PATCH_SHARE * (len(changed) + len(deleted)) > unchanged + len(changed) or not _ours(out_dir):
+        return False
+    dirs: dict[str, bool] = {}
+    for rel in changed:
+        if os.path.isdir(out_dir / rel) or os.path.islink(out_dir / rel):
+            return False
+        parent = os.path.dirname(rel)
+        while parent and parent not in dirs:  # each folder on the way must be a real folder, or absent
+            path = out_dir / parent
+            dirs[parent] = not os.path.lexists(path) or (os.path.isdir(path) and not os.path.islink(path))
+            parent = os.path.dirname(parent)
+        if not all(dirs.get(p, True) for p in _parents(rel)):
+            return False
+    return True
+
+
+def _parents(rel: str) -> list[str]:
+    parts = rel.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _ours(out_dir: Path) -> bool:
+    marker = out_dir / MARKER
+    return (out_dir.is_dir() and not out_dir.is_symlink() and marker.is_file() and not marker.is_symlink()
+            and marker.read_text() == _MARKER_TEXT)
+
+
+def roll_forward(stage_path: Path, out_dir: Path) -> None:
+    """Finish a patch from its stage's journal: move each staged file into place, move deleted files out.
+
+    Every step can be done again, so a patch interrupted at any point (even in here) is completed by
+    calling this once more. Deleted files go to the stage's twin .old- folder, which remove_ours deletes.
+    """
+    journal = json.loads((stage_path / JOURNAL).read_text())
+    trash = stage_path.parent / stage_path.name.replace(".tmp-", ".old-")
+    for rel in journal["put"]:
+        src = stage_path / rel
+        if os.path.lexists(src):
+            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(src, out_dir / rel)
+    emptied: set[str] = set()
+    for rel in journal["delete"]:
+        if os.path.isfile(out_dir / rel) or os.path.islink(out_dir / rel):
+            (trash / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(out_dir / rel, trash / rel)
+        emptied.update(_parents(rel))
+    for rel in sorted(emptied, key=lambda r: -r.count("/")):  # deepest first; only empty folders go
+        try:
+            os.rmdir(out_dir / rel)
+        except OSError:
+            pass
+    (stage_path / JOURNAL).unlink()
+    for path in (stage_path, trash):
+        if os.path.lexists(path):
+            remove_ours(path, out_dir)
+
+
+def discard_stage(stage: Stage, out_dir: Path) -> None:
+    """Drop a stage that will not be swapped in; a patch already under way is finished instead."""
+    out_dir = Path(os.path.abspath(out_dir))
+    if (stage.path / JOURNAL).is_file():
+        roll_forward(stage.path, out_dir)
+    elif stage.path.exists():
+        remove_ours(stage.path, out_dir)
+
+
 def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
     """List the files in an output folder that a build may own (not the marker, KEEP or keep)."""
     skip = set(KEEP) | set(keep) | {MARKER}
@@ -157,6 +252,9 @@ def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
             files = [f for f in files if f not in skip]
         for name in files:
             found.append(name if rel_root == "." else f"{rel_root}/{name}")
+        for name in dirs:  # os.walk lists a link to a folder with the folders, and does not follow it
+            if os.path.islink(os.path.join(root, name)):
+                found.append(name if rel_root == "." else f"{rel_root}/{name}")
     return found
 
 
@@ -207,10 +305,7 @@ def carry_over(out_dir: Path, tmp: Path, keep: tuple[str, ...] = ()) -> list[str
     name the build writes is an error, found before anything moves. Return the names moved.
     """
     names = [n for n in dict.fromkeys(KEEP + tuple(keep)) if _present(out_dir / n)]
-    clashes = [n for n in names if n in keep and n not in KEEP and _present(tmp / n)]
-    if clashes:
-        raise BuildError([Problem(out_dir / n, None, f"'{n}' is listed in keep, but the build also writes it; "
-                                                     "rename one of them") for n in clashes])
+    refuse_keep_clashes(out_dir, keep, lambda n: _present(tmp / n))
     moved: list[str] = []
     try:
         for name in names:
@@ -221,6 +316,14 @@ def carry_over(out_dir: Path, tmp: Path, keep: tuple[str, ...] = ()) -> list[str
         put_back(moved, tmp, out_dir)
         raise
     return moved
+
+
+def refuse_keep_clashes(out_dir: Path, keep: tuple[str, ...], written: Callable[[str], bool]) -> None:
+    """Refuse a configured keep name that the output folder has and the build also writes."""
+    clashes = [n for n in dict.fromkeys(keep) if n not in KEEP and written(n) and _present(out_dir / n)]
+    if clashes:
+        raise BuildError([Problem(out_dir / n, None, f"'{n}' is listed in keep, but the build also writes it; "
+                                                     "rename one of them") for n in clashes])
 
 
 def put_back(names: list[str], tmp: Path, out_dir: Path) -> None:
@@ -237,6 +340,11 @@ def _present(path: Path) -> bool:
 def recover_interrupted(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
     """Undo what a build killed mid-swap left: restore the previous output and rescue kept files."""
     temps = stale_temps(out_dir)
+    if out_dir.is_dir() and not out_dir.is_symlink():
+        for temp in temps:  # killed while patching: the build had succeeded, so finish the patch
+            if ".tmp-" in temp.name and (temp / JOURNAL).is_file() and not temp.is_symlink():
+                roll_forward(temp, out_dir)
+        temps = stale_temps(out_dir)
     olds = [t for t in temps if ".old-" in t.name and t.is_dir() and not t.is_symlink()]
     if not _present(out_dir) and olds:
         # Killed between the two renames of swap_in: the previous output is the .old- folder.

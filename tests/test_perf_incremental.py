@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from broadsheet import cache as cache_module
+from broadsheet import output as output_module
 from broadsheet import render as render_module
 from broadsheet.builder import Builder, BuildOptions, build
 from broadsheet.cache import State
@@ -43,7 +44,7 @@ TEMPLATE_EDITS = {
 }
 SITE_TOMLS = [
     ('title = "The Test Gazette"\nbase_url = "https://gazette.example"\ntimezone = "America/Vancouver"\n'
-     'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\n'),
+     'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\nsearch = false\n'),
     ('title = "The Other Gazette"\nbase_url = "https://other.example"\ntimezone = "America/Toronto"\n'
      'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 2\nmore_from = 3\n'),
 ]
@@ -147,14 +148,18 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
     return path, now
 
 
-def initial_site(root: Path, theme: int) -> tuple[Path, dict[str, Story]]:
+def initial_site(root: Path, theme: int, search: bool = True) -> tuple[Path, dict[str, Story]]:
     """Write five stories; `theme` picks the card partial (-1: the repo's own)."""
     stories = {f"story-{i}": Story(SECTIONS[i % 3], DATES[i * 2 % len(DATES)], WORDS[i], i) for i in range(5)}
     files = {f"content/{n}.md": s.text() for n, s in stories.items()}
     files["templates/partials/extra.html"] = "<em>extra</em>\n"
     if theme >= 0:
         files["templates/partials/card.html"] = TEMPLATE_EDITS["templates/partials/card.html"][theme]
-    return write_site(root / "site", files), stories
+    site = write_site(root / "site", files)
+    if not search:  # no index to rebuild: small changes patch the output in place
+        with open(site / "site.toml", "a") as f:
+            f.write("search = false\n")
+    return site, stories
 
 
 def full_build(site: Path, now: datetime, root: Path) -> dict[str, bytes]:
@@ -175,7 +180,8 @@ def backdate(path: Path, step: int) -> None:
         os.utime(path, ns=(OLD + step * 1_000_000_000, OLD + step * 1_000_000_000))
 
 
-def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bool = False) -> None:
+def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bool = False,
+                   search: bool = True) -> None:
     """Apply the steps one by one; after each, both kinds of incremental build must equal a full build.
 
     With old_files, every source gets an old, distinct mtime, which takes the paths that trust
@@ -183,7 +189,7 @@ def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bo
     """
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        site, stories = initial_site(root, theme)
+        site, stories = initial_site(root, theme, search)
         if old_files:
             for path in site.rglob("*"):
                 backdate(path, 0)
@@ -211,14 +217,15 @@ def tiny_thresholds(monkeypatch):
     monkeypatch.setattr(render_module, "PARALLEL_RENDER_MIN", 2)
     monkeypatch.setattr(render_module, "CHUNK", 3)
     monkeypatch.setattr(cache_module, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(output_module, "PATCH_SHARE", 1)  # patch in place whenever the folder could be
 
 
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(edit, min_size=1, max_size=5), jobs=st.sampled_from([1, 2]),
-       theme=st.sampled_from([-1, 0, 1]), old_files=st.booleans())
-def test_incremental_builds_equal_full_builds(tiny_thresholds, steps, jobs, theme, old_files):
-    check_sequence(steps, jobs, theme, old_files)
+       theme=st.sampled_from([-1, 0, 1]), old_files=st.booleans(), search=st.booleans())
+def test_incremental_builds_equal_full_builds(tiny_thresholds, steps, jobs, theme, old_files, search):
+    check_sequence(steps, jobs, theme, old_files, search)
 
 
 def test_worker_processes_render_the_same_bytes(tiny_thresholds, monkeypatch):
