@@ -34,7 +34,7 @@ from .cache import (
 )
 from .config import Config, load_config
 from .content import Article, find_markdown
-from .deps import Model, encode, group_value, swap_articles
+from .deps import Model, encode, group_value, refresh, swap_articles
 from .errors import BuildError
 from .images import make_images, plan_images
 from .output import (
@@ -46,7 +46,7 @@ from .output import (
     publish_stage,
     static_collisions,
 )
-from .pages import Page, SiteView, plan_pages, site_view
+from .pages import Page, SiteView, plan_feeds, plan_pages, site_view
 from .parallel import default_jobs
 from .paths import link_problems
 from .render import Rendered, check_templates, make_env, render
@@ -370,12 +370,23 @@ class Builder:
             swaps[id(old)] = source.article
         site = replace(swap_articles(live.site, swaps), now=now)
         model = Model(site, site_view(site), live.model.templates, live.model.extra, live.model)
-        plan = plan_pages(site)
+        # The plan keeps its shape. Only pages that read a changed body, and the feeds that carry one
+        # (their entries hold it), can differ: those are brought up to date; the rest are not even looked at.
         urls, bodies = {a.url for a in swaps.values()}, {("a", a.url, "b") for a in swaps.values()}
-        if any(p.url not in state.pages for p in plan):
+        feeds = {p.url: p for p in plan_feeds(site, urls)}
+        plan, pages = list(live.pages), []
+        for i, page in enumerate(plan):
+            if page.url in feeds:
+                plan[i] = feeds.pop(page.url)
+            elif (record := state.pages.get(page.url)) is None:
+                return None
+            elif any(d in record.deps for d in bodies):
+                plan[i] = refresh(page, model.objects)
+            else:
+                continue
+            pages.append(plan[i])
+        if feeds:  # a feed the last plan did not have: not a body-only change after all
             return None
-        pages = [p for p in plan if any(d in state.pages[p.url].deps for d in bodies)
-                 or any(a.url in urls for a in p.articles)]
         out_dir = Path(os.path.abspath(opts.out_dir))
         outputs = state.outputs.get(str(out_dir), {})
         known = {p.output_path: s.digest for p in pages

@@ -174,3 +174,28 @@ def swap_articles(value: Any, new: dict[int, Any]) -> Any:
 def group_value(obj: Any, group: str) -> bytes:
     """Return the fingerprint of one field group of a model object."""
     return _group_value(obj, group)
+
+
+def refresh(value: Any, objects: dict[tuple, Any]) -> Any:
+    """Return value (a Page, or part of one) with each model object replaced by the current one of its key.
+
+    Goes through tuples, lists, dicts and dataclasses; shares whatever did not change.
+    """
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    key = _KEYS.get(t)
+    if key is not None:
+        return objects.get(key(value), value)
+    if t is tuple or t is list:
+        items = [refresh(v, objects) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else t(items)
+    if t is dict:
+        items = {k: refresh(v, objects) for k, v in value.items()}
+        return value if all(items[k] is v for k, v in value.items()) else items
+    names = _FIELDS.get(t)
+    if names is None:
+        is_data = is_dataclass(value) and not isinstance(value, type)
+        names = _FIELDS[t] = tuple(f.name for f in fields(value)) if is_data else ()
+    changes = {n: v for n in names if (v := refresh(getattr(value, n), objects)) is not getattr(value, n)}
+    return replace(value, **changes) if changes else value

@@ -223,8 +223,11 @@ def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: str, pag
     )
 
 
-def site_feeds(site: Site) -> list[tuple[tuple[str, str], Feed, tuple[Article, ...]]]:
-    """List every feed (the whole site, each section, each author) as ((Atom URL, RSS URL), feed, its stories)."""
+def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str, str], Feed, tuple[Article, ...]]]:
+    """List every feed (the whole site, each section, each author) as ((Atom URL, RSS URL), feed, its stories).
+
+    With `only` (story URLs), just the feeds that carry one of those stories.
+    """
     title, size = site.config.title, site.config.feed_size
     wanted = [((urls.site_feed(), urls.site_feed("rss")), title, f"Latest news from {title}", urls.home(),
                site.articles)]
@@ -232,6 +235,8 @@ def site_feeds(site: Site) -> list[tuple[tuple[str, str], Feed, tuple[Article, .
                 f"The latest {s.name} stories from {title}", s.url, s.articles) for s in site.sections]
     wanted += [((urls.author_feed(a.slug), urls.author_feed(a.slug, "rss")), f"{a.name} | {title}",
                 f"Stories by {a.name} for {title}", a.url, a.articles) for a in site.authors]
+    if only is not None:
+        wanted = [w for w in wanted if any(a.url in only for a in w[-1][:size])]
     # A story sits in several feeds; describe it once.
     entries = {a.url: feed_entry(a, site.config) for *_, arts in wanted for a in arts[:size]}
     return [(pair, make_feed(site, pair, t, sub, page_url, arts[:size], entries), arts[:size])

@@ -125,8 +125,7 @@ def plan_pages(site: Site) -> list[Page]:
 
 def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
     """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
-    planned = [Page(url, "feed", template, feed.title, shown, {"feed": feed})
-               for pair, feed, shown in site_feeds(site) for url, template in zip(pair, ("feed.xml", "rss.xml"))]
+    planned = plan_feeds(site)
     # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
     planned += [Page(f.url, "sitemap", f.template, "Sitemap", site.articles, f.view) for f in plan_sitemap(pages, site)]
     planned += [Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view)
@@ -134,6 +133,12 @@ def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
     robots = plan_robots(site.config)
     planned.append(Page(robots.url, "robots", robots.template, "robots.txt", (), robots.view))
     return planned
+
+
+def plan_feeds(site: Site, only: set[str] | None = None) -> list[Page]:
+    """Plan the Atom and RSS feeds (with `only`, story URLs: just the feeds that carry one of them)."""
+    return [Page(url, "feed", template, feed.title, shown, {"feed": feed})
+            for pair, feed, shown in site_feeds(site, only) for url, template in zip(pair, ("feed.xml", "rss.xml"))]
 
 
 def plan_home(site: Site) -> Page:
