@@ -93,6 +93,7 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
     if state is None and opts.cache and out_dir is not None and (same := nothing_to_do(opts, started)):
         return same
+    own_state = state is None  # a Builder passes its own, and saves it when it closes
     state = state if state is not None else (load_state(site_dir) if opts.cache else State())
     config = load_config(site_dir / "site.toml", opts.base_url)
     env, templates, template_problems = environment(site_dir / "templates", config, state.live)
@@ -134,7 +135,7 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         pages_rendered=rendered.rendered,
         changed_urls=tuple(url_of(config, rel) for rel in changed),
     )
-    if opts.cache and out_dir is not None:
+    if opts.cache and out_dir is not None and own_state:
         if learnt:
             save_state(site_dir, state)
         save_summary(site_dir, summarise(opts, state, site, static, result))
