@@ -12,11 +12,12 @@ from contextlib import contextmanager
 import markdown as _markdown
 import nh3
 
+from .inline import FastInlineExtension
 from .typography import SmartyExtension
 
 EXTENSIONS = ("extra", "sane_lists")  # plus our SmartyExtension: smarty's output, several times faster
 # Part of every cache key for rendered bodies: change it when the output can change.
-RENDERER_VERSION = (f"markdown-{_markdown.__version__}:" + ",".join(EXTENSIONS) + ",smarty-fast-1"
+RENDERER_VERSION = (f"markdown-{_markdown.__version__}:" + ",".join(EXTENSIONS) + ",smarty-fast-1,inline-triggers-1"
                     + f":nh3-{nh3.__version__}:urls-1")
 
 _TAG = re.compile(r"<[^>]+>")
@@ -79,7 +80,7 @@ class MarkdownRenderer:
 
 
 def new_markdown() -> _markdown.Markdown:
-    return _markdown.Markdown(extensions=[*EXTENSIONS, SmartyExtension()], output_format="html")
+    return _markdown.Markdown(extensions=[*EXTENSIONS, SmartyExtension(), FastInlineExtension()], output_format="html")
 
 
 @contextmanager
