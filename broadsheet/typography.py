@@ -25,27 +25,28 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 _S = _smarty.substitutions
-# smarty's registration order for its default configuration (dashes, quotes, ellipses; no angle quotes).
-PATTERNS: tuple[tuple[re.Pattern[str], tuple[int | str, ...]], ...] = tuple(
-    (re.compile(pattern), replace) for pattern, replace in (
-        (r"(?<!-)---(?!-)", (_S["mdash"],)),
-        (r"(?<!-)--(?!-)", (_S["ndash"],)),
-        (_smarty.singleQuoteStartRe, (_S["right-single-quote"],)),
-        (_smarty.doubleQuoteStartRe, (_S["right-double-quote"],)),
-        (_smarty.doubleQuoteSetsRe, (_S["left-double-quote"] + _S["left-single-quote"],)),
-        (_smarty.singleQuoteSetsRe, (_S["left-single-quote"] + _S["left-double-quote"],)),
-        (_smarty.doubleQuoteSetsRe2, (_S["right-single-quote"] + _S["right-double-quote"],)),
-        (_smarty.singleQuoteSetsRe2, (_S["right-double-quote"] + _S["right-single-quote"],)),
-        (_smarty.decadeAbbrRe, (_S["right-single-quote"],)),
-        (_smarty.openingSingleQuotesRegex, (1, _S["left-single-quote"])),
-        (_smarty.closingSingleQuotesRegex, (_S["right-single-quote"],)),
-        (_smarty.closingSingleQuotesRegex2, (_S["right-single-quote"], 1)),
-        (_smarty.remainingSingleQuotesRegex, (_S["left-single-quote"],)),
-        (_smarty.openingDoubleQuotesRegex, (1, _S["left-double-quote"])),
-        (_smarty.closingDoubleQuotesRegex, (_S["right-double-quote"],)),
-        (_smarty.closingDoubleQuotesRegex2, (_S["right-double-quote"],)),
-        (_smarty.remainingDoubleQuotesRegex, (_S["left-double-quote"],)),
-        (r"(?<!\.)\.{3}(?!\.)", (_S["ellipsis"],)),
+# smarty's registration order for its default configuration (dashes, quotes, ellipses; no angle quotes),
+# each with what every one of its matches contains.
+PATTERNS: tuple[tuple[re.Pattern[str], tuple[int | str, ...], str], ...] = tuple(
+    (re.compile(pattern), replace, needs) for pattern, replace, needs in (
+        (r"(?<!-)---(?!-)", (_S["mdash"],), '---'),
+        (r"(?<!-)--(?!-)", (_S["ndash"],), '--'),
+        (_smarty.singleQuoteStartRe, (_S["right-single-quote"],), "'"),
+        (_smarty.doubleQuoteStartRe, (_S["right-double-quote"],), '"'),
+        (_smarty.doubleQuoteSetsRe, (_S["left-double-quote"] + _S["left-single-quote"],), '"\''),
+        (_smarty.singleQuoteSetsRe, (_S["left-single-quote"] + _S["left-double-quote"],), '\'"'),
+        (_smarty.doubleQuoteSetsRe2, (_S["right-single-quote"] + _S["right-double-quote"],), '\'"'),
+        (_smarty.singleQuoteSetsRe2, (_S["right-double-quote"] + _S["right-single-quote"],), '"\''),
+        (_smarty.decadeAbbrRe, (_S["right-single-quote"],), "'"),
+        (_smarty.openingSingleQuotesRegex, (1, _S["left-single-quote"]), "'"),
+        (_smarty.closingSingleQuotesRegex, (_S["right-single-quote"],), "'"),
+        (_smarty.closingSingleQuotesRegex2, (_S["right-single-quote"], 1), "'"),
+        (_smarty.remainingSingleQuotesRegex, (_S["left-single-quote"],), "'"),
+        (_smarty.openingDoubleQuotesRegex, (1, _S["left-double-quote"]), '"'),
+        (_smarty.closingDoubleQuotesRegex, (_S["right-double-quote"],), '"'),
+        (_smarty.closingDoubleQuotesRegex2, (_S["right-double-quote"],), '"'),
+        (_smarty.remainingDoubleQuotesRegex, (_S["left-double-quote"],), '"'),
+        (r"(?<!\.)\.{3}(?!\.)", (_S["ellipsis"],), '...'),
     )
 )
 _TRIGGERS = re.compile(r"""['"]|--|\.\.\.""")  # text without any of these has nothing to educate
@@ -65,7 +66,9 @@ class _Educate(Treeprocessor):
             return text
         store = self.md.htmlStash.store
         parts: list[str] = []
-        for regex, replace in PATTERNS:
+        for regex, replace, needs in PATTERNS:
+            if needs not in text:  # every match contains it
+                continue
             m = regex.search(text)
             while m is not None:
                 placeholder = f"\x02smarty:{len(parts)}\x03"
