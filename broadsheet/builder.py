@@ -116,7 +116,8 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         raise BuildError(collisions)
     # asset() and image() reach every page through globals: any change to them re-renders all pages.
     theme = encode(repr((sorted(assets.names.items()), sorted(images.sets.items()))))
-    model = Model(site, site_view(site), templates, encode(config) + theme, state.live and state.live.model)
+    known = None if state.live else {id(s.article): (s.article, s.groups) for s in sources.values() if s.groups}
+    model = Model(site, site_view(site), templates, encode(config) + theme, state.live and state.live.model, known)
     copied = {**static, **assets.files, **images.files}  # every file the output gets besides pages
     if out_dir is None:
         rendered, changed = render(pages, env, model, state.pages, {}, None, jobs), []

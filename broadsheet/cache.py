@@ -45,6 +45,7 @@ class Source:
     digest: bytes
     parse_key: bytes
     article: Article
+    groups: dict[str, bytes] = field(default_factory=dict)  # its field groups' fingerprints (deps.py), made once
 
 
 @dataclass(slots=True)
@@ -223,10 +224,20 @@ def _parse_chunk(paths: list[Path], config: Config) -> list[tuple[Path, Source |
         seen = _now_ns()
         result = article_from_bytes(path, data, config, renderer)
         if isinstance(result, Article):
-            out.append((path, Source(st.st_size, st.st_mtime_ns, seen, digest(data), key, result)))
+            groups = {group: group_value(result, group) for group in ARTICLE_GROUPS}
+            out.append((path, Source(st.st_size, st.st_mtime_ns, seen, digest(data), key, result, groups)))
         else:
             out.append((path, result))
     return out
+
+
+def group_value(article: Article, group: str) -> bytes:
+    from .deps import group_value  # deps builds on this module
+
+    return group_value(article, group)
+
+
+ARTICLE_GROUPS = ("m", "b")
 
 
 def _now_ns() -> int:

@@ -13,6 +13,7 @@ story touches the pages that list the section, not every page whose navigation n
 
 from __future__ import annotations
 
+import io
 import pickle
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
@@ -76,8 +77,16 @@ def plain(value: Any) -> Any:
 
 
 def encode(value: Any) -> bytes:
-    """Serialise a value for fingerprinting, model objects as keys."""
-    return pickle.dumps(plain(value), protocol=pickle.HIGHEST_PROTOCOL)
+    """Serialise a value for fingerprinting, model objects as keys.
+
+    Without pickle's memo, the bytes depend on values only, never on which objects happen to be shared
+    (a title read from the cache and one parsed just now encode alike).
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(plain(value))
+    return buffer.getvalue()
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> field names; () for other types
@@ -88,7 +97,7 @@ class Model:
     """The current values of every dependency a page can have, computed on demand and memoised."""
 
     def __init__(self, site: Site, view: SiteView, templates: dict[str, bytes], extra: bytes,
-                 previous: Model | None = None):
+                 previous: Model | None = None, known: dict[int, tuple[Any, dict[str, bytes]]] | None = None):
         self.view = view
         self.templates = templates
         self.extra = extra  # config and build options: they reach pages through filters
@@ -100,7 +109,8 @@ class Model:
                 self.objects[(kind, item.slug)] = item
         self._memo: dict[tuple, bytes | None] = {}
         # Values computed for the very same (unchanged, immutable) objects by the previous build.
-        self._carried: dict[int, tuple[Any, dict[str, bytes]]] = previous._by_object if previous else {}
+        # (`known`: the same for objects whose values were computed when they were parsed.)
+        self._carried: dict[int, tuple[Any, dict[str, bytes]]] = previous._by_object if previous else known or {}
         self._by_object: dict[int, tuple[Any, dict[str, bytes]]] = {}
 
     def value(self, dep: tuple) -> bytes | None:
