@@ -69,6 +69,9 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None: BROADSHEET_JOBS or one per core
     changed_file: Path | None = None  # where to list changed URLs; None: .broadsheet-cache/changed-urls.txt
     cache: bool = True  # read and write <site>/.broadsheet-cache
+    # False (serve's preview): once there is a search index, keep it rather than re-index the whole site
+    # after every save (20 s at 10,000 stories); `build` always re-indexes.
+    reindex_search: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,7 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         rendered, changed = render(pages, env, model, state.pages, {}, None, jobs), []
     else:
         copied = {**static, **assets.files, **make_images(images)}
-        rendered, changed = publish(pages, copied, env, model, state, out_dir, jobs, config.keep)
+        rendered, changed = publish(pages, copied, env, model, state, out_dir, jobs, config.keep, opts.reindex_search)
         write_changed_urls(opts.changed_file or site_dir / CACHE_DIR / CHANGED_URLS, config, changed)
     learnt = rendered.rendered or changed or not same_entries(sources, state.sources)
     state.sources, state.pages, state.live = sources, rendered.records, Live(site, pages, env, model, copied)
@@ -194,7 +197,7 @@ def summary_key(opts: BuildOptions) -> tuple:
 
 def publish(
     pages: list[Page], static: dict[str, Path], env, model: Model, state: State, out_dir: Path, jobs: int,
-    keep: tuple[str, ...],
+    keep: tuple[str, ...], reindex: bool = True,
 ) -> tuple[Rendered, list[str]]:
     """Render changed pages and copy changed static files into a new tree beside out_dir, then swap it in.
 
@@ -229,11 +232,12 @@ def publish(
             elif rel in static:  # a static file that could not be stamped: copy it anyway
                 stage.put(rel, static[rel])
                 unstamped.append(rel)
-        finish, carry, patch = search_step(out_dir, [*written, *deleted], model.view)
+        finish, carry, patch = search_step(out_dir, [*written, *deleted], model.view, reindex, state)
         publish_stage(stage, out_dir, [*written, *unstamped], unchanged, deleted, finish, carry, keep, patch)
     except BaseException:
         discard_stage(stage, out_dir)
         raise
+    note_index(state, out_dir, [*written, *deleted], model.view, finish)
     outputs = {rel: on_disk[rel] for rel in produced if rel in on_disk and rel not in written}
     outputs.update({rel: stamp_written(out_dir / rel, d) for rel, d in written.items()})
     state.outputs = {**{k: v for k, v in state.outputs.items() if k != str(out_dir)}, str(out_dir): outputs}
@@ -241,19 +245,29 @@ def publish(
     return rendered, sorted([*written, *deleted])
 
 
-def search_step(out_dir: Path, changed: list[str], view: SiteView) -> tuple[Callable | None, list[str], bool]:
+def search_step(out_dir: Path, changed: list[str], view: SiteView, reindex: bool = True,
+                state: State | None = None) -> tuple[Callable | None, list[str], bool]:
     """Say how the search index follows a build: (what completes a whole new tree, files to carry, may patch).
 
-    Any changed page means a fresh index of the whole staged tree. Otherwise the old index is carried
-    into a new tree, or simply left where it is by a patch; with search off, an old index must go, so
-    only a whole new tree will do.
+    Any changed page (or an index left behind by a preview) means a fresh index of the whole staged tree,
+    unless `reindex` is off. Otherwise the old index is carried into a new tree, or simply left where it
+    is by a patch; with search off, an old index must go, so only a whole new tree will do.
     """
     index = out_dir / BUNDLE
     if view.search_url is None:
         return None, [], not os.path.lexists(index)
-    if any(rel.endswith(".html") for rel in changed) or not index.is_dir():
+    behind = any(rel.endswith(".html") for rel in changed) or (state is not None and str(out_dir) in state.stale_index)
+    if (reindex and behind) or not index.is_dir():
         return index_search, [], False
     return None, [f"{BUNDLE}/{rel}" for rel in list_output(index)], True
+
+
+def note_index(state: State, out_dir: Path, changed: list[str], view: SiteView, finish: Callable | None) -> None:
+    """Remember whether out_dir's search index now lags its pages (a preview that kept its index)."""
+    if finish is index_search or view.search_url is None:
+        state.stale_index.discard(str(out_dir))
+    elif any(rel.endswith(".html") for rel in changed):
+        state.stale_index.add(str(out_dir))
 
 
 def same_entries(new: dict, old: dict) -> bool:
@@ -325,6 +339,11 @@ class Builder:
         """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""
         if now is not None:
             self.opts = replace(self.opts, now=now)
+        if self.state.live is None and not self.opts.reindex_search:
+            # A new preview session first brings the index up to date; later saves keep that index.
+            result = build(replace(self.opts, reindex_search=True), self.state)
+            self._dirty = True
+            return result
         if changed is not None and (result := self.rebuild_bodies(changed)) is not None:
             self._dirty = True
             return result
@@ -396,12 +415,13 @@ class Builder:
         stage = make_stage(out_dir, config.keep)
         try:
             rendered = render(pages, live.env, model, state.pages, known, stage, 1)
-            finish, carry, patch = search_step(out_dir, list(rendered.written), model.view)
+            finish, carry, patch = search_step(out_dir, list(rendered.written), model.view, opts.reindex_search, state)
             publish_stage(stage, out_dir, list(rendered.written), list(outputs.keys() - rendered.written.keys()), [],
                           finish, carry, config.keep, patch)
         except BaseException:
             discard_stage(stage, out_dir)
             raise
+        note_index(state, out_dir, list(rendered.written), model.view, finish)
         state.sources.update({str(path): source for path, source in parsed})
         state.pages.update(rendered.records)
         outputs.update({rel: stamp_written(out_dir / rel, rendered.records[url].digest)

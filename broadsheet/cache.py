@@ -76,6 +76,7 @@ class State:
     pages: dict[str, PageRecord] = field(default_factory=dict)
     static: dict[str, Stamp] = field(default_factory=dict)  # static source path -> stamp
     outputs: dict[str, dict[str, Stamp]] = field(default_factory=dict)  # out_dir -> output path -> stamp
+    stale_index: set[str] = field(default_factory=set)  # out_dirs whose search index lags their pages (preview)
     live: Any = None  # the last build's site, plan and environment, for Builder; never saved
 
 

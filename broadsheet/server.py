@@ -445,7 +445,8 @@ def make_server(state: PreviewState, host: str = "127.0.0.1", port: int = 0, log
 def preview_options(opts: BuildOptions) -> BuildOptions:
     """Point the build at the preview folder, with absolute paths the watcher can match."""
     opts = absolute_options(opts)
-    return replace(opts, out_dir=opts.site_dir / PREVIEW_DIR, force=False)
+    # The preview keeps the search index it started with: re-indexing after each save would delay every reload.
+    return replace(opts, out_dir=opts.site_dir / PREVIEW_DIR, force=False, reindex_search=False)
 
 
 def make_cache_dir(site_dir: Path) -> None:

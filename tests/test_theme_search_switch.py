@@ -17,3 +17,32 @@ def test_search_on_by_default_indexes_and_links(site):
     assert build(site) == 0
     assert (site / "public/pagefind").is_dir() and (site / "public/search/index.html").exists()
     assert 'action="/search/"' in read(site, "/national/a/")
+
+
+def index_files(out):
+    return {p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_the_preview_keeps_its_index_between_saves_and_build_always_reindexes(site):
+    from datetime import datetime
+
+    from conftest import NOW
+
+    from broadsheet.builder import Builder, BuildOptions
+
+    write_site(site, {"content/a.md": article("A story", body="Rain fell.")})
+    out = site / "preview"
+    opts = BuildOptions(site, out, datetime.fromisoformat(NOW), reindex_search=False)
+    builder = Builder(opts)
+    builder.rebuild()
+    first = index_files(out)
+    assert first
+    (site / "content/a.md").write_text(article("A story", body="Snow fell on the harbour."))
+    builder.rebuild({site / "content/a.md"})
+    assert "Snow fell" in (out / "national/a/index.html").read_text()
+    assert index_files(out) == first  # the page changed at once; the index was left as it was
+    builder.close()
+    Builder(opts).rebuild()  # a new preview session indexes what changed meanwhile
+    assert index_files(out) != first
+    assert build(site) == 0 and index_files(site / "public")  # `build` indexes, as always
