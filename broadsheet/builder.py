@@ -46,7 +46,7 @@ from .output import (
     publish_stage,
     static_collisions,
 )
-from .pages import Page, SiteView, plan_feeds, plan_pages, site_view
+from .pages import Page, SiteView, plan_article, plan_feeds, plan_news_pages, plan_pages, site_view, with_meta
 from .parallel import default_jobs
 from .paths import link_problems
 from .render import Rendered, check_templates, make_env, render
@@ -270,6 +270,16 @@ def note_index(state: State, out_dir: Path, changed: list[str], view: SiteView, 
         state.stale_index.add(str(out_dir))
 
 
+# What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
+SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
+                "corrections", "image")
+
+
+def shape(article: Article) -> str:
+    """Describe a story's place in the site: equal shapes, equal plans but for what pages show of it."""
+    return repr(tuple(getattr(article, name) for name in SHAPE_FIELDS))
+
+
 def same_entries(new: dict, old: dict) -> bool:
     """Tell whether a dict holds the very same entries as before (nothing new was learnt)."""
     return new.keys() == old.keys() and all(new[k] is old[k] for k in new)
@@ -344,7 +354,7 @@ class Builder:
             result = build(replace(self.opts, reindex_search=True), self.state)
             self._dirty = True
             return result
-        if changed is not None and (result := self.rebuild_bodies(changed)) is not None:
+        if changed is not None and (result := self.rebuild_stories(changed)) is not None:
             self._dirty = True
             return result
         content = Path(os.path.abspath(self.opts.site_dir / "content"))
@@ -359,12 +369,14 @@ class Builder:
         self._dirty = True
         return result
 
-    def rebuild_bodies(self, changed: set[Path]) -> BuildResult | None:
-        """Handle edits to article bodies only: check just the pages that show them (None: not that case).
+    def rebuild_stories(self, changed: set[Path]) -> BuildResult | None:
+        """Handle edits that leave the site's shape alone: check just the pages that show them (None: not that case).
 
-        With every story's metadata unchanged the site keeps its shape, so only the pages that declare
-        a changed story (Page.articles: "the stories whose fields appear on the page") or read its body
-        can differ; the other pages are not even fingerprinted.
+        When no story changed where it goes or how it sorts (SHAPE_FIELDS), every page keeps its URL
+        and its list of stories. A body edit touches only the pages that read the body and the feeds
+        that carry it. Any other edit (a headline, a summary) also touches the pages that show the story
+        (Page.articles: "the stories whose fields appear on the page"), its own page, its feeds and the
+        news sitemap, which are planned again; the rest of the plan is not even looked at.
         """
         started = time.perf_counter()
         opts, state, live = self.opts, self.state, self.state.live
@@ -383,30 +395,36 @@ class Builder:
         parsed = parse_files(paths, config, 1)
         if problems := [p for _, r in parsed if not isinstance(r, Source) for p in r]:
             raise BuildError(problems)
-        swaps = {}
+        swaps, shown = {}, False
         for path, source in parsed:
             old = state.sources[str(path)].article
-            if group_value(old, "m") != group_value(source.article, "m"):
+            if shape(old) != shape(source.article):
                 return None
+            shown = shown or group_value(old, "m") != group_value(source.article, "m")
             swaps[id(old)] = source.article
         site = replace(swap_articles(live.site, swaps), now=now)
         model = Model(site, site_view(site), live.model.templates, live.model.extra, live.model)
-        # The plan keeps its shape. Only pages that read a changed body, and the feeds that carry one
-        # (their entries hold it), can differ: those are brought up to date; the rest are not even looked at.
-        urls, bodies = {a.url for a in swaps.values()}, {("a", a.url, "b") for a in swaps.values()}
-        feeds = {p.url: p for p in plan_feeds(site, urls)}
+        urls = {a.url for a in swaps.values()}
+        reads = {("a", url, group) for url in urls for group in (("m", "b") if shown else ("b",))}
+        planned = {p.url: p for p in plan_feeds(site, urls)}
+        if shown:
+            planned.update({a.url: with_meta(plan_article(site, a), site) for a in swaps.values()})
+            news = plan_news_pages(site)
+            if [p.url for p in news] != [p.url for p in live.pages if p.kind == "news-sitemap"]:
+                return None  # longer headlines moved where the news sitemap splits
+            planned.update({p.url: p for p in news})
         plan, pages = list(live.pages), []
         for i, page in enumerate(plan):
-            if page.url in feeds:
-                plan[i] = feeds.pop(page.url)
+            if page.url in planned:
+                plan[i] = planned.pop(page.url)
             elif (record := state.pages.get(page.url)) is None:
                 return None
-            elif any(d in record.deps for d in bodies):
+            elif (shown and any(a.url in urls for a in page.articles)) or any(d in record.deps for d in reads):
                 plan[i] = refresh(page, model.objects)
             else:
                 continue
             pages.append(plan[i])
-        if feeds:  # a feed the last plan did not have: not a body-only change after all
+        if planned:  # a page the last plan did not have: not an edit in place after all
             return None
         out_dir = Path(os.path.abspath(opts.out_dir))
         outputs = state.outputs.get(str(out_dir), {})
@@ -414,7 +432,7 @@ class Builder:
                  if (s := stamp_file(out_dir / p.output_path, outputs.get(p.output_path), racy=False))}
         stage = make_stage(out_dir, config.keep)
         try:
-            rendered = render(pages, live.env, model, state.pages, known, stage, 1)
+            rendered = render(pages, live.env, model, state.pages, known, stage, opts.jobs or default_jobs())
             finish, carry, patch = search_step(out_dir, list(rendered.written), model.view, opts.reindex_search, state)
             publish_stage(stage, out_dir, list(rendered.written), list(outputs.keys() - rendered.written.keys()), [],
                           finish, carry, config.keep, patch)

@@ -94,13 +94,7 @@ def plan_pages(site: Site) -> list[Page]:
                 urls.section(section.slug, pager.number), "section", "section.html",
                 _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
             ))
-    for article in site.articles:
-        more = site.more_from(article)
-        pages.append(Page(
-            article.url, "article", "article.html", article.title, (article, *more),
-            {"article": article, "section": site.section(article.section), "more_from": more,
-             "jsonld": article_jsonld(article, config)},
-        ))
+    pages += [plan_article(site, article) for article in site.articles]
     pages.append(Page(urls.authors_index(), "authors", "authors.html", "Authors", (),
                       {"authors": site.authors}))
     for author in site.authors:
@@ -119,8 +113,23 @@ def plan_pages(site: Site) -> list[Page]:
     if site.config.search:
         pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
-    pages = [replace(p, view={**p.view, "meta": page_meta(p, site)}) for p in pages]
+    pages = [with_meta(p, site) for p in pages]
     return pages + plan_machine_readable(site, pages)
+
+
+def plan_article(site: Site, article: Article) -> Page:
+    """Plan one story's page (without its meta; see with_meta)."""
+    more = site.more_from(article)
+    return Page(
+        article.url, "article", "article.html", article.title, (article, *more),
+        {"article": article, "section": site.section(article.section), "more_from": more,
+         "jsonld": article_jsonld(article, site.config)},
+    )
+
+
+def with_meta(page: Page, site: Site) -> Page:
+    """Add what search engines, social networks and feed readers read about an HTML page."""
+    return replace(page, view={**page.view, "meta": page_meta(page, site)})
 
 
 def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
@@ -128,11 +137,16 @@ def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
     planned = plan_feeds(site)
     # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
     planned += [Page(f.url, "sitemap", f.template, "Sitemap", site.articles, f.view) for f in plan_sitemap(pages, site)]
-    planned += [Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view)
-                for f in plan_news_sitemap(site)]
+    planned += plan_news_pages(site)
     robots = plan_robots(site.config)
     planned.append(Page(robots.url, "robots", robots.template, "robots.txt", (), robots.view))
     return planned
+
+
+def plan_news_pages(site: Site) -> list[Page]:
+    """Plan the news sitemap: the last 48 hours' stories, their headlines included."""
+    return [Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view)
+            for f in plan_news_sitemap(site)]
 
 
 def plan_feeds(site: Site, only: set[str] | None = None) -> list[Page]:
