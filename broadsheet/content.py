@@ -256,7 +256,9 @@ def _fast_compose(fm: str) -> tuple[Any, yaml.Node | None] | None:
     text goes the pure-Python way, which reports it; so does any text libyaml refuses, so that every
     error message is the same whichever loader was tried first.
     """
-    if _CSafeLoader is None or _NOT_FAST.search(fm) or fm.count("[") + fm.count("{") > 100:
+    flows = fm.count("[") + fm.count("{")
+    # "?" in a flow collection ("{a? }") is read differently by the two.
+    if _CSafeLoader is None or _NOT_FAST.search(fm) or flows > 100 or (flows and "?" in fm):
         return None
     try:
         loader = _CSafeLoader(fm)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -95,16 +96,32 @@ def static_collisions(files: dict[str, bytes], static: dict[str, Path]) -> list[
     ]
 
 
+FLAT = ".broadsheet-staged"  # in a flat stage, the folder that holds every staged file under a name of its own
+
+
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """The new output tree, built beside out_dir and swapped in only once the whole build succeeded."""
+    """The new output tree, built beside out_dir and swapped in only once the whole build succeeded.
+
+    A flat stage (for an output folder that is already ours, which a few changed files usually patch)
+    keeps every staged file in one folder: creating the folders of a nested tree costs more than
+    writing the files. settle() nests them when the whole tree is swapped in after all.
+    """
 
     path: Path
+    flat: bool = False
+
+    def staged(self, rel: str) -> Path:
+        """Where a staged file is, until it goes into place."""
+        if self.flat:
+            return self.path / FLAT / hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.path / rel
 
     def put(self, rel: str, data: bytes | Path) -> None:
         """Stage one changed file: bytes, or a file to copy."""
-        dest = self.path / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = self.staged(rel)
+        if not self.flat:
+            dest.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, Path):
             shutil.copyfile(data, dest)
         else:
@@ -119,22 +136,38 @@ class Stage:
         except OSError:  # a file system without hard links
             shutil.copy2(out_dir / rel, dest)
 
+    def settle(self, rels: list[str]) -> None:
+        """Move flat-staged files to their places in the tree, for a whole-tree swap."""
+        if not self.flat:
+            return
+        for rel in rels:
+            dest = self.path / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self.staged(rel), dest)
+        os.rmdir(self.path / FLAT)
+
 
 def make_stage(out_dir: Path, keep: tuple[str, ...] = ()) -> Stage:
     """Create the empty stage folder beside out_dir (same file system, so the swap is a rename)."""
     out_dir = Path(os.path.abspath(out_dir))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temps(out_dir, keep)
-    stage = Stage(out_dir.parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}")
+    stage = Stage(out_dir.parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}", flat=_ours(out_dir))
     stage.path.mkdir()
+    if stage.flat:
+        (stage.path / FLAT).mkdir()
     return stage
 
 
 def commit_stage(stage: Stage, out_dir: Path, finish: Callable[[Path], None] | None = None,
-                 keep: tuple[str, ...] = ()) -> None:
-    """Finish the staged tree (e.g. the search index), mark it ours and swap it in; on failure drop it."""
+                 keep: tuple[str, ...] = (), staged: list[str] = ()) -> None:
+    """Finish the staged tree (e.g. the search index), mark it ours and swap it in; on failure drop it.
+
+    `staged` lists the files put into the stage (a flat stage needs them to nest them).
+    """
     out_dir = Path(os.path.abspath(out_dir))
     try:
+        stage.settle(list(staged))
         if finish is not None:
             finish(stage.path)  # if it fails, the old output stays
         old_marker = out_dir / MARKER
@@ -164,13 +197,14 @@ def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: li
     if patch and finish is None and patchable(out_dir, changed, deleted, len(unchanged)):
         tops = {rel.split("/", 1)[0] for rel in (*changed, *unchanged)}
         refuse_keep_clashes(out_dir, keep, tops.__contains__)
-        (stage.path / (JOURNAL + ".part")).write_text(json.dumps({"put": changed, "delete": deleted}))
+        journal = {"put": changed, "delete": deleted, "flat": stage.flat}
+        (stage.path / (JOURNAL + ".part")).write_text(json.dumps(journal))
         os.rename(stage.path / (JOURNAL + ".part"), stage.path / JOURNAL)  # the commit point
         roll_forward(stage.path, out_dir)
         return
     for rel in [*unchanged, *carry]:
         stage.link(rel, out_dir)
-    commit_stage(stage, out_dir, finish, keep)
+    commit_stage(stage, out_dir, finish, keep, changed)
 
 
 def patchable(out_dir: Path, changed: list[str], deleted: list[str], unchanged: int) -> bool:
@@ -209,12 +243,16 @@ def roll_forward(stage_path: Path, out_dir: Path) -> None:
     calling this once more. Deleted files go to the stage's twin .old- folder, which remove_ours deletes.
     """
     journal = json.loads((stage_path / JOURNAL).read_text())
+    stage = Stage(stage_path, flat=journal.get("flat", False))
     trash = stage_path.parent / stage_path.name.replace(".tmp-", ".old-")
     for rel in journal["put"]:
-        src = stage_path / rel
+        src = stage.staged(rel)
         if os.path.lexists(src):
-            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.rename(src, out_dir / rel)
+            try:
+                os.rename(src, out_dir / rel)
+            except FileNotFoundError:  # a new folder (a new story's)
+                (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.rename(src, out_dir / rel)
     emptied: set[str] = set()
     for rel in journal["delete"]:
         if os.path.isfile(out_dir / rel) or os.path.islink(out_dir / rel):
@@ -273,7 +311,7 @@ def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path
     except BaseException:
         remove_ours(stage.path, Path(os.path.abspath(out_dir)))
         raise
-    commit_stage(stage, out_dir, finish, keep)
+    commit_stage(stage, out_dir, finish, keep, list(dict.fromkeys([*static, *files])))
 
 
 def swap_in(tmp: Path, out_dir: Path, keep: tuple[str, ...] = ()) -> None:
