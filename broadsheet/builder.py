@@ -92,6 +92,8 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     files that may have changed since (None: any). On success the state is updated in place.
     """
     started = time.perf_counter()
+    # One spelling of every path, so that `build --site .` and `serve` (absolute) share the cache's entries.
+    opts = replace(opts, site_dir=Path(os.path.abspath(opts.site_dir)))
     site_dir, jobs = opts.site_dir, opts.jobs or default_jobs()
     out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
     if state is None and opts.cache and out_dir is not None and (same := nothing_to_do(opts, started)):
@@ -339,7 +341,7 @@ class Builder:
     """
 
     def __init__(self, opts: BuildOptions):
-        self.opts = opts
+        self.opts = opts = replace(opts, site_dir=Path(os.path.abspath(opts.site_dir)))
         self.state = load_state(opts.site_dir) if opts.cache else State()
         self._dirty = False
         ref = weakref.ref(self)  # save at exit, without keeping every Builder (and its site) alive until then

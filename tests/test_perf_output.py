@@ -187,3 +187,23 @@ def test_a_cache_written_by_other_code_is_not_trusted(site):
     poison((*cache_header()[:-1], b"older code"))
     assert build(site) == 0
     assert "Poisoned" not in read(site, "/national/a/") and "<h1>Alpha</h1>" in read(site, "/national/a/")
+
+
+def test_build_from_inside_the_site_and_serve_share_one_cache(site, monkeypatch):
+    """`python build.py` in the site folder and `serve` (absolute paths) must not redo each other's work."""
+    from datetime import datetime
+
+    from conftest import run
+
+    three_stories(site)
+    monkeypatch.chdir(site)
+    assert run("build", "--site", ".", "--output", "public", "--now", NOW) == 0
+    builder = Builder(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
+    assert builder.rebuild().pages_rendered == 0
+    builder.close()
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
+                                               body="Changed."))
+    before = mtimes(site / "public")
+    assert run("build", "--site", ".", "--output", "public", "--now", NOW) == 0
+    rewritten = {rel for rel, m in mtimes(site / "public").items() if before.get(rel) != m}
+    assert "national/a/index.html" in rewritten and "national/b/index.html" not in rewritten
