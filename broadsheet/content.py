@@ -39,7 +39,7 @@ _CSafeLoader = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
 # Deep indentation, or block indicators chained on one line ("- - - -"), can nest without limit.
 # Where libyaml and PyYAML read text differently (document markers, directives, tabs, line breaks other than
 # LF, a BOM), or nest without limit, the pure-Python loader reads it.
-_NOT_FAST = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:\.\.\.|---|%)|[|>][-+0-9]*#|^ {40}|(?:[-?:] +){8}", re.M)
+_NOT_FAST = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:\.\.\.|---|%)|[|>][-+0-9]*#|^ {40}|(?:[-?:] +){8}", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +263,7 @@ def _fast_compose(fm: str) -> tuple[Any, yaml.Node | None] | None:
     try:
         loader = _CSafeLoader(fm)
         return loader, loader.get_single_node()
-    except Exception:
+    except Exception:  # noqa: BLE001 (whatever libyaml refuses, the pure-Python loader reads and reports)
         return None
 
 

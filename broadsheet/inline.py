@@ -48,7 +48,7 @@ class _FastInline(InlineProcessor):
         self._triggers = [TRIGGERS.get(item.name) for item in self.inlinePatterns._priority]
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, AtomicString):
             return data
         patterns, triggers, apply = self._patterns, self._triggers, self._InlineProcessor__applyPattern
