@@ -58,21 +58,26 @@ def test_a_small_edit_patches_the_folder_in_place_and_equals_a_clean_build(built
     assert stale_temps(out) == []
 
 
-def test_a_patch_interrupted_by_ctrl_c_is_finished_before_the_build_stops(built_site, tmp_path, monkeypatch):
-    out = built_site / "public"
-    edit(built_site)
+def interrupt_second_move(monkeypatch, error: BaseException) -> None:
+    """Make the patch's second move of a staged file into place raise `error`, once."""
     real_rename, moves = os.rename, []
 
     def rename(src, dst):
         if ".public.tmp-" in str(src) and not str(src).endswith(".part"):
             moves.append(dst)
             if len(moves) == 2:
-                raise KeyboardInterrupt  # between two of the patch's moves
+                raise error
         return real_rename(src, dst)
 
     monkeypatch.setattr(output_module.os, "rename", rename)
+
+
+def test_a_patch_interrupted_by_ctrl_c_is_finished_before_the_build_stops(built_site, tmp_path, monkeypatch):
+    out = built_site / "public"
+    edit(built_site)
+    interrupt_second_move(monkeypatch, KeyboardInterrupt())
     assert build(built_site) == 130
-    monkeypatch.setattr(output_module.os, "rename", real_rename)
+    monkeypatch.undo()
     assert tree_snapshot(out) == clean_build_of(built_site, tmp_path)
     assert stale_temps(out) == []
 
@@ -81,16 +86,7 @@ def test_a_patch_killed_halfway_is_finished_by_the_next_run(built_site, tmp_path
     out = built_site / "public"
     before = tree_snapshot(out)
     edit(built_site)
-    real_rename, moves = os.rename, []
-
-    def rename(src, dst):
-        if ".public.tmp-" in str(src) and not str(src).endswith(".part"):
-            moves.append(dst)
-            if len(moves) == 2:
-                raise SystemExit("killed")  # stands for SIGKILL: nothing after this point runs
-        return real_rename(src, dst)
-
-    monkeypatch.setattr(output_module.os, "rename", rename)
+    interrupt_second_move(monkeypatch, SystemExit("killed"))  # stands for SIGKILL: nothing after it runs
     monkeypatch.setattr(builder_module, "discard_stage", lambda stage, out_dir: None)  # a killed process cleans nothing
     with pytest.raises(SystemExit):
         build(built_site)
