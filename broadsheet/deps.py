@@ -22,7 +22,7 @@ from typing import Any
 
 from .cache import digest
 from .content import Article
-from .pages import SiteView
+from .pages import Derived, SiteView
 from .site import Author, Section, Site, Tag
 
 # type -> (key of an object, {field: group}); fields not listed are in group "m" (metadata).
@@ -32,6 +32,7 @@ _KEYS: dict[type, Callable[[Any], tuple]] = {
     Author: lambda a: ("u", a.slug),
     Tag: lambda t: ("g", t.slug),
     SiteView: lambda v: ("site",),
+    Derived: lambda d: ("derived", d.kind),  # not a model object: its inputs are the page's (see view_deps)
 }
 _GROUPS: dict[type, dict[str, str]] = {
     Article: {"body_html": "b"},
@@ -209,3 +210,11 @@ def refresh(value: Any, objects: dict[tuple, Any]) -> Any:
         names = _FIELDS[t] = tuple(f.name for f in fields(value)) if is_data else ()
     changes = {n: v for n in names if (v := refresh(getattr(value, n), objects)) is not getattr(value, n)}
     return replace(value, **changes) if changes else value
+
+
+def view_deps(page: Any) -> set[tuple]:
+    """What a page's derived values read: the metadata of the stories, sections and others in its view."""
+    return {(*_KEYS[type(v)](v), "m") for v in page.view.values() if type(v) in _MODEL}
+
+
+_MODEL = frozenset({Article, Section, Author, Tag})

@@ -13,10 +13,10 @@ import jinja2
 from . import urls
 from .cache import PageRecord, digest
 from .config import Config
-from .deps import Model, dep_of
+from .deps import Model, dep_of, view_deps
 from .errors import BuildError, Problem
 from .output import Stage
-from .pages import Page, SiteView
+from .pages import Page, SiteView, drawn_view
 from .parallel import run_chunks
 from .paths import ConfinedLoader
 
@@ -98,7 +98,7 @@ def is_template(name: str) -> bool:
 def render_page(env: jinja2.Environment, page: Page, site: SiteView) -> bytes:
     """Render one page to bytes; template errors propagate."""
     template = env.get_template(page.template)
-    return template.render(site=site, page=page, **page.view).encode("utf-8")
+    return template.render(site=site, page=page, **drawn_view(page)).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +168,7 @@ def _render_chunk(
             out.append(template_problem(e, templates_dir, page))
             continue
         finally:
-            deps, env.recording = tuple(sorted(env.recording)), None
+            deps, env.recording = tuple(sorted(env.recording | view_deps(page))), None
         record = PageRecord(model.fingerprint(model.static_part(page), deps) or b"", deps, digest(data))
         changed = stage is not None and known.get(page.output_path) != record.digest
         if changed:

@@ -207,3 +207,14 @@ def test_build_from_inside_the_site_and_serve_share_one_cache(site, monkeypatch)
     assert run("build", "--site", ".", "--output", "public", "--now", NOW) == 0
     rewritten = {rel for rel, m in mtimes(site / "public").items() if before.get(rel) != m}
     assert "national/a/index.html" in rewritten and "national/b/index.html" not in rewritten
+
+
+def test_a_page_that_shows_only_its_metadata_follows_a_summary_edit(site):
+    """Page metadata and JSON-LD are computed when a page is drawn; a theme that shows nothing else still updates."""
+    three_stories(site)
+    (site / "templates/article.html").write_text("{{ meta.title }}: {{ jsonld.description }}\n")
+    assert build(site) == 0
+    assert read(site, "/national/a/") == "Alpha: Alpha summary.\n"
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'A new summary.'"))
+    assert build(site) == 0
+    assert read(site, "/national/a/") == "Alpha: A new summary.\n"
