@@ -130,12 +130,14 @@ def render(
     fresh = dict(records)
     written: dict[str, str] = {}
     problems: dict[tuple, Problem] = {}
+    shared: dict[tuple, tuple] = {}  # one object per distinct dependency: 3.6 million tuples at 100,000 stories
     for chunk in results:
         for item in chunk:
             if isinstance(item, Problem):
                 problems.setdefault((item.path, item.line, item.message), item)
                 continue
             url, rel, record, changed = item
+            record.deps = tuple([shared.setdefault(d, d) for d in record.deps])
             fresh[url] = record
             if changed:
                 written[rel] = url
