@@ -34,7 +34,7 @@ from .cache import (
 )
 from .config import Config, load_config
 from .content import Article, find_markdown
-from .deps import Model, encode, group_value, refresh, swap_articles
+from .deps import Model, encode, refresh, swap_articles
 from .errors import BuildError
 from .images import make_images, plan_images
 from .output import (
@@ -351,11 +351,6 @@ class Builder:
         """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""
         if now is not None:
             self.opts = replace(self.opts, now=now)
-        if self.state.live is None and not self.opts.reindex_search:
-            # A new preview session first brings the index up to date; later saves keep that index.
-            result = build(replace(self.opts, reindex_search=True), self.state)
-            self._dirty = True
-            return result
         if changed is not None and (result := self.rebuild_stories(changed)) is not None:
             self._dirty = True
             return result
@@ -367,7 +362,9 @@ class Builder:
                 rel = os.path.relpath(os.path.abspath(path), content)
                 if not rel.startswith(".."):
                     suspects.add(str(self.opts.site_dir / "content" / rel))
-        result = build(self.opts, self.state, suspects)
+        # The first build of a session brings the search index up to date; a preview's later saves keep it.
+        opts = self.opts if self.state.live is not None else replace(self.opts, reindex_search=True)
+        result = build(opts, self.state, suspects)
         self._dirty = True
         return result
 
@@ -399,11 +396,11 @@ class Builder:
             raise BuildError(problems)
         swaps, shown = {}, False
         for path, source in parsed:
-            old = state.sources[str(path)].article
-            if shape(old) != shape(source.article):
+            previous = state.sources[str(path)]
+            if shape(previous.article) != shape(source.article):
                 return None
-            shown = shown or group_value(old, "m") != group_value(source.article, "m")
-            swaps[id(old)] = source.article
+            shown = shown or previous.groups.get("m") != source.groups["m"]
+            swaps[id(previous.article)] = source.article
         site = replace(swap_articles(live.site, swaps), now=now)
         model = Model(site, site_view(site), live.model.templates, live.model.extra, live.model)
         urls = {a.url for a in swaps.values()}

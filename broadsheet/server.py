@@ -32,7 +32,7 @@ from .watch import (
     rebuild_forever,
     run_build,
     start_observer,
-    tidy_after_interrupt,
+    stop_watching,
 )
 
 EVENTS_PATH = "/__broadsheet/events"
@@ -485,12 +485,9 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
                 webbrowser.open(server.url)
             rebuild_forever(builder, queue, publish)
     except KeyboardInterrupt:
-        pass  # a build in progress has removed its temporary folder on the way out
+        pass  # a build in progress has dropped its stage, or finished its patch, on the way out
     finally:
-        queue.close()
         server.stop()
-        observer.stop()
-        observer.join(timeout=1)
-        tidy_after_interrupt(opts.out_dir)
+        stop_watching(queue, observer, opts.out_dir)
     print("Stopped.", file=out, flush=True)
     return 0

@@ -284,11 +284,16 @@ def run_watch(opts: BuildOptions, out: TextIO | None = None) -> int:
             print(f"Watching {display_path(opts.site_dir)} for changes; press Ctrl-C to stop", file=out, flush=True)
             rebuild_forever(builder, queue, lambda done: print_rebuilt(done, out))
     except KeyboardInterrupt:
-        pass  # the build in progress (if any) has removed its temporary folder on the way out
+        pass  # the build in progress (if any) has dropped its stage, or finished its patch, on the way out
     finally:
-        queue.close()
-        observer.stop()
-        observer.join(timeout=1)
-        tidy_after_interrupt(opts.out_dir)
+        stop_watching(queue, observer, opts.out_dir)
     print("Stopped.", file=out, flush=True)
     return 0
+
+
+def stop_watching(queue: ChangeQueue, observer: Observer, out_dir: Path) -> None:
+    """End a watch: no more batches, no more file events, and no temporary folder left behind."""
+    queue.close()
+    observer.stop()
+    observer.join(timeout=1)
+    tidy_after_interrupt(out_dir)
