@@ -280,19 +280,27 @@ def discard_stage(stage: Stage, out_dir: Path) -> None:
 
 
 def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
-    """List the files in an output folder that a build may own (not the marker, KEEP or keep)."""
+    """List the files in an output folder that a build may own (not the marker, KEEP or keep).
+
+    Links are listed, never followed (a link to a folder is one entry); unreadable folders are skipped.
+    """
     skip = set(KEEP) | set(keep) | {MARKER}
     found: list[str] = []
-    for root, dirs, files in os.walk(out_dir):
-        rel_root = Path(root).relative_to(out_dir).as_posix()
-        if rel_root == ".":
-            dirs[:] = [d for d in dirs if d not in skip]
-            files = [f for f in files if f not in skip]
-        for name in files:
-            found.append(name if rel_root == "." else f"{rel_root}/{name}")
-        for name in dirs:  # os.walk lists a link to a folder with the folders, and does not follow it
-            if os.path.islink(os.path.join(root, name)):
-                found.append(name if rel_root == "." else f"{rel_root}/{name}")
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                listed = [(e.name, e.path, e.is_dir(follow_symlinks=False)) for e in entries]
+        except OSError:
+            return
+        for name, path, is_dir in listed:
+            if prefix or name not in skip:
+                if is_dir:
+                    walk(path, f"{prefix}{name}/")
+                else:
+                    found.append(prefix + name)
+
+    walk(os.fspath(out_dir), "")
     return found
 
 
