@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from .assets import plan_assets
+from .assets import AssetPlan, plan_assets
 from .cache import (
     CACHE_DIR,
     RACY_NS,
@@ -36,7 +36,7 @@ from .config import Config, load_config
 from .content import Article, find_markdown
 from .deps import Model, encode, refresh, swap_articles
 from .errors import BuildError
-from .images import make_images, plan_images
+from .images import ImagePlan, make_images, plan_images
 from .output import (
     check_output_dir,
     discard_stage,
@@ -96,15 +96,22 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     opts = replace(opts, site_dir=Path(os.path.abspath(opts.site_dir)))
     site_dir, jobs = opts.site_dir, opts.jobs or default_jobs()
     out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
-    if state is None and opts.cache and out_dir is not None and (same := nothing_to_do(opts, started)):
-        return same
+    listing = None  # the content folder's Markdown files, when already listed
+    if state is None and opts.cache and out_dir is not None:
+        same, listing = nothing_to_do(opts, started)
+        if same is not None:
+            return same
     own_state = state is None  # a Builder passes its own, and saves it when it closes
     state = state if state is not None else (load_state(site_dir) if opts.cache else State())
     config = load_config(site_dir / "site.toml", opts.base_url)
+    if out_dir is not None and (resumed := resume(opts, config, state, listing, jobs)) is not None:
+        if opts.cache and own_state:
+            save(opts, state, resumed)
+        return resumed
     env, templates, template_problems = environment(site_dir / "templates", config, state.live)
     template_problems = link_problems(site_dir) + template_problems
     try:
-        articles, sources = load_articles_cached(site_dir / "content", config, state.sources, suspects, jobs)
+        articles, sources = load_articles_cached(site_dir / "content", config, state.sources, suspects, jobs, listing)
     except BuildError as e:
         raise BuildError([*e.problems, *template_problems]) from None
     if template_problems:
@@ -131,7 +138,8 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         rendered, changed = publish(pages, copied, env, model, state, out_dir, jobs, config.keep, opts.reindex_search)
         write_changed_urls(opts.changed_file or site_dir / CACHE_DIR / CHANGED_URLS, config, changed)
     learnt = rendered.rendered or changed or not same_entries(sources, state.sources)
-    state.sources, state.pages, state.live = sources, rendered.records, Live(site, pages, env, model, copied)
+    state.sources, state.pages = sources, rendered.records
+    state.live = Live(site, pages, env, model, copied, assets, images, (opts.drafts, opts.future))
     result = BuildResult(
         pages_by_kind=dict(Counter(p.kind for p in pages)),
         static_files=len(copied),
@@ -142,10 +150,17 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
         changed_urls=tuple(url_of(config, rel) for rel in changed),
     )
     if opts.cache and out_dir is not None and own_state:
-        if learnt:
-            save_state(site_dir, state)
-        save_summary(site_dir, summarise(opts, state, site, static, result))
+        save(opts, state, result, learnt)
     return result
+
+
+def save(opts: BuildOptions, state: State, result: BuildResult, learnt: bool = True) -> None:
+    """Write the cache (when anything was learnt) and the summary that lets the next build skip work."""
+    if learnt:
+        state.snapshot = snapshot(state.live)
+        save_state(opts.site_dir, state)
+    static = list_static(opts.site_dir / "static")
+    save_summary(opts.site_dir, summarise(opts, state, state.live.site, static, result))
 
 
 def summarise(opts: BuildOptions, state: State, site: Site, static: dict[str, Path], result: BuildResult) -> Summary | None:
@@ -165,31 +180,38 @@ def summarise(opts: BuildOptions, state: State, site: Site, static: dict[str, Pa
     )
 
 
-def nothing_to_do(opts: BuildOptions, started: float) -> BuildResult | None:
-    """Return the last build's result again if nothing it depends on changed, without loading the cache."""
+def nothing_to_do(opts: BuildOptions, started: float) -> tuple[BuildResult | None, list[Path] | None]:
+    """Return the last build's result again if nothing it depends on changed, without loading the cache.
+
+    Also returns the content folder's Markdown files when it had to list them (None: not listed).
+    """
     summary = load_summary(opts.site_dir)
     if summary is None or summary.key != summary_key(opts):
-        return None
+        return None, None
     if inputs_digest(opts.site_dir, list_static(opts.site_dir / "static")) != summary.inputs:
-        return None
+        return None, None
+    listing = find_markdown(opts.site_dir / "content")
     try:
-        sources = [(str(p), (st := os.stat(p)).st_size, st.st_mtime_ns) for p in find_markdown(opts.site_dir / "content")]
+        sources = [(str(p), (st := os.stat(p)).st_size, st.st_mtime_ns) for p in listing]
+    except OSError:
+        return None, listing
+    if tuple(sources) != summary.sources:  # the usual reason to build: check it before the output folder
+        return None, listing
+    try:
         out = Path(os.path.abspath(opts.out_dir))
         for rel, size, mtime_ns, ino in summary.outputs:
             st = os.stat(out / rel)
             if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime_ns, ino):
-                return None
+                return None, listing
     except OSError:
-        return None
-    if tuple(sources) != summary.sources:
-        return None
+        return None, listing
     config = load_config(opts.site_dir / "site.toml", opts.base_url)
     # Any other clock may change what is live, and the plan may show the clock (an empty feed's date).
     if (opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)) != summary.now:
-        return None
+        return None, listing
     write_changed_urls(opts.changed_file or opts.site_dir / CACHE_DIR / CHANGED_URLS, config, [])
     pages_by_kind, static_files, next_scheduled = summary.result
-    return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled)
+    return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled), listing
 
 
 def summary_key(opts: BuildOptions) -> tuple:
@@ -291,23 +313,31 @@ def stamp_outputs(out_dir: Path, previous: dict[str, Stamp] | None, keep: tuple[
     """Return what the output folder holds now: files as recorded, or read when in doubt."""
     if not out_dir.is_dir():
         return {}
+    root = os.fspath(out_dir)
     if previous is None:  # no record of this folder: read what is there
         return {rel: s for rel in list_output(out_dir, keep)
-                if (s := stamp_file(out_dir / rel, None, follow=False)) is not None}
-    return {rel: s for rel, old in previous.items() if (s := stamp_file(out_dir / rel, old, racy=False, follow=False))}
+                if (s := stamp_file(os.path.join(root, rel), None, follow=False)) is not None}
+    return {rel: s for rel, old in previous.items()
+            if (s := stamp_file(os.path.join(root, rel), old, racy=False, follow=False))}
 
 
 def environment(templates_dir: Path, config: Config, live: Live | None) -> tuple[object, dict[str, bytes], list]:
     """Return the Jinja environment, every template's digest, and template problems; reuse the last if unchanged."""
+    digests = template_digests(templates_dir)
+    if live is not None and live.site.config == config and live.model.templates == digests:
+        return live.env, digests, []
+    env = make_env(templates_dir, config)
+    return env, digests, check_templates(env, templates_dir)
+
+
+def template_digests(templates_dir: Path) -> dict[str, bytes]:
+    """Return every file under templates/ (by relative name) with the digest of its bytes."""
     digests: dict[str, bytes] = {}
     for root, dirs, files in os.walk(templates_dir):
         for name in files:
             path = Path(root) / name
             digests[path.relative_to(templates_dir).as_posix()] = digest(path.read_bytes())
-    if live is not None and live.site.config == config and live.model.templates == digests:
-        return live.env, digests, []
-    env = make_env(templates_dir, config)
-    return env, digests, check_templates(env, templates_dir)
+    return digests
 
 
 def url_of(config: Config, rel: str) -> str:
@@ -331,6 +361,70 @@ class Live:
     env: object
     model: Model
     static: dict[str, Path]
+    assets: AssetPlan
+    images: ImagePlan
+    options: tuple[bool, bool]  # drafts, future
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the cache keeps of Live, so that a new process can edit in place: everything but Jinja's objects."""
+
+    site: Site
+    pages: list[Page]
+    static: dict[str, Path]
+    assets: AssetPlan
+    images: ImagePlan
+    options: tuple[bool, bool]
+    templates: dict[str, bytes]
+    extra: bytes
+
+
+def snapshot(live: Live | None) -> Snapshot | None:
+    if live is None:
+        return None
+    return Snapshot(live.site, live.pages, live.static, live.assets, live.images, live.options,
+                    live.model.templates, live.model.extra)
+
+
+def resume(opts: BuildOptions, config: Config, state: State, listing: list[Path] | None, jobs: int) -> BuildResult | None:
+    """In a new process, edit the last build in place when only stories changed, and kept their shape.
+
+    None when that is not the case (another clock, a template, site.toml or a static file changed, a
+    story came, went or moved): the ordinary build then plans the whole site. The output folder is
+    checked as a full build checks it: damaged pages are drawn again and stray files removed.
+    """
+    snap, out_dir = state.snapshot, Path(os.path.abspath(opts.out_dir))
+    if snap is None or state.live is not None or str(out_dir) not in state.outputs:
+        return None
+    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
+    if config != snap.site.config or (opts.drafts, opts.future) != snap.options or now != snap.site.now:
+        return None
+    if template_digests(opts.site_dir / "templates") != snap.templates or link_problems(opts.site_dir):
+        return None
+    static = list_static(opts.site_dir / "static")
+    for src in static.values():
+        old = state.static.get(str(src))
+        if old is None or (new := stamp_file(src, old)) is None or new.digest != old.digest:
+            return None
+    if {**static, **snap.assets.files, **snap.images.files} != snap.static:
+        return None
+    _, sources = load_articles_cached(opts.site_dir / "content", config, state.sources, None, jobs, listing)
+    if sources.keys() != state.sources.keys():
+        return None
+    edits = [(Path(name), s) for name, s in sources.items() if s.article is not state.sources[name].article]
+    env = make_env(opts.site_dir / "templates", config)
+    add_theme_globals(env, snap.assets, snap.images)
+    known = {id(s.article): (s.article, s.groups) for s in state.sources.values() if s.groups}
+    model = Model(snap.site, site_view(snap.site), snap.templates, snap.extra, None, known)
+    state.live = Live(snap.site, snap.pages, env, model, snap.static, snap.assets, snap.images, snap.options)
+    result = edit_in_place(opts, state, edits, verify=True)
+    if result is None:
+        state.live = None
+        return None
+    state.sources = sources  # with the stamps of files read again and found unchanged
+    state.static.update({str(src): stamp_file(src, state.static[str(src)]) for src in static.values()})
+    return result
 
 
 class Builder:
@@ -369,17 +463,9 @@ class Builder:
         return result
 
     def rebuild_stories(self, changed: set[Path]) -> BuildResult | None:
-        """Handle edits that leave the site's shape alone: check just the pages that show them (None: not that case).
-
-        When no story changed where it goes or how it sorts (SHAPE_FIELDS), every page keeps its URL
-        and its list of stories. A body edit touches only the pages that read the body and the feeds
-        that carry it. Any other edit (a headline, a summary) also touches the pages that show the story
-        (Page.articles: "the stories whose fields appear on the page"), its own page, its feeds and the
-        news sitemap, which are planned again; the rest of the plan is not even looked at.
-        """
-        started = time.perf_counter()
-        opts, state, live = self.opts, self.state, self.state.live
-        if live is None or opts.out_dir is None or not changed:
+        """Handle edits that leave the site's shape alone (see edit_in_place); None: not that case."""
+        opts, state = self.opts, self.state
+        if state.live is None or opts.out_dir is None or not changed:
             return None
         content, paths = os.path.abspath(opts.site_dir / "content"), []
         for path in changed:
@@ -387,77 +473,104 @@ class Builder:
             if name not in state.sources or not os.path.isfile(name):
                 return None
             paths.append(Path(name))
-        config = live.site.config
-        now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
-        if now != live.site.now:  # another clock may change what is live, or what the plan shows
-            return None
-        parsed = parse_files(paths, config, 1)
+        parsed = parse_files(paths, state.live.site.config, 1)
         if problems := [p for _, r in parsed if not isinstance(r, Source) for p in r]:
             raise BuildError(problems)
-        swaps, shown = {}, False
-        for path, source in parsed:
-            previous = state.sources[str(path)]
-            if shape(previous.article) != shape(source.article):
-                return None
-            shown = shown or previous.groups.get("m") != source.groups["m"]
-            swaps[id(previous.article)] = source.article
-        site = replace(swap_articles(live.site, swaps), now=now)
-        model = Model(site, site_view(site), live.model.templates, live.model.extra, live.model)
-        urls = {a.url for a in swaps.values()}
-        reads = {("a", url, group) for url in urls for group in (("m", "b") if shown else ("b",))}
-        planned = {p.url: p for p in plan_feeds(site, urls)}
-        if shown:
-            planned.update({a.url: with_meta(plan_article(site, a), site) for a in swaps.values()})
-            news = plan_news_pages(site)
-            if [p.url for p in news] != [p.url for p in live.pages if p.kind == "news-sitemap"]:
-                return None  # longer headlines moved where the news sitemap splits
-            planned.update({p.url: p for p in news})
-        plan, pages = list(live.pages), []
-        for i, page in enumerate(plan):
-            if page.url in planned:
-                plan[i] = planned.pop(page.url)
-            elif (record := state.pages.get(page.url)) is None:
-                return None
-            elif (shown and any(a.url in urls for a in page.articles)) or any(d in record.deps for d in reads):
-                plan[i] = refresh(page, model.objects)
-            else:
-                continue
-            pages.append(plan[i])
-        if planned:  # a page the last plan did not have: not an edit in place after all
-            return None
-        out_dir = Path(os.path.abspath(opts.out_dir))
-        outputs = state.outputs.get(str(out_dir), {})
-        known = {p.output_path: s.digest for p in pages
-                 if (s := stamp_file(out_dir / p.output_path, outputs.get(p.output_path), racy=False))}
-        stage = make_stage(out_dir, config.keep)
-        try:
-            rendered = render(pages, live.env, model, state.pages, known, stage, opts.jobs or default_jobs())
-            finish, carry, patch = search_step(out_dir, list(rendered.written), model.view, opts.reindex_search, state)
-            publish_stage(stage, out_dir, list(rendered.written), list(outputs.keys() - rendered.written.keys()), [],
-                          finish, carry, config.keep, patch)
-        except BaseException:
-            discard_stage(stage, out_dir)
-            raise
-        note_index(state, out_dir, list(rendered.written), model.view, finish)
-        state.sources.update({str(path): source for path, source in parsed})
-        state.pages.update(rendered.records)
-        outputs.update({rel: stamp_written(out_dir / rel, rendered.records[url].digest)
-                        for rel, url in rendered.written.items()})
-        live.site, live.model, live.pages = site, model, plan
-        changed_rels = sorted(rendered.written)
-        write_changed_urls(opts.changed_file or opts.site_dir / CACHE_DIR / CHANGED_URLS, config, changed_rels)
-        return BuildResult(
-            pages_by_kind=dict(Counter(p.kind for p in live.pages)),
-            static_files=len(live.static),
-            seconds=time.perf_counter() - started,
-            next_scheduled=site.next_scheduled,
-            pages_written=len(changed_rels),
-            pages_rendered=rendered.rendered,
-            changed_urls=tuple(url_of(config, rel) for rel in changed_rels),
-        )
+        return edit_in_place(opts, state, parsed)
 
     def close(self) -> None:
         """Save what the builder learnt, for the next process."""
         if self._dirty and self.opts.cache:
             save_state(self.opts.site_dir, self.state)
             self._dirty = False
+
+
+def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Source]], verify: bool = False) -> BuildResult | None:
+    """Apply story edits that leave the site's shape alone to the last build (state.live); None: not that case.
+
+    When no story changed where it goes or how it sorts (SHAPE_FIELDS), every page keeps its URL
+    and its list of stories. A body edit touches only the pages that read the body and the feeds
+    that carry it. Any other edit (a headline, a summary) also touches the pages that show the story
+    (Page.articles: "the stories whose fields appear on the page"), its own page, its feeds and the
+    news sitemap, which are planned again; the rest of the plan is not even looked at.
+
+    `verify` (a new process, which cannot know what happened to the output folder since): also draw
+    again every page whose file is missing or altered, and remove files that are not ours.
+    """
+    started = time.perf_counter()
+    live = state.live
+    config = live.site.config
+    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
+    if now != live.site.now:  # another clock may change what is live, or what the plan shows
+        return None
+    swaps, shown = {}, False
+    for path, source in edits:
+        previous = state.sources[str(path)]
+        if shape(previous.article) != shape(source.article):
+            return None
+        shown = shown or previous.groups.get("m") != source.groups["m"]
+        swaps[id(previous.article)] = source.article
+    site = replace(swap_articles(live.site, swaps), now=now)
+    model = Model(site, site_view(site), live.model.templates, live.model.extra, live.model)
+    urls = {a.url for a in swaps.values()}
+    reads = {("a", url, group) for url in urls for group in (("m", "b") if shown else ("b",))}
+    planned = {p.url: p for p in plan_feeds(site, urls)} if urls else {}
+    if shown:
+        planned.update({a.url: with_meta(plan_article(site, a), site) for a in swaps.values()})
+        news = plan_news_pages(site)
+        if [p.url for p in news] != [p.url for p in live.pages if p.kind == "news-sitemap"]:
+            return None  # longer headlines moved where the news sitemap splits
+        planned.update({p.url: p for p in news})
+    out_dir = Path(os.path.abspath(opts.out_dir))
+    outputs = state.outputs.get(str(out_dir), {})
+    damaged, strays = set(), []
+    if verify:
+        on_disk = stamp_outputs(out_dir, outputs, config.keep)
+        damaged = {rel for rel, s in outputs.items() if rel not in on_disk or on_disk[rel].digest != s.digest}
+        strays = sorted(rel for rel in list_output(out_dir, config.keep)
+                        if rel not in outputs and not rel.startswith(f"{BUNDLE}/"))
+        outputs = on_disk
+    plan, pages = list(live.pages), []
+    for i, page in enumerate(plan):
+        if page.url in planned:
+            plan[i] = planned.pop(page.url)
+        elif (record := state.pages.get(page.url)) is None:
+            return None
+        elif (shown and any(a.url in urls for a in page.articles)) or any(d in record.deps for d in reads):
+            plan[i] = refresh(page, model.objects)
+        elif page.output_path not in damaged:
+            continue
+        damaged.discard(page.output_path)
+        pages.append(plan[i])
+    if planned or damaged:  # a page the last plan did not have, or a static file altered: not for this path
+        return None
+    known = {p.output_path: s.digest for p in pages
+             if (s := stamp_file(out_dir / p.output_path, outputs.get(p.output_path), racy=False))}
+    stage = make_stage(out_dir, config.keep)
+    try:
+        rendered = render(pages, live.env, model, state.pages, known, stage, opts.jobs or default_jobs())
+        changed = [*rendered.written, *strays]
+        finish, carry, patch = search_step(out_dir, changed, model.view, opts.reindex_search, state)
+        publish_stage(stage, out_dir, list(rendered.written), list(outputs.keys() - rendered.written.keys()), strays,
+                      finish, carry, config.keep, patch)
+    except BaseException:
+        discard_stage(stage, out_dir)
+        raise
+    note_index(state, out_dir, changed, model.view, finish)
+    state.sources.update({str(path): source for path, source in edits})
+    state.pages.update(rendered.records)
+    outputs.update({rel: stamp_written(out_dir / rel, rendered.records[url].digest)
+                    for rel, url in rendered.written.items()})
+    state.outputs[str(out_dir)] = outputs
+    live.site, live.model, live.pages = site, model, plan
+    changed_rels = sorted(changed)
+    write_changed_urls(opts.changed_file or opts.site_dir / CACHE_DIR / CHANGED_URLS, config, changed_rels)
+    return BuildResult(
+        pages_by_kind=dict(Counter(p.kind for p in live.pages)),
+        static_files=len(live.static),
+        seconds=time.perf_counter() - started,
+        next_scheduled=site.next_scheduled,
+        pages_written=len(changed_rels),
+        pages_rendered=rendered.rendered,
+        changed_urls=tuple(url_of(config, rel) for rel in changed_rels),
+    )

@@ -8,8 +8,10 @@ It holds three kinds of facts, each safe to act on only after checking it agains
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -26,15 +28,17 @@ from .content import Article, article_from_bytes, find_markdown, read_limited, u
 from .errors import BuildError, Problem
 from .markdown import RENDERER_VERSION, MarkdownRenderer
 from .parallel import run_chunks
+from .pickling import compact_pickle
 
 CACHE_DIR = ".broadsheet-cache"
-FORMAT = 1  # bump when the layout of State changes
+FORMAT = 2  # bump when the layout of State changes
 # A file changed less than this long before we looked at it may change again within the same mtime tick,
 # so its stat alone proves nothing (git's "racily clean" problem): re-read it next time.
 RACY_NS = 2_000_000_000
 PARALLEL_PARSE_MIN = 64  # fewer changed files than this parse faster in-process than through a pool
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Source:
     """One Markdown file as last read: its stat, its content hash, and what it parsed to."""
@@ -48,6 +52,7 @@ class Source:
     groups: dict[str, bytes] = field(default_factory=dict)  # its field groups' fingerprints (deps.py), made once
 
 
+@compact_pickle
 @dataclass(slots=True)
 class PageRecord:
     """A page as last rendered: its fingerprint, the inputs it read, and the digest of its bytes."""
@@ -57,6 +62,7 @@ class PageRecord:
     digest: bytes
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Stamp:
     """A file as last seen: enough to tell, without reading it, that it did not change."""
@@ -78,6 +84,7 @@ class State:
     outputs: dict[str, dict[str, Stamp]] = field(default_factory=dict)  # out_dir -> output path -> stamp
     stale_index: set[str] = field(default_factory=set)  # out_dirs whose search index lags their pages (preview)
     live: Any = None  # the last build's site, plan and environment, for Builder; never saved
+    snapshot: Any = None  # what the cache keeps of `live` (builder.Snapshot), so a new process can edit in place
 
 
 def cache_header() -> tuple:
@@ -101,11 +108,12 @@ def load_state(site_dir: Path) -> State:
     """Read the cache, or start empty if it is missing, stale or unreadable."""
     path = site_dir / CACHE_DIR / "state.pickle"
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb") as f, paused_gc():
             header = pickle.load(f)
             if header != cache_header():
                 return State()
             state = pickle.load(f)
+            gc.freeze()  # long-lived: later collections need not go through these ≈ 150,000 objects again
     except Exception:  # noqa: BLE001 (a damaged cache is only a slower build, never a failed one)
         return State()
     return state if isinstance(state, State) else State()
@@ -118,12 +126,25 @@ def save_state(site_dir: Path, state: State) -> None:
         folder.mkdir(exist_ok=True)
         (folder / ".gitignore").exists() or (folder / ".gitignore").write_text("*\n")
         tmp = folder / f"state.pickle.tmp-{os.getpid()}"
-        with open(tmp, "wb") as f:
+        with open(tmp, "wb") as f, paused_gc():
             pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(dataclasses.replace(state, live=None), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / "state.pickle")
     except OSError:
         pass
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Hold off the cycle collector while (un)pickling: the cache's ≈ 150,000 objects at 10,000 stories
+    would otherwise trigger dozens of full traversals (1.0 s to load instead of 0.35 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def digest(data: bytes) -> bytes:
@@ -138,12 +159,14 @@ def parse_key(config: Config) -> bytes:
 
 
 def load_articles_cached(
-    content_dir: Path, config: Config, sources: dict[str, Source], suspects: set[str] | None, jobs: int
+    content_dir: Path, config: Config, sources: dict[str, Source], suspects: set[str] | None, jobs: int,
+    listing: list[Path] | None = None,
 ) -> tuple[tuple[Article, ...], dict[str, Source]]:
     """Read articles like content.load_articles, parsing only files whose bytes changed.
 
     `suspects` (None: all) are the files that may have changed; the rest are taken from `sources`
-    without touching the disk beyond listing the folder. Returns the articles and the new sources.
+    without touching the disk beyond listing the folder (`listing`, when it was just listed).
+    Returns the articles and the new sources.
     """
     if content_dir.exists() and not content_dir.is_dir():
         raise BuildError([Problem(content_dir, None, "content must be a folder of Markdown files")])
@@ -153,7 +176,7 @@ def load_articles_cached(
     if suspects is not None and all(s in sources and os.path.isfile(s) for s in suspects):
         paths = [s.article.path for s in sources.values()]  # no file came or went: the same list as last time
     else:
-        paths = find_markdown(content_dir)
+        paths = listing if listing is not None else find_markdown(content_dir)
     for path in paths:
         name = str(path)
         old = sources.get(name)
@@ -245,7 +268,7 @@ def _now_ns() -> int:
     return time.time_ns()
 
 
-def stamp_file(path: Path, old: Stamp | None, racy: bool = True, follow: bool = True) -> Stamp | None:
+def stamp_file(path: Path | str, old: Stamp | None, racy: bool = True, follow: bool = True) -> Stamp | None:
     """Return the file's stamp, reading it only when its stat does not prove it unchanged (None: gone).
 
     With follow=False a symbolic link is not a file at all (None): an output file is never a link.
@@ -263,7 +286,8 @@ def stamp_file(path: Path, old: Stamp | None, racy: bool = True, follow: bool = 
         return None  # a FIFO or device is never ours to read
     seen = _now_ns()
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError:
         return None
     return Stamp(st.st_size, st.st_mtime_ns, st.st_ino, seen, digest(data))

@@ -18,6 +18,7 @@ from .config import Config
 from .errors import BuildError, Problem, did_you_mean
 from .markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
 from .paths import allowed_roots, is_followable, walk_confined
+from .pickling import compact_pickle
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
@@ -50,6 +51,7 @@ class Correction:
     text: str
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     """One story, with every front-matter field checked and typed."""
@@ -110,11 +112,12 @@ def find_markdown(content_dir: Path) -> list[Path]:
     """
     found: list[Path] = []
     allowed = allowed_roots(content_dir.parent)
-    for root, _dirs, files in walk_confined(content_dir, allowed):
+    for root, _dirs, files, links in walk_confined(content_dir, allowed):
         for name in files:
-            path = root / name
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name) and is_followable(path, allowed):
-                found.append(path)
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name):
+                path = root / name
+                if name not in links or is_followable(path, allowed):
+                    found.append(path)
     return found
 
 

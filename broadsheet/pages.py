@@ -11,6 +11,7 @@ from .config import Config
 from .content import Article
 from .feeds import rfc3339, site_feeds
 from .meta import SCHEMA, article_image, page_meta, publisher_jsonld
+from .pickling import compact_pickle
 from .site import Section, Site
 from .sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
@@ -51,6 +52,20 @@ class Derived:
         return self.make(page, self.site)
 
 
+_SHARED_DERIVED: list = [None, {}]  # [site, {kind: Derived}]: one object per kind for the current site
+
+
+def derived(kind: str, make, site: Site) -> Derived:
+    """Return the Derived of this kind for this site, one object shared by every page (fewer to cache)."""
+    if _SHARED_DERIVED[0] is not site:
+        _SHARED_DERIVED[:] = [site, {}]
+    found = _SHARED_DERIVED[1].get(kind)
+    if found is None or found.make is not make:
+        found = _SHARED_DERIVED[1][kind] = Derived(kind, make, site)
+    return found
+
+
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Pager:
     """One page of a paginated list."""
@@ -62,6 +77,7 @@ class Pager:
     next_url: str | None
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Page:
     """One output file: where it goes, how it is drawn, and what it shows.
@@ -140,13 +156,13 @@ def plan_article(site: Site, article: Article) -> Page:
     return Page(
         article.url, "article", "article.html", article.title, (article, *more),
         {"article": article, "section": site.section(article.section), "more_from": more,
-         "jsonld": Derived("jsonld", _page_jsonld, site)},
+         "jsonld": derived("jsonld", _page_jsonld, site)},
     )
 
 
 def with_meta(page: Page, site: Site) -> Page:
     """Add what search engines, social networks and feed readers read about an HTML page."""
-    return replace(page, view={**page.view, "meta": Derived("meta", page_meta, site)})
+    return replace(page, view={**page.view, "meta": derived("meta", page_meta, site)})
 
 
 def _page_jsonld(page: Page, site: Site) -> dict[str, Any]:

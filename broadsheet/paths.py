@@ -40,21 +40,43 @@ def is_followable(path: Path, allowed: tuple[Path, ...]) -> bool:
     return target.exists() and any(is_within(target, root) for root in allowed)
 
 
-def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, list[str], list[str]]]:
+def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
     """Walk like os.walk, sorted, following links only while they stay inside `allowed`, each real folder once.
 
-    Yields every entry name (dot-folders and outside links included, for reporting); only the
-    followable, non-dot folders are then entered.
+    Yields (folder, dirs, files, links): every entry name (dot-folders and outside links included, for
+    reporting), and which of them are symbolic links; only the followable, non-dot folders are then entered.
     """
     seen: set[str] = set()
-    for root, dirs, files in os.walk(top, followlinks=True):
+
+    def visit(root: str) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
         real_root = os.path.realpath(root)
         if real_root in seen:  # a link cycle, or the same folder by two routes
-            dirs[:] = []
-            continue
+            return
         seen.add(real_root)
-        yield Path(root), sorted(dirs), sorted(files)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and is_followable(Path(root) / d, allowed))
+        dirs: list[str] = []
+        files: list[str] = []
+        links: set[str] = set()
+        try:
+            with os.scandir(root) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()  # through a link, as os.walk(followlinks=True) sorts them
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+                    if entry.is_symlink():
+                        links.add(entry.name)
+        except OSError:  # gone, or not a folder: nothing to walk, as with os.walk
+            return
+        dirs.sort()
+        files.sort()
+        folder = Path(root)
+        yield folder, dirs, files, links
+        for d in dirs:
+            if not d.startswith(".") and (d not in links or is_followable(folder / d, allowed)):
+                yield from visit(os.path.join(root, d))
+
+    yield from visit(os.fspath(top))
 
 
 def link_problems(site_dir: Path) -> list[Problem]:
@@ -63,10 +85,9 @@ def link_problems(site_dir: Path) -> list[Problem]:
     problems: list[Problem] = []
     for name in SOURCE_FOLDERS:
         top = site_dir / name
-        for root, dirs, files in walk_confined(top, allowed):
+        for root, dirs, files, links in walk_confined(top, allowed):
             for entry in sorted(dirs + files):
-                path = root / entry
-                if entry.startswith(".") or not path.is_symlink() or is_followable(path, allowed):
+                if entry.startswith(".") or entry not in links or is_followable(path := root / entry, allowed):
                     continue
                 target = os.path.realpath(path)
                 if not os.path.exists(target):

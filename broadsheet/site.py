@@ -8,8 +8,10 @@ from datetime import datetime
 from . import urls
 from .config import Config
 from .content import Article
+from .pickling import compact_pickle
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Section:
     """A configured section and its live stories, newest first."""
@@ -20,6 +22,7 @@ class Section:
     articles: tuple[Article, ...]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Author:
     name: str
@@ -28,6 +31,7 @@ class Author:
     articles: tuple[Article, ...]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Tag:
     name: str
@@ -36,6 +40,7 @@ class Tag:
     articles: tuple[Article, ...]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Site:
     """Everything the pages are planned from."""

@@ -12,6 +12,7 @@ from markupsafe import escape
 from . import urls
 from .config import Config
 from .feeds import rfc3339, xml_text
+from .pickling import compact_pickle
 from .site import Site
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ _NEWS_MARKUP = 512
 T = TypeVar("T")
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SitemapEntry:
     """A <url> of a sitemap, or a <sitemap> of an index."""

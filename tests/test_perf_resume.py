@@ -1,0 +1,119 @@
+"""A new process edits the last build in place: stories edited in their own files, nothing else changed.
+
+`build` keeps the last plan in its cache; when only stories changed, and none moved (same URL, date,
+section...), it re-plans just what shows them instead of the whole site. These tests check that such a
+build gives exactly what a clean full build gives, that it still repairs the output folder as a full
+build does, and that anything else (a new clock, a template, a story that moves) plans the whole site.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import NOW, article, build, read, tree_snapshot, write_site
+
+import broadsheet.builder
+
+
+@pytest.fixture
+def plans(monkeypatch) -> list[int]:
+    """Count how often a build plans the whole site (the real planner runs; it is only counted)."""
+    calls: list[int] = []
+    real = broadsheet.builder.plan_pages
+
+    def counted(site):
+        calls.append(1)
+        return real(site)
+
+    monkeypatch.setattr(broadsheet.builder, "plan_pages", counted)
+    return calls
+
+
+def stories(site: Path) -> Path:
+    return write_site(site, {
+        "content/a.md": article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'"),
+        "content/b.md": article("Bravo", date="2026-02-02 09:00"),
+        "content/c.md": article("Charlie", date="2026-02-03 09:00", section="Sports"),
+        "content/d.md": article("Delta", date="2026-02-04 09:00", tags="[harbour]"),
+    })
+
+
+def full_build(site: Path, tmp: Path, now: str = NOW) -> dict[str, bytes]:
+    """Build a copy of the site from nothing (no cache, no output) and return its output."""
+    clean = tmp / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("public", ".broadsheet-cache"))
+    assert build(clean, "--no-cache", now=now) == 0
+    return tree_snapshot(clean / "public")
+
+
+def test_edits_in_a_new_process_match_a_full_build_without_planning_the_site(site, tmp_path, plans):
+    stories(site)
+    assert build(site) == 0
+    assert len(plans) == 1
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
+                                               body="A rewritten body."))
+    (site / "content/d.md").write_text(article("Delta, updated", date="2026-02-04 09:00", tags="[harbour]"))
+    assert build(site) == 0
+    assert len(plans) == 1  # the second build re-planned only what shows the two stories
+    assert "A rewritten body." in read(site, "/national/a/")
+    assert "Delta, updated" in read(site, "/national/b/")  # d's headline in b's "More from" sidebar
+    assert "Delta, updated" in read(site, "/tags/harbour/")
+    assert tree_snapshot(site / "public") == full_build(site, tmp_path)
+
+
+def test_a_new_process_repairs_damaged_pages_and_removes_strays_while_editing(site, tmp_path, plans):
+    stories(site)
+    assert build(site) == 0
+    out = site / "public"
+    (out / "national/b/index.html").write_text("tampered")
+    (out / "sports/c/index.html").unlink()
+    (out / "stray.html").write_text("dropped here by hand")
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
+                                               body="Another body."))
+    assert build(site) == 0
+    assert len(plans) == 1
+    assert not (out / "stray.html").exists()
+    assert "Bravo" in read(site, "/national/b/")
+    assert "Charlie" in read(site, "/sports/c/")
+    assert tree_snapshot(out) == full_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["clock", "template", "date", "new story", "site.toml"])
+def test_anything_but_stories_edited_in_place_plans_the_whole_site(site, tmp_path, plans, change):
+    stories(site)
+    write_site(site, {"content/e.md": article("Echo", date="2026-03-01 09:00")})  # scheduled: after NOW
+    assert build(site) == 0
+    now = NOW
+    if change == "clock":
+        now = "2026-03-02T12:00:00+00:00"  # Echo goes live
+    elif change == "template":
+        tpl = site / "templates/article.html"
+        tpl.write_text(tpl.read_text().replace("</article>", "<p>Template note.</p></article>", 1))
+    elif change == "date":
+        (site / "content/b.md").write_text(article("Bravo", date="2026-02-05 09:00"))  # now the newest
+    elif change == "new story":
+        write_site(site, {"content/f.md": article("Foxtrot", date="2026-02-06 09:00")})
+    else:
+        toml = site / "site.toml"
+        toml.write_text(toml.read_text().replace("more_from = 2", "more_from = 3"))
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
+                                               body="Edited too."))
+    assert build(site, now=now) == 0
+    assert len(plans) == 2
+    assert tree_snapshot(site / "public") == full_build(site, tmp_path, now)
+
+
+def test_a_failed_edit_leaves_everything_and_the_next_build_recovers(site, tmp_path, plans):
+    stories(site)
+    assert build(site) == 0
+    before = tree_snapshot(site / "public")
+    (site / "content/a.md").write_text("---\ntitle: [unclosed\n---\nBody\n")
+    assert build(site) == 1
+    assert tree_snapshot(site / "public") == before
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Fixed.'"))
+    assert build(site) == 0
+    assert "Fixed." in read(site, "/national/a/")
+    assert tree_snapshot(site / "public") == full_build(site, tmp_path)
