@@ -51,7 +51,7 @@ from .parallel import default_jobs
 from .paths import link_problems
 from .render import Rendered, check_templates, make_env, render
 from .search import BUNDLE, index_search
-from .site import Site, build_site
+from .site import Site, build_site, is_live
 from .theme import add_theme_globals
 
 CHANGED_URLS = "changed-urls.txt"
@@ -390,15 +390,14 @@ def snapshot(live: Live | None) -> Snapshot | None:
 def resume(opts: BuildOptions, config: Config, state: State, listing: list[Path] | None, jobs: int) -> BuildResult | None:
     """In a new process, edit the last build in place when only stories changed, and kept their shape.
 
-    None when that is not the case (another clock, a template, site.toml or a static file changed, a
-    story came, went or moved): the ordinary build then plans the whole site. The output folder is
+    None when that is not the case (a template, site.toml or a static file changed, a story came, went,
+    moved or went live): the ordinary build then plans the whole site. The output folder is
     checked as a full build checks it: damaged pages are drawn again and stray files removed.
     """
     snap, out_dir = state.snapshot, Path(os.path.abspath(opts.out_dir))
     if snap is None or state.live is not None or str(out_dir) not in state.outputs:
         return None
-    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
-    if config != snap.site.config or (opts.drafts, opts.future) != snap.options or now != snap.site.now:
+    if config != snap.site.config or (opts.drafts, opts.future) != snap.options:
         return None
     if template_digests(opts.site_dir / "templates") != snap.templates or link_problems(opts.site_dir):
         return None
@@ -485,6 +484,16 @@ class Builder:
             self._dirty = False
 
 
+def clock_moves_in_place(state: State, live: Live, now: datetime) -> bool:
+    """Tell whether the last plan holds at another clock: no story goes live or back, no feed is dated by it."""
+    drafts, future = live.options
+    before = live.site.now
+    if any(is_live(s.article, before, drafts, future) != is_live(s.article, now, drafts, future)
+           for s in state.sources.values()):
+        return False
+    return not any(p.kind == "feed" and not p.articles for p in live.pages)  # an empty feed shows the clock
+
+
 def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Source]], verify: bool = False) -> BuildResult | None:
     """Apply story edits that leave the site's shape alone to the last build (state.live); None: not that case.
 
@@ -501,7 +510,8 @@ def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Sour
     live = state.live
     config = live.site.config
     now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=config.timezone)
-    if now != live.site.now:  # another clock may change what is live, or what the plan shows
+    moved = now != live.site.now
+    if moved and not clock_moves_in_place(state, live, now):
         return None
     swaps, shown = {}, False
     for path, source in edits:
@@ -514,9 +524,12 @@ def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Sour
     model = Model(site, site_view(site), live.model.templates, live.model.extra, live.model)
     urls = {a.url for a in swaps.values()}
     reads = {("a", url, group) for url in urls for group in (("m", "b") if shown else ("b",))}
+    if moved:  # the pages that show the clock: its exact instant, or the edition date (with the rest of the site)
+        reads |= {("site", "now"), *([("site", "m")] if model.view.edition != live.model.view.edition else [])}
     planned = {p.url: p for p in plan_feeds(site, urls)} if urls else {}
     if shown:
         planned.update({a.url: with_meta(plan_article(site, a), site) for a in swaps.values()})
+    if shown or moved:
         news = plan_news_pages(site)
         if [p.url for p in news] != [p.url for p in live.pages if p.kind == "news-sitemap"]:
             return None  # longer headlines moved where the news sitemap splits

@@ -117,3 +117,26 @@ def test_a_failed_edit_leaves_everything_and_the_next_build_recovers(site, tmp_p
     assert build(site) == 0
     assert "Fixed." in read(site, "/national/a/")
     assert tree_snapshot(site / "public") == full_build(site, tmp_path)
+
+
+@pytest.mark.parametrize(("first", "later"), [
+    ("2026-02-20T12:00:00+00:00", "2026-02-20T13:00:00+00:00"),  # the same edition
+    ("2026-02-20T12:00:00+00:00", "2026-02-24T09:00:00+00:00"),  # another day: every page's edition date
+    ("2026-02-06T20:00:00+00:00", "2026-02-08T20:00:00+00:00"),  # Foxtrot leaves the 48-hour news sitemap
+])
+def test_a_new_clock_is_applied_in_place_while_no_story_goes_live(site, tmp_path, plans, first, later):
+    stories(site)
+    write_site(site, {
+        "content/f.md": article("Foxtrot", date="2026-02-05 09:00", section="Arts & Culture"),  # no empty feed
+        "content/e.md": article("Echo", date="2026-03-01 09:00"),  # scheduled: after both clocks
+    })
+    assert build(site, now=first) == 0
+    news = read(site, "/news-sitemap.xml")
+    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
+                                               body="Edited later."))
+    assert build(site, now=later) == 0
+    assert len(plans) == 1  # the same day, or days later: nothing went live, nothing was planned again
+    assert "Echo" not in read(site, "/")
+    if first.startswith("2026-02-06"):
+        assert "Foxtrot" in news and "Foxtrot" not in read(site, "/news-sitemap.xml")
+    assert tree_snapshot(site / "public") == full_build(site, tmp_path, later)
