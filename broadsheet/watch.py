@@ -19,6 +19,7 @@ from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
     DirMovedEvent,
+    FileClosedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
     FileModifiedEvent,
@@ -37,10 +38,14 @@ from .output import check_output_dir, clean_stale_temps
 WATCHED_DIRS = ("content", "templates", "static")
 WATCHED_FILES = ("site.toml",)
 QUIET = 0.1  # a batch closes after this long without a new event
+# ...or only this long once every file in it is finished: closed after writing, or renamed into place
+# (how editors save). A file deleted, renamed away or still open may come back: that waits for QUIET.
+SETTLED = 0.015
 MAX_WAIT = 1.0  # ...or this long after its first event, so a steady trickle still gets built
-# Opened/closed events are left out on purpose: the build reads every source, and would wake itself up.
+# Opening and closing without writing are left out on purpose: the build reads every source, and would
+# wake itself up. Closing after writing (inotify's IN_CLOSE_WRITE) says a save is complete.
 EVENT_TYPES = [
-    FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent,
+    FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent, FileClosedEvent,
     DirCreatedEvent, DirMovedEvent, DirDeletedEvent,
 ]
 
@@ -56,18 +61,21 @@ class Batch:
 class ChangeQueue:
     """Collect changed paths from the watcher thread and hand them out in quiet batches."""
 
-    def __init__(self, quiet: float = QUIET, max_wait: float = MAX_WAIT):
+    def __init__(self, quiet: float = QUIET, max_wait: float = MAX_WAIT, settled: float = SETTLED):
         self.quiet = quiet
         self.max_wait = max_wait
+        self.settled = settled
         self._cond = threading.Condition()
         self._paths: set[Path] = set()
+        self._unfinished: set[Path] = set()  # changed, and not yet closed or renamed into place
         self._full = False
         self._first = 0.0
         self._last = 0.0
         self._closed = False
 
-    def put(self, paths: Iterable[Path], full: bool = False) -> None:
-        """Add changes to the open batch."""
+    def put(self, paths: Iterable[Path], full: bool = False, finished: bool = False) -> None:
+        """Add changes to the open batch; `finished`: those files are complete (closed after writing, or
+        renamed into place), so once nothing in the batch is unfinished it need not wait for QUIET."""
         paths = set(paths)
         if not paths and not full:
             return
@@ -77,6 +85,10 @@ class ChangeQueue:
                 self._first = now
             self._last = now
             self._paths |= paths
+            if finished:
+                self._unfinished -= paths
+            else:
+                self._unfinished |= paths
             self._full = self._full or full
             self._cond.notify_all()
 
@@ -93,10 +105,11 @@ class ChangeQueue:
             while not self._closed:
                 now = time.monotonic()
                 if self._paths or self._full:
-                    due = min(self._last + self.quiet, self._first + self.max_wait)
+                    quiet = self.quiet if self._full or self._unfinished else self.settled
+                    due = min(self._last + quiet, self._first + self.max_wait)
                     if now >= due:
                         batch = Batch(frozenset(self._paths), self._full)
-                        self._paths, self._full = set(), False
+                        self._paths, self._full, self._unfinished = set(), False, set()
                         return batch
                     wait = due - now
                 else:
@@ -140,6 +153,11 @@ class _Forward(FileSystemEventHandler):
         self.watch_folder = watch_folder
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type == "closed" and not event.is_directory:  # written and closed: that save is complete
+            path = Path(os.fsdecode(event.src_path))
+            if is_watched(path, self.site_dir, self.ignore):
+                self.queue.put({path}, finished=True)
+            return
         if event.event_type not in ("created", "modified", "moved", "deleted"):
             return
         if event.is_directory and event.event_type == "modified":
@@ -153,6 +171,12 @@ class _Forward(FileSystemEventHandler):
                     self.watch_folder(p)  # content/, templates/ or static/ appeared after start-up
         # A folder that came, went or moved may hold any number of files: rebuild everything.
         self.queue.put(relevant, full=bool(relevant) and event.is_directory)
+        if event.event_type == "moved" and not event.is_directory:
+            # Renamed into place (an editor's atomic save): that file is complete. The old name stays
+            # unfinished: a file renamed away may come back under it.
+            dest = Path(os.fsdecode(event.dest_path))
+            if dest in relevant:
+                self.queue.put({dest}, finished=True)
 
 
 def start_observer(site_dir: Path, queue: ChangeQueue, ignore: tuple[Path, ...] = ()) -> Observer:

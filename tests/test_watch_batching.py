@@ -176,6 +176,56 @@ def test_is_watched_knows_sources_from_everything_else(site):
     assert not any(is_watched(p, site, ignore=(site / "static" / "public",)) for p in no)
 
 
+@pytest.fixture
+def patient(site):
+    """A running watcher whose queue waits a whole minute for quiet: only finished saves come out sooner."""
+    write_site(site, {"content/national/a.md": article("First story")})
+    queue = ChangeQueue(quiet=60, max_wait=120)
+    observer = start_observer(site, queue)
+    yield site, queue
+    observer.stop()
+    observer.join(timeout=5)
+
+
+def test_a_save_that_closed_its_file_is_built_without_waiting_for_quiet(patient):
+    site, queue = patient
+    md = site / "content" / "national" / "a.md"
+    md.write_text(article("Saved and closed"))  # open, write, close: the save is complete
+    batch = queue.take(timeout=TIMEOUT)
+    assert batch is not None and batch.paths == frozenset({md})
+
+
+def test_a_save_renamed_into_place_is_built_without_waiting_for_quiet(patient):
+    site, queue = patient
+    md = site / "content" / "national" / "a.md"
+    tmp = md.parent / ".a.md.tmp-99"
+    tmp.write_text(article("Renamed into place"))
+    os.replace(tmp, md)
+    batch = queue.take(timeout=TIMEOUT)
+    assert batch is not None and batch.paths == frozenset({md})
+
+
+def test_a_file_still_open_or_deleted_waits_for_quiet(patient):
+    site, queue = patient
+    md = site / "content" / "national" / "a.md"
+    with open(md, "w") as f:  # written, not yet closed: the editor may still be writing
+        f.write(article("Half"))
+        f.flush()
+        assert queue.take(timeout=1.5) is None
+    assert queue.take(timeout=TIMEOUT).paths == frozenset({md})  # closed: now complete
+    md.unlink()  # a deleted file may come back (delete, then create): wait
+    assert queue.take(timeout=1.5) is None
+
+
+def test_a_finished_file_does_not_hurry_a_batch_that_holds_an_unfinished_one():
+    queue = ChangeQueue(quiet=60, max_wait=120)
+    queue.put({Path("/s/content/a.md")})  # modified; no close yet
+    queue.put({Path("/s/content/b.md")}, finished=True)
+    assert queue.take(timeout=1.0) is None
+    queue.put({Path("/s/content/a.md")}, finished=True)
+    assert queue.take(timeout=TIMEOUT).paths == frozenset({Path("/s/content/a.md"), Path("/s/content/b.md")})
+
+
 def test_a_burst_of_puts_is_one_batch():
     queue = ChangeQueue()
     for i in range(500):
