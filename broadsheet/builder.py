@@ -270,8 +270,10 @@ def publish(
 
 
 def search_step(out_dir: Path, changed: list[str], view: SiteView, reindex: bool = True,
-                state: State | None = None) -> tuple[Callable | None, list[str], bool]:
+                state: State | None = None) -> tuple[Callable | None, Callable[[], list[str]], bool]:
     """Say how the search index follows a build: (what completes a whole new tree, files to carry, may patch).
+
+    The files to carry are listed only if a whole new tree is made (thousands of files at 10,000 stories).
 
     Any changed page (or an index left behind by a preview) means a fresh index of the whole staged tree,
     unless `reindex` is off. Otherwise the old index is carried into a new tree, or simply left where it
@@ -279,11 +281,11 @@ def search_step(out_dir: Path, changed: list[str], view: SiteView, reindex: bool
     """
     index = out_dir / BUNDLE
     if view.search_url is None:
-        return None, [], not os.path.lexists(index)
+        return None, list, not os.path.lexists(index)
     behind = any(rel.endswith(".html") for rel in changed) or (state is not None and str(out_dir) in state.stale_index)
     if (reindex and behind) or not index.is_dir():
-        return index_search, [], False
-    return None, [f"{BUNDLE}/{rel}" for rel in list_output(index)], True
+        return index_search, list, False
+    return None, lambda: [f"{BUNDLE}/{rel}" for rel in list_output(index)], True
 
 
 def note_index(state: State, out_dir: Path, changed: list[str], view: SiteView, finish: Callable | None) -> None:
@@ -549,9 +551,9 @@ def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Sour
             plan[i] = planned.pop(page.url)
         elif (record := state.pages.get(page.url)) is None:
             return None
-        elif (shown and any(a.url in urls for a in page.articles)) or any(d in record.deps for d in reads):
+        elif (shown and any(a.url in urls for a in page.articles)) or not reads.isdisjoint(record.deps):
             plan[i] = refresh(page, model.objects)
-        elif page.output_path not in damaged:
+        elif not damaged or page.output_path not in damaged:
             continue
         damaged.discard(page.output_path)
         pages.append(plan[i])

@@ -183,13 +183,13 @@ def commit_stage(stage: Stage, out_dir: Path, finish: Callable[[Path], None] | N
 
 
 def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[str], deleted: list[str],
-                  finish: Callable[[Path], None] | None = None, carry: list[str] = (), keep: tuple[str, ...] = (),
-                  patch: bool = True) -> None:
+                  finish: Callable[[Path], None] | None = None, carry: Callable[[], list[str]] = list,
+                  keep: tuple[str, ...] = (), patch: bool = True) -> None:
     """Put a build's staged files (`changed`) into out_dir, with `unchanged` kept and `deleted` gone.
 
     When few files change, out_dir is patched in place: each staged file is renamed over the old one, so an
     unchanged file is never touched. Otherwise (or when `finish` needs the whole tree, or patch is False)
-    the unchanged files and `carry` are hard-linked into the stage and the whole tree is swapped in.
+    the unchanged files and those `carry()` lists are hard-linked into the stage and the whole tree is swapped in.
     Either way it is all or nothing: a patch starts only once everything is staged, and a patch
     interrupted halfway is completed by the next run (see roll_forward).
     """
@@ -202,7 +202,7 @@ def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: li
         os.rename(stage.path / (JOURNAL + ".part"), stage.path / JOURNAL)  # the commit point
         roll_forward(stage.path, out_dir)
         return
-    for rel in [*unchanged, *carry]:
+    for rel in [*unchanged, *carry()]:
         stage.link(rel, out_dir)
     commit_stage(stage, out_dir, finish, keep, changed)
 
