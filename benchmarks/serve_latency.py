@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Measure the preview server: save-to-reload latency, and throughput under wrk.
 
-    python benchmarks/serve_latency.py reload [--site DIR | --corpus N] [--runs 10] [--no-browser]
+    python benchmarks/serve_latency.py reload [--site DIR | --corpus N] [--runs 10] [--edit body|headline] [--no-browser]
     python benchmarks/serve_latency.py wrk [--site DIR | --corpus N] [--seconds 10] [--connections 10]
 
 reload: copies the site into a temporary folder, starts `serve` on it, then, N times, rewrites one
-article's headline on disk and times two things from the moment the file is written:
-  event  - until the open tab is told to reload (the SSE 'reload' event) and a fresh GET shows the headline;
-  browser - until a real Chromium tab kept open on the article shows the new <h1> (Playwright).
+article's headline (or, with --edit body, the last paragraph of its body) on disk and times two things
+from the moment the file is written:
+  event  - until the open tab is told to reload (the SSE 'reload' event) and a fresh GET shows the edit;
+  browser - until a real Chromium tab kept open on the article shows it (Playwright).
 wrk: runs `wrk` (apt package wrk) against the preview server and against `python -m http.server` serving
 the same built files, both on 127.0.0.1, and prints requests/s and errors for each.
 
@@ -125,12 +126,31 @@ def set_headline(md: Path, headline: str) -> None:
     md.write_text(text, encoding="utf-8")
 
 
+MARK = "Edited paragraph:"
+
+
+def set_body(md: Path, words: str) -> None:
+    """Make the body's last paragraph say `words` (a paragraph of our own, appended the first time)."""
+    text = md.read_text(encoding="utf-8")
+    text = re.sub(rf"\n\n{MARK}.*\n*$", "", text).rstrip("\n")
+    md.write_text(f"{text}\n\n{MARK} {words}\n", encoding="utf-8")
+
+
+EDITS = {  # how to save the edit, and what shows it: in the served HTML, and in the tab (JavaScript)
+    "headline": (set_headline, lambda w: f">{w}<",
+                 "w => document.querySelector('h1')?.textContent.trim() === w"),
+    "body": (set_body, lambda w: f"{MARK} {w}</p>",
+             f"w => [...document.querySelectorAll('p')].some(p => p.textContent === '{MARK} ' + w)"),
+}
+
+
 def version_of(html: str) -> str:
     return re.search(r"\?v=([0-9a-f]+-\d+)", html).group(1)
 
 
-def measure_event(serve: Serve, md: Path, url: str, runs: int) -> list[float]:
-    """Save -> 'reload' event -> GET shows the new headline, N times."""
+def measure_event(serve: Serve, md: Path, url: str, runs: int, edit: str) -> list[float]:
+    """Save -> 'reload' event -> GET shows the edit, N times."""
+    save, shown, _ = EDITS[edit]
     times = []
     for i in range(runs):
         version = version_of(serve.get(url))
@@ -146,22 +166,23 @@ def measure_event(serve: Serve, md: Path, url: str, runs: int) -> list[float]:
         t.start()
         listener_ready.wait()
         time.sleep(0.2)  # let the connection register before the save (a benchmark, not a test)
-        headline = f"Event run {i}"
+        words = f"Event run {i}"
         started = time.perf_counter()
-        set_headline(md, headline)
+        save(md, words)
         done.wait(300)
         page = serve.get(url)
         elapsed = time.perf_counter() - started
-        assert f">{headline}<" in page, "the reloaded page lacks the new headline"
+        assert shown(words) in page, "the reloaded page lacks the edit"
         times.append(elapsed)
         t.join()
     return times
 
 
-def measure_browser(serve: Serve, md: Path, url: str, runs: int) -> list[float]:
-    """Save -> an open Chromium tab shows the new <h1>, N times."""
+def measure_browser(serve: Serve, md: Path, url: str, runs: int, edit: str) -> list[float]:
+    """Save -> an open Chromium tab shows the edit, N times."""
     from playwright.sync_api import sync_playwright
 
+    save, _, shows = EDITS[edit]
     times = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -170,11 +191,10 @@ def measure_browser(serve: Serve, md: Path, url: str, runs: int) -> list[float]:
         for i in range(runs):
             page.wait_for_load_state("load")
             time.sleep(0.3)  # the tab's EventSource connects after load
-            headline = f"Browser run {i}"
+            words = f"Browser run {i}"
             started = time.perf_counter()
-            set_headline(md, headline)
-            page.wait_for_function("h => document.querySelector('h1')?.textContent.trim() === h", arg=headline,
-                                   timeout=300_000, polling=5)
+            save(md, words)
+            page.wait_for_function(shows, arg=words, timeout=300_000, polling=5)
             times.append(time.perf_counter() - started)
         browser.close()
     return times
@@ -201,9 +221,10 @@ def cmd_reload(args: argparse.Namespace) -> None:
         try:
             md, url = pick_article(site)
             print(f"editing {md.relative_to(site)} ({url})")
-            results = [("event", measure_event(serve, md, url, args.runs))]
+            print(f"edit: the {args.edit}")
+            results = [("event", measure_event(serve, md, url, args.runs, args.edit))]
             if not args.no_browser:
-                results.append(("browser", measure_browser(serve, md, url, args.runs)))
+                results.append(("browser", measure_browser(serve, md, url, args.runs, args.edit)))
         finally:
             took = serve.stop()
         for name, times in results:
@@ -278,6 +299,7 @@ def main() -> None:
         p.add_argument("--make-corpus", type=Path, default=MAKE_CORPUS, help="path to make_corpus.py")
     sub.choices["reload"].add_argument("--runs", type=int, default=10)
     sub.choices["reload"].add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
+    sub.choices["reload"].add_argument("--edit", choices=sorted(EDITS), default="headline", help="what each save changes")
     sub.choices["wrk"].add_argument("--seconds", type=int, default=10)
     sub.choices["wrk"].add_argument("--connections", type=int, default=10)
     args = parser.parse_args()

@@ -84,6 +84,9 @@ class PreviewState:
         self._problems: tuple[Problem, ...] = ()
         self._closing = False
         self._cond = threading.Condition()
+        # Output files named by a digest of their bytes (CSS, JS, resized images): what is served under such
+        # a name never changes, so a tab may keep it across reloads instead of fetching it on every save.
+        self.immutable: frozenset[str] = frozenset()
 
     @property
     def version(self) -> str:
@@ -93,11 +96,13 @@ class PreviewState:
     def problems(self) -> tuple[Problem, ...]:
         return self._problems
 
-    def publish(self, done: Rebuilt) -> None:
+    def publish(self, done: Rebuilt, immutable: frozenset[str] | None = None) -> None:
         """Take a rebuild's outcome (the folder keeps the last good build) and wake every tab."""
         with self._cond:
             self._generation += 1
             self._problems = tuple(done.problems)
+            if immutable is not None:
+                self.immutable = immutable
             self._cond.notify_all()
 
     def wait_for_change(self, seen: str, timeout: float) -> bool:
@@ -179,17 +184,30 @@ def inject(page: bytes, state: PreviewState) -> bytes:
 
 
 def reload_script(version: str) -> str:
-    """Return the script that reloads the tab when the server says the build changed.
+    """Return the script that brings the tab up to date when the server says the build changed.
 
-    Only visible tabs hold a connection: browsers allow about six per host, and a dozen
-    background tabs must not starve the page being read.
+    It fetches the page again and swaps the new <body> (and <title>, metadata) into the open document:
+    no navigation, so the stylesheets stay applied and the reader keeps their place. When that could
+    differ from a reload (other stylesheets or head scripts, scripts in the body, a failed fetch), it
+    reloads the tab instead. Only visible tabs hold a connection: browsers allow about six per host,
+    and a dozen background tabs must not starve the page being read.
     """
     return (
-        "<script>/* broadsheet preview */(function(){"
+        "<script data-broadsheet>/* broadsheet preview */(function(){"
         f"var url={EVENTS_PATH!r}+'?v={version}',es=null;"
         "function open(){if(es)return;es=new EventSource(url);"
-        "es.addEventListener('reload',function(){es.close();location.reload();});}"
+        "es.addEventListener('reload',function(e){close();update(e.data);});}"
         "function close(){if(es){es.close();es=null;}}"
+        "function kept(n){return n.matches('link[rel~=stylesheet],style,script:not([type=\"application/ld+json\"])');}"
+        "function sig(d){return Array.prototype.filter.call(d.head.children,kept).map(function(n){return n.outerHTML;}).join();}"
+        "function update(next){"
+        "fetch(location.href,{cache:'no-store'}).then(function(r){return r.text();}).then(function(t){"
+        "var d=new DOMParser().parseFromString(t,'text/html');"
+        "if(sig(d)!==sig(document)||d.body.querySelector('script:not([data-broadsheet])'))throw 0;"
+        "Array.prototype.forEach.call(document.head.querySelectorAll(':scope>*'),function(n){if(!kept(n))n.remove();});"
+        "Array.prototype.forEach.call(d.head.querySelectorAll(':scope>*'),function(n){if(!kept(n))document.head.appendChild(n);});"
+        "document.body.replaceWith(d.body);url=url.split('?')[0]+'?v='+encodeURIComponent(next);if(!document.hidden)open();"
+        "}).catch(function(){location.reload();});}"
         "document.addEventListener('visibilitychange',function(){document.hidden?close():open();});"
         "if(!document.hidden)open();"
         "})();</script>\n"
@@ -305,7 +323,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         with f:
             if ctype.startswith("text/html"):
                 return self.send_bytes(status, inject(f.read(), self.server.state), ctype, head)
-            self.send_headers(status, ctype, os.fstat(f.fileno()).st_size)
+            state = self.server.state
+            rel = os.path.relpath(path, state.root).replace(os.sep, "/")
+            cache = "public, max-age=31536000, immutable" if rel in state.immutable else "no-store"
+            self.send_headers(status, ctype, os.fstat(f.fileno()).st_size, cache)
             if not head:
                 shutil.copyfileobj(f, self.wfile)
 
@@ -325,11 +346,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
-    def send_headers(self, status: int, ctype: str, length: int) -> None:
+    def send_headers(self, status: int, ctype: str, length: int, cache: str = "no-store") -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(length))
-        self.send_header("Cache-Control", "no-store")  # a preview is always stale a second later
+        self.send_header("Cache-Control", cache)  # no-store: a preview is always stale a second later
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
 
@@ -458,6 +479,12 @@ def make_cache_dir(site_dir: Path) -> None:
         ignore.write_text("# Made by Broadsheet: build caches and previews, never committed.\n*\n")
 
 
+def fingerprinted_outputs(builder: Builder) -> frozenset[str] | None:
+    """The output files of the last good build whose names carry a digest of their bytes (None: no build yet)."""
+    live = builder.state.live
+    return None if live is None else frozenset([*live.assets.files, *live.images.files])
+
+
 def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
               out: TextIO | None = None) -> int:
     """Build, serve, and rebuild on every change until Ctrl-C; the `serve` command."""
@@ -473,7 +500,7 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
     observer = start_observer(opts.site_dir, queue, ignore=(opts.site_dir / CACHE_DIR,))
 
     def publish(done: Rebuilt) -> None:
-        state.publish(done)
+        state.publish(done, fingerprinted_outputs(builder))
         print_rebuilt(done, out)
 
     try:

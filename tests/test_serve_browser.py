@@ -32,11 +32,12 @@ def test_an_open_article_follows_edits_errors_and_fixes_without_a_manual_reload(
         page.goto(f"http://127.0.0.1:{port}/national/a/")
         headline = page.locator("h1")
         expect(headline).to_have_text("First story")
-        page.evaluate("window.__sameDocument = true")  # gone after any reload: proves the page reloaded itself
+        page.evaluate("window.__sameDocument = true")  # gone after a reload; kept when the page is updated in place
 
         md.write_text(article("Headline edited on disk", body="The opening paragraph."))
         expect(headline).to_have_text("Headline edited on disk", timeout=WAIT_MS)
-        assert page.evaluate("window.__sameDocument === undefined")
+        assert page.evaluate("window.__sameDocument === true")  # updated without reloading the tab
+        assert page.title().startswith("Headline edited on disk")  # the <head> follows too
 
         md.write_text("---\ntitle: 'Unclosed quote\nsection: National\n---\nBody\n")
         overlay = page.locator("#broadsheet-problems")
@@ -58,3 +59,30 @@ def test_an_open_article_follows_edits_errors_and_fixes_without_a_manual_reload(
     files = tree_snapshot(site / "public")
     assert "national/a/index.html" in files
     assert not any(b"EventSource" in data or b"broadsheet-problems" in data for data in files.values())
+
+
+def test_a_long_article_keeps_the_readers_place_and_a_new_stylesheet_reloads_the_tab(site, browser):
+    paragraphs = "\n\n".join(f"Paragraph {i} of a long story, with enough words to fill a line or two." for i in range(120))
+    write_site(site, {"content/national/a.md": article("Long story", body=paragraphs)})
+    md = site / "content" / "national" / "a.md"
+    proc, port = start_serve(site)
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    try:
+        page.goto(f"http://127.0.0.1:{port}/national/a/")
+        page.evaluate("window.scrollTo(0, 3000)")
+        page.wait_for_function("window.scrollY === 3000")
+        md.write_text(article("Long story", body=paragraphs.replace("Paragraph 119 of", "Last paragraph of")))
+        expect(page.get_by_text("Last paragraph of a long story")).to_have_count(1, timeout=WAIT_MS)
+        assert page.evaluate("window.scrollY") == 3000  # still where the editor was reading
+
+        page.evaluate("window.__sameDocument = true")
+        css = site / "static" / "css" / "site.css"
+        css.write_text(css.read_text() + "\n:root { --preview-probe: seven; }\n")  # a new fingerprinted name in <head>
+        page.wait_for_function(
+            "getComputedStyle(document.documentElement).getPropertyValue('--preview-probe').trim() === 'seven'",
+            timeout=WAIT_MS)
+        assert page.evaluate("window.__sameDocument === undefined")  # other stylesheets: the tab was reloaded
+    finally:
+        page.close()
+        code, _ = proc.interrupt()
+    assert code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from conftest import article, build, read, tree_snapshot, write_site
@@ -180,3 +181,26 @@ def test_serve_open_opens_the_preview_in_the_users_browser(site, tmp_path, monke
         proc.wait_line(rf"^browser opened http://127\.0\.0\.1:{port}/$")
     finally:
         proc.interrupt()
+
+
+def test_fingerprinted_css_is_cached_by_tabs_and_a_changed_stylesheet_gets_a_new_name(site):
+    make_site(site)
+    proc, port = start_serve(site)
+    try:
+        page = request(port, "/national/a/")
+        css = re.search(r'href="(/css/site\.[0-9a-f]{10}\.css)"', page.text).group(1)
+        assert request(port, css).headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert request(port, "/css/site.css").headers["cache-control"] == "no-store"  # its plain name may change
+        assert request(port, "/favicon.svg").headers["cache-control"] == "no-store"
+        with EventStream(port, page_version(page.text)) as tab:
+            stylesheet = site / "static" / "css" / "site.css"
+            stylesheet.write_text(stylesheet.read_text() + "\n.note { color: teal; }\n")
+            tab.wait_reload()
+        new_css = re.search(r'href="(/css/site\.[0-9a-f]{10}\.css)"', request(port, "/national/a/").text).group(1)
+        assert new_css != css
+        served = request(port, new_css)
+        assert ".note { color: teal; }" in served.text
+        assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
+    finally:
+        code, _ = proc.interrupt()
+    assert code == 0
