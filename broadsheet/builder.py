@@ -563,7 +563,8 @@ def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Sour
              if (s := stamp_file(out_dir / p.output_path, outputs.get(p.output_path), racy=False))}
     stage = make_stage(out_dir, config.keep)
     try:
-        rendered = render(pages, live.env, model, state.pages, known, stage, opts.jobs or default_jobs())
+        # Every page here reads what changed, or lost its file: checking fingerprints first would only cost.
+        rendered = render(pages, live.env, model, state.pages, known, stage, opts.jobs or default_jobs(), check=False)
         changed = [*rendered.written, *strays]
         finish, carry, patch = search_step(out_dir, changed, model.view, opts.reindex_search, state)
         publish_stage(stage, out_dir, list(rendered.written), list(outputs.keys() - rendered.written.keys()), strays,

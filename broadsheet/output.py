@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,8 +115,11 @@ class Stage:
     def staged(self, rel: str) -> Path:
         """Where a staged file is, until it goes into place."""
         if self.flat:
-            return self.path / FLAT / hashlib.sha1(rel.encode("utf-8", "surrogatepass")).hexdigest()
+            return Path(self.flat_name(rel))
         return self.path / rel
+
+    def flat_name(self, rel: str) -> str:
+        return f"{self.path}/{FLAT}/{hashlib.sha1(rel.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
     def put(self, rel: str, data: bytes | Path) -> None:
         """Stage one changed file: bytes, or a file to copy."""
@@ -212,13 +216,19 @@ def patchable(out_dir: Path, changed: list[str], deleted: list[str], unchanged: 
     if PATCH_SHARE * (len(changed) + len(deleted)) > unchanged + len(changed) or not _ours(out_dir):
         return False
     dirs: dict[str, bool] = {}
+    root = os.fspath(out_dir)
     for rel in changed:
-        if os.path.isdir(out_dir / rel) or os.path.islink(out_dir / rel):
-            return False
+        try:
+            if not stat.S_ISREG(os.lstat(f"{root}/{rel}").st_mode):
+                return False  # a folder, a link or anything else where the file goes
+        except (FileNotFoundError, NotADirectoryError):
+            pass
         parent = os.path.dirname(rel)
         while parent and parent not in dirs:  # each folder on the way must be a real folder, or absent
-            path = out_dir / parent
-            dirs[parent] = not os.path.lexists(path) or (os.path.isdir(path) and not os.path.islink(path))
+            try:
+                dirs[parent] = stat.S_ISDIR(os.lstat(f"{root}/{parent}").st_mode)
+            except (FileNotFoundError, NotADirectoryError):
+                dirs[parent] = True
             parent = os.path.dirname(parent)
         if not all(dirs.get(p, True) for p in _parents(rel)):
             return False
@@ -245,14 +255,17 @@ def roll_forward(stage_path: Path, out_dir: Path) -> None:
     journal = json.loads((stage_path / JOURNAL).read_text())
     stage = Stage(stage_path, flat=journal.get("flat", False))
     trash = stage_path.parent / stage_path.name.replace(".tmp-", ".old-")
+    root = os.fspath(out_dir)
     for rel in journal["put"]:
-        src = stage.staged(rel)
-        if os.path.lexists(src):
-            try:
-                os.rename(src, out_dir / rel)
-            except FileNotFoundError:  # a new folder (a new story's)
-                (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.rename(src, out_dir / rel)
+        src = stage.flat_name(rel) if stage.flat else os.fspath(stage.staged(rel))
+        dest = f"{root}/{rel}"
+        try:
+            os.rename(src, dest)
+        except FileNotFoundError:
+            if not os.path.lexists(src):
+                continue  # moved already, by the run this one completes
+            os.makedirs(os.path.dirname(dest), exist_ok=True)  # a new folder (a new story's)
+            os.rename(src, dest)
     emptied: set[str] = set()
     for rel in journal["delete"]:
         if os.path.isfile(out_dir / rel) or os.path.islink(out_dir / rel):

@@ -116,14 +116,15 @@ CHUNK = 128
 
 def render(
     pages: list[Page], env: jinja2.Environment, model: Model, records: dict[str, PageRecord],
-    known: dict[str, bytes], stage: Stage | None, jobs: int = 1,
+    known: dict[str, bytes], stage: Stage | None, jobs: int = 1, check: bool = True,
 ) -> Rendered:
     """Render the pages whose inputs changed; stage those whose bytes differ from `known` (path -> digest).
 
+    `check=False`: the caller knows every page given read something that changed; draw them all.
     Template errors are collected (each reported once) into a BuildError.
     """
     templates_dir = Path(env.loader.searchpath[0])
-    todo = [i for i, page in enumerate(pages) if not is_fresh(page, model, records, known, stage)]
+    todo = [i for i, page in enumerate(pages) if not (check and is_fresh(page, model, records, known, stage))]
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     parallel = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
     results = run_chunks(_render_chunk, chunks, parallel, pages, env, model, known, stage, templates_dir)
