@@ -175,10 +175,10 @@ def test_a_cache_written_by_other_code_is_not_trusted(site):
             if name.endswith("a.md"):
                 state.sources[name] = dataclasses.replace(
                     source, article=dataclasses.replace(source.article, title="Poisoned"))
-        state.pages, state.outputs = {}, {}
-        with open(site / ".broadsheet-cache" / "state.pickle", "wb") as f:
-            pickle.dump(header, f)
-            pickle.dump(state, f)
+        state.pages, state.outputs, state.snapshot = {}, {}, None
+        with open(site / ".broadsheet-cache" / "state.pickle", "wb") as f:  # the layout save_state writes
+            for part in (header, state, {}, {}):
+                pickle.dump(part, f)
         (site / ".broadsheet-cache" / "summary.pickle").unlink(missing_ok=True)
 
     poison(cache_header())  # the control: this code trusts its own cache
