@@ -17,6 +17,7 @@ from .assets import AssetPlan, plan_assets
 from .cache import (
     CACHE_DIR,
     RACY_NS,
+    PageRecord,
     Source,
     Stamp,
     State,
@@ -482,6 +483,7 @@ class Builder:
     def close(self) -> None:
         """Save what the builder learnt, for the next process."""
         if self._dirty and self.opts.cache:
+            self.state.snapshot = snapshot(self.state.live)  # the plan that goes with what it saves
             save_state(self.opts.site_dir, self.state)
             self._dirty = False
 
@@ -494,6 +496,16 @@ def clock_moves_in_place(state: State, live: Live, now: datetime) -> bool:
            for s in state.sources.values()):
         return False
     return not any(p.kind == "feed" and not p.articles for p in live.pages)  # an empty feed shows the clock
+
+
+def drawn_since(pages: list[Page], records: dict[str, PageRecord], on_disk: dict[str, Stamp]) -> list[str]:
+    """The output files that differ from what their page's last rendering gave (in any output folder)."""
+    found = []
+    for page in pages:
+        record, stamp = records.get(page.url), on_disk.get(rel := page.output_path)
+        if record is not None and stamp is not None and stamp.digest != record.digest:
+            found.append(rel)
+    return found
 
 
 def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Source]], verify: bool = False) -> BuildResult | None:
@@ -540,8 +552,11 @@ def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Sour
     outputs = state.outputs.get(str(out_dir), {})
     damaged, strays = set(), []
     if verify:
+        # A file is damaged when it is missing, altered, or not what its page's last rendering gave: another
+        # output folder (serve's preview) may have drawn the page since, from the same cache.
         on_disk = stamp_outputs(out_dir, outputs, config.keep)
         damaged = {rel for rel, s in outputs.items() if rel not in on_disk or on_disk[rel].digest != s.digest}
+        damaged.update(drawn_since(live.pages, state.pages, on_disk))
         strays = sorted(rel for rel in list_output(out_dir, config.keep)
                         if rel not in outputs and not rel.startswith(f"{BUNDLE}/"))
         outputs = on_disk

@@ -140,3 +140,22 @@ def test_a_new_clock_is_applied_in_place_while_no_story_goes_live(site, tmp_path
     if first.startswith("2026-02-06"):
         assert "Foxtrot" in news and "Foxtrot" not in read(site, "/news-sitemap.xml")
     assert tree_snapshot(site / "public") == full_build(site, tmp_path, later)
+
+
+def test_a_build_after_a_preview_edited_in_place_brings_the_output_up_to_date(site, tmp_path, plans):
+    """serve renders into its own folder and saves the shared cache: public/ must still catch up."""
+    from broadsheet.builder import Builder, BuildOptions
+    from broadsheet.cli import parse_now
+
+    stories(site)
+    assert build(site) == 0
+    preview = Builder(BuildOptions(site, site / ".broadsheet-cache" / "preview", parse_now(NOW)))
+    preview.rebuild()
+    md = site / "content/d.md"
+    md.write_text(article("Delta, from the preview", date="2026-02-04 09:00", tags="[harbour]"))
+    preview.rebuild({md})
+    preview.close()
+    assert build(site) == 0
+    assert "Delta, from the preview" in read(site, "/national/d/")
+    assert "Delta, from the preview" in read(site, "/national/b/")  # the sidebar too
+    assert tree_snapshot(site / "public") == full_build(site, tmp_path)

@@ -79,12 +79,17 @@ def test_vim_backup_and_rename_save_is_one_batch(watched):
     assert_one_batch_of(site, queue, md)
 
 
+def save_atomically(md: Path, text: str) -> None:
+    """Save as many editors do: write a temp file beside it, then rename it over the file."""
+    tmp = md.parent / f".{md.name}.tmp-1234"
+    tmp.write_text(text)
+    os.replace(tmp, md)
+
+
 def test_write_to_temp_then_rename_is_one_batch(watched):
     site, queue = watched
     md = site / "content" / "national" / "a.md"
-    tmp = md.parent / ".a.md.tmp-1234"
-    tmp.write_text(article("Edited atomically"))
-    os.replace(tmp, md)
+    save_atomically(md, article("Edited atomically"))
     assert_one_batch_of(site, queue, md)
 
 
@@ -198,9 +203,7 @@ def test_a_save_that_closed_its_file_is_built_without_waiting_for_quiet(patient)
 def test_a_save_renamed_into_place_is_built_without_waiting_for_quiet(patient):
     site, queue = patient
     md = site / "content" / "national" / "a.md"
-    tmp = md.parent / ".a.md.tmp-99"
-    tmp.write_text(article("Renamed into place"))
-    os.replace(tmp, md)
+    save_atomically(md, article("Renamed into place"))
     batch = queue.take(timeout=TIMEOUT)
     assert batch is not None and batch.paths == frozenset({md})
 
