@@ -105,14 +105,17 @@ def build(opts: BuildOptions, state: State | None = None, suspects: set[str] | N
     own_state = state is None  # a Builder passes its own, and saves it when it closes
     state = state if state is not None else (load_state(site_dir) if opts.cache else State())
     config = load_config(site_dir / "site.toml", opts.base_url)
-    if out_dir is not None and (resumed := resume(opts, config, state, listing, jobs)) is not None:
+    resumed, loaded = resume(opts, config, state, listing, jobs) if out_dir is not None else (None, None)
+    if resumed is not None:
         if opts.cache and own_state:
             save(opts, state, resumed)
         return resumed
     env, templates, template_problems = environment(site_dir / "templates", config, state.live)
     template_problems = link_problems(site_dir) + template_problems
     try:
-        articles, sources = load_articles_cached(site_dir / "content", config, state.sources, suspects, jobs, listing)
+        # What resume() already read and parsed is not read again (a bulk edit would parse twice).
+        articles, sources = loaded or load_articles_cached(site_dir / "content", config, state.sources, suspects,
+                                                           jobs, listing)
     except BuildError as e:
         raise BuildError([*e.problems, *template_problems]) from None
     if template_problems:
@@ -390,30 +393,33 @@ def snapshot(live: Live | None) -> Snapshot | None:
                     live.model.templates, live.model.extra)
 
 
-def resume(opts: BuildOptions, config: Config, state: State, listing: list[Path] | None, jobs: int) -> BuildResult | None:
+def resume(opts: BuildOptions, config: Config, state: State, listing: list[Path] | None,
+           jobs: int) -> tuple[BuildResult | None, tuple[tuple[Article, ...], dict[str, Source]] | None]:
     """In a new process, edit the last build in place when only stories changed, and kept their shape.
 
-    None when that is not the case (a template, site.toml or a static file changed, a story came, went,
-    moved or went live): the ordinary build then plans the whole site. The output folder is
-    checked as a full build checks it: damaged pages are drawn again and stray files removed.
+    Returns the result, or None when that is not the case (a template, site.toml or a static file
+    changed, a story came, went, moved or went live): the ordinary build then plans the whole site,
+    with the articles and sources read here, if any were. The output folder is checked as a full
+    build checks it: damaged pages are drawn again and stray files removed.
     """
     snap, out_dir = state.snapshot, Path(os.path.abspath(opts.out_dir))
     if snap is None or state.live is not None or str(out_dir) not in state.outputs:
-        return None
+        return None, None
     if config != snap.site.config or (opts.drafts, opts.future) != snap.options:
-        return None
+        return None, None
     if template_digests(opts.site_dir / "templates") != snap.templates or link_problems(opts.site_dir):
-        return None
+        return None, None
     static = list_static(opts.site_dir / "static")
     for src in static.values():
         old = state.static.get(str(src))
         if old is None or (new := stamp_file(src, old)) is None or new.digest != old.digest:
-            return None
+            return None, None
     if {**static, **snap.assets.files, **snap.images.files} != snap.static:
-        return None
-    _, sources = load_articles_cached(opts.site_dir / "content", config, state.sources, None, jobs, listing)
+        return None, None
+    loaded = load_articles_cached(opts.site_dir / "content", config, state.sources, None, jobs, listing)
+    sources = loaded[1]
     if sources.keys() != state.sources.keys():
-        return None
+        return None, loaded
     edits = [(Path(name), s) for name, s in sources.items() if s.article is not state.sources[name].article]
     env = make_env(opts.site_dir / "templates", config)
     add_theme_globals(env, snap.assets, snap.images)
@@ -423,10 +429,10 @@ def resume(opts: BuildOptions, config: Config, state: State, listing: list[Path]
     result = edit_in_place(opts, state, edits, verify=True)
     if result is None:
         state.live = None
-        return None
+        return None, loaded
     state.sources = sources  # with the stamps of files read again and found unchanged
     state.static.update({str(src): stamp_file(src, state.static[str(src)]) for src in static.values()})
-    return result
+    return result, loaded
 
 
 class Builder:
