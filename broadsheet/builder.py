@@ -548,7 +548,7 @@ def edit_in_place(opts: BuildOptions, state: State, edits: list[tuple[Path, Sour
         reads |= {("site", "now"), *([("site", "m")] if model.view.edition != live.model.view.edition else [])}
     planned = {p.url: p for p in plan_feeds(site, urls)} if urls else {}
     if shown:
-        planned.update({a.url: with_meta(plan_article(site, a), site) for a in swaps.values()})
+        planned.update({a.url: with_meta(plan_article(site, a)) for a in swaps.values()})
     if shown or moved:
         news = plan_news_pages(site)
         if [p.url for p in news] != [p.url for p in live.pages if p.kind == "news-sitemap"]:

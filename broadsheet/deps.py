@@ -99,6 +99,7 @@ class Model:
 
     def __init__(self, site: Site, view: SiteView, templates: dict[str, bytes], extra: bytes,
                  previous: Model | None = None, known: dict[int, tuple[Any, dict[str, bytes]]] | None = None):
+        self.site = site
         self.view = view
         self.templates = templates
         self.extra = extra  # config and build options: they reach pages through filters

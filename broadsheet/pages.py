@@ -41,28 +41,16 @@ class Derived:
     Page metadata and JSON-LD are pure functions of the page's own stories, section or author and the
     config: ≈ 4 KB a page that the plan need not hold (≈ 450 MB at 100,000 stories). Rendering adds
     dependencies on those objects (see render.py), so fingerprints still cover what these values read.
+    One object per kind serves every page; the site it reads is the one being drawn.
     """
 
-    __slots__ = ("kind", "make", "site")
+    __slots__ = ("kind", "make")
 
-    def __init__(self, kind: str, make, site: Site):
-        self.kind, self.make, self.site = kind, make, site
+    def __init__(self, kind: str, make):
+        self.kind, self.make = kind, make
 
-    def value(self, page: Page) -> Any:
-        return self.make(page, self.site)
-
-
-_SHARED_DERIVED: list = [None, {}]  # [site, {kind: Derived}]: one object per kind for the current site
-
-
-def derived(kind: str, make, site: Site) -> Derived:
-    """Return the Derived of this kind for this site, one object shared by every page (fewer to cache)."""
-    if _SHARED_DERIVED[0] is not site:
-        _SHARED_DERIVED[:] = [site, {}]
-    found = _SHARED_DERIVED[1].get(kind)
-    if found is None or found.make is not make:
-        found = _SHARED_DERIVED[1][kind] = Derived(kind, make, site)
-    return found
+    def value(self, page: Page, site: Site) -> Any:
+        return self.make(page, site)
 
 
 @compact_pickle
@@ -146,7 +134,7 @@ def plan_pages(site: Site) -> list[Page]:
     if site.config.search:
         pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
-    pages = [with_meta(p, site) for p in pages]
+    pages = [with_meta(p) for p in pages]
     return pages + plan_machine_readable(site, pages)
 
 
@@ -156,24 +144,28 @@ def plan_article(site: Site, article: Article) -> Page:
     return Page(
         article.url, "article", "article.html", article.title, (article, *more),
         {"article": article, "section": site.section(article.section), "more_from": more,
-         "jsonld": derived("jsonld", _page_jsonld, site)},
+         "jsonld": JSONLD},
     )
 
 
-def with_meta(page: Page, site: Site) -> Page:
+def with_meta(page: Page) -> Page:
     """Add what search engines, social networks and feed readers read about an HTML page."""
-    return replace(page, view={**page.view, "meta": derived("meta", page_meta, site)})
+    return replace(page, view={**page.view, "meta": META})
 
 
 def _page_jsonld(page: Page, site: Site) -> dict[str, Any]:
     return article_jsonld(page.view["article"], site.config)
 
 
-def drawn_view(page: Page) -> dict[str, Any]:
-    """The view a template sees: derived values computed for this page."""
+META = Derived("meta", page_meta)
+JSONLD = Derived("jsonld", _page_jsonld)
+
+
+def drawn_view(page: Page, site: Site) -> dict[str, Any]:
+    """The view a template sees: derived values computed for this page of this site."""
     view = page.view
     if any(type(v) is Derived for v in view.values()):
-        view = {k: v.value(page) if type(v) is Derived else v for k, v in view.items()}
+        view = {k: v.value(page, site) if type(v) is Derived else v for k, v in view.items()}
     return view
 
 

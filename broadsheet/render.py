@@ -16,7 +16,7 @@ from .config import Config
 from .deps import Model, dep_of, view_deps
 from .errors import BuildError, Problem
 from .output import Stage
-from .pages import Page, SiteView, drawn_view
+from .pages import Page, drawn_view
 from .parallel import run_chunks
 from .paths import ConfinedLoader
 
@@ -95,10 +95,10 @@ def is_template(name: str) -> bool:
     return not base.startswith(".") and not base.endswith("~") and name.endswith((".html", ".xml", ".txt", ".json"))
 
 
-def render_page(env: jinja2.Environment, page: Page, site: SiteView) -> bytes:
-    """Render one page to bytes; template errors propagate."""
+def render_page(env: jinja2.Environment, page: Page, model: Model) -> bytes:
+    """Render one page of the model's site to bytes; template errors propagate."""
     template = env.get_template(page.template)
-    return template.render(site=site, page=page, **drawn_view(page)).encode("utf-8")
+    return template.render(site=model.view, page=page, **drawn_view(page, model.site)).encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +164,7 @@ def _render_chunk(
         page = pages[i]
         env.recording = set()
         try:
-            data = render_page(env, page, model.view)
+            data = render_page(env, page, model)
         except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
                 AttributeError) as e:
             # A template that includes itself, or divides by zero, is a template error like any other.

@@ -21,6 +21,7 @@ from broadsheet import sitemaps
 from broadsheet.cli import parse_now
 from broadsheet.config import load_config
 from broadsheet.content import load_articles
+from broadsheet.deps import Model
 from broadsheet.pages import Page, plan_pages, site_view
 from broadsheet.render import make_env, render_page
 from broadsheet.site import build_site
@@ -209,9 +210,10 @@ def render_plan(site_dir: Path, **limits: int) -> dict[str, bytes]:
     model = build_site(config, load_articles(site_dir / "content", config), parse_now(NOW))
     env = make_env(site_dir / "templates", config)
     pages = plan_pages(model)
+    drawn = Model(model, site_view(model), {}, b"")
     files = {}
     for f in sitemaps.plan_sitemap(pages, model, **limits):
-        files[f.url] = render_page(env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), site_view(model))
+        files[f.url] = render_page(env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), drawn)
     return files
 
 
