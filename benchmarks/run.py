@@ -165,7 +165,7 @@ def bench_watch(site: Path, runs: int) -> dict:
 def watch_probe(site: Path, runs: int) -> None:
     """Run inside a fresh interpreter: the rebuild after one edit, as serve/watch do it."""
     sys.path.insert(0, str(REPO))
-    from broadsheet.builder import Builder, BuildOptions
+    from broadsheet.pipeline import Builder, BuildOptions
 
     builder = Builder(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
     builder.rebuild()

@@ -111,8 +111,8 @@ def pick_article(site: Path) -> tuple[Path, str]:
     sys.path.insert(0, str(REPO))
     from datetime import datetime
 
-    from broadsheet.config import load_config
-    from broadsheet.content import load_articles
+    from broadsheet.load.config import load_config
+    from broadsheet.load.content import load_articles
 
     now = datetime.fromisoformat(NOW)
     articles = load_articles(site / "content", load_config(site / "site.toml"))

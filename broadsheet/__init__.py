@@ -1,14 +1,17 @@
 """Broadsheet: a static news-site generator."""
 
-from .builder import BuildOptions, BuildResult, build
-from .config import Config, load_config
-from .content import Article, load_articles
-from .errors import BuildError, Problem, UsageError
-from .pages import Page, plan_pages
-from .site import Site, build_site
+from broadsheet.errors import BuildError, Problem, UsageError
+from broadsheet.load.config import Config, load_config
+from broadsheet.load.content import Article
+from broadsheet.load.sources import load_articles
+from broadsheet.model.site import Site, build_site
+from broadsheet.options import BuildOptions, BuildResult
+from broadsheet.pipeline import build
+from broadsheet.plan.page import Page, Plan
+from broadsheet.plan.pages import plan_pages
 
 __all__ = [
-    "Article", "BuildError", "BuildOptions", "BuildResult", "Config", "Page", "Problem", "Site",
+    "Article", "BuildError", "BuildOptions", "BuildResult", "Config", "Page", "Plan", "Problem", "Site",
     "UsageError", "build", "build_site", "load_articles", "load_config", "plan_pages",
 ]
 __version__ = "0.1.0"

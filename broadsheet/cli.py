@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import BuildError, UsageError, display_path
+from broadsheet.errors import BuildError, UsageError, display_path
 
 COMMANDS = ("build", "check", "new", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("build", "check"):
             return cmd_build(args, write=args.command == "build")
         if args.command == "new":
-            from .scaffold import new_article
+            from broadsheet.scaffold import new_article
 
             path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
             print(f"Created {display_path(path)}")
@@ -109,10 +110,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .builder import BuildOptions, build
+    from broadsheet.options import BuildOptions
+    from broadsheet.pipeline import build_with_cache
 
     out_dir = (args.output or args.site / "public") if write else None
-    result = build(BuildOptions(
+    opts = BuildOptions(
         site_dir=args.site,
         out_dir=out_dir,
         now=parse_now(args.now),
@@ -123,7 +125,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         jobs=getattr(args, "jobs", None),
         changed_file=getattr(args, "changed", None),
         cache=not getattr(args, "no_cache", False),
-    ))
+    )
+    # The last build's memory lives as long as this process: keep the collector from walking it again and again.
+    result = build_with_cache(opts, on_load=gc.freeze)
     kinds = ", ".join(f"{result.pages_by_kind[k]} {k}" for k in KIND_ORDER if k in result.pages_by_kind)
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"
@@ -138,7 +142,7 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from .builder import BuildOptions
+    from broadsheet.options import BuildOptions
 
     opts = BuildOptions(
         site_dir=args.site,
@@ -151,10 +155,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
     )
     try:
         if args.command == "watch":
-            from .watch import run_watch
+            from broadsheet.preview.watch import run_watch
 
             return run_watch(opts)
-        from .server import run_serve
+        from broadsheet.preview.server import run_serve
 
         return run_serve(opts, args.host, args.port, args.open)
     except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import Problem
+from broadsheet.errors import Problem
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import frontmatter
 
-from . import urls
-from .config import load_config
-from .errors import UsageError, did_you_mean
+from broadsheet import urls
+from broadsheet.load.config import load_config
+from broadsheet.errors import UsageError, did_you_mean
 
 
 def new_article(site_dir: Path, headline: str, section: str, author: str, now: datetime) -> Path:

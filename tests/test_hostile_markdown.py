@@ -128,7 +128,7 @@ def test_markdown_that_once_crashed_the_parser_builds(tmp_path, capsys):
 
 
 def test_a_story_after_a_timed_out_one_converts_normally(tmp_path):
-    from broadsheet.markdown import MarkdownRenderer, MarkdownTimeout
+    from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout
 
     renderer = MarkdownRenderer(time_limit=0.2)
     with pytest.raises(MarkdownTimeout):

@@ -9,7 +9,7 @@ import pytest
 from conftest import NOW, article, run, write_site
 from hostile_support import built, fingerprint, refused
 
-from broadsheet.output import MARKER, UnsafeDeletion, clean_stale_temps, remove_ours, stale_temps
+from broadsheet.output.folder import MARKER, UnsafeDeletion, clean_stale_temps, remove_ours, stale_temps
 
 GOOD = {"content/national/a.md": article("First story"), "content/sports/b.md": article("Match report", "Sports")}
 

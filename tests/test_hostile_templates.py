@@ -66,8 +66,8 @@ def test_the_loader_itself_refuses_a_link_outside(world):
     """Defence in depth: even without the build's link check, the loader will not read through the link."""
     import jinja2
 
-    from broadsheet.config import load_config
-    from broadsheet.render import make_env
+    from broadsheet.load.config import load_config
+    from broadsheet.render.jinja import make_env
 
     (world / "site/templates/partials/leak.html").symlink_to(world / "secret.txt")
     env = make_env(world / "site/templates", load_config(world / "site/site.toml"))

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadsheet import content
-from broadsheet.markdown import MarkdownRenderer, new_markdown
+from broadsheet.load import content
+from broadsheet.load.markdown import MarkdownRenderer, new_markdown
 
 # Pieces that exercise every smarty rule, and the Markdown around quotes that changes the text nodes.
 PIECES = [

@@ -14,11 +14,12 @@ from conftest import article, tree_snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from broadsheet import cache as cache_module
-from broadsheet import output as output_module
-from broadsheet import render as render_module
-from broadsheet.builder import Builder, BuildOptions, build
-from broadsheet.cache import State
+from broadsheet.load import sources as sources_module
+from broadsheet.options import BuildOptions
+from broadsheet.output import folder as output_module
+from broadsheet.pipeline import build_with_cache
+from broadsheet.preview.session import Session
+from broadsheet.render import draw as render_module
 
 NOW = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
 SECTIONS = ["National", "Sports", "Arts & Culture"]
@@ -167,7 +168,7 @@ def full_build(site: Path, now: datetime, root: Path) -> dict[str, bytes]:
     out = root / "full"
     if out.exists():
         shutil.rmtree(out)
-    build(BuildOptions(site, out, now, cache=False, jobs=1), State())
+    build_with_cache(BuildOptions(site, out, now, cache=False, jobs=1))
     return tree_snapshot(out)
 
 
@@ -194,9 +195,9 @@ def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bo
             for path in site.rglob("*"):
                 backdate(path, 0)
         opts = BuildOptions(site, root / "live", NOW, jobs=jobs)
-        watcher = Builder(opts)  # in memory, like serve
+        watcher = Session(opts)  # in memory, like serve
         watcher.rebuild()
-        build(replace(opts, out_dir=root / "public"))  # like a new process each time: the cache on disk
+        build_with_cache(replace(opts, out_dir=root / "public"))  # like a new process each time: the cache on disk
         now = NOW
         for n, step in enumerate(steps, 1):
             path, new_now = apply(site, stories, step)
@@ -204,7 +205,7 @@ def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bo
             if old_files:
                 backdate(path, n)
             watcher.rebuild({path}, now=now)
-            build(replace(opts, out_dir=root / "public", now=now))
+            build_with_cache(replace(opts, out_dir=root / "public", now=now))
             expected = full_build(site, now, root)
             assert tree_snapshot(root / "live") == expected, step
             assert tree_snapshot(root / "public") == expected, step
@@ -216,7 +217,7 @@ def tiny_thresholds(monkeypatch):
     """Let even tiny sites go through worker processes, so both paths are tested."""
     monkeypatch.setattr(render_module, "PARALLEL_RENDER_MIN", 2)
     monkeypatch.setattr(render_module, "CHUNK", 3)
-    monkeypatch.setattr(cache_module, "PARALLEL_PARSE_MIN", 2)
+    monkeypatch.setattr(sources_module, "PARALLEL_PARSE_MIN", 2)
     monkeypatch.setattr(output_module, "PATCH_SHARE", 1)  # patch in place whenever the folder could be
 
 

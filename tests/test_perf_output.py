@@ -7,7 +7,8 @@ from pathlib import Path
 
 from conftest import NOW, article, build, read, tree_snapshot, write_site
 
-from broadsheet.builder import Builder, BuildOptions
+from broadsheet.options import BuildOptions
+from broadsheet.preview.session import Session
 
 OLD_NS = 1_000_000_000 * 1_000_000_000  # 2001-09-09
 
@@ -148,7 +149,7 @@ def test_a_later_clock_the_same_day_rewrites_no_page_and_the_next_day_changes_th
 
 def test_builder_rebuild_writes_a_body_edit_and_reports_it(site):
     three_stories(site)
-    builder = Builder(BuildOptions(site, site / "public", __import__("datetime").datetime.fromisoformat(NOW)))
+    builder = Session(BuildOptions(site, site / "public", __import__("datetime").datetime.fromisoformat(NOW)))
     builder.rebuild()
     (site / "content/b.md").write_text(article("Bravo", date="2026-02-02 09:00", summary="'Bravo summary.'",
                                                body="Fresh words."))
@@ -164,20 +165,19 @@ def test_a_cache_written_by_other_code_is_not_trusted(site):
     import dataclasses
     import pickle
 
-    from broadsheet.cache import cache_header, load_state
+    from broadsheet.incremental.store import cache_header, load_memory
 
     three_stories(site)
     assert build(site) == 0
 
     def poison(header: tuple) -> None:
-        state = load_state(site)
-        for name, source in state.sources.items():
-            if name.endswith("a.md"):
-                state.sources[name] = dataclasses.replace(
-                    source, article=dataclasses.replace(source.article, title="Poisoned"))
-        state.pages, state.outputs, state.snapshot = {}, {}, None
-        with open(site / ".broadsheet-cache" / "state.pickle", "wb") as f:  # the layout save_state writes
-            for part in (header, state, {}, {}):
+        memory = load_memory(site)
+        sources = {name: dataclasses.replace(source, article=dataclasses.replace(source.article, title="Poisoned"))
+                   if name.endswith("a.md") else source for name, source in memory.sources.items()}
+        # Other options than any build's: the site is made again from the cached stories.
+        memory = dataclasses.replace(memory, sources=sources, options=("poisoned",), records={}, folders={})
+        with open(site / ".broadsheet-cache" / "memory.pickle", "wb") as f:  # the layout store.save writes
+            for part in (header, memory, {}, {}):
                 pickle.dump(part, f)
         (site / ".broadsheet-cache" / "summary.pickle").unlink(missing_ok=True)
 
@@ -198,7 +198,7 @@ def test_build_from_inside_the_site_and_serve_share_one_cache(site, monkeypatch)
     three_stories(site)
     monkeypatch.chdir(site)
     assert run("build", "--site", ".", "--output", "public", "--now", NOW) == 0
-    builder = Builder(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
+    builder = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
     assert builder.rebuild().pages_rendered == 0
     builder.close()
     (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import article, build, tree_snapshot, write_site
 
-from broadsheet import builder as builder_module
-from broadsheet import output as output_module
-from broadsheet.output import JOURNAL, stale_temps
+from broadsheet.output import folder as output_module
+from broadsheet.output import publish as publish_module
+from broadsheet.output.folder import JOURNAL, stale_temps
 
 STORIES = {f"content/s{i}.md": article(f"Story {i}", date=f"2026-01-{1 + i // 2:02d} {10 + i % 2}:00",
                                        section=["National", "Sports"][i % 2], author=f"Writer {i % 6}") for i in range(60)}
@@ -87,7 +87,7 @@ def test_a_patch_killed_halfway_is_finished_by_the_next_run(built_site, tmp_path
     before = tree_snapshot(out)
     edit(built_site)
     interrupt_second_move(monkeypatch, SystemExit("killed"))  # stands for SIGKILL: nothing after it runs
-    monkeypatch.setattr(builder_module, "discard_stage", lambda stage, out_dir: None)  # a killed process cleans nothing
+    monkeypatch.setattr(publish_module, "discard_stage", lambda stage, out_dir: None)  # a killed process cleans nothing
     with pytest.raises(SystemExit):
         build(built_site)
     monkeypatch.undo()

@@ -14,20 +14,20 @@ from pathlib import Path
 import pytest
 from conftest import NOW, article, build, read, tree_snapshot, write_site
 
-import broadsheet.builder
+import broadsheet.pipeline
 
 
 @pytest.fixture
 def plans(monkeypatch) -> list[int]:
     """Count how often a build plans the whole site (the real planner runs; it is only counted)."""
     calls: list[int] = []
-    real = broadsheet.builder.plan_pages
+    real = broadsheet.pipeline.plan_pages
 
     def counted(site):
         calls.append(1)
         return real(site)
 
-    monkeypatch.setattr(broadsheet.builder, "plan_pages", counted)
+    monkeypatch.setattr(broadsheet.pipeline, "plan_pages", counted)
     return calls
 
 
@@ -144,12 +144,13 @@ def test_a_new_clock_is_applied_in_place_while_no_story_goes_live(site, tmp_path
 
 def test_a_build_after_a_preview_edited_in_place_brings_the_output_up_to_date(site, tmp_path, plans):
     """serve renders into its own folder and saves the shared cache: public/ must still catch up."""
-    from broadsheet.builder import Builder, BuildOptions
+    from broadsheet.options import BuildOptions
+    from broadsheet.preview.session import Session
     from broadsheet.cli import parse_now
 
     stories(site)
     assert build(site) == 0
-    preview = Builder(BuildOptions(site, site / ".broadsheet-cache" / "preview", parse_now(NOW)))
+    preview = Session(BuildOptions(site, site / ".broadsheet-cache" / "preview", parse_now(NOW)))
     preview.rebuild()
     md = site / "content/d.md"
     md.write_text(article("Delta, from the preview", date="2026-02-04 09:00", tags="[harbour]"))

@@ -17,14 +17,14 @@ import pytest
 from conftest import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 from lxml import etree
 
-from broadsheet import sitemaps
+from broadsheet.plan import sitemaps
 from broadsheet.cli import parse_now
-from broadsheet.config import load_config
-from broadsheet.content import load_articles
-from broadsheet.deps import Model
-from broadsheet.pages import Page, plan_pages, site_view
-from broadsheet.render import make_env, render_page
-from broadsheet.site import build_site
+from broadsheet.load.config import load_config
+from broadsheet.load.sources import load_articles
+from broadsheet.plan.pages import Page, plan_pages, site_view
+from broadsheet.render.draw import render_page
+from broadsheet.render.jinja import make_env
+from broadsheet.model.site import build_site
 
 BASE = "https://gazette.example"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -207,13 +207,12 @@ def test_split_entries_respects_both_limits():
 def render_plan(site_dir: Path, **limits: int) -> dict[str, bytes]:
     """Plan a built site's sitemap with smaller limits and render it through the real templates."""
     config = load_config(site_dir / "site.toml")
-    model = build_site(config, load_articles(site_dir / "content", config), parse_now(NOW))
+    model = build_site(config, load_articles(site_dir / "content", config).articles, parse_now(NOW))
     env = make_env(site_dir / "templates", config)
-    pages = plan_pages(model)
-    drawn = Model(model, site_view(model), {}, b"")
+    pages = plan_pages(model).pages
     files = {}
     for f in sitemaps.plan_sitemap(pages, model, **limits):
-        files[f.url] = render_page(env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), drawn)
+        files[f.url] = render_page(env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), model, site_view(model))
     return files
 
 
@@ -280,7 +279,7 @@ def test_a_site_past_50000_urls_gets_a_sitemap_index(site, urlset_schema, index_
 def test_the_sample_site_publishes_valid_feeds_sitemaps_and_metadata(tmp_path, urlset_schema):
     """The bundled sample site, which none of these tests wrote, checked end to end."""
     config = load_config(REPO / "site.toml")
-    stories = [a for a in load_articles(REPO / "content", config) if not a.draft]
+    stories = [a for a in load_articles(REPO / "content", config).articles if not a.draft]
     now = max(a.date for a in stories) + timedelta(hours=1)
     out = tmp_path / "public"
     assert run("build", "--site", REPO, "--output", out, "--now", now.isoformat()) == 0

@@ -8,9 +8,9 @@ import pytest
 from conftest import article, build, read, tree_snapshot, write_site
 
 from broadsheet import urls
-from broadsheet.errors import BuildError
-from broadsheet.output import write_output
-from broadsheet.theme import reading_minutes
+from broadsheet.errors import BuildError, Problem
+from broadsheet.output import publish as publish_module
+from broadsheet.render.theme import reading_minutes
 
 
 def stylesheet_urls(html: str) -> list[str]:
@@ -88,17 +88,20 @@ def test_only_one_fragment_per_article_is_indexed(site):
     assert len(list((site / "public/pagefind/fragment").glob("*.pf_fragment"))) == 3
 
 
-def test_failed_finishing_step_leaves_the_old_output_untouched(site, tmp_path):
+def test_failed_finishing_step_leaves_the_old_output_untouched(site, tmp_path, monkeypatch):
     write_site(site, {"content/a.md": article("A")})
     assert build(site) == 0
     before = tree_snapshot(site / "public")
+    seen = []
 
     def failing_index(folder):
-        assert (folder / "index.html").exists()  # it runs on the staged pages, before the swap
-        raise BuildError([])
+        seen.append((folder / "national/a/index.html").read_text())  # it runs on the staged tree, before the swap
+        raise BuildError([Problem(folder, None, "search indexing failed: out of cheese")])
 
-    with pytest.raises(BuildError):
-        write_output({"index.html": b"new"}, {}, site / "public", finish=failing_index)
+    monkeypatch.setattr(publish_module, "index_search", failing_index)
+    write_site(site, {"content/a.md": article("A", body="A new body.")})
+    assert build(site) == 1
+    assert "A new body." in seen[0]
     assert tree_snapshot(site / "public") == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
 

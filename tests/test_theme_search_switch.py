@@ -29,12 +29,13 @@ def test_the_preview_keeps_its_index_between_saves_and_build_always_reindexes(si
 
     from conftest import NOW
 
-    from broadsheet.builder import Builder, BuildOptions
+    from broadsheet.options import BuildOptions
+    from broadsheet.preview.session import Session
 
     write_site(site, {"content/a.md": article("A story", body="Rain fell.")})
     out = site / "preview"
     opts = BuildOptions(site, out, datetime.fromisoformat(NOW), reindex_search=False)
-    builder = Builder(opts)
+    builder = Session(opts)
     builder.rebuild()
     first = index_files(out)
     assert first
@@ -43,6 +44,6 @@ def test_the_preview_keeps_its_index_between_saves_and_build_always_reindexes(si
     assert "Snow fell" in (out / "national/a/index.html").read_text()
     assert index_files(out) == first  # the page changed at once; the index was left as it was
     builder.close()
-    Builder(opts).rebuild()  # a new preview session indexes what changed meanwhile
+    Session(opts).rebuild()  # a new preview session indexes what changed meanwhile
     assert index_files(out) != first
     assert build(site) == 0 and index_files(site / "public")  # `build` indexes, as always

@@ -11,9 +11,10 @@ import pytest
 from conftest import NOW, article, write_site
 from serve_support import TIMEOUT
 
-from broadsheet.builder import Builder, BuildOptions
+from broadsheet.options import BuildOptions
+from broadsheet.preview.session import Session
 from broadsheet.cli import parse_now
-from broadsheet.watch import (
+from broadsheet.preview.watch import (
     Batch,
     ChangeQueue,
     Rebuilt,
@@ -286,7 +287,7 @@ def test_changes_during_a_build_give_exactly_one_more_build():
 
 def test_a_failed_rebuild_reports_its_problems_and_the_loop_goes_on(site):
     write_site(site, {"content/national/a.md": "---\ntitle: [unclosed\n---\nBody\n"})
-    builder = Builder(BuildOptions(site, site / "public", parse_now(NOW)))
+    builder = Session(BuildOptions(site, site / "public", parse_now(NOW)))
     done = run_build(builder, Batch(frozenset({site / "content" / "national" / "a.md"})))
     assert not done.ok
     assert [(p.path.name, p.line) for p in done.problems] == [("a.md", 3)]
@@ -296,7 +297,7 @@ def test_a_failed_rebuild_reports_its_problems_and_the_loop_goes_on(site):
 
 def test_the_rebuild_line_says_what_changed_pages_written_and_time(site):
     write_site(site, {"content/national/a.md": article("First story")})
-    builder = Builder(BuildOptions(site, site / "public", parse_now(NOW)))
+    builder = Session(BuildOptions(site, site / "public", parse_now(NOW)))
     paths = frozenset({site / "content" / "national" / "a.md", site / "templates" / "base.html"})
     line = report_line(run_build(builder, Batch(paths)))
     assert " content/national/a.md and 1 more: " in line

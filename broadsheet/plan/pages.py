@@ -1,93 +1,21 @@
-"""The page plan: every file the site will have, its template, its view and its inputs (pure)."""
+"""Planning the pages: every file the site will have, its template, its view and what it shows (pure)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import replace
 from typing import Any
 
-from . import urls
-from .config import Config
-from .content import Article
-from .feeds import rfc3339, site_feeds
-from .meta import SCHEMA, article_image, page_meta, publisher_jsonld
-from .pickling import compact_pickle
-from .site import Section, Site
-from .sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
+from broadsheet import urls
+from broadsheet.load.config import Config
+from broadsheet.load.content import Article
+from broadsheet.plan.feeds import rfc3339, site_feeds
+from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
+from broadsheet.model.site import Site
+from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, plan_of
+from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
-
-
-@dataclass(frozen=True, slots=True)
-class SiteView:
-    """What every template may know about the site: never the raw config."""
-
-    title: str
-    base_url: str
-    language: str
-    sections: tuple[Section, ...]
-    now: datetime  # the build's clock, in the site's time zone
-    edition: date | None = None  # the day of `now` there: what pages show, so a new clock the same day changes none
-    authors_url: str = urls.authors_index()
-    tags_url: str = urls.tags_index()
-    home_url: str = urls.home()
-    search_url: str | None = urls.search()  # None: the site has no search
-
-
-class Derived:
-    """A view value computed from the page itself when it is drawn, not held in the plan.
-
-    Page metadata and JSON-LD are pure functions of the page's own stories, section or author and the
-    config: ≈ 4 KB a page that the plan need not hold (≈ 450 MB at 100,000 stories). Rendering adds
-    dependencies on those objects (see render.py), so fingerprints still cover what these values read.
-    One object per kind serves every page; the site it reads is the one being drawn.
-    """
-
-    __slots__ = ("kind", "make")
-
-    def __init__(self, kind: str, make):
-        self.kind, self.make = kind, make
-
-    def value(self, page: Page, site: Site) -> Any:
-        return self.make(page, site)
-
-
-@compact_pickle
-@dataclass(frozen=True, slots=True)
-class Pager:
-    """One page of a paginated list."""
-
-    number: int
-    total: int
-    items: tuple[Article, ...]
-    prev_url: str | None
-    next_url: str | None
-
-
-@compact_pickle
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One output file: where it goes, how it is drawn, and what it shows.
-
-    `articles` are the stories whose fields appear on the page; with the template
-    and the config they are everything the page depends on.
-    """
-
-    url: str
-    kind: str  # home, section, article, author, authors, tag, tags, 404; feed, sitemap, news-sitemap, robots
-    template: str
-    title: str
-    articles: tuple[Article, ...] = ()
-    view: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def canonical(self) -> str:
-        return self.url
-
-    @property
-    def output_path(self) -> str:
-        return urls.output_path(self.url)
 
 
 def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
@@ -105,8 +33,8 @@ def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
     return pagers
 
 
-def plan_pages(site: Site) -> list[Page]:
-    """List every page of the site, each with its template and inputs."""
+def plan_pages(site: Site) -> Plan:
+    """Plan every page of the site, each with its template, its view and the stories it shows."""
     config = site.config
     pages: list[Page] = [plan_home(site)]
     for section in site.sections:
@@ -135,7 +63,7 @@ def plan_pages(site: Site) -> list[Page]:
         pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
     pages = [with_meta(p) for p in pages]
-    return pages + plan_machine_readable(site, pages)
+    return plan_of(pages + plan_machine_readable(site, pages))
 
 
 def plan_article(site: Site, article: Article) -> Page:

@@ -29,11 +29,11 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from .builder import Builder, BuildOptions, BuildResult
-from .cache import CACHE_DIR  # build caches and the preview output live there, never watched
-from .content import MARKDOWN_SUFFIXES, is_junk
-from .errors import BuildError, Problem, UsageError, display_path
-from .output import check_output_dir, clean_stale_temps
+from broadsheet.errors import BuildError, Problem, UsageError, display_path
+from broadsheet.load.content import MARKDOWN_SUFFIXES, is_junk
+from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult  # the cache and previews: never watched
+from broadsheet.output.folder import clean_stale_temps
+from broadsheet.preview.session import Session
 
 WATCHED_DIRS = ("content", "templates", "static")
 WATCHED_FILES = ("site.toml",)
@@ -59,12 +59,18 @@ class Batch:
 
 
 class ChangeQueue:
-    """Collect changed paths from the watcher thread and hand them out in quiet batches."""
+    """Collect changed paths from the watcher thread and hand them out in quiet batches.
 
-    def __init__(self, quiet: float = QUIET, max_wait: float = MAX_WAIT, settled: float = SETTLED):
+    `clock` says what time it is (monotonic seconds): tests give one of their own to see batching
+    without waiting for it.
+    """
+
+    def __init__(self, quiet: float = QUIET, max_wait: float = MAX_WAIT, settled: float = SETTLED,
+                 clock: Callable[[], float] = time.monotonic):
         self.quiet = quiet
         self.max_wait = max_wait
         self.settled = settled
+        self.clock = clock
         self._cond = threading.Condition()
         self._paths: set[Path] = set()
         self._unfinished: set[Path] = set()  # changed, and not yet closed or renamed into place
@@ -80,7 +86,7 @@ class ChangeQueue:
         if not paths and not full:
             return
         with self._cond:
-            now = time.monotonic()
+            now = self.clock()
             if not self._paths and not self._full:
                 self._first = now
             self._last = now
@@ -98,22 +104,32 @@ class ChangeQueue:
             self._closed = True
             self._cond.notify_all()
 
+    def poll(self) -> Batch | None:
+        """Return the open batch if it has gone quiet by the clock, else None; never waits."""
+        with self._cond:
+            return self._ready(self.clock())[0]
+
+    def _ready(self, now: float) -> tuple[Batch | None, float | None]:
+        """Hand out the open batch if it is due at `now`; else say how long until it is (None: no batch)."""
+        if not self._paths and not self._full:
+            return None, None
+        quiet = self.quiet if self._full or self._unfinished else self.settled
+        due = min(self._last + quiet, self._first + self.max_wait)
+        if now < due:
+            return None, due - now
+        batch = Batch(frozenset(self._paths), self._full)
+        self._paths, self._full, self._unfinished = set(), False, set()
+        return batch, None
+
     def take(self, timeout: float | None = None) -> Batch | None:
         """Wait for a batch that has gone quiet; None on close or timeout."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = None if timeout is None else self.clock() + timeout
         with self._cond:
             while not self._closed:
-                now = time.monotonic()
-                if self._paths or self._full:
-                    quiet = self.quiet if self._full or self._unfinished else self.settled
-                    due = min(self._last + quiet, self._first + self.max_wait)
-                    if now >= due:
-                        batch = Batch(frozenset(self._paths), self._full)
-                        self._paths, self._full, self._unfinished = set(), False, set()
-                        return batch
-                    wait = due - now
-                else:
-                    wait = None
+                now = self.clock()
+                batch, wait = self._ready(now)
+                if batch is not None:
+                    return batch
                 if deadline is not None:
                     if now >= deadline:
                         return None
@@ -212,21 +228,21 @@ class Rebuilt:
         return self.result is not None
 
 
-def run_build(builder: Builder, batch: Batch | None) -> Rebuilt:
+def run_build(session: Session, batch: Batch | None) -> Rebuilt:
     """Rebuild once; turn every failure into problems instead of an exception."""
     batch = batch or Batch(frozenset(), full=True)
     started = time.perf_counter()
     try:
-        result = builder.rebuild(None if batch.full or not batch.paths else set(batch.paths))
-        return Rebuilt(batch, result, seconds=time.perf_counter() - started, site_dir=builder.opts.site_dir)
+        result = session.rebuild(None if batch.full or not batch.paths else set(batch.paths))
+        return Rebuilt(batch, result, seconds=time.perf_counter() - started, site_dir=session.opts.site_dir)
     except BuildError as e:
         problems = e.problems
     except UsageError as e:
-        problems = (Problem(builder.opts.site_dir, None, str(e)),)
+        problems = (Problem(session.opts.site_dir, None, str(e)),)
     except Exception as e:  # noqa: BLE001 (a bug or a full disk must not stop the preview; show it, carry on)
         traceback.print_exc()
-        problems = (Problem(builder.opts.site_dir, None, f"internal error: {type(e).__name__}: {e}"),)
-    return Rebuilt(batch, None, problems, time.perf_counter() - started, site_dir=builder.opts.site_dir)
+        problems = (Problem(session.opts.site_dir, None, f"internal error: {type(e).__name__}: {e}"),)
+    return Rebuilt(batch, None, problems, time.perf_counter() - started, site_dir=session.opts.site_dir)
 
 
 def describe_batch(batch: Batch, site_dir: Path | None = None) -> str:
@@ -256,11 +272,11 @@ def print_rebuilt(done: Rebuilt, out: TextIO | None = None) -> None:
         print(problem.format(), file=out, flush=True)
 
 
-def rebuild_forever(builder: Builder, queue: ChangeQueue, on_done: Callable[[Rebuilt], None]) -> None:
+def rebuild_forever(session: Session, queue: ChangeQueue, on_done: Callable[[Rebuilt], None]) -> None:
     """Build each batch as it comes, one at a time, until the queue is closed."""
     # One thread builds, so two builds never overlap; saves during a build collect into the next batch.
     while (batch := queue.take()) is not None:
-        on_done(run_build(builder, batch))
+        on_done(run_build(session, batch))
 
 
 def absolute_options(opts: BuildOptions) -> BuildOptions:
@@ -297,27 +313,27 @@ def tidy_after_interrupt(out_dir: Path) -> None:
 def run_watch(opts: BuildOptions, out: TextIO | None = None) -> int:
     """Build, then rebuild on every change until Ctrl-C; the `watch` command."""
     out = out or sys.stdout
-    opts = absolute_options(opts)
-    check_output_dir(opts.out_dir, opts.site_dir, opts.force)  # a refused folder is a usage error, not a page
-    builder = Builder(opts)
+    session = Session(absolute_options(opts))  # a refused output folder is a usage error, not a page
+    opts = session.opts
     queue = ChangeQueue()
     observer = start_observer(opts.site_dir, queue, ignore=(opts.out_dir, opts.site_dir / CACHE_DIR))
     try:
         with interrupt_on_sigterm():
-            print_rebuilt(run_build(builder, None), out)
+            print_rebuilt(run_build(session, None), out)
             print(f"Watching {display_path(opts.site_dir)} for changes; press Ctrl-C to stop", file=out, flush=True)
-            rebuild_forever(builder, queue, lambda done: print_rebuilt(done, out))
+            rebuild_forever(session, queue, lambda done: print_rebuilt(done, out))
     except KeyboardInterrupt:
         pass  # the build in progress (if any) has dropped its stage, or finished its patch, on the way out
     finally:
-        stop_watching(queue, observer, opts.out_dir)
+        stop_watching(queue, observer, session)
     print("Stopped.", file=out, flush=True)
     return 0
 
 
-def stop_watching(queue: ChangeQueue, observer: Observer, out_dir: Path) -> None:
-    """End a watch: no more batches, no more file events, and no temporary folder left behind."""
+def stop_watching(queue: ChangeQueue, observer: Observer, session: Session) -> None:
+    """End a watch: no more batches, no more file events, no temporary folder left behind, the session saved."""
     queue.close()
     observer.stop()
     observer.join(timeout=1)
-    tidy_after_interrupt(out_dir)
+    tidy_after_interrupt(session.opts.out_dir)
+    session.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .errors import BuildError, Problem
+from broadsheet.errors import BuildError, Problem
 
 BUNDLE = "pagefind"  # the folder, inside the output, that holds the index and pagefind.js
 MARKER = b"data-pagefind-body"  # a theme asks for search by marking what to index

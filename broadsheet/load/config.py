@@ -10,8 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import urls
-from .errors import BuildError, Problem, did_you_mean
+from broadsheet import urls
+from broadsheet.errors import BuildError, Problem, did_you_mean
 
 DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump

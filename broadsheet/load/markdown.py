@@ -12,8 +12,8 @@ from contextlib import contextmanager
 import markdown as _markdown
 import nh3
 
-from .inline import FastInlineExtension
-from .typography import SmartyExtension
+from broadsheet.load.inline import FastInlineExtension
+from broadsheet.load.typography import SmartyExtension
 
 EXTENSIONS = ("extra", "sane_lists")  # plus our SmartyExtension: smarty's output, several times faster
 # Part of every cache key for rendered bodies: change it when the output can change.

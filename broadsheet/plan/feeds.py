@@ -11,10 +11,10 @@ from email.utils import format_datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from . import urls
-from .config import Config
-from .content import Article
-from .site import Site
+from broadsheet import urls
+from broadsheet.load.config import Config
+from broadsheet.load.content import Article
+from broadsheet.model.site import Site
 
 FEED_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"

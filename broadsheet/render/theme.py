@@ -8,8 +8,8 @@ import re
 
 import jinja2
 
-from .assets import AssetPlan
-from .images import ImagePlan, ImageSet
+from broadsheet.plan.assets import AssetPlan
+from broadsheet.plan.images import ImagePlan, ImageSet
 
 WORDS_PER_MINUTE = 230  # a common estimate for adults reading news prose on screen
 _TAG = re.compile(r"<[^>]+>")

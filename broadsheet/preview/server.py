@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from .builder import Builder, BuildOptions
-from .errors import Problem, UsageError, display_path
-from .watch import (
+from broadsheet.options import BuildOptions
+from broadsheet.preview.session import Session
+from broadsheet.errors import Problem, UsageError, display_path
+from broadsheet.preview.watch import (
     CACHE_DIR,
     ChangeQueue,
     Rebuilt,
@@ -479,10 +480,10 @@ def make_cache_dir(site_dir: Path) -> None:
         ignore.write_text("# Made by Broadsheet: build caches and previews, never committed.\n*\n")
 
 
-def fingerprinted_outputs(builder: Builder) -> frozenset[str] | None:
+def fingerprinted_outputs(session: Session) -> frozenset[str] | None:
     """The output files of the last good build whose names carry a digest of their bytes (None: no build yet)."""
-    live = builder.state.live
-    return None if live is None else frozenset([*live.assets.files, *live.images.files])
+    memory = session.memory
+    return None if memory is None else frozenset([*memory.files.assets.files, *memory.files.images.files])
 
 
 def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
@@ -495,26 +496,26 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
     make_cache_dir(opts.site_dir)
     if warning := bind_warning(host):
         print(warning, file=sys.stderr, flush=True)
-    builder = Builder(opts)
+    session = Session(opts)
     queue = ChangeQueue()
     observer = start_observer(opts.site_dir, queue, ignore=(opts.site_dir / CACHE_DIR,))
 
     def publish(done: Rebuilt) -> None:
-        state.publish(done, fingerprinted_outputs(builder))
+        state.publish(done, fingerprinted_outputs(session))
         print_rebuilt(done, out)
 
     try:
         with interrupt_on_sigterm():
             server.start()
-            publish(run_build(builder, None))
+            publish(run_build(session, None))
             print(f"Serving {display_path(opts.site_dir)} at {server.url} ; press Ctrl-C to stop", file=out, flush=True)
             if open_browser:
                 webbrowser.open(server.url)
-            rebuild_forever(builder, queue, publish)
+            rebuild_forever(session, queue, publish)
     except KeyboardInterrupt:
         pass  # a build in progress has dropped its stage, or finished its patch, on the way out
     finally:
         server.stop()
-        stop_watching(queue, observer, opts.out_dir)
+        stop_watching(queue, observer, session)
     print("Stopped.", file=out, flush=True)
     return 0

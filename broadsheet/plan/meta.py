@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import urls
-from .config import Config
-from .content import Article
-from .feeds import FeedLink, feed_links, rfc3339
-from .site import Site
-
-if TYPE_CHECKING:
-    from .pages import Page
+from broadsheet import urls
+from broadsheet.load.config import Config
+from broadsheet.load.content import Article
+from broadsheet.plan.feeds import FeedLink, feed_links, rfc3339
+from broadsheet.model.site import Site
+from broadsheet.plan.page import Page
 
 SCHEMA = "https://schema.org"
 

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import is_junk
-from .errors import BuildError, Problem, UsageError
-from .paths import SOURCE_FOLDERS, allowed_roots, is_followable, is_within, real
+from broadsheet.errors import BuildError, Problem
+from broadsheet.paths import real
 
 MARKER = ".broadsheet-output"  # says "Broadsheet made this folder; it may replace it"
 JOURNAL = ".broadsheet-patch.json"  # in a stage: "this build succeeded; move these files into place"
@@ -25,76 +24,6 @@ KEEP = (".git", "CNAME", ".nojekyll")  # never ours, carried over on every swap
 
 class UnsafeDeletion(RuntimeError):
     """Something asked remove_ours to delete a path that is not one of our temporary folders."""
-
-
-def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> Path:
-    """Refuse an output folder whose replacement could destroy sources or anything else; return its real path.
-
-    Every comparison is between real paths, folder by folder (os.path.commonpath), so '../site',
-    'content/..', a trailing slash, a sibling 'content-old' and symbolic links are all judged by
-    where they really lead.
-    """
-    out = real(out_dir)
-    site = real(site_dir)
-    if out == Path(out.anchor):
-        raise UsageError(f"refusing to use the file system root {out} as the output folder")
-    precious = [(site, "the site folder")]
-    if (home := home_folder()) is not None:
-        precious.append((home, "your home folder"))
-    precious += [(real(site_dir / name), f"the site's {name}/ folder") for name in SOURCE_FOLDERS]
-    for path, what in precious:
-        if is_within(path, out):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it is or contains {what} {path}")
-    for name in (*SOURCE_FOLDERS, ".git"):  # the site's own history is as precious as its sources
-        if is_within(out, site_dir / name):
-            raise UsageError(f"refusing to use {out_dir} as the output folder: it is inside {real(site_dir / name)}")
-    given = Path(os.path.abspath(out_dir))
-    if given.is_symlink():
-        # Replacing a link by a folder would silently move the site; say where it leads instead.
-        raise UsageError(f"refusing to use {out_dir} as the output folder: it is a symbolic link to {out}; "
-                         f"pass --output {out}")
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"refusing to use {out_dir} as the output folder: it exists and is not a folder")
-    if out.is_dir() and not force and not (out / MARKER).is_file() and any(
-        entry.name not in KEEP for entry in out.iterdir()
-    ):
-        raise UsageError(
-            f"refusing to replace {out_dir}: it is not empty and was not made by Broadsheet "
-            f"(no {MARKER} file); empty it or pass --force"
-        )
-    return out
-
-
-def home_folder() -> Path | None:
-    """Return the real home folder, or None when there is none worth guarding (unset, or '/' for daemons)."""
-    try:
-        home = real(Path.home())
-    except (RuntimeError, KeyError):
-        return None
-    return None if home == Path(home.anchor) else home
-
-
-def list_static(static_dir: Path) -> dict[str, Path]:
-    """Map each static file's output path to its source, skipping editor junk."""
-    found: dict[str, Path] = {}
-    if not static_dir.is_dir():
-        return found
-    allowed = allowed_roots(static_dir.parent)
-    for root, dirs, files in os.walk(static_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            src = Path(root) / name
-            if not is_junk(name) and is_followable(src, allowed):  # paths.link_problems reports the rest
-                found[src.relative_to(static_dir).as_posix()] = src
-    return found
-
-
-def static_collisions(files: dict[str, bytes], static: dict[str, Path]) -> list[Problem]:
-    """Refuse a static file that would overwrite a generated page."""
-    return [
-        Problem(static[path], None, f"static file would overwrite the generated page /{path}")
-        for path in sorted(set(files) & set(static))
-    ]
 
 
 FLAT = ".broadsheet-staged"  # in a flat stage, the folder that holds every staged file under a name of its own
@@ -320,21 +249,6 @@ def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
 _MARKER_TEXT = "This folder is written by Broadsheet and replaced on every build.\n"
 
 
-def write_output(files: dict[str, bytes], static: dict[str, Path], out_dir: Path,
-                 finish: Callable[[Path], None] | None = None, keep: tuple[str, ...] = ()) -> None:
-    """Write a whole output tree (pages and static files) through a stage, call finish(tree), then swap it in."""
-    stage = make_stage(out_dir, keep)
-    try:
-        for rel, src in static.items():
-            stage.put(rel, src)
-        for rel, data in files.items():
-            stage.put(rel, data)
-    except BaseException:
-        remove_ours(stage.path, Path(os.path.abspath(out_dir)))
-        raise
-    commit_stage(stage, out_dir, finish, keep, list(dict.fromkeys([*static, *files])))
-
-
 def swap_in(tmp: Path, out_dir: Path, keep: tuple[str, ...] = ()) -> None:
     """Replace out_dir by tmp with renames, carrying over what is not ours (.git, CNAME…)."""
     if not out_dir.exists() and not out_dir.is_symlink():
@@ -430,7 +344,7 @@ def clean_stale_temps(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
 
 
 def _temp_pattern(out_dir: Path) -> re.Pattern[str]:
-    # Exactly what write_output and swap_in name their folders: .<name>.tmp-<8 hex> and .<name>.old-<8 hex>.
+    # Exactly what make_stage and swap_in name their folders: .<name>.tmp-<8 hex> and .<name>.old-<8 hex>.
     return re.compile(re.escape(f".{out_dir.name}") + r"\.(?:tmp|old)-[0-9a-f]{8}")
 
 

@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import urls
-from .content import Article
-from .errors import BuildError, Problem
+from broadsheet import urls
+from broadsheet.load.content import Article
+from broadsheet.errors import BuildError, Problem
 
 DEFAULT_WIDTHS = (320, 640, 960, 1280)
 # Bump when the resized bytes would change (encoder settings), so old cache entries are not reused.

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
+from broadsheet import urls
 
 FINGERPRINTED = (".css", ".js")
 

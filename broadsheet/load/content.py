@@ -13,12 +13,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import urls
-from .config import Config
-from .errors import BuildError, Problem, did_you_mean
-from .markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
-from .paths import allowed_roots, is_followable, walk_confined
-from .pickling import compact_pickle
+from broadsheet import urls
+from broadsheet.load.config import Config
+from broadsheet.errors import Problem, did_you_mean
+from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
+from broadsheet.paths import allowed_roots, is_followable, walk_confined
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
@@ -51,7 +50,6 @@ class Correction:
     text: str
 
 
-@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Article:
     """One story, with every front-matter field checked and typed."""
@@ -119,25 +117,6 @@ def find_markdown(content_dir: Path) -> list[Path]:
                 if name not in links or is_followable(path, allowed):
                     found.append(path)
     return found
-
-
-def load_articles(content_dir: Path, config: Config) -> tuple[Article, ...]:
-    """Read every article; raise one BuildError with all the problems found."""
-    renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
-    articles: list[Article] = []
-    problems: list[Problem] = []
-    if content_dir.exists() and not content_dir.is_dir():
-        raise BuildError([Problem(content_dir, None, "content must be a folder of Markdown files")])
-    for path in find_markdown(content_dir):
-        result = read_article(path, config, renderer)
-        if isinstance(result, Article):
-            articles.append(result)
-        else:
-            problems.extend(result)
-    problems.extend(url_collisions(articles))
-    if problems:
-        raise BuildError(problems)
-    return tuple(articles)
 
 
 def url_collisions(articles: list[Article]) -> list[Problem]:

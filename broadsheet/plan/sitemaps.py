@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from markupsafe import escape
 
-from . import urls
-from .config import Config
-from .feeds import rfc3339, xml_text
-from .pickling import compact_pickle
-from .site import Site
-
-if TYPE_CHECKING:
-    from .pages import Page
+from broadsheet import urls
+from broadsheet.load.config import Config
+from broadsheet.plan.feeds import rfc3339, xml_text
+from broadsheet.model.site import Site
+from broadsheet.plan.page import Page
 
 MAX_URLS = 50_000  # per file, by the sitemaps.org protocol
 MAX_BYTES = 50 * 1024 * 1024  # 52,428,800 bytes uncompressed, by the same protocol
@@ -32,7 +29,6 @@ _NEWS_MARKUP = 512
 T = TypeVar("T")
 
 
-@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SitemapEntry:
     """A <url> of a sitemap, or a <sitemap> of an index."""

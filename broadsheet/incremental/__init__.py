@@ -1,0 +1,1 @@
+"""What the last build left, what changed since, and how far each stage of the next must go."""

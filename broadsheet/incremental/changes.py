@@ -1,0 +1,203 @@
+"""What changed since the last build: one value that decides how far each stage of the next one goes."""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from broadsheet.load.content import Article, find_markdown
+from broadsheet.load.sources import Loaded
+from broadsheet.load.static import list_static
+from broadsheet.model.site import is_live
+from broadsheet.options import BuildOptions
+from broadsheet.render.jinja import template_digests
+from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
+from broadsheet.incremental.deps import META
+from broadsheet.incremental.memory import Memory, Previous, Summary
+
+
+class Change(enum.Flag):
+    """A kind of change; a build's changes are any combination."""
+
+    NOTHING = 0
+    STORY_FIELDS = enum.auto()  # stories edited in place: each keeps its URL, date, section, bylines, tags...
+    CLOCK = enum.auto()  # another `now`, with no story going live or back
+    TEMPLATES = enum.auto()
+    CONFIG = enum.auto()  # site.toml
+    STATIC = enum.auto()  # a file under static/
+    STRUCTURE = enum.auto()  # stories came, went, moved, or went live or back: the site is planned again
+    OPTIONS = enum.auto()  # drafts, future, base_url: nothing of the last build is reused but parsed stories
+
+
+IN_PLACE = Change.STORY_FIELDS | Change.CLOCK  # what an edit of the last plan handles
+EVERYTHING = ~Change.NOTHING
+
+# What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
+SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
+                "corrections", "image")
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed, and the story files that may have (None: any of them)."""
+
+    kinds: Change
+    suspects: frozenset[str] | None = None  # content files to read again; None: check every one
+    listing: tuple[Path, ...] | None = None  # the content folder's Markdown files, when already listed
+    edits: tuple[tuple[Article, Article], ...] = ()  # (last build's story, its edit), for STORY_FIELDS
+    shown: bool = False  # an edit changed what pages show of a story (a headline), not only its body
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds)
+
+    @property
+    def in_place(self) -> bool:
+        """Tell whether the last build's site and plan can be edited instead of made again."""
+        return not self.kinds & ~IN_PLACE
+
+
+def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path] | None = None) -> Changes:
+    """Compare the site folder (or, in a session, the files the watcher saw change) with the last build.
+
+    Proves "nothing" from the small summary alone when it can, without reading the last build's memory.
+    """
+    listing = None
+    if previous.summary is not None:
+        nothing, listing = summary_holds(opts, previous.summary)
+        if nothing:
+            return Changes(Change.NOTHING)
+    memory = previous.memory
+    if memory is None or memory.options != opts.key:
+        return Changes(EVERYTHING, listing=listing)
+    kinds = Change.NOTHING
+    if (opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=memory.site.config.timezone)) != memory.site.now:
+        kinds |= Change.CLOCK
+    if touched is not None and previous.in_memory:
+        return Changes(kinds | touched_kinds(opts.site_dir, touched), suspects=touched_stories(opts.site_dir, touched))
+    if digest_of(opts.site_dir / "site.toml") != memory.config:
+        kinds |= Change.CONFIG
+    if template_digests(opts.site_dir / "templates") != memory.templates:
+        kinds |= Change.TEMPLATES
+    if static_changed(opts.site_dir, memory):
+        kinds |= Change.STATIC
+    return Changes(kinds | Change.STORY_FIELDS, listing=listing)  # which stories, loading tells
+
+
+def touched_kinds(site_dir: Path, touched: frozenset[Path]) -> Change:
+    """Say what the files a watcher saw change are (their stories are read again to tell how they changed)."""
+    kinds = Change.NOTHING
+    for path in touched:
+        top = os.path.relpath(path, site_dir).split(os.sep, 1)[0]
+        kinds |= {"site.toml": Change.CONFIG, "templates": Change.TEMPLATES, "static": Change.STATIC,
+                  "content": Change.STORY_FIELDS}.get(top, Change.NOTHING)
+    return kinds
+
+
+def touched_stories(site_dir: Path, touched: frozenset[Path]) -> frozenset[str]:
+    content = os.path.join(site_dir, "content")
+    return frozenset(os.path.join(content, rel) for path in touched
+                     if not (rel := os.path.relpath(path, content)).startswith(".."))
+
+
+def digest_of(path: Path) -> bytes | None:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return None
+
+
+def static_changed(site_dir: Path, memory: Memory) -> bool:
+    """Tell whether any file under static/ came, went or changed its bytes."""
+    static = list_static(site_dir / "static")
+    if {str(src) for src in static.values()} != memory.static.keys():
+        return True
+    for src in static.values():
+        old = memory.static[str(src)]
+        new = stamp_file(src, old)
+        if new is None or new.digest != old.digest:
+            return True
+    return False
+
+
+def summary_holds(opts: BuildOptions, summary: Summary) -> tuple[bool, tuple[Path, ...] | None]:
+    """Tell whether nothing the last build read or wrote has changed since, by stat alone.
+
+    Also returns the content folder's Markdown files when it had to list them (None: not listed).
+    """
+    if summary.key != (opts.out_dir, *opts.key):
+        return False, None
+    if summary.config != digest_of(opts.site_dir / "site.toml"):
+        return False, None
+    if summary.inputs != summary_inputs(opts.site_dir):
+        return False, None
+    listing = tuple(find_markdown(opts.site_dir / "content"))
+    try:
+        sources = tuple((str(p), (st := os.stat(p)).st_size, st.st_mtime_ns) for p in listing)
+        if sources != summary.sources:  # the usual reason to build: checked before the output folder
+            return False, listing
+        for rel, size, mtime_ns, ino in summary.outputs:
+            st = os.stat(os.path.join(opts.out_dir, rel))
+            if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime_ns, ino):
+                return False, listing
+    except OSError:
+        return False, listing
+    # Any other clock may change what is live, and the plan may show the clock (an empty feed's date).
+    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=summary.now.tzinfo)
+    return now == summary.now, listing
+
+
+def summary_inputs(site_dir: Path) -> bytes | None:
+    """Fingerprint the templates (by content) and the static files (by stat); None if one is too fresh to trust."""
+    parts = [repr(sorted(template_digests(site_dir / "templates").items())).encode()]
+    now = now_ns()
+    try:
+        for rel, src in sorted(list_static(site_dir / "static").items()):
+            st = os.stat(src)
+            if now - st.st_mtime_ns <= RACY_NS:
+                return None
+            parts.append(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+    except OSError:
+        return None
+    return digest(b"".join(parts))
+
+
+def classify(changes: Changes, previous: Memory | None, loaded: Loaded, opts: BuildOptions) -> Changes:
+    """Say how the stories changed: edited in place (and which), or the site's structure (stories came or went,
+    moved, or went live or back at the new clock)."""
+    if previous is None or not changes.in_place:
+        return replace(changes, kinds=changes.kinds | Change.STRUCTURE)
+    if loaded.sources.keys() != previous.sources.keys():
+        return replace(changes, kinds=changes.kinds | Change.STRUCTURE)
+    edits, shown = [], False
+    for name, source in loaded.sources.items():
+        before = previous.sources[name]
+        if source.article is before.article:
+            continue
+        if shape(before.article) != shape(source.article):
+            return replace(changes, kinds=changes.kinds | Change.STRUCTURE)
+        shown = shown or before.parts.get(META) != source.parts.get(META)
+        edits.append((before.article, source.article))
+    kinds = changes.kinds & ~Change.STORY_FIELDS | (Change.STORY_FIELDS if edits else Change.NOTHING)
+    if Change.CLOCK in kinds and not clock_moves_in_place(previous, opts.now, opts):
+        kinds |= Change.STRUCTURE
+    return replace(changes, kinds=kinds, edits=tuple(edits), shown=shown)
+
+
+def shape(article: Article) -> str:
+    """Describe a story's place in the site: equal shapes, equal plans but for what pages show of it.
+
+    Compared as text: two dates at the same instant in other offsets are equal, yet read differently.
+    """
+    return repr(tuple(getattr(article, name) for name in SHAPE_FIELDS))
+
+
+def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) -> bool:
+    """Tell whether the last plan holds at another clock: no story goes live or back, no feed is dated by it."""
+    before = previous.site.now
+    if any(is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
+           for s in previous.sources.values()):
+        return False
+    return not any(p.kind == "feed" and not p.articles for p in previous.plan.pages)  # an empty feed shows the clock

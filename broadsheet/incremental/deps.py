@@ -1,0 +1,229 @@
+"""What a page depends on: recorded while it is drawn, and checked before drawing it again.
+
+A page's bytes are a function of its plan entry (url, template, view), the config, and whatever the
+templates read from the site model. The plan entry is fingerprinted with the model objects in it
+replaced by their keys; what the templates read is recorded as it happens (render/jinja.py), one
+dependency per object and field group. If none of those values changed, drawing again would give the
+same bytes.
+
+A dependency is a tuple: (kind, key..., group) for a model object, (TEMPLATE, name) for a template.
+Field groups keep a page from depending on more than it shows: a body edit touches the story's own
+page (`body_html` is its own group), not the sidebars that show its headline; a section gaining a
+story touches the pages that list the section, not every page whose navigation names it.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from broadsheet.load.content import Article
+from broadsheet.model.site import Author, Section, Site, Tag
+from broadsheet.plan.page import Derived, Page, SiteView
+from broadsheet.stamps import digest
+
+# Kinds of input.
+STORY, SECTION, AUTHOR, TAG, SITE, DERIVED, TEMPLATE = "story", "section", "author", "tag", "site", "derived", "template"
+# Field groups of an object.
+META = "meta"  # every field not in another group
+BODY = "body"  # a story's body
+LIST = "list"  # a section's, author's or tag's stories
+NOW = "now"  # the exact instant of the build's clock (pages that show only the edition date don't read it)
+
+_KEYS: dict[type, Callable[[Any], tuple]] = {
+    Article: lambda a: (STORY, a.url),
+    Section: lambda s: (SECTION, s.slug),
+    Author: lambda a: (AUTHOR, a.slug),
+    Tag: lambda t: (TAG, t.slug),
+    SiteView: lambda v: (SITE,),
+    Derived: lambda d: (DERIVED, d.kind),  # not a model object: its inputs are the page's (see `implied`)
+}
+_GROUPS: dict[type, dict[str, str]] = {
+    Article: {"body_html": BODY},
+    Section: {"articles": LIST},
+    Author: {"articles": LIST},
+    Tag: {"articles": LIST},
+    SiteView: {"now": NOW},
+}
+STORY_GROUPS = (META, BODY)
+_MODEL = frozenset({Article, Section, Author, Tag})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> field names; () for other types
+_GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
+
+
+def key_of(obj: Any) -> tuple | None:
+    """Return the key of a model object (None: not one)."""
+    key = _KEYS.get(type(obj))
+    return None if key is None else key(obj)
+
+
+def dependency_of(obj: Any, attribute: Any) -> tuple | None:
+    """Return the dependency that reading obj.attribute creates, or None for plain values."""
+    key = _KEYS.get(type(obj))
+    if key is None:
+        return None
+    return (*key(obj), _GROUPS[type(obj)].get(attribute, META) if isinstance(attribute, str) else META)
+
+
+def template_dependency(name: str) -> tuple:
+    return (TEMPLATE, name)
+
+
+def story_dependency(url: str, group: str) -> tuple:
+    return (STORY, url, group)
+
+
+def implied(page: Page) -> set[tuple]:
+    """What a page's derived values read: the metadata of the stories, sections and others in its view."""
+    return {(*_KEYS[type(v)](v), META) for v in page.view.values() if type(v) in _MODEL}
+
+
+def describe_story(article: Article) -> dict[str, bytes]:
+    """Fingerprint each field group of a story (done where it is parsed, so that workers share the work)."""
+    return {group: group_value(article, group) for group in STORY_GROUPS}
+
+
+def group_value(obj: Any, group: str) -> bytes:
+    """Return the fingerprint of one field group of a model object."""
+    names = _GROUP_FIELDS.get((type(obj), group))
+    if names is None:
+        groups = _GROUPS[type(obj)]
+        names = tuple(f.name for f in fields(obj) if groups.get(f.name, META) == group)
+        _GROUP_FIELDS[(type(obj), group)] = names
+    return digest(encode(tuple(getattr(obj, name) for name in names)))
+
+
+def _field_names(value: Any) -> tuple[str, ...]:
+    t = type(value)
+    names = _FIELDS.get(t)
+    if names is None:
+        is_data = is_dataclass(value) and not isinstance(value, type)
+        names = _FIELDS[t] = tuple(f.name for f in fields(value)) if is_data else ()
+    return names
+
+
+def plain(value: Any) -> Any:
+    """Return value with model objects replaced by their keys, through tuples, lists and dataclasses.
+
+    Anything else is left for pickle, which serialises it in full: never less than the page can see.
+    """
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    key = _KEYS.get(t)
+    if key is not None:
+        return key(value)
+    if t is tuple:
+        return tuple(plain(v) for v in value)
+    if t is list:
+        return [plain(v) for v in value]
+    if t is dict:
+        return {k: plain(v) for k, v in value.items()}
+    names = _field_names(value)
+    if names:
+        return (t.__name__, *(plain(getattr(value, n)) for n in names))
+    return value
+
+
+def encode(value: Any) -> bytes:
+    """Serialise a value for fingerprinting, model objects as keys.
+
+    Without pickle's memo, the bytes depend on values only, never on which objects happen to be shared
+    (a title read from the cache and one parsed just now encode alike).
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(plain(value))
+    return buffer.getvalue()
+
+
+# Values computed for an object, by its id: (the object, {group: value}). Holding the object keeps its id.
+Values = dict[int, tuple[Any, dict[str, bytes]]]
+
+
+class Model:
+    """The current value of every input a page can have, computed on demand and memoised (render's Inputs)."""
+
+    dependency_of = staticmethod(dependency_of)
+    template_dependency = staticmethod(template_dependency)
+    implied = staticmethod(implied)
+
+    def __init__(self, site: Site, view: SiteView, templates: dict[str, bytes], extra: bytes,
+                 carried: Values | None = None):
+        self.site = site
+        self.view = view
+        self.templates = templates
+        self.extra = extra  # config and build options: they reach pages through filters
+        self.objects: dict[tuple, Any] = {(SITE,): view}
+        for a in site.articles:
+            self.objects[(STORY, a.url)] = a
+        for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags)):
+            for item in items:
+                self.objects[(kind, item.slug)] = item
+        self._memo: dict[tuple, bytes | None] = {}
+        self._carried = carried or {}  # values computed for these very (immutable) objects by an earlier build
+        self.values: Values = {}  # values computed for this build's objects: the next build carries them
+
+    def value(self, dep: tuple) -> bytes | None:
+        """Return the current value of a dependency (None: it no longer exists)."""
+        try:
+            return self._memo[dep]
+        except KeyError:
+            pass
+        if dep[0] == TEMPLATE:
+            v = self.templates.get(dep[1])
+        else:
+            obj = self.objects.get(dep[:-1])
+            v = None if obj is None else self._object_value(obj, dep[-1])
+        self._memo[dep] = v
+        return v
+
+    def _object_value(self, obj: Any, group: str) -> bytes:
+        entry = self.values.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            carried = self._carried.get(id(obj))
+            entry = (obj, dict(carried[1]) if carried is not None and carried[0] is obj else {})
+            self.values[id(obj)] = entry
+        values = entry[1]
+        if group not in values:
+            values[group] = group_value(obj, group)
+        return values[group]
+
+    def fingerprint(self, page: Page, deps: tuple) -> bytes | None:
+        """Combine what the plan says of a page with the current values of what it read (None: one is gone)."""
+        memo = self._memo
+        try:
+            values = [memo[dep] for dep in deps]
+        except KeyError:
+            values = [self.value(dep) for dep in deps]
+        if None in values:
+            return None
+        return digest(digest(self.extra + encode(page)) + b"".join(values))
+
+
+def refresh(value: Any, objects: dict[tuple, Any]) -> Any:
+    """Return value (a Page, or part of one) with each model object replaced by the current one of its key.
+
+    Goes through tuples, lists, dicts and dataclasses; shares whatever did not change.
+    """
+    t = type(value)
+    if t in _ATOMS:
+        return value
+    key = _KEYS.get(t)
+    if key is not None:
+        return objects.get(key(value), value)
+    if t is tuple or t is list:
+        items = [refresh(v, objects) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else t(items)
+    if t is dict:
+        items = {k: refresh(v, objects) for k, v in value.items()}
+        return value if all(items[k] is v for k, v in value.items()) else items
+    names = _field_names(value)
+    changes = {n: v for n in names if (v := refresh(getattr(value, n), objects)) is not getattr(value, n)}
+    return replace(value, **changes) if changes else value

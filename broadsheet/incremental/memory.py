@@ -1,0 +1,77 @@
+"""What one build leaves for the next: the stages' results, each safe to act on only after checking it.
+
+A session (serve, watch) keeps it in memory between saves; `build` keeps it in <site>/.broadsheet-cache
+(store.py), with a small summary that can prove, without loading the rest, that nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from broadsheet.load.content import Article
+from broadsheet.load.sources import Source
+from broadsheet.model.site import Site
+from broadsheet.plan.page import Plan
+from broadsheet.plan.static import StaticPlan
+from broadsheet.render.draw import PageRecord
+from broadsheet.render.jinja import Templates
+from broadsheet.stamps import Stamp
+from broadsheet.incremental.deps import Values
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """Everything a build learnt that the next may reuse."""
+
+    options: tuple  # BuildOptions.key
+    config: bytes | None  # the digest of site.toml
+    templates: dict[str, bytes]  # the digest of each file under templates/
+    static: dict[str, Stamp]  # each static source file, by path
+    sources: dict[str, Source]  # each story file, by path, with what it parsed to
+    site: Site
+    plan: Plan
+    files: StaticPlan
+    records: dict[str, PageRecord]  # each page as last drawn, by URL
+    folders: dict[str, dict[str, Stamp]]  # each output folder written, by path: the files a build made there
+    lagging: frozenset[str] = frozenset()  # output folders whose search index lags their pages (a preview's)
+    # Only in the memory of a live process, never saved:
+    environment: Templates | None = None
+    values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
+    here: frozenset[str] = frozenset()  # output folders this process wrote: it knows what they hold
+
+    def outcome(self) -> tuple[dict[str, int], int, Article | None]:
+        """Return what the build reports: pages by kind, static files, the next scheduled story."""
+        return dict(Counter(p.kind for p in self.plan.pages)), len(self.files.files), self.site.next_scheduled
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The last successful build in a few numbers: enough to prove, cheaply, that the next has nothing to do."""
+
+    key: tuple  # the output folder and BuildOptions.key
+    config: bytes | None  # the digest of site.toml
+    inputs: bytes  # every template (by content) and static file (by stat)
+    sources: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) in walk order
+    outputs: tuple[tuple[str, int, int, int], ...]  # (output path, size, mtime_ns, inode)
+    now: datetime  # the build's clock; any other may change what is live
+    outcome: tuple  # Memory.outcome(), to report again
+
+
+class Previous:
+    """What the last build left: in a session's memory, or in the cache on disk, read when first needed."""
+
+    def __init__(self, memory: Memory | None = None, summary: Summary | None = None,
+                 load: Callable[[], Memory | None] | None = None):
+        self.summary = summary
+        self.in_memory = memory is not None
+        self._memory = memory
+        self._load = load
+
+    @property
+    def memory(self) -> Memory | None:
+        if self._load is not None:
+            self._memory, self._load = self._load(), None
+        return self._memory

@@ -1,0 +1,159 @@
+"""The cache on disk: <site>/.broadsheet-cache/memory.pickle and summary.pickle, trusted only from this very code."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from broadsheet.load.content import Article, Correction
+from broadsheet.load.markdown import RENDERER_VERSION
+from broadsheet.load.sources import Source
+from broadsheet.model.site import Author, Section, Site, Tag
+from broadsheet.options import CACHE_DIR
+from broadsheet.plan.page import Page, Pager
+from broadsheet.render.draw import PageRecord
+from broadsheet.stamps import RACY_NS, Stamp, now_ns
+from broadsheet.incremental.changes import summary_inputs
+from broadsheet.incremental.memory import Memory, Previous, Summary
+from broadsheet.incremental.pickling import register
+
+FORMAT = 4  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+PACKAGE = Path(__file__).resolve().parent.parent
+
+register(Article, Correction, Source, Site, Section, Author, Tag, Page, Pager, PageRecord)
+
+
+def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previous:
+    """Return what the last build left in the site's cache: its summary now, its memory when first needed.
+
+    `on_load` runs once the memory is loaded (the command line freezes it out of later garbage collections).
+    """
+    def load() -> Memory | None:
+        memory = load_memory(site_dir)
+        if on_load is not None:
+            on_load()
+        return memory
+
+    return Previous(summary=load_summary(site_dir), load=load)
+
+
+def cache_header() -> tuple:
+    """Return what a cache must have been written by to be trusted: this very code, this renderer."""
+    return (FORMAT, RENDERER_VERSION, sys.version_info[:2], code_digest())
+
+
+@functools.cache
+def code_digest() -> bytes:
+    """Fingerprint Broadsheet's own source, every module of the package: any change voids the cache."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
+def load_memory(site_dir: Path) -> Memory | None:
+    """Read the cache; None if it is missing, stale or unreadable (a damaged cache is only a slower build)."""
+    try:
+        with open(site_dir / CACHE_DIR / "memory.pickle", "rb") as f, paused_gc():
+            if pickle.load(f) != cache_header():
+                return None
+            memory, records, folders = pickle.load(f), pickle.load(f), pickle.load(f)
+    except Exception:  # noqa: BLE001
+        return None
+    if not (isinstance(memory, Memory) and isinstance(records, dict) and isinstance(folders, dict)):
+        return None
+    folders = {out: {rel: Stamp(*s) for rel, s in files.items()} for out, files in folders.items()}
+    return replace(memory, records=records, folders=folders)
+
+
+def save(site_dir: Path, memory: Memory, out_dir: Path | None) -> None:
+    """Write the cache atomically, and the summary that describes out_dir; failing to only costs speed next time."""
+    folder = site_dir / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        if not (folder / ".gitignore").exists():
+            (folder / ".gitignore").write_text("*\n")
+        tmp = folder / f"memory.pickle.tmp-{os.getpid()}"
+        with open(tmp, "wb") as f, paused_gc():
+            pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
+            # Three pickles, each with its own memo (freed when it is done): the stories, site and plan, which
+            # share objects; the page records, which share their dependencies; and the output stamps, as plain
+            # tuples that share nothing. One pickle of all three holds one memo table for everything at once.
+            kept = replace(memory, records={}, folders={}, environment=None, values={}, here=frozenset())
+            pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(memory.records, f, protocol=pickle.HIGHEST_PROTOCOL)
+            stamps = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            stamps.fast = True  # no memo at all
+            stamps.dump({out: {rel: (s.size, s.mtime_ns, s.ino, s.seen_ns, s.digest) for rel, s in files.items()}
+                         for out, files in memory.folders.items()})
+        os.replace(tmp, folder / "memory.pickle")
+    except OSError:
+        return
+    save_summary(site_dir, summarise(site_dir, memory, out_dir))
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Hold off the cycle collector while (un)pickling, which would otherwise traverse the cache many times."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def summarise(site_dir: Path, memory: Memory, out_dir: Path | None) -> Summary | None:
+    """Describe a finished build so that the next can prove it has nothing to do (None: cannot)."""
+    inputs = summary_inputs(site_dir)
+    fresh = now_ns() - RACY_NS
+    sources = memory.sources.values()
+    if (out_dir is None or inputs is None or str(out_dir) not in memory.folders
+            or any(s.mtime_ns >= fresh or s.seen_ns - s.mtime_ns <= RACY_NS for s in sources)):
+        return None
+    outputs = memory.folders[str(out_dir)]
+    return Summary(
+        key=(out_dir, *memory.options),
+        config=memory.config,
+        inputs=inputs,
+        sources=tuple((name, s.size, s.mtime_ns) for name, s in memory.sources.items()),
+        outputs=tuple((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())),
+        now=memory.site.now,
+        outcome=memory.outcome(),
+    )
+
+
+def load_summary(site_dir: Path) -> Summary | None:
+    try:
+        with open(site_dir / CACHE_DIR / "summary.pickle", "rb") as f:
+            if pickle.load(f) != cache_header():
+                return None
+            summary = pickle.load(f)
+    except Exception:  # noqa: BLE001 (missing or damaged: just no shortcut)
+        return None
+    return summary if isinstance(summary, Summary) else None
+
+
+def save_summary(site_dir: Path, summary: Summary | None) -> None:
+    """Write (or, given None, remove) the summary; it must never outlive a build it does not describe."""
+    path = site_dir / CACHE_DIR / "summary.pickle"
+    try:
+        if summary is None:
+            path.unlink(missing_ok=True)
+            return
+        tmp = path.with_name(f"summary.pickle.tmp-{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(summary, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -1,0 +1,1 @@
+"""Loading the site folder: site.toml, the stories, the static files."""

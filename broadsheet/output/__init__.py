@@ -1,0 +1,1 @@
+"""The output folder: staged, then patched or swapped in; never anything that is not ours."""

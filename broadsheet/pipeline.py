@@ -1,0 +1,174 @@
+"""The build, start to finish: one pipeline, in the order it runs.
+
+It is the same for a cold build, a build in a new process (`previous` read from the cache), a save in
+a session (`previous` kept in memory) and `check` (no output folder). Each stage takes its inputs plus
+what the last build left, and does only what the changes reach; docs/architecture.md maps it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from broadsheet.errors import BuildError
+from broadsheet.incremental.changes import Changes, classify, digest_of, what_changed
+from broadsheet.incremental.deps import Model, describe_story, encode
+from broadsheet.incremental.memory import Memory, Previous
+from broadsheet.incremental.replan import replan, update_site
+from broadsheet.incremental.store import recall, save
+from broadsheet.load.config import Config, load_config
+from broadsheet.load.sources import Loaded, load_articles
+from broadsheet.load.static import list_static
+from broadsheet.model.site import Site, build_site
+from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult, at_site_time, normalise
+from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
+from broadsheet.plan.images import make_images
+from broadsheet.plan.page import Plan
+from broadsheet.plan.pages import plan_pages, site_view
+from broadsheet.plan.static import StaticPlan, plan_static, static_collisions
+from broadsheet.render.draw import Rendered, render
+from broadsheet.render.jinja import Templates, load_templates
+from broadsheet.render.theme import add_theme_globals
+
+
+def build(opts: BuildOptions, previous: Previous | None = None,
+          touched: frozenset[Path] | None = None) -> tuple[BuildResult, Memory | None]:
+    """Build the site (or only check it), redoing only what changed since `previous`; raise BuildError.
+
+    `touched`: the only files that may have changed since (a session's watcher knows; None: any).
+    Returns what to report, and what this build leaves for the next (None: nothing new).
+    """
+    started = time.perf_counter()
+    opts, previous = normalise(opts), previous or Previous()
+    changes = what_changed(opts, previous, touched)
+    if not changes:
+        return unchanged(opts, previous, started), None
+    memory = previous.memory
+    config = load_config(opts.site_dir / "site.toml", opts.base_url)
+    opts = at_site_time(opts, config.timezone)
+    templates = load_templates(opts.site_dir, config, memory and memory.environment)
+    stories = load_articles(opts.site_dir / "content", config, memory and memory.sources, changes.suspects,
+                            opts.jobs, describe_story, changes.listing)
+    if problems := [*templates.problems, *stories.problems]:
+        raise BuildError(problems)
+    changes = classify(changes, memory, stories, opts)
+    site = update_site(memory, changes, opts.now) or build_site(config, stories.articles, opts.now, opts.drafts,
+                                                                opts.future)
+    static = static_files(opts, site, memory, changes)
+    model = Model(site, site_view(site), templates.digests, encode((config, static.names)), carried(memory, stories))
+    plan = replan(memory, model, changes) or checked(plan_pages(site), static)
+    add_theme_globals(templates.env, static.assets, static.images)
+    target = output_target(opts, config, memory)
+    with open_stage(target) as stage:
+        rendered = render(plan, templates.env, model, memory.records if memory else {}, target and target.files,
+                          stage, opts.jobs, target is not None and target.trusted)
+        published = stage and publish(stage, target, rendered.written, plan.files, static.files,
+                                      model.view.search_url is not None, opts.reindex_search)
+    memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
+    return report(opts, config, memory, rendered, published, started), memory
+
+
+def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = None) -> BuildResult:
+    """Build as a new process does: from what the site's cache holds (unless opts.cache is off), saving what it learns.
+
+    `on_load` runs once the last build's memory is read (the command line freezes it out of garbage collection).
+    """
+    opts = normalise(opts)
+    result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
+    if memory is not None and opts.cache and opts.out_dir is not None:
+        save(opts.site_dir, memory, opts.out_dir)
+    return result
+
+
+def unchanged(opts: BuildOptions, previous: Previous, started: float) -> BuildResult:
+    """Report the last build again: nothing it read or wrote has changed."""
+    outcome = previous.summary.outcome if previous.summary is not None else previous.memory.outcome()
+    write_changed_urls(opts, ())
+    pages_by_kind, static_files, next_scheduled = outcome
+    return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled)
+
+
+def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes) -> StaticPlan:
+    """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
+    if previous is not None and changes.in_place:
+        return previous.files
+    static = plan_static(site, list_static(opts.site_dir / "static"), opts.site_dir / CACHE_DIR)
+    if opts.out_dir is not None:
+        make_images(static.images)  # resized into the cache, whence they are copied
+    return static
+
+
+def carried(previous: Memory | None, stories: Loaded) -> dict:
+    """What the fingerprints of the site's objects the last build (or the parse) already computed."""
+    if previous is not None and previous.values:
+        return previous.values
+    return {id(s.article): (s.article, s.parts) for s in stories.sources.values() if s.parts}
+
+
+def checked(plan: Plan, static: StaticPlan) -> Plan:
+    """Refuse a plan in which a static file would overwrite a page."""
+    if collisions := static_collisions(plan.files, static.files):
+        raise BuildError(collisions)
+    return plan
+
+
+def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -> Target | None:
+    """Describe the output folder (None: only checking); a folder this process wrote is as it left it."""
+    if opts.out_dir is None:
+        return None
+    out = str(opts.out_dir)
+    if previous is None:
+        return find_target(opts.out_dir, None, False, config.keep, {}, False)
+    return find_target(opts.out_dir, previous.folders.get(out), out in previous.here, config.keep, previous.static,
+                       out in previous.lagging)
+
+
+def remember(opts: BuildOptions, previous: Memory | None, templates: Templates, stories: Loaded, site: Site,
+             plan: Plan, static: StaticPlan, model: Model, rendered: Rendered, published: Published | None) -> Memory:
+    """Return what this build leaves for the next."""
+    folders, lagging, here = (previous.folders, previous.lagging, previous.here) if previous else ({}, frozenset(), frozenset())
+    static_stamps = previous.static if previous else {}
+    if published is not None:
+        out = str(opts.out_dir)
+        folders = {**folders, out: published.files}
+        lagging = lagging - {out} | ({out} if published.index_lags else set())
+        here, static_stamps = here | {out}, published.static
+    return Memory(
+        options=opts.key, config=digest_of(opts.site_dir / "site.toml"), templates=templates.digests,
+        static=static_stamps, sources=stories.sources, site=site, plan=Plan(plan.pages, plan.files), files=static,
+        records=rendered.records, folders=folders, lagging=frozenset(lagging), environment=templates,
+        values=model.values, here=frozenset(here),
+    )
+
+
+def report(opts: BuildOptions, config: Config, memory: Memory, rendered: Rendered, published: Published | None,
+           started: float) -> BuildResult:
+    """Say what the build did, and list the changed URLs for CDN purges."""
+    changed = published.changed if published is not None else ()
+    changed_urls = tuple(url_of(config.base_url, rel) for rel in changed)
+    write_changed_urls(opts, changed_urls)
+    pages_by_kind, static_files, next_scheduled = memory.outcome()
+    return BuildResult(
+        pages_by_kind=pages_by_kind,
+        static_files=static_files,
+        seconds=time.perf_counter() - started,
+        next_scheduled=next_scheduled,
+        pages_written=len(changed),
+        pages_rendered=rendered.drawn,
+        changed_urls=changed_urls,
+    )
+
+
+def url_of(base_url: str, rel: str) -> str:
+    """Return the absolute URL that serves an output file."""
+    path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+    return base_url + "/" + quote(path)
+
+
+def write_changed_urls(opts: BuildOptions, changed_urls: tuple[str, ...]) -> None:
+    """List the changed URLs, one per line, for CDN purges (a check writes nothing)."""
+    if opts.out_dir is not None:
+        opts.changed_file.parent.mkdir(parents=True, exist_ok=True)
+        opts.changed_file.write_text("".join(url + "\n" for url in changed_urls), encoding="utf-8")

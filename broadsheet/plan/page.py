@@ -1,0 +1,94 @@
+"""The plan's data: a page, a page of a list, what every template knows of the site, and the plan itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from broadsheet import urls
+from broadsheet.load.content import Article
+from broadsheet.model.site import Section, Site
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """What every template may know about the site: never the raw config."""
+
+    title: str
+    base_url: str
+    language: str
+    sections: tuple[Section, ...]
+    now: datetime  # the build's clock, in the site's time zone
+    edition: date | None = None  # the day of `now` there: what pages show, so a new clock the same day changes none
+    authors_url: str = urls.authors_index()
+    tags_url: str = urls.tags_index()
+    home_url: str = urls.home()
+    search_url: str | None = urls.search()  # None: the site has no search
+
+
+class Derived:
+    """A view value computed from the page itself when it is drawn, not held in the plan.
+
+    Page metadata and JSON-LD are pure functions of the page's own stories, section or author and the
+    config: ≈ 4 KB a page that the plan need not hold (≈ 450 MB at 100,000 stories). Rendering adds
+    dependencies on those objects (see render.py), so fingerprints still cover what these values read.
+    One object per kind serves every page; the site it reads is the one being drawn.
+    """
+
+    __slots__ = ("kind", "make")
+
+    def __init__(self, kind: str, make):
+        self.kind, self.make = kind, make
+
+    def value(self, page: Page, site: Site) -> Any:
+        return self.make(page, site)
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated list."""
+
+    number: int
+    total: int
+    items: tuple[Article, ...]
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: where it goes, how it is drawn, and what it shows.
+
+    `articles` are the stories whose fields appear on the page; with the template
+    and the config they are everything the page depends on.
+    """
+
+    url: str
+    kind: str  # home, section, article, author, authors, tag, tags, 404; feed, sitemap, news-sitemap, robots
+    template: str
+    title: str
+    articles: tuple[Article, ...] = ()
+    view: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def canonical(self) -> str:
+        return self.url
+
+    @property
+    def output_path(self) -> str:
+        return urls.output_path(self.url)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every page of the site; with `stale`, the URLs of the only pages that may have changed since the last plan."""
+
+    pages: tuple[Page, ...]
+    files: frozenset[str]  # every page's output path
+    stale: frozenset[str] | None = None  # None: any page may have changed; check each one's inputs
+
+
+def plan_of(pages: list[Page] | tuple[Page, ...]) -> Plan:
+    """Return the plan of these pages, none known to be unchanged."""
+    return Plan(tuple(pages), frozenset(p.output_path for p in pages))

@@ -1,0 +1,44 @@
+"""Planning the output's files besides pages: static files, fingerprinted CSS and JS, resized images."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadsheet.errors import Problem
+from broadsheet.model.site import Site
+from broadsheet.plan.assets import AssetPlan, plan_assets
+from broadsheet.plan.images import ImagePlan, plan_images
+
+
+@dataclass(frozen=True, slots=True)
+class StaticPlan:
+    """Every file the output gets as it is (or resized), by output path."""
+
+    static: dict[str, Path]  # static/ as it is
+    assets: AssetPlan  # CSS and JS under fingerprinted names
+    images: ImagePlan  # the stories' images, resized
+
+    @property
+    def files(self) -> dict[str, Path]:
+        """Every file copied into the output, by output path (resized images once they are made)."""
+        return {**self.static, **self.assets.files, **self.images.files}
+
+    @property
+    def names(self) -> tuple:
+        """What pages see of these files through asset() and image(): any change reaches every page."""
+        return (sorted(self.assets.names.items()), sorted(self.images.sets.items()))
+
+
+def plan_static(site: Site, static: dict[str, Path], cache_dir: Path) -> StaticPlan:
+    """Plan the static files, their fingerprinted names and the stories' resized images; raise BuildError."""
+    return StaticPlan(static, plan_assets(static), plan_images(site.articles, static, site.config.image_widths,
+                                                                   cache_dir))
+
+
+def static_collisions(pages: frozenset[str], files: dict[str, Path]) -> list[Problem]:
+    """Refuse a static file that would overwrite a generated page."""
+    return [
+        Problem(files[path], None, f"static file would overwrite the generated page /{path}")
+        for path in sorted(pages & files.keys())
+    ]

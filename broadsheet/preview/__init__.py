@@ -1,0 +1,1 @@
+"""The preview: a session kept in memory, the watcher, and the preview server."""

@@ -1,0 +1,56 @@
+"""A session: the pipeline run again after each batch of saves, with the last build kept in memory."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from broadsheet.incremental.memory import Memory, Previous
+from broadsheet.incremental.store import recall, save
+from broadsheet.options import BuildOptions, BuildResult, normalise
+from broadsheet.pipeline import build
+
+
+class Session:
+    """The last build of a long-lived preview (serve, watch): rebuild() after each batch of changes.
+
+    The first build starts from the cache on disk; later ones from what the last one left in memory, so a
+    rebuild reads only the changed files and draws only the pages they reach. close() saves it for the
+    next process.
+    """
+
+    def __init__(self, opts: BuildOptions):
+        self.opts = normalise(opts)
+        self.previous = recall(self.opts.site_dir, on_load=gc.freeze) if self.opts.cache else Previous()
+        self.memory: Memory | None = None  # what the last good build left, once there is one
+        self.pending: set[Path] = set()  # files a failed build was given: they may still differ from memory
+        self._unsaved = False
+
+    def rebuild(self, changed: set[Path] | None = None, now: datetime | None = None) -> BuildResult:
+        """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""
+        if now is not None:
+            self.opts = replace(self.opts, now=now)
+        touched = None if changed is None or self.memory is None else frozenset({*changed, *self.pending})
+        # The first build of a session brings the search index up to date; a preview's later saves keep it.
+        opts = self.opts if self.memory is not None else replace(self.opts, reindex_search=True)
+        try:
+            result, memory = build(opts, self.previous, touched)
+        except BaseException:
+            self.pending |= set(changed or ())
+            raise
+        self.pending.clear()
+        if memory is not None:
+            self._unsaved = True
+        elif self.memory is None:  # nothing to do, proved from the cache's summary: keep its memory
+            memory = self.previous.memory
+        if memory is not None:
+            self.memory, self.previous = memory, Previous(memory)
+        return result
+
+    def close(self) -> None:
+        """Save what the session learnt, for the next process."""
+        if self._unsaved and self.opts.cache and self.memory is not None:
+            save(self.opts.site_dir, self.memory, self.opts.out_dir)
+            self._unsaved = False

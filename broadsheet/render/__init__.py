@@ -1,0 +1,1 @@
+"""Rendering: the templates, and drawing the planned pages into bytes."""

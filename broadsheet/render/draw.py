@@ -1,0 +1,169 @@
+"""Drawing pages: the plan's pages through the templates into bytes, skipping those whose inputs are unchanged."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+
+from broadsheet.errors import BuildError, Problem
+from broadsheet.parallel import run_chunks
+from broadsheet.plan.pages import Page, Plan, SiteView, drawn_view
+from broadsheet.model.site import Site
+from broadsheet.render.jinja import TrackingEnvironment
+from broadsheet.stamps import digest
+
+PARALLEL_RENDER_MIN = 400  # fewer pages than this render faster in-process than through a pool
+CHUNK = 128
+
+
+class Inputs(Protocol):
+    """What a page can read while it is drawn, and the fingerprint of those values (incremental/deps.py)."""
+
+    site: Site
+    view: SiteView
+
+    def dependency_of(self, obj: Any, attribute: Any) -> tuple | None: ...
+
+    def template_dependency(self, name: str) -> tuple: ...
+
+    def implied(self, page: Page) -> set[tuple]: ...
+
+    def fingerprint(self, page: Page, deps: tuple) -> bytes | None: ...
+
+
+class Sink(Protocol):
+    """Where drawn files go (a stage beside the output folder)."""
+
+    def put(self, rel: str, data: bytes) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """A page as last drawn: its fingerprint, the inputs it read, and the digest of its bytes."""
+
+    fingerprint: bytes
+    deps: tuple
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What drawing the plan produced: a record per page, and the files whose bytes changed."""
+
+    records: dict[str, PageRecord]  # url -> record, for every page of the plan
+    written: dict[str, bytes]  # output path -> digest, for every page staged because its bytes changed
+    drawn: int  # pages actually drawn (the rest were unchanged)
+
+
+def render_page(env: jinja2.Environment, page: Page, site: Site, view: SiteView) -> bytes:
+    """Draw one page of the site to bytes; template errors propagate."""
+    template = env.get_template(page.template)
+    return template.render(site=view, page=page, **drawn_view(page, site)).encode("utf-8")
+
+
+def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mapping[str, PageRecord],
+           held: Mapping[str, Any] | None, sink: Sink | None, jobs: int = 1, trusted: bool = False) -> Rendered:
+    """Draw the pages whose inputs changed; stage in `sink` those whose bytes differ from the files `held`.
+
+    `previous`: the records of the last drawing; `held`: the output folder's files, each with a `digest`
+    (None: only checking, nothing is written). With `plan.stale` the plan names the pages that read
+    something changed, and every other page is taken as unchanged; without it, each page's fingerprint
+    is checked. A page is also drawn when the folder does not hold what it last gave, unless the folder
+    is `trusted` to hold it. Template errors are collected (each reported once) into a BuildError.
+    """
+    pages = plan.pages
+    compare = None if trusted and plan.stale is not None else held
+    todo = [i for i, page in enumerate(pages) if needs_drawing(page, plan.stale, inputs, previous, compare)]
+    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    parallel = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
+    env.dependency_of, env.template_dependency = inputs.dependency_of, inputs.template_dependency
+    templates_dir = Path(env.loader.searchpath[0])
+    results = run_chunks(_render_chunk, chunks, parallel, pages, env, inputs, held, sink, templates_dir)
+    records = dict(previous)
+    written: dict[str, bytes] = {}
+    problems: dict[tuple, Problem] = {}
+    shared: dict[tuple, tuple] = {}  # one object per distinct dependency (see benchmarks/README.md)
+    for chunk in results:
+        for item in chunk:
+            if isinstance(item, Problem):
+                problems.setdefault((item.path, item.line, item.message), item)
+                continue
+            url, rel, fingerprint, deps, data_digest, changed = item
+            records[url] = PageRecord(fingerprint, tuple([shared.setdefault(d, d) for d in deps]), data_digest)
+            if changed:
+                written[rel] = data_digest
+    if problems:
+        raise BuildError(list(problems.values()))
+    if len(records) != len(pages) or plan.stale is None:
+        records = {p.url: records[p.url] for p in pages}
+    return Rendered(records, written, len(todo))
+
+
+def needs_drawing(page: Page, stale: frozenset[str] | None, inputs: Inputs, previous: Mapping[str, PageRecord],
+                  held: Mapping[str, Any] | None) -> bool:
+    """Tell whether a page must be drawn: stale, never drawn, changed inputs, or not what the folder holds."""
+    record = previous.get(page.url)
+    if record is None:
+        return True
+    if stale is None:
+        if inputs.fingerprint(page, record.deps) != record.fingerprint:
+            return True
+    elif page.url in stale:
+        return True
+    if held is None:
+        return False
+    file = held.get(page.output_path)
+    return file is None or file.digest != record.digest
+
+
+def _render_chunk(
+    indices: list[int], pages: tuple[Page, ...], env: TrackingEnvironment, inputs: Inputs,
+    held: Mapping[str, Any] | None, sink: Sink | None, templates_dir: Path,
+) -> list[tuple | Problem]:
+    out: list[tuple | Problem] = []
+    for i in indices:
+        page = pages[i]
+        env.recording = set()
+        try:
+            data = render_page(env, page, inputs.site, inputs.view)
+        except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
+                AttributeError) as e:
+            # A template that includes itself, or divides by zero, is a template error like any other.
+            out.append(template_problem(e, templates_dir, page))
+            continue
+        finally:
+            deps, env.recording = tuple(sorted(env.recording | inputs.implied(page))), None
+        data_digest = digest(data)
+        changed = False
+        if sink is not None:
+            file = held.get(page.output_path) if held is not None else None
+            changed = file is None or file.digest != data_digest
+            if changed:
+                sink.put(page.output_path, data)
+        out.append((page.url, page.output_path, inputs.fingerprint(page, deps) or b"", deps, data_digest, changed))
+    return out
+
+
+def template_problem(e: Exception, templates_dir: Path, page: Page) -> Problem:
+    """Name the template file and line that raised, with the page being drawn."""
+    if isinstance(e, jinja2.TemplateSyntaxError) and e.filename:
+        return Problem(Path(e.filename), e.lineno, f"template syntax error: {e.message}")
+    where = _template_frame(e, templates_dir)
+    path, line = where if where else (templates_dir / page.template, None)
+    if isinstance(e, jinja2.TemplateNotFound):
+        return Problem(path, line, f"template not found: {e.name}")
+    return Problem(path, line, f"{e} (rendering a {page.kind} page)")
+
+
+def _template_frame(e: BaseException, templates_dir: Path) -> tuple[Path, int] | None:
+    root = templates_dir.resolve()
+    found = None
+    for frame in traceback.extract_tb(e.__traceback__):
+        if frame.filename and Path(frame.filename).resolve().is_relative_to(root):
+            found = (Path(frame.filename), frame.lineno)
+    return found
