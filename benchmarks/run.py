@@ -9,7 +9,7 @@ then measures, with the median of --runs runs each:
   no-change   a new process, cache and output present, nothing edited
   one-edit    a new process after appending a sentence to one article's body
   one-edit at a new clock   the same, with --now minutes later each time (as every publish in production)
-  watch-body  in one long-lived Builder (what serve/watch use): body edit -> affected pages written
+  watch-body  in one long-lived Session (what serve/watch use): body edit -> affected pages written
   watch-head  the same, editing the headline of the newest story of the biggest section
 and the peak resident memory of the largest process of a cold build. Times are wall-clock.
 """
@@ -155,7 +155,7 @@ def bench_ours(site: Path, runs: int) -> dict:
 
 
 def bench_watch(site: Path, runs: int) -> dict:
-    """Time a long-lived Builder in a fresh interpreter (see watch_probe)."""
+    """Time a long-lived Session in a fresh interpreter (see watch_probe)."""
     _, mb, out = run([sys.executable, __file__, "--watch-probe", str(site), "--runs", str(runs)])
     res = json.loads(out.strip().splitlines()[-1])
     res["watch_mem_mb"] = mb
@@ -165,9 +165,10 @@ def bench_watch(site: Path, runs: int) -> dict:
 def watch_probe(site: Path, runs: int) -> None:
     """Run inside a fresh interpreter: the rebuild after one edit, as serve/watch do it."""
     sys.path.insert(0, str(REPO))
-    from broadsheet.pipeline import Builder, BuildOptions
+    from broadsheet.options import BuildOptions
+    from broadsheet.preview.session import Session
 
-    builder = Builder(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
+    builder = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
     builder.rebuild()
     body, head = [], []
     path = first_article(site)
@@ -177,7 +178,7 @@ def watch_probe(site: Path, runs: int) -> None:
         r = builder.rebuild({path})
         body.append(time.perf_counter() - t)
         assert r.pages_written >= 1, r
-    site_model = builder.state.live.site
+    site_model = builder.memory.site
     biggest = max(site_model.sections, key=lambda s: len(s.articles))
     target = biggest.articles[0].path  # its headline shows in the sidebar of every story in the section
     for i in range(runs):

@@ -112,10 +112,10 @@ def pick_article(site: Path) -> tuple[Path, str]:
     from datetime import datetime
 
     from broadsheet.load.config import load_config
-    from broadsheet.load.content import load_articles
+    from broadsheet.load.sources import load_articles
 
     now = datetime.fromisoformat(NOW)
-    articles = load_articles(site / "content", load_config(site / "site.toml"))
+    articles = load_articles(site / "content", load_config(site / "site.toml")).articles
     first = min((a for a in articles if not a.draft and a.date <= now), key=lambda a: str(a.path))
     return first.path, first.url
 

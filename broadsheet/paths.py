@@ -79,9 +79,15 @@ def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, 
     yield from visit(os.fspath(top))
 
 
-def link_problems(site_dir: Path) -> list[Problem]:
-    """Report every symbolic link in content/, templates/ or static/ that leads outside the site or nowhere."""
+def link_problems(site_dir: Path, only: frozenset[Path] | None = None) -> list[Problem]:
+    """Report every symbolic link in content/, templates/ or static/ that leads outside the site or nowhere.
+
+    `only`: just these paths (the files a watcher saw change; the others were checked before).
+    """
     allowed = allowed_roots(site_dir)
+    if only is not None:
+        return [_link_problem(path, allowed) for path in sorted(only)
+                if path.name[:1] != "." and path.is_symlink() and not is_followable(path, allowed)]
     problems: list[Problem] = []
     for name in SOURCE_FOLDERS:
         top = site_dir / name
@@ -89,13 +95,15 @@ def link_problems(site_dir: Path) -> list[Problem]:
             for entry in sorted(dirs + files):
                 if entry.startswith(".") or entry not in links or is_followable(path := root / entry, allowed):
                     continue
-                target = os.path.realpath(path)
-                if not os.path.exists(target):
-                    message = f"symbolic link to {os.readlink(path)} leads nowhere; remove it"
-                else:
-                    message = f"symbolic link leads outside the site (to {target}); it is not followed"
-                problems.append(Problem(path, None, message))
+                problems.append(_link_problem(path, allowed))
     return problems
+
+
+def _link_problem(path: Path, allowed: tuple[Path, ...]) -> Problem:
+    target = os.path.realpath(path)
+    if not os.path.exists(target):
+        return Problem(path, None, f"symbolic link to {os.readlink(path)} leads nowhere; remove it")
+    return Problem(path, None, f"symbolic link leads outside the site (to {target}); it is not followed")
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from broadsheet.errors import BuildError
-from broadsheet.incremental.changes import Changes, classify, digest_of, what_changed
+from broadsheet.incremental.changes import Change, Changes, classify, digest_of, what_changed
 from broadsheet.incremental.deps import Model, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
@@ -23,6 +23,7 @@ from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
 from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult, at_site_time, normalise
+from broadsheet.paths import link_problems
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
@@ -37,21 +38,24 @@ def build(opts: BuildOptions, previous: Previous | None = None,
           touched: frozenset[Path] | None = None) -> tuple[BuildResult, Memory | None]:
     """Build the site (or only check it), redoing only what changed since `previous`; raise BuildError.
 
-    `touched`: the only files that may have changed since (a session's watcher knows; None: any).
-    Returns what to report, and what this build leaves for the next (None: nothing new).
+    `opts` are normalised (options.normalise); `touched`: the only files that may have changed since (a
+    session's watcher knows; None: any). Returns what to report, and what this build leaves for the next
+    (None: nothing new).
     """
     started = time.perf_counter()
-    opts, previous = normalise(opts), previous or Previous()
+    previous = previous or Previous()
     changes = what_changed(opts, previous, touched)
     if not changes:
         return unchanged(opts, previous, started), None
     memory = previous.memory
     config = load_config(opts.site_dir / "site.toml", opts.base_url)
     opts = at_site_time(opts, config.timezone)
-    templates = load_templates(opts.site_dir, config, memory and memory.environment)
+    templates = load_templates(opts.site_dir / "templates", config, memory and (memory.environment or memory.templates),
+                               changed=Change.TEMPLATES in changes.kinds)
     stories = load_articles(opts.site_dir / "content", config, memory and memory.sources, changes.suspects,
                             opts.jobs, describe_story, changes.listing)
-    if problems := [*templates.problems, *stories.problems]:
+    links = link_problems(opts.site_dir, changes.touched)
+    if problems := [*links, *templates.problems, *stories.problems]:
         raise BuildError(problems)
     changes = classify(changes, memory, stories, opts)
     site = update_site(memory, changes, opts.now) or build_site(config, stories.articles, opts.now, opts.drafts,

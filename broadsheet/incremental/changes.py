@@ -45,6 +45,7 @@ class Changes:
     """What changed, and the story files that may have (None: any of them)."""
 
     kinds: Change
+    touched: frozenset[Path] | None = None  # the only files that may have changed (a watcher saw); None: any
     suspects: frozenset[str] | None = None  # content files to read again; None: check every one
     listing: tuple[Path, ...] | None = None  # the content folder's Markdown files, when already listed
     edits: tuple[tuple[Article, Article], ...] = ()  # (last build's story, its edit), for STORY_FIELDS
@@ -76,7 +77,8 @@ def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path
     if (opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=memory.site.config.timezone)) != memory.site.now:
         kinds |= Change.CLOCK
     if touched is not None and previous.in_memory:
-        return Changes(kinds | touched_kinds(opts.site_dir, touched), suspects=touched_stories(opts.site_dir, touched))
+        return Changes(kinds | touched_kinds(opts.site_dir, touched), touched,
+                       suspects=touched_stories(opts.site_dir, touched))
     if digest_of(opts.site_dir / "site.toml") != memory.config:
         kinds |= Change.CONFIG
     if template_digests(opts.site_dir / "templates") != memory.templates:
@@ -172,8 +174,9 @@ def classify(changes: Changes, previous: Memory | None, loaded: Loaded, opts: Bu
     if loaded.sources.keys() != previous.sources.keys():
         return replace(changes, kinds=changes.kinds | Change.STRUCTURE)
     edits, shown = [], False
-    for name, source in loaded.sources.items():
-        before = previous.sources[name]
+    names = loaded.sources if changes.suspects is None else sorted(changes.suspects & loaded.sources.keys())
+    for name in names:
+        source, before = loaded.sources[name], previous.sources[name]
         if source.article is before.article:
             continue
         if shape(before.article) != shape(source.article):

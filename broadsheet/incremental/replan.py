@@ -53,7 +53,7 @@ def replan(previous: Memory | None, model: Model, changes: Changes) -> Plan | No
         if page.url in planned:
             pages[i] = planned.pop(page.url)
         elif (record := previous.records.get(page.url)) is None:
-            continue  # never drawn: drawn now, as it is
+            pass  # never drawn: drawn now, as it is
         elif (changes.shown and any(a.url in urls for a in page.articles)) or not reads.isdisjoint(record.deps):
             pages[i] = refresh(page, model.objects)
         else:

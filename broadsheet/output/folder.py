@@ -128,8 +128,9 @@ def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: li
     """
     out_dir = Path(os.path.abspath(out_dir))
     if patch and finish is None and patchable(out_dir, changed, deleted, len(unchanged)):
-        tops = {rel.split("/", 1)[0] for rel in (*changed, *unchanged)}
-        refuse_keep_clashes(out_dir, keep, tops.__contains__)
+        if keep:
+            tops = {rel.split("/", 1)[0] for rel in (*changed, *unchanged)}
+            refuse_keep_clashes(out_dir, keep, tops.__contains__)
         journal = {"put": changed, "delete": deleted, "flat": stage.flat}
         (stage.path / (JOURNAL + ".part")).write_text(json.dumps(journal))
         os.rename(stage.path / (JOURNAL + ".part"), stage.path / JOURNAL)  # the commit point

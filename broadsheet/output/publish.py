@@ -115,15 +115,12 @@ def publish(stage: Stage, target: Target, pages: Mapping[str, bytes], page_files
         if stamps[rel] is not None and (rel not in files or files[rel].digest != stamps[rel].digest):
             stage.put(rel, src)
             written[rel] = stamps[rel].digest
-    deleted = sorted(rel for rel in files if rel not in produced and not (search and rel.startswith(INDEX)))
-    deleted += target.strays
-    unchanged, unstamped = [], []
-    for rel in produced - written.keys():
-        if rel in files:
-            unchanged.append(rel)
-        elif rel in static:  # a static file that could not be stamped: copy it anyway
-            stage.put(rel, static[rel])
-            unstamped.append(rel)
+    gone = files.keys() - produced
+    deleted = [*sorted(rel for rel in gone if not (search and rel.startswith(INDEX))), *target.strays]
+    unchanged = list(files.keys() & produced - written.keys())
+    unstamped = [rel for rel in produced - files.keys() - written.keys() if rel in static]
+    for rel in unstamped:  # a static file that could not be stamped: copy it anyway
+        stage.put(rel, static[rel])
     pages_changed = any(rel.endswith(".html") for rel in (*written, *deleted))
     step = index_step(out_dir, search, pages_changed, reindex, lagging)
     carry: Callable[[], list[str]] = list
@@ -131,7 +128,9 @@ def publish(stage: Stage, target: Target, pages: Mapping[str, bytes], page_files
         carry = lambda: [INDEX + rel for rel in list_output(out_dir / BUNDLE)]  # noqa: E731
     publish_stage(stage, out_dir, [*written, *unstamped], unchanged, deleted,
                   index_search if step.reindex else None, carry, target.keep, step.patch)
-    kept = {rel: s for rel, s in files.items() if rel in produced and rel not in written}
+    kept = dict(files)
+    for rel in gone:
+        del kept[rel]
     kept.update({rel: stamp_written(out_dir / rel, d) for rel, d in written.items()})
     return Published(
         changed=tuple(sorted([*written, *deleted])),

@@ -72,13 +72,15 @@ def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mappi
 
     `previous`: the records of the last drawing; `held`: the output folder's files, each with a `digest`
     (None: only checking, nothing is written). With `plan.stale` the plan names the pages that read
-    something changed, and every other page is taken as unchanged; without it, each page's fingerprint
+    something changed (or was never drawn), and every other page is taken as unchanged; without it, each page's fingerprint
     is checked. A page is also drawn when the folder does not hold what it last gave, unless the folder
     is `trusted` to hold it. Template errors are collected (each reported once) into a BuildError.
     """
-    pages = plan.pages
-    compare = None if trusted and plan.stale is not None else held
-    todo = [i for i, page in enumerate(pages) if needs_drawing(page, plan.stale, inputs, previous, compare)]
+    pages, stale = plan.pages, plan.stale
+    if trusted and stale is not None:  # the folder holds what the records say: only the stale pages
+        todo = [i for i, page in enumerate(pages) if page.url in stale]
+    else:
+        todo = [i for i, page in enumerate(pages) if needs_drawing(page, stale, inputs, previous, held)]
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     parallel = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
     env.dependency_of, env.template_dependency = inputs.dependency_of, inputs.template_dependency

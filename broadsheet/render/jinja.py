@@ -14,7 +14,7 @@ import jinja2
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.paths import ConfinedLoader, link_problems
+from broadsheet.paths import ConfinedLoader
 from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
@@ -67,15 +67,22 @@ class Templates:
     problems: tuple[Problem, ...] = ()
 
 
-def load_templates(site_dir: Path, config: Config, previous: Templates | None = None) -> Templates:
-    """Compile the templates and check them (and the site's links); reuse `previous` when nothing changed."""
-    templates_dir = site_dir / "templates"
+def load_templates(templates_dir: Path, config: Config, previous: Templates | dict[str, bytes] | None = None,
+                   changed: bool = True) -> Templates:
+    """Compile the templates and check them, unless none `changed` since `previous`.
+
+    `previous`: the last build's templates, or in a new process only their digests (then the environment
+    is made again, but templates that passed the last build's checks are not checked again).
+    """
+    if not changed and isinstance(previous, Templates) and previous.config == config:
+        return previous
+    if not changed and isinstance(previous, dict):
+        return Templates(make_env(templates_dir, config), previous, config)
     digests = template_digests(templates_dir)
-    problems = tuple(link_problems(site_dir))
-    if previous is not None and previous.config == config and previous.digests == digests:
-        return Templates(previous.env, digests, config, problems)  # a previous build had no template problems
+    if isinstance(previous, Templates) and previous.config == config and previous.digests == digests:
+        return previous
     env = make_env(templates_dir, config)
-    return Templates(env, digests, config, problems + tuple(check_templates(env, templates_dir)))
+    return Templates(env, digests, config, tuple(check_templates(env, templates_dir)))
 
 
 def template_digests(templates_dir: Path) -> dict[str, bytes]:
