@@ -14,6 +14,7 @@ from conftest import article, tree_snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from broadsheet import pipeline
 from broadsheet.load import sources as sources_module
 from broadsheet.options import BuildOptions
 from broadsheet.output import folder as output_module
@@ -241,3 +242,38 @@ def test_worker_processes_render_the_same_bytes(tiny_thresholds, monkeypatch):
     check_sequence([("title", "story-1", "storm"), ("template", "templates/partials/card.html", 1),
                     ("body", "story-2", "vote")], jobs=2)
     assert forks, "no worker process was started"
+
+
+# Each kind of change on its own, with whether a build may edit the last plan instead of planning anew.
+KINDS = {
+    "body": ([("body", "story-1", "storm")], True),
+    "headline": ([("title", "story-1", "storm")], True),
+    "summary": ([("summary", "story-2", "Another summary.")], True),
+    "clock, no story going live": ([("now", NOW + timedelta(minutes=30))], True),
+    "clock, a story going live": ([("now", NOW + timedelta(hours=2))], False),
+    "clock, the next day": ([("now", NOW + timedelta(hours=13))], False),
+    "template": ([("template", "templates/partials/card.html", 1)], False),
+    "template the page extends": ([("template", "templates/article.html", 0)], False),
+    "static file": ([("static", "img/a.png")], False),
+    "site.toml": ([("config", 1)], False),
+    "story moves section": ([("section", "story-1", "National")], False),
+    "story moves date": ([("date", "story-1", DATES[0])], False),
+    "new story": ([("add", "story-7", "Sports", DATES[3], "vote")], False),
+    "story deleted": ([("delete", "story-2")], False),
+    "story made a draft": ([("draft", "story-0")], False),
+}
+
+
+@pytest.mark.parametrize("old_files", [False, True], ids=["just written", "old files"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_of_change_equals_a_full_build_in_a_session_and_in_a_new_process(tiny_thresholds, monkeypatch,
+                                                                                   kind, old_files):
+    """Both the live session and a new process reach a clean build's bytes; edits in place do not plan anew."""
+    steps, in_place = KINDS[kind]
+    plans = []
+    real = pipeline.plan_pages
+    monkeypatch.setattr(pipeline, "plan_pages", lambda site: plans.append(1) or real(site))
+    check_sequence(steps, jobs=1, old_files=old_files, search=False)
+    # The first builds plan twice (session and new process); then each step's clean build plans once, and
+    # the session and the new process once each unless they edit the last plan.
+    assert len(plans) == 2 + len(steps) * (1 if in_place else 3)

@@ -15,6 +15,9 @@ from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
 from broadsheet.cli import parse_now
 from broadsheet.preview.watch import (
+    MAX_WAIT,
+    QUIET,
+    SETTLED,
     Batch,
     ChangeQueue,
     Rebuilt,
@@ -209,34 +212,111 @@ def test_a_save_renamed_into_place_is_built_without_waiting_for_quiet(patient):
     assert batch is not None and batch.paths == frozenset({md})
 
 
-def test_a_file_still_open_or_deleted_waits_for_quiet(patient):
-    site, queue = patient
+class Clock:
+    """A test clock: time passes only when the test says so."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class RecordingQueue(ChangeQueue):
+    """A queue on a test clock that lets a test wait for the watcher's next event (never for time to pass)."""
+
+    def __init__(self, clock: Clock):
+        super().__init__(clock=clock)
+        self.events: list[tuple[frozenset[Path], bool]] = []
+        self.arrived = threading.Condition()
+
+    def put(self, paths, full=False, finished=False):
+        paths = frozenset(paths)
+        super().put(paths, full, finished)
+        with self.arrived:
+            self.events.append((paths, finished))
+            self.arrived.notify_all()
+
+    def wait_for(self, path: Path, finished: bool, after: int) -> int:
+        """Wait until an event after the first `after` names path (as finished or not); return how many came."""
+        def seen() -> bool:
+            return any(path in paths and done == finished for paths, done in self.events[after:])
+
+        with self.arrived:
+            assert self.arrived.wait_for(seen, TIMEOUT), f"no {'finished' if finished else 'unfinished'} {path}"
+            return len(self.events)
+
+
+def test_a_file_still_open_or_deleted_waits_for_quiet_and_a_closed_one_does_not(site):
+    write_site(site, {"content/national/a.md": article("First story")})
+    clock = Clock()
+    queue = RecordingQueue(clock)
+    observer = start_observer(site, queue)
     md = site / "content" / "national" / "a.md"
-    with open(md, "w") as f:  # written, not yet closed: the editor may still be writing
-        f.write(article("Half"))
-        f.flush()
-        assert queue.take(timeout=1.5) is None
-    assert queue.take(timeout=TIMEOUT).paths == frozenset({md})  # closed: now complete
-    md.unlink()  # a deleted file may come back (delete, then create): wait
-    assert queue.take(timeout=1.5) is None
+    try:
+        with open(md, "w") as f:  # written, not yet closed: the editor may still be writing
+            f.write(article("Half"))
+            f.flush()
+            seen = queue.wait_for(md, finished=False, after=0)
+            clock.advance(QUIET - 0.001)
+            assert queue.poll() is None  # far past SETTLED, short of QUIET
+        seen = queue.wait_for(md, finished=True, after=seen)  # closed: now complete
+        clock.advance(SETTLED)
+        assert queue.poll() == Batch(frozenset({md}))
+        md.unlink()  # a deleted file may come back (delete, then create): wait for quiet
+        queue.wait_for(md, finished=False, after=seen)
+        clock.advance(QUIET - 0.001)
+        assert queue.poll() is None
+        clock.advance(0.001)
+        assert queue.poll() == Batch(frozenset({md}))
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
 
 
 def test_a_finished_file_does_not_hurry_a_batch_that_holds_an_unfinished_one():
-    queue = ChangeQueue(quiet=60, max_wait=120)
+    clock = Clock()
+    queue = ChangeQueue(clock=clock)
     queue.put({Path("/s/content/a.md")})  # modified; no close yet
     queue.put({Path("/s/content/b.md")}, finished=True)
-    assert queue.take(timeout=1.0) is None
+    clock.advance(QUIET - 0.001)
+    assert queue.poll() is None
     queue.put({Path("/s/content/a.md")}, finished=True)
-    assert queue.take(timeout=TIMEOUT).paths == frozenset({Path("/s/content/a.md"), Path("/s/content/b.md")})
+    clock.advance(SETTLED - 0.001)
+    assert queue.poll() is None
+    clock.advance(0.001)
+    assert queue.poll().paths == frozenset({Path("/s/content/a.md"), Path("/s/content/b.md")})
 
 
-def test_a_burst_of_puts_is_one_batch():
-    queue = ChangeQueue()
+def test_a_burst_of_puts_is_one_batch_and_a_steady_trickle_is_cut_at_max_wait():
+    clock = Clock()
+    queue = ChangeQueue(clock=clock)
     for i in range(500):
         queue.put({Path(f"/s/content/{i}.md")})
-    batch = queue.take(timeout=TIMEOUT)
-    assert len(batch.paths) == 500
-    assert queue.take(timeout=0) is None
+        clock.advance(0.001)
+    assert queue.poll() is None  # still coming in
+    clock.advance(QUIET)
+    assert len(queue.poll().paths) == 500
+    assert queue.poll() is None
+    for i in range(30):  # a save every 50 ms, never quiet for QUIET
+        queue.put({Path(f"/s/content/t{i}.md")})
+        clock.advance(0.05)
+        if (batch := queue.poll()) is not None:
+            break
+    assert batch is not None and MAX_WAIT / 0.05 <= len(batch.paths) <= MAX_WAIT / 0.05 + 1  # float steps
+
+
+def test_take_returns_a_due_batch_at_once_and_none_when_closed():
+    clock = Clock()
+    queue = ChangeQueue(clock=clock)
+    queue.put({Path("/s/content/a.md")}, finished=True)
+    clock.advance(SETTLED)
+    assert queue.take(timeout=TIMEOUT).paths == frozenset({Path("/s/content/a.md")})
+    queue.close()
+    assert queue.take() is None
 
 
 class BlockingBuilder:

@@ -77,7 +77,7 @@ def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path
     if (opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=memory.site.config.timezone)) != memory.site.now:
         kinds |= Change.CLOCK
     if touched is not None and previous.in_memory:
-        return Changes(kinds | touched_kinds(opts.site_dir, touched), touched,
+        return Changes(kinds | touched_kinds(opts.site_dir, touched, memory), touched,
                        suspects=touched_stories(opts.site_dir, touched))
     if digest_of(opts.site_dir / "site.toml") != memory.config:
         kinds |= Change.CONFIG
@@ -88,14 +88,29 @@ def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path
     return Changes(kinds | Change.STORY_FIELDS, listing=listing)  # which stories, loading tells
 
 
-def touched_kinds(site_dir: Path, touched: frozenset[Path]) -> Change:
-    """Say what the files a watcher saw change are (their stories are read again to tell how they changed)."""
+def touched_kinds(site_dir: Path, touched: frozenset[Path], memory: Memory) -> Change:
+    """Say what changed among the files a watcher saw change (their stories are read again to tell how)."""
     kinds = Change.NOTHING
     for path in touched:
-        top = os.path.relpath(path, site_dir).split(os.sep, 1)[0]
-        kinds |= {"site.toml": Change.CONFIG, "templates": Change.TEMPLATES, "static": Change.STATIC,
-                  "content": Change.STORY_FIELDS}.get(top, Change.NOTHING)
+        rel = os.path.relpath(path, site_dir)
+        top, _, inner = rel.partition(os.sep)
+        if top == "content":
+            kinds |= Change.STORY_FIELDS
+        elif rel == "site.toml" and digest_of(path) != memory.config:
+            kinds |= Change.CONFIG
+        elif top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix()):
+            kinds |= Change.TEMPLATES
+        elif top == "static" and static_file_changed(path, memory):
+            kinds |= Change.STATIC
     return kinds
+
+
+def static_file_changed(path: Path, memory: Memory) -> bool:
+    old = memory.static.get(str(path))
+    if old is None:
+        return path.exists() or path.is_symlink()
+    new = stamp_file(path, old)
+    return new is None or new.digest != old.digest
 
 
 def touched_stories(site_dir: Path, touched: frozenset[Path]) -> frozenset[str]:
@@ -116,12 +131,7 @@ def static_changed(site_dir: Path, memory: Memory) -> bool:
     static = list_static(site_dir / "static")
     if {str(src) for src in static.values()} != memory.static.keys():
         return True
-    for src in static.values():
-        old = memory.static[str(src)]
-        new = stamp_file(src, old)
-        if new is None or new.digest != old.digest:
-            return True
-    return False
+    return any(static_file_changed(src, memory) for src in static.values())
 
 
 def summary_holds(opts: BuildOptions, summary: Summary) -> tuple[bool, tuple[Path, ...] | None]:
