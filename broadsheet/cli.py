@@ -158,7 +158,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
             from broadsheet.preview.watch import run_watch
 
             return run_watch(opts)
-        from broadsheet.preview.server import run_serve
+        from broadsheet.preview.serve import run_serve
 
         return run_serve(opts, args.host, args.port, args.open)
     except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves

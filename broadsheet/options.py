@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from broadsheet.load.content import Article
-from broadsheet.output.guard import check_output_dir
-from broadsheet.parallel import default_jobs
 
 CACHE_DIR = ".broadsheet-cache"  # the build's memory and the preview's output; never watched, never committed
 CHANGED_URLS = "changed-urls.txt"
@@ -36,23 +32,6 @@ class BuildOptions:
     def key(self) -> tuple:
         """What changes the site besides its files: a build with another key starts over."""
         return (self.drafts, self.future, self.base_url)
-
-
-def normalise(opts: BuildOptions) -> BuildOptions:
-    """Return the options with absolute paths, a checked output folder, a changed-URL file and a number of jobs.
-
-    One spelling of every path, so that `build --site .` and `serve` share the cache's entries; the output
-    folder is refused (UsageError) if replacing it could destroy anything that is not ours.
-    """
-    site_dir = Path(os.path.abspath(opts.site_dir))
-    out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
-    changed = Path(os.path.abspath(opts.changed_file)) if opts.changed_file else site_dir / CACHE_DIR / CHANGED_URLS
-    return replace(opts, site_dir=site_dir, out_dir=out_dir, changed_file=changed, jobs=opts.jobs or default_jobs())
-
-
-def at_site_time(opts: BuildOptions, timezone: ZoneInfo) -> BuildOptions:
-    """Return the options with an aware clock: a naive one is read in the site's time zone."""
-    return opts if opts.now.tzinfo else replace(opts, now=opts.now.replace(tzinfo=timezone))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,13 @@ what the last build left, and does only what the changes reach; docs/architectur
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from broadsheet.errors import BuildError
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, what_changed
@@ -22,9 +25,11 @@ from broadsheet.load.config import Config, load_config
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
-from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult, at_site_time, normalise
-from broadsheet.paths import link_problems
+from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult
+from broadsheet.output.guard import check_output_dir
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
+from broadsheet.parallel import default_jobs
+from broadsheet.paths import link_problems
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages, site_view
@@ -72,6 +77,23 @@ def build(opts: BuildOptions, previous: Previous | None = None,
                                       model.view.search_url is not None, opts.reindex_search)
     memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
     return report(opts, config, memory, rendered, published, started), memory
+
+
+def normalise(opts: BuildOptions) -> BuildOptions:
+    """Return the options with absolute paths, a checked output folder, a changed-URL file and a number of jobs.
+
+    One spelling of every path, so that `build --site .` and `serve` share the cache's entries; the output
+    folder is refused (UsageError) if replacing it could destroy anything that is not ours.
+    """
+    site_dir = Path(os.path.abspath(opts.site_dir))
+    out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
+    changed = Path(os.path.abspath(opts.changed_file)) if opts.changed_file else site_dir / CACHE_DIR / CHANGED_URLS
+    return replace(opts, site_dir=site_dir, out_dir=out_dir, changed_file=changed, jobs=opts.jobs or default_jobs())
+
+
+def at_site_time(opts: BuildOptions, timezone: ZoneInfo) -> BuildOptions:
+    """Return the options with an aware clock: a naive one is read in the site's time zone."""
+    return opts if opts.now.tzinfo else replace(opts, now=opts.now.replace(tzinfo=timezone))
 
 
 def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = None) -> BuildResult:

@@ -8,8 +8,8 @@ from pathlib import Path
 import frontmatter
 
 from broadsheet import urls
-from broadsheet.load.config import load_config
 from broadsheet.errors import UsageError, did_you_mean
+from broadsheet.load.config import load_config
 
 
 def new_article(site_dir: Path, headline: str, section: str, author: str, now: datetime) -> Path:

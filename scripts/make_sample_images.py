@@ -176,7 +176,7 @@ def ball_field(rng: random.Random) -> Image.Image:
                              (0.3, (60, 130, 70)), (1.0, (40, 110, 56))])
     d = ImageDraw.Draw(img)
     # mowing stripes
-    for i in range(0, 20):
+    for i in range(20):
         x0 = -400 + i * 120
         d.polygon([(x0, H), (x0 + 60, H), (800 + (x0 - 800) * 0.1 + 6, 210), (800 + (x0 - 800) * 0.1, 210)],
                   fill=(52, 124, 64) if i % 2 else (62, 140, 72))

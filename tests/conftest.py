@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from PIL import Image
 
 from broadsheet.cli import main

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadsheet.load import content
+from broadsheet.load import frontmatter
 from broadsheet.load.markdown import MarkdownRenderer, new_markdown
 
 # Pieces that exercise every smarty rule, and the Markdown around quotes that changes the text nodes.
@@ -59,22 +59,22 @@ YAML_PIECES = [
 
 
 def read_slowly(fm: str):
-    saved, content._CSafeLoader = content._CSafeLoader, None
+    saved, frontmatter._CSafeLoader = frontmatter._CSafeLoader, None
     try:
-        return content.parse_yaml_fields(Path("a.md"), fm)
+        return frontmatter.parse_yaml_fields(Path("a.md"), fm)
     finally:
-        content._CSafeLoader = saved
+        frontmatter._CSafeLoader = saved
 
 
 def test_libyaml_is_there_so_the_fast_path_is_taken():
-    assert content._CSafeLoader is not None
-    assert content._fast_compose('title: "A"\ntags: [a, b]\n') is not None
+    assert frontmatter._CSafeLoader is not None
+    assert frontmatter._fast_compose('title: "A"\ntags: [a, b]\n') is not None
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(YAML_PIECES), min_size=1, max_size=30).map("".join))
 def test_front_matter_reads_the_same_with_libyaml(fm):
-    assert repr(content.parse_yaml_fields(Path("a.md"), fm)) == repr(read_slowly(fm))
+    assert repr(frontmatter.parse_yaml_fields(Path("a.md"), fm)) == repr(read_slowly(fm))
 
 
 @pytest.mark.parametrize("fm", [
@@ -84,4 +84,4 @@ def test_front_matter_reads_the_same_with_libyaml(fm):
     "a: &x [1, 2]\nb: *x\n",
 ])
 def test_typical_and_broken_front_matter_reads_the_same(fm):
-    assert repr(content.parse_yaml_fields(Path("a.md"), fm)) == repr(read_slowly(fm))
+    assert repr(frontmatter.parse_yaml_fields(Path("a.md"), fm)) == repr(read_slowly(fm))

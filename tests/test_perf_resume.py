@@ -144,9 +144,9 @@ def test_a_new_clock_is_applied_in_place_while_no_story_goes_live(site, tmp_path
 
 def test_a_build_after_a_preview_edited_in_place_brings_the_output_up_to_date(site, tmp_path, plans):
     """serve renders into its own folder and saves the shared cache: public/ must still catch up."""
+    from broadsheet.cli import parse_now
     from broadsheet.options import BuildOptions
     from broadsheet.preview.session import Session
-    from broadsheet.cli import parse_now
 
     stories(site)
     assert build(site) == 0

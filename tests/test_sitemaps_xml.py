@@ -17,14 +17,14 @@ import pytest
 from conftest import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 from lxml import etree
 
-from broadsheet.plan import sitemaps
 from broadsheet.cli import parse_now
 from broadsheet.load.config import load_config
 from broadsheet.load.sources import load_articles
+from broadsheet.model.site import build_site
+from broadsheet.plan import sitemaps
 from broadsheet.plan.pages import Page, plan_pages, site_view
 from broadsheet.render.draw import render_page
 from broadsheet.render.jinja import make_env
-from broadsheet.model.site import build_site
 
 BASE = "https://gazette.example"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from conftest import article, build, read, tree_snapshot, write_site
 
 from broadsheet import urls

@@ -11,9 +11,9 @@ import pytest
 from conftest import NOW, article, write_site
 from serve_support import TIMEOUT
 
+from broadsheet.cli import parse_now
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
-from broadsheet.cli import parse_now
 from broadsheet.preview.watch import (
     MAX_WAIT,
     QUIET,

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from broadsheet.incremental.deps import META
+from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
@@ -15,8 +17,6 @@ from broadsheet.model.site import is_live
 from broadsheet.options import BuildOptions
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
-from broadsheet.incremental.deps import META
-from broadsheet.incremental.memory import Memory, Previous, Summary
 
 
 class Change(enum.Flag):

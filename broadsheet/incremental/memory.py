@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from broadsheet.incremental.deps import Values
 from broadsheet.load.content import Article
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Site
@@ -19,7 +20,6 @@ from broadsheet.plan.static import StaticPlan
 from broadsheet.render.draw import PageRecord
 from broadsheet.render.jinja import Templates
 from broadsheet.stamps import Stamp
-from broadsheet.incremental.deps import Values
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Pickling the many small frozen records the cache holds (stories, pages, stamps) as plain tuples.
 
-dataclasses' own __getstate__/__setstate__ for slots classes call fields() for every object, which
-costs a third of the time it takes to save the cache. The records themselves know nothing of this:
+dataclasses' own __getstate__/__setstate__ for slots classes call fields() for every object, a large
+share of the time it takes to save the cache. The records themselves know nothing of this:
 `register` teaches pickle (through copyreg) to save each as the tuple of its field values.
 """
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from broadsheet.model.site import Site, swap_stories
-from broadsheet.plan.page import Plan
-from broadsheet.plan.pages import plan_article, plan_feeds, plan_news_pages, site_view, with_meta
 from broadsheet.incremental.changes import Change, Changes
 from broadsheet.incremental.deps import BODY, META, NOW, SITE, Model, refresh, story_dependency
 from broadsheet.incremental.memory import Memory
+from broadsheet.model.site import Site, swap_stories
+from broadsheet.plan.page import Plan
+from broadsheet.plan.pages import plan_article, plan_feeds, plan_news_pages, site_view, with_meta
 
 
 def update_site(previous: Memory | None, changes: Changes, now: datetime) -> Site | None:

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from broadsheet.incremental.changes import summary_inputs
+from broadsheet.incremental.memory import Memory, Previous, Summary
+from broadsheet.incremental.pickling import register
 from broadsheet.load.content import Article, Correction
 from broadsheet.load.markdown import RENDERER_VERSION
 from broadsheet.load.sources import Source
@@ -21,9 +24,6 @@ from broadsheet.options import CACHE_DIR
 from broadsheet.plan.page import Page, Pager
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
-from broadsheet.incremental.changes import summary_inputs
-from broadsheet.incremental.memory import Memory, Previous, Summary
-from broadsheet.incremental.pickling import register
 
 FORMAT = 4  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +134,26 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     for key in _REQUIRED:
         if key not in raw:
             problems.append(Problem(path, None, f"missing required key '{key}'"))
+    values = optional_values(raw, bad)
+    title, base_url, tz = site_identity(raw, bad)
+    sections = read_sections(raw, bad)
+    if problems:
+        raise BuildError(problems)
+    return Config(
+        path=path,
+        title=title.strip(),
+        base_url=base_url.rstrip("/"),
+        timezone=tz,
+        sections=tuple(sections),
+        **values,
+    )
+
+
+Bad = Callable[[str, str], None]  # reports a problem with a key
+
+
+def optional_values(raw: dict, bad: Bad) -> dict:
+    """Check the optional keys' types and limits; return those that passed."""
     values: dict = {}
     for key, typ in _OPTIONAL.items():
         if key in raw:
@@ -158,7 +179,22 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     if "logo" in values and not values["logo"].strip():
         bad("logo", "'logo' must be a path such as /images/logo.png, or an absolute URL")
         del values["logo"]
+    if "image_widths" in values:
+        widths = values.pop("image_widths")
+        if all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
+            values["image_widths"] = tuple(sorted(set(widths)))
+        else:
+            bad("image_widths", "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]")
+    if "date_format" in values:
+        try:
+            datetime(2023, 3, 7, 11, 8).strftime(values["date_format"])
+        except ValueError as e:
+            bad("date_format", f"bad 'date_format': {e}")
+    return values
 
+
+def site_identity(raw: dict, bad: Bad) -> tuple:
+    """Check the title, base_url and time zone; return them (unchecked values when bad: the caller raises)."""
     title = raw.get("title")
     if "title" in raw and (not isinstance(title, str) or not title.strip()):
         bad("title", "'title' must be a non-empty string")
@@ -176,42 +212,27 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
             tz = ZoneInfo(str(raw["timezone"]))
         except (ZoneInfoNotFoundError, ValueError):
             bad("timezone", f"unknown time zone {raw['timezone']!r}; use an IANA name such as 'America/Vancouver'")
+    return title, base_url, tz
+
+
+def read_sections(raw: dict, bad: Bad) -> list[SectionConfig]:
+    """Check the sections: names that give distinct, unreserved URL slugs."""
     sections: list[SectionConfig] = []
     if "sections" in raw:
         names = raw["sections"]
         if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
             bad("sections", "'sections' must be a non-empty list of section names")
-        else:
-            seen: dict[str, str] = {}
-            for name in names:
-                slug = urls.slugify(name)
-                if not slug:
-                    bad("sections", f"section {name!r} gives an empty URL slug")
-                elif slug.casefold() in seen:
-                    bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
-                elif slug in ("authors", "tags", "page"):
-                    bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
-                else:
-                    seen[slug.casefold()] = name
-                    sections.append(SectionConfig(name.strip(), slug))
-    if "image_widths" in values:
-        widths = values.pop("image_widths")
-        if all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
-            values["image_widths"] = tuple(sorted(set(widths)))
-        else:
-            bad("image_widths", "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]")
-    if "date_format" in values:
-        try:
-            datetime(2023, 3, 7, 11, 8).strftime(values["date_format"])
-        except ValueError as e:
-            bad("date_format", f"bad 'date_format': {e}")
-    if problems:
-        raise BuildError(problems)
-    return Config(
-        path=path,
-        title=title.strip(),
-        base_url=base_url.rstrip("/"),
-        timezone=tz,
-        sections=tuple(sections),
-        **values,
-    )
+            return sections
+        seen: dict[str, str] = {}
+        for name in names:
+            slug = urls.slugify(name)
+            if not slug:
+                bad("sections", f"section {name!r} gives an empty URL slug")
+            elif slug.casefold() in seen:
+                bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
+            elif slug in ("authors", "tags", "page"):
+                bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
+            else:
+                seen[slug.casefold()] = name
+                sections.append(SectionConfig(name.strip(), slug))
+    return sections

@@ -119,8 +119,8 @@ def _group(live: tuple[Article, ...], names_of) -> list[tuple[str, str, tuple[Ar
 def swap_stories(site: Site, new: dict[int, Article]) -> Site:
     """Return the site with articles swapped by identity (id of the old -> the new), sharing what did not change.
 
-    Every list is searched by identity in C (ids, not dataclass equality): a few milliseconds at
-    10,000 stories, where walking the lists in Python took 60 ms of each edit in place.
+    Every list is searched by identity in C (ids, not dataclass equality): walking the lists in Python
+    would cost each edit in a live session more than the rest of it (benchmarks/README.md).
     """
     if not new:
         return site

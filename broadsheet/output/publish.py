@@ -125,7 +125,7 @@ def publish(stage: Stage, target: Target, pages: Mapping[str, bytes], page_files
     step = index_step(out_dir, search, pages_changed, reindex, lagging)
     carry: Callable[[], list[str]] = list
     if step.carry:  # listed only if a whole new tree is made: thousands of files at 10,000 stories
-        carry = lambda: [INDEX + rel for rel in list_output(out_dir / BUNDLE)]  # noqa: E731
+        carry = lambda: [INDEX + rel for rel in list_output(out_dir / BUNDLE)]
     publish_stage(stage, out_dir, [*written, *unstamped], unchanged, deleted,
                   index_search if step.reindex else None, carry, target.keep, step.patch)
     kept = dict(files)

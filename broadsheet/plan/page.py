@@ -31,8 +31,9 @@ class Derived:
     """A view value computed from the page itself when it is drawn, not held in the plan.
 
     Page metadata and JSON-LD are pure functions of the page's own stories, section or author and the
-    config: ≈ 4 KB a page that the plan need not hold (≈ 450 MB at 100,000 stories). Rendering adds
-    dependencies on those objects (see render.py), so fingerprints still cover what these values read.
+    config: kilobytes a page that the plan need not hold, which add up to most of the plan at 100,000
+    stories. Drawing a page records dependencies on those objects (incremental/deps.py `implied`), so
+    fingerprints still cover what these values read.
     One object per kind serves every page; the site it reads is the one being drawn.
     """
 

@@ -8,9 +8,9 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article
+from broadsheet.model.site import Site
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
-from broadsheet.model.site import Site
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, plan_of
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 

@@ -11,8 +11,8 @@ from markupsafe import escape
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.plan.feeds import rfc3339, xml_text
 from broadsheet.model.site import Site
+from broadsheet.plan.feeds import rfc3339, xml_text
 from broadsheet.plan.page import Page
 
 MAX_URLS = 50_000  # per file, by the sitemaps.org protocol

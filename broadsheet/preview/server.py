@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import html
 import ipaddress
 import mimetypes
 import os
@@ -13,31 +12,18 @@ import shutil
 import socket
 import sys
 import threading
-import webbrowser
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from broadsheet.options import BuildOptions
-from broadsheet.preview.session import Session
-from broadsheet.errors import Problem, UsageError, display_path
+from broadsheet.errors import Problem, UsageError
+from broadsheet.preview.reload import EVENTS_PATH, inject
 from broadsheet.preview.watch import (
-    CACHE_DIR,
-    ChangeQueue,
     Rebuilt,
-    absolute_options,
-    interrupt_on_sigterm,
-    print_rebuilt,
-    rebuild_forever,
-    run_build,
-    start_observer,
-    stop_watching,
 )
 
-EVENTS_PATH = "/__broadsheet/events"
-PREVIEW_DIR = f"{CACHE_DIR}/preview"  # previews never go to public/, so it never sees the reload script
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream; finds closed tabs
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -177,61 +163,6 @@ def content_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
-def inject(page: bytes, state: PreviewState) -> bytes:
-    """Add the problems overlay (after a failed build) and the reload script before </body>."""
-    snippet = (overlay_html(state.problems) + reload_script(state.version)).encode("utf-8")
-    at = page.lower().rfind(b"</body>")
-    return page + snippet if at < 0 else page[:at] + snippet + page[at:]
-
-
-def reload_script(version: str) -> str:
-    """Return the script that brings the tab up to date when the server says the build changed.
-
-    It fetches the page again and swaps the new <body> (and <title>, metadata) into the open document:
-    no navigation, so the stylesheets stay applied and the reader keeps their place. When that could
-    differ from a reload (other stylesheets or head scripts, scripts in the body, a failed fetch), it
-    reloads the tab instead. Only visible tabs hold a connection: browsers allow about six per host,
-    and a dozen background tabs must not starve the page being read.
-    """
-    return (
-        "<script data-broadsheet>/* broadsheet preview */(function(){"
-        f"var url={EVENTS_PATH!r}+'?v={version}',es=null;"
-        "function open(){if(es)return;es=new EventSource(url);"
-        "es.addEventListener('reload',function(e){close();update(e.data);});}"
-        "function close(){if(es){es.close();es=null;}}"
-        "function kept(n){return n.matches('link[rel~=stylesheet],style,script:not([type=\"application/ld+json\"])');}"
-        "function sig(d){return Array.prototype.filter.call(d.head.children,kept).map(function(n){return n.outerHTML;}).join();}"
-        "function update(next){"
-        "fetch(location.href,{cache:'no-store'}).then(function(r){return r.text();}).then(function(t){"
-        "var d=new DOMParser().parseFromString(t,'text/html');"
-        "if(sig(d)!==sig(document)||d.body.querySelector('script:not([data-broadsheet])'))throw 0;"
-        "Array.prototype.forEach.call(document.head.querySelectorAll(':scope>*'),function(n){if(!kept(n))n.remove();});"
-        "Array.prototype.forEach.call(d.head.querySelectorAll(':scope>*'),function(n){if(!kept(n))document.head.appendChild(n);});"
-        "document.body.replaceWith(d.body);url=url.split('?')[0]+'?v='+encodeURIComponent(next);if(!document.hidden)open();"
-        "}).catch(function(){location.reload();});}"
-        "document.addEventListener('visibilitychange',function(){document.hidden?close():open();});"
-        "if(!document.hidden)open();"
-        "})();</script>\n"
-    )
-
-
-def overlay_html(problems: tuple[Problem, ...]) -> str:
-    """Return the banner listing a failed build's problems as path:line: message ('' if none)."""
-    if not problems:
-        return ""
-    n = len(problems)
-    lines = html.escape("\n".join(p.format() for p in problems))
-    return (
-        '<div id="broadsheet-problems" role="alert" style="position:fixed;top:0;left:0;right:0;'
-        "max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1em 1.25em;background:#fff0f0;"
-        "color:#600;border-bottom:4px solid #c00;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;"
-        'box-shadow:0 2px 12px rgba(0,0,0,.3);text-align:left">'
-        f"<strong>Build failed with {n} problem{'s' if n != 1 else ''}; "
-        "the page below is from the last good build.</strong>"
-        f'<pre style="white-space:pre-wrap;margin:.5em 0 0;font:inherit">{lines}</pre></div>\n'
-    )
-
-
 def host_allowed(value: str | None, bound: str) -> bool:
     """Allow Host/Origin names that DNS rebinding cannot forge: localhost, IP literals, the bound name."""
     if value is None:
@@ -323,7 +254,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self.send_not_found(head)  # swapped away by a rebuild between resolve and open
         with f:
             if ctype.startswith("text/html"):
-                return self.send_bytes(status, inject(f.read(), self.server.state), ctype, head)
+                return self.send_bytes(status, inject(f.read(), self.server.state.problems, self.server.state.version), ctype, head)
             state = self.server.state
             rel = os.path.relpath(path, state.root).replace(os.sep, "/")
             cache = "public, max-age=31536000, immutable" if rel in state.immutable else "no-store"
@@ -337,7 +268,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             body = page.read_bytes()
         except OSError:
             body = NOT_FOUND_PAGE  # no build yet: still a page, so the overlay and reload script show
-        self.send_bytes(404, inject(body, self.server.state), "text/html; charset=utf-8", head)
+        self.send_bytes(404, inject(body, self.server.state.problems, self.server.state.version), "text/html; charset=utf-8", head)
 
     def send_text(self, status: int, text: str, head: bool) -> None:
         self.send_bytes(status, text.encode("utf-8"), "text/plain; charset=utf-8", head)
@@ -462,60 +393,3 @@ def make_server(state: PreviewState, host: str = "127.0.0.1", port: int = 0, log
     except OSError as e:
         hint = "; pick another with --port, or --port 0 for any free one" if e.errno == errno.EADDRINUSE else ""
         raise UsageError(f"cannot listen on {host}:{port}: {e.strerror or e}{hint}") from None
-
-
-def preview_options(opts: BuildOptions) -> BuildOptions:
-    """Point the build at the preview folder, with absolute paths the watcher can match."""
-    opts = absolute_options(opts)
-    # The preview keeps the search index it started with: re-indexing after each save would delay every reload.
-    return replace(opts, out_dir=opts.site_dir / PREVIEW_DIR, force=False, reindex_search=False)
-
-
-def make_cache_dir(site_dir: Path) -> None:
-    """Create .broadsheet-cache/ with a .gitignore of its own, so no site's repository picks up previews."""
-    cache = site_dir / CACHE_DIR
-    cache.mkdir(exist_ok=True)
-    ignore = cache / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Made by Broadsheet: build caches and previews, never committed.\n*\n")
-
-
-def fingerprinted_outputs(session: Session) -> frozenset[str] | None:
-    """The output files of the last good build whose names carry a digest of their bytes (None: no build yet)."""
-    memory = session.memory
-    return None if memory is None else frozenset([*memory.files.assets.files, *memory.files.images.files])
-
-
-def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-              out: TextIO | None = None) -> int:
-    """Build, serve, and rebuild on every change until Ctrl-C; the `serve` command."""
-    out = out or sys.stdout
-    opts = preview_options(opts)
-    state = PreviewState(opts.out_dir)
-    server = make_server(state, host, port)
-    make_cache_dir(opts.site_dir)
-    if warning := bind_warning(host):
-        print(warning, file=sys.stderr, flush=True)
-    session = Session(opts)
-    queue = ChangeQueue()
-    observer = start_observer(opts.site_dir, queue, ignore=(opts.site_dir / CACHE_DIR,))
-
-    def publish(done: Rebuilt) -> None:
-        state.publish(done, fingerprinted_outputs(session))
-        print_rebuilt(done, out)
-
-    try:
-        with interrupt_on_sigterm():
-            server.start()
-            publish(run_build(session, None))
-            print(f"Serving {display_path(opts.site_dir)} at {server.url} ; press Ctrl-C to stop", file=out, flush=True)
-            if open_browser:
-                webbrowser.open(server.url)
-            rebuild_forever(session, queue, publish)
-    except KeyboardInterrupt:
-        pass  # a build in progress has dropped its stage, or finished its patch, on the way out
-    finally:
-        server.stop()
-        stop_watching(queue, observer, session)
-    print("Stopped.", file=out, flush=True)
-    return 0

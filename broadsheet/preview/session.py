@@ -9,8 +9,8 @@ from pathlib import Path
 
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.store import recall, save
-from broadsheet.options import BuildOptions, BuildResult, normalise
-from broadsheet.pipeline import build
+from broadsheet.options import BuildOptions, BuildResult
+from broadsheet.pipeline import build, normalise
 
 
 class Session:

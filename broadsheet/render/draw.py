@@ -11,9 +11,9 @@ from typing import Any, Protocol
 import jinja2
 
 from broadsheet.errors import BuildError, Problem
+from broadsheet.model.site import Site
 from broadsheet.parallel import run_chunks
 from broadsheet.plan.pages import Page, Plan, SiteView, drawn_view
-from broadsheet.model.site import Site
 from broadsheet.render.jinja import TrackingEnvironment
 from broadsheet.stamps import digest
 
