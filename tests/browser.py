@@ -21,7 +21,7 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def need_node_tool(path: Path) -> Path:
     """Return a file from node_modules, or fail saying how to install it (never skip)."""
-    assert path.is_file(), f"{path} is missing: run `npm ci --ignore-scripts` in {REPO} (.ci/run does)"
+    assert path.is_file(), f"{path} is missing: run ./scripts/test, or `npm ci --ignore-scripts` in {REPO}"
     return path
 
 
@@ -74,6 +74,7 @@ def chromium() -> Iterator[object]:
     """Launch Debian's Chromium through Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: run ./scripts/test, or apt-get install chromium"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import article, build, tree_snapshot, write_site
 from playwright.sync_api import expect, sync_playwright
@@ -14,6 +16,7 @@ WAIT_MS = 30_000
 
 @pytest.fixture(scope="module")
 def browser():
+    assert Path("/usr/bin/chromium").is_file(), "/usr/bin/chromium is missing: run ./scripts/test, or apt-get install chromium"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser

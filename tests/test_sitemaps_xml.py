@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import tarfile
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import lxml.html
 import pytest
+from browser import NODE_MODULES, need_node_tool
 from conftest import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 from lxml import etree
 
@@ -29,35 +25,13 @@ from broadsheet.render.jinja import make_env
 BASE = "https://gazette.example"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-# The npm package that ships sitemaps.org's schema/sitemap.xsd; pinned so every run checks against the same file.
-SITEMAP_PACKAGE = "sitemap@9.0.1"
 INDEX_XSD = Path(__file__).parent / "schemas" / "sitemapindex.xsd"
-
-
-def schema_cache() -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "broadsheet-tests" / SITEMAP_PACKAGE.replace("@", "-")
 
 
 @pytest.fixture(scope="session")
 def xsd_dir() -> Path:
-    """Fetch the official sitemap.xsd with `npm pack` into a cache folder, once; never commit it."""
-    folder = schema_cache()
-    xsd = folder / "sitemap.xsd"
-    if not xsd.is_file():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to fetch the sitemaps.org XSD: apt-get install npm (.ci/run does)"
-        with tempfile.TemporaryDirectory() as tmp:
-            subprocess.run([npm, "pack", SITEMAP_PACKAGE, "--pack-destination", tmp, "--silent"],
-                           check=True, capture_output=True, timeout=600)
-            (tgz,) = Path(tmp).glob("*.tgz")
-            with tarfile.open(tgz) as tar:
-                data = tar.extractfile("package/schema/sitemap.xsd").read()
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".sitemap.xsd.{os.getpid()}"
-        partial.write_bytes(data)
-        partial.replace(xsd)
-    return folder
+    """The official sitemap.xsd, from the npm package `sitemap` pinned in package-lock.json (scripts/test installs it)."""
+    return need_node_tool(NODE_MODULES / "sitemap" / "schema" / "sitemap.xsd").parent
 
 
 @pytest.fixture(scope="session")

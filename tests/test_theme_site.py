@@ -78,6 +78,7 @@ def sample_pages(public: Path) -> dict[str, str]:
 def test_nu_validator_finds_no_errors_on_any_page(sample, small, tmp_path):
     # A deliberately broken page rides along, to show that this run would report errors (one JVM start-up).
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
+    assert shutil.which("java"), "java is missing: run ./scripts/test, or apt-get install default-jre-headless"
     result = subprocess.run(
         ["java", "-jar", str(need_node_tool(VNU_JAR)), "--errors-only", "--skip-non-html", str(sample), str(small), str(tmp_path)],
         capture_output=True, text=True, timeout=300, check=False)
