@@ -47,3 +47,36 @@ def test_the_preview_keeps_its_index_between_saves_and_build_always_reindexes(si
     Session(opts).rebuild()  # a new preview session indexes what changed meanwhile
     assert index_files(out) != first
     assert build(site) == 0 and index_files(site / "public")  # `build` indexes, as always
+
+
+def test_a_new_preview_session_reindexes_even_when_every_file_is_old(site):
+    """The cache's summary could prove 'nothing changed' for old files: it must not, while the index lags."""
+    import os
+    from datetime import datetime
+
+    from conftest import NOW
+
+    from broadsheet.options import BuildOptions
+    from broadsheet.preview.session import Session
+
+    write_site(site, {"content/a.md": article("A story", body="Rain fell.")})
+    out = site / "preview"
+    opts = BuildOptions(site, out, datetime.fromisoformat(NOW), reindex_search=False)
+    old = 1_000_000_000 * 1_000_000_000  # 2001: far older than the two seconds within which a stat proves nothing
+
+    def backdate() -> None:
+        for path in site.rglob("*"):
+            if path.is_file() and out not in path.parents and ".broadsheet-cache" not in path.parts:
+                os.utime(path, ns=(old, old))
+
+    backdate()
+    session = Session(opts)
+    session.rebuild()
+    first = index_files(out)
+    (site / "content/a.md").write_text(article("A story", body="Snow fell on the harbour."))
+    backdate()
+    session.rebuild({site / "content/a.md"})
+    assert index_files(out) == first  # kept while the session runs
+    session.close()
+    Session(opts).rebuild()
+    assert index_files(out) != first
