@@ -56,12 +56,6 @@ _GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
 _ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
 
 
-def key_of(obj: Any) -> tuple | None:
-    """Return the key of a model object (None: not one)."""
-    key = _KEYS.get(type(obj))
-    return None if key is None else key(obj)
-
-
 def dependency_of(obj: Any, attribute: Any) -> tuple | None:
     """Return the dependency that reading obj.attribute creates, or None for plain values."""
     key = _KEYS.get(type(obj))
