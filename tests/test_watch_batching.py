@@ -396,3 +396,21 @@ def test_tidying_after_ctrl_c_removes_temp_folders_and_puts_back_a_half_swapped_
     (tmp_path / ".public.tmp-0badcafe").mkdir()
     tidy_after_interrupt(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+
+@pytest.mark.parametrize("first", ["the file", "a whole folder"])
+def test_a_broken_story_stays_reported_while_other_stories_are_saved(site, first):
+    write_site(site, {"content/national/a.md": article("First story"), "content/national/b.md": article("Second")})
+    session = Session(BuildOptions(site, site / "public", parse_now(NOW)))
+    assert run_build(session, None).ok
+    a, b = site / "content/national/a.md", site / "content/national/b.md"
+    a.write_text("---\ntitle: [unclosed\n---\nBody\n")
+    batch = Batch(frozenset({a})) if first == "the file" else Batch(frozenset({a.parent}), full=True)
+    assert not run_build(session, batch).ok
+    b.write_text(article("Second, edited"))
+    done = run_build(session, Batch(frozenset({b})))  # the watcher names only b; a is still broken
+    assert [(p.path.name, p.line) for p in done.problems] == [("a.md", 3)]
+    a.write_text(article("First story, fixed"))
+    assert run_build(session, Batch(frozenset({a}))).ok
+    assert "Second, edited" in (site / "public/national/b/index.html").read_text()
+    assert "First story, fixed" in (site / "public/national/a/index.html").read_text()

@@ -25,22 +25,25 @@ class Session:
         self.opts = normalise(opts)
         self.previous = recall(self.opts.site_dir, on_load=gc.freeze) if self.opts.cache else Previous()
         self.memory: Memory | None = None  # what the last good build left, once there is one
-        self.pending: set[Path] = set()  # files a failed build was given: they may still differ from memory
+        self.pending: set[Path] | None = set()  # files failed builds were given (None: all of them)
         self._unsaved = False
 
     def rebuild(self, changed: set[Path] | None = None, now: datetime | None = None) -> BuildResult:
         """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""
         if now is not None:
             self.opts = replace(self.opts, now=now)
-        touched = None if changed is None or self.memory is None else frozenset({*changed, *self.pending})
+        known = changed is not None and self.memory is not None and self.pending is not None
+        touched = frozenset({*changed, *self.pending}) if known else None
         # The first build of a session brings the search index up to date; a preview's later saves keep it.
         opts = self.opts if self.memory is not None else replace(self.opts, reindex_search=True)
         try:
             result, memory = build(opts, self.previous, touched)
         except BaseException:
-            self.pending |= set(changed or ())
+            # What a failed build was given may still differ from memory: the next build looks at it again
+            # (at everything, when it was given everything).
+            self.pending = None if changed is None or self.pending is None else self.pending | changed
             raise
-        self.pending.clear()
+        self.pending = set()
         if memory is not None:
             self._unsaved = True
         elif self.memory is None:  # nothing to do, proved from the cache's summary: keep its memory
