@@ -16,7 +16,7 @@ MAY_IMPORT = {
     "render": {"load", "model", "plan"},
     "output": set(),
     "options": {"load"},
-    "incremental": {"load", "model", "plan", "render", "options"},
+    "incremental": {"load", "model", "plan", "render", "output", "options"},
     "pipeline": {"load", "model", "plan", "render", "output", "options", "incremental"},
     "preview": {"load", "output", "options", "incremental", "pipeline"},
     "cli": {"options", "pipeline", "preview", "scaffold"},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import NOW, article, build, read, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
@@ -132,6 +134,31 @@ def test_old_unchanged_files_are_trusted_by_stat_and_edits_still_seen(site):
     os.utime(site / "content/a.md", ns=(OLD_NS + 10**9, OLD_NS + 10**9))
     assert build(site) == 0
     assert "Body tex!." in read(site, "/national/a/")
+
+
+@pytest.mark.parametrize("dropped", ["a file", "a link", "a temporary folder"])
+def test_a_no_change_build_proved_from_stats_still_clears_what_was_dropped_into_the_output(site, dropped, capsys):
+    """The summary proves the pages current; anything else found in or beside the output folder still goes."""
+    three_stories(site)
+    for path in site.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(OLD_NS, OLD_NS))
+    assert build(site) == 0
+    assert (site / ".broadsheet-cache" / "summary.pickle").exists()
+    out = site / "public"
+    stray = {"a file": out / "stray.html", "a link": out / "national" / "to-content",
+             "a temporary folder": site / ".public.tmp-0123abcd"}[dropped]
+    if dropped == "a link":
+        stray.symlink_to(site / "content")
+    elif dropped == "a file":
+        stray.write_text("dropped here by hand")
+    else:
+        (stray / "national").mkdir(parents=True)
+    capsys.readouterr()
+    assert build(site) == 0
+    assert not stray.exists() and not stray.is_symlink()
+    assert build(site) == 0  # and now nothing at all is left to do
+    assert "Rendered 0 pages; 0 files changed" in capsys.readouterr().out.splitlines()[-1]
 
 
 def test_a_later_clock_the_same_day_rewrites_no_page_and_the_next_day_changes_the_edition(site):

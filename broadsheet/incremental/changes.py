@@ -15,6 +15,8 @@ from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live
 from broadsheet.options import BuildOptions
+from broadsheet.output.folder import list_output, stale_temps
+from broadsheet.output.publish import INDEX
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
 
@@ -151,14 +153,23 @@ def summary_holds(opts: BuildOptions, summary: Summary) -> tuple[bool, tuple[Pat
         if sources != summary.sources:  # the usual reason to build: checked before the output folder
             return False, listing
         for rel, size, mtime_ns, ino in summary.outputs:
-            st = os.stat(os.path.join(opts.out_dir, rel))
+            st = os.lstat(os.path.join(opts.out_dir, rel))
             if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime_ns, ino):
                 return False, listing
     except OSError:
         return False, listing
     # Any other clock may change what is live, and the plan may show the clock (an empty feed's date).
     now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=summary.now.tzinfo)
-    return now == summary.now, listing
+    return now == summary.now and holds_only_ours(opts.out_dir, summary), listing
+
+
+def holds_only_ours(out_dir: Path, summary: Summary) -> bool:
+    """Tell whether the output folder holds nothing but what the last build made (no file dropped in, no
+    link, no temporary folder an interrupted build left beside it): a build would have something to remove."""
+    if stale_temps(out_dir):
+        return False
+    made = {rel for rel, *_ in summary.outputs}
+    return all(rel in made or (summary.index and rel.startswith(INDEX)) for rel in list_output(out_dir, summary.keep))
 
 
 def summary_inputs(site_dir: Path) -> bytes | None:

@@ -58,6 +58,8 @@ class Summary:
     outputs: tuple[tuple[str, int, int, int], ...]  # (output path, size, mtime_ns, inode)
     now: datetime  # the build's clock; any other may change what is live
     outcome: tuple  # Memory.outcome(), to report again
+    keep: tuple[str, ...] = ()  # names in the output folder that are never ours (site.toml's `keep`)
+    index: bool = False  # the folder holds a search index besides `outputs`
 
 
 class Previous:

@@ -130,6 +130,8 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None) -> Summary |
         outputs=tuple((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())),
         now=memory.site.now,
         outcome=memory.outcome(),
+        keep=memory.site.config.keep,
+        index=memory.site.config.search,
     )
 
 
