@@ -14,7 +14,7 @@ from broadsheet.errors import BuildError, Problem
 from broadsheet.model.site import Site
 from broadsheet.parallel import run_chunks
 from broadsheet.plan.pages import Page, Plan, SiteView, drawn_view
-from broadsheet.render.jinja import TrackingEnvironment
+from broadsheet.render.jinja import TrackingEnvironment, template_file, template_roots
 from broadsheet.stamps import digest
 
 PARALLEL_RENDER_MIN = 400  # fewer pages than this render faster in-process than through a pool
@@ -84,8 +84,7 @@ def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mappi
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     parallel = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
     env.dependency_of, env.template_dependency = inputs.dependency_of, inputs.template_dependency
-    templates_dir = Path(env.loader.searchpath[0])
-    results = run_chunks(_render_chunk, chunks, parallel, pages, env, inputs, held, sink, templates_dir)
+    results = run_chunks(_render_chunk, chunks, parallel, pages, env, inputs, held, sink)
     records = dict(previous)
     written: dict[str, bytes] = {}
     problems: dict[tuple, Problem] = {}
@@ -125,7 +124,7 @@ def needs_drawing(page: Page, stale: frozenset[str] | None, inputs: Inputs, prev
 
 def _render_chunk(
     indices: list[int], pages: tuple[Page, ...], env: TrackingEnvironment, inputs: Inputs,
-    held: Mapping[str, Any] | None, sink: Sink | None, templates_dir: Path,
+    held: Mapping[str, Any] | None, sink: Sink | None,
 ) -> list[tuple | Problem]:
     out: list[tuple | Problem] = []
     for i in indices:
@@ -136,7 +135,7 @@ def _render_chunk(
         except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
                 AttributeError) as e:
             # A template that includes itself, or divides by zero, is a template error like any other.
-            out.append(template_problem(e, templates_dir, page))
+            out.append(template_problem(e, env, page))
             continue
         finally:
             deps, env.recording = tuple(sorted(env.recording | inputs.implied(page))), None
@@ -151,21 +150,21 @@ def _render_chunk(
     return out
 
 
-def template_problem(e: Exception, templates_dir: Path, page: Page) -> Problem:
-    """Name the template file and line that raised, with the page being drawn."""
+def template_problem(e: Exception, env: jinja2.Environment, page: Page) -> Problem:
+    """Name the template file (the site's or the theme's) and line that raised, with the page being drawn."""
     if isinstance(e, jinja2.TemplateSyntaxError) and e.filename:
         return Problem(Path(e.filename), e.lineno, f"template syntax error: {e.message}")
-    where = _template_frame(e, templates_dir)
-    path, line = where if where else (templates_dir / page.template, None)
+    where = _template_frame(e, template_roots(env))
+    path, line = where if where else (template_file(env, page.template), None)
     if isinstance(e, jinja2.TemplateNotFound):
         return Problem(path, line, f"template not found: {e.name}")
     return Problem(path, line, f"{e} (rendering a {page.kind} page)")
 
 
-def _template_frame(e: BaseException, templates_dir: Path) -> tuple[Path, int] | None:
-    root = templates_dir.resolve()
+def _template_frame(e: BaseException, roots: tuple[Path, ...]) -> tuple[Path, int] | None:
+    resolved = [root.resolve() for root in roots]
     found = None
     for frame in traceback.extract_tb(e.__traceback__):
-        if frame.filename and Path(frame.filename).resolve().is_relative_to(root):
+        if frame.filename and any(Path(frame.filename).resolve().is_relative_to(r) for r in resolved):
             found = (Path(frame.filename), frame.lineno)
     return found

@@ -67,39 +67,48 @@ class Templates:
     problems: tuple[Problem, ...] = ()
 
 
-def load_templates(templates_dir: Path, config: Config, previous: Templates | dict[str, bytes] | None = None,
+def load_templates(layers: tuple[Path, ...], config: Config, previous: Templates | dict[str, bytes] | None = None,
                    changed: bool = True) -> Templates:
     """Compile the templates and check them, unless none `changed` since `previous`.
 
+    `layers`: the site's templates/ and then the theme's; a name is drawn from the first that has it.
     `previous`: the last build's templates, or in a new process only their digests (then the environment
     is made again, but templates that passed the last build's checks are not checked again).
     """
     if not changed and isinstance(previous, Templates) and previous.config == config:
         return previous
     if not changed and isinstance(previous, dict):
-        return Templates(make_env(templates_dir, config), previous, config)
-    digests = template_digests(templates_dir)
+        return Templates(make_env(layers, config), previous, config)
+    digests = template_digests(*layers)
     if isinstance(previous, Templates) and previous.config == config and previous.digests == digests:
         return previous
-    env = make_env(templates_dir, config)
-    return Templates(env, digests, config, tuple(check_templates(env, templates_dir)))
+    env = make_env(layers, config)
+    return Templates(env, digests, config, tuple(check_templates(env, layers[0])))
 
 
-def template_digests(templates_dir: Path) -> dict[str, bytes]:
-    """Return every file under templates/ (by relative name) with the digest of its bytes."""
+def template_digests(*layers: Path) -> dict[str, bytes]:
+    """Return every template name (a file's path under templates/) with the digest of the file it is drawn from.
+
+    The site's own file stands for a name; the theme's (a later layer) only where the site has none, so an
+    upgraded theme file changes the digest of exactly the names no site file replaces.
+    """
     digests: dict[str, bytes] = {}
-    for root, dirs, files in os.walk(templates_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(root) / name
-            digests[path.relative_to(templates_dir).as_posix()] = digest(path.read_bytes())
+    for templates_dir in layers:
+        for root, dirs, files in os.walk(templates_dir):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                rel = path.relative_to(templates_dir).as_posix()
+                if rel not in digests:
+                    digests[rel] = digest(path.read_bytes())
     return digests
 
 
-def make_env(templates_dir: Path, config: Config) -> jinja2.Environment:
-    """Build the Jinja environment: autoescaped, strict, reading only templates/."""
+def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environment:
+    """Build the Jinja environment: autoescaped, strict, reading only the given templates folders, first first."""
+    layers = (layers,) if isinstance(layers, Path) else layers
     env = TrackingEnvironment(
-        loader=ConfinedLoader(templates_dir),
+        loader=jinja2.ChoiceLoader([ConfinedLoader(d) for d in layers]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -121,20 +130,33 @@ def make_env(templates_dir: Path, config: Config) -> jinja2.Environment:
     return env
 
 
-def check_templates(env: jinja2.Environment, templates_dir: Path) -> list[Problem]:
-    """Compile every template, and make sure each one the pages need exists."""
+def check_templates(env: jinja2.Environment, site_templates: Path) -> list[Problem]:
+    """Compile every template, and make sure each one the pages need exists (in the site or the theme)."""
     problems: list[Problem] = []
     for name in env.list_templates():
         if is_template(name):
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as e:
-                problems.append(Problem(templates_dir / name, e.lineno, f"template syntax error: {e.message}"))
+                path = Path(e.filename) if e.filename else template_file(env, name)
+                problems.append(Problem(path, e.lineno, f"template syntax error: {e.message}"))
     existing = set(env.list_templates())
     for name in TEMPLATE_NAMES:
         if name not in existing:
-            problems.append(Problem(templates_dir / name, None, "required template is missing"))
+            problems.append(Problem(site_templates / name, None, "required template is missing, here and in the theme"))
     return problems
+
+
+def template_roots(env: jinja2.Environment) -> tuple[Path, ...]:
+    """Return the templates folders an environment reads, the site's first."""
+    loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
+    return tuple(Path(loader.searchpath[0]) for loader in loaders)
+
+
+def template_file(env: jinja2.Environment, name: str) -> Path:
+    """Return the file a template name is drawn from: the site's own, else the theme's (else where the site's would be)."""
+    roots = template_roots(env)
+    return next((root / name for root in roots if (root / name).is_file()), roots[0] / name)
 
 
 def is_template(name: str) -> bool:
