@@ -34,6 +34,16 @@ class Correction:
     text: str
 
 
+class Extra(dict):
+    """Free-form keys a template reads (front matter's unknown keys, site.toml's [params]): a missing one is
+    falsy in a template (render/jinja.py), as a theme must work for stories without a site's own keys."""
+
+    @classmethod
+    def of(cls, value: Any) -> Any:
+        """Return value with every table in it, nested ones too, as an Extra."""
+        return cls({k: cls.of(v) for k, v in value.items()}) if isinstance(value, dict) else value
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One story, with every front-matter field checked and typed."""
@@ -383,7 +393,7 @@ def parse_article(
         source=source,
         draft=draft,
         corrections=corrections,
-        extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE},
+        extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import jinja2
 
-from broadsheet.errors import BuildError, Problem
+from broadsheet.errors import BuildError, Problem, display_path
 from broadsheet.model.site import Site
 from broadsheet.parallel import run_chunks
 from broadsheet.plan.pages import Page, Plan, SiteView, drawn_view
@@ -129,7 +129,7 @@ def _render_chunk(
     out: list[tuple | Problem] = []
     for i in indices:
         page = pages[i]
-        env.recording = set()
+        env.recording, env.story = set(), None
         try:
             data = render_page(env, page, inputs.site, inputs.view)
         except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
@@ -150,15 +150,17 @@ def _render_chunk(
     return out
 
 
-def template_problem(e: Exception, env: jinja2.Environment, page: Page) -> Problem:
-    """Name the template file (the site's or the theme's) and line that raised, with the page being drawn."""
+def template_problem(e: Exception, env: TrackingEnvironment, page: Page) -> Problem:
+    """Name the template file (the site's or the theme's) and line that raised, the page being drawn, and the
+    story whose fields it was reading."""
     if isinstance(e, jinja2.TemplateSyntaxError) and e.filename:
         return Problem(Path(e.filename), e.lineno, f"template syntax error: {e.message}")
     where = _template_frame(e, template_roots(env))
     path, line = where if where else (template_file(env, page.template), None)
     if isinstance(e, jinja2.TemplateNotFound):
         return Problem(path, line, f"template not found: {e.name}")
-    return Problem(path, line, f"{e} (rendering a {page.kind} page)")
+    story = f", reading {display_path(env.story.path)}" if env.story is not None else ""
+    return Problem(path, line, f"{e} (drawing {page.url}, a{'n' if page.kind[0] in 'aeiou' else ''} {page.kind} page{story})")
 
 
 def _template_frame(e: BaseException, roots: tuple[Path, ...]) -> tuple[Path, int] | None:

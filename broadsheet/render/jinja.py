@@ -14,6 +14,7 @@ import jinja2
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
+from broadsheet.load.content import Article, Extra
 from broadsheet.paths import ConfinedLoader
 from broadsheet.stamps import digest
 
@@ -39,16 +40,26 @@ class TrackingEnvironment(jinja2.Environment):
     recording: set[tuple] | None = None
     dependency_of: DependencyOf = staticmethod(lambda obj, attribute: None)
     template_dependency: TemplateDependency = staticmethod(lambda name: ("template", name))
+    story: Article | None = None  # the last story a template read a field of: named when drawing fails
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.recording is not None and (dep := self.dependency_of(obj, attribute)) is not None:
             self.recording.add(dep)
-        return super().getattr(obj, attribute)
+        if type(obj) is Article:
+            self.story = obj
+        value = super().getattr(obj, attribute)
+        return self.missing(attribute) if type(obj) is Extra and type(value) is jinja2.StrictUndefined else value
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if self.recording is not None and (dep := self.dependency_of(obj, argument)) is not None:
             self.recording.add(dep)
-        return super().getitem(obj, argument)
+        value = super().getitem(obj, argument)
+        return self.missing(argument) if type(obj) is Extra and type(value) is jinja2.StrictUndefined else value
+
+    @staticmethod
+    def missing(name: Any) -> jinja2.Undefined:
+        """A key a story or the site does not set: falsy, empty when shown, and so are its own keys."""
+        return jinja2.ChainableUndefined(name=str(name))
 
     def _load_template(self, name: Any, globals: Any) -> jinja2.Template:
         # Every extends/include/import and render_page's own lookup comes through here.
