@@ -57,7 +57,7 @@ def make_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="start a new article")
     new.add_argument("headline")
     new.add_argument("--section", required=True)
-    new.add_argument("--author", default="Staff")
+    new.add_argument("--author", action="append", help="a byline name; repeat it for each writer (default: Staff)")
     new.add_argument("--site", type=Path, default=Path("."))
     new.add_argument("--now", help=argparse.SUPPRESS)
     init = sub.add_parser("init", help="start a new paper in DIR (default: .); never overwrites a file")
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "new":
             from broadsheet.scaffold import new_article
 
-            path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
+            path = new_article(args.site, args.headline, args.section, args.author or ["Staff"], parse_now(args.now))
             print(f"Created {display_path(path)}")
             return 0
         if args.command == "init":

@@ -253,6 +253,8 @@ def feed_links(site: Site, kind: str, view: dict) -> tuple[FeedLink, ...]:
     author = view.get("author")
     if kind == "author" and author is not None:
         wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt)))
+    if kind in ("section", "author"):  # feed readers subscribe to the first: the page's own
+        wanted.reverse()
     atom = [FeedLink(name, urls.absolute(base, url_for("atom"))) for name, url_for in wanted]
     rss = [FeedLink(f"{name} (RSS)", urls.absolute(base, url_for("rss")), RSS_TYPE) for name, url_for in wanted]
     return tuple(atom + rss)

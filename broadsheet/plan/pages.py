@@ -158,7 +158,7 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
         "author": [
             {"@type": "Person", "name": name, "url": urls.absolute(config.base_url, urls.author(urls.slugify(name)))}
             for name in article.authors
-        ],
+        ] or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
         "datePublished": rfc3339(article.date, config),
         "dateModified": rfc3339(article.modified, config),
         "url": url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +15,7 @@ import jinja2
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article, Extra
+from broadsheet.load.content import Article, DateOnly, Extra
 from broadsheet.paths import ConfinedLoader
 from broadsheet.stamps import digest
 
@@ -134,11 +135,20 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
         return dt.astimezone(tz) if isinstance(dt, datetime) else dt
 
     env.filters["local"] = local
-    env.filters["dateline"] = lambda dt: local(dt).strftime(config.date_format)
+    day_format = date_part(config.date_format)
+    env.filters["dateline"] = lambda dt: dt.strftime(day_format) if type(dt) is DateOnly else local(dt).strftime(config.date_format)
     env.filters["isodate"] = lambda dt: local(dt).isoformat()
     env.filters["edition_date"] = lambda dt: f"{local(dt):%A, %B} {local(dt).day}, {local(dt).year}"
     env.filters["absolute"] = lambda url: urls.absolute(config.base_url, url)
     return env
+
+
+_TIME_DIRECTIVE = re.compile(r"[\s,:.]*%-?[HIklMSpPfzZXTRrc]")
+
+
+def date_part(date_format: str) -> str:
+    """Return a strftime pattern without its time of day: a story dated with a day shows no "12:00 AM"."""
+    return _TIME_DIRECTIVE.sub("", date_format).strip(" ,:.-") or "%Y-%m-%d"
 
 
 def check_templates(env: jinja2.Environment, site_templates: Path) -> list[Problem]:
