@@ -1,4 +1,4 @@
-"""The command line: build, check, new, init (and serve/watch)."""
+"""The command line: build, check, new, init, theme eject (and serve/watch)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from broadsheet.errors import BuildError, UsageError, display_path
 
-COMMANDS = ("build", "check", "new", "init", "serve", "watch")
+COMMANDS = ("build", "check", "new", "init", "theme", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots")
 
@@ -35,7 +35,7 @@ def parse_now(text: str | None) -> datetime:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="Build a news site from Markdown.")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,init,serve,watch}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,init,theme,serve,watch}")
 
     def site_options(p: argparse.ArgumentParser, output: bool = True) -> None:
         p.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
@@ -66,6 +66,10 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--timezone", help="IANA time zone, e.g. America/Vancouver (default: UTC)")
     init.add_argument("--sections", help="section names separated by commas (default: News, Sport, Opinion)")
     init.add_argument("--now", help=argparse.SUPPRESS)
+    theme = sub.add_parser("theme", help="the theme Broadsheet ships").add_subparsers(dest="theme_command", required=True)
+    eject = theme.add_parser("eject", help="copy one theme file into the site to edit it (check tells when the theme's changes)")
+    eject.add_argument("path", help="e.g. partials/byline.html, templates/article.html or static/css/site.css")
+    eject.add_argument("--site", type=Path, default=Path("."))
     serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")
     site_options(serve, output=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -96,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "init":
             return cmd_init(args)
+        if args.command == "theme":
+            from broadsheet.paper import eject
+            from broadsheet.paths import default_theme
+
+            print(f"Copied the theme's file to {display_path(eject(args.site, default_theme(), args.path))}")
+            return 0
         if args.command in ("serve", "watch"):
             return cmd_preview(args)
         raise UsageError(f"'{args.command}' is not available yet")
@@ -137,6 +147,11 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     )
     # The last build's memory lives as long as this process: keep the collector from walking it again and again.
     result = build_with_cache(opts, on_load=gc.freeze)
+    if not write:
+        from broadsheet.paper import ejected_warnings
+
+        for warning in ejected_warnings(opts.site_dir, opts.theme):
+            print(warning.format(), file=sys.stderr)
     kinds = ", ".join(f"{result.pages_by_kind[k]} {k}" for k in KIND_ORDER if k in result.pages_by_kind)
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"

@@ -1,16 +1,19 @@
-"""`broadsheet init`: the files of a new paper that builds as it is, with the theme Broadsheet ships."""
+"""A paper's own files: `init` writes a new paper that builds as it is; `theme eject` copies a theme file in."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
+import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadsheet import urls
-from broadsheet.errors import UsageError
+from broadsheet.errors import Problem, UsageError
+from broadsheet.paths import THEME_STATIC_SKIPPED
 
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_SECTIONS = ("News", "Sport", "Opinion")
@@ -237,3 +240,84 @@ every weekend in front of a few dozen parents and nobody else? Which shops opene
 Write to the editors. The best letters will run here, in this section, with the writer's name.
 """),
 )
+
+
+EJECTED = "ejected.toml"  # in the site folder: which theme files were copied in, and the theme's bytes then
+THEME_FOLDERS = ("templates", "static")
+
+
+def theme_file(theme_dir: Path, name: str) -> str:
+    """Return a theme file's path under the theme (templates/… or static/…); raise UsageError naming the choices."""
+    rel = Path(name).as_posix().lstrip("/")
+    candidates = [rel] if rel.split("/", 1)[0] in THEME_FOLDERS else [f"{top}/{rel}" for top in THEME_FOLDERS]
+    for candidate in candidates:
+        path = theme_dir / candidate
+        if ".." not in Path(candidate).parts and path.is_file() and not candidate.startswith(THEME_STATIC_SKIPPED_PATHS):
+            return candidate
+    raise UsageError(f"the theme has no file {name!r}; its files are:\n  " + "\n  ".join(theme_listing(theme_dir)))
+
+
+THEME_STATIC_SKIPPED_PATHS = tuple(f"static/{p}" for p in THEME_STATIC_SKIPPED)
+
+
+def theme_listing(theme_dir: Path) -> list[str]:
+    """List the theme's files, as `theme eject` names them."""
+    return sorted(p.relative_to(theme_dir).as_posix() for top in THEME_FOLDERS for p in (theme_dir / top).rglob("*")
+                  if p.is_file() and not p.relative_to(theme_dir).as_posix().startswith(THEME_STATIC_SKIPPED_PATHS))
+
+
+def eject(site_dir: Path, theme_dir: Path, name: str) -> Path:
+    """Copy one theme file into the site, to edit; remember the theme's bytes so that check can tell of upgrades."""
+    rel = theme_file(theme_dir, name)
+    target = site_dir / rel
+    if target.exists() or target.is_symlink():
+        raise UsageError(f"{target} already exists; the site already has its own {rel}")
+    data = (theme_dir / rel).read_bytes()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as fh:
+        fh.write(data)
+    record = ejected(site_dir)
+    record[rel] = fingerprint(data)
+    write_ejected(site_dir, record)
+    return target
+
+
+def fingerprint(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def ejected(site_dir: Path) -> dict[str, str]:
+    """Read which theme files the site ejected, with the theme's fingerprint of each at the time."""
+    try:
+        files = tomllib.loads((site_dir / EJECTED).read_text(encoding="utf-8")).get("files", {})
+    except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def write_ejected(site_dir: Path, record: dict[str, str]) -> None:
+    lines = [EJECTED_HEADER, "[files]", *(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in sorted(record.items()))]
+    (site_dir / EJECTED).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+EJECTED_HEADER = """\
+# Theme files this site copied in with `broadsheet theme eject`, each with a fingerprint of the theme's file
+# as it was then. `broadsheet check` warns when the theme's file has changed since (after an upgrade):
+# compare the two, carry over what you want, then put the new fingerprint here (check prints it).
+"""
+
+
+def ejected_warnings(site_dir: Path, theme_dir: Path) -> list[Problem]:
+    """Warn of each ejected file whose original in the theme changed since it was ejected."""
+    warnings = []
+    for rel, then in sorted(ejected(site_dir).items()):
+        try:
+            now = fingerprint((theme_dir / rel).read_bytes())
+        except OSError:
+            warnings.append(Problem(site_dir / rel, None, f"warning: the theme no longer has {rel}; "
+                                                          f"this copy is all there is (remove it from {EJECTED})"))
+            continue
+        if now != then:
+            warnings.append(Problem(site_dir / rel, None, f"warning: the theme's {rel} changed since it was ejected; "
+                                                          f"compare with {theme_dir / rel}, then set it to \"{now}\" in {EJECTED}"))
+    return warnings
