@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import jinja2
 
+from broadsheet import urls
 from broadsheet.errors import BuildError, Problem, display_path
 from broadsheet.model.site import Site
 from broadsheet.parallel import run_chunks
@@ -63,7 +64,10 @@ class Rendered:
 def render_page(env: jinja2.Environment, page: Page, site: Site, view: SiteView) -> bytes:
     """Draw one page of the site to bytes; template errors propagate."""
     template = env.get_template(page.template)
-    return template.render(site=view, page=page, **drawn_view(page, site)).encode("utf-8")
+    text = template.render(site=view, page=page, **drawn_view(page, site))
+    if page.template.endswith(".html") and (prefix := urls.base_path(site.config.base_url)):
+        text = urls.under_path(text, prefix)
+    return text.encode("utf-8")
 
 
 def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mapping[str, PageRecord],
