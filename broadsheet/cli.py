@@ -66,8 +66,9 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--timezone", help="IANA time zone, e.g. America/Vancouver (default: UTC)")
     init.add_argument("--sections", help="section names separated by commas (default: News, Sport, Opinion)")
     init.add_argument("--now", help=argparse.SUPPRESS)
-    theme = sub.add_parser("theme", help="the theme Broadsheet ships").add_subparsers(dest="theme_command", required=True)
-    eject = theme.add_parser("eject", help="copy one theme file into the site to edit it (check tells when the theme's changes)")
+    theme = sub.add_parser("theme", help="the theme Broadsheet ships")
+    eject = theme.add_subparsers(dest="theme_command", required=True).add_parser(
+        "eject", help="copy one theme file into the site to edit it (check tells when the theme's one changes)")
     eject.add_argument("path", help="e.g. partials/byline.html, templates/article.html or static/css/site.css")
     eject.add_argument("--site", type=Path, default=Path("."))
     serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")

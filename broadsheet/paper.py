@@ -41,7 +41,8 @@ def settings(folder: Path, title: str | None, timezone: str | None, sections: st
         raise UsageError(f"--timezone: unknown time zone {timezone!r}; use an IANA name such as 'America/Vancouver'")
     names = tuple(dict.fromkeys(s.strip() for s in sections.split(","))) if sections else DEFAULT_SECTIONS
     if not all(names) or not all(urls.slugify(n) for n in names):
-        raise UsageError(f"--sections: give names separated by commas, such as 'Local, Politics, Sport', not {sections!r}")
+        raise UsageError(f"--sections: give names separated by commas, such as 'Local, Politics, Sport', "
+                         f"not {sections!r}")
     return PaperSettings(title, timezone, tuple(names))
 
 
@@ -244,6 +245,7 @@ Write to the editors. The best letters will run here, in this section, with the 
 
 EJECTED = "ejected.toml"  # in the site folder: which theme files were copied in, and the theme's bytes then
 THEME_FOLDERS = ("templates", "static")
+THEME_STATIC_SKIPPED_PATHS = tuple(f"static/{p}" for p in THEME_STATIC_SKIPPED)
 
 
 def theme_file(theme_dir: Path, name: str) -> str:
@@ -252,12 +254,10 @@ def theme_file(theme_dir: Path, name: str) -> str:
     candidates = [rel] if rel.split("/", 1)[0] in THEME_FOLDERS else [f"{top}/{rel}" for top in THEME_FOLDERS]
     for candidate in candidates:
         path = theme_dir / candidate
-        if ".." not in Path(candidate).parts and path.is_file() and not candidate.startswith(THEME_STATIC_SKIPPED_PATHS):
+        skipped = candidate.startswith(THEME_STATIC_SKIPPED_PATHS)
+        if ".." not in Path(candidate).parts and path.is_file() and not skipped:
             return candidate
     raise UsageError(f"the theme has no file {name!r}; its files are:\n  " + "\n  ".join(theme_listing(theme_dir)))
-
-
-THEME_STATIC_SKIPPED_PATHS = tuple(f"static/{p}" for p in THEME_STATIC_SKIPPED)
 
 
 def theme_listing(theme_dir: Path) -> list[str]:
@@ -319,5 +319,6 @@ def ejected_warnings(site_dir: Path, theme_dir: Path) -> list[Problem]:
             continue
         if now != then:
             warnings.append(Problem(site_dir / rel, None, f"warning: the theme's {rel} changed since it was ejected; "
-                                                          f"compare with {theme_dir / rel}, then set it to \"{now}\" in {EJECTED}"))
+                                                          f"compare with {theme_dir / rel}, "
+                                                          f"then set it to \"{now}\" in {EJECTED}"))
     return warnings

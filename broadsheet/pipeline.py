@@ -56,7 +56,8 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     config = load_config(opts.site_dir / "site.toml", opts.base_url)
     opts = at_site_time(opts, config.timezone)
     templates = load_templates((opts.site_dir / "templates", opts.theme / "templates"), config,
-                               memory and (memory.environment or memory.templates), changed=Change.TEMPLATES in changes.kinds)
+                               memory and (memory.environment or memory.templates),
+                               changed=Change.TEMPLATES in changes.kinds)
     stories = load_articles(opts.site_dir / "content", config, memory and memory.sources, changes.suspects,
                             opts.jobs, describe_story, changes.listing)
     links = link_problems(opts.site_dir, changes.touched)

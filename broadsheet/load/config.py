@@ -204,7 +204,7 @@ def site_identity(raw: dict, bad: Bad) -> tuple:
         parts = urlsplit(base_url) if isinstance(base_url, str) else None
         if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
             bad("base_url", f"'base_url' must be an absolute http(s) URL, not {base_url!r}")
-        elif parts.query or parts.fragment or "//" in parts.path or any(s in (".", "..") for s in parts.path.split("/")):
+        elif parts.query or parts.fragment or "//" in parts.path or {".", ".."} & set(parts.path.split("/")):
             bad("base_url", f"'base_url' must be a host, or a host and a path such as https://you.github.io/paper/, "
                             f"not {base_url!r}")
     tz = None

@@ -164,7 +164,8 @@ def template_problem(e: Exception, env: TrackingEnvironment, page: Page) -> Prob
     if isinstance(e, jinja2.TemplateNotFound):
         return Problem(path, line, f"template not found: {e.name}")
     story = f", reading {display_path(env.story.path)}" if env.story is not None else ""
-    return Problem(path, line, f"{e} (drawing {page.url}, a{'n' if page.kind[0] in 'aeiou' else ''} {page.kind} page{story})")
+    article = "an" if page.kind[0] in "aeiou" else "a"
+    return Problem(path, line, f"{e} (drawing {page.url}, {article} {page.kind} page{story})")
 
 
 def _template_frame(e: BaseException, roots: tuple[Path, ...]) -> tuple[Path, int] | None:

@@ -136,7 +136,8 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
 
     env.filters["local"] = local
     day_format = date_part(config.date_format)
-    env.filters["dateline"] = lambda dt: dt.strftime(day_format) if type(dt) is DateOnly else local(dt).strftime(config.date_format)
+    env.filters["dateline"] = lambda dt: (dt.strftime(day_format) if type(dt) is DateOnly
+                                          else local(dt).strftime(config.date_format))
     env.filters["isodate"] = lambda dt: local(dt).isoformat()
     env.filters["edition_date"] = lambda dt: f"{local(dt):%A, %B} {local(dt).day}, {local(dt).year}"
     env.filters["absolute"] = lambda url: urls.absolute(config.base_url, url)
@@ -175,7 +176,7 @@ def template_roots(env: jinja2.Environment) -> tuple[Path, ...]:
 
 
 def template_file(env: jinja2.Environment, name: str) -> Path:
-    """Return the file a template name is drawn from: the site's own, else the theme's (else where the site's would be)."""
+    """Return the file a template name is drawn from: the site's, else the theme's (else where the site's would be)."""
     roots = template_roots(env)
     return next((root / name for root in roots if (root / name).is_file()), roots[0] / name)
 
