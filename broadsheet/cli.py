@@ -1,17 +1,18 @@
-"""The command line: build, check, new (and serve/watch)."""
+"""The command line: build, check, new, init, theme eject (and serve/watch)."""
 
 from __future__ import annotations
 
 import argparse
 import gc
 import os
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from broadsheet.errors import BuildError, UsageError, display_path
 
-COMMANDS = ("build", "check", "new", "serve", "watch")
+COMMANDS = ("build", "check", "new", "init", "theme", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots")
 
@@ -34,7 +35,7 @@ def parse_now(text: str | None) -> datetime:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="Build a news site from Markdown.")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,serve,watch}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,init,theme,serve,watch}")
 
     def site_options(p: argparse.ArgumentParser, output: bool = True) -> None:
         p.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
@@ -56,9 +57,20 @@ def make_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="start a new article")
     new.add_argument("headline")
     new.add_argument("--section", required=True)
-    new.add_argument("--author", default="Staff")
+    new.add_argument("--author", action="append", help="a byline name; repeat it for each writer (default: Staff)")
     new.add_argument("--site", type=Path, default=Path("."))
     new.add_argument("--now", help=argparse.SUPPRESS)
+    init = sub.add_parser("init", help="start a new paper in DIR (default: .); never overwrites a file")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    init.add_argument("--title", help="the paper's name (default: from the folder's name)")
+    init.add_argument("--timezone", help="IANA time zone, e.g. America/Vancouver (default: UTC)")
+    init.add_argument("--sections", help="section names separated by commas (default: News, Sport, Opinion)")
+    init.add_argument("--now", help=argparse.SUPPRESS)
+    theme = sub.add_parser("theme", help="the theme Broadsheet ships")
+    eject = theme.add_subparsers(dest="theme_command", required=True).add_parser(
+        "eject", help="copy one theme file into the site to edit it (check tells when the theme's one changes)")
+    eject.add_argument("path", help="e.g. partials/byline.html, templates/article.html or static/css/site.css")
+    eject.add_argument("--site", type=Path, default=Path("."))
     serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")
     site_options(serve, output=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -84,8 +96,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "new":
             from broadsheet.scaffold import new_article
 
-            path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
+            path = new_article(args.site, args.headline, args.section, args.author or ["Staff"], parse_now(args.now))
             print(f"Created {display_path(path)}")
+            return 0
+        if args.command == "init":
+            return cmd_init(args)
+        if args.command == "theme":
+            from broadsheet.paper import eject
+            from broadsheet.paths import default_theme
+
+            print(f"Copied the theme's file to {display_path(eject(args.site, default_theme(), args.path))}")
             return 0
         if args.command in ("serve", "watch"):
             return cmd_preview(args)
@@ -128,6 +148,11 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     )
     # The last build's memory lives as long as this process: keep the collector from walking it again and again.
     result = build_with_cache(opts, on_load=gc.freeze)
+    if not write:
+        from broadsheet.paper import ejected_warnings
+
+        for warning in ejected_warnings(opts.site_dir, opts.theme):
+            print(warning.format(), file=sys.stderr)
     kinds = ", ".join(f"{result.pages_by_kind[k]} {k}" for k in KIND_ORDER if k in result.pages_by_kind)
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"
@@ -139,6 +164,33 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         a = result.next_scheduled
         print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")
     return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from broadsheet.paper import DEFAULT_SECTIONS, DEFAULT_TIMEZONE, crontab_line, default_title, init_paper, settings
+
+    if sys.stdin.isatty():  # ask only someone who can answer; a script gets the defaults
+        if args.title is None:
+            args.title = ask("The paper's name", default_title(args.dir))
+        if args.timezone is None:
+            args.timezone = ask("Its time zone", DEFAULT_TIMEZONE)
+        if args.sections is None:
+            args.sections = ask("Its sections, separated by commas", ", ".join(DEFAULT_SECTIONS))
+    paper = settings(args.dir, args.title, args.timezone, args.sections)
+    written = init_paper(args.dir, paper, parse_now(args.now))
+    for path in written:
+        print(f"Created {display_path(path)}")
+    folder = display_path(Path(os.path.abspath(args.dir)))
+    print(f"\nNext: cd {folder} && broadsheet serve   (then edit site.toml's base_url before publishing)")
+    print("To publish on a schedule from your own server, add this line with `crontab -e`:")
+    print(f"  {crontab_line(Path(os.path.abspath(args.dir)), shutil.which('broadsheet') or 'broadsheet')}")
+    return 0
+
+
+def ask(question: str, default: str) -> str:
+    """Ask on the terminal; an empty answer takes the default."""
+    answer = input(f"{question} [{default}]: ").strip()
+    return answer or default
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

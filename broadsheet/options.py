@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.load.content import Article
+from broadsheet.paths import default_theme
 
 CACHE_DIR = ".broadsheet-cache"  # the build's memory and the preview's output; never watched, never committed
 CHANGED_URLS = "changed-urls.txt"
@@ -27,6 +28,12 @@ class BuildOptions:
     # False (serve's preview): once there is a search index, keep it rather than re-index the whole site
     # after every save; `build` always re-indexes.
     reindex_search: bool = True
+    theme_dir: Path | None = None  # the theme under the site's own files; None: the one Broadsheet ships
+
+    @property
+    def theme(self) -> Path:
+        """Return the folder holding the theme's templates/ and static/."""
+        return self.theme_dir if self.theme_dir is not None else default_theme()
 
     @property
     def key(self) -> tuple:

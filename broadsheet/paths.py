@@ -11,6 +11,19 @@ import jinja2
 from broadsheet.errors import Problem
 
 SOURCE_FOLDERS = ("content", "templates", "static")
+# The repository's static/images/ holds the sample site's photographs, not part of the theme.
+THEME_STATIC_SKIPPED = ("images/",)
+
+
+def default_theme() -> Path:
+    """Return the folder holding the default theme's templates/ and static/.
+
+    An installed wheel carries them as broadsheet/theme/ (setup.py copies them there); a checkout, or an
+    editable install of one, reads them where they are kept: the repository's top level.
+    """
+    package = Path(__file__).resolve().parent
+    packaged = package / "theme"
+    return packaged if packaged.is_dir() else package.parent
 
 
 def real(path: Path | str) -> Path:

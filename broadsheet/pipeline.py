@@ -55,7 +55,8 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     memory = previous.memory
     config = load_config(opts.site_dir / "site.toml", opts.base_url)
     opts = at_site_time(opts, config.timezone)
-    templates = load_templates(opts.site_dir / "templates", config, memory and (memory.environment or memory.templates),
+    templates = load_templates((opts.site_dir / "templates", opts.theme / "templates"), config,
+                               memory and (memory.environment or memory.templates),
                                changed=Change.TEMPLATES in changes.kinds)
     stories = load_articles(opts.site_dir / "content", config, memory and memory.sources, changes.suspects,
                             opts.jobs, describe_story, changes.listing)
@@ -104,7 +105,7 @@ def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = No
     opts = normalise(opts)
     result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
     if memory is not None and opts.cache and opts.out_dir is not None:
-        save(opts.site_dir, memory, opts.out_dir)
+        save(opts.site_dir, memory, opts.out_dir, opts.theme)
     return result
 
 
@@ -120,7 +121,7 @@ def static_files(opts: BuildOptions, site: Site, previous: Memory | None, change
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
         return previous.files
-    static = plan_static(site, list_static(opts.site_dir / "static"), opts.site_dir / CACHE_DIR)
+    static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR)
     if opts.out_dir is not None:
         make_images(static.images)  # resized into the cache, whence they are copied
     return static

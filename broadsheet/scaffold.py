@@ -12,7 +12,7 @@ from broadsheet.errors import UsageError, did_you_mean
 from broadsheet.load.config import load_config
 
 
-def new_article(site_dir: Path, headline: str, section: str, author: str, now: datetime) -> Path:
+def new_article(site_dir: Path, headline: str, section: str, authors: list[str], now: datetime) -> Path:
     """Write content/<section-slug>/<slug>.md as a draft; never overwrite a file."""
     config = load_config(site_dir / "site.toml")
     configured = config.section_named(section) or next(
@@ -30,7 +30,7 @@ def new_article(site_dir: Path, headline: str, section: str, author: str, now: d
         "Write the story here. The first paragraph becomes the summary unless you set one.\n",
         title=headline,
         section=configured.name,
-        author=author,
+        author=authors[0] if len(authors) == 1 else list(dict.fromkeys(authors)),
         date=local.replace(microsecond=0).isoformat(),
         tags=[],
         draft=True,

@@ -100,18 +100,45 @@ def robots() -> str:
 
 
 def resolve(base_url: str, page_url: str, ref: str) -> str:
-    """Make a link found on the page at page_url absolute, the way a browser would."""
-    return urljoin(absolute(base_url, page_url), ref)
+    """Make a link found on the page at page_url absolute, the way a browser would on the published site.
+
+    A site path (/images/a.jpg) is the site's, under base_url's own path if it has one.
+    """
+    return absolute(base_url, ref) if is_local(ref) else urljoin(absolute(base_url, page_url), ref)
 
 
 def tag_uri(base_url: str, day: str, url: str) -> str:
     """Return an RFC 4151 tag: URI, a permanent id that no later edit of a headline changes."""
-    return f"tag:{urlsplit(base_url).hostname},{day}:{url}"
+    return f"tag:{urlsplit(base_url).hostname},{day}:{base_path(base_url)}{url}"  # two papers on one host differ
 
 
 def absolute(base_url: str, url: str) -> str:
     """Join a site URL onto base_url, keeping any path prefix base_url has."""
     return base_url.rstrip("/") + url
+
+
+def base_path(base_url: str) -> str:
+    """Return the path a site is published under ('/paper' for https://you.github.io/paper/), or ''."""
+    return urlsplit(base_url).path.rstrip("/")
+
+
+# Where HTML names a URL to follow or load. Site paths in them (/x/, never //host/) are the site's.
+_LINK_ATTRIBUTE = re.compile(r"""(\s(?:href|src|action|poster)=)(["'])/(?!/)""")
+_SRCSET = re.compile(r"""(\ssrcset=)(["'])([^"']*)\2""")
+_SRCSET_URL = re.compile(r"(^|,\s*)/(?!/)")
+
+
+def under_path(html: str, prefix: str) -> str:
+    """Put every site path an HTML page links to or loads under prefix ('/paper'), for a site not at a host's root.
+
+    Templates and stories write site paths (/national/, /css/site.css, /images/a.jpg) as they would at the
+    root; this is what moves all of them, the theme's and the writers' alike, under the site's path.
+    """
+    html = _LINK_ATTRIBUTE.sub(lambda m: f"{m.group(1)}{m.group(2)}{prefix}/", html)
+    def srcset(m: re.Match) -> str:
+        return m.group(1) + m.group(2) + _SRCSET_URL.sub(lambda u: f"{u.group(1)}{prefix}/", m.group(3)) + m.group(2)
+
+    return _SRCSET.sub(srcset, html)
 
 
 def output_path(url: str) -> str:

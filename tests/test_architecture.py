@@ -19,7 +19,8 @@ MAY_IMPORT = {
     "incremental": {"load", "model", "plan", "render", "output", "options"},
     "pipeline": {"load", "model", "plan", "render", "output", "options", "incremental"},
     "preview": {"load", "output", "options", "incremental", "pipeline"},
-    "cli": {"options", "pipeline", "preview", "scaffold"},
+    "cli": {"options", "pipeline", "preview", "scaffold", "paper"},  # paper: init and theme eject
+    "paper": set(),
     "scaffold": {"load"},
 }
 

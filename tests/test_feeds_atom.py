@@ -237,10 +237,11 @@ def test_pages_advertise_their_feeds(site):
 
     site_feed = ("The Test Gazette", f"{BASE}/feed.xml")
     assert feeds_on("/") == [site_feed]
-    assert feeds_on("/sports/") == [site_feed, ("Sports | The Test Gazette", f"{BASE}/sports/feed.xml")]
+    # A section's or author's own page offers its own feed first: feed readers subscribe to the first.
+    assert feeds_on("/sports/") == [("Sports | The Test Gazette", f"{BASE}/sports/feed.xml"), site_feed]
     assert feeds_on("/national/n1/") == [site_feed, ("National | The Test Gazette", f"{BASE}/national/feed.xml")]
     assert feeds_on("/authors/bo-reporter/") == [
-        site_feed, ("Bo Reporter | The Test Gazette", f"{BASE}/authors/bo-reporter/feed.xml")]
+        ("Bo Reporter | The Test Gazette", f"{BASE}/authors/bo-reporter/feed.xml"), site_feed]
     # Every advertised feed exists.
     for _, href in feeds_on("/authors/bo-reporter/") + feeds_on("/national/n1/"):
         assert (site / "public" / href.removeprefix(BASE + "/")).is_file()
@@ -284,4 +285,4 @@ def test_rss_twins_carry_the_same_entries(site):
     assert first.published == "Wed, 11 Feb 2026 09:30:00 -0800"
     assert first.guidislink is False
     head = lxml.html.fromstring(read(site, "/sports/")).head
-    assert head.xpath("link[@type='application/rss+xml']/@href") == [f"{BASE}/rss.xml", f"{BASE}/sports/rss.xml"]
+    assert head.xpath("link[@type='application/rss+xml']/@href") == [f"{BASE}/sports/rss.xml", f"{BASE}/rss.xml"]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import REPO, article, build, write_site
+from conftest import NOW, REPO, article, build, write_site
 from hostile_support import refused
+
+from broadsheet import BuildError
+from broadsheet.options import BuildOptions
+from broadsheet.pipeline import build_with_cache
 
 
 @pytest.fixture
@@ -38,10 +44,16 @@ def test_missing_template_names_the_including_template_and_line(world, capsys):
     assert f"{path}:{line}: template not found: partials/nope.html" in err
 
 
-def test_missing_required_template_is_named(world, capsys):
+def test_required_template_missing_from_the_site_and_the_theme_is_named(world):
+    # Missing from the site alone, the theme's is drawn (tests/test_theme_layers.py); missing from both is an error.
     (world / "site/templates/tag.html").unlink()
-    err = refused(world, capsys, "--site", world / "site", code=1)
-    assert f"{world / 'site/templates/tag.html'}: required template is missing" in err
+    theme = world / "theme"
+    shutil.copytree(REPO / "templates", theme / "templates", ignore=shutil.ignore_patterns("tag.html"))
+    with pytest.raises(BuildError) as e:
+        build_with_cache(BuildOptions(site_dir=world / "site", out_dir=world / "site/public",
+                                      now=datetime.fromisoformat(NOW), theme_dir=theme))
+    assert [(p.path, p.message) for p in e.value.problems] == [
+        (world / "site/templates/tag.html", "required template is missing, here and in the theme")]
 
 
 @pytest.mark.parametrize("name", ["../site.toml", "../../secret.txt", "partials/../../site.toml", "/etc/passwd",

@@ -83,9 +83,9 @@ def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path
                        suspects=touched_stories(opts.site_dir, touched))
     if digest_of(opts.site_dir / "site.toml") != memory.config:
         kinds |= Change.CONFIG
-    if template_digests(opts.site_dir / "templates") != memory.templates:
+    if template_digests(opts.site_dir / "templates", opts.theme / "templates") != memory.templates:
         kinds |= Change.TEMPLATES
-    if static_changed(opts.site_dir, memory):
+    if static_changed(opts.site_dir, opts.theme, memory):
         kinds |= Change.STATIC
     return Changes(kinds | Change.STORY_FIELDS, listing=listing)  # which stories, loading tells
 
@@ -128,9 +128,9 @@ def digest_of(path: Path) -> bytes | None:
         return None
 
 
-def static_changed(site_dir: Path, memory: Memory) -> bool:
-    """Tell whether any file under static/ came, went or changed its bytes."""
-    static = list_static(site_dir / "static")
+def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
+    """Tell whether any static file (the site's or the theme's) came, went or changed its bytes."""
+    static = list_static(site_dir / "static", theme_dir)
     if {str(src) for src in static.values()} != memory.static.keys():
         return True
     return any(static_file_changed(src, memory) for src in static.values())
@@ -145,7 +145,7 @@ def summary_holds(opts: BuildOptions, summary: Summary) -> tuple[bool, tuple[Pat
         return False, None
     if summary.config != digest_of(opts.site_dir / "site.toml"):
         return False, None
-    if summary.inputs != summary_inputs(opts.site_dir):
+    if summary.inputs != summary_inputs(opts.site_dir, opts.theme):
         return False, None
     listing = tuple(find_markdown(opts.site_dir / "content"))
     try:
@@ -172,12 +172,13 @@ def holds_only_ours(out_dir: Path, summary: Summary) -> bool:
     return all(rel in made or (summary.index and rel.startswith(INDEX)) for rel in list_output(out_dir, summary.keep))
 
 
-def summary_inputs(site_dir: Path) -> bytes | None:
-    """Fingerprint the templates (by content) and the static files (by stat); None if one is too fresh to trust."""
-    parts = [repr(sorted(template_digests(site_dir / "templates").items())).encode()]
+def summary_inputs(site_dir: Path, theme_dir: Path) -> bytes | None:
+    """Fingerprint the templates (by content) and the static files (by stat), the site's and the theme's;
+    None if one is too fresh to trust."""
+    parts = [repr(sorted(template_digests(site_dir / "templates", theme_dir / "templates").items())).encode()]
     now = now_ns()
     try:
-        for rel, src in sorted(list_static(site_dir / "static").items()):
+        for rel, src in sorted(list_static(site_dir / "static", theme_dir).items()):
             st = os.stat(src)
             if now - st.st_mtime_ns <= RACY_NS:
                 return None

@@ -74,7 +74,7 @@ def load_memory(site_dir: Path) -> Memory | None:
     return replace(memory, records=records, folders=folders)
 
 
-def save(site_dir: Path, memory: Memory, out_dir: Path | None) -> None:
+def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> None:
     """Write the cache atomically, and the summary that describes out_dir; failing to only costs speed next time."""
     folder = site_dir / CACHE_DIR
     try:
@@ -97,7 +97,7 @@ def save(site_dir: Path, memory: Memory, out_dir: Path | None) -> None:
         os.replace(tmp, folder / "memory.pickle")
     except OSError:
         return
-    save_summary(site_dir, summarise(site_dir, memory, out_dir))
+    save_summary(site_dir, summarise(site_dir, memory, out_dir, theme_dir))
 
 
 @contextlib.contextmanager
@@ -112,9 +112,9 @@ def paused_gc():
             gc.enable()
 
 
-def summarise(site_dir: Path, memory: Memory, out_dir: Path | None) -> Summary | None:
+def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> Summary | None:
     """Describe a finished build so that the next can prove it has nothing to do (None: cannot)."""
-    inputs = summary_inputs(site_dir)
+    inputs = summary_inputs(site_dir, theme_dir)
     fresh = now_ns() - RACY_NS
     sources = memory.sources.values()
     # A folder whose search index lags its pages (a preview's) still has work to do: no summary may say otherwise.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,6 +48,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger content file is refused unread
     sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
     markdown_time_limit: float = 10.0  # seconds one article body may take to convert
+    params: dict = field(default_factory=dict)  # the site's own settings, [params]: templates read site.params
 
     def section_named(self, name: str) -> SectionConfig | None:
         for s in self.sections:
@@ -60,7 +61,7 @@ _REQUIRED = ("title", "base_url", "timezone", "sections")
 _OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
              "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
              "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float,
-             "search": bool}
+             "search": bool, "params": dict}
 FEED_CONTENTS = ("full", "summary")
 
 
@@ -82,7 +83,7 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
     return parse_config(path, raw, text)
 
 
-_TYPE_NAMES = {float: "number", bool: "true or false", list: "list"}
+_TYPE_NAMES = {float: "number", bool: "true or false", list: "list", dict: "table ([params])"}
 _KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
 
 
@@ -203,9 +204,9 @@ def site_identity(raw: dict, bad: Bad) -> tuple:
         parts = urlsplit(base_url) if isinstance(base_url, str) else None
         if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
             bad("base_url", f"'base_url' must be an absolute http(s) URL, not {base_url!r}")
-        elif parts.path.strip("/") or parts.query or parts.fragment:
-            # Links are root-relative, so a site under a sub-path would link out of itself.
-            bad("base_url", f"'base_url' must be the root of a host (no path), not {base_url!r}")
+        elif parts.query or parts.fragment or "//" in parts.path or {".", ".."} & set(parts.path.split("/")):
+            bad("base_url", f"'base_url' must be a host, or a host and a path such as https://you.github.io/paper/, "
+                            f"not {base_url!r}")
     tz = None
     if "timezone" in raw:
         try:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.config import Config, SectionConfig
-from broadsheet.load.frontmatter import CONTROLS, UNREADABLE, clip, parse_yaml_fields, split_front_matter
+from broadsheet.load.frontmatter import (CONTROLS, UNREADABLE, clip, decode, near_misses, parse_yaml_fields,
+                                         read_limited, split_front_matter)
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
 from broadsheet.paths import allowed_roots, is_followable, walk_confined
 
@@ -32,6 +33,16 @@ class Correction:
 
     date: datetime  # aware
     text: str
+
+
+class Extra(dict):
+    """Free-form keys a template reads (front matter's unknown keys, site.toml's [params]): a missing one is
+    falsy in a template (render/jinja.py), as a theme must work for stories without a site's own keys."""
+
+    @classmethod
+    def of(cls, value: Any) -> Any:
+        """Return value with every table in it, nested ones too, as an Extra."""
+        return cls({k: cls.of(v) for k, v in value.items()}) if isinstance(value, dict) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,39 +128,10 @@ def url_collisions(articles: list[Article]) -> list[Problem]:
     return problems
 
 
-def decode(path: Path, data: bytes) -> str | Problem:
-    """Decode UTF-8 (a BOM is allowed) and normalise line endings to LF."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return Problem(path, line, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}; save the file as UTF-8")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+class DateOnly(datetime):
+    """Midnight in the site's zone of a story dated with a day and no time: shown as a date (render/jinja.py)."""
 
-
-def read_limited(path: Path, limit: int) -> bytes | Problem:
-    """Read a regular file of at most `limit` bytes; refuse anything bigger before reading it."""
-    try:
-        # O_NONBLOCK: a FIFO named x.md must not hang the build; it is refused below.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as e:
-        return Problem(path, None, f"cannot read: {e.strerror}")
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            return Problem(path, None, "not a regular file; content must be plain Markdown files")
-        if info.st_size > limit:
-            return Problem(path, None, f"file is {_size(info.st_size)}, more than max_file_size ({_size(limit)})")
-        data = fh.read(limit + 1)  # the file may grow while we read: never take more than the limit
-    if len(data) > limit:
-        return Problem(path, None, f"file is more than max_file_size ({_size(limit)})")
-    return data
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+    __slots__ = ()
 
 
 def to_datetime(value: Any, config: Config) -> datetime | None:
@@ -157,13 +139,15 @@ def to_datetime(value: Any, config: Config) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=config.timezone)
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=config.timezone)
+        return DateOnly.combine(value, time(0, 0), tzinfo=config.timezone)
     if isinstance(value, str):
         text = value.strip()
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
         except ValueError:
             return None
+        if len(text) == 10:  # '2026-02-12' in quotes is a day too
+            return DateOnly.combine(parsed.date(), time(0, 0), tzinfo=config.timezone)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=config.timezone)
     return None
 
@@ -207,6 +191,14 @@ class _Fields:
         if value is None:
             return ()
         items = [value] if isinstance(value, str) else value
+        if isinstance(value, str) and "," in value:
+            if key == "tags":  # `tags: ferries, council` means two tags, never one called "ferries-council"
+                items = [i for i in value.split(",") if i.strip()]
+            else:  # a name may hold a comma ("Smith, Jr."): ask which was meant
+                listed = ", ".join(i.strip() for i in value.split(","))
+                self.bad(key, f"'{key}' is one text with a comma; for several, write a list: {key}: [{listed}]; "
+                              f"for one name with a comma, a list of one: {key}: [{json.dumps(value.strip())}]")
+                return ()
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             self.bad(key, f"'{key}' must be a name or a list of names, not {_describe(value)}")
             return ()
@@ -338,7 +330,8 @@ def parse_article(
     f = _Fields(path, fields)
     title = f.text("title", required=True)
     section_name = f.text("section", required=True)
-    authors = f.names("author", required=True)
+    source = f.text("source")
+    authors = f.names("author", required=source is None)  # wire copy may carry only its agency
     when = f.when("date", config, required=True)
     updated = f.when("updated", config)
     summary = f.text("summary")
@@ -346,7 +339,6 @@ def parse_article(
     image = read_image(f)
     image_caption = f.text("image_caption")
     image_alt = f.text("image_alt")
-    source = f.text("source")
     draft = f.flag("draft")
     corrections = read_corrections(f, config)
 
@@ -357,7 +349,7 @@ def parse_article(
     if when and any(c.date < when for c in corrections):
         f.bad("corrections", "a correction is dated before the story's 'date'")
 
-    problems = problems + f.problems
+    problems = problems + near_misses(path, fields, KNOWN_FIELDS) + f.problems
     if problems:
         return problems
     assert title and section and when
@@ -383,7 +375,7 @@ def parse_article(
         source=source,
         draft=draft,
         corrections=corrections,
-        extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE},
+        extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from broadsheet.errors import Problem
+from broadsheet.errors import Problem, did_you_mean
 
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 UNREADABLE = object()  # a value reported already, so not also 'missing'
@@ -25,6 +27,73 @@ _CSafeLoader = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
 # Where libyaml and PyYAML read text differently (document markers, directives, tabs, line breaks other than
 # LF, a BOM), or nest without limit, the pure-Python loader reads it.
 _NOT_FAST = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:\.\.\.|---|%)|[|>][-+0-9]*#|^ {40}|(?:[-?:] +){8}", re.MULTILINE)
+
+
+def decode(path: Path, data: bytes) -> str | Problem:
+    """Decode UTF-8 (a BOM is allowed) and normalise line endings to LF."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return Problem(path, line, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}; save the file as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_limited(path: Path, limit: int) -> bytes | Problem:
+    """Read a regular file of at most `limit` bytes; refuse anything bigger before reading it."""
+    try:
+        # O_NONBLOCK: a FIFO named x.md must not hang the build; it is refused below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        return Problem(path, None, f"cannot read: {e.strerror}")
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(path, None, "not a regular file; content must be plain Markdown files")
+        if info.st_size > limit:
+            return Problem(path, None, f"file is {_size(info.st_size)}, more than max_file_size ({_size(limit)})")
+        data = fh.read(limit + 1)  # the file may grow while we read: never take more than the limit
+    if len(data) > limit:
+        return Problem(path, None, f"file is more than max_file_size ({_size(limit)})")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def near_misses(path: Path, fields: dict[str, tuple[Any, int]], known: tuple[str, ...]) -> list[Problem]:
+    """Report each unknown field one or two keystrokes from a known one (`tittle`, `auther`, `tag`).
+
+    Other unknown fields are the site's own (article.extra); these are almost always typos, and a typo in
+    `title` or `tags` must not pass silently as an extra key.
+    """
+    problems = []
+    for key, (_, line) in fields.items():
+        if key in known:
+            continue
+        close = [k for k in known if edits(key.lower(), k) <= (1 if len(k) <= 5 else 2)]
+        if close:
+            problems.append(Problem(path, line, f"unknown field '{key}'{did_you_mean(key, close)}; "
+                                                "a field of the site's own needs a name further from Broadsheet's"))
+    return problems
+
+
+def edits(a: str, b: str) -> int:
+    """Count the insertions, deletions, substitutions and swaps of neighbours that turn a into b."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def split_front_matter(path: Path, text: str) -> tuple[str, str] | Problem:

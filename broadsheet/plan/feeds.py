@@ -98,10 +98,15 @@ def entry_id(article: Article, config: Config) -> str:
 class _Absolutizer(HTMLParser):
     """Re-emit HTML unchanged except for URL attributes, which are resolved against a page URL."""
 
-    def __init__(self, page_url: str):
+    def __init__(self, page_url: str, base_url: str):
         super().__init__(convert_charrefs=False)
         self.page_url = page_url
+        self.base_url = base_url
         self.out: list[str] = []
+
+    def join(self, ref: str) -> str:
+        # A site path belongs under base_url's own path, which a plain urljoin would drop.
+        return urls.absolute(self.base_url, ref) if urls.is_local(ref) else urljoin(self.page_url, ref)
 
     def resolve(self, name: str, value: str) -> str:
         if name in _SRCSET_ATTRS:
@@ -109,10 +114,10 @@ class _Absolutizer(HTMLParser):
             for candidate in value.split(","):
                 parts = candidate.strip().split(None, 1)
                 if parts:
-                    parts[0] = urljoin(self.page_url, parts[0])
+                    parts[0] = self.join(parts[0])
                     candidates.append(" ".join(parts))
             return ", ".join(candidates)
-        return urljoin(self.page_url, value.strip())
+        return self.join(value.strip())
 
     def tag_text(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> str:
         raw = self.get_starttag_text() or ""
@@ -160,9 +165,9 @@ class _Absolutizer(HTMLParser):
 
 
 @functools.lru_cache(maxsize=8192)  # pure, and every plan would otherwise re-parse each feed entry's body
-def absolutize_html(body_html: str, page_url: str) -> str:
+def absolutize_html(body_html: str, page_url: str, base_url: str) -> str:
     """Rewrite every relative link and image in an HTML fragment against the absolute page_url."""
-    parser = _Absolutizer(page_url)
+    parser = _Absolutizer(page_url, base_url)
     parser.feed(body_html)
     parser.close()
     return "".join(parser.out)
@@ -177,7 +182,7 @@ def entry_content(article: Article, config: Config) -> str:
         alt = html.escape(article.image_alt or "", quote=True)
         caption = f"<figcaption>{html.escape(article.image_caption)}</figcaption>" if article.image_caption else ""
         parts.append(f'<figure><img src="{src}" alt="{alt}" />{caption}</figure>\n')
-    parts.append(absolutize_html(article.body_html, page_url))
+    parts.append(absolutize_html(article.body_html, page_url, config.base_url))
     for c in article.corrections:
         day = c.date.astimezone(config.timezone).date().isoformat()
         parts.append(f"\n<p><strong>Correction ({day}):</strong> {html.escape(c.text)}</p>")
@@ -253,6 +258,8 @@ def feed_links(site: Site, kind: str, view: dict) -> tuple[FeedLink, ...]:
     author = view.get("author")
     if kind == "author" and author is not None:
         wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt)))
+    if kind in ("section", "author"):  # feed readers subscribe to the first: the page's own
+        wanted.reverse()
     atom = [FeedLink(name, urls.absolute(base, url_for("atom"))) for name, url_for in wanted]
     rss = [FeedLink(f"{name} (RSS)", urls.absolute(base, url_for("rss")), RSS_TYPE) for name, url_for in wanted]
     return tuple(atom + rss)

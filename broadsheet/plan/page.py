@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from broadsheet import urls
-from broadsheet.load.content import Article
+from broadsheet.load.content import Article, Extra
 from broadsheet.model.site import Section, Site
 
 
@@ -25,6 +25,7 @@ class SiteView:
     tags_url: str = urls.tags_index()
     home_url: str = urls.home()
     search_url: str | None = urls.search()  # None: the site has no search
+    params: Extra = field(default_factory=Extra)  # site.toml's [params]
 
 
 class Derived:

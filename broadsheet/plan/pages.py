@@ -7,7 +7,7 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article
+from broadsheet.load.content import Article, Extra
 from broadsheet.model.site import Site
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
@@ -143,6 +143,7 @@ def site_view(site: Site) -> SiteView:
         now=site.now.astimezone(config.timezone),
         edition=site.now.astimezone(config.timezone).date(),
         search_url=urls.search() if config.search else None,
+        params=Extra.of(config.params),
     )
 
 
@@ -157,7 +158,7 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
         "author": [
             {"@type": "Person", "name": name, "url": urls.absolute(config.base_url, urls.author(urls.slugify(name)))}
             for name in article.authors
-        ],
+        ] or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
         "datePublished": rfc3339(article.date, config),
         "dateModified": rfc3339(article.modified, config),
         "url": url,

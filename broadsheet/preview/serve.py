@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from broadsheet import urls
 from broadsheet.errors import display_path
 from broadsheet.options import CACHE_DIR, BuildOptions
 from broadsheet.preview.server import PreviewState, bind_warning, make_server
@@ -64,6 +65,8 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
     observer = start_observer(opts.site_dir, queue, ignore=(opts.site_dir / CACHE_DIR,))
 
     def publish(done: Rebuilt) -> None:
+        if session.memory is not None:
+            state.prefix = urls.base_path(session.memory.site.config.base_url)
         state.publish(done, fingerprinted_outputs(session))
         print_rebuilt(done, out)
 
@@ -71,9 +74,10 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
         with interrupt_on_sigterm():
             server.start()
             publish(run_build(session, None))
-            print(f"Serving {display_path(opts.site_dir)} at {server.url} ; press Ctrl-C to stop", file=out, flush=True)
+            url = server.url.rstrip("/") + state.prefix + "/"
+            print(f"Serving {display_path(opts.site_dir)} at {url} ; press Ctrl-C to stop", file=out, flush=True)
             if open_browser:
-                webbrowser.open(server.url)
+                webbrowser.open(url)
             rebuild_forever(session, queue, publish)
     except KeyboardInterrupt:
         pass  # a build in progress has dropped its stage, or finished its patch, on the way out

@@ -74,6 +74,7 @@ class PreviewState:
         # Output files named by a digest of their bytes (CSS, JS, resized images): what is served under such
         # a name never changes, so a tab may keep it across reloads instead of fetching it on every save.
         self.immutable: frozenset[str] = frozenset()
+        self.prefix = ""  # the path the site is published under ('/paper'): the preview serves it there too
 
     @property
     def version(self) -> str:
@@ -117,11 +118,18 @@ class Target:
     location: str | None = None
 
 
-def resolve_target(root: Path, raw_path: str) -> Target:
-    """Map a request path onto a file inside root, refusing anything that could lead outside."""
+def resolve_target(root: Path, raw_path: str, prefix: str = "") -> Target:
+    """Map a request path (under `prefix`, the site's own path) onto a file inside root, refusing anything
+    that could lead outside."""
     path = raw_path.split("?", 1)[0].split("#", 1)[0]
     if not path.startswith("/") or not _is_plain(path):
         return Target()
+    if prefix:
+        if path in ("/", prefix):
+            return Target(location=prefix + "/")
+        if not path.startswith(prefix + "/"):
+            return Target()
+        path = path[len(prefix):]
     segments = [s for s in unquote(path).split("/") if s]
     candidate = Path(root, *segments)
     real_root = os.path.realpath(root)
@@ -131,7 +139,7 @@ def resolve_target(root: Path, raw_path: str) -> Target:
     if os.path.isdir(real):
         if not path.endswith("/"):
             # Built from the cleaned segments: never '//host' or '/\host', so never an open redirect.
-            return Target(location="/" + "".join(quote(s) + "/" for s in segments))
+            return Target(location=prefix + "/" + "".join(quote(s) + "/" for s in segments))
         index = os.path.join(real, "index.html")
         return Target(file=Path(index)) if os.path.isfile(index) else Target()  # no listings
     if os.path.isfile(real) and not path.endswith("/"):
@@ -232,7 +240,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if self.path.split("?", 1)[0] == EVENTS_PATH:
                 return self.stream_events(head)
             state = self.server.state
-            target = resolve_target(state.root, self.path)
+            target = resolve_target(state.root, self.path, state.prefix)
             if target.location:
                 self.send_response(301)
                 self.send_header("Location", target.location)

@@ -55,5 +55,5 @@ class Session:
     def close(self) -> None:
         """Save what the session learnt, for the next process."""
         if self._unsaved and self.opts.cache and self.memory is not None:
-            save(self.opts.site_dir, self.memory, self.opts.out_dir)
+            save(self.opts.site_dir, self.memory, self.opts.out_dir, self.opts.theme)
             self._unsaved = False

@@ -10,11 +10,12 @@ from typing import Any, Protocol
 
 import jinja2
 
-from broadsheet.errors import BuildError, Problem
+from broadsheet import urls
+from broadsheet.errors import BuildError, Problem, display_path
 from broadsheet.model.site import Site
 from broadsheet.parallel import run_chunks
 from broadsheet.plan.pages import Page, Plan, SiteView, drawn_view
-from broadsheet.render.jinja import TrackingEnvironment
+from broadsheet.render.jinja import TrackingEnvironment, template_file, template_roots
 from broadsheet.stamps import digest
 
 PARALLEL_RENDER_MIN = 400  # fewer pages than this render faster in-process than through a pool
@@ -63,7 +64,10 @@ class Rendered:
 def render_page(env: jinja2.Environment, page: Page, site: Site, view: SiteView) -> bytes:
     """Draw one page of the site to bytes; template errors propagate."""
     template = env.get_template(page.template)
-    return template.render(site=view, page=page, **drawn_view(page, site)).encode("utf-8")
+    text = template.render(site=view, page=page, **drawn_view(page, site))
+    if page.template.endswith(".html") and (prefix := urls.base_path(site.config.base_url)):
+        text = urls.under_path(text, prefix)
+    return text.encode("utf-8")
 
 
 def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mapping[str, PageRecord],
@@ -84,8 +88,7 @@ def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mappi
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     parallel = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
     env.dependency_of, env.template_dependency = inputs.dependency_of, inputs.template_dependency
-    templates_dir = Path(env.loader.searchpath[0])
-    results = run_chunks(_render_chunk, chunks, parallel, pages, env, inputs, held, sink, templates_dir)
+    results = run_chunks(_render_chunk, chunks, parallel, pages, env, inputs, held, sink)
     records = dict(previous)
     written: dict[str, bytes] = {}
     problems: dict[tuple, Problem] = {}
@@ -125,18 +128,18 @@ def needs_drawing(page: Page, stale: frozenset[str] | None, inputs: Inputs, prev
 
 def _render_chunk(
     indices: list[int], pages: tuple[Page, ...], env: TrackingEnvironment, inputs: Inputs,
-    held: Mapping[str, Any] | None, sink: Sink | None, templates_dir: Path,
+    held: Mapping[str, Any] | None, sink: Sink | None,
 ) -> list[tuple | Problem]:
     out: list[tuple | Problem] = []
     for i in indices:
         page = pages[i]
-        env.recording = set()
+        env.recording, env.story = set(), None
         try:
             data = render_page(env, page, inputs.site, inputs.view)
         except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
                 AttributeError) as e:
             # A template that includes itself, or divides by zero, is a template error like any other.
-            out.append(template_problem(e, templates_dir, page))
+            out.append(template_problem(e, env, page))
             continue
         finally:
             deps, env.recording = tuple(sorted(env.recording | inputs.implied(page))), None
@@ -151,21 +154,24 @@ def _render_chunk(
     return out
 
 
-def template_problem(e: Exception, templates_dir: Path, page: Page) -> Problem:
-    """Name the template file and line that raised, with the page being drawn."""
+def template_problem(e: Exception, env: TrackingEnvironment, page: Page) -> Problem:
+    """Name the template file (the site's or the theme's) and line that raised, the page being drawn, and the
+    story whose fields it was reading."""
     if isinstance(e, jinja2.TemplateSyntaxError) and e.filename:
         return Problem(Path(e.filename), e.lineno, f"template syntax error: {e.message}")
-    where = _template_frame(e, templates_dir)
-    path, line = where if where else (templates_dir / page.template, None)
+    where = _template_frame(e, template_roots(env))
+    path, line = where if where else (template_file(env, page.template), None)
     if isinstance(e, jinja2.TemplateNotFound):
         return Problem(path, line, f"template not found: {e.name}")
-    return Problem(path, line, f"{e} (rendering a {page.kind} page)")
+    story = f", reading {display_path(env.story.path)}" if env.story is not None else ""
+    article = "an" if page.kind[0] in "aeiou" else "a"
+    return Problem(path, line, f"{e} (drawing {page.url}, {article} {page.kind} page{story})")
 
 
-def _template_frame(e: BaseException, templates_dir: Path) -> tuple[Path, int] | None:
-    root = templates_dir.resolve()
+def _template_frame(e: BaseException, roots: tuple[Path, ...]) -> tuple[Path, int] | None:
+    resolved = [root.resolve() for root in roots]
     found = None
     for frame in traceback.extract_tb(e.__traceback__):
-        if frame.filename and Path(frame.filename).resolve().is_relative_to(root):
+        if frame.filename and any(Path(frame.filename).resolve().is_relative_to(r) for r in resolved):
             found = (Path(frame.filename), frame.lineno)
     return found

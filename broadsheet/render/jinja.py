@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +15,7 @@ import jinja2
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
+from broadsheet.load.content import Article, DateOnly, Extra
 from broadsheet.paths import ConfinedLoader
 from broadsheet.stamps import digest
 
@@ -39,16 +41,26 @@ class TrackingEnvironment(jinja2.Environment):
     recording: set[tuple] | None = None
     dependency_of: DependencyOf = staticmethod(lambda obj, attribute: None)
     template_dependency: TemplateDependency = staticmethod(lambda name: ("template", name))
+    story: Article | None = None  # the last story a template read a field of: named when drawing fails
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.recording is not None and (dep := self.dependency_of(obj, attribute)) is not None:
             self.recording.add(dep)
-        return super().getattr(obj, attribute)
+        if type(obj) is Article:
+            self.story = obj
+        value = super().getattr(obj, attribute)
+        return self.missing(attribute) if type(obj) is Extra and type(value) is jinja2.StrictUndefined else value
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if self.recording is not None and (dep := self.dependency_of(obj, argument)) is not None:
             self.recording.add(dep)
-        return super().getitem(obj, argument)
+        value = super().getitem(obj, argument)
+        return self.missing(argument) if type(obj) is Extra and type(value) is jinja2.StrictUndefined else value
+
+    @staticmethod
+    def missing(name: Any) -> jinja2.Undefined:
+        """A key a story or the site does not set: falsy, empty when shown, and so are its own keys."""
+        return jinja2.ChainableUndefined(name=str(name))
 
     def _load_template(self, name: Any, globals: Any) -> jinja2.Template:
         # Every extends/include/import and render_page's own lookup comes through here.
@@ -67,39 +79,48 @@ class Templates:
     problems: tuple[Problem, ...] = ()
 
 
-def load_templates(templates_dir: Path, config: Config, previous: Templates | dict[str, bytes] | None = None,
+def load_templates(layers: tuple[Path, ...], config: Config, previous: Templates | dict[str, bytes] | None = None,
                    changed: bool = True) -> Templates:
     """Compile the templates and check them, unless none `changed` since `previous`.
 
+    `layers`: the site's templates/ and then the theme's; a name is drawn from the first that has it.
     `previous`: the last build's templates, or in a new process only their digests (then the environment
     is made again, but templates that passed the last build's checks are not checked again).
     """
     if not changed and isinstance(previous, Templates) and previous.config == config:
         return previous
     if not changed and isinstance(previous, dict):
-        return Templates(make_env(templates_dir, config), previous, config)
-    digests = template_digests(templates_dir)
+        return Templates(make_env(layers, config), previous, config)
+    digests = template_digests(*layers)
     if isinstance(previous, Templates) and previous.config == config and previous.digests == digests:
         return previous
-    env = make_env(templates_dir, config)
-    return Templates(env, digests, config, tuple(check_templates(env, templates_dir)))
+    env = make_env(layers, config)
+    return Templates(env, digests, config, tuple(check_templates(env, layers[0])))
 
 
-def template_digests(templates_dir: Path) -> dict[str, bytes]:
-    """Return every file under templates/ (by relative name) with the digest of its bytes."""
+def template_digests(*layers: Path) -> dict[str, bytes]:
+    """Return every template name (a file's path under templates/) with the digest of the file it is drawn from.
+
+    The site's own file stands for a name; the theme's (a later layer) only where the site has none, so an
+    upgraded theme file changes the digest of exactly the names no site file replaces.
+    """
     digests: dict[str, bytes] = {}
-    for root, dirs, files in os.walk(templates_dir):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(root) / name
-            digests[path.relative_to(templates_dir).as_posix()] = digest(path.read_bytes())
+    for templates_dir in layers:
+        for root, dirs, files in os.walk(templates_dir):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root) / name
+                rel = path.relative_to(templates_dir).as_posix()
+                if rel not in digests:
+                    digests[rel] = digest(path.read_bytes())
     return digests
 
 
-def make_env(templates_dir: Path, config: Config) -> jinja2.Environment:
-    """Build the Jinja environment: autoescaped, strict, reading only templates/."""
+def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environment:
+    """Build the Jinja environment: autoescaped, strict, reading only the given templates folders, first first."""
+    layers = (layers,) if isinstance(layers, Path) else layers
     env = TrackingEnvironment(
-        loader=ConfinedLoader(templates_dir),
+        loader=jinja2.ChoiceLoader([ConfinedLoader(d) for d in layers]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -114,27 +135,50 @@ def make_env(templates_dir: Path, config: Config) -> jinja2.Environment:
         return dt.astimezone(tz) if isinstance(dt, datetime) else dt
 
     env.filters["local"] = local
-    env.filters["dateline"] = lambda dt: local(dt).strftime(config.date_format)
+    day_format = date_part(config.date_format)
+    env.filters["dateline"] = lambda dt: (dt.strftime(day_format) if type(dt) is DateOnly
+                                          else local(dt).strftime(config.date_format))
     env.filters["isodate"] = lambda dt: local(dt).isoformat()
     env.filters["edition_date"] = lambda dt: f"{local(dt):%A, %B} {local(dt).day}, {local(dt).year}"
     env.filters["absolute"] = lambda url: urls.absolute(config.base_url, url)
     return env
 
 
-def check_templates(env: jinja2.Environment, templates_dir: Path) -> list[Problem]:
-    """Compile every template, and make sure each one the pages need exists."""
+_TIME_DIRECTIVE = re.compile(r"[\s,:.]*%-?[HIklMSpPfzZXTRrc]")
+
+
+def date_part(date_format: str) -> str:
+    """Return a strftime pattern without its time of day: a story dated with a day shows no "12:00 AM"."""
+    return _TIME_DIRECTIVE.sub("", date_format).strip(" ,:.-") or "%Y-%m-%d"
+
+
+def check_templates(env: jinja2.Environment, site_templates: Path) -> list[Problem]:
+    """Compile every template, and make sure each one the pages need exists (in the site or the theme)."""
     problems: list[Problem] = []
     for name in env.list_templates():
         if is_template(name):
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as e:
-                problems.append(Problem(templates_dir / name, e.lineno, f"template syntax error: {e.message}"))
+                path = Path(e.filename) if e.filename else template_file(env, name)
+                problems.append(Problem(path, e.lineno, f"template syntax error: {e.message}"))
     existing = set(env.list_templates())
     for name in TEMPLATE_NAMES:
         if name not in existing:
-            problems.append(Problem(templates_dir / name, None, "required template is missing"))
+            problems.append(Problem(site_templates / name, None, "required template is missing, here and in the theme"))
     return problems
+
+
+def template_roots(env: jinja2.Environment) -> tuple[Path, ...]:
+    """Return the templates folders an environment reads, the site's first."""
+    loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else [env.loader]
+    return tuple(Path(loader.searchpath[0]) for loader in loaders)
+
+
+def template_file(env: jinja2.Environment, name: str) -> Path:
+    """Return the file a template name is drawn from: the site's, else the theme's (else where the site's would be)."""
+    roots = template_roots(env)
+    return next((root / name for root in roots if (root / name).is_file()), roots[0] / name)
 
 
 def is_template(name: str) -> bool:

@@ -6,10 +6,13 @@ const list = document.getElementById("search-results");
 const MAX_RESULTS = 20;
 let pagefind = null;
 let latest = 0;
+// The site's root, one folder up from this script: a site may live under a path (https://you.github.io/paper/).
+const ROOT = new URL("../", import.meta.url);
 
 async function loadPagefind() {
   if (!pagefind) {
-    pagefind = await import("/pagefind/pagefind.js");
+    pagefind = await import(new URL("pagefind/pagefind.js", ROOT).href);
+    await pagefind.options({ baseUrl: ROOT.pathname });
     await pagefind.init();
   }
   return pagefind;
