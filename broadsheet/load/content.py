@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -14,8 +13,16 @@ from urllib.parse import urlsplit
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.config import Config, SectionConfig
-from broadsheet.load.frontmatter import (CONTROLS, UNREADABLE, clip, decode, near_misses, parse_yaml_fields,
-                                         read_limited, split_front_matter)
+from broadsheet.load.frontmatter import (
+    CONTROLS,
+    UNREADABLE,
+    clip,
+    decode,
+    near_misses,
+    parse_yaml_fields,
+    read_limited,
+    split_front_matter,
+)
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
 from broadsheet.paths import allowed_roots, is_followable, walk_confined
 
