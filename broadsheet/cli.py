@@ -13,7 +13,7 @@ from broadsheet.errors import BuildError, UsageError, display_path
 
 COMMANDS = ("build", "check", "new", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
-              "feed", "sitemap", "news-sitemap", "robots")
+              "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects")
 
 
 def parse_now(text: str | None) -> datetime:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
+from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.frontmatter import CONTROLS, UNREADABLE, clip, parse_yaml_fields, split_front_matter
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
@@ -21,7 +22,7 @@ from broadsheet.paths import allowed_roots, is_followable, walk_confined
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
-    "image", "image_caption", "image_alt", "source", "draft", "corrections",
+    "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -56,6 +57,7 @@ class Article:
     source: str | None = None
     draft: bool = False
     corrections: tuple[Correction, ...] = ()  # oldest first
+    aliases: tuple[str, ...] = ()  # old URLs of the story, each redirected to `url`
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -104,7 +106,7 @@ def find_markdown(content_dir: Path) -> list[Path]:
 
 
 def url_collisions(articles: list[Article]) -> list[Problem]:
-    """Report every URL wanted by more than one file, case-insensitively."""
+    """Report every URL wanted by more than one file, case-insensitively, and every alias another file wants."""
     by_url: dict[str, list[Article]] = {}
     for a in articles:
         by_url.setdefault(a.url.casefold(), []).append(a)
@@ -348,7 +350,7 @@ def parse_article(
     image_alt = f.text("image_alt")
     source = f.text("source")
     draft = f.flag("draft")
-    corrections = read_corrections(f, config)
+    corrections, aliases = read_corrections(f, config), read_aliases(f)
 
     section = read_section(f, section_name, config)
     slug = read_slug(f, path)
@@ -383,6 +385,7 @@ def parse_article(
         source=source,
         draft=draft,
         corrections=corrections,
+        aliases=aliases,
         extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE},
     )
 
@@ -410,6 +413,17 @@ def read_slug(f: _Fields, path: Path) -> str:
     return slug
 
 
+def read_aliases(f: _Fields) -> tuple[str, ...]:
+    """Return the story's old URLs (`aliases: ["/old/path/", ...]`), each reported if it is not a site path."""
+    value = f.get("aliases", False)
+    if value is None:
+        return ()
+    aliases, messages = parse_aliases(value)
+    for message in messages:
+        f.bad("aliases", message)
+    return aliases
+
+
 def read_image(f: _Fields) -> str | None:
     """Return the story's lead image: a path on the site or an http(s) URL."""
     image = f.text("image")
@@ -417,3 +431,4 @@ def read_image(f: _Fields) -> str | None:
         f.bad("image", f"'image' must be a path on the site (/images/x.jpg) or an http(s) URL, not {clip(image)!r}")
         return None
     return image
+

@@ -6,12 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 from broadsheet import urls
+from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article
 from broadsheet.model.site import Site
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, plan_of
+from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
 HOME_LATEST = 10
@@ -63,7 +65,12 @@ def plan_pages(site: Site) -> Plan:
         pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
     pages = [with_meta(p) for p in pages]
-    return plan_of(pages + plan_machine_readable(site, pages))
+    pages += plan_machine_readable(site, pages)
+    if redirects := plan_redirects(site):
+        pages += redirects
+        if problems := redirect_collisions(pages):
+            raise BuildError(problems)
+    return plan_of(pages)
 
 
 def plan_article(site: Site, article: Article) -> Page:
