@@ -11,7 +11,7 @@ from pathlib import Path
 
 from broadsheet.errors import BuildError, UsageError, display_path
 
-COMMANDS = ("build", "check", "new", "serve", "watch")
+COMMANDS = ("build", "check", "new", "move", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects")
 
@@ -34,7 +34,7 @@ def parse_now(text: str | None) -> datetime:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="Build a news site from Markdown.")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,serve,watch}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,move,serve,watch}")
 
     def site_options(p: argparse.ArgumentParser, output: bool = True) -> None:
         p.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
@@ -59,6 +59,11 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--author", default="Staff")
     new.add_argument("--site", type=Path, default=Path("."))
     new.add_argument("--now", help=argparse.SUPPRESS)
+    move = sub.add_parser("move", help="give a story a new slug or section; its old URL redirects to the new one")
+    move.add_argument("file", type=Path, help="the story's Markdown file")
+    move.add_argument("--slug", help="the new slug")
+    move.add_argument("--section", help="the new section")
+    move.add_argument("--site", type=Path, default=Path("."))
     serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")
     site_options(serve, output=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -87,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
             print(f"Created {display_path(path)}")
             return 0
+        if args.command == "move":
+            return cmd_move(args)
         if args.command in ("serve", "watch"):
             return cmd_preview(args)
         raise UsageError(f"'{args.command}' is not available yet")
@@ -128,6 +135,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     )
     # The last build's memory lives as long as this process: keep the collector from walking it again and again.
     result = build_with_cache(opts, on_load=gc.freeze)
+    for warning in result.warnings:
+        print(warning.format(), file=sys.stderr)
     kinds = ", ".join(f"{result.pages_by_kind[k]} {k}" for k in KIND_ORDER if k in result.pages_by_kind)
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"
@@ -138,6 +147,16 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     if result.next_scheduled is not None:
         a = result.next_scheduled
         print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    from broadsheet.scaffold import move_article
+
+    if not args.slug and not args.section:
+        raise UsageError("move: give a new --slug, a new --section, or both")
+    old, new = move_article(args.site, args.file, args.slug, args.section)
+    print(f"Moved {display_path(args.file)} from {old} to {new}; {old} redirects to it")
     return 0
 
 

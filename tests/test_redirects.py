@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
+from browser import serve
 from conftest import article, build, read, run, tree_snapshot, write_site
 
 
@@ -116,3 +120,84 @@ def test_the_same_input_builds_the_same_bytes(tmp_path):
     first = tree_snapshot(site / "public")
     assert run("build", "--site", site, "--now", "2026-02-12T12:00:00-08:00", "--no-cache") == 0
     assert tree_snapshot(site / "public") == first
+
+
+def test_a_url_changed_without_an_alias_is_a_warning_with_the_line_to_add(tmp_path, capsys):
+    site = write_site(tmp_path / "site", moved(aliases='["/old/a/"]'))
+    assert build(site) == 0
+    write_site(tmp_path / "site", {"content/national/bridge.md": article("Bridge reopens", slug="bridge-final",
+                                                                           aliases='["/old/a/"]')})
+    capsys.readouterr()
+    assert build(site) == 0
+    err = capsys.readouterr().err
+    assert ("content/national/bridge.md:7: warning: its URL changed from /national/bridge-reopens/ to "
+            "/national/bridge-final/, and the old one is now dead; to redirect it, put this line in its front "
+            'matter: aliases: ["/old/a/", "/national/bridge-reopens/"]') in err
+    assert build(site) == 0 and "warning" not in capsys.readouterr().err  # said once, when it happened
+
+
+def test_a_url_changed_with_its_alias_is_no_warning(tmp_path, capsys):
+    site = write_site(tmp_path / "site", moved())
+    assert build(site) == 0
+    write_site(tmp_path / "site", {"content/national/bridge.md": article(
+        "Bridge reopens", slug="bridge-final", aliases='["/national/bridge-reopens/"]')})
+    capsys.readouterr()
+    assert build(site) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert "url=/national/bridge-final/" in read(site, "/national/bridge-reopens/")
+
+
+def test_move_renames_a_story_and_keeps_its_old_url_alive(tmp_path, capsys):
+    text = article("Bridge reopens", slug="bridge-reopens", aliases='["/old/a/"]', tags="[Transit]")
+    text = text.replace("tags:", "# the desk's note stays\ntags:")
+    site = write_site(tmp_path / "site", {"content/national/bridge.md": text})
+    assert build(site) == 0
+    story = site / "content/national/bridge.md"
+    assert run("move", story, "--site", site, "--section", "Sports", "--slug", "Bridge Final") == 0
+    assert "from /national/bridge-reopens/ to /sports/bridge-final/" in capsys.readouterr().out
+    moved_text = story.read_text()
+    assert "# the desk's note stays\ntags: [Transit]\n" in moved_text
+    assert 'aliases: ["/old/a/", "/national/bridge-reopens/"]' in moved_text
+    assert 'section: "Sports"' in moved_text and 'slug: "bridge-final"' in moved_text
+    assert build(site) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert "<h1" in read(site, "/sports/bridge-final/")
+    for old in ("/old/a/", "/national/bridge-reopens/"):
+        assert "url=/sports/bridge-final/" in read(site, old)
+    # Moving back to an old URL takes that alias away: a page cannot redirect to itself.
+    assert run("move", story, "--site", site, "--section", "National", "--slug", "bridge-reopens") == 0
+    assert 'aliases: ["/old/a/", "/sports/bridge-final/"]' in story.read_text()
+    assert build(site) == 0
+
+
+def test_move_refuses_an_unknown_section_and_leaves_the_file_alone(tmp_path, capsys):
+    site = write_site(tmp_path / "site", moved())
+    story = site / "content/national/bridge.md"
+    before = story.read_bytes()
+    assert run("move", story, "--site", site, "--section", "Sprots") == 2
+    assert "unknown section 'Sprots' (did you mean 'Sports'?)" in capsys.readouterr().err
+    assert story.read_bytes() == before
+
+
+# Links to the test server count as the site's own, not only those below the old URLs it starts from.
+LINKCHECKER_RC = ("[checking]\nthreads=2\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n"
+                  "internlinks=^http://127\\.0\\.0\\.1:\n[output]\nverbose=0\n")
+
+
+def linkcheck(public, tmp_path, *paths: str) -> subprocess.CompletedProcess:
+    rc = tmp_path / "linkcheckerrc"
+    rc.write_text(LINKCHECKER_RC)
+    with serve(public) as base:
+        return subprocess.run(["linkchecker", "--config", str(rc), "--no-status",
+                               *(base + p for p in paths)], capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_linkchecker_follows_each_old_url_to_a_live_page(tmp_path):
+    site = write_site(tmp_path / "site", moved(aliases='["/national/bridge/", "/old/2019/bridge.html"]'))
+    assert build(site) == 0
+    result = linkcheck(site / "public", tmp_path, "/national/bridge/", "/old/2019/bridge.html")
+    assert result.returncode == 0, result.stdout[-3000:]
+    # The same check fails when the story the redirect names is gone.
+    shutil.rmtree(site / "public/national/bridge-reopens")
+    result = linkcheck(site / "public", tmp_path, "/national/bridge/")
+    assert result.returncode == 1 and "/national/bridge-reopens/" in result.stdout

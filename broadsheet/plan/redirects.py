@@ -60,3 +60,24 @@ def redirect_collisions(pages: list[Page]) -> list[Problem]:
             problems.append(Problem(story.path, line_of(story.path, page.url), f"alias {page.url} is the URL of the site's {other.kind} page "
                                                       f"{other.title!r}; remove it from 'aliases'"))
     return problems
+
+
+def uncovered_moves(before: Site | None, after: Site) -> list[Problem]:
+    """Warn of each live story whose URL changed since the last build with no alias keeping the old one alive.
+
+    The warning gives the exact `aliases:` line to add (`broadsheet move` writes it for the editor).
+    """
+    if before is None:
+        return []
+    now = {str(a.path): a for a in after.articles}
+    taken = {a.url for a in after.articles} | {alias for a in after.articles for alias in a.aliases}
+    warnings = []
+    for old in before.articles:
+        new = now.get(str(old.path))
+        if new is None or new.url == old.url or old.url in taken:
+            continue
+        line = "aliases: [" + ", ".join(f'"{a}"' for a in (*new.aliases, old.url)) + "]"
+        warnings.append(Problem(new.path, line_of(new.path, "aliases:") if new.aliases else None,
+                                f"warning: its URL changed from {old.url} to {new.url}, and the old one is now "
+                                f"dead; to redirect it, put this line in its front matter: {line}"))
+    return warnings
