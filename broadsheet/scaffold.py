@@ -66,7 +66,8 @@ def move_article(site_dir: Path, path: Path, slug: str | None, section: str | No
     target = config.section_named(section) if section else config.section_named(before.section)
     if target is None:
         names = [s.name for s in config.sections]
-        raise UsageError(f"unknown section '{section}'{did_you_mean(section, names)}; the sections are: {', '.join(names)}")
+        raise UsageError(f"unknown section '{section}'{did_you_mean(section, names)}; "
+                         f"the sections are: {', '.join(names)}")
     new_slug = urls.slugify(slug) if slug else before.slug
     if not new_slug:
         raise UsageError(f"cannot make a URL from the slug {slug!r}")

@@ -37,7 +37,7 @@ EVERYTHING = ~Change.NOTHING
 
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
 SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
-                "corrections", "image", "aliases")
+                "corrections", "image", "aliases", "body_images")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.aliases import parse_aliases
+from broadsheet.load.figures import body_images
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.frontmatter import CONTROLS, UNREADABLE, clip, parse_yaml_fields, split_front_matter
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
@@ -23,6 +24,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
+    "image_credit",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -58,6 +60,8 @@ class Article:
     draft: bool = False
     corrections: tuple[Correction, ...] = ()  # oldest first
     aliases: tuple[str, ...] = ()  # old URLs of the story, each redirected to `url`
+    image_credit: str | None = None  # who made the lead image
+    body_images: tuple[str, ...] = ()  # the site images the body shows (load/figures.py), resized like the lead
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -347,7 +351,7 @@ def parse_article(
     tags = f.names("tags")
     image = read_image(f)
     image_caption = f.text("image_caption")
-    image_alt = f.text("image_alt")
+    image_alt, image_credit = f.text("image_alt"), f.text("image_credit")
     source = f.text("source")
     draft = f.flag("draft")
     corrections, aliases = read_corrections(f, config), read_aliases(f)
@@ -385,7 +389,7 @@ def parse_article(
         source=source,
         draft=draft,
         corrections=corrections,
-        aliases=aliases,
+        aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE},
     )
 

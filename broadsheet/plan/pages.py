@@ -176,7 +176,9 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
     if article.tags:
         data["keywords"] = list(article.tags)
     if image := article_image(article, config):
-        data["image"] = [image]
+        credit = article.image_credit
+        data["image"] = [{"@type": "ImageObject", "url": image, "contentUrl": image, "creditText": credit}
+                         if credit else image]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
     if article.corrections:

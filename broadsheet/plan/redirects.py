@@ -57,8 +57,9 @@ def redirect_collisions(pages: list[Page]) -> list[Problem]:
     for page in pages:
         if page.kind == "redirect" and (other := taken.get(page.output_path.casefold())) is not None:
             story = page.articles[0]
-            problems.append(Problem(story.path, line_of(story.path, page.url), f"alias {page.url} is the URL of the site's {other.kind} page "
-                                                      f"{other.title!r}; remove it from 'aliases'"))
+            problems.append(Problem(story.path, line_of(story.path, page.url),
+                                    f"alias {page.url} is the URL of the site's {other.kind} page {other.title!r}; "
+                                    "remove it from 'aliases'"))
     return problems
 
 
