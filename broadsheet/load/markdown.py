@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import markdown as _markdown
 import nh3
 
+from broadsheet.load.embeds import with_embeds
 from broadsheet.load.figures import FiguresExtension
 from broadsheet.load.inline import FastInlineExtension
 from broadsheet.load.typography import SmartyExtension
@@ -19,7 +20,7 @@ from broadsheet.load.typography import SmartyExtension
 EXTENSIONS = ("extra", "sane_lists")  # plus our SmartyExtension: smarty's output, several times faster
 # Part of every cache key for rendered bodies: change it when the output can change.
 RENDERER_VERSION = (f"markdown-{_markdown.__version__}:" + ",".join(EXTENSIONS) + ",smarty-fast-1,inline-triggers-1"
-                    + f":nh3-{nh3.__version__}:urls-1:figures-1")
+                    + f":nh3-{nh3.__version__}:urls-1:figures-1:embeds-1")
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -73,7 +74,7 @@ class MarkdownRenderer:
                 body = self._md.convert(text)
                 if self.sanitize:
                     body = sanitize_html(body)
-                return neutralise_urls(body)
+                return with_embeds(neutralise_urls(body))
         except BaseException:
             # Interrupted halfway, the converter's state is unknown: the next document gets a fresh one.
             self._md = new_markdown()
