@@ -13,7 +13,7 @@ from broadsheet.errors import BuildError, UsageError, display_path
 
 COMMANDS = ("build", "check", "new", "move", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
-              "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects")
+              "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates")
 
 
 def parse_now(text: str | None) -> datetime:

@@ -66,6 +66,7 @@ edit = st.one_of(
     st.tuples(st.just("draft"), names),
     st.tuples(st.just("alias"), names, st.integers(0, 1)),
     st.tuples(st.just("move"), names, st.sampled_from(SECTIONS)),
+    st.tuples(st.just("live"), names),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
     st.tuples(st.just("config"), st.integers(0, 1)),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
@@ -81,7 +82,7 @@ class Story:
         self.body = f"First paragraph about {word}.\n\nMore on {word}."
         self.summary = "" if n % 2 else f"Summary of {word}."  # a given summary hides body edits from cards
         self.author, self.tags = AUTHORS[n % 3], TAGS[n % 3]
-        self.slug, self.aliases = "", []
+        self.slug, self.aliases, self.live = "", [], False
 
     def url(self, name: str) -> str:
         return urls.article(urls.slugify(self.section), self.slug or name)
@@ -96,7 +97,11 @@ class Story:
             extra["summary"] = repr(self.summary)
         if self.draft:
             extra["draft"] = "true"
-        return article(self.title, self.section, self.author, self.date.isoformat(), self.body, **extra)
+        body = self.body
+        if self.live:  # ends an hour after NOW (or after its date): some clocks find it running, some ended
+            extra.update(live="true", live_until=(max(self.date, NOW) + timedelta(hours=1)).isoformat())
+            body += f"\n\n## 10:42 {self.title} goes on\n\nMore.\n\n## 09:05 It starts\n\nFirst.\n"
+        return article(self.title, self.section, self.author, self.date.isoformat(), body, **extra)
 
 
 def edit_story(stories: dict[str, Story], step: tuple) -> None:
@@ -191,6 +196,8 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             story.section = args[1]
         elif kind == "draft":
             story.draft = not story.draft
+        elif kind == "live":
+            story.live = not story.live
         elif kind in ("alias", "move"):
             edit_story(stories, step)
     path.write_text(stories[name].text() if name in stories else "")
@@ -312,6 +319,8 @@ KINDS = {
     "alias added, then taken away": ([("alias", "story-1", 0), ("alias", "story-1", 0)], False),
     "story moved with an alias": ([("move", "story-1", "Sports")], False),
     "story moved twice": ([("move", "story-1", "Sports"), ("move", "story-1", "National")], False),
+    "story becomes a live blog": ([("live", "story-1")], False),
+    "live blog ends at a new clock": ([("live", "story-1"), ("now", NOW + timedelta(hours=2))], False),
 }
 
 

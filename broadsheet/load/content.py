@@ -15,6 +15,7 @@ from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.figures import body_images
+from broadsheet.load.live import Update, render_story
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.frontmatter import CONTROLS, UNREADABLE, clip, parse_yaml_fields, split_front_matter
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
@@ -24,7 +25,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
-    "image_credit",
+    "image_credit", "live", "live_until",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -62,6 +63,9 @@ class Article:
     aliases: tuple[str, ...] = ()  # old URLs of the story, each redirected to `url`
     image_credit: str | None = None  # who made the lead image
     body_images: tuple[str, ...] = ()  # the site images the body shows (load/figures.py), resized like the lead
+    live: bool = False  # a live blog (load/live.py) until `live_until`, if it has one
+    live_until: datetime | None = None
+    updates: tuple[Update, ...] = ()  # a live blog's updates, newest first
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -346,30 +350,29 @@ def parse_article(
     section_name = f.text("section", required=True)
     authors = f.names("author", required=True)
     when = f.when("date", config, required=True)
-    updated = f.when("updated", config)
-    summary = f.text("summary")
-    tags = f.names("tags")
-    image = read_image(f)
-    image_caption = f.text("image_caption")
-    image_alt, image_credit = f.text("image_alt"), f.text("image_credit")
-    source = f.text("source")
-    draft = f.flag("draft")
+    updated, summary = f.when("updated", config), f.text("summary")
+    tags, image = f.names("tags"), read_image(f)
+    image_caption, image_alt, image_credit = (f.text(k) for k in ("image_caption", "image_alt", "image_credit"))
+    source, draft = f.text("source"), f.flag("draft")
     corrections, aliases = read_corrections(f, config), read_aliases(f)
+    live = f.flag("live"), f.when("live_until", config)
 
-    section = read_section(f, section_name, config)
-    slug = read_slug(f, path)
+    section, slug = read_section(f, section_name, config), read_slug(f, path)
     if updated and when and updated < when:
         f.bad("updated", "'updated' is before 'date'")
     if when and any(c.date < when for c in corrections):
         f.bad("corrections", "a correction is dated before the story's 'date'")
+    if when and live[1] and live[1] < when:
+        f.bad("live_until", "'live_until' is before 'date'")
 
     problems = problems + f.problems
     if problems:
         return problems
     assert title and section and when
-    body_html = render_body(path, body, renderer)
-    if isinstance(body_html, Problem):
-        return [body_html]
+    rendered = render_story(path, body, lambda text: render_body(path, text, renderer), live[0] and when, config.timezone)
+    if isinstance(rendered, list):
+        return rendered
+    body_html, updates = rendered
     return Article(
         path=path,
         title=title,
@@ -390,6 +393,7 @@ def parse_article(
         draft=draft,
         corrections=corrections,
         aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
+        live=live[0], live_until=live[1], updates=updates,
         extra={k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE},
     )
 
