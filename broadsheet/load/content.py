@@ -369,7 +369,7 @@ def parse_article(
     if problems:
         return problems
     assert title and section and when
-    rendered = render_story(path, body, lambda text: render_body(path, text, renderer), live[0] and when, config.timezone)
+    rendered = render_story(path, body, lambda t: render_body(path, t, renderer), live[0] and when, config.timezone)
     if isinstance(rendered, list):
         return rendered
     body_html, updates = rendered

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
 # A paragraph holding only a URL, or only a link (with the attributes sanitising adds).
-_PARAGRAPH = re.compile(r'^<p>(?:(?P<bare>https://[^\s<>"]+)|<a href="(?P<href>https://[^"]+)"[^>]*>(?P<text>[^<]*)</a>)</p>$',
-                        re.M)
+_PARAGRAPH = re.compile(r'^<p>(?:(?P<bare>https://[^\s<>"]+)'
+                        r'|<a href="(?P<href>https://[^"]+)"[^>]*>(?P<text>[^<]*)</a>)</p>$', re.M)
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NUMBER = re.compile(r"[0-9]{1,24}")
 
@@ -84,7 +84,9 @@ def _x(host: str, segments: list[str], query: dict, fragment: str) -> tuple | No
 
 
 def _instagram(host: str, segments: list[str], query: dict, fragment: str) -> tuple | None:
-    if host != "instagram.com" or len(segments) < 2 or segments[0] not in ("p", "reel") or not _ID.fullmatch(segments[1]):
+    if host != "instagram.com" or len(segments) < 2 or segments[0] not in ("p", "reel"):
+        return None
+    if not _ID.fullmatch(segments[1]):
         return None
     kind, code = segments[0], segments[1]
     return ("instagram", "post", f"https://www.instagram.com/{kind}/{code}/",
