@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import datetime
 
 from browser import serve
-from conftest import article, build, read, run, tree_snapshot, write_site
+from conftest import NOW, article, build, read, run, tree_snapshot, write_site
+
+from broadsheet.options import BuildOptions
+from broadsheet.preview.session import Session
 
 
 def moved(**fields: str) -> dict[str, str]:
@@ -201,3 +205,16 @@ def test_linkchecker_follows_each_old_url_to_a_live_page(tmp_path):
     shutil.rmtree(site / "public/national/bridge-reopens")
     result = linkcheck(site / "public", tmp_path, "/national/bridge/")
     assert result.returncode == 1 and "/national/bridge-reopens/" in result.stdout
+
+
+def test_a_serve_session_warns_of_a_changed_url_on_the_save_that_changed_it(tmp_path):
+    site = write_site(tmp_path / "site", moved())
+    session = Session(BuildOptions(site, tmp_path / "preview", datetime.fromisoformat(NOW)))
+    try:
+        assert session.rebuild().warnings == ()
+        story = site / "content/national/bridge.md"
+        story.write_text(article("Bridge reopens", slug="bridge-final"))
+        (warning,) = session.rebuild({story}).warnings
+        assert warning.path == story and 'aliases: ["/national/bridge-reopens/"]' in warning.message
+    finally:
+        session.close()
