@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 
 from conftest import NOW, article, build, read, run, tree_snapshot, write_site
+
+from broadsheet.options import BuildOptions
+from broadsheet.preview.session import Session
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BODY = """We are following the storm as it crosses the coast.
@@ -125,3 +129,18 @@ def test_a_story_without_live_keeps_its_time_headings_as_they_are(tmp_path):
     html = read(site, "/national/a/")
     assert "<h2>08:15 Wind picks up</h2>" in html and "live-update" not in html
     assert jsonld(html)["@type"] == "NewsArticle"
+
+
+def test_a_new_headline_reaches_the_updates_feed_in_a_session_as_in_a_clean_build(tmp_path):
+    site = write_site(tmp_path / "site", storm())
+    session = Session(BuildOptions(site, tmp_path / "preview", datetime.fromisoformat(NOW)))
+    try:
+        session.rebuild()
+        path = site / "content/national/storm.md"
+        path.write_text(path.read_text().replace("title: 'Storm live'", "title: 'Storm live: ferries stop'"))
+        session.rebuild({path})
+    finally:
+        session.close()
+    assert run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "clean") == 0
+    assert tree_snapshot(tmp_path / "preview") == tree_snapshot(tmp_path / "clean")
+    assert "Storm live: ferries stop: live updates" in (tmp_path / "clean/national/storm/updates.xml").read_text()

@@ -20,11 +20,11 @@ from broadsheet.plan.page import Page
 _TAG = re.compile(r"<[^>]+>")
 
 
-def plan_live_feeds(site: Site) -> list[Page]:
-    """Plan an Atom feed of the updates of each running live blog (none on a site without one)."""
+def plan_live_feeds(site: Site, only: set[str] | None = None) -> list[Page]:
+    """Plan an Atom feed of the updates of each running live blog (with `only`, story URLs: just theirs)."""
     return [Page(urls.live_feed(a.url), "updates", "feed.xml", f"{a.title}: live updates", (a,),
                  {"feed": updates_feed(a, site.config)})
-            for a in site.articles if is_live_blog(a, site.now)]
+            for a in site.articles if a.live and is_live_blog(a, site.now) and (only is None or a.url in only)]
 
 
 def updates_feed(article: Article, config: Config) -> Feed:
