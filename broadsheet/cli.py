@@ -12,9 +12,9 @@ from pathlib import Path
 
 from broadsheet.errors import BuildError, UsageError, display_path
 
-COMMANDS = ("build", "check", "new", "init", "theme", "serve", "watch")
+COMMANDS = ("build", "check", "new", "move", "init", "theme", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
-              "feed", "sitemap", "news-sitemap", "robots")
+              "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates")
 
 
 def parse_now(text: str | None) -> datetime:
@@ -35,7 +35,7 @@ def parse_now(text: str | None) -> datetime:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="Build a news site from Markdown.")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,init,theme,serve,watch}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,new,move,init,theme,serve,watch}")
 
     def site_options(p: argparse.ArgumentParser, output: bool = True) -> None:
         p.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: .)")
@@ -71,6 +71,11 @@ def make_parser() -> argparse.ArgumentParser:
         "eject", help="copy one theme file into the site to edit it (check tells when the theme's one changes)")
     eject.add_argument("path", help="e.g. partials/byline.html, templates/article.html or static/css/site.css")
     eject.add_argument("--site", type=Path, default=Path("."))
+    move = sub.add_parser("move", help="give a story a new slug or section; its old URL redirects to the new one")
+    move.add_argument("file", type=Path, help="the story's Markdown file")
+    move.add_argument("--slug", help="the new slug")
+    move.add_argument("--section", help="the new section")
+    move.add_argument("--site", type=Path, default=Path("."))
     serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")
     site_options(serve, output=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -107,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print(f"Copied the theme's file to {display_path(eject(args.site, default_theme(), args.path))}")
             return 0
+        if args.command == "move":
+            return cmd_move(args)
         if args.command in ("serve", "watch"):
             return cmd_preview(args)
         raise UsageError(f"'{args.command}' is not available yet")
@@ -148,6 +155,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     )
     # The last build's memory lives as long as this process: keep the collector from walking it again and again.
     result = build_with_cache(opts, on_load=gc.freeze)
+    for warning in result.warnings:
+        print(warning.format(), file=sys.stderr)
     if not write:
         from broadsheet.paper import ejected_warnings
 
@@ -191,6 +200,16 @@ def ask(question: str, default: str) -> str:
     """Ask on the terminal; an empty answer takes the default."""
     answer = input(f"{question} [{default}]: ").strip()
     return answer or default
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    from broadsheet.scaffold import move_article
+
+    if not args.slug and not args.section:
+        raise UsageError("move: give a new --slug, a new --section, or both")
+    old, new = move_article(args.site, args.file, args.slug, args.section)
+    print(f"Moved {display_path(args.file)} from {old} to {new}; {old} redirects to it")
+    return 0
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

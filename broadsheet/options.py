@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from broadsheet.errors import Problem
 from broadsheet.load.content import Article
 from broadsheet.paths import default_theme
 
@@ -50,3 +51,4 @@ class BuildResult:
     pages_written: int = 0  # files actually (re)written, pages and static files
     pages_rendered: int = 0  # pages drawn; the others were unchanged by their inputs
     changed_urls: tuple[str, ...] = ()  # absolute URLs written or deleted, for CDN purges
+    warnings: tuple[Problem, ...] = ()  # what the build did but an editor should know (a story's URL changed)

@@ -33,6 +33,7 @@ from broadsheet.paths import link_problems
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages, site_view
+from broadsheet.plan.redirects import uncovered_moves
 from broadsheet.plan.static import StaticPlan, plan_static, static_collisions
 from broadsheet.render.draw import Rendered, render
 from broadsheet.render.jinja import Templates, load_templates
@@ -76,8 +77,9 @@ def build(opts: BuildOptions, previous: Previous | None = None,
                           stage, opts.jobs, target is not None and target.trusted)
         published = stage and publish(stage, target, rendered.written, plan.files, static.files,
                                       model.view.search_url is not None, opts.reindex_search)
+    warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
     memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
-    return report(opts, config, memory, rendered, published, started), memory
+    return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
 
 
 def normalise(opts: BuildOptions) -> BuildOptions:

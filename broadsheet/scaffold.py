@@ -1,15 +1,20 @@
-"""`broadsheet new`: start an article file with its front matter filled in."""
+"""`broadsheet new` and `move`: start an article file with its front matter filled in, or give it a new URL."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from datetime import datetime
 from pathlib import Path
 
 import frontmatter
 
 from broadsheet import urls
-from broadsheet.errors import UsageError, did_you_mean
+from broadsheet.errors import BuildError, UsageError, did_you_mean
 from broadsheet.load.config import load_config
+from broadsheet.load.content import Article, read_article
+from broadsheet.load.markdown import MarkdownRenderer
 
 
 def new_article(site_dir: Path, headline: str, section: str, authors: list[str], now: datetime) -> Path:
@@ -42,3 +47,63 @@ def new_article(site_dir: Path, headline: str, section: str, authors: list[str],
     except FileExistsError:
         raise UsageError(f"{path} already exists; pick another headline") from None
     return path
+
+
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+def move_article(site_dir: Path, path: Path, slug: str | None, section: str | None) -> tuple[str, str]:
+    """Give a story a new slug and/or section, keeping its old URL in `aliases`; return (old URL, new URL).
+
+    Only the `slug`, `section` and `aliases` lines of the front matter are rewritten; the rest of the file,
+    comments and all, is left as it was. The file is replaced in one step, and put back if it no longer reads.
+    """
+    config = load_config(site_dir / "site.toml")
+    renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
+    before = read_article(path, config, renderer)
+    if not isinstance(before, Article):
+        raise BuildError(before)
+    target = config.section_named(section) if section else config.section_named(before.section)
+    if target is None:
+        names = [s.name for s in config.sections]
+        raise UsageError(f"unknown section '{section}'{did_you_mean(section, names)}; "
+                         f"the sections are: {', '.join(names)}")
+    new_slug = urls.slugify(slug) if slug else before.slug
+    if not new_slug:
+        raise UsageError(f"cannot make a URL from the slug {slug!r}")
+    new_url = urls.article(target.slug, new_slug)
+    if new_url == before.url:
+        raise UsageError(f"{path} is already at {new_url}")
+    fields = {"aliases": [a for a in (*before.aliases, before.url) if a != new_url]}
+    if slug:
+        fields["slug"] = new_slug
+    if section:
+        fields["section"] = target.name
+    original = path.read_text(encoding="utf-8")
+    replace_file(path, with_fields(original, fields))
+    if not isinstance(read_article(path, config, renderer), Article):
+        replace_file(path, original)
+        raise UsageError(f"{path} would not read after the move; it was left as it was")
+    return before.url, new_url
+
+
+def with_fields(text: str, fields: dict[str, object]) -> str:
+    """Return a story file with these top-level front-matter fields (each with its own lines) set anew."""
+    lines = text.split("\n")
+    end = lines.index("---", 1) if "---" in lines[1:] else len(lines)
+    kept, skipping = [], False
+    for line in lines[1:end]:
+        key = _TOP_LEVEL_KEY.match(line)
+        if key or (line and not line[0].isspace() and not line.startswith("-")):
+            skipping = bool(key) and key.group(1) in fields
+        if not skipping:
+            kept.append(line)
+    added = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items() if v != []]
+    return "\n".join([lines[0], *kept, *added, *lines[end:]])
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write a file whole, through a temporary file renamed over it."""
+    tmp = path.with_name(f".{path.name}.moving")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -161,6 +161,21 @@ def image_variant(image_url: str, digest: str, width: int, ext: str) -> str:
     return f"/{stem}.{width}w.{digest[:10]}.{ext}"
 
 
+def live_feed(article_url: str) -> str:
+    """Return the URL of the Atom feed of a live blog's updates, beside its page."""
+    return f"{article_url}updates.xml"
+
+
+def host_redirects() -> str:
+    """Return the URL of the redirects file Netlify and Cloudflare Pages read (served by neither)."""
+    return "/_redirects"
+
+
+def nginx_redirects() -> str:
+    """Return the URL of the nginx `map` of the same redirects, for a server's configuration to include."""
+    return "/redirects.nginx.map"
+
+
 def search() -> str:
     return "/search/"
 

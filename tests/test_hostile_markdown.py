@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import NOW, REPO, article, build, read, run, write_site
 from hostile_support import Attributes, built, refused, runs_script
+from PIL import Image
 
 SPELLINGS = [
     "javascript:alert(1)",
@@ -62,13 +64,21 @@ def test_script_urls_are_neutralised_in_every_spelling_and_place(tmp_path, url):
     assert not [v for v in parsed.values if runs_script(v[2])], body
 
 
+def png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 60, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
 def test_raw_html_embeds_are_kept_by_default(tmp_path):
     embed = ('<blockquote class="twitter-tweet"><p>Tide is high</p></blockquote>\n'
              '<script async src="https://platform.twitter.com/widgets.js"></script>\n\n'
              '<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/abc" allowfullscreen></iframe>\n\n'
              '[safe link](https://example.org/a?b=c) and ![chart](/images/chart.png) and '
              '<img src="data:image/png;base64,iVBORw0KGgo=" alt="dot">')
-    site = write_site(tmp_path / "site", {"content/national/x.md": article("Embeds", body=embed)})
+    # A body image on this site must exist: it is resized like a lead image.
+    site = write_site(tmp_path / "site", {"content/national/x.md": article("Embeds", body=embed),
+                                          "static/images/chart.png": png(40, 20)})
     assert build(site) == 0
     body = story_body(read(site, "/national/x/"))
     assert '<script async src="https://platform.twitter.com/widgets.js"></script>' in body

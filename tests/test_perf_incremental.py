@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import shutil
 import tempfile
@@ -14,7 +16,7 @@ from conftest import article, tree_snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from broadsheet import pipeline
+from broadsheet import pipeline, urls
 from broadsheet.load import sources as sources_module
 from broadsheet.options import BuildOptions
 from broadsheet.output import folder as output_module
@@ -62,6 +64,9 @@ edit = st.one_of(
     st.tuples(st.just("date"), names, st.sampled_from(DATES)),
     st.tuples(st.just("section"), names, st.sampled_from(SECTIONS)),
     st.tuples(st.just("draft"), names),
+    st.tuples(st.just("alias"), names, st.integers(0, 1)),
+    st.tuples(st.just("move"), names, st.sampled_from(SECTIONS)),
+    st.tuples(st.just("live"), names),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
     st.tuples(st.just("config"), st.integers(0, 1)),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
@@ -77,20 +82,65 @@ class Story:
         self.body = f"First paragraph about {word}.\n\nMore on {word}."
         self.summary = "" if n % 2 else f"Summary of {word}."  # a given summary hides body edits from cards
         self.author, self.tags = AUTHORS[n % 3], TAGS[n % 3]
+        self.slug, self.aliases, self.live = "", [], False
+
+    def url(self, name: str) -> str:
+        return urls.article(urls.slugify(self.section), self.slug or name)
 
     def text(self) -> str:
         extra = {"tags": f"[{self.tags}]"}
+        if self.slug:
+            extra["slug"] = self.slug
+        if self.aliases:
+            extra["aliases"] = json.dumps(self.aliases)
         if self.summary:
             extra["summary"] = repr(self.summary)
         if self.draft:
             extra["draft"] = "true"
-        return article(self.title, self.section, self.author, self.date.isoformat(), self.body, **extra)
+        body = self.body
+        if self.live:  # ends an hour after NOW (or after its date): some clocks find it running, some ended
+            extra.update(live="true", live_until=(max(self.date, NOW) + timedelta(hours=1)).isoformat())
+            body += f"\n\n## 10:42 {self.title} goes on\n\nMore.\n\n## 09:05 It starts\n\nFirst.\n"
+        return article(self.title, self.section, self.author, self.date.isoformat(), body, **extra)
+
+
+def edit_story(stories: dict[str, Story], step: tuple) -> None:
+    """Apply an edit that can change a story's URL or aliases to the stories in memory."""
+    kind, name, *args = step
+    story = stories.get(name)
+    if kind == "add":
+        section, date, word = args
+        stories.setdefault(name, Story(section, date, word, len(stories)))
+    elif story is None:
+        return
+    elif kind == "rename" and args[0] not in stories:
+        stories[args[0]] = stories.pop(name)
+    elif kind == "section":
+        story.section = args[0]
+    elif kind == "alias":  # added, or taken away again
+        alias = f"/old/{name}-{args[0]}/"
+        story.aliases = [a for a in story.aliases if a != alias] if alias in story.aliases else [*story.aliases, alias]
+    elif kind == "move":  # as `broadsheet move` does: a new section and slug, the old URL kept as an alias
+        old = story.url(name)
+        story.section, story.slug = args[0], f"{name}-in-{urls.slugify(args[0])}"
+        story.aliases = [a for a in [*story.aliases, old] if a != story.url(name)]
+
+
+def clashes(stories: dict[str, Story]) -> bool:
+    """Tell whether two stories would want one URL (as a URL or an alias): an error, not an edit to compare."""
+    wanted = [u for name, s in stories.items() for u in (s.url(name), *s.aliases)]
+    return len(wanted) != len(set(wanted))
 
 
 def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, datetime | None]:
     """Apply one edit to the site on disk; return the path touched and the new clock, if any."""
     kind, *args = step
     now = None
+    if kind in ("add", "rename", "section", "alias", "move"):
+        trial = copy.deepcopy(stories)
+        edit_story(trial, step)
+        if clashes(trial):
+            return site / "content" / f"{args[0]}.md", None
     if kind == "add":
         name, section, date, word = args
         stories.setdefault(name, Story(section, date, word, len(stories)))
@@ -146,6 +196,10 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             story.section = args[1]
         elif kind == "draft":
             story.draft = not story.draft
+        elif kind == "live":
+            story.live = not story.live
+        elif kind in ("alias", "move"):
+            edit_story(stories, step)
     path.write_text(stories[name].text() if name in stories else "")
     return path, now
 
@@ -261,6 +315,12 @@ KINDS = {
     "new story": ([("add", "story-7", "Sports", DATES[3], "vote")], False),
     "story deleted": ([("delete", "story-2")], False),
     "story made a draft": ([("draft", "story-0")], False),
+    "alias added": ([("alias", "story-1", 0)], False),
+    "alias added, then taken away": ([("alias", "story-1", 0), ("alias", "story-1", 0)], False),
+    "story moved with an alias": ([("move", "story-1", "Sports")], False),
+    "story moved twice": ([("move", "story-1", "Sports"), ("move", "story-1", "National")], False),
+    "story becomes a live blog": ([("live", "story-1")], False),
+    "live blog ends at a new clock": ([("live", "story-1"), ("now", NOW + timedelta(hours=2))], False),
 }
 
 

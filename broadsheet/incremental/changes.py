@@ -13,7 +13,7 @@ from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
-from broadsheet.model.site import is_live
+from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import BuildOptions
 from broadsheet.output.folder import list_output, stale_temps
 from broadsheet.output.publish import INDEX
@@ -39,7 +39,7 @@ EVERYTHING = ~Change.NOTHING
 
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
 SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
-                "corrections", "image")
+                "corrections", "image", "aliases", "body_images", "live", "live_until", "updates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,4 +225,7 @@ def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) ->
     if any(is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
            for s in previous.sources.values()):
         return False
+    if any(s.article.live and is_live_blog(s.article, before) != is_live_blog(s.article, now)
+           for s in previous.sources.values()):
+        return False  # a live blog ended: it loses its mark, its feed and its LiveBlogPosting
     return not any(p.kind == "feed" and not p.articles for p in previous.plan.pages)  # an empty feed shows the clock

@@ -16,6 +16,7 @@ from broadsheet.incremental.changes import Change, Changes
 from broadsheet.incremental.deps import BODY, META, NOW, SITE, Model, refresh, story_dependency
 from broadsheet.incremental.memory import Memory
 from broadsheet.model.site import Site, swap_stories
+from broadsheet.plan.live import plan_live_feeds
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_article, plan_feeds, plan_news_pages, site_view, with_meta
 
@@ -41,6 +42,8 @@ def replan(previous: Memory | None, model: Model, changes: Changes) -> Plan | No
     if Change.CLOCK in changes.kinds:  # the pages that show the clock: its instant, or the edition date (with the rest)
         reads |= {(SITE, NOW), *([(SITE, META)] if view.edition != site_view(previous.site).edition else [])}
     planned = {p.url: p for p in plan_feeds(site, urls)} if urls else {}
+    if changes.shown:  # a live blog's updates feed carries its headline and summary
+        planned.update({p.url: p for p in plan_live_feeds(site, urls)})
     if changes.shown:
         planned.update({new.url: with_meta(plan_article(site, new)) for _, new in changes.edits})
     if changes.shown or Change.CLOCK in changes.kinds:

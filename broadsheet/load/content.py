@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
+from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
+from broadsheet.load.figures import body_images
 from broadsheet.load.frontmatter import (
     CONTROLS,
     UNREADABLE,
@@ -23,13 +25,15 @@ from broadsheet.load.frontmatter import (
     read_limited,
     split_front_matter,
 )
+from broadsheet.load.live import Update, render_story
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
 from broadsheet.paths import allowed_roots, is_followable, walk_confined
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
-    "image", "image_caption", "image_alt", "source", "draft", "corrections",
+    "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
+    "image_credit", "live", "live_until",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -74,6 +78,12 @@ class Article:
     source: str | None = None
     draft: bool = False
     corrections: tuple[Correction, ...] = ()  # oldest first
+    aliases: tuple[str, ...] = ()  # old URLs of the story, each redirected to `url`
+    image_credit: str | None = None  # who made the lead image
+    body_images: tuple[str, ...] = ()  # the site images the body shows (load/figures.py), resized like the lead
+    live: bool = False  # a live blog (load/live.py) until `live_until`, if it has one
+    live_until: datetime | None = None
+    updates: tuple[Update, ...] = ()  # a live blog's updates, newest first
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -122,7 +132,7 @@ def find_markdown(content_dir: Path) -> list[Path]:
 
 
 def url_collisions(articles: list[Article]) -> list[Problem]:
-    """Report every URL wanted by more than one file, case-insensitively."""
+    """Report every URL wanted by more than one file, case-insensitively, and every alias another file wants."""
     by_url: dict[str, list[Article]] = {}
     for a in articles:
         by_url.setdefault(a.url.casefold(), []).append(a)
@@ -340,29 +350,24 @@ def parse_article(
     source = f.text("source")
     authors = f.names("author", required=source is None)  # wire copy may carry only its agency
     when = f.when("date", config, required=True)
-    updated = f.when("updated", config)
-    summary = f.text("summary")
-    tags = f.names("tags")
-    image = read_image(f)
-    image_caption = f.text("image_caption")
-    image_alt = f.text("image_alt")
+    updated, summary = f.when("updated", config), f.text("summary")
+    tags, image = f.names("tags"), read_image(f)
+    image_caption, image_alt, image_credit = (f.text(k) for k in ("image_caption", "image_alt", "image_credit"))
     draft = f.flag("draft")
-    corrections = read_corrections(f, config)
+    corrections, aliases = read_corrections(f, config), read_aliases(f)
+    live = f.flag("live"), f.when("live_until", config)
 
-    section = read_section(f, section_name, config)
-    slug = read_slug(f, path)
-    if updated and when and updated < when:
-        f.bad("updated", "'updated' is before 'date'")
-    if when and any(c.date < when for c in corrections):
-        f.bad("corrections", "a correction is dated before the story's 'date'")
+    section, slug = read_section(f, section_name, config), read_slug(f, path)
+    check_after_date(f, when, updated, corrections, live[1])
 
     problems = problems + near_misses(path, fields, KNOWN_FIELDS) + f.problems
     if problems:
         return problems
     assert title and section and when
-    body_html = render_body(path, body, renderer)
-    if isinstance(body_html, Problem):
-        return [body_html]
+    rendered = render_story(path, body, lambda t: render_body(path, t, renderer), live[0] and when, config.timezone)
+    if isinstance(rendered, list):
+        return rendered
+    body_html, updates = rendered
     return Article(
         path=path,
         title=title,
@@ -382,8 +387,21 @@ def parse_article(
         source=source,
         draft=draft,
         corrections=corrections,
+        aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
+        live=live[0], live_until=live[1], updates=updates,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
+
+
+def check_after_date(f: _Fields, when: datetime | None, updated: datetime | None,
+                     corrections: tuple[Correction, ...], live_until: datetime | None) -> None:
+    """Report the instants a story gives that come before its own date."""
+    if updated and when and updated < when:
+        f.bad("updated", "'updated' is before 'date'")
+    if when and any(c.date < when for c in corrections):
+        f.bad("corrections", "a correction is dated before the story's 'date'")
+    if when and live_until and live_until < when:
+        f.bad("live_until", "'live_until' is before 'date'")
 
 
 def read_section(f: _Fields, name: str | None, config: Config) -> SectionConfig | None:
@@ -409,6 +427,17 @@ def read_slug(f: _Fields, path: Path) -> str:
     return slug
 
 
+def read_aliases(f: _Fields) -> tuple[str, ...]:
+    """Return the story's old URLs (`aliases: ["/old/path/", ...]`), each reported if it is not a site path."""
+    value = f.get("aliases", False)
+    if value is None:
+        return ()
+    aliases, messages = parse_aliases(value)
+    for message in messages:
+        f.bad("aliases", message)
+    return aliases
+
+
 def read_image(f: _Fields) -> str | None:
     """Return the story's lead image: a path on the site or an http(s) URL."""
     image = f.text("image")
@@ -416,3 +445,4 @@ def read_image(f: _Fields) -> str | None:
         f.bad("image", f"'image' must be a path on the site (/images/x.jpg) or an http(s) URL, not {clip(image)!r}")
         return None
     return image
+

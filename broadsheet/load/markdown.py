@@ -12,13 +12,15 @@ from contextlib import contextmanager
 import markdown as _markdown
 import nh3
 
+from broadsheet.load.embeds import with_embeds
+from broadsheet.load.figures import FiguresExtension
 from broadsheet.load.inline import FastInlineExtension
 from broadsheet.load.typography import SmartyExtension
 
 EXTENSIONS = ("extra", "sane_lists")  # plus our SmartyExtension: smarty's output, several times faster
 # Part of every cache key for rendered bodies: change it when the output can change.
 RENDERER_VERSION = (f"markdown-{_markdown.__version__}:" + ",".join(EXTENSIONS) + ",smarty-fast-1,inline-triggers-1"
-                    + f":nh3-{nh3.__version__}:urls-1")
+                    + f":nh3-{nh3.__version__}:urls-1:figures-1:embeds-1")
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -72,7 +74,7 @@ class MarkdownRenderer:
                 body = self._md.convert(text)
                 if self.sanitize:
                     body = sanitize_html(body)
-                return neutralise_urls(body)
+                return with_embeds(neutralise_urls(body))
         except BaseException:
             # Interrupted halfway, the converter's state is unknown: the next document gets a fresh one.
             self._md = new_markdown()
@@ -80,7 +82,8 @@ class MarkdownRenderer:
 
 
 def new_markdown() -> _markdown.Markdown:
-    return _markdown.Markdown(extensions=[*EXTENSIONS, SmartyExtension(), FastInlineExtension()], output_format="html")
+    return _markdown.Markdown(extensions=[*EXTENSIONS, SmartyExtension(), FastInlineExtension(), FiguresExtension()],
+                              output_format="html")
 
 
 @contextmanager

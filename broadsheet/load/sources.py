@@ -7,6 +7,7 @@ import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
@@ -81,7 +82,7 @@ def load_articles(
             problems.extend(result)
     sources = {str(p): fresh[str(p)] for p in paths if str(p) in fresh}
     articles = tuple(s.article for s in sources.values())
-    problems.extend(url_collisions(list(articles)))
+    problems.extend(url_collisions(list(articles)) + alias_collisions(articles))
     return Loaded(articles, sources, tuple(problems))
 
 
@@ -100,13 +101,50 @@ def load_suspects(previous: Mapping[str, Source], suspects: frozenset[str], key:
     for path, result in parse_files(todo, config, jobs, describe):
         if isinstance(result, Source):
             sources[str(path)] = result
-            moved = moved or result.article.url != previous[str(path)].article.url
+            before = previous[str(path)].article
+            moved = moved or (result.article.url, result.article.aliases) != (before.url, before.aliases)
         else:
             problems.extend(result)
     articles = tuple(s.article for s in sources.values())
-    if moved:  # a story that kept its URL cannot collide: the last build had no collision
-        problems.extend(url_collisions(list(articles)))
+    if moved:  # a story that kept its URL and aliases cannot collide: the last build had no collision
+        problems.extend(url_collisions(list(articles)) + alias_collisions(articles))
     return Loaded(articles, sources, tuple(problems))
+
+
+def alias_collisions(articles: tuple[Article, ...]) -> list[Problem]:
+    """Report an alias that is a story's URL (its own: a loop) or another story's alias, naming both files.
+
+    Drafts and scheduled stories count: the collision would otherwise appear only when one of them goes live.
+    """
+    if not any(a.aliases for a in articles):
+        return []
+    by_url = {a.url.casefold(): a for a in articles}
+    problems = []
+    claimed: dict[str, Article] = {}
+    for a in articles:
+        for alias in a.aliases:
+            key = alias.casefold()
+            if key in by_url:
+                other = by_url[key]
+                what = "the story's own URL: it would redirect to itself" if other is a else f"the URL of {other.path}"
+                problems.append(Problem(a.path, line_of(a.path, alias), f"alias {alias} is {what}"))
+            elif claimed.setdefault(key, a) is not a:
+                problems.append(Problem(a.path, line_of(a.path, alias),
+                                        f"alias {alias} is also an alias of {claimed[key].path}"))
+    return problems
+
+
+def line_of(path: Path, alias: str) -> int | None:
+    """Return the line of a story's file that names an alias (else its `aliases:` line): only read on an error."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for needles in ((alias, unquote(alias), alias.rstrip("/")), ("aliases:",)):
+        for n, line in enumerate(lines, 1):
+            if any(needle in line for needle in needles):
+                return n
+    return None
 
 
 def parse_key(config: Config) -> bytes:

@@ -77,6 +77,11 @@ def is_live(article: Article, now: datetime, drafts: bool = False, future: bool 
     return (drafts or not article.draft) and (future or article.date <= now)
 
 
+def is_live_blog(article: Article, now: datetime) -> bool:
+    """Tell whether a story is a running live blog at `now` (after `live_until`, a plain story)."""
+    return article.live and (article.live_until is None or now < article.live_until)
+
+
 def build_site(
     config: Config,
     articles: tuple[Article, ...],

@@ -1,4 +1,4 @@
-"""Lead images: plan responsive sizes (WebP plus the original format) and make them once, cached by content hash."""
+"""Lead and body images: plan responsive sizes (WebP plus the original format), made once, cached by content hash."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -97,19 +97,19 @@ def plan_images(articles: tuple[Article, ...], static: dict[str, Path], widths: 
     sets: dict[str, ImageSet] = {}
     problems: list[Problem] = []
     for article in articles:
-        url = article.image
-        if not url or url in sets or not urls.is_local(url):
-            continue
-        source = static.get(urls.output_path(url).lstrip("/"))
-        if source is None:
-            problems.append(Problem(article.path, field_line(article.path, "image"),
-                                    f"image {url} not found: put the file at static{url}"))
-            continue
-        planned = plan_image(url, source, widths, cache_dir)
-        if isinstance(planned, str):
-            problems.append(Problem(article.path, field_line(article.path, "image"), planned))
-        else:
-            sets[url] = planned
+        for url, in_body in ((article.image, False), *((u, True) for u in article.body_images)):
+            if not url or url in sets or not urls.is_local(url):
+                continue
+            line = body_line(article.path, url) if in_body else field_line(article.path, "image")
+            source = static.get(urls.output_path(url).lstrip("/"))
+            if source is None:
+                problems.append(Problem(article.path, line, f"image {url} not found: put the file at static{url}"))
+                continue
+            planned = plan_image(url, source, widths, cache_dir)
+            if isinstance(planned, str):
+                problems.append(Problem(article.path, line, planned))
+            else:
+                sets[url] = planned
     if problems:
         raise BuildError(problems)
     return ImagePlan(sets)
@@ -186,5 +186,17 @@ def field_line(path: Path, key: str) -> int | None:
         if line.rstrip() in ("---", "..."):
             break
         if line.split(":", 1)[0].strip() == key:
+            return n
+    return None
+
+
+def body_line(path: Path, url: str) -> int | None:
+    """Return the line of a story's body that shows an image (read only to point a problem at it)."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for needle in (f"({url}", f"({unquote(url)}", url):
+        if (n := next((n for n, line in enumerate(lines, 1) if needle in line), None)) is not None:
             return n
     return None

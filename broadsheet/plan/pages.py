@@ -6,12 +6,15 @@ from dataclasses import replace
 from typing import Any
 
 from broadsheet import urls
+from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
-from broadsheet.model.site import Site
+from broadsheet.model.site import Site, is_live_blog
 from broadsheet.plan.feeds import rfc3339, site_feeds
+from broadsheet.plan.live import live_jsonld, plan_live_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, plan_of
+from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
 HOME_LATEST = 10
@@ -44,6 +47,7 @@ def plan_pages(site: Site) -> Plan:
                 _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
             ))
     pages += [plan_article(site, article) for article in site.articles]
+    pages += plan_live_feeds(site)
     pages.append(Page(urls.authors_index(), "authors", "authors.html", "Authors", (),
                       {"authors": site.authors}))
     for author in site.authors:
@@ -63,17 +67,21 @@ def plan_pages(site: Site) -> Plan:
         pages.append(Page(urls.search(), "search", "search.html", "Search"))
     pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
     pages = [with_meta(p) for p in pages]
-    return plan_of(pages + plan_machine_readable(site, pages))
+    pages += plan_machine_readable(site, pages)
+    if redirects := plan_redirects(site):
+        pages += redirects
+        if problems := redirect_collisions(pages):
+            raise BuildError(problems)
+    return plan_of(pages)
 
 
 def plan_article(site: Site, article: Article) -> Page:
     """Plan one story's page (without its meta; see with_meta)."""
     more = site.more_from(article)
-    return Page(
-        article.url, "article", "article.html", article.title, (article, *more),
-        {"article": article, "section": site.section(article.section), "more_from": more,
-         "jsonld": JSONLD},
-    )
+    view = {"article": article, "section": site.section(article.section), "more_from": more, "jsonld": JSONLD}
+    if is_live_blog(article, site.now):  # in the plan, so that the page is drawn again when the blog ends
+        view["live_feed"] = urls.live_feed(article.url)
+    return Page(article.url, "article", "article.html", article.title, (article, *more), view)
 
 
 def with_meta(page: Page) -> Page:
@@ -82,7 +90,8 @@ def with_meta(page: Page) -> Page:
 
 
 def _page_jsonld(page: Page, site: Site) -> dict[str, Any]:
-    return article_jsonld(page.view["article"], site.config)
+    data = article_jsonld(page.view["article"], site.config)
+    return live_jsonld(page.view["article"], site.config, data) if "live_feed" in page.view else data
 
 
 META = Derived("meta", page_meta)
@@ -170,7 +179,9 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
     if article.tags:
         data["keywords"] = list(article.tags)
     if image := article_image(article, config):
-        data["image"] = [image]
+        credit = article.image_credit
+        data["image"] = [{"@type": "ImageObject", "url": image, "contentUrl": image, "creditText": credit}
+                         if credit else image]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
     if article.corrections:

@@ -268,7 +268,7 @@ def print_rebuilt(done: Rebuilt, out: TextIO | None = None) -> None:
     """Print the rebuild's line, and its problems as path:line: message."""
     out = out or sys.stdout
     print(report_line(done), file=out, flush=True)
-    for problem in done.problems:
+    for problem in (*done.problems, *(done.result.warnings if done.ok else ())):
         print(problem.format(), file=out, flush=True)
 
 

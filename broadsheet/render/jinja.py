@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from broadsheet import urls
 from broadsheet.errors import Problem
@@ -141,6 +142,7 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
     env.filters["isodate"] = lambda dt: local(dt).isoformat()
     env.filters["edition_date"] = lambda dt: f"{local(dt):%A, %B} {local(dt).day}, {local(dt).year}"
     env.filters["absolute"] = lambda url: urls.absolute(config.base_url, url)
+    env.filters["pictures"] = Markup  # a body's images with their sizes: render/theme.py, once images are planned
     return env
 
 

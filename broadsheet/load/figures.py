@@ -1,0 +1,95 @@
+"""Pictures in a story's body: each Markdown image on this site is marked for the image pipeline, and an image
+on a line of its own becomes a figure (several on consecutive lines, a gallery).
+
+    ![Ferry at dawn](/images/ferry.jpg "The 6:10 sailing leaves Horseshoe Bay | Ann Writer")
+
+The title is the caption; after a `|`, the credit. Images on other hosts are left as Python-Markdown draws
+them. Sizes, `srcset` and WebP are added when the page is drawn (render/theme.py), once the files are known.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+BODY_IMAGE = "body-image"  # the class that marks an image for the pipeline (it survives sanitising)
+FIGURE = "lead-image body-image"  # styled as the lead image is: full width of the story, its caption below
+GALLERY = "gallery"
+_SRC = re.compile(r'<img\b[^>]*?\bclass="body-image"[^>]*>')
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
+def is_local(src: str) -> bool:
+    return src.startswith("/") and not src.startswith("//")
+
+
+class _Figures(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for i, child in enumerate(list(parent)):
+                if child.tag == "img" and is_local(child.get("src", "")):
+                    child.set("class", BODY_IMAGE)
+                if child.tag == "p" and (figure := as_figure(child)) is not None:
+                    parent[i] = figure
+
+
+def as_figure(p: etree.Element) -> etree.Element | None:
+    """Return the figure (or gallery) a paragraph of nothing but images on this site stands for, else None."""
+    images = list(p)
+    if (p.text or "").strip() or not images or any(
+            im.tag != "img" or not is_local(im.get("src", "")) or (im.tail or "").strip() for im in images):
+        return None
+    figures = []
+    for im in images:
+        figure = etree.Element("figure", {"class": FIGURE})
+        title = im.attrib.pop("title", None)
+        im.set("class", BODY_IMAGE)
+        im.tail = None
+        figure.append(im)
+        if title and title.strip():
+            figure.append(caption(title))
+        figures.append(figure)
+    if len(figures) == 1:
+        return figures[0]
+    gallery = etree.Element("figure", {"class": GALLERY})
+    gallery.extend(figures)
+    return gallery
+
+
+def caption(title: str) -> etree.Element:
+    """Make a figcaption from an image's title: the caption, and after a `|` the credit."""
+    text, _, credit = title.partition("|")
+    figcaption = etree.Element("figcaption")
+    figcaption.text = text.strip()
+    if credit.strip():
+        small = etree.SubElement(figcaption, "small", {"class": "credit"})
+        small.text = credit.strip()
+        if figcaption.text:
+            figcaption.text += " "
+    return figcaption
+
+
+class FiguresExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(_Figures(md), "figures", 15)  # after the inline pass (20) has made the images
+
+
+def body_images(body_html: str) -> tuple[str, ...]:
+    """Return the site images a rendered body shows, in order, each once."""
+    found = []
+    for tag in _SRC.findall(body_html):
+        src = dict(_ATTRIBUTE.findall(tag)).get("src")
+        if src:
+            found.append(html.unescape(src))
+    return tuple(dict.fromkeys(found))
+
+
+def image_tags(body_html: str):
+    """Yield each marked image tag's match and its attributes, for the page to fill in sizes."""
+    for m in _SRC.finditer(body_html):
+        yield m, dict(_ATTRIBUTE.findall(m.group(0)))
