@@ -5,31 +5,51 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from broadsheet.errors import BuildError, UsageError, display_path
+from broadsheet.errors import BuildError, OutputChanged, UsageError, display_path, one_line
 
 COMMANDS = ("build", "check", "new", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots")
 
 
+# The clock must leave room for the date arithmetic a build does (feeds, schedules) on either side.
+EARLIEST, LATEST = datetime(1000, 1, 1, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=UTC)
+
+
 def parse_now(text: str | None) -> datetime:
     """Return the build's clock: --now, else SOURCE_DATE_EPOCH, else the real time."""
     if text:
         try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+            now = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
         except ValueError:
             raise UsageError(f"--now: cannot read {text!r}; use ISO 8601, e.g. 2026-02-12T09:00:00-08:00")
+        return within_calendar(now, f"--now {text!r}")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError):
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
+            now = datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds between "
+                             f"{int(EARLIEST.timestamp())} and {int(LATEST.timestamp())}, not {epoch!r}")
+        return within_calendar(now, f"SOURCE_DATE_EPOCH={epoch!r}")
     return datetime.now(UTC)
+
+
+def within_calendar(now: datetime, what: str) -> datetime:
+    """Refuse a clock so near the ends of the calendar that shifting it to UTC or by days would overflow."""
+    try:
+        ok = EARLIEST <= (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(UTC) <= LATEST
+    except (OverflowError, ValueError):
+        ok = False
+    if not ok:
+        raise UsageError(f"{one_line(what)}: the clock must be between the years {EARLIEST.year} and {LATEST.year}")
+    return now
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -71,6 +91,9 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must not fail a report line
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     parser = make_parser()
@@ -99,14 +122,30 @@ def main(argv: list[str] | None = None) -> int:
         n = len(e.problems)
         print(f"broadsheet: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=sys.stderr)
         return 1
+    except OutputChanged as e:  # the new output is in place; only a later step (the changed-URL list) failed
+        cause = e.cause
+        what = f"{cause.strerror or cause}{f' ({cause.filename})' if getattr(cause, 'filename', None) else ''}" \
+            if isinstance(cause, OSError) else f"{type(cause).__name__}: {cause}"
+        print(one_line(f"broadsheet: error: {what}; the output folder was already updated "
+                       f"({e.changed} files changed), but the steps after it did not finish"), file=sys.stderr)
+        return 1
     except OSError as e:  # a full disk, a read-only folder: the write was abandoned and rolled back
         where = f" ({e.filename})" if e.filename else ""
         print(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # Ctrl-C: the stage is dropped, or a patch already under way is finished
-        print("broadsheet: interrupted; the output folder was left whole: the previous build, or this one "
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the stage is dropped, or a patch under way is finished
+        how = "terminated" if isinstance(e, Terminated) else "interrupted"
+        print(f"broadsheet: {how}; the output folder was left whole: the previous build, or this one "
               "if it was already being put in place", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGTERM if isinstance(e, Terminated) else 130
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the build is, so that it unwinds as from Ctrl-C and leaves no temporary folder."""
+
+
+def terminate_as_interrupt(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
@@ -127,7 +166,13 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         cache=not getattr(args, "no_cache", False),
     )
     # The last build's memory lives as long as this process: keep the collector from walking it again and again.
-    result = build_with_cache(opts, on_load=gc.freeze)
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate_as_interrupt) if on_main else None
+    try:
+        result = build_with_cache(opts, on_load=gc.freeze)
+    finally:
+        if on_main:
+            signal.signal(signal.SIGTERM, previous)
     kinds = ", ".join(f"{result.pages_by_kind[k]} {k}" for k in KIND_ORDER if k in result.pages_by_kind)
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"

@@ -67,3 +67,12 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     lowered = {c.lower(): c for c in choices}
     match = get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean '{lowered[match[0]]}'?)" if match else ""
+
+
+class OutputChanged(Exception):
+    """A step after the output was put in place failed: the output is the new build, and must be said to be."""
+
+    def __init__(self, changed: int, cause: BaseException):
+        self.changed = changed
+        self.cause = cause
+        super().__init__(str(cause))

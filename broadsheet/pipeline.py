@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from broadsheet.errors import BuildError
+from broadsheet.errors import BuildError, OutputChanged, Problem
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, what_changed
 from broadsheet.incremental.deps import Model, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
@@ -27,6 +27,7 @@ from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult
 from broadsheet.output.guard import check_output_dir
+from broadsheet.output.lock import wrote_last, writing
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import link_problems
@@ -70,13 +71,17 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     plan = replan(memory, model, changes) or checked(plan_pages(site), static)
     add_theme_globals(templates.env, static.assets, static.images)
     target = output_target(opts, config, memory)
+    refuse_unwritable(opts)
     with open_stage(target) as stage:
         rendered = render(plan, templates.env, model, memory.records if memory else {}, target and target.files,
                           stage, opts.jobs, target is not None and target.trusted)
         published = stage and publish(stage, target, rendered.written, plan.files, static.files,
                                       model.view.search_url is not None, opts.reindex_search)
-    memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
-    return report(opts, config, memory, rendered, published, started), memory
+    try:  # the output is in place: no failure from here on may claim that it was left as it was
+        memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
+        return report(opts, config, memory, rendered, published, started), memory
+    except Exception as e:
+        raise OutputChanged(len(published.changed) if published else 0, e) from e
 
 
 def normalise(opts: BuildOptions) -> BuildOptions:
@@ -102,9 +107,12 @@ def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = No
     `on_load` runs once the last build's memory is read (the command line freezes it out of garbage collection).
     """
     opts = normalise(opts)
-    result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
-    if memory is not None and opts.cache and opts.out_dir is not None:
-        save(opts.site_dir, memory, opts.out_dir)
+    with writing(opts.out_dir) as writer:  # the cache describes the output folder: both are written under its lock
+        result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
+        if memory is not None:
+            writer.published()
+        if memory is not None and opts.cache and opts.out_dir is not None:
+            save(opts.site_dir, memory, opts.out_dir)
     return result
 
 
@@ -147,7 +155,9 @@ def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -
     out = str(opts.out_dir)
     if previous is None:
         return find_target(opts.out_dir, None, False, config.keep, {}, False)
-    return find_target(opts.out_dir, previous.folders.get(out), out in previous.here, config.keep, previous.static,
+    # Trusted only if this process wrote the folder last: a cron build between two saves rewrote it.
+    trusted = out in previous.here and wrote_last(opts.out_dir)
+    return find_target(opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static,
                        out in previous.lagging)
 
 
@@ -190,7 +200,28 @@ def report(opts: BuildOptions, config: Config, memory: Memory, rendered: Rendere
 def url_of(base_url: str, rel: str) -> str:
     """Return the absolute URL that serves an output file."""
     path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
-    return base_url + "/" + quote(path)
+    return base_url + "/" + quote(path, errors="surrogateescape")  # a file name that is not UTF-8: its bytes
+
+
+def refuse_unwritable(opts: BuildOptions) -> None:
+    """Refuse, before the output changes, a changed-URL list that could not be written afterwards."""
+    if opts.out_dir is None:
+        return
+    path = opts.changed_file
+    folder = path.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    if os.path.isdir(path):
+        why = "it is a folder"
+    elif not os.path.isdir(folder):
+        why = f"{folder} is not a folder"
+    elif os.path.lexists(path) and not os.access(path, os.W_OK):
+        why = "it is not writable"
+    elif not os.path.lexists(path) and not os.access(folder, os.W_OK | os.X_OK):
+        why = f"{folder} is not writable"
+    else:
+        return
+    raise BuildError([Problem(path, None, f"the list of changed URLs cannot be written here: {why}")])
 
 
 def write_changed_urls(opts: BuildOptions, changed_urls: tuple[str, ...]) -> None:
