@@ -29,8 +29,10 @@ from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResul
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import wrote_last, writing
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
+from broadsheet.output.search import BUNDLE
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import link_problems
+from broadsheet.plan.collisions import output_collisions
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages, site_view
@@ -68,7 +70,7 @@ def build(opts: BuildOptions, previous: Previous | None = None,
                                                                 opts.future)
     static = static_files(opts, site, memory, changes)
     model = Model(site, site_view(site), templates.digests, encode((config, static.names)), carried(memory, stories))
-    plan = replan(memory, model, changes) or checked(plan_pages(site), static)
+    plan = replan(memory, model, changes) or checked(plan_pages(site), static, config)
     add_theme_globals(templates.env, static.assets, static.images)
     target = output_target(opts, config, memory)
     refuse_unwritable(opts)
@@ -141,9 +143,13 @@ def carried(previous: Memory | None, stories: Loaded) -> dict:
     return {id(s.article): (s.article, s.parts) for s in stories.sources.values() if s.parts}
 
 
-def checked(plan: Plan, static: StaticPlan) -> Plan:
-    """Refuse a plan in which a static file would overwrite a page."""
-    if collisions := static_collisions(plan.files, static.files):
+def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
+    """Refuse a plan in which two outputs take one path (a static file over a page, a section over a built-in page)."""
+    folders = {BUNDLE: "the search index (search = true)"} if config.search else {}
+    collisions = static_collisions(plan.files, static.files)
+    collisions += output_collisions(plan.pages, {r: p for r, p in static.files.items() if r not in plan.files},
+                                    folders, config.path)
+    if collisions:
         raise BuildError(collisions)
     return plan
 
