@@ -108,13 +108,13 @@ def main(argv: list[str] | None = None) -> int:
             from broadsheet.scaffold import new_article
 
             path = new_article(args.site, args.headline, args.section, args.author, parse_now(args.now))
-            print(f"Created {display_path(path)}")
+            print(one_line(f"Created {display_path(path)}"))
             return 0
         if args.command in ("serve", "watch"):
             return cmd_preview(args)
         raise UsageError(f"'{args.command}' is not available yet")
     except UsageError as e:
-        print(f"broadsheet: error: {e}", file=sys.stderr)
+        print(one_line(f"broadsheet: error: {e}"), file=sys.stderr)
         return 2
     except BuildError as e:
         for problem in e.problems:
@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as e:  # a full disk, a read-only folder: the write was abandoned and rolled back
         where = f" ({e.filename})" if e.filename else ""
-        print(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was", file=sys.stderr)
+        print(one_line(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was"),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the stage is dropped, or a patch under way is finished
         how = "terminated" if isinstance(e, Terminated) else "interrupted"
@@ -177,12 +178,13 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"
     where = f" into {display_path(Path(os.path.abspath(out_dir)))}" if out_dir else ""
-    print(f"{verb} ({kinds}) and {result.static_files} static files{where} in {result.seconds:.2f} s")
+    print(one_line(f"{verb} ({kinds}) and {result.static_files} static files{where} in {result.seconds:.2f} s"))
     if write:
         print(f"Rendered {result.pages_rendered} pages; {result.pages_written} files changed")
     if result.next_scheduled is not None:
         a = result.next_scheduled
-        print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")
+        print(one_line(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); "
+                       "rebuild then"))
     return 0
 
 

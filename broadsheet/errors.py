@@ -29,6 +29,9 @@ class Problem:
 # Control characters and line breaks from a file name or a hostile value would forge or split report lines.
 _CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 _CONTROLS |= {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+# C1 controls (0x9b starts an escape sequence on some terminals) and the marks that reorder text on screen.
+_CONTROLS |= {c: f"\\x{c:02x}" for c in range(0x80, 0xA0) if c != 0x85}
+_CONTROLS |= {c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 def one_line(text: str) -> str:
