@@ -15,6 +15,7 @@ from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live
 from broadsheet.options import BuildOptions
+from broadsheet.paths import read_regular
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
 
@@ -121,9 +122,10 @@ def touched_stories(site_dir: Path, touched: frozenset[Path]) -> frozenset[str]:
 
 def digest_of(path: Path) -> bytes | None:
     try:
-        return digest(path.read_bytes())
+        data = read_regular(path)
     except OSError:
         return None
+    return None if data is None else digest(data)
 
 
 def static_changed(site_dir: Path, memory: Memory) -> bool:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadsheet import urls
 from broadsheet.errors import BuildError, Problem, UsageError, did_you_mean, one_line
+from broadsheet.paths import read_regular
 
 DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump
@@ -68,9 +69,14 @@ FEED_CONTENTS = ("full", "summary")
 def load_config(path: Path, base_url: str | None = None) -> Config:
     """Read site.toml; raise BuildError listing every problem in it."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = read_regular(path)
+        if data is None:
+            raise BuildError([Problem(path, None, "not a regular file; site.toml must be a plain text file")])
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise BuildError([Problem(path, None, "site.toml not found; is --site the site folder?")])
+    except OSError as e:
+        raise BuildError([Problem(path, None, f"cannot read: {e.strerror}")])
     except UnicodeDecodeError as e:
         raise BuildError([Problem(path, None, f"not valid UTF-8 (byte {e.start})")])
     try:

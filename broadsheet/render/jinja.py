@@ -14,7 +14,7 @@ import jinja2
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.paths import ConfinedLoader
+from broadsheet.paths import ConfinedLoader, read_regular
 from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
@@ -92,7 +92,8 @@ def template_digests(templates_dir: Path) -> dict[str, bytes]:
         dirs.sort()
         for name in sorted(files):
             path = Path(root) / name
-            digests[path.relative_to(templates_dir).as_posix()] = digest(path.read_bytes())
+            if (data := read_regular(path)) is not None:  # a FIFO is reported (paths.link_problems), never read
+                digests[path.relative_to(templates_dir).as_posix()] = digest(data)
     return digests
 
 
