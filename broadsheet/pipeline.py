@@ -22,6 +22,7 @@ from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config
+from broadsheet.load.content import local_instant
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
@@ -99,8 +100,8 @@ def normalise(opts: BuildOptions) -> BuildOptions:
 
 
 def at_site_time(opts: BuildOptions, timezone: ZoneInfo) -> BuildOptions:
-    """Return the options with an aware clock: a naive one is read in the site's time zone."""
-    return opts if opts.now.tzinfo else replace(opts, now=opts.now.replace(tzinfo=timezone))
+    """Return the options with an aware clock: a naive one is read in the site's time zone, as stories are."""
+    return opts if opts.now.tzinfo else replace(opts, now=local_instant(opts.now, timezone))
 
 
 def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = None) -> BuildResult:

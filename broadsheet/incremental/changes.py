@@ -10,7 +10,7 @@ from pathlib import Path
 
 from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Previous, Summary
-from broadsheet.load.content import Article, find_markdown
+from broadsheet.load.content import Article, find_markdown, local_instant
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live
@@ -75,7 +75,7 @@ def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path
     if memory is None or memory.options != opts.key:
         return Changes(EVERYTHING, listing=listing)
     kinds = Change.NOTHING
-    if (opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=memory.site.config.timezone)) != memory.site.now:
+    if (opts.now if opts.now.tzinfo else local_instant(opts.now, memory.site.config.timezone)) != memory.site.now:
         kinds |= Change.CLOCK
     if touched is not None and previous.in_memory:
         return Changes(kinds | touched_kinds(opts.site_dir, touched, memory), touched,
@@ -159,7 +159,7 @@ def summary_holds(opts: BuildOptions, summary: Summary) -> tuple[bool, tuple[Pat
     except OSError:
         return False, listing
     # Any other clock may change what is live, and the plan may show the clock (an empty feed's date).
-    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=summary.now.tzinfo)
+    now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     return now == summary.now, listing
 
 

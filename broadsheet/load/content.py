@@ -6,7 +6,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,7 +74,7 @@ class Article:
     @property
     def modified(self) -> datetime:
         """Return when the story last changed: `updated`, else `date`, or a later correction."""
-        return max([self.updated or self.date, *(c.date for c in self.corrections)])
+        return max([self.updated or self.date, *(c.date for c in self.corrections)], key=datetime.timestamp)
 
 
 def is_junk(name: str) -> bool:
@@ -153,19 +153,33 @@ def _size(n: int) -> str:
 
 
 def to_datetime(value: Any, config: Config) -> datetime | None:
-    """Read a date the way people write them; a time without an offset is site-local."""
+    """Read a date the way people write them; a time without an offset is site-local (see local_instant)."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=config.timezone)
+        return value if value.tzinfo else local_instant(value, config.timezone)
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=config.timezone)
+        return local_instant(datetime.combine(value, time(0, 0)), config.timezone)
     if isinstance(value, str):
         text = value.strip()
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
         except ValueError:
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=config.timezone)
+        return parsed if parsed.tzinfo else local_instant(parsed, config.timezone)
     return None
+
+
+def local_instant(naive: datetime, zone: tzinfo) -> datetime:
+    """Return the instant a site-local wall-clock time names, as the wall clock shows it then.
+
+    One rule for the two hours a year the wall clock lies: a time the clock skips (02:30 when it springs
+    from 02:00 to 03:00) is moved forward by the gap (03:30); a time it shows twice (01:30 when it falls
+    back) is the first of the two (daylight time). Order, scheduling and display all use that instant.
+    """
+    aware = naive.replace(tzinfo=zone, fold=0)
+    try:
+        return aware.astimezone(UTC).astimezone(zone)
+    except (OverflowError, ValueError):
+        return aware  # at the ends of the calendar: reported by the caller as out of range
 
 
 class _Fields:
@@ -267,7 +281,7 @@ def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
             f.bad("corrections", f"correction {n}: 'text' must be non-empty text")
         elif when is not None:
             found.append(Correction(when, text.strip()))
-    return tuple(sorted(found, key=lambda c: c.date))
+    return tuple(sorted(found, key=lambda c: c.date.timestamp()))
 
 
 def _describe(value: Any) -> str:
@@ -352,7 +366,7 @@ def parse_article(
 
     section = read_section(f, section_name, config)
     slug = read_slug(f, path)
-    if updated and when and updated < when:
+    if updated and when and updated.timestamp() < when.timestamp():
         f.bad("updated", "'updated' is before 'date'")
     if when and any(c.date < when for c in corrections):
         f.bad("corrections", "a correction is dated before the story's 'date'")
