@@ -12,6 +12,8 @@ from pathlib import Path
 from broadsheet.errors import Problem
 from broadsheet.plan.page import Page
 
+NAME_MAX = 255  # bytes in one file or folder name, on every common file system
+
 BUILT_IN = {"home": "the home page", "authors": "the list of authors", "tags": "the list of topics",
             "search": "the search page", "404": "the not-found page", "sitemap": "the sitemap",
             "news-sitemap": "the news sitemap", "robots": "robots.txt"}
@@ -56,6 +58,9 @@ def output_collisions(pages: tuple[Page, ...], static: Mapping[str, Path], folde
             if rel == folder or rel.startswith(folder + "/"):
                 clash(owner, (who, config_path), f"{owner[0]} would write /{rel}, inside /{folder}/, which {who} fills")
     for rel, owner in owners.items():
+        if (longest := max(len(part.encode("utf-8", "surrogateescape")) for part in rel.split("/"))) > NAME_MAX:
+            problems.append(Problem(owner[1], None, f"{owner[0]} would write a file or folder named with {longest} "
+                                    f"bytes, more than the {NAME_MAX} a file system allows; shorten the name"))
         parent = rel.rpartition("/")[0]
         while parent:
             if (other := owners.get(parent)) is not None:
