@@ -84,7 +84,9 @@ def build(opts: BuildOptions, previous: Previous | None = None,
         memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
         return report(opts, config, memory, rendered, published, started), memory
     except Exception as e:
-        raise OutputChanged(len(published.changed) if published else 0, e) from e
+        if published is None:  # only checking: nothing was written
+            raise
+        raise OutputChanged(len(published.changed), e) from e
 
 
 def normalise(opts: BuildOptions) -> BuildOptions:

@@ -88,9 +88,14 @@ def make_stage(out_dir: Path, keep: tuple[str, ...] = ()) -> Stage:
     # A folder that cannot be renamed (a mount point) is never swapped: its stage is inside it, on its file system.
     home = out_dir if fixed(out_dir) else out_dir.parent
     stage = Stage(home / f".{out_dir.name}.tmp-{secrets.token_hex(4)}", flat=_ours(out_dir))
-    stage.path.mkdir()
-    if stage.flat:
-        (stage.path / FLAT).mkdir()
+    try:
+        stage.path.mkdir()
+        if stage.flat:
+            (stage.path / FLAT).mkdir()
+    except BaseException:  # an interrupt the moment it exists: the caller never got the stage to drop
+        if os.path.lexists(stage.path):
+            remove_ours(stage.path, out_dir)
+        raise
     return stage
 
 
