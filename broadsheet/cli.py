@@ -6,31 +6,51 @@ import argparse
 import gc
 import os
 import shutil
+import signal
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from broadsheet.errors import BuildError, UsageError, display_path
+from broadsheet.errors import BuildError, OutputChanged, UsageError, display_path, one_line
 
 COMMANDS = ("build", "check", "new", "move", "init", "theme", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates")
 
 
+# The clock must leave room for the date arithmetic a build does (feeds, schedules) on either side.
+EARLIEST, LATEST = datetime(1000, 1, 1, tzinfo=UTC), datetime(9998, 12, 31, tzinfo=UTC)
+
+
 def parse_now(text: str | None) -> datetime:
     """Return the build's clock: --now, else SOURCE_DATE_EPOCH, else the real time."""
     if text:
         try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+            now = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
         except ValueError:
             raise UsageError(f"--now: cannot read {text!r}; use ISO 8601, e.g. 2026-02-12T09:00:00-08:00")
+        return within_calendar(now, f"--now {text!r}")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError):
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
+            now = datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds between "
+                             f"{int(EARLIEST.timestamp())} and {int(LATEST.timestamp())}, not {epoch!r}")
+        return within_calendar(now, f"SOURCE_DATE_EPOCH={epoch!r}")
     return datetime.now(UTC)
+
+
+def within_calendar(now: datetime, what: str) -> datetime:
+    """Refuse a clock so near the ends of the calendar that shifting it to UTC or by days would overflow."""
+    try:
+        ok = EARLIEST <= (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(UTC) <= LATEST
+    except (OverflowError, ValueError):
+        ok = False
+    if not ok:
+        raise UsageError(f"{one_line(what)}: the clock must be between the years {EARLIEST.year} and {LATEST.year}")
+    return now
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -88,6 +108,9 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must not fail a report line
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     parser = make_parser()
@@ -96,29 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # argparse has printed usage (2) or help (0)
         return int(e.code or 0)
     try:
-        if args.command in ("build", "check"):
-            return cmd_build(args, write=args.command == "build")
-        if args.command == "new":
-            from broadsheet.scaffold import new_article
-
-            path = new_article(args.site, args.headline, args.section, args.author or ["Staff"], parse_now(args.now))
-            print(f"Created {display_path(path)}")
-            return 0
-        if args.command == "init":
-            return cmd_init(args)
-        if args.command == "theme":
-            from broadsheet.paper import eject
-            from broadsheet.paths import default_theme
-
-            print(f"Copied the theme's file to {display_path(eject(args.site, default_theme(), args.path))}")
-            return 0
-        if args.command == "move":
-            return cmd_move(args)
-        if args.command in ("serve", "watch"):
-            return cmd_preview(args)
-        raise UsageError(f"'{args.command}' is not available yet")
+        return run_command(args)
     except UsageError as e:
-        print(f"broadsheet: error: {e}", file=sys.stderr)
+        print(one_line(f"broadsheet: error: {e}"), file=sys.stderr)
         return 2
     except BuildError as e:
         for problem in e.problems:
@@ -126,14 +129,56 @@ def main(argv: list[str] | None = None) -> int:
         n = len(e.problems)
         print(f"broadsheet: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=sys.stderr)
         return 1
+    except OutputChanged as e:  # the new output is in place; only a later step (the changed-URL list) failed
+        cause = e.cause
+        what = f"{cause.strerror or cause}{f' ({cause.filename})' if getattr(cause, 'filename', None) else ''}" \
+            if isinstance(cause, OSError) else f"{type(cause).__name__}: {cause}"
+        print(one_line(f"broadsheet: error: {what}; the output folder was already updated "
+                       f"({e.changed} files changed), but the steps after it did not finish"), file=sys.stderr)
+        return 1
     except OSError as e:  # a full disk, a read-only folder: the write was abandoned and rolled back
         where = f" ({e.filename})" if e.filename else ""
-        print(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was", file=sys.stderr)
+        print(one_line(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was"),
+              file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # Ctrl-C: the stage is dropped, or a patch already under way is finished
-        print("broadsheet: interrupted; the output folder was left whole: the previous build, or this one "
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the stage is dropped, or a patch under way is finished
+        how = "terminated" if isinstance(e, Terminated) else "interrupted"
+        print(f"broadsheet: {how}; the output folder was left whole: the previous build, or this one "
               "if it was already being put in place", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGTERM if isinstance(e, Terminated) else 130
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run one parsed command; errors propagate to main(), which words them."""
+    if args.command in ("build", "check"):
+        return cmd_build(args, write=args.command == "build")
+    if args.command == "new":
+        from broadsheet.scaffold import new_article
+
+        path = new_article(args.site, args.headline, args.section, args.author or ["Staff"], parse_now(args.now))
+        print(one_line(f"Created {display_path(path)}"))
+        return 0
+    if args.command == "init":
+        return cmd_init(args)
+    if args.command == "theme":
+        from broadsheet.paper import eject
+        from broadsheet.paths import default_theme
+
+        print(f"Copied the theme's file to {display_path(eject(args.site, default_theme(), args.path))}")
+        return 0
+    if args.command == "move":
+        return cmd_move(args)
+    if args.command in ("serve", "watch"):
+        return cmd_preview(args)
+    raise UsageError(f"'{args.command}' is not available yet")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the build is, so that it unwinds as from Ctrl-C and leaves no temporary folder."""
+
+
+def terminate_as_interrupt(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
@@ -154,7 +199,13 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         cache=not getattr(args, "no_cache", False),
     )
     # The last build's memory lives as long as this process: keep the collector from walking it again and again.
-    result = build_with_cache(opts, on_load=gc.freeze)
+    on_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate_as_interrupt) if on_main else None
+    try:
+        result = build_with_cache(opts, on_load=gc.freeze)
+    finally:
+        if on_main:
+            signal.signal(signal.SIGTERM, previous)
     for warning in result.warnings:
         print(warning.format(), file=sys.stderr)
     if not write:
@@ -166,12 +217,13 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     total = sum(result.pages_by_kind.values())
     verb = f"Built {total} pages" if write else f"Checked {total} pages"
     where = f" into {display_path(Path(os.path.abspath(out_dir)))}" if out_dir else ""
-    print(f"{verb} ({kinds}) and {result.static_files} static files{where} in {result.seconds:.2f} s")
+    print(one_line(f"{verb} ({kinds}) and {result.static_files} static files{where} in {result.seconds:.2f} s"))
     if write:
         print(f"Rendered {result.pages_rendered} pages; {result.pages_written} files changed")
     if result.next_scheduled is not None:
         a = result.next_scheduled
-        print(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); rebuild then")
+        print(one_line(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); "
+                       "rebuild then"))
     return 0
 
 

@@ -29,6 +29,9 @@ class Problem:
 # Control characters and line breaks from a file name or a hostile value would forge or split report lines.
 _CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 _CONTROLS |= {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+# C1 controls (0x9b starts an escape sequence on some terminals) and the marks that reorder text on screen.
+_CONTROLS |= {c: f"\\x{c:02x}" for c in range(0x80, 0xA0) if c != 0x85}
+_CONTROLS |= {c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 def one_line(text: str) -> str:
@@ -67,3 +70,12 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     lowered = {c.lower(): c for c in choices}
     match = get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean '{lowered[match[0]]}'?)" if match else ""
+
+
+class OutputChanged(Exception):
+    """A step after the output was put in place failed: the output is the new build, and must be said to be."""
+
+    def __init__(self, changed: int, cause: BaseException):
+        self.changed = changed
+        self.cause = cause
+        super().__init__(str(cause))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -46,24 +47,50 @@ def allowed_roots(site_dir: Path) -> tuple[Path, ...]:
 
 
 def is_followable(path: Path, allowed: tuple[Path, ...]) -> bool:
-    """Tell whether a path (a link or not) leads to something that exists inside an allowed folder."""
+    """Tell whether a path (a link or not) leads to something that exists inside an allowed folder, not into .git."""
     if not path.is_symlink():
         return True
     target = real(path)
-    return target.exists() and any(is_within(target, root) for root in allowed)
+    return target.exists() and any(is_within(target, root) and not _in_git(target, root) for root in allowed)
 
 
-def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
+def _in_git(target: Path, root: Path) -> bool:
+    # A repository's own files (a CI checkout token in .git/config) are never a source, even inside the site.
+    return ".git" in target.relative_to(root).parts
+
+
+def is_regular(path: Path | str) -> bool:
+    """Tell whether a path (through links) is a regular file: a FIFO, socket or device would hang or never end."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def read_regular(path: Path | str) -> bytes | None:
+    """Read a regular file's bytes; None for anything else (opened without blocking, so a FIFO cannot hang it)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return f.read()
+
+
+def walk_confined(top: Path, allowed: tuple[Path, ...], unreadable: Callable[[Path, OSError], None] | None = None,
+                  once: bool = True) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
     """Walk like os.walk, sorted, following links only while they stay inside `allowed`, each real folder once.
 
     Yields (folder, dirs, files, links): every entry name (dot-folders and outside links included, for
     reporting), and which of them are symbolic links; only the followable, non-dot folders are then entered.
+    `unreadable` hears of each folder that exists but cannot be listed. With `once` off, a folder reached by
+    two routes is walked along each (static files are published wherever a link puts them); only a link
+    cycle stops the walk.
     """
     seen: set[str] = set()
 
-    def visit(root: str) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
+    def visit(root: str, chain: tuple[str, ...] = ()) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
         real_root = os.path.realpath(root)
-        if real_root in seen:  # a link cycle, or the same folder by two routes
+        if real_root in (seen if once else chain):  # a link cycle, or (once) the same folder by two routes
             return
         seen.add(real_root)
         dirs: list[str] = []
@@ -79,7 +106,9 @@ def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, 
                     (dirs if is_dir else files).append(entry.name)
                     if entry.is_symlink():
                         links.add(entry.name)
-        except OSError:  # gone, or not a folder: nothing to walk, as with os.walk
+        except OSError as e:  # gone, or not a folder: nothing to walk, as with os.walk; unreadable: say so
+            if unreadable is not None and os.path.isdir(root):
+                unreadable(Path(root), e)
             return
         dirs.sort()
         files.sort()
@@ -87,35 +116,54 @@ def walk_confined(top: Path, allowed: tuple[Path, ...]) -> Iterator[tuple[Path, 
         yield folder, dirs, files, links
         for d in dirs:
             if not d.startswith(".") and (d not in links or is_followable(folder / d, allowed)):
-                yield from visit(os.path.join(root, d))
+                yield from visit(os.path.join(root, d), (*chain, real_root))
 
     yield from visit(os.fspath(top))
 
 
 def link_problems(site_dir: Path, only: frozenset[Path] | None = None) -> list[Problem]:
-    """Report every symbolic link in content/, templates/ or static/ that leads outside the site or nowhere.
+    """Report what the build must not silently skip or read in content/, templates/ or static/: a link that
+    leads outside the site, into .git or nowhere; a FIFO, socket or device; a folder or file it cannot read.
 
     `only`: just these paths (the files a watcher saw change; the others were checked before).
     """
     allowed = allowed_roots(site_dir)
     if only is not None:
-        return [_link_problem(path, allowed) for path in sorted(only)
-                if path.name[:1] != "." and path.is_symlink() and not is_followable(path, allowed)]
+        return [p for path in sorted(only) if path.name[:1] != "." and (p := _entry_problem(path, allowed, True))]
     problems: list[Problem] = []
+
+    def unreadable(folder: Path, e: OSError) -> None:
+        problems.append(Problem(folder, None, f"cannot read this folder ({e.strerror}); its files would be left out"))
+
     for name in SOURCE_FOLDERS:
         top = site_dir / name
-        for root, dirs, files, links in walk_confined(top, allowed):
+        for root, dirs, files, links in walk_confined(top, allowed, unreadable):
             for entry in sorted(dirs + files):
-                if entry.startswith(".") or entry not in links or is_followable(path := root / entry, allowed):
-                    continue
-                problems.append(_link_problem(path, allowed))
+                if not entry.startswith(".") and (problem := _entry_problem(root / entry, allowed, entry in links)):
+                    problems.append(problem)
     return problems
+
+
+def _entry_problem(path: Path, allowed: tuple[Path, ...], link: bool) -> Problem | None:
+    if link and not is_followable(path, allowed):
+        return _link_problem(path, allowed)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # gone since it was listed
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return Problem(path, None, "not a regular file (a FIFO, socket or device); it is not read; remove it")
+    if stat.S_ISREG(mode) and not os.access(path, os.R_OK):
+        return Problem(path, None, "cannot read this file (permission denied)")
+    return None
 
 
 def _link_problem(path: Path, allowed: tuple[Path, ...]) -> Problem:
     target = os.path.realpath(path)
     if not os.path.exists(target):
         return Problem(path, None, f"symbolic link to {os.readlink(path)} leads nowhere; remove it")
+    if any(is_within(target, root) for root in allowed):
+        return Problem(path, None, f"symbolic link leads into a .git folder (to {target}); it is not followed")
     return Problem(path, None, f"symbolic link leads outside the site (to {target}); it is not followed")
 
 
@@ -127,10 +175,14 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         self.root = real(searchpath)
 
     def get_source(self, environment: jinja2.Environment, template: str):
+        path = os.path.join(self.root, *jinja2.loaders.split_template_path(template))
+        if os.path.lexists(path) and not is_regular(path):  # a FIFO would hang the read
+            raise jinja2.TemplateNotFound(template, f"{template} is not a regular file; not read")
         source, filename, uptodate = super().get_source(environment, template)
         if not is_within(filename, self.root):
             raise jinja2.TemplateNotFound(template, f"{template} leads outside the templates folder; not read")
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:
-        return [name for name in super().list_templates() if is_within(os.path.join(self.root, name), self.root)]
+        return [name for name in super().list_templates()
+                if is_within(os.path.join(self.root, name), self.root) and is_regular(os.path.join(self.root, name))]

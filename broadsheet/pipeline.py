@@ -15,21 +15,25 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from broadsheet.errors import BuildError
+from broadsheet.errors import BuildError, OutputChanged, Problem
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, what_changed
 from broadsheet.incremental.deps import Model, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config
+from broadsheet.load.dates import local_instant
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult
 from broadsheet.output.guard import check_output_dir
+from broadsheet.output.lock import writing, wrote_last
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
+from broadsheet.output.search import BUNDLE
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import link_problems
+from broadsheet.plan.collisions import output_collisions
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages, site_view
@@ -69,17 +73,23 @@ def build(opts: BuildOptions, previous: Previous | None = None,
                                                                 opts.future)
     static = static_files(opts, site, memory, changes)
     model = Model(site, site_view(site), templates.digests, encode((config, static.names)), carried(memory, stories))
-    plan = replan(memory, model, changes) or checked(plan_pages(site), static)
+    plan = replan(memory, model, changes) or checked(plan_pages(site), static, config)
     add_theme_globals(templates.env, static.assets, static.images)
     target = output_target(opts, config, memory)
+    refuse_unwritable(opts)
     with open_stage(target) as stage:
         rendered = render(plan, templates.env, model, memory.records if memory else {}, target and target.files,
                           stage, opts.jobs, target is not None and target.trusted)
         published = stage and publish(stage, target, rendered.written, plan.files, static.files,
                                       model.view.search_url is not None, opts.reindex_search)
     warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
-    memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
-    return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
+    try:  # the output is in place: no failure from here on may claim that it was left as it was
+        memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
+        return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
+    except Exception as e:
+        if published is None:  # only checking: nothing was written
+            raise
+        raise OutputChanged(len(published.changed), e) from e
 
 
 def normalise(opts: BuildOptions) -> BuildOptions:
@@ -95,8 +105,8 @@ def normalise(opts: BuildOptions) -> BuildOptions:
 
 
 def at_site_time(opts: BuildOptions, timezone: ZoneInfo) -> BuildOptions:
-    """Return the options with an aware clock: a naive one is read in the site's time zone."""
-    return opts if opts.now.tzinfo else replace(opts, now=opts.now.replace(tzinfo=timezone))
+    """Return the options with an aware clock: a naive one is read in the site's time zone, as stories are."""
+    return opts if opts.now.tzinfo else replace(opts, now=local_instant(opts.now, timezone))
 
 
 def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = None) -> BuildResult:
@@ -105,9 +115,12 @@ def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = No
     `on_load` runs once the last build's memory is read (the command line freezes it out of garbage collection).
     """
     opts = normalise(opts)
-    result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
-    if memory is not None and opts.cache and opts.out_dir is not None:
-        save(opts.site_dir, memory, opts.out_dir, opts.theme)
+    with writing(opts.out_dir) as writer:  # the cache describes the output folder: both are written under its lock
+        result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
+        if memory is not None:
+            writer.published()
+        if memory is not None and opts.cache and opts.out_dir is not None:
+            save(opts.site_dir, memory, opts.out_dir, opts.theme)
     return result
 
 
@@ -136,9 +149,13 @@ def carried(previous: Memory | None, stories: Loaded) -> dict:
     return {id(s.article): (s.article, s.parts) for s in stories.sources.values() if s.parts}
 
 
-def checked(plan: Plan, static: StaticPlan) -> Plan:
-    """Refuse a plan in which a static file would overwrite a page."""
-    if collisions := static_collisions(plan.files, static.files):
+def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
+    """Refuse a plan in which two outputs take one path (a static file over a page, a section over a built-in page)."""
+    folders = {BUNDLE: "the search index (search = true)"} if config.search else {}
+    collisions = static_collisions(plan.files, static.files)
+    collisions += output_collisions(plan.pages, {r: p for r, p in static.files.items() if r not in plan.files},
+                                    folders, config.path)
+    if collisions:
         raise BuildError(collisions)
     return plan
 
@@ -150,7 +167,9 @@ def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -
     out = str(opts.out_dir)
     if previous is None:
         return find_target(opts.out_dir, None, False, config.keep, {}, False)
-    return find_target(opts.out_dir, previous.folders.get(out), out in previous.here, config.keep, previous.static,
+    # Trusted only if this process wrote the folder last: a cron build between two saves rewrote it.
+    trusted = out in previous.here and wrote_last(opts.out_dir)
+    return find_target(opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static,
                        out in previous.lagging)
 
 
@@ -193,7 +212,28 @@ def report(opts: BuildOptions, config: Config, memory: Memory, rendered: Rendere
 def url_of(base_url: str, rel: str) -> str:
     """Return the absolute URL that serves an output file."""
     path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
-    return base_url + "/" + quote(path)
+    return base_url + "/" + quote(path, errors="surrogateescape")  # a file name that is not UTF-8: its bytes
+
+
+def refuse_unwritable(opts: BuildOptions) -> None:
+    """Refuse, before the output changes, a changed-URL list that could not be written afterwards."""
+    if opts.out_dir is None:
+        return
+    path = opts.changed_file
+    folder = path.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    if os.path.isdir(path):
+        why = "it is a folder"
+    elif not os.path.isdir(folder):
+        why = f"{folder} is not a folder"
+    elif os.path.lexists(path) and not os.access(path, os.W_OK):
+        why = "it is not writable"
+    elif not os.path.lexists(path) and not os.access(folder, os.W_OK | os.X_OK):
+        why = f"{folder} is not writable"
+    else:
+        return
+    raise BuildError([Problem(path, None, f"the list of changed URLs cannot be written here: {why}")])
 
 
 def write_changed_urls(opts: BuildOptions, changed_urls: tuple[str, ...]) -> None:

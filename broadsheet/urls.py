@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 _SPACES = re.compile(r"\s+")
+# A file name holds at most 255 bytes; a slug names a folder, `new`'s <slug>.md, and is the stem of files
+# made beside it, so it keeps well under that, whatever the script (Hindi takes 3 bytes a letter).
+MAX_SLUG_BYTES = 180
 
 
 @functools.lru_cache(maxsize=1 << 16)  # pure, and called for every byline and tag of every story
@@ -25,7 +29,17 @@ def slugify(text: str) -> str:
         else:
             out.append(ch)
     kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in "".join(out).lower())
-    return _SPACES.sub("-", kept.strip())
+    return bounded(_SPACES.sub("-", kept.strip()))
+
+
+def bounded(slug: str) -> str:
+    """Keep a slug within MAX_SLUG_BYTES of UTF-8: a longer one is cut, and ends with a digest of the whole,
+    so that two long names that begin alike still get two URLs, the same ones on every build."""
+    data = slug.encode("utf-8", "surrogatepass")
+    if len(data) <= MAX_SLUG_BYTES:
+        return slug
+    cut = data[: MAX_SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-")
+    return f"{cut}-{hashlib.sha1(data).hexdigest()[:8]}"
 
 
 def _seg(slug: str) -> str:

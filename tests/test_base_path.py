@@ -133,6 +133,6 @@ def test_base_url_may_carry_a_path_but_not_a_query_or_dots(tmp_path, capsys):
 
     site = write_site(tmp_path / "site", {"content/national/a.md": article("First")})
     for bad in ("https://gazette.example/paper/?x=1", "https://gazette.example/a/../b/"):
-        assert run("check", "--site", site, "--base-url", bad) == 1
-        assert "'base_url' must be a host, or a host and a path" in capsys.readouterr().err
+        assert run("check", "--site", site, "--base-url", bad) == 2  # a bad option is a usage error
+        assert "--base-url: 'base_url' must be a host, or a host and a path" in capsys.readouterr().err
     assert run("check", "--site", site, "--base-url", "https://gazette.example/news/") == 0

@@ -11,12 +11,14 @@ from pathlib import Path
 from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
+from broadsheet.load.dates import local_instant
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import BuildOptions
 from broadsheet.output.folder import list_output, stale_temps
 from broadsheet.output.publish import INDEX
+from broadsheet.paths import read_regular
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
 
@@ -76,7 +78,7 @@ def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path
     if memory is None or memory.options != opts.key:
         return Changes(EVERYTHING, listing=listing)
     kinds = Change.NOTHING
-    if (opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=memory.site.config.timezone)) != memory.site.now:
+    if (opts.now if opts.now.tzinfo else local_instant(opts.now, memory.site.config.timezone)) != memory.site.now:
         kinds |= Change.CLOCK
     if touched is not None and previous.in_memory:
         return Changes(kinds | touched_kinds(opts.site_dir, touched, memory), touched,
@@ -123,9 +125,10 @@ def touched_stories(site_dir: Path, touched: frozenset[Path]) -> frozenset[str]:
 
 def digest_of(path: Path) -> bytes | None:
     try:
-        return digest(path.read_bytes())
+        data = read_regular(path)
     except OSError:
         return None
+    return None if data is None else digest(data)
 
 
 def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
@@ -159,7 +162,7 @@ def summary_holds(opts: BuildOptions, summary: Summary) -> tuple[bool, tuple[Pat
     except OSError:
         return False, listing
     # Any other clock may change what is live, and the plan may show the clock (an empty feed's date).
-    now = opts.now if opts.now.tzinfo else opts.now.replace(tzinfo=summary.now.tzinfo)
+    now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     return now == summary.now and holds_only_ours(opts.out_dir, summary), listing
 
 

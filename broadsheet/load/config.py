@@ -8,14 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadsheet import urls
-from broadsheet.errors import BuildError, Problem, did_you_mean
+from broadsheet.errors import BuildError, Problem, UsageError, did_you_mean, one_line
+from broadsheet.paths import read_regular
 
 DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump
+MAX_FILE_SIZE_LIMIT = 1 << 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +69,14 @@ FEED_CONTENTS = ("full", "summary")
 def load_config(path: Path, base_url: str | None = None) -> Config:
     """Read site.toml; raise BuildError listing every problem in it."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = read_regular(path)
+        if data is None:
+            raise BuildError([Problem(path, None, "not a regular file; site.toml must be a plain text file")])
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise BuildError([Problem(path, None, "site.toml not found; is --site the site folder?")])
+    except OSError as e:
+        raise BuildError([Problem(path, None, f"cannot read: {e.strerror}")])
     except UnicodeDecodeError as e:
         raise BuildError([Problem(path, None, f"not valid UTF-8 (byte {e.start})")])
     try:
@@ -79,11 +85,38 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
         line = getattr(e, "lineno", None) or _toml_line(str(e))
         raise BuildError([Problem(path, line, f"invalid TOML: {e}")])
     if base_url is not None:
+        if why := base_url_problem(base_url):
+            raise UsageError(f"--base-url: {why}")
         raw["base_url"] = base_url
     return parse_config(path, raw, text)
 
 
+# A host (a name or an IPv6 literal, and a port), and a path for a site that lives under one, and nothing else.
+# Whatever else a base_url holds (a newline, a control or invisible character, a space, '#', '?', '@', a quote)
+# would land raw in robots.txt, feeds, sitemaps and canonical links.
+_BASE_URL = re.compile(r"(?i:https?)://(?:[^\s/?#@:\\\"'<>`\[\]{}|^]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?"
+                       r"(/[^\s?#@\\\"'<>`{}|^]*)?")
+_BASE_URL_FORM = "a host, or a host and a path such as https://you.github.io/paper/"
+
+
+def base_url_problem(base_url: object) -> str | None:
+    """Say what is wrong with a base_url (None: nothing): it must be the plain root of an http(s) host."""
+    if not isinstance(base_url, str) or not base_url.lower().startswith(("http://", "https://")):
+        return f"'base_url' must be an absolute http(s) URL, not {one_line(repr(base_url))}"
+    plain = base_url.isprintable() and not any(c.isspace() for c in base_url)
+    m = _BASE_URL.fullmatch(base_url) if plain else None
+    path = (m.group(2) or "") if m else ""
+    if m is None or "//" in path or {".", ".."} & set(path.split("/")):
+        return f"'base_url' must be {_BASE_URL_FORM}, not {one_line(repr(base_url))}"
+    if m.group(1) is not None and not 0 < int(m.group(1)) < 65536:
+        return f"'base_url' has a port out of range: {base_url!r}"
+    return None
+
+
+# Every number has bounds: a huge one would crash a later stage (a read of 10**30 bytes overflows).
+_BOUNDS = {"per_page": (1, 1000), "more_from": (0, 100), "feed_size": (1, 10_000)}
 _TYPE_NAMES = {float: "number", bool: "true or false", list: "list", dict: "table ([params])"}
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 _KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
 
 
@@ -103,6 +136,8 @@ def check_limits(values: dict) -> list[tuple[str, str]]:
             values["keep"] = tuple(dict.fromkeys(names))
     if "max_file_size" in values and values["max_file_size"] < 1024:
         problems.append(("max_file_size", "'max_file_size' is in bytes and must be at least 1024"))
+    elif "max_file_size" in values and values["max_file_size"] > MAX_FILE_SIZE_LIMIT:
+        problems.append(("max_file_size", f"'max_file_size' is in bytes and must be at most {MAX_FILE_SIZE_LIMIT} (1 GiB)"))
     if "markdown_time_limit" in values and not 0 < values["markdown_time_limit"] <= 3600:
         problems.append(("markdown_time_limit", "'markdown_time_limit' must be between 0 and 3600 seconds"))
     return problems
@@ -168,15 +203,15 @@ def optional_values(raw: dict, bad: Bad) -> dict:
     for problem in check_limits(values):
         bad(*problem)
         del values[problem[0]]
-    for key in ("per_page", "more_from"):
-        if key in values and values[key] < (1 if key == "per_page" else 0):
-            bad(key, f"'{key}' must be at least {1 if key == 'per_page' else 0}")
+    for key, (low, high) in _BOUNDS.items():
+        if key in values and not low <= values[key] <= high:
+            bad(key, f"'{key}' must be at least {low}" if values[key] < low else f"'{key}' must be at most {high}")
             del values[key]
-    if values.get("feed_size", 1) < 1:
-        bad("feed_size", "'feed_size' must be at least 1")
-        del values["feed_size"]
     if values.get("feed_content", "full") not in FEED_CONTENTS:
         bad("feed_content", f"'feed_content' must be \"full\" or \"summary\", not {values.pop('feed_content')!r}")
+    if "language" in values and not _LANGUAGE.fullmatch(values["language"]):
+        # It lands in <html lang>, xml:lang and HTTP-like headers of feeds: a language tag and nothing else.
+        bad("language", f"'language' must be a language tag such as \"en\" or \"pt-BR\", not {one_line(repr(values.pop('language')))}")
     if "logo" in values and not values["logo"].strip():
         bad("logo", "'logo' must be a path such as /images/logo.png, or an absolute URL")
         del values["logo"]
@@ -200,13 +235,8 @@ def site_identity(raw: dict, bad: Bad) -> tuple:
     if "title" in raw and (not isinstance(title, str) or not title.strip()):
         bad("title", "'title' must be a non-empty string")
     base_url = raw.get("base_url")
-    if "base_url" in raw:
-        parts = urlsplit(base_url) if isinstance(base_url, str) else None
-        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
-            bad("base_url", f"'base_url' must be an absolute http(s) URL, not {base_url!r}")
-        elif parts.query or parts.fragment or "//" in parts.path or {".", ".."} & set(parts.path.split("/")):
-            bad("base_url", f"'base_url' must be a host, or a host and a path such as https://you.github.io/paper/, "
-                            f"not {base_url!r}")
+    if "base_url" in raw and (why := base_url_problem(base_url)):
+        bad("base_url", why)
     tz = None
     if "timezone" in raw:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +14,7 @@ from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
+from broadsheet.load.dates import to_datetime
 from broadsheet.load.figures import body_images
 from broadsheet.load.frontmatter import (
     CONTROLS,
@@ -102,7 +103,7 @@ class Article:
     @property
     def modified(self) -> datetime:
         """Return when the story last changed: `updated`, else `date`, or a later correction."""
-        return max([self.updated or self.date, *(c.date for c in self.corrections)])
+        return max([self.updated or self.date, *(c.date for c in self.corrections)], key=datetime.timestamp)
 
 
 def is_junk(name: str) -> bool:
@@ -143,30 +144,6 @@ def url_collisions(articles: list[Article]) -> list[Problem]:
             for a in group:
                 problems.append(Problem(a.path, None, f"URL {a.url} is wanted by {len(group)} files: {names}"))
     return problems
-
-
-class DateOnly(datetime):
-    """Midnight in the site's zone of a story dated with a day and no time: shown as a date (render/jinja.py)."""
-
-    __slots__ = ()
-
-
-def to_datetime(value: Any, config: Config) -> datetime | None:
-    """Read a date the way people write them; a time without an offset is site-local."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=config.timezone)
-    if isinstance(value, date):
-        return DateOnly.combine(value, time(0, 0), tzinfo=config.timezone)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-        except ValueError:
-            return None
-        if len(text) == 10:  # '2026-02-12' in quotes is a day too
-            return DateOnly.combine(parsed.date(), time(0, 0), tzinfo=config.timezone)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=config.timezone)
-    return None
 
 
 class _Fields:
@@ -276,7 +253,7 @@ def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
             f.bad("corrections", f"correction {n}: 'text' must be non-empty text")
         elif when is not None:
             found.append(Correction(when, text.strip()))
-    return tuple(sorted(found, key=lambda c: c.date))
+    return tuple(sorted(found, key=lambda c: c.date.timestamp()))
 
 
 def _describe(value: Any) -> str:
@@ -396,11 +373,11 @@ def parse_article(
 def check_after_date(f: _Fields, when: datetime | None, updated: datetime | None,
                      corrections: tuple[Correction, ...], live_until: datetime | None) -> None:
     """Report the instants a story gives that come before its own date."""
-    if updated and when and updated < when:
+    if updated and when and updated.timestamp() < when.timestamp():
         f.bad("updated", "'updated' is before 'date'")
     if when and any(c.date < when for c in corrections):
         f.bad("corrections", "a correction is dated before the story's 'date'")
-    if when and live_until and live_until < when:
+    if when and live_until and live_until.timestamp() < when.timestamp():
         f.bad("live_until", "'live_until' is before 'date'")
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from broadsheet.load.content import is_junk
-from broadsheet.paths import THEME_STATIC_SKIPPED, allowed_roots, is_followable
+from broadsheet.paths import THEME_STATIC_SKIPPED, allowed_roots, is_followable, is_regular, walk_confined
 
 
 def list_static(static_dir: Path, theme_dir: Path | None = None) -> dict[str, Path]:
@@ -25,10 +24,10 @@ def _list(static_dir: Path) -> dict[str, Path]:
     if not static_dir.is_dir():
         return found
     allowed = allowed_roots(static_dir.parent)
-    for root, dirs, files in os.walk(static_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            src = Path(root) / name
-            if not is_junk(name) and is_followable(src, allowed):  # paths.link_problems reports the rest
+    # Links to folders inside the site are followed, as in content/; paths.link_problems reports the rest.
+    for root, _dirs, files, links in walk_confined(static_dir, allowed, once=False):
+        for name in files:
+            src = root / name
+            if not is_junk(name) and (name not in links or is_followable(src, allowed)) and is_regular(src):
                 found[src.relative_to(static_dir).as_posix()] = src
     return found

@@ -69,12 +69,13 @@ class Site:
 def newest_first(articles: list[Article] | tuple[Article, ...]) -> tuple[Article, ...]:
     """Order by publication instant, newest first; ties break on URL so output is stable."""
     by_url = sorted(articles, key=lambda a: a.url)
-    return tuple(sorted(by_url, key=lambda a: a.date, reverse=True))
+    # By timestamp: Python compares two times of one zone by their wall clocks, which a DST change reorders.
+    return tuple(sorted(by_url, key=lambda a: a.date.timestamp(), reverse=True))
 
 
 def is_live(article: Article, now: datetime, drafts: bool = False, future: bool = False) -> bool:
     """Tell whether a story may appear anywhere on the site at `now`."""
-    return (drafts or not article.draft) and (future or article.date <= now)
+    return (drafts or not article.draft) and (future or article.date.timestamp() <= now.timestamp())
 
 
 def is_live_blog(article: Article, now: datetime) -> bool:
@@ -91,8 +92,8 @@ def build_site(
 ) -> Site:
     """Group the live stories into sections, authors and tags."""
     live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
-    waiting = [a for a in articles if not a.draft and a.date > now and not future]
-    next_scheduled = min(waiting, key=lambda a: (a.date, a.url)) if waiting else None
+    waiting = [a for a in articles if not a.draft and a.date.timestamp() > now.timestamp() and not future]
+    next_scheduled = min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None
 
     sections = tuple(
         Section(s.name, s.slug, urls.section(s.slug), tuple(a for a in live if a.section == s.name))

@@ -85,10 +85,17 @@ def make_stage(out_dir: Path, keep: tuple[str, ...] = ()) -> Stage:
     out_dir = Path(os.path.abspath(out_dir))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_temps(out_dir, keep)
-    stage = Stage(out_dir.parent / f".{out_dir.name}.tmp-{secrets.token_hex(4)}", flat=_ours(out_dir))
-    stage.path.mkdir()
-    if stage.flat:
-        (stage.path / FLAT).mkdir()
+    # A folder that cannot be renamed (a mount point) is never swapped: its stage is inside it, on its file system.
+    home = out_dir if fixed(out_dir) else out_dir.parent
+    stage = Stage(home / f".{out_dir.name}.tmp-{secrets.token_hex(4)}", flat=_ours(out_dir))
+    try:
+        stage.path.mkdir()
+        if stage.flat:
+            (stage.path / FLAT).mkdir()
+    except BaseException:  # an interrupt the moment it exists: the caller never got the stage to drop
+        if os.path.lexists(stage.path):
+            remove_ours(stage.path, out_dir)
+        raise
     return stage
 
 
@@ -127,6 +134,8 @@ def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: li
     interrupted halfway is completed by the next run (see roll_forward).
     """
     out_dir = Path(os.path.abspath(out_dir))
+    if fixed(out_dir):
+        return sync_stage(stage, out_dir, changed, unchanged, deleted, finish, carry, keep, patch)
     if patch and finish is None and patchable(out_dir, changed, deleted, len(unchanged)):
         if keep:
             tops = {rel.split("/", 1)[0] for rel in (*changed, *unchanged)}
@@ -141,10 +150,56 @@ def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: li
     commit_stage(stage, out_dir, finish, keep, changed)
 
 
+def fixed(out_dir: Path) -> bool:
+    """Tell whether out_dir cannot be renamed: a mount point (a Docker volume), whose files are moved instead."""
+    return os.path.isdir(out_dir) and not os.path.islink(out_dir) and os.path.ismount(out_dir)
+
+
+def sync_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[str], deleted: list[str],
+               finish: Callable[[Path], None] | None, carry: Callable[[], list[str]], keep: tuple[str, ...],
+               patch: bool) -> None:
+    """Publish into a folder that cannot be renamed: the whole new tree (or a patch) moved in file by file.
+
+    The same journal as a patch makes it all or nothing; anything that could stop a move (a file where a folder
+    must go) is refused before the journal is written, so a refusal leaves the folder as it was.
+    """
+    try:
+        if not (patch and finish is None and _ours(out_dir)):
+            for rel in [*unchanged, *carry()]:
+                stage.link(rel, out_dir)
+            stage.settle(list(changed))
+            stage = Stage(stage.path)
+            if finish is not None:
+                finish(stage.path)
+            (stage.path / MARKER).write_text(_MARKER_TEXT)
+            new = set(list_output(stage.path))
+            changed = [*new, MARKER]
+            deleted = sorted(set(list_output(out_dir, keep)) - new)
+        refuse_keep_clashes(out_dir, keep, {rel.split("/", 1)[0] for rel in changed}.__contains__)
+        if not fits(out_dir, changed):
+            raise BuildError([Problem(out_dir, None, "the output folder cannot be renamed (a mount point), and this "
+                                                     "build puts a file where it has a folder or the other way round; "
+                                                     "empty the folder once, then build again")])
+        journal = {"put": changed, "delete": deleted, "flat": stage.flat}
+        (stage.path / (JOURNAL + ".part")).write_text(json.dumps(journal))
+        os.rename(stage.path / (JOURNAL + ".part"), stage.path / JOURNAL)  # the commit point
+    except BaseException:
+        if not (stage.path / JOURNAL).is_file():
+            remove_ours(stage.path, out_dir)
+        raise
+    roll_forward(stage.path, out_dir)
+
+
 def patchable(out_dir: Path, changed: list[str], deleted: list[str], unchanged: int) -> bool:
     """Tell whether out_dir is ours, few enough files change, and each staged file can go where it belongs."""
     if PATCH_SHARE * (len(changed) + len(deleted)) > unchanged + len(changed) or not _ours(out_dir):
         return False
+    return fits(out_dir, changed)
+
+
+def fits(out_dir: Path, changed: list[str]) -> bool:
+    """Tell whether each staged file can be moved where it belongs: no folder or link in its place, and only
+    folders (or nothing) on the way."""
     dirs: dict[str, bool] = {}
     root = os.fspath(out_dir)
     for rel in changed:
@@ -228,6 +283,7 @@ def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
     Links are listed, never followed (a link to a folder is one entry); unreadable folders are skipped.
     """
     skip = set(KEEP) | set(keep) | {MARKER}
+    temps = _temp_pattern(out_dir)  # the stage of a folder that cannot be renamed is inside it
     found: list[str] = []
 
     def walk(folder: str, prefix: str) -> None:
@@ -237,7 +293,7 @@ def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
         except OSError:
             return
         for name, path, is_dir in listed:
-            if prefix or name not in skip:
+            if prefix or (name not in skip and not temps.fullmatch(name)):
                 if is_dir:
                     walk(path, f"{prefix}{name}/")
                 else:
@@ -334,7 +390,8 @@ def recover_interrupted(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
 def stale_temps(out_dir: Path) -> list[Path]:
     """List the temporary folders that interrupted builds left beside out_dir."""
     pattern = _temp_pattern(out_dir)
-    return sorted(entry for entry in out_dir.parent.iterdir() if pattern.fullmatch(entry.name))
+    homes = [out_dir.parent, *([out_dir] if fixed(out_dir) else [])]
+    return sorted(entry for home in homes for entry in home.iterdir() if pattern.fullmatch(entry.name))
 
 
 def clean_stale_temps(out_dir: Path, keep: tuple[str, ...] = ()) -> None:
@@ -350,14 +407,15 @@ def _temp_pattern(out_dir: Path) -> re.Pattern[str]:
 
 
 def remove_ours(path: Path, out_dir: Path) -> None:
-    """Delete one of our temporary folders beside out_dir; the only function that deletes anything.
+    """Delete one of our temporary folders beside out_dir (or in it); the only function that deletes anything.
 
     It refuses every other path, so no guard can be bypassed by a caller passing the wrong one;
     a symbolic link is removed as a link, and links inside the tree are unlinked, never followed.
     """
     path = Path(os.path.abspath(path))
     out = Path(os.path.abspath(out_dir))
-    if real(path.parent) != real(out.parent) or not _temp_pattern(out).fullmatch(path.name):
+    homes = (real(out.parent), *([real(out)] if fixed(out) else []))  # a mount point's stage is inside it
+    if real(path.parent) not in homes or not _temp_pattern(out).fullmatch(path.name):
         raise UnsafeDeletion(f"refusing to delete {path}: it is not a Broadsheet temporary folder beside {out}")
     if path.is_symlink() or path.is_file():
         path.unlink()

@@ -58,11 +58,13 @@ def open_stage(target: Target | None) -> Iterator[Stage | None]:
     if target is None:
         yield None
         return
-    stage = make_stage(target.path, target.keep)
-    try:
+    stage = None
+    try:  # made inside the try: Ctrl-C or SIGTERM may land the moment it exists
+        stage = make_stage(target.path, target.keep)
         yield stage
     except BaseException:
-        discard_stage(stage, target.path)
+        if stage is not None:
+            discard_stage(stage, target.path)
         raise
 
 

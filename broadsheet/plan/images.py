@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -119,11 +120,16 @@ def plan_image(url: str, source: Path, widths: tuple[int, ...], cache_dir: Path)
     """Plan one image's copies (never wider than the original); return an error message if unreadable."""
     data = source.read_bytes()
     try:
-        with Image.open(source) as im:
-            fmt = im.format or ""
-            width, height = im.size
-            if im.getexif().get(0x0112) in _ROTATED:
-                width, height = height, width
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as im:
+                fmt = im.format or ""
+                width, height = im.size
+                if im.getexif().get(0x0112) in _ROTATED:
+                    width, height = height, width
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return (f"image {url} claims more than {Image.MAX_IMAGE_PIXELS} pixels; decoding it could exhaust "
+                "memory (a decompression bomb?)")
     except (UnidentifiedImageError, OSError) as e:
         return f"cannot read image {url}: {e}"
     if fmt not in _RESIZABLE:

@@ -134,7 +134,8 @@ def news_language(language: str) -> str:
 def news_entries(site: Site) -> list[NewsEntry]:
     """List the stories published in the 48 hours up to now, newest first."""
     config = site.config
-    since = site.now - NEWS_WINDOW
+    now = site.now.timestamp()  # instants: arithmetic on a zone's wall clock would stretch a DST night
+    since = now - NEWS_WINDOW.total_seconds()
     return [
         NewsEntry(
             loc=urls.absolute(config.base_url, a.url),
@@ -144,7 +145,7 @@ def news_entries(site: Site) -> list[NewsEntry]:
             title=xml_text(a.title),
         )
         for a in site.articles
-        if since <= a.date <= site.now  # --future may let later stories onto pages, never into the news sitemap
+        if since <= a.date.timestamp() <= now  # --future may let later stories onto pages, never into the news sitemap
     ]
 
 

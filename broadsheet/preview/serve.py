@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from broadsheet import urls
-from broadsheet.errors import display_path
+from broadsheet.errors import display_path, one_line
 from broadsheet.options import CACHE_DIR, BuildOptions
 from broadsheet.preview.server import PreviewState, bind_warning, make_server
 from broadsheet.preview.session import Session
@@ -75,7 +75,7 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
             server.start()
             publish(run_build(session, None))
             url = server.url.rstrip("/") + state.prefix + "/"
-            print(f"Serving {display_path(opts.site_dir)} at {url} ; press Ctrl-C to stop", file=out, flush=True)
+            print(f"Serving {one_line(display_path(opts.site_dir))} at {url} ; press Ctrl-C to stop", file=out, flush=True)
             if open_browser:
                 webbrowser.open(url)
             rebuild_forever(session, queue, publish)

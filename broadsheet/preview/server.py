@@ -24,6 +24,8 @@ from broadsheet.preview.watch import (
     Rebuilt,
 )
 
+MAX_BODY = 1 << 16  # bytes of a request body read and dropped; more is refused
+_LENGTH = re.compile(r"[0-9]{1,12}")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream; finds closed tabs
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -227,6 +229,46 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
+    # An error answers with a status line even when the request line was garbage (the base class would answer
+    # such a line as HTTP/0.9: a bare body, which no client reads as an error).
+    default_request_version = "HTTP/1.1"
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers, then its body: a body left unread would be taken for a request."""
+        words = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n").split()
+        if len(words) != 3:  # not METHOD PATH VERSION (HTTP/0.9's two words included)
+            self.command, self.request_version = "", self.default_request_version
+            self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+            self.send_error(400, "Bad request line")
+            return False
+        return super().parse_request() and self.discard_body()
+
+    def discard_body(self) -> bool:
+        """Read and drop a GET's or HEAD's body; refuse (400, then close) one whose length is not plain.
+
+        Transfer-Encoding is refused outright: with Content-Length too it is request smuggling, and a preview
+        never needs a chunked request. So are a Content-Length given twice or not one plain number.
+        """
+        lengths = self.headers.get_all("Content-Length") or []
+        if self.headers.get_all("Transfer-Encoding"):
+            self.send_error(400, "Transfer-Encoding is not accepted")
+            return False
+        if not lengths:
+            return True
+        if len(lengths) > 1 or not _LENGTH.fullmatch(lengths[0].strip()):
+            self.send_error(400, "Content-Length must be given once, as a number")
+            return False
+        left = int(lengths[0])
+        if left > MAX_BODY:
+            self.send_error(413, "a preview takes no request body")
+            return False
+        while left and (chunk := self.rfile.read(min(left, 65536))):
+            left -= len(chunk)
+        if left:  # the client closed before sending all it announced
+            self.close_connection = True
+            return False
+        return True
+
     def do_GET(self) -> None:
         self.respond(head=False)
 
@@ -324,7 +366,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # Errors only: a line per request would bury the one line per rebuild. Browsers ask for a favicon unasked.
-        if isinstance(code, int) and code >= 400 and not self.path.startswith("/favicon.ico"):
+        # A request line too long or unreadable is refused before it has a path.
+        if isinstance(code, int) and code >= 400 and not getattr(self, "path", "").startswith("/favicon.ico"):
             self.log_message('"%s" %s', self.requestline, str(code))
 
     def log_message(self, format: str, *args) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.store import recall, save
 from broadsheet.options import BuildOptions, BuildResult
+from broadsheet.output.lock import writing
 from broadsheet.pipeline import build, normalise
 
 
@@ -37,7 +38,10 @@ class Session:
         # The first build of a session brings the search index up to date; a preview's later saves keep it.
         opts = self.opts if self.memory is not None else replace(self.opts, reindex_search=True)
         try:
-            result, memory = build(opts, self.previous, touched)
+            with writing(opts.out_dir) as writer:  # held only while building: a cron `build` may run between saves
+                result, memory = build(opts, self.previous, touched)
+                if memory is not None:
+                    writer.published()
         except BaseException:
             # What a failed build was given may still differ from memory: the next build looks at it again
             # (at everything, when it was given everything).

@@ -29,7 +29,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from broadsheet.errors import BuildError, Problem, UsageError, display_path
+from broadsheet.errors import BuildError, Problem, UsageError, display_path, one_line
 from broadsheet.load.content import MARKDOWN_SUFFIXES, is_junk
 from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult  # the cache and previews: never watched
 from broadsheet.output.folder import clean_stale_temps
@@ -267,7 +267,7 @@ def report_line(done: Rebuilt) -> str:
 def print_rebuilt(done: Rebuilt, out: TextIO | None = None) -> None:
     """Print the rebuild's line, and its problems as path:line: message."""
     out = out or sys.stdout
-    print(report_line(done), file=out, flush=True)
+    print(one_line(report_line(done)), file=out, flush=True)  # a file name may hold escape sequences
     for problem in (*done.problems, *(done.result.warnings if done.ok else ())):
         print(problem.format(), file=out, flush=True)
 
@@ -320,7 +320,7 @@ def run_watch(opts: BuildOptions, out: TextIO | None = None) -> int:
     try:
         with interrupt_on_sigterm():
             print_rebuilt(run_build(session, None), out)
-            print(f"Watching {display_path(opts.site_dir)} for changes; press Ctrl-C to stop", file=out, flush=True)
+            print(f"Watching {one_line(display_path(opts.site_dir))} for changes; press Ctrl-C to stop", file=out, flush=True)
             rebuild_forever(session, queue, lambda done: print_rebuilt(done, out))
     except KeyboardInterrupt:
         pass  # the build in progress (if any) has dropped its stage, or finished its patch, on the way out

@@ -16,8 +16,9 @@ from markupsafe import Markup
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article, DateOnly, Extra
-from broadsheet.paths import ConfinedLoader
+from broadsheet.load.content import Article, Extra
+from broadsheet.load.dates import DateOnly
+from broadsheet.paths import ConfinedLoader, read_regular
 from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
@@ -112,8 +113,9 @@ def template_digests(*layers: Path) -> dict[str, bytes]:
             for name in sorted(files):
                 path = Path(root) / name
                 rel = path.relative_to(templates_dir).as_posix()
-                if rel not in digests:
-                    digests[rel] = digest(path.read_bytes())
+                # A FIFO is reported (paths.link_problems), never read.
+                if rel not in digests and (data := read_regular(path)) is not None:
+                    digests[rel] = digest(data)
     return digests
 
 

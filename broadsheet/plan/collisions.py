@@ -1,0 +1,70 @@
+"""The URL space has one owner per path: two outputs at one path, or a file where another needs a folder, are errors.
+
+Whatever made them (a story, a section, a byline, a tag, a built-in page, a feed, a static file, the search
+index), every output is named by its source, so a collision names both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from broadsheet.errors import Problem
+from broadsheet.plan.page import Page
+
+NAME_MAX = 255  # bytes in one file or folder name, on every common file system
+
+BUILT_IN = {"home": "the home page", "authors": "the list of authors", "tags": "the list of topics",
+            "search": "the search page", "404": "the not-found page", "sitemap": "the sitemap",
+            "news-sitemap": "the news sitemap", "robots": "robots.txt"}
+
+
+def owner_of(page: Page, config_path: Path) -> tuple[str, Path]:
+    """Describe what makes a page, and the file to blame for it."""
+    view = page.view
+    if page.kind == "article":
+        return f"the story {view['article'].path.name}", view["article"].path
+    for kind in ("section", "author", "tag"):
+        if page.kind == kind:
+            group = view[kind]
+            if kind == "section" or not group.articles:
+                return f"the section {group.name!r} (site.toml)", config_path
+            return f"the {kind} {group.name!r} (named in {group.articles[0].path.name})", group.articles[0].path
+    return BUILT_IN.get(page.kind, f"the {page.kind} {page.url}"), config_path
+
+
+def output_collisions(pages: tuple[Page, ...], static: Mapping[str, Path], folders: Mapping[str, str],
+                      config_path: Path) -> list[Problem]:
+    """Every pair of outputs that would take one path, or a file where another output needs a folder.
+
+    `static`: the static files by output path (a static file on a page is reported by static_collisions);
+    `folders`: folders the build fills itself (the search index), with who fills them.
+    """
+    owners: dict[str, tuple[str, Path]] = {}
+    problems: list[Problem] = []
+
+    def clash(first: tuple[str, Path], second: tuple[str, Path], message: str) -> None:
+        blame = next((p for _, p in (first, second) if p != config_path), config_path)
+        problems.append(Problem(blame, None, message + "; rename one of them"))
+
+    for page in pages:
+        owner = owner_of(page, config_path)
+        if (other := owners.setdefault(page.output_path, owner)) is not owner:
+            clash(other, owner, f"two outputs at /{page.output_path}: {other[0]} and {owner[0]}")
+    for rel, src in static.items():
+        owners.setdefault(rel, (f"the static file /{rel}", src))
+    for folder, who in folders.items():
+        for rel, owner in owners.items():
+            if rel == folder or rel.startswith(folder + "/"):
+                clash(owner, (who, config_path), f"{owner[0]} would write /{rel}, inside /{folder}/, which {who} fills")
+    for rel, owner in owners.items():
+        if (longest := max(len(part.encode("utf-8", "surrogateescape")) for part in rel.split("/"))) > NAME_MAX:
+            problems.append(Problem(owner[1], None, f"{owner[0]} would write a file or folder named with {longest} "
+                                    f"bytes, more than the {NAME_MAX} a file system allows; shorten the name"))
+        parent = rel.rpartition("/")[0]
+        while parent:
+            if (other := owners.get(parent)) is not None:
+                clash(other, owner, f"/{parent} would be both a file, from {other[0]}, and the folder of /{rel}, "
+                                    f"from {owner[0]}")
+            parent = parent.rpartition("/")[0]
+    return problems
