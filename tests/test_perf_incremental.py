@@ -62,6 +62,8 @@ edit = st.one_of(
     st.tuples(st.just("date"), names, st.sampled_from(DATES)),
     st.tuples(st.just("section"), names, st.sampled_from(SECTIONS)),
     st.tuples(st.just("draft"), names),
+    st.tuples(st.just("featured"), names),
+    st.tuples(st.just("priority"), names, st.sampled_from([0, 1, 2])),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
     st.tuples(st.just("config"), st.integers(0, 1)),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
@@ -77,6 +79,7 @@ class Story:
         self.body = f"First paragraph about {word}.\n\nMore on {word}."
         self.summary = "" if n % 2 else f"Summary of {word}."  # a given summary hides body edits from cards
         self.author, self.tags = AUTHORS[n % 3], TAGS[n % 3]
+        self.featured, self.priority = False, 0
 
     def text(self) -> str:
         extra = {"tags": f"[{self.tags}]"}
@@ -84,6 +87,10 @@ class Story:
             extra["summary"] = repr(self.summary)
         if self.draft:
             extra["draft"] = "true"
+        if self.featured:
+            extra["featured"] = "true"
+        if self.priority:
+            extra["priority"] = str(self.priority)
         return article(self.title, self.section, self.author, self.date.isoformat(), self.body, **extra)
 
 
@@ -146,6 +153,10 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             story.section = args[1]
         elif kind == "draft":
             story.draft = not story.draft
+        elif kind == "featured":
+            story.featured = not story.featured
+        elif kind == "priority":
+            story.priority = args[1]
     path.write_text(stories[name].text() if name in stories else "")
     return path, now
 
@@ -261,6 +272,8 @@ KINDS = {
     "new story": ([("add", "story-7", "Sports", DATES[3], "vote")], False),
     "story deleted": ([("delete", "story-2")], False),
     "story made a draft": ([("draft", "story-0")], False),
+    "story featured": ([("featured", "story-0")], False),
+    "story given a priority": ([("priority", "story-2", 2)], False),
 }
 
 

@@ -29,7 +29,7 @@ from broadsheet.paths import allowed_roots, is_followable, walk_confined
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
-    "image", "image_caption", "image_alt", "source", "draft", "corrections",
+    "image", "image_caption", "image_alt", "source", "draft", "corrections", "featured", "priority",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -74,6 +74,8 @@ class Article:
     source: str | None = None
     draft: bool = False
     corrections: tuple[Correction, ...] = ()  # oldest first
+    featured: bool = False  # the newest live featured story leads the front page
+    priority: int = 0  # orders the front page's top stories: higher first, then newest first
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -348,6 +350,7 @@ def parse_article(
     image_alt = f.text("image_alt")
     draft = f.flag("draft")
     corrections = read_corrections(f, config)
+    featured, priority = read_placement(f)
 
     section = read_section(f, section_name, config)
     slug = read_slug(f, path)
@@ -381,7 +384,7 @@ def parse_article(
         image_alt=image_alt,
         source=source,
         draft=draft,
-        corrections=corrections,
+        corrections=corrections, featured=featured, priority=priority,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
@@ -416,3 +419,14 @@ def read_image(f: _Fields) -> str | None:
         f.bad("image", f"'image' must be a path on the site (/images/x.jpg) or an http(s) URL, not {clip(image)!r}")
         return None
     return image
+
+
+def read_placement(f: _Fields) -> tuple[bool, int]:
+    """Return where an editor places the story on the front page: `featured`, and `priority` (0 when absent)."""
+    priority = f.get("priority", False)
+    if priority is None:
+        priority = 0
+    elif isinstance(priority, bool) or not isinstance(priority, int):
+        f.bad("priority", f"'priority' must be a whole number (higher comes first), not {_describe(priority)}")
+        priority = 0
+    return f.flag("featured"), priority

@@ -1,0 +1,110 @@
+"""The edited front page (featured, priority), stories that expire, the breaking-news banner, and the next change."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import article, build, jpeg, read, tree_snapshot, write_site
+
+
+def lead_url(html: str) -> str:
+    return re.search(r'id="lead-headline" class="lead-headline"><a href="([^"]+)"', html).group(1)
+
+
+def top_urls(html: str) -> list[str]:
+    listing = html.split('<ol class="latest-list">', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<h3 class="latest-headline"><a href="([^"]+)"', listing)
+
+
+def block_urls(html: str) -> list[str]:
+    grid = html.split('<div class="section-grid">', 1)[1]
+    return re.findall(r'<a href="(/[a-z-]+/[a-z0-9-]+/)"', grid)
+
+
+def story(title: str, date: str, **fields: str) -> str:
+    return article(title, date=date, **fields)
+
+
+# name: (featured, priority, picture, date); the expected lead and top stories (URL slugs), newest...
+CASES = {
+    "no flags: the newest leads": (
+        {"a": (False, 0, False, "2026-02-10 09:00"), "b": (False, 0, True, "2026-02-11 09:00"),
+         "c": (False, 0, False, "2026-02-12 09:00")}, "c", ["b", "a"]),
+    "an older featured story leads": (
+        {"a": (True, 0, True, "2026-02-10 09:00"), "b": (False, 0, False, "2026-02-11 09:00"),
+         "c": (False, 0, False, "2026-02-12 09:00")}, "a", ["c", "b"]),
+    "the newest of two featured stories leads": (
+        {"a": (True, 0, False, "2026-02-10 09:00"), "b": (True, 0, False, "2026-02-11 09:00"),
+         "c": (False, 0, True, "2026-02-12 09:00")}, "b", ["c", "a"]),
+    "priority does not choose the lead": (
+        {"a": (False, 5, False, "2026-02-10 09:00"), "b": (False, 0, True, "2026-02-11 09:00")}, "b", ["a"]),
+    "higher priority first among the top stories, however old": (
+        {"a": (False, 2, False, "2026-02-01 09:00"), "b": (False, 1, False, "2026-02-05 09:00"),
+         "c": (False, 0, False, "2026-02-11 09:00"), "d": (False, 0, False, "2026-02-12 09:00"),
+         "e": (False, 1, True, "2026-02-06 09:00")}, "d", ["a", "e", "b", "c"]),
+    "a negative priority sinks a story": (
+        {"a": (False, -1, False, "2026-02-11 09:00"), "b": (False, 0, False, "2026-02-10 09:00"),
+         "c": (False, 0, False, "2026-02-12 09:00")}, "c", ["b", "a"]),
+    "a featured story not yet live does not lead": (
+        {"a": (True, 3, True, "2026-03-01 09:00"), "b": (False, 0, False, "2026-02-11 09:00"),
+         "c": (False, 0, False, "2026-02-10 09:00")}, "b", ["c"]),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_featured_leads_and_priority_orders_the_top_stories(site, case):
+    stories, lead, top = CASES[case]
+    files = {"static/images/p.jpg": jpeg()}
+    for name, (featured, priority, picture, date) in stories.items():
+        fields = {"featured": "true"} if featured else {}
+        if priority:
+            fields["priority"] = str(priority)
+        if picture:
+            fields |= {"image": "/images/p.jpg", "image_alt": "'A picture'"}
+        files[f"content/{name}.md"] = story(f"Story {name}", date, **fields)
+    write_site(site, files)
+    assert build(site) == 0
+    home = read(site, "/")
+    assert lead_url(home) == f"/national/{lead}/"
+    assert top_urls(home) == [f"/national/{n}/" for n in top]
+    # The lead is not repeated below it: not in the top stories, not in its section's block.
+    assert f"/national/{lead}/" not in top_urls(home) + block_urls(home)
+    assert block_urls(home)[0] != f"/national/{lead}/"
+    # A lead without a picture gets the layout without the gap beside it.
+    has_picture = stories[lead][2]
+    assert ('<div class="front-top text-lead">' in home) == (not has_picture)
+    assert ('<div class="front-top">' in home) == has_picture
+
+
+def test_section_block_shows_the_next_stories_when_the_lead_is_left_out(site):
+    write_site(site, {f"content/s{i}.md": story(f"Story {i}", f"2026-02-0{i} 09:00") for i in range(1, 7)})
+    assert build(site) == 0
+    home = read(site, "/")
+    assert lead_url(home) == "/national/s6/"
+    national = [u for u in block_urls(home) if u.startswith("/national/")]
+    assert national == ["/national/s5/", "/national/s4/", "/national/s3/", "/national/s2/"]
+
+
+def test_bad_featured_and_priority_are_reported_with_their_lines(site, capsys):
+    write_site(site, {
+        "content/a.md": story("A", "2026-02-10 09:00", featured="'yes'"),
+        "content/b.md": story("B", "2026-02-10 09:00", priority="high"),
+        "content/c.md": story("C", "2026-02-10 09:00", priority="1.5"),
+    })
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    content = site / "content"
+    assert f"{content / 'a.md'}:6: 'featured' must be true or false, not str 'yes'" in err
+    assert f"{content / 'b.md'}:6: 'priority' must be a whole number (higher comes first), not str 'high'" in err
+    assert f"{content / 'c.md'}:6: 'priority' must be a whole number (higher comes first), not float 1.5" in err
+
+
+def test_same_input_and_now_give_the_same_edited_front_page(site, tmp_path):
+    write_site(site, {"content/a.md": story("A", "2026-02-10 09:00", featured="true", priority="2"),
+                      "content/b.md": story("B", "2026-02-11 09:00")})
+    assert build(site) == 0
+    first = tree_snapshot(site / "public")
+    assert build(site, "--no-cache") == 0
+    assert tree_snapshot(site / "public") == first
