@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -108,3 +109,49 @@ def test_same_input_and_now_give_the_same_edited_front_page(site, tmp_path):
     first = tree_snapshot(site / "public")
     assert build(site, "--no-cache") == 0
     assert tree_snapshot(site / "public") == first
+
+
+EXPIRING = {
+    "content/gone.md": story("Vanishing headline", "2026-02-10 09:00", tags="[ferries]", author="Gone Writer",
+                             expires="2026-02-12 12:00", body="Quokka sightings rise."),
+    "content/stays.md": story("Staying headline", "2026-02-09 09:00", tags="[ferries]", body="Harbour news."),
+}
+
+
+def test_an_expired_story_is_gone_exactly_as_a_draft_is_search_index_included(site, tmp_path):
+    write_site(site, EXPIRING)
+    assert build(site, now="2026-02-12T11:59:59-08:00") == 0
+    assert "Vanishing headline" in read(site, "/") and "Vanishing headline" in read(site, "/feed.xml")
+    before = len(list((site / "public/pagefind/fragment").glob("*.pf_fragment")))
+
+    assert build(site, now="2026-02-12T12:00:00-08:00") == 0  # taken down at the very instant
+    expired = tree_snapshot(site / "public")
+    everything = b"".join(expired.values())
+    assert b"Vanishing headline" not in everything and b"Gone Writer" not in everything
+    assert b"/national/gone/" not in everything and "national/gone/index.html" not in expired
+    assert len(list((site / "public/pagefind/fragment").glob("*.pf_fragment"))) == before - 1
+    fragments = b"".join(gzip.decompress(data) for rel, data in expired.items() if rel.endswith(".pf_fragment"))
+    assert b"Quokka" not in fragments and b"Harbour" in fragments
+
+    draft = write_site(tmp_path / "draft", {**EXPIRING, "content/gone.md": EXPIRING["content/gone.md"].replace(
+        "expires: 2026-02-12 12:00", "draft: true")})
+    assert build(draft, now="2026-02-12T12:00:00-08:00") == 0
+    assert tree_snapshot(draft / "public") == expired
+
+
+def test_an_expired_story_stays_gone_with_drafts_and_future(site):
+    write_site(site, EXPIRING)
+    assert build(site, "--drafts", "--future", now="2026-02-13T00:00:00-08:00") == 0
+    assert "Vanishing headline" not in read(site, "/") and "Staying headline" in read(site, "/")
+
+
+def test_bad_expires_is_reported_with_its_line(site, capsys):
+    write_site(site, {
+        "content/a.md": story("A", "2026-02-10 09:00", expires="2026-02-10 09:00"),
+        "content/b.md": story("B", "2026-02-10 09:00", expires="'next week'"),
+    })
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    content = site / "content"
+    assert f"{content / 'a.md'}:6: 'expires' must be after 'date': the story would never be shown" in err
+    assert f"{content / 'b.md'}:6: 'expires': cannot read 'next week' as a date" in err

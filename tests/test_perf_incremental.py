@@ -64,6 +64,8 @@ edit = st.one_of(
     st.tuples(st.just("draft"), names),
     st.tuples(st.just("featured"), names),
     st.tuples(st.just("priority"), names, st.sampled_from([0, 1, 2])),
+    # Hours after the story's date (which keeps it valid): some expire around the clocks in NOWS.
+    st.tuples(st.just("expires"), names, st.sampled_from([None, 1, 3, 20.5, 26])),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
     st.tuples(st.just("config"), st.integers(0, 1)),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
@@ -80,6 +82,7 @@ class Story:
         self.summary = "" if n % 2 else f"Summary of {word}."  # a given summary hides body edits from cards
         self.author, self.tags = AUTHORS[n % 3], TAGS[n % 3]
         self.featured, self.priority = False, 0
+        self.expires: float | None = None  # hours after `date`
 
     def text(self) -> str:
         extra = {"tags": f"[{self.tags}]"}
@@ -91,6 +94,8 @@ class Story:
             extra["featured"] = "true"
         if self.priority:
             extra["priority"] = str(self.priority)
+        if self.expires is not None:
+            extra["expires"] = (self.date + timedelta(hours=self.expires)).isoformat()
         return article(self.title, self.section, self.author, self.date.isoformat(), self.body, **extra)
 
 
@@ -157,6 +162,8 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             story.featured = not story.featured
         elif kind == "priority":
             story.priority = args[1]
+        elif kind == "expires":
+            story.expires = args[1]
     path.write_text(stories[name].text() if name in stories else "")
     return path, now
 
@@ -274,6 +281,13 @@ KINDS = {
     "story made a draft": ([("draft", "story-0")], False),
     "story featured": ([("featured", "story-0")], False),
     "story given a priority": ([("priority", "story-2", 2)], False),
+    "story given an expiry": ([("expires", "story-2", 3)], False),
+    # story-1 is dated 20 hours before NOW: it expires at NOW + 30 minutes, before any story goes live.
+    "clock, a story expiring": ([("expires", "story-1", 20.5), ("now", NOW + timedelta(minutes=45))], False),
+    # story-3 goes live at NOW + 1 hour and expires half an hour later: live at neither clock, yet the next
+    # change is no longer its going live.
+    "clock, a story live and gone between builds": ([("expires", "story-3", 0.5), ("now", NOW + timedelta(hours=2))],
+                                                    False),
 }
 
 

@@ -13,7 +13,7 @@ from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
-from broadsheet.model.site import is_live
+from broadsheet.model.site import change_instants, is_live
 from broadsheet.options import BuildOptions
 from broadsheet.output.folder import list_output, stale_temps
 from broadsheet.output.publish import INDEX
@@ -39,7 +39,7 @@ EVERYTHING = ~Change.NOTHING
 
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
 SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
-                "corrections", "image", "featured", "priority")
+                "corrections", "image", "featured", "priority", "expires")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,9 +220,15 @@ def shape(article: Article) -> str:
 
 
 def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) -> bool:
-    """Tell whether the last plan holds at another clock: no story goes live or back, no feed is dated by it."""
+    """Tell whether the last plan holds at another clock: no story goes live or back, none expires, no feed is
+    dated by it."""
     before = previous.site.now
     if any(is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
            for s in previous.sources.values()):
+        return False
+    # A story can go live and expire between the two clocks, live at neither: the next change moved all the same.
+    low, high = min(before, now), max(before, now)
+    if any(low < t <= high
+           for s in previous.sources.values() for t in change_instants(s.article, opts.drafts, opts.future)):
         return False
     return not any(p.kind == "feed" and not p.articles for p in previous.plan.pages)  # an empty feed shows the clock

@@ -30,6 +30,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "featured", "priority",
+    "expires",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -76,6 +77,7 @@ class Article:
     corrections: tuple[Correction, ...] = ()  # oldest first
     featured: bool = False  # the newest live featured story leads the front page
     priority: int = 0  # orders the front page's top stories: higher first, then newest first
+    expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -350,7 +352,7 @@ def parse_article(
     image_alt = f.text("image_alt")
     draft = f.flag("draft")
     corrections = read_corrections(f, config)
-    featured, priority = read_placement(f)
+    featured, priority, expires = read_editorial(f, config, when)
 
     section = read_section(f, section_name, config)
     slug = read_slug(f, path)
@@ -384,7 +386,7 @@ def parse_article(
         image_alt=image_alt,
         source=source,
         draft=draft,
-        corrections=corrections, featured=featured, priority=priority,
+        corrections=corrections, featured=featured, priority=priority, expires=expires,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
@@ -421,12 +423,16 @@ def read_image(f: _Fields) -> str | None:
     return image
 
 
-def read_placement(f: _Fields) -> tuple[bool, int]:
-    """Return where an editor places the story on the front page: `featured`, and `priority` (0 when absent)."""
+def read_editorial(f: _Fields, config: Config, when: datetime | None) -> tuple[bool, int, datetime | None]:
+    """Return where an editor places the story on the front page (`featured`, `priority`: 0 when absent) and
+    when it is taken down (`expires`)."""
     priority = f.get("priority", False)
     if priority is None:
         priority = 0
     elif isinstance(priority, bool) or not isinstance(priority, int):
         f.bad("priority", f"'priority' must be a whole number (higher comes first), not {_describe(priority)}")
         priority = 0
-    return f.flag("featured"), priority
+    expires = f.when("expires", config)
+    if expires and when and expires <= when:
+        f.bad("expires", "'expires' must be after 'date': the story would never be shown")
+    return f.flag("featured"), priority, expires

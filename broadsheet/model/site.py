@@ -73,8 +73,23 @@ def newest_first(articles: list[Article] | tuple[Article, ...]) -> tuple[Article
 
 
 def is_live(article: Article, now: datetime, drafts: bool = False, future: bool = False) -> bool:
-    """Tell whether a story may appear anywhere on the site at `now`."""
-    return (drafts or not article.draft) and (future or article.date <= now)
+    """Tell whether a story may appear anywhere on the site at `now`.
+
+    An expired story is gone whatever the flags: it was taken down, often for a reason no preview should undo.
+    """
+    return (drafts or not article.draft) and (future or article.date <= now) and not is_expired(article, now)
+
+
+def is_expired(article: Article, now: datetime) -> bool:
+    """Tell whether a story has been taken down by its `expires` instant."""
+    return article.expires is not None and article.expires <= now
+
+
+def change_instants(article: Article, drafts: bool = False, future: bool = False) -> tuple[datetime, ...]:
+    """Return the instants at which what the site shows of a story changes: it goes live, or it expires."""
+    if article.draft and not drafts:
+        return ()
+    return (*(() if future else (article.date,)), *((article.expires,) if article.expires is not None else ()))
 
 
 def build_site(
