@@ -155,3 +155,56 @@ def test_bad_expires_is_reported_with_its_line(site, capsys):
     content = site / "content"
     assert f"{content / 'a.md'}:6: 'expires' must be after 'date': the story would never be shown" in err
     assert f"{content / 'b.md'}:6: 'expires': cannot read 'next week' as a date" in err
+
+
+BREAKING = {
+    "content/flash.md": story("Flash flood warning", "2026-02-12 09:00", breaking="2026-02-12 15:00"),
+    "content/second.md": story("Bridge closed", "2026-02-12 10:00", breaking="2026-02-12T23:30:00Z"),
+    "content/calm.md": story("Calm story", "2026-02-11 09:00", tags="[weather]"),
+}
+HTML_PAGES = ("/", "/national/", "/national/calm/", "/national/flash/", "/authors/", "/authors/ann-writer/",
+              "/tags/", "/tags/weather/", "/search/", "/404.html")
+
+
+def banner(html: str) -> list[str]:
+    if '<aside class="breaking" aria-label="Breaking news">' not in html:
+        return []
+    part = html.split('<aside class="breaking" aria-label="Breaking news">', 1)[1].split("</aside>", 1)[0]
+    return re.findall(r'<li><a href="([^"]+)">', part)
+
+
+@pytest.mark.parametrize(("now", "shown"), [
+    ("2026-02-12T09:30:00-08:00", ["/national/flash/"]),  # the second story is not live yet
+    ("2026-02-12T12:00:00-08:00", ["/national/second/", "/national/flash/"]),  # newest first
+    ("2026-02-12T15:00:00-08:00", ["/national/second/"]),  # the first banner ends at its very instant
+    ("2026-02-12T15:30:00-08:00", []),  # 23:30 UTC is 15:30 in Vancouver
+])
+def test_breaking_banner_shows_on_every_page_until_its_instant(site, now, shown):
+    write_site(site, BREAKING)
+    assert build(site, now=now) == 0
+    for url in HTML_PAGES:
+        assert banner(read(site, url)) == shown, url
+    assert "Flash flood warning" in read(site, "/feed.xml")  # a banner ending takes nothing down
+
+
+def test_breaking_banner_never_shows_a_story_that_is_not_live(site):
+    write_site(site, {
+        "content/draft.md": story("Draft flash", "2026-02-12 09:00", breaking="2026-02-13 09:00", draft="true"),
+        "content/gone.md": story("Gone flash", "2026-02-12 09:00", breaking="2026-02-13 09:00",
+                                 expires="2026-02-12 11:00"),
+        "content/calm.md": story("Calm story", "2026-02-11 09:00"),
+    })
+    assert build(site) == 0
+    assert banner(read(site, "/")) == [] and "flash" not in read(site, "/national/calm/")
+
+
+def test_bad_breaking_is_reported_with_its_line(site, capsys):
+    write_site(site, {
+        "content/a.md": story("A", "2026-02-10 09:00", breaking="2026-02-09 09:00"),
+        "content/b.md": story("B", "2026-02-10 09:00", breaking="true"),
+    })
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    content = site / "content"
+    assert f"{content / 'a.md'}:6: 'breaking' must be after 'date': the banner would never be shown" in err
+    assert f"{content / 'b.md'}:6: 'breaking': cannot read True as a date" in err

@@ -66,6 +66,7 @@ edit = st.one_of(
     st.tuples(st.just("priority"), names, st.sampled_from([0, 1, 2])),
     # Hours after the story's date (which keeps it valid): some expire around the clocks in NOWS.
     st.tuples(st.just("expires"), names, st.sampled_from([None, 1, 3, 20.5, 26])),
+    st.tuples(st.just("breaking"), names, st.sampled_from([None, 1, 2, 21.5, 40])),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
     st.tuples(st.just("config"), st.integers(0, 1)),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
@@ -83,6 +84,7 @@ class Story:
         self.author, self.tags = AUTHORS[n % 3], TAGS[n % 3]
         self.featured, self.priority = False, 0
         self.expires: float | None = None  # hours after `date`
+        self.breaking: float | None = None  # hours after `date`
 
     def text(self) -> str:
         extra = {"tags": f"[{self.tags}]"}
@@ -96,6 +98,8 @@ class Story:
             extra["priority"] = str(self.priority)
         if self.expires is not None:
             extra["expires"] = (self.date + timedelta(hours=self.expires)).isoformat()
+        if self.breaking is not None:
+            extra["breaking"] = (self.date + timedelta(hours=self.breaking)).isoformat()
         return article(self.title, self.section, self.author, self.date.isoformat(), self.body, **extra)
 
 
@@ -164,6 +168,8 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             story.priority = args[1]
         elif kind == "expires":
             story.expires = args[1]
+        elif kind == "breaking":
+            story.breaking = args[1]
     path.write_text(stories[name].text() if name in stories else "")
     return path, now
 
@@ -286,6 +292,9 @@ KINDS = {
     "clock, a story expiring": ([("expires", "story-1", 20.5), ("now", NOW + timedelta(minutes=45))], False),
     # story-3 goes live at NOW + 1 hour and expires half an hour later: live at neither clock, yet the next
     # change is no longer its going live.
+    "story made breaking news": ([("breaking", "story-2", 2)], False),
+    # story-1's banner (dated 20 hours before NOW) ends at NOW + 90 minutes; story-3 has gone live by then too.
+    "clock, a banner ending": ([("breaking", "story-1", 21.5), ("now", NOW + timedelta(hours=2))], False),
     "clock, a story live and gone between builds": ([("expires", "story-3", 0.5), ("now", NOW + timedelta(hours=2))],
                                                     False),
 }

@@ -39,7 +39,7 @@ EVERYTHING = ~Change.NOTHING
 
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
 SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
-                "corrections", "image", "featured", "priority", "expires")
+                "corrections", "image", "featured", "priority", "expires", "breaking")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "featured", "priority",
-    "expires",
+    "expires", "breaking",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -78,6 +78,7 @@ class Article:
     featured: bool = False  # the newest live featured story leads the front page
     priority: int = 0  # orders the front page's top stories: higher first, then newest first
     expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
+    breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -352,7 +353,7 @@ def parse_article(
     image_alt = f.text("image_alt")
     draft = f.flag("draft")
     corrections = read_corrections(f, config)
-    featured, priority, expires = read_editorial(f, config, when)
+    featured, priority, expires, breaking = read_editorial(f, config, when)
 
     section = read_section(f, section_name, config)
     slug = read_slug(f, path)
@@ -386,7 +387,7 @@ def parse_article(
         image_alt=image_alt,
         source=source,
         draft=draft,
-        corrections=corrections, featured=featured, priority=priority, expires=expires,
+        corrections=corrections, featured=featured, priority=priority, expires=expires, breaking=breaking,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
@@ -423,9 +424,10 @@ def read_image(f: _Fields) -> str | None:
     return image
 
 
-def read_editorial(f: _Fields, config: Config, when: datetime | None) -> tuple[bool, int, datetime | None]:
-    """Return where an editor places the story on the front page (`featured`, `priority`: 0 when absent) and
-    when it is taken down (`expires`)."""
+def read_editorial(f: _Fields, config: Config,
+                   when: datetime | None) -> tuple[bool, int, datetime | None, datetime | None]:
+    """Return where an editor places the story on the front page (`featured`, `priority`: 0 when absent), when
+    it is taken down (`expires`) and until when it is breaking news (`breaking`)."""
     priority = f.get("priority", False)
     if priority is None:
         priority = 0
@@ -435,4 +437,7 @@ def read_editorial(f: _Fields, config: Config, when: datetime | None) -> tuple[b
     expires = f.when("expires", config)
     if expires and when and expires <= when:
         f.bad("expires", "'expires' must be after 'date': the story would never be shown")
-    return f.flag("featured"), priority, expires
+    breaking = f.when("breaking", config)
+    if breaking and when and breaking <= when:
+        f.bad("breaking", "'breaking' must be after 'date': the banner would never be shown")
+    return f.flag("featured"), priority, expires, breaking

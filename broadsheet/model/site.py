@@ -47,6 +47,7 @@ class Site:
     authors: tuple[Author, ...]  # by name
     tags: tuple[Tag, ...]  # by name
     next_scheduled: Article | None  # the earliest story still waiting for its time
+    breaking: tuple[Article, ...] = ()  # live stories whose breaking-news banner shows at `now`, newest first
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
@@ -85,11 +86,22 @@ def is_expired(article: Article, now: datetime) -> bool:
     return article.expires is not None and article.expires <= now
 
 
+def is_breaking(article: Article, now: datetime) -> bool:
+    """Tell whether a story's breaking-news banner shows at `now` (if the story is live)."""
+    return article.breaking is not None and now < article.breaking
+
+
 def change_instants(article: Article, drafts: bool = False, future: bool = False) -> tuple[datetime, ...]:
-    """Return the instants at which what the site shows of a story changes: it goes live, or it expires."""
+    """Return the instants at which what the site shows of a story changes: it goes live, its banner ends, or
+    it expires (a banner ending once the story is gone changes nothing)."""
     if article.draft and not drafts:
         return ()
-    return (*(() if future else (article.date,)), *((article.expires,) if article.expires is not None else ()))
+    instants = [] if future else [article.date]
+    if article.breaking is not None and (article.expires is None or article.breaking < article.expires):
+        instants.append(article.breaking)
+    if article.expires is not None:
+        instants.append(article.expires)
+    return tuple(instants)
 
 
 def build_site(
@@ -116,6 +128,7 @@ def build_site(
         authors=tuple(Author(n, s, urls.author(s), arts) for n, s, arts in _group(live, lambda a: a.authors)),
         tags=tuple(Tag(n, s, urls.tag(s), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
+        breaking=tuple(a for a in live if is_breaking(a, now)),
     )
 
 
@@ -156,6 +169,8 @@ def swap_stories(site: Site, new: dict[int, Article]) -> Site:
     changes = {name: v for name in ("sections", "authors", "tags") if (v := each(getattr(site, name))) is not getattr(site, name)}
     if (articles := swapped(site.articles)) is not site.articles:
         changes["articles"] = articles
+    if (breaking := swapped(site.breaking)) is not site.breaking:
+        changes["breaking"] = breaking
     if site.next_scheduled is not None and id(site.next_scheduled) in new:
         changes["next_scheduled"] = new[id(site.next_scheduled)]
     return replace(site, **changes) if changes else site

@@ -146,6 +146,7 @@ def site_view(site: Site) -> SiteView:
         edition=site.now.astimezone(config.timezone).date(),
         search_url=urls.search() if config.search else None,
         params=Extra.of(config.params),
+        breaking=site.breaking,
     )
 
 
