@@ -6,7 +6,6 @@ import gzip
 import re
 
 import pytest
-
 from conftest import article, build, jpeg, read, tree_snapshot, write_site
 
 
@@ -208,3 +207,71 @@ def test_bad_breaking_is_reported_with_its_line(site, capsys):
     content = site / "content"
     assert f"{content / 'a.md'}:6: 'breaking' must be after 'date': the banner would never be shown" in err
     assert f"{content / 'b.md'}:6: 'breaking': cannot read True as a date" in err
+
+
+SCHEDULE = {
+    "content/soon.md": story("Embargoed report", "2026-02-13 06:00"),
+    "content/flash.md": story("Flash flood warning", "2026-02-12 09:00", breaking="2026-02-12 15:00"),
+    "content/recall.md": story("Recalled story", "2026-02-11 09:00", expires="2026-02-12 18:00"),
+    # Neither of these is announced: a banner ending after its story is gone, and a draft's schedule.
+    "content/late.md": story("Late banner", "2026-02-11 09:00", breaking="2026-02-12 13:00",
+                             expires="2026-02-12 12:30"),
+    "content/draft.md": story("Draft flash", "2026-02-12 09:00", breaking="2026-02-12 12:15", draft="true"),
+}
+ANNOUNCED = [  # each clock, and the line announcing the next change after it
+    ("2026-02-12T12:00:00-08:00", "Next change at 2026-02-12T12:30:00-08:00: 'Late banner' ({}) is taken down"),
+    ("2026-02-12T12:20:00-08:00", "Next change at 2026-02-12T12:30:00-08:00: 'Late banner' ({}) is taken down"),
+    ("2026-02-12T12:30:00-08:00", ("Next change at 2026-02-12T15:00:00-08:00: 'Flash flood warning' ({}) leaves "
+                                   "the breaking-news banner")),
+    ("2026-02-12T15:00:00-08:00", "Next change at 2026-02-12T18:00:00-08:00: 'Recalled story' ({}) is taken down"),
+    ("2026-02-12T18:00:00-08:00", ("Next scheduled story goes live at 2026-02-13T06:00:00-08:00: "
+                                   "'Embargoed report' ({})")),
+    ("2026-02-13T06:00:00-08:00", None),
+]
+FILES = {"Late banner": "late.md", "Flash flood warning": "flash.md", "Recalled story": "recall.md",
+         "Embargoed report": "soon.md"}
+
+
+def announced(out: str) -> str | None:
+    lines = [line for line in out.splitlines() if line.startswith("Next ")]
+    assert len(lines) <= 1
+    return lines[0] if lines else None
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["from the cache", "clean"])
+def test_build_announces_the_next_change_of_any_kind(site, capsys, cache):
+    write_site(site, SCHEDULE)
+    for now, line in ANNOUNCED:
+        assert build(site, *([] if cache else ["--no-cache"]), now=now) == 0
+        out = announced(capsys.readouterr().out)
+        if line is None:
+            assert out is None
+        else:
+            title = re.search(r"'([^']+)'", line).group(1)
+            assert out == line.format(site / "content" / FILES[title]) + "; rebuild then"
+
+
+def test_the_announced_instant_is_when_the_output_changes(site, capsys):
+    # A story in every section: an empty feed is dated by the clock, which would change at any instant.
+    write_site(site, {**SCHEDULE, "content/match.md": article("Match report", section="Sports"),
+                      "content/film.md": article("Film review", section="Arts & Culture")})
+    assert build(site, now="2026-02-12T14:00:00-08:00") == 0
+    assert "15:00:00-08:00" in announced(capsys.readouterr().out)
+    first = tree_snapshot(site / "public")
+    assert build(site, "--no-cache", now="2026-02-12T14:59:59-08:00") == 0
+    assert tree_snapshot(site / "public") == first  # nothing changes before the announced instant
+    assert build(site, "--no-cache", now="2026-02-12T15:00:00-08:00") == 0
+    assert banner(read(site, "/")) == []
+
+
+def test_a_headline_edit_in_place_is_announced_with_the_new_headline(site, capsys):
+    write_site(site, SCHEDULE)
+    assert build(site, now="2026-02-12T14:00:00-08:00") == 0
+    flash = site / "content/flash.md"
+    flash.write_text(flash.read_text().replace("Flash flood warning", "Flood warning extended"))
+    capsys.readouterr()
+    assert build(site, now="2026-02-12T14:00:00-08:00") == 0
+    assert announced(capsys.readouterr().out).startswith("Next change at 2026-02-12T15:00:00-08:00: 'Flood warning "
+                                                         "extended'")
+    assert banner(read(site, "/")) == ["/national/flash/"]
+    assert "Flood warning extended" in read(site, "/national/recall/")

@@ -11,9 +11,10 @@ from pathlib import Path
 from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
+from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
-from broadsheet.model.site import change_instants, is_live
+from broadsheet.model.site import is_live
 from broadsheet.options import BuildOptions
 from broadsheet.output.folder import list_output, stale_temps
 from broadsheet.output.publish import INDEX
@@ -229,6 +230,6 @@ def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) ->
     # A story can go live and expire between the two clocks, live at neither: the next change moved all the same.
     low, high = min(before, now), max(before, now)
     if any(low < t <= high
-           for s in previous.sources.values() for t in change_instants(s.article, opts.drafts, opts.future)):
+           for s in previous.sources.values() for t, _ in scheduled_changes(s.article, opts.drafts, opts.future)):
         return False
     return not any(p.kind == "feed" and not p.articles for p in previous.plan.pages)  # an empty feed shows the clock

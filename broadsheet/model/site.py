@@ -8,6 +8,7 @@ from datetime import datetime
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article
+from broadsheet.load.schedule import NextChange, next_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class Site:
     tags: tuple[Tag, ...]  # by name
     next_scheduled: Article | None  # the earliest story still waiting for its time
     breaking: tuple[Article, ...] = ()  # live stories whose breaking-news banner shows at `now`, newest first
+    next_change: NextChange | None = None  # the first instant after `now` at which what the site shows changes
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
@@ -91,19 +93,6 @@ def is_breaking(article: Article, now: datetime) -> bool:
     return article.breaking is not None and now < article.breaking
 
 
-def change_instants(article: Article, drafts: bool = False, future: bool = False) -> tuple[datetime, ...]:
-    """Return the instants at which what the site shows of a story changes: it goes live, its banner ends, or
-    it expires (a banner ending once the story is gone changes nothing)."""
-    if article.draft and not drafts:
-        return ()
-    instants = [] if future else [article.date]
-    if article.breaking is not None and (article.expires is None or article.breaking < article.expires):
-        instants.append(article.breaking)
-    if article.expires is not None:
-        instants.append(article.expires)
-    return tuple(instants)
-
-
 def build_site(
     config: Config,
     articles: tuple[Article, ...],
@@ -129,6 +118,7 @@ def build_site(
         tags=tuple(Tag(n, s, urls.tag(s), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),
+        next_change=next_change(articles, now, drafts, future),
     )
 
 
@@ -173,4 +163,6 @@ def swap_stories(site: Site, new: dict[int, Article]) -> Site:
         changes["breaking"] = breaking
     if site.next_scheduled is not None and id(site.next_scheduled) in new:
         changes["next_scheduled"] = new[id(site.next_scheduled)]
+    if site.next_change is not None and id(site.next_change.article) in new:
+        changes["next_change"] = replace(site.next_change, article=new[id(site.next_change.article)])
     return replace(site, **changes) if changes else site
