@@ -220,10 +220,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     print(one_line(f"{verb} ({kinds}) and {result.static_files} static files{where} in {result.seconds:.2f} s"))
     if write:
         print(f"Rendered {result.pages_rendered} pages; {result.pages_written} files changed")
-    if result.next_scheduled is not None:
-        a = result.next_scheduled
-        print(one_line(f"Next scheduled story goes live at {a.date.isoformat()}: {a.title!r} ({display_path(a.path)}); "
-                       "rebuild then"))
+    if (note := result.next_change_note()) is not None:
+        print(one_line(note))
     return 0
 
 

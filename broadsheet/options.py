@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from broadsheet.errors import Problem
+from broadsheet.errors import Problem, display_path
 from broadsheet.load.content import Article
+from broadsheet.load.schedule import EXPIRES, GOES_LIVE, NextChange
 from broadsheet.paths import default_theme
 
 CACHE_DIR = ".broadsheet-cache"  # the build's memory and the preview's output; never watched, never committed
@@ -52,3 +53,14 @@ class BuildResult:
     pages_rendered: int = 0  # pages drawn; the others were unchanged by their inputs
     changed_urls: tuple[str, ...] = ()  # absolute URLs written or deleted, for CDN purges
     warnings: tuple[Problem, ...] = ()  # what the build did but an editor should know (a story's URL changed)
+    next_change: NextChange | None = None  # the first instant after the clock at which the site changes
+
+    def next_change_note(self) -> str | None:
+        """Say when the site next changes by itself, and why, so that a scheduler can rebuild exactly then."""
+        if (change := self.next_change) is None:
+            return None
+        a, when = change.article, change.when.isoformat()
+        if change.what == GOES_LIVE:
+            return f"Next scheduled story goes live at {when}: {a.title!r} ({display_path(a.path)}); rebuild then"
+        what = "is taken down" if change.what == EXPIRES else "leaves the breaking-news banner"
+        return f"Next change at {when}: {a.title!r} ({display_path(a.path)}) {what}; rebuild then"

@@ -128,8 +128,9 @@ def unchanged(opts: BuildOptions, previous: Previous, started: float) -> BuildRe
     """Report the last build again: nothing it read or wrote has changed."""
     outcome = previous.summary.outcome if previous.summary is not None else previous.memory.outcome()
     write_changed_urls(opts, ())
-    pages_by_kind, static_files, next_scheduled = outcome
-    return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled)
+    pages_by_kind, static_files, next_scheduled, next_change = outcome
+    return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled,
+                       next_change=next_change)
 
 
 def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes) -> StaticPlan:
@@ -197,12 +198,13 @@ def report(opts: BuildOptions, config: Config, memory: Memory, rendered: Rendere
     changed = published.changed if published is not None else ()
     changed_urls = tuple(url_of(config.base_url, rel) for rel in changed)
     write_changed_urls(opts, changed_urls)
-    pages_by_kind, static_files, next_scheduled = memory.outcome()
+    pages_by_kind, static_files, next_scheduled, next_change = memory.outcome()
     return BuildResult(
         pages_by_kind=pages_by_kind,
         static_files=static_files,
         seconds=time.perf_counter() - started,
         next_scheduled=next_scheduled,
+        next_change=next_change,
         pages_written=len(changed),
         pages_rendered=rendered.drawn,
         changed_urls=changed_urls,

@@ -67,6 +67,11 @@ edit = st.one_of(
     st.tuples(st.just("alias"), names, st.integers(0, 1)),
     st.tuples(st.just("move"), names, st.sampled_from(SECTIONS)),
     st.tuples(st.just("live"), names),
+    st.tuples(st.just("featured"), names),
+    st.tuples(st.just("priority"), names, st.sampled_from([0, 1, 2])),
+    # Hours after the story's date (which keeps it valid): some expire around the clocks in NOWS.
+    st.tuples(st.just("expires"), names, st.sampled_from([None, 1, 3, 20.5, 26])),
+    st.tuples(st.just("breaking"), names, st.sampled_from([None, 1, 2, 21.5, 40])),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
     st.tuples(st.just("config"), st.integers(0, 1)),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
@@ -86,6 +91,9 @@ class Story:
 
     def url(self, name: str) -> str:
         return urls.article(urls.slugify(self.section), self.slug or name)
+        self.featured, self.priority = False, 0
+        self.expires: float | None = None  # hours after `date`
+        self.breaking: float | None = None  # hours after `date`
 
     def text(self) -> str:
         extra = {"tags": f"[{self.tags}]"}
@@ -97,6 +105,14 @@ class Story:
             extra["summary"] = repr(self.summary)
         if self.draft:
             extra["draft"] = "true"
+        if self.featured:
+            extra["featured"] = "true"
+        if self.priority:
+            extra["priority"] = str(self.priority)
+        if self.expires is not None:
+            extra["expires"] = (self.date + timedelta(hours=self.expires)).isoformat()
+        if self.breaking is not None:
+            extra["breaking"] = (self.date + timedelta(hours=self.breaking)).isoformat()
         body = self.body
         if self.live:  # ends an hour after NOW (or after its date): some clocks find it running, some ended
             extra.update(live="true", live_until=(max(self.date, NOW) + timedelta(hours=1)).isoformat())
@@ -200,6 +216,14 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             story.live = not story.live
         elif kind in ("alias", "move"):
             edit_story(stories, step)
+        elif kind == "featured":
+            story.featured = not story.featured
+        elif kind == "priority":
+            story.priority = args[1]
+        elif kind == "expires":
+            story.expires = args[1]
+        elif kind == "breaking":
+            story.breaking = args[1]
     path.write_text(stories[name].text() if name in stories else "")
     return path, now
 
@@ -321,6 +345,18 @@ KINDS = {
     "story moved twice": ([("move", "story-1", "Sports"), ("move", "story-1", "National")], False),
     "story becomes a live blog": ([("live", "story-1")], False),
     "live blog ends at a new clock": ([("live", "story-1"), ("now", NOW + timedelta(hours=2))], False),
+    "story featured": ([("featured", "story-0")], False),
+    "story given a priority": ([("priority", "story-2", 2)], False),
+    "story given an expiry": ([("expires", "story-2", 3)], False),
+    # story-1 is dated 20 hours before NOW: it expires at NOW + 30 minutes, before any story goes live.
+    "clock, a story expiring": ([("expires", "story-1", 20.5), ("now", NOW + timedelta(minutes=45))], False),
+    # story-3 goes live at NOW + 1 hour and expires half an hour later: live at neither clock, yet the next
+    # change is no longer its going live.
+    "story made breaking news": ([("breaking", "story-2", 2)], False),
+    # story-1's banner (dated 20 hours before NOW) ends at NOW + 90 minutes; story-3 has gone live by then too.
+    "clock, a banner ending": ([("breaking", "story-1", 21.5), ("now", NOW + timedelta(hours=2))], False),
+    "clock, a story live and gone between builds": ([("expires", "story-3", 0.5), ("now", NOW + timedelta(hours=2))],
+                                                    False),
 }
 
 

@@ -12,6 +12,7 @@ from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
 from broadsheet.load.dates import local_instant
+from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
@@ -41,7 +42,8 @@ EVERYTHING = ~Change.NOTHING
 
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
 SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
-                "corrections", "image", "aliases", "body_images", "live", "live_until", "updates")
+                "corrections", "image", "aliases", "body_images", "live", "live_until", "updates", "featured",
+                "priority", "expires", "breaking")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +225,8 @@ def shape(article: Article) -> str:
 
 
 def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) -> bool:
-    """Tell whether the last plan holds at another clock: no story goes live or back, no feed is dated by it."""
+    """Tell whether the last plan holds at another clock: no story goes live or back, none expires, no feed is
+    dated by it."""
     before = previous.site.now
     if any(is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
            for s in previous.sources.values()):
@@ -231,4 +234,9 @@ def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) ->
     if any(s.article.live and is_live_blog(s.article, before) != is_live_blog(s.article, now)
            for s in previous.sources.values()):
         return False  # a live blog ended: it loses its mark, its feed and its LiveBlogPosting
+    # A story can go live and expire between the two clocks, live at neither: the next change moved all the same.
+    low, high = sorted((before.timestamp(), now.timestamp()))
+    if any(low < t.timestamp() <= high
+           for s in previous.sources.values() for t, _ in scheduled_changes(s.article, opts.drafts, opts.future)):
+        return False
     return not any(p.kind == "feed" and not p.articles for p in previous.plan.pages)  # an empty feed shows the clock

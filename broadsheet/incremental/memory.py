@@ -13,6 +13,7 @@ from datetime import datetime
 
 from broadsheet.incremental.deps import Values
 from broadsheet.load.content import Article
+from broadsheet.load.schedule import NextChange
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Site
 from broadsheet.plan.page import Plan
@@ -42,9 +43,10 @@ class Memory:
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
     here: frozenset[str] = frozenset()  # output folders this process wrote: it knows what they hold
 
-    def outcome(self) -> tuple[dict[str, int], int, Article | None]:
-        """Return what the build reports: pages by kind, static files, the next scheduled story."""
-        return dict(Counter(p.kind for p in self.plan.pages)), len(self.files.files), self.site.next_scheduled
+    def outcome(self) -> tuple[dict[str, int], int, Article | None, NextChange | None]:
+        """Return what the build reports: pages by kind, static files, the next scheduled story, the next change."""
+        return (dict(Counter(p.kind for p in self.plan.pages)), len(self.files.files), self.site.next_scheduled,
+                self.site.next_change)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
-    "image_credit", "live", "live_until",
+    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -85,6 +85,10 @@ class Article:
     live: bool = False  # a live blog (load/live.py) until `live_until`, if it has one
     live_until: datetime | None = None
     updates: tuple[Update, ...] = ()  # a live blog's updates, newest first
+    featured: bool = False  # the newest live featured story leads the front page
+    priority: int = 0  # orders the front page's top stories: higher first, then newest first
+    expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
+    breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -333,6 +337,7 @@ def parse_article(
     draft = f.flag("draft")
     corrections, aliases = read_corrections(f, config), read_aliases(f)
     live = f.flag("live"), f.when("live_until", config)
+    featured, priority, expires, breaking = read_editorial(f, config, when)
 
     section, slug = read_section(f, section_name, config), read_slug(f, path)
     check_after_date(f, when, updated, corrections, live[1])
@@ -366,6 +371,7 @@ def parse_article(
         corrections=corrections,
         aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         live=live[0], live_until=live[1], updates=updates,
+        featured=featured, priority=priority, expires=expires, breaking=breaking,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
@@ -423,3 +429,21 @@ def read_image(f: _Fields) -> str | None:
         return None
     return image
 
+
+def read_editorial(f: _Fields, config: Config,
+                   when: datetime | None) -> tuple[bool, int, datetime | None, datetime | None]:
+    """Return where an editor places the story on the front page (`featured`, `priority`: 0 when absent), when
+    it is taken down (`expires`) and until when it is breaking news (`breaking`)."""
+    priority = f.get("priority", False)
+    if priority is None:
+        priority = 0
+    elif isinstance(priority, bool) or not isinstance(priority, int):
+        f.bad("priority", f"'priority' must be a whole number (higher comes first), not {_describe(priority)}")
+        priority = 0
+    expires = f.when("expires", config)
+    if expires and when and expires.timestamp() <= when.timestamp():
+        f.bad("expires", "'expires' must be after 'date': the story would never be shown")
+    breaking = f.when("breaking", config)
+    if breaking and when and breaking.timestamp() <= when.timestamp():
+        f.bad("breaking", "'breaking' must be after 'date': the banner would never be shown")
+    return f.flag("featured"), priority, expires, breaking

@@ -8,6 +8,7 @@ from datetime import datetime
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article
+from broadsheet.load.schedule import NextChange, next_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ class Site:
     authors: tuple[Author, ...]  # by name
     tags: tuple[Tag, ...]  # by name
     next_scheduled: Article | None  # the earliest story still waiting for its time
+    breaking: tuple[Article, ...] = ()  # live stories whose breaking-news banner shows at `now`, newest first
+    next_change: NextChange | None = None  # the first instant after `now` at which what the site shows changes
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
@@ -74,13 +77,27 @@ def newest_first(articles: list[Article] | tuple[Article, ...]) -> tuple[Article
 
 
 def is_live(article: Article, now: datetime, drafts: bool = False, future: bool = False) -> bool:
-    """Tell whether a story may appear anywhere on the site at `now`."""
-    return (drafts or not article.draft) and (future or article.date.timestamp() <= now.timestamp())
+    """Tell whether a story may appear anywhere on the site at `now`.
+
+    An expired story is gone whatever the flags: it was taken down, often for a reason no preview should undo.
+    """
+    return ((drafts or not article.draft) and (future or article.date.timestamp() <= now.timestamp())
+            and not is_expired(article, now))
+
+
+def is_expired(article: Article, now: datetime) -> bool:
+    """Tell whether a story has been taken down by its `expires` instant."""
+    return article.expires is not None and article.expires.timestamp() <= now.timestamp()
+
+
+def is_breaking(article: Article, now: datetime) -> bool:
+    """Tell whether a story's breaking-news banner shows at `now` (if the story is live)."""
+    return article.breaking is not None and now.timestamp() < article.breaking.timestamp()
 
 
 def is_live_blog(article: Article, now: datetime) -> bool:
     """Tell whether a story is a running live blog at `now` (after `live_until`, a plain story)."""
-    return article.live and (article.live_until is None or now < article.live_until)
+    return article.live and (article.live_until is None or now.timestamp() < article.live_until.timestamp())
 
 
 def build_site(
@@ -107,6 +124,8 @@ def build_site(
         authors=tuple(Author(n, s, urls.author(s), arts) for n, s, arts in _group(live, lambda a: a.authors)),
         tags=tuple(Tag(n, s, urls.tag(s), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
+        breaking=tuple(a for a in live if is_breaking(a, now)),
+        next_change=next_change(articles, now, drafts, future),
     )
 
 
@@ -147,6 +166,10 @@ def swap_stories(site: Site, new: dict[int, Article]) -> Site:
     changes = {name: v for name in ("sections", "authors", "tags") if (v := each(getattr(site, name))) is not getattr(site, name)}
     if (articles := swapped(site.articles)) is not site.articles:
         changes["articles"] = articles
+    if (breaking := swapped(site.breaking)) is not site.breaking:
+        changes["breaking"] = breaking
     if site.next_scheduled is not None and id(site.next_scheduled) in new:
         changes["next_scheduled"] = new[id(site.next_scheduled)]
+    if site.next_change is not None and id(site.next_change.article) in new:
+        changes["next_change"] = replace(site.next_change, article=new[id(site.next_change.article)])
     return replace(site, **changes) if changes else site

@@ -26,6 +26,7 @@ class SiteView:
     home_url: str = urls.home()
     search_url: str | None = urls.search()  # None: the site has no search
     params: Extra = field(default_factory=Extra)  # site.toml's [params]
+    breaking: tuple[Article, ...] = ()  # the stories whose breaking-news banner shows on every page, newest first
 
 
 class Derived:

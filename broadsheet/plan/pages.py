@@ -130,10 +130,12 @@ def plan_feeds(site: Site, only: set[str] | None = None) -> list[Page]:
 
 
 def plan_home(site: Site) -> Page:
-    lead = site.articles[0] if site.articles else None
-    latest = site.articles[1 : 1 + HOME_LATEST]
-    blocks = tuple((s, s.articles[:HOME_SECTION_BLOCK]) for s in site.sections)
-    shown = tuple(dict.fromkeys([*site.articles[: 1 + HOME_LATEST], *(a for _, arts in blocks for a in arts)]))
+    """Plan the front page: the lead, the top stories beside it, and a block per section without the lead."""
+    lead = next((a for a in site.articles if a.featured), site.articles[0] if site.articles else None)
+    others = [a for a in site.articles if a is not lead]
+    latest = tuple(sorted(others, key=lambda a: -a.priority)[:HOME_LATEST])  # stable: newest first within a priority
+    blocks = tuple((s, tuple(a for a in s.articles if a is not lead)[:HOME_SECTION_BLOCK]) for s in site.sections)
+    shown = tuple(dict.fromkeys([*([lead] if lead else []), *latest, *(a for _, arts in blocks for a in arts)]))
     return Page(urls.home(), "home", "home.html", site.config.title, shown,
                 {"lead": lead, "latest": latest, "section_blocks": blocks})
 
@@ -153,6 +155,7 @@ def site_view(site: Site) -> SiteView:
         edition=site.now.astimezone(config.timezone).date(),
         search_url=urls.search() if config.search else None,
         params=Extra.of(config.params),
+        breaking=site.breaking,
     )
 
 
