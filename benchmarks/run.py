@@ -79,6 +79,24 @@ def copy_theme(dest: Path) -> None:
     toml = dest / "site.toml"
     if toml.exists() and "search =" not in toml.read_text():
         toml.write_text(toml.read_text() + "search = false\n")
+    point_body_images_elsewhere(dest)
+
+
+def point_body_images_elsewhere(dest: Path) -> None:
+    """Point the corpus's body images at another host: make_corpus.py names files it does not write.
+
+    Broadsheet refuses a story whose body shows a missing image of the site (a path:line problem), and
+    resizes those it has; the peers leave any image as a plain <img>. Another host's image is left as it
+    is by all three, so they do the same work. Done once per corpus (the marker file says so).
+    """
+    marker = dest / ".remote-images"
+    if marker.exists() or not (dest / "content").is_dir():
+        return
+    for md in (dest / "content").rglob("*.md"):
+        text = md.read_text(encoding="utf-8")
+        if "](/images/" in text:
+            md.write_text(text.replace("](/images/", "](https://photos.example/images/"), encoding="utf-8")
+    marker.write_text("")
 
 
 def builtin_corpus(dest: Path, n: int) -> None:
