@@ -117,14 +117,19 @@ def test_output_edited_by_hand_is_put_back(site):
     assert page.read_bytes() == good and (site / "public/national/b/index.html").exists()
 
 
-def test_old_unchanged_files_are_trusted_by_stat_and_edits_still_seen(site):
-    """With sources older than the racy window, a no-change build is proved from stats alone."""
+def old_site_built(site: Path) -> None:
+    """Build three stories whose files are all older than the racy window, so the summary is written."""
     three_stories(site)
     for path in site.rglob("*"):
         if path.is_file():
             os.utime(path, ns=(OLD_NS, OLD_NS))
     assert build(site) == 0
     assert (site / ".broadsheet-cache" / "summary.pickle").exists()
+
+
+def test_old_unchanged_files_are_trusted_by_stat_and_edits_still_seen(site):
+    """With sources older than the racy window, a no-change build is proved from stats alone."""
+    old_site_built(site)
     before = mtimes(site / "public")
     assert build(site) == 0
     assert mtimes(site / "public") == before
@@ -139,12 +144,7 @@ def test_old_unchanged_files_are_trusted_by_stat_and_edits_still_seen(site):
 @pytest.mark.parametrize("dropped", ["a file", "a link", "a temporary folder"])
 def test_a_no_change_build_proved_from_stats_still_clears_what_was_dropped_into_the_output(site, dropped, capsys):
     """The summary proves the pages current; anything else found in or beside the output folder still goes."""
-    three_stories(site)
-    for path in site.rglob("*"):
-        if path.is_file():
-            os.utime(path, ns=(OLD_NS, OLD_NS))
-    assert build(site) == 0
-    assert (site / ".broadsheet-cache" / "summary.pickle").exists()
+    old_site_built(site)
     out = site / "public"
     stray = {"a file": out / "stray.html", "a link": out / "national" / "to-content",
              "a temporary folder": site / ".public.tmp-0123abcd"}[dropped]
