@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, article, build, read, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
