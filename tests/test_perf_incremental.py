@@ -88,12 +88,12 @@ class Story:
         self.summary = "" if n % 2 else f"Summary of {word}."  # a given summary hides body edits from cards
         self.author, self.tags = AUTHORS[n % 3], TAGS[n % 3]
         self.slug, self.aliases, self.live = "", [], False
-
-    def url(self, name: str) -> str:
-        return urls.article(urls.slugify(self.section), self.slug or name)
         self.featured, self.priority = False, 0
         self.expires: float | None = None  # hours after `date`
         self.breaking: float | None = None  # hours after `date`
+
+    def url(self, name: str) -> str:
+        return urls.article(urls.slugify(self.section), self.slug or name)
 
     def text(self) -> str:
         extra = {"tags": f"[{self.tags}]"}
