@@ -17,6 +17,18 @@ NODE_MODULES = REPO / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# LinkChecker over a served site: every internal link and anchor, nothing on other hosts.
+LINKCHECKER_RC = """\
+[checking]
+threads=4
+# Past 10 a second only for a host that answers with a LinkChecker header, as the test server does.
+maxrequestspersecond=1000
+[filtering]
+checkextern=0
+[AnchorCheck]
+[output]
+verbose=0
+"""
 
 
 def need_node_tool(path: Path) -> Path:

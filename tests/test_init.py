@@ -12,19 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser import VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
+from browser import LINKCHECKER_RC, VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
 from conftest import NOW, REPO, run, tree_snapshot
-
-LINKCHECKER_RC = """\
-[checking]
-threads=4
-maxrequestspersecond=1000
-[filtering]
-checkextern=0
-[AnchorCheck]
-[output]
-verbose=0
-"""
 
 
 def init(folder: Path, *args: str) -> int:
@@ -61,7 +50,7 @@ def test_init_writes_a_paper_of_site_toml_stories_notes_and_a_schedule(paper):
     assert any(s.get("uses", "").startswith("actions/cache@") and s["with"]["path"] == ".broadsheet-cache"
                for s in steps)
     assert any(s.get("run") == "broadsheet build" for s in steps)
-    assert re.search(r"^    \*/15 \* \* \* \* cd .+ && broadsheet build", (paper / "README.md").read_text(), re.M)
+    assert re.search(r"^    \*/15 \* \* \* \* cd .+ && broadsheet build", (paper / "README.md").read_text(), re.MULTILINE)
 
 
 def test_the_paper_builds_every_page_kind_with_the_packaged_theme(paper):
@@ -168,4 +157,4 @@ def test_init_without_a_terminal_takes_the_defaults_without_asking(tmp_path):
     assert "[" not in done.stdout.split("Created")[0]  # no question before the files
     assert tomllib.loads((folder / "site.toml").read_text())["title"] == "Quiet Paper"
     assert re.search(r"^  \*/15 \* \* \* \* cd .*quiet-paper && \S*broadsheet build >> build\.log 2>&1$",
-                     done.stdout, re.M)
+                     done.stdout, re.MULTILINE)

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from browser import VNU_JAR, WCAG_AA, axe_context, chromium, describe, need_node_tool, run_axe, serve
+from browser import LINKCHECKER_RC, VNU_JAR, WCAG_AA, axe_context, chromium, describe, need_node_tool, run_axe, serve
 from conftest import REPO, run
 from serve_support import start_serve
 from theme_site import write_theme_site
@@ -85,19 +85,6 @@ def test_nu_validator_finds_no_errors_on_any_page(sample, small, tmp_path):
     errors = [line for line in result.stderr.splitlines() if ": error" in line]
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
     assert len(list(sample.rglob("*.html"))) > 100
-
-
-LINKCHECKER_RC = """\
-[checking]
-threads=4
-# Past 10 a second only for a host that answers with a LinkChecker header, as the test server does.
-maxrequestspersecond=1000
-[filtering]
-checkextern=0
-[AnchorCheck]
-[output]
-verbose=0
-"""
 
 
 def linkcheck(public: Path, tmp_path: Path) -> subprocess.CompletedProcess:
