@@ -89,12 +89,17 @@ class Service:
     def receive(self) -> list[dict]:
         """Read the answer to every request sent, in order; raise BuildError if Pagefind fails."""
         answers: dict[int, dict] = {}
-        buffer = b""
+        partial: list[bytes] = []  # the start of a message (a shard's files: tens of megabytes)
         while len(answers) < self.sent:
             chunk = self.proc.stdout.read1(1 << 20)
             if not chunk:
                 raise _failed(self.where, "search indexing failed: Pagefind stopped before it answered")
-            *done, buffer = (buffer + chunk).split(b",")
+            if b"," not in chunk:
+                partial.append(chunk)
+                continue
+            first, *done, rest = chunk.split(b",")
+            done.insert(0, b"".join([*partial, first]))
+            partial = [rest]
             for message in done:
                 answer = json.loads(base64.b64decode(message))
                 payload = answer.get("payload") or {}
