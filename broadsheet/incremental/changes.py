@@ -43,7 +43,7 @@ EVERYTHING = ~Change.NOTHING
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
 SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
                 "corrections", "image", "aliases", "body_images", "live", "live_until", "updates", "featured",
-                "priority", "expires", "breaking")
+                "priority", "expires", "breaking", "lang", "edition", "translation_key")
 
 
 @dataclass(frozen=True, slots=True)

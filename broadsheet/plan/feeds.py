@@ -233,12 +233,12 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
 
     With `only` (story URLs), just the feeds that carry one of those stories.
     """
-    title, size = site.config.title, site.config.feed_size
-    wanted = [((urls.site_feed(), urls.site_feed("rss")), title, f"Latest news from {title}", urls.home(),
-               site.articles)]
-    wanted += [((urls.section_feed(s.slug), urls.section_feed(s.slug, "rss")), f"{s.name} | {title}",
+    title, size, ed = site.config.title, site.config.feed_size, site.edition
+    wanted = [((urls.site_feed(edition=ed), urls.site_feed("rss", ed)), title, f"Latest news from {title}",
+               urls.home(ed), site.articles)]
+    wanted += [((urls.section_feed(s.slug, edition=ed), urls.section_feed(s.slug, "rss", ed)), f"{s.name} | {title}",
                 f"The latest {s.name} stories from {title}", s.url, s.articles) for s in site.sections]
-    wanted += [((urls.author_feed(a.slug), urls.author_feed(a.slug, "rss")), f"{a.name} | {title}",
+    wanted += [((urls.author_feed(a.slug, edition=ed), urls.author_feed(a.slug, "rss", ed)), f"{a.name} | {title}",
                 f"Stories by {a.name} for {title}", a.url, a.articles) for a in site.authors]
     if only is not None:
         wanted = [w for w in wanted if any(a.url in only for a in w[-1][:size])]
@@ -250,14 +250,14 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
 
 def feed_links(site: Site, kind: str, view: dict) -> tuple[FeedLink, ...]:
     """Name the feeds a page advertises: the site's, plus its section's or author's."""
-    base, title = site.config.base_url, site.config.title
-    wanted = [(title, urls.site_feed)]
+    base, title, ed = site.config.base_url, site.config.title, site.edition
+    wanted = [(title, lambda fmt: urls.site_feed(fmt, ed))]
     section = view.get("section")
     if kind in ("section", "article") and section is not None:
-        wanted.append((f"{section.name} | {title}", lambda fmt: urls.section_feed(section.slug, fmt)))
+        wanted.append((f"{section.name} | {title}", lambda fmt: urls.section_feed(section.slug, fmt, ed)))
     author = view.get("author")
     if kind == "author" and author is not None:
-        wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt)))
+        wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt, ed)))
     if kind in ("section", "author"):  # feed readers subscribe to the first: the page's own
         wanted.reverse()
     atom = [FeedLink(name, urls.absolute(base, url_for("atom"))) for name, url_for in wanted]
