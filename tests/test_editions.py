@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import SITE_TOML, article, build, read, run, tree_snapshot, write_site
+from conftest import SITE_TOML, article, build, read, write_site
 from lxml import etree
 
 BILINGUAL = SITE_TOML + """
@@ -78,3 +78,69 @@ def test_every_page_says_its_language(site):
         if feed.name == "rss.xml":
             want = "pa" if feed.relative_to(public).parts[0] == "pa" else "en"
             assert etree.parse(str(feed)).getroot().findtext("channel/language") == want, feed
+
+
+# Words of the theme that must never be left in English on a page of another edition.
+ENGLISH_WORDS = ("Skip to content", "Front page", "Our journalists", "Search stories", "min read", "More from",
+                 "Latest", "No stories yet", "Page not found", "Topics", " By ", ">By ", "Sections", "Thursday",
+                 "February", " AM", " PM")
+
+
+def visible_text(html: str) -> str:
+    """The page's words as a reader and a screen reader meet them: text and the attributes read aloud."""
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    attributes = " ".join(re.findall(r'(?:aria-label|placeholder|alt|title)="([^"]*)"', html))
+    return re.sub(r"<[^>]+>", " ", html) + " " + attributes
+
+
+def test_punjabi_pages_have_punjabi_words_and_dates(site):
+    bilingual(site)
+    assert build(site) == 0
+    for url, text in html_pages(site / "public").items():
+        if not url.startswith("/pa/"):
+            continue
+        words = visible_text(text)
+        for english in ENGLISH_WORDS:
+            assert english not in words, (url, english)
+    story = read(site, "/pa/ਕੈਨੇਡਾ/ferry-fares/")
+    assert "ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026" in story  # the edition date, by CLDR
+    assert "1 ਫ਼ਰ 2026, ਸਵੇਰੇ 9:00" in story  # the dateline
+    assert "1 ਮਿੰਟ ਦੀ ਪੜ੍ਹਤ" in story and "ਹਰਪ੍ਰੀਤ ਕੌਰ</a> ਵੱਲੋਂ" in story
+    assert "Thursday, February 12, 2026" in read(site, "/national/ferry/")  # English pages stay as they were
+
+
+def test_plural_forms_follow_each_language(site):
+    long_body = " ".join(["word"] * 1200)
+    bilingual(site, **{
+        "content/long.md": article("A long read", body=long_body, date="2026-02-04 09:00"),
+        "content/pa-long.md": article("ਲੰਮੀ ਖ਼ਬਰ", section="ਪੰਜਾਬ", lang="pa", slug="long", body=long_body,
+                                      date="2026-02-04 09:00"),
+    })
+    assert build(site) == 0
+    assert "1 min read" in read(site, "/national/ferry/") and "6 min read" in read(site, "/national/long/")
+    assert "6 ਮਿੰਟ ਦੀ ਪੜ੍ਹਤ" in read(site, "/pa/ਪੰਜਾਬ/long/")
+    author = read(site, "/pa/authors/ਹਰਪ੍ਰੀਤ-ਕੌਰ/")
+    assert "ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ ਲਈ 2 ਖ਼ਬਰਾਂ" in author  # n > 1: the plural
+    assert "1 story" in read(site, "/tags/ferries/")
+
+
+def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
+    toml = SITE_TOML + '\nlanguage = "fr"\n\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n'
+    write_site(site, {
+        "site.toml": toml,
+        "content/a.md": article("Les tarifs augmentent", date="2026-02-01 21:05"),
+        "content/b.md": article("किराया बढ़ा", section="देश", lang="hi", slug="kiraya"),
+        "content/c.md": article("ਕਿਰਾਇਆ ਵਧਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="kiraya"),
+        # The site replaces one of the theme's Punjabi strings, and keeps the rest.
+        "locales/pa/LC_MESSAGES/messages.po": 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                                              'msgid "Skip to content"\nmsgstr "ਸਿੱਧੇ ਖ਼ਬਰ ’ਤੇ ਜਾਓ"\n',
+    })
+    assert build(site) == 0
+    french = read(site, "/national/a/")
+    assert "jeudi 12 février 2026" in french and "1 févr. 2026, 21:05" in french
+    assert "Aller au contenu" in french and "1 min de lecture" in french and "Par " in french
+    hindi = read(site, "/hi/देश/kiraya/")
+    assert "गुरुवार, 12 फ़रवरी 2026" in hindi and "मुख्य सामग्री पर जाएँ" in hindi
+    punjabi_home = read(site, "/pa/")
+    assert "ਸਿੱਧੇ ਖ਼ਬਰ ’ਤੇ ਜਾਓ" in punjabi_home and "ਮੁੱਖ ਸਮੱਗਰੀ ’ਤੇ ਜਾਓ" not in punjabi_home
+    assert "ਮੁੱਖ ਪੰਨਾ" in punjabi_home  # every other string is the theme's

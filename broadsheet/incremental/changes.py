@@ -106,6 +106,8 @@ def touched_kinds(site_dir: Path, touched: frozenset[Path], memory: Memory) -> C
             kinds |= Change.CONFIG
         elif top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix()):
             kinds |= Change.TEMPLATES
+        elif top == "locales":  # a gettext catalog: its digest is among the templates' (render/i18n.py)
+            kinds |= Change.TEMPLATES
         elif top == "static" and static_file_changed(path, memory):
             kinds |= Change.STATIC
     return kinds

@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadsheet import urls
 from broadsheet.errors import BuildError, Problem, UsageError, did_you_mean, one_line
-from broadsheet.load.editions import direction_of, read_editions
+from broadsheet.load.editions import DEFAULT_DATE_FORMAT, direction_of, read_editions
 from broadsheet.paths import read_regular
 
-DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump
 MAX_FILE_SIZE_LIMIT = 1 << 30
 

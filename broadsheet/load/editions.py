@@ -11,6 +11,7 @@ from datetime import datetime
 
 from broadsheet.errors import did_you_mean, one_line
 
+DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM; a language other than English: CLDR's
 # The keys an edition may set; every other key is the site's.
 EDITION_KEYS = {"title": str, "sections": list, "date_format": str, "per_page": int, "more_from": int,
                 "direction": str}
@@ -97,5 +98,6 @@ def read_edition(code: str, table: dict, config, bad, read_sections):
         return None
     return replace(config, language=code, edition=code, sections=sections, languages=(),
                    title=values.pop("title", config.title).strip(),
-                   direction=values.pop("direction", direction_of(code)), **values)
+                   direction=values.pop("direction", direction_of(code)),
+                   date_format=values.pop("date_format", DEFAULT_DATE_FORMAT), **values)
 
