@@ -88,7 +88,7 @@ ENGLISH_WORDS = ("Skip to content", "Front page", "Our journalists", "Search sto
 
 def visible_text(html: str) -> str:
     """The page's words as a reader and a screen reader meet them: text and the attributes read aloud."""
-    html = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    html = re.sub(r"<script.*?</script>", "", html, flags=re.DOTALL)
     attributes = " ".join(re.findall(r'(?:aria-label|placeholder|alt|title)="([^"]*)"', html))
     return re.sub(r"<[^>]+>", " ", html) + " " + attributes
 

@@ -104,9 +104,8 @@ def touched_kinds(site_dir: Path, touched: frozenset[Path], memory: Memory) -> C
             kinds |= Change.STORY_FIELDS
         elif rel == "site.toml" and digest_of(path) != memory.config:
             kinds |= Change.CONFIG
-        elif top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix()):
-            kinds |= Change.TEMPLATES
-        elif top == "locales":  # a gettext catalog: its digest is among the templates' (render/i18n.py)
+        elif (top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix())
+              or top == "locales"):  # a gettext catalog: its digest is among the templates' (render/i18n.py)
             kinds |= Change.TEMPLATES
         elif top == "static" and static_file_changed(path, memory):
             kinds |= Change.STATIC
