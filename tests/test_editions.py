@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from conftest import SITE_TOML, article, build, read, write_site
+import pytest
+from conftest import SITE_TOML, article, build, read, tree_snapshot, write_site
 from lxml import etree
 
 BILINGUAL = SITE_TOML + """
@@ -144,3 +145,76 @@ def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
     punjabi_home = read(site, "/pa/")
     assert "ਸਿੱਧੇ ਖ਼ਬਰ ’ਤੇ ਜਾਓ" in punjabi_home and "ਮੁੱਖ ਸਮੱਗਰੀ ’ਤੇ ਜਾਓ" not in punjabi_home
     assert "ਮੁੱਖ ਪੰਨਾ" in punjabi_home  # every other string is the theme's
+
+
+def _story(title: str, section: str, lang: str | None, key: str | None, body: str = "Body.") -> str:
+    fields = {"slug": "same"}
+    if lang:
+        fields["lang"] = lang
+    if key:
+        fields["translation_key"] = key
+    return article(title, section=section, date="2026-02-10 09:00", body=body, **fields)
+
+
+# Each step rewrites one file: (path under the site, its new text).
+INCREMENTAL_STEPS = [
+    ("content/a.md", _story("Ferry", "National", None, "k1")),  # given a key: the pa version gains alternates
+    ("content/b.md", _story("ਫੈਰੀ", "ਕੈਨੇਡਾ", "pa", None)),  # loses it
+    ("content/b.md", _story("ਫੈਰੀ", "ਕੈਨੇਡਾ", "pa", "k1")),  # and gains it back
+    ("content/c.md", _story("Council", "National", "pa", None)),  # an English section in the pa edition: an error
+    ("content/c.md", _story("ਕੌਂਸਲ", "ਪੰਜਾਬ", "pa", None)),  # the story changes language (and URL)
+    ("content/c.md", _story("Council", "Sports", "en", "k1")),  # back, with a key an English story has: an error
+    ("content/c.md", _story("Council", "Sports", "en", "k2")),
+    ("locales/pa/LC_MESSAGES/messages.po", ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                                            'msgid "Topics"\nmsgstr "ਮਜ਼ਮੂਨ"\n')),  # the site's own catalog
+    ("content/a.md", _story("Ferry", "National", None, "k1", body="A new body.")),
+    ("site.toml", BILINGUAL.replace("ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ", "ਸਾਂਝ")),  # the edition's title
+    ("content/b.md", _story("ਫੈਰੀ", "ਕੈਨੇਡਾ", "pa", None)),
+]
+
+
+def test_incremental_builds_equal_clean_builds_when_languages_and_keys_change(tmp_path):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from test_perf_incremental import full_build
+
+    from broadsheet.errors import BuildError
+    from broadsheet.options import BuildOptions
+    from broadsheet.pipeline import build_with_cache
+    from broadsheet.preview.session import Session
+
+    now = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
+    site = write_site(tmp_path / "site", {
+        "site.toml": BILINGUAL.replace('language = "en"', 'language = "en"\nsearch = false'),
+        "content/a.md": _story("Ferry", "National", None, None),
+        "content/b.md": _story("ਫੈਰੀ", "ਕੈਨੇਡਾ", "pa", "k1"),
+        "content/c.md": _story("Council", "Sports", None, None),
+    })
+    opts = BuildOptions(site, tmp_path / "live", now, jobs=1)
+    session = Session(opts)
+    session.rebuild()
+    build_with_cache(replace(opts, out_dir=tmp_path / "public"))
+    failed = 0
+    for rel, text in INCREMENTAL_STEPS:
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel == "site.toml":
+            text = text.replace('language = "en"', 'language = "en"\nsearch = false')
+        path.write_text(text, encoding="utf-8")
+        try:
+            expected = full_build(site, now, tmp_path)
+        except BuildError:  # the same error from both incremental builds, and the last output kept
+            failed += 1
+            with pytest.raises(BuildError):
+                session.rebuild({path}, now=now)
+            with pytest.raises(BuildError):
+                build_with_cache(replace(opts, out_dir=tmp_path / "public"))
+            continue
+        session.rebuild({path}, now=now)
+        build_with_cache(replace(opts, out_dir=tmp_path / "public"))
+        assert tree_snapshot(tmp_path / "live") == expected, rel
+        assert tree_snapshot(tmp_path / "public") == expected, rel
+    session.close()
+    assert failed == 2
+    assert "ਮਜ਼ਮੂਨ" in (tmp_path / "public/pa/tags/index.html").read_text(encoding="utf-8")

@@ -32,10 +32,13 @@ from broadsheet.errors import BuildError, Problem
 from broadsheet.load.config import DEFAULT_DATE_FORMAT, Config
 from broadsheet.load.dates import DateOnly
 from broadsheet.paths import read_regular
+from broadsheet.stamps import digest
 
 DOMAIN = "messages"
 _TIME_DIRECTIVE = re.compile(r"[\s,:.]*%-?[HIklMSpPfzZXTRrc]")
-CATALOG_PREFIX = ":locales/"  # how catalogs are named among the template digests (never a template's name)
+# The catalogs' name among the template digests (never a template's): one digest of every catalog, the site's
+# and the theme's, which each page that translates a word depends on; a catalog added or taken away changes it.
+CATALOGS = ":locales"
 
 
 def catalog_files(locales: Path) -> dict[str, Path]:
@@ -49,9 +52,13 @@ def catalog_files(locales: Path) -> dict[str, Path]:
     return found
 
 
-def catalog_name(language: str, layer: int) -> str:
-    """Name a catalog among the template digests: the theme's and the site's of one language differ."""
-    return f"{CATALOG_PREFIX}{layer}/{language}/LC_MESSAGES/{DOMAIN}.po"
+def catalogs_digest(template_layers: tuple[Path, ...]) -> bytes:
+    """Fingerprint every catalog beside the templates folders, where each lies and what it holds."""
+    parts = []
+    for layer, folder in enumerate(locales_of(template_layers)):
+        for language, path in catalog_files(folder).items():
+            parts.append((layer, language, read_regular(path)))
+    return digest(repr(parts).encode())
 
 
 def locales_of(template_layers: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -110,19 +117,15 @@ def _locale(language: str) -> Locale | None:
 
 
 def install_i18n(env: jinja2.Environment, template_layers: tuple[Path, ...], config: Config,
-                 record: Callable[[str], None]) -> None:
+                 record: Callable[[], Any]) -> None:
     """Give templates gettext and ngettext in the language of the page being drawn, and its date filters."""
     languages = tuple(e.language for e in config.editions)
     catalogs = compile_catalogs(template_layers, languages)
     null = NullTranslations()
-    files = [catalog_files(folder) for folder in locales_of(template_layers)]
 
     def translations(context: Any) -> NullTranslations:
-        language = _language(context, config)
-        for layer, found in enumerate(files):
-            if language in found or language.split("-")[0] in found:
-                record(catalog_name(language, layer))
-        return catalogs.get(language, null)
+        record()  # the page depends on the catalogs
+        return catalogs.get(_language(context, config), null)
 
     @jinja2.pass_context
     def gettext(context: Any, message: str) -> str:

@@ -16,7 +16,7 @@ from broadsheet.errors import Problem
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
 from broadsheet.paths import ConfinedLoader, read_regular
-from broadsheet.render.i18n import catalog_files, catalog_name, install_i18n, locales_of
+from broadsheet.render.i18n import CATALOGS, catalogs_digest, install_i18n
 from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
@@ -114,10 +114,7 @@ def template_digests(*layers: Path) -> dict[str, bytes]:
                 # A FIFO is reported (paths.link_problems), never read.
                 if rel not in digests and (data := read_regular(path)) is not None:
                     digests[rel] = digest(data)
-    for layer, folder in enumerate(locales_of(layers)):  # the gettext catalogs beside them (render/i18n.py)
-        for language, path in catalog_files(folder).items():
-            if (data := read_regular(path)) is not None:
-                digests[catalog_name(language, layer)] = digest(data)
+    digests[CATALOGS] = catalogs_digest(layers)  # the gettext catalogs beside them (render/i18n.py)
     return digests
 
 
@@ -134,8 +131,8 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
         auto_reload=False,  # a build reads each template once; a changed template means a new environment
     )
     # local, dateline, edition_date, number; gettext and ngettext: each in the language of the page drawn.
-    install_i18n(env, layers, config, lambda name: env.recording is not None
-                 and env.recording.add(env.template_dependency(name)))
+    install_i18n(env, layers, config, lambda: env.recording is not None
+                 and env.recording.add(env.template_dependency(CATALOGS)))
     env.filters["isodate"] = lambda dt: env.filters["local"](dt).isoformat()
     env.filters["absolute"] = lambda url: urls.absolute(config.base_url, url)
     env.filters["pictures"] = Markup  # a body's images with their sizes: render/theme.py, once images are planned
