@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,75 @@ def test_incremental_builds_equal_clean_builds_when_languages_and_keys_change(tm
     session.close()
     assert failed == 2
     assert "ਮਜ਼ਮੂਨ" in (tmp_path / "public/pa/tags/index.html").read_text(encoding="utf-8")
+
+
+SITEMAP_WITH_LINKS = """<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <xsd:import namespace="http://www.sitemaps.org/schemas/sitemap/0.9" schemaLocation="{sitemap}"/>
+  <xsd:import namespace="http://www.w3.org/1999/xhtml" schemaLocation="{xhtml}"/>
+</xsd:schema>
+"""
+
+
+def test_hreflang_alternates_are_reciprocal_absolute_and_in_the_sitemap(site):
+    from browser import NODE_MODULES, need_node_tool
+
+    bilingual(site)
+    assert build(site) == 0
+    public = site / "public"
+    base = "https://gazette.example"
+    found: dict[str, dict[str, str]] = {}
+    for url, text in html_pages(public).items():
+        links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', text))
+        if links:
+            page = base + quote(url.removesuffix("index.html"))
+            found[page] = links
+            assert all(href.startswith(base + "/") for href in links.values()), url
+            assert "x-default" in links and page in links.values(), url
+    story_en, story_pa = base + "/national/ferry/", base + "/pa/%E0%A8%95%E0%A9%88%E0%A8%A8%E0%A9%87%E0%A8%A1%E0%A8%BE/ferry-fares/"
+    assert found[story_en] == {"en": story_en, "pa": story_pa, "x-default": story_en}
+    assert {base + "/", base + "/pa/", base + "/authors/", base + "/pa/tags/"} <= set(found)
+    assert base + "/sports/council/" not in found  # a story without a translation has no alternates
+    for page, links in found.items():  # reciprocal: every version names the same set, itself included
+        for lang, href in links.items():
+            assert found[href] == links, (page, lang)
+    # The switch goes to the translation, else to the other edition's front page.
+    assert '<a href="/pa/%E0%A8%95%E0%A9%88%E0%A8%A8%E0%A9%87%E0%A8%A1%E0%A8%BE/ferry-fares/" hreflang="pa"' in read(site, "/national/ferry/")
+    assert '<a href="/pa/" hreflang="pa"' in read(site, "/sports/council/")
+    # sitemap.xml carries the same alternates, and passes the official schema with the xhtml:link one.
+    sitemap = etree.parse(str(public / "sitemap.xml"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    in_sitemap = {u.findtext("s:loc", namespaces=ns): {l.get("hreflang"): l.get("href") for l in u.iterfind("x:link", ns)}
+                  for u in sitemap.getroot().iterfind("s:url", ns)}
+    assert {page: links for page, links in in_sitemap.items() if links} == found
+    wrapper = site / "sitemap-with-links.xsd"
+    wrapper.write_text(SITEMAP_WITH_LINKS.format(
+        sitemap=need_node_tool(NODE_MODULES / "sitemap" / "schema" / "sitemap.xsd").as_uri(),
+        xhtml=(Path(__file__).parent / "schemas" / "xhtml-link.xsd").as_uri()))
+    schema = etree.XMLSchema(etree.parse(str(wrapper)))
+    assert schema.validate(sitemap), schema.error_log
+
+
+def test_two_versions_in_one_language_and_wrong_sections_are_errors(site, capsys):
+    bilingual(site, **{
+        "content/twin.md": article("Ferry fares, again", translation_key="ferry-fares", slug="twin"),
+        "content/wrong.md": article("ਗ਼ਲਤ", section="Panjab", lang="pa", slug="wrong"),
+        "content/nowhere.md": article("Nowhere", lang="de", slug="nowhere"),
+    })
+    assert build(site) != 0
+    err = capsys.readouterr().err
+    ferry, twin = site / "content" / "ferry.md", site / "content" / "twin.md"
+    first, second = sorted([ferry, twin], key=str)
+    assert re.search(rf"{re.escape(second.name)}:\d+: translation_key 'ferry-fares' is already the key of \S*{re.escape(first.name)}:\d+", err)
+    assert "unknown section 'Panjab'" in err and "the sections are: ਪੰਜਾਬ, ਕੈਨੇਡਾ" in err
+    assert "unknown language 'de'" in err and "the site's editions are: en, pa" in err
+
+
+def test_bad_language_tables_are_reported(site, capsys):
+    write_site(site, {"site.toml": SITE_TOML + '\n[languages.pa]\nsection = ["ਪੰਜਾਬ"]\n\n[languages.national]\n\n'
+                                              '[languages.en]\ntitle = "Again"\n'})
+    assert build(site) != 0
+    err = capsys.readouterr().err
+    assert "site.toml:8: [languages.pa]: unknown key 'section' (did you mean 'sections'?)" in err
+    assert "[languages.national]: the edition would take the URL /national/" in err
+    assert "[languages.en]: 'en' is the site's own language" in err
