@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import SITE_TOML, article, build, read, tree_snapshot, write_site
+from conftest import SITE_TOML, article, build, read, run, tree_snapshot, write_site
 from lxml import etree
 
 BILINGUAL = SITE_TOML + """
@@ -291,3 +291,24 @@ def test_bad_language_tables_are_reported(site, capsys):
     assert "site.toml:8: [languages.pa]: unknown key 'section' (did you mean 'sections'?)" in err
     assert "[languages.national]: the edition would take the URL /national/" in err
     assert "[languages.en]: 'en' is the site's own language" in err
+
+
+def test_new_takes_lang_and_move_stays_in_the_edition(site, capsys):
+    import frontmatter
+
+    write_site(site, {"site.toml": BILINGUAL})
+    assert run("new", "ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", "--section", "ਪੰਜਾਬ", "--lang", "pa", "--translation-key", "farmers",
+               "--author", "ਹਰਪ੍ਰੀਤ ਕੌਰ", "--site", site, "--now", "2026-02-12T20:30:00Z") == 0
+    path = site / "content/pa/ਪੰਜਾਬ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ.md"
+    post = frontmatter.load(path)
+    assert post["lang"] == "pa" and post["section"] == "ਪੰਜਾਬ" and post["translation_key"] == "farmers"
+    assert run("new", "Farmers meet", "--section", "ਪੰਜਾਬ", "--site", site) == 2  # the English edition's sections
+    assert "unknown section 'ਪੰਜਾਬ'" in capsys.readouterr().err
+    assert run("new", "Farmers meet", "--section", "National", "--lang", "pan", "--site", site) == 2
+    assert "unknown language 'pan' (did you mean 'pa'?)" in capsys.readouterr().err
+    assert run("build", "--site", site, "--drafts", "--now", "2026-02-13T00:00:00Z") == 0
+    assert (site / "public/pa/ਪੰਜਾਬ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ/index.html").is_file()
+    assert run("move", str(path), "--section", "ਕੈਨੇਡਾ", "--site", site) == 0
+    assert "/pa/" in frontmatter.load(path)["aliases"][0]
+    assert run("build", "--site", site, "--drafts", "--now", "2026-02-13T00:00:00Z") == 0
+    assert (site / "public/pa/ਕੈਨੇਡਾ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ/index.html").is_file()
