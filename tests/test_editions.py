@@ -109,6 +109,9 @@ def test_punjabi_pages_have_punjabi_words_and_dates(site):
     assert "1 ਫ਼ਰ 2026, ਸਵੇਰੇ 9:00" in story  # the dateline
     assert "1 ਮਿੰਟ ਦੀ ਪੜ੍ਹਤ" in story and "ਹਰਪ੍ਰੀਤ ਕੌਰ</a> ਵੱਲੋਂ" in story
     assert "Thursday, February 12, 2026" in read(site, "/national/ferry/")  # English pages stay as they were
+    search = read(site, "/pa/search/")  # the words the search script shows, in Punjabi, one per plural form
+    assert 'data-searching="ਖੋਜ ਜਾਰੀ ਹੈ…"' in search and 'data-other="“{q}” ਨਾਲ {n} ਖ਼ਬਰਾਂ ਮਿਲੀਆਂ।"' in search
+    assert "data-searching" not in read(site, "/search/")
 
 
 def test_plural_forms_follow_each_language(site):
@@ -124,6 +127,18 @@ def test_plural_forms_follow_each_language(site):
     author = read(site, "/pa/authors/ਹਰਪ੍ਰੀਤ-ਕੌਰ/")
     assert "ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ ਲਈ 2 ਖ਼ਬਰਾਂ" in author  # n > 1: the plural
     assert "1 story" in read(site, "/tags/ferries/")
+    assert "<title>ਪੰਜਾਬ (ਪੰਨਾ 2) | ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ</title>" not in read(site, "/pa/ਪੰਜਾਬ/")
+
+
+def test_page_numbers_in_titles_are_translated(site):
+    more = {f"content/pa-{i}.md": article(f"ਖ਼ਬਰ {i}", section="ਪੰਜਾਬ", lang="pa", slug=f"n{i}", date=f"2026-02-0{i} 10:00")
+            for i in range(1, 6)}
+    bilingual(site, **more)
+    assert build(site) == 0
+    page_two = read(site, "/pa/ਪੰਜਾਬ/page/2/")
+    assert "<title>ਪੰਜਾਬ (ਪੰਨਾ 2) | ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ</title>" in page_two
+    assert '<meta property="og:title" content="ਪੰਜਾਬ (ਪੰਨਾ 2)">' in page_two
+    assert "ਪੰਨਾ" in visible_text(page_two) and "(page" not in visible_text(page_two)
 
 
 def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
