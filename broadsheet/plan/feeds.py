@@ -63,6 +63,9 @@ class Feed:
     author: str  # the publication; each entry names its own writers
     logo: str | None
     entries: tuple[Entry, ...]
+    # `subtitle` as a gettext message and its values, for templates to word in the feed's language; () for
+    # a subtitle of the site's own words (a live blog's summary).
+    subtitle_message: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +208,7 @@ def feed_entry(article: Article, config: Config) -> Entry:
     )
 
 
-def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: str, page_url: str,
+def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, page_url: str,
               shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
@@ -215,7 +218,8 @@ def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: str, pag
     return Feed(
         id=urls.absolute(config.base_url, url),
         title=xml_text(title),
-        subtitle=xml_text(subtitle),
+        subtitle=xml_text(subtitle[0] % dict(subtitle[1])),
+        subtitle_message=(subtitle[0], tuple((k, xml_text(v)) for k, v in subtitle[1])),
         self_url=urls.absolute(config.base_url, url),
         rss_url=urls.absolute(config.base_url, rss_url),
         alternate_url=urls.absolute(config.base_url, page_url),
@@ -234,12 +238,15 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
     With `only` (story URLs), just the feeds that carry one of those stories.
     """
     title, size, ed = site.config.title, site.config.feed_size, site.edition
-    wanted = [((urls.site_feed(edition=ed), urls.site_feed("rss", ed)), title, f"Latest news from {title}",
-               urls.home(ed), site.articles)]
+    # The subtitles are the theme's messages (templates word them in the feed's language; see Feed).
+    wanted = [((urls.site_feed(edition=ed), urls.site_feed("rss", ed)), title,
+               ("Latest news from %(title)s", (("title", title),)), urls.home(ed), site.articles)]
     wanted += [((urls.section_feed(s.slug, edition=ed), urls.section_feed(s.slug, "rss", ed)), f"{s.name} | {title}",
-                f"The latest {s.name} stories from {title}", s.url, s.articles) for s in site.sections]
+                ("The latest %(section)s stories from %(title)s", (("section", s.name), ("title", title))), s.url,
+                s.articles) for s in site.sections]
     wanted += [((urls.author_feed(a.slug, edition=ed), urls.author_feed(a.slug, "rss", ed)), f"{a.name} | {title}",
-                f"Stories by {a.name} for {title}", a.url, a.articles) for a in site.authors]
+                ("Stories by %(name)s for %(title)s", (("name", a.name), ("title", title))), a.url, a.articles)
+               for a in site.authors]
     if only is not None:
         wanted = [w for w in wanted if any(a.url in only for a in w[-1][:size])]
     # A story sits in several feeds; describe it once.

@@ -131,7 +131,11 @@ def drawn_view(page: Page, site: Site) -> dict[str, Any]:
 
 def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
     """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
-    planned = [p for e in site.editions for p in plan_feeds(e)] if site.editions else plan_feeds(site)
+    if site.editions:  # each edition's feeds, worded in its language (the view `site` is the edition's)
+        planned = [replace(p, view={**p.view, "site": site_view(e, site.config)}) for e in site.editions
+                   for p in plan_feeds(e)]
+    else:
+        planned = plan_feeds(site)
     # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
     planned += [Page(f.url, "sitemap", f.template, "Sitemap", site.articles, f.view) for f in plan_sitemap(pages, site)]
     planned += plan_news_pages(site)
