@@ -327,3 +327,5 @@ def test_new_takes_lang_and_move_stays_in_the_edition(site, capsys):
     assert "/pa/" in frontmatter.load(path)["aliases"][0]
     assert run("build", "--site", site, "--drafts", "--now", "2026-02-13T00:00:00Z") == 0
     assert (site / "public/pa/ਕੈਨੇਡਾ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ/index.html").is_file()
+    moved = (site / "public/pa/ਪੰਜਾਬ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ/index.html").read_text(encoding="utf-8")  # the old URL
+    assert '<html lang="pa">' in moved and "ਇਹ ਖ਼ਬਰ ਇੱਥੇ ਚਲੀ ਗਈ ਹੈ:" in moved

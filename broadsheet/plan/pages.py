@@ -43,6 +43,10 @@ def plan_pages(site: Site) -> Plan:
     pages = [with_meta(p) for p in pages]
     pages += plan_machine_readable(site, pages)
     if redirects := plan_redirects(site):
+        if site.editions:  # a story's old URL says "moved" in the story's language
+            redirects = [replace(p, view={**p.view, "site": site_view(site.for_edition(p.view["article"].edition),
+                                                                      site.config)}) if p.kind == "redirect" else p
+                         for p in redirects]
         pages += redirects
         if problems := redirect_collisions(pages):
             raise BuildError(problems)
