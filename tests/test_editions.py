@@ -329,3 +329,28 @@ def test_new_takes_lang_and_move_stays_in_the_edition(site, capsys):
     assert (site / "public/pa/ਕੈਨੇਡਾ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ/index.html").is_file()
     moved = (site / "public/pa/ਪੰਜਾਬ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ/index.html").read_text(encoding="utf-8")  # the old URL
     assert '<html lang="pa">' in moved and "ਇਹ ਖ਼ਬਰ ਇੱਥੇ ਚਲੀ ਗਈ ਹੈ:" in moved
+
+
+def test_a_site_in_one_language_gets_none_of_the_editions_markup(site):
+    write_site(site, {"content/a.md": article("Ferry fares rise", translation_key="fares")})
+    assert build(site) == 0
+    for url, text in html_pages(site / "public").items():
+        assert 'class="languages"' not in text and "hreflang" not in text and "og:locale" not in text, url
+    assert "xhtml" not in (site / "public/sitemap.xml").read_text(encoding="utf-8")
+    assert "data-searching" not in read(site, "/search/")
+
+
+def test_a_site_in_a_right_to_left_language_and_a_punjabi_site_alone(tmp_path):
+    urdu = write_site(tmp_path / "ur", {
+        "site.toml": SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["پاکستان"]')
+        + 'language = "ur"\n',
+        "content/a.md": article("کرایوں میں اضافہ", section="پاکستان", slug="a")})
+    assert build(urdu) == 0
+    assert '<html lang="ur" dir="rtl">' in read(urdu, "/")
+    punjabi = write_site(tmp_path / "pa", {
+        "site.toml": SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["ਪੰਜਾਬ"]')
+        + 'language = "pa"\n',
+        "content/a.md": article("ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", section="ਪੰਜਾਬ", slug="a")})
+    assert build(punjabi) == 0
+    home = read(punjabi, "/")
+    assert '<html lang="pa">' in home and "ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026" in home and "ਮੁੱਖ ਸਮੱਗਰੀ ’ਤੇ ਜਾਓ" in home
