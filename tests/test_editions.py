@@ -354,3 +354,17 @@ def test_a_site_in_a_right_to_left_language_and_a_punjabi_site_alone(tmp_path):
     assert build(punjabi) == 0
     home = read(punjabi, "/")
     assert '<html lang="pa">' in home and "ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026" in home and "ਮੁੱਖ ਸਮੱਗਰੀ ’ਤੇ ਜਾਓ" in home
+
+
+def test_serve_answers_a_missing_page_of_an_edition_with_its_own_404(site):
+    from serve_support import request, start_serve
+
+    bilingual(site)
+    proc, port = start_serve(site)
+    try:
+        punjabi = request(port, "/pa/nowhere/")
+        assert punjabi.status == 404 and '<html lang="pa">' in punjabi.text and "ਪੰਨਾ ਨਹੀਂ ਮਿਲਿਆ" in punjabi.text
+        english = request(port, "/nowhere/")
+        assert english.status == 404 and '<html lang="en">' in english.text and "Page not found" in english.text
+    finally:
+        proc.interrupt()
