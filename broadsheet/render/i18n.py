@@ -78,7 +78,8 @@ def compile_catalogs(template_layers: tuple[Path, ...], languages: tuple[str, ..
             if path is None:
                 continue
             try:
-                catalog = read_po(io.BytesIO(read_regular(path) or b""), locale=_locale(language), domain=DOMAIN)
+                catalog = read_po(io.BytesIO(read_regular(path) or b""), locale=_locale(language), domain=DOMAIN,
+                                  abort_invalid=True)
             except Exception as e:  # noqa: BLE001 -- a broken catalog is the site's problem to fix, reported
                 problems.append(Problem(path, getattr(e, "lineno", None), f"cannot read the catalog: {e}"))
                 continue
@@ -135,8 +136,16 @@ def install_i18n(env: jinja2.Environment, template_layers: tuple[Path, ...], con
     def ngettext(context: Any, singular: str, plural: str, n: int) -> str:
         return translations(context).ungettext(singular, plural, n)
 
+    @jinja2.pass_context
+    def pgettext(context: Any, message_context: str, message: str) -> str:
+        return translations(context).upgettext(message_context, message)
+
+    @jinja2.pass_context
+    def npgettext(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
+        return translations(context).unpgettext(message_context, singular, plural, n)
+
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     add_date_filters(env, config)
 
 
