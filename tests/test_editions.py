@@ -368,3 +368,35 @@ def test_serve_answers_a_missing_page_of_an_edition_with_its_own_404(site):
         assert english.status == 404 and '<html lang="en">' in english.text and "Page not found" in english.text
     finally:
         proc.interrupt()
+
+
+def test_the_theme_catalogs_are_complete_and_keep_every_placeholder():
+    import io
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+    from conftest import REPO
+
+    method_map = [("templates/**.html", "jinja2.ext.babel_extract"), ("templates/**.xml", "jinja2.ext.babel_extract")]
+    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True",
+               "newstyle_gettext": "True"}
+    in_templates = {message for *_, message, _comments, _context in
+                    extract_from_dir(str(REPO), method_map, {p: options for p, _ in method_map})}
+    in_templates = {m if isinstance(m, str) else m[0] for m in in_templates}
+    template = read_po(io.BytesIO((REPO / "locales/messages.pot").read_bytes()))
+    assert {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id} == in_templates  # extracted anew
+    placeholders = re.compile(r"%\(\w+\)s|\{\w+\}")
+    for code in ("en", "pa", "fr", "hi"):
+        catalog = read_po(io.BytesIO((REPO / f"locales/{code}/LC_MESSAGES/messages.po").read_bytes()), locale=code)
+        for message in template:
+            if not message.id:
+                continue
+            found = catalog.get(message.id)
+            assert found is not None, (code, message.id)
+            strings = found.string if isinstance(found.string, tuple) else (found.string,)
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            assert all(strings), (code, message.id)
+            wanted = set(placeholders.findall(ids[-1])) - {"%(num)s"}
+            for text in strings:
+                assert wanted <= set(placeholders.findall(text)), (code, message.id, text)
+                assert set(placeholders.findall(text)) <= set(placeholders.findall(" ".join(ids))), (code, text)
