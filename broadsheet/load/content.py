@@ -26,6 +26,7 @@ from broadsheet.load.frontmatter import (
     read_limited,
     split_front_matter,
 )
+from broadsheet.load.languages import read_language
 from broadsheet.load.live import Update, render_story
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
 from broadsheet.paths import allowed_roots, is_followable, walk_confined
@@ -34,7 +35,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
-    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking",
+    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking", "lang", "translation_key",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -89,20 +90,24 @@ class Article:
     priority: int = 0  # orders the front page's top stories: higher first, then newest first
     expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
     breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
+    lang: str = ""  # the story's language, a code such as "pa": its edition's (load/languages.py)
+    edition: str = ""  # the URL folder of that edition: "" for the site's own language, else the code
+    translation_key: str | None = None  # links the versions of one story across editions
+    translation_line: int | None = None  # where the front matter gives it, for the error naming two versions
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def section_url(self) -> str:
-        return urls.section(self.section_slug)
+        return urls.section(self.section_slug, edition=self.edition)
 
     @property
     def author_links(self) -> tuple[tuple[str, str], ...]:
         """Return (name, author page URL) for each byline name."""
-        return tuple((name, urls.author(urls.slugify(name))) for name in self.authors)
+        return tuple((name, urls.author(urls.slugify(name), edition=self.edition)) for name in self.authors)
 
     @property
     def tag_links(self) -> tuple[tuple[str, str], ...]:
-        return tuple((name, urls.tag(urls.slugify(name))) for name in self.tags)
+        return tuple((name, urls.tag(urls.slugify(name), edition=self.edition)) for name in self.tags)
 
     @property
     def modified(self) -> datetime:
@@ -134,20 +139,6 @@ def find_markdown(content_dir: Path) -> list[Path]:
                 if name not in links or is_followable(path, allowed):
                     found.append(path)
     return found
-
-
-def url_collisions(articles: list[Article]) -> list[Problem]:
-    """Report every URL wanted by more than one file, case-insensitively, and every alias another file wants."""
-    by_url: dict[str, list[Article]] = {}
-    for a in articles:
-        by_url.setdefault(a.url.casefold(), []).append(a)
-    problems = []
-    for group in by_url.values():
-        if len(group) > 1:
-            names = ", ".join(str(a.path) for a in group)
-            for a in group:
-                problems.append(Problem(a.path, None, f"URL {a.url} is wanted by {len(group)} files: {names}"))
-    return problems
 
 
 class _Fields:
@@ -339,7 +330,8 @@ def parse_article(
     live = f.flag("live"), f.when("live_until", config)
     featured, priority, expires, breaking = read_editorial(f, config, when)
 
-    section, slug = read_section(f, section_name, config), read_slug(f, path)
+    edition, translation_key = read_language(f, config), f.text("translation_key")
+    section, slug = read_section(f, section_name, edition), read_slug(f, path)
     check_after_date(f, when, updated, corrections, live[1])
 
     problems = problems + near_misses(path, fields, KNOWN_FIELDS) + f.problems
@@ -358,20 +350,15 @@ def parse_article(
         authors=authors,
         date=when,
         slug=slug,
-        url=urls.article(section.slug, slug),
-        body_html=body_html,
-        summary=summary or first_paragraph_text(body_html),
-        updated=updated,
-        tags=tags,
-        image=image,
-        image_caption=image_caption,
-        image_alt=image_alt,
-        source=source,
-        draft=draft,
+        url=urls.article(section.slug, slug, edition=edition.edition),
+        body_html=body_html, summary=summary or first_paragraph_text(body_html), updated=updated, tags=tags,
+        image=image, image_caption=image_caption, image_alt=image_alt, source=source, draft=draft,
         corrections=corrections,
         aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         live=live[0], live_until=live[1], updates=updates,
         featured=featured, priority=priority, expires=expires, breaking=breaking,
+        lang=edition.language, edition=edition.edition, translation_key=translation_key,
+        translation_line=f.line("translation_key") if translation_key else None,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 

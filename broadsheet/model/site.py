@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from broadsheet import urls
@@ -50,6 +50,19 @@ class Site:
     next_scheduled: Article | None  # the earliest story still waiting for its time
     breaking: tuple[Article, ...] = ()  # live stories whose breaking-news banner shows at `now`, newest first
     next_change: NextChange | None = None  # the first instant after `now` at which what the site shows changes
+    edition: str = ""  # the URL folder of this site's edition ("" for the site's own language)
+    editions: tuple[Site, ...] = ()  # with [languages]: one site per edition, the default first; () otherwise
+    versions: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)  # translation_key -> live
+
+    def for_edition(self, edition: str) -> Site:
+        """Return the site of the edition in this URL folder ("" for the default)."""
+        return next((e for e in self.editions if e.edition == edition), self)
+
+    def translations(self, article: Article) -> tuple[Article, ...]:
+        """Return the live versions of a story in every edition (itself included), in the editions' order;
+        () when it has none in another edition."""
+        found = self.versions.get(article.translation_key) if article.translation_key else None
+        return found if found and len(found) > 1 else ()
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
@@ -107,13 +120,46 @@ def build_site(
     drafts: bool = False,
     future: bool = False,
 ) -> Site:
-    """Group the live stories into sections, authors and tags."""
+    """Group the live stories into sections, authors and tags (with [languages], each edition's apart)."""
+    if not config.languages:
+        return build_edition(config, articles, now, drafts, future)
+    editions = tuple(build_edition(e, tuple(a for a in articles if a.lang == e.language), now, drafts, future)
+                     for e in config.editions)
+    live = newest_first([a for e in editions for a in e.articles])
+    versions: dict[str, list[Article]] = {}
+    for e in editions:
+        for a in e.articles:
+            if a.translation_key:
+                versions.setdefault(a.translation_key, []).append(a)
+    waiting = [e.next_scheduled for e in editions if e.next_scheduled is not None]
+    return Site(
+        config=config, now=now, articles=live,
+        sections=tuple(s for e in editions for s in e.sections),
+        authors=tuple(x for e in editions for x in e.authors),
+        tags=tuple(x for e in editions for x in e.tags),
+        next_scheduled=min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None,
+        breaking=tuple(a for a in live if is_breaking(a, now)),
+        next_change=next_change(articles, now, drafts, future),
+        editions=editions,
+        versions={k: tuple(v) for k, v in versions.items()},
+    )
+
+
+def build_edition(
+    config: Config,
+    articles: tuple[Article, ...],
+    now: datetime,
+    drafts: bool = False,
+    future: bool = False,
+) -> Site:
+    """Group one edition's live stories into its sections, authors and tags."""
     live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
     waiting = [a for a in articles if not a.draft and a.date.timestamp() > now.timestamp() and not future]
     next_scheduled = min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None
 
     sections = tuple(
-        Section(s.name, s.slug, urls.section(s.slug), tuple(a for a in live if a.section == s.name))
+        Section(s.name, s.slug, urls.section(s.slug, edition=config.edition),
+                tuple(a for a in live if a.section == s.name))
         for s in config.sections
     )
     return Site(
@@ -121,11 +167,13 @@ def build_site(
         now=now,
         articles=live,
         sections=sections,
-        authors=tuple(Author(n, s, urls.author(s), arts) for n, s, arts in _group(live, lambda a: a.authors)),
-        tags=tuple(Tag(n, s, urls.tag(s), arts) for n, s, arts in _group(live, lambda a: a.tags)),
+        authors=tuple(Author(n, s, urls.author(s, edition=config.edition), arts)
+                      for n, s, arts in _group(live, lambda a: a.authors)),
+        tags=tuple(Tag(n, s, urls.tag(s, edition=config.edition), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
+        edition=config.edition,
     )
 
 

@@ -27,6 +27,9 @@ class SiteView:
     search_url: str | None = urls.search()  # None: the site has no search
     params: Extra = field(default_factory=Extra)  # site.toml's [params]
     breaking: tuple[Article, ...] = ()  # the stories whose breaking-news banner shows on every page, newest first
+    code: str = ""  # the URL folder of this edition: "" for the site's own language (plan/editions.py)
+    direction: str = "ltr"  # "rtl" for a language written right to left
+    editions: tuple = ()  # with [languages]: every edition (plan.editions.Edition), the site's own first
 
 
 class Derived:
