@@ -23,6 +23,7 @@ from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.dates import local_instant
+from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
@@ -65,12 +66,14 @@ def build(opts: BuildOptions, previous: Previous | None = None,
                                changed=Change.TEMPLATES in changes.kinds)
     stories = load_articles(opts.site_dir / "content", config, memory and memory.sources, changes.suspects,
                             opts.jobs, describe_story, changes.listing)
+    extras = (Extras(memory.site.pages, memory.site.data, memory.extras) if memory and changes.in_place
+              else load_extras(opts.site_dir, config))  # pages and data files: the last build's if none changed
     links = link_problems(opts.site_dir, changes.touched)
-    if problems := [*links, *templates.problems, *stories.problems]:
+    if problems := [*links, *templates.problems, *stories.problems, *extras.problems]:
         raise BuildError(problems)
     changes = classify(changes, memory, stories, opts)
     site = update_site(memory, changes, opts.now) or build_site(config, stories.articles, opts.now, opts.drafts,
-                                                                opts.future)
+                                                                opts.future, extras.pages, extras.data)
     static = static_files(opts, site, memory, changes)
     model = Model(site, site_view(site), templates.digests, encode((config, static.names)), carried(memory, stories))
     plan = replan(memory, model, changes) or checked(plan_pages(site), static, config)
@@ -85,6 +88,7 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
     try:  # the output is in place: no failure from here on may claim that it was left as it was
         memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
+        memory = replace(memory, extras=extras.digests)
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:
         if published is None:  # only checking: nothing was written

@@ -59,6 +59,11 @@ def article(section_slug: str, slug: str) -> str:
     return f"/{_seg(section_slug)}/{_seg(slug)}/"
 
 
+def standalone(slug: str) -> str:
+    """Return the URL of a standalone page (content/pages/about.md -> /about/)."""
+    return f"/{_seg(slug)}/"
+
+
 def authors_index() -> str:
     return "/authors/"
 

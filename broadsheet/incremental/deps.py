@@ -22,12 +22,15 @@ from datetime import date, datetime
 from typing import Any
 
 from broadsheet.load.content import Article
+from broadsheet.load.data import DataFiles, data_digest
+from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Author, Section, Site, Tag
 from broadsheet.plan.page import Derived, Page, SiteView
 from broadsheet.stamps import digest
 
 # Kinds of input.
 STORY, SECTION, AUTHOR, TAG, SITE, DERIVED, TEMPLATE = "story", "section", "author", "tag", "site", "derived", "template"
+PAGE, DATA = "page", "data"  # a standalone page; a data file (by stem)
 # Field groups of an object.
 META = "meta"  # every field not in another group
 BODY = "body"  # a story's body
@@ -40,17 +43,20 @@ _KEYS: dict[type, Callable[[Any], tuple]] = {
     Author: lambda a: (AUTHOR, a.slug),
     Tag: lambda t: (TAG, t.slug),
     SiteView: lambda v: (SITE,),
+    StandalonePage: lambda p: (PAGE, p.slug),
+    DataFiles: lambda d: (DATA,),  # each file is an input of its own: see dependency_of
     Derived: lambda d: (DERIVED, d.kind),  # not a model object: its inputs are the page's (see `implied`)
 }
 _GROUPS: dict[type, dict[str, str]] = {
     Article: {"body_html": BODY},
+    StandalonePage: {"body_html": BODY},
     Section: {"articles": LIST},
     Author: {"articles": LIST},
     Tag: {"articles": LIST},
     SiteView: {"now": NOW},
 }
 STORY_GROUPS = (META, BODY)
-_MODEL = frozenset({Article, Section, Author, Tag})
+_MODEL = frozenset({Article, Section, Author, Tag, StandalonePage})
 _FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> field names; () for other types
 _GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
 _ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
@@ -61,6 +67,8 @@ def dependency_of(obj: Any, attribute: Any) -> tuple | None:
     key = _KEYS.get(type(obj))
     if key is None:
         return None
+    if type(obj) is DataFiles:  # site.data.results: the file data/results.*, present or not
+        return (DATA, str(attribute), META)
     return (*key(obj), _GROUPS[type(obj)].get(attribute, META) if isinstance(attribute, str) else META)
 
 
@@ -157,7 +165,7 @@ class Model:
         self.objects: dict[tuple, Any] = {(SITE,): view}
         for a in site.articles:
             self.objects[(STORY, a.url)] = a
-        for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags)):
+        for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags), (PAGE, site.pages)):
             for item in items:
                 self.objects[(kind, item.slug)] = item
         self._memo: dict[tuple, bytes | None] = {}
@@ -172,6 +180,8 @@ class Model:
             pass
         if dep[0] == TEMPLATE:
             v = self.templates.get(dep[1])
+        elif dep[0] == DATA:
+            v = data_digest(self.site.data, dep[1])
         else:
             obj = self.objects.get(dep[:-1])
             v = None if obj is None else self._object_value(obj, dep[-1])

@@ -38,6 +38,7 @@ class Memory:
     records: dict[str, PageRecord]  # each page as last drawn, by URL
     folders: dict[str, dict[str, Stamp]]  # each output folder written, by path: the files a build made there
     lagging: frozenset[str] = frozenset()  # output folders whose search index lags their pages (a preview's)
+    extras: dict[str, bytes | None] = field(default_factory=dict)  # each standalone page and data file's digest
     # Only in the memory of a live process, never saved:
     environment: Templates | None = None
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)

@@ -28,7 +28,7 @@ from broadsheet.load.frontmatter import (
 )
 from broadsheet.load.live import Update, render_story
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
-from broadsheet.paths import allowed_roots, is_followable, walk_confined
+from broadsheet.paths import PAGES_FOLDER, allowed_roots, is_followable, walk_confined
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
@@ -120,15 +120,15 @@ def is_junk(name: str) -> bool:
 
 
 def find_markdown(content_dir: Path) -> list[Path]:
-    """List the Markdown files under content/, in a stable order, skipping junk.
+    """List the stories' Markdown files under content/ (not content/pages/), in a stable order, skipping junk.
 
     Symbolic links are followed only while they stay inside the site (paths.link_problems reports
     the others), and a folder reached twice through links is read once.
     """
     found: list[Path] = []
-    allowed = allowed_roots(content_dir.parent)
+    allowed, pages = allowed_roots(content_dir.parent), content_dir / PAGES_FOLDER
     for root, _dirs, files, links in walk_confined(content_dir, allowed):
-        for name in files:
+        for name in files if not root.is_relative_to(pages) else ():
             if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name):
                 path = root / name
                 if name not in links or is_followable(path, allowed):

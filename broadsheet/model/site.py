@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article
+from broadsheet.load.data import DataFiles
+from broadsheet.load.pages import StandalonePage
 from broadsheet.load.schedule import NextChange, next_change
 
 
@@ -50,6 +52,8 @@ class Site:
     next_scheduled: Article | None  # the earliest story still waiting for its time
     breaking: tuple[Article, ...] = ()  # live stories whose breaking-news banner shows at `now`, newest first
     next_change: NextChange | None = None  # the first instant after `now` at which what the site shows changes
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
+    data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
@@ -106,8 +110,10 @@ def build_site(
     now: datetime,
     drafts: bool = False,
     future: bool = False,
+    pages: tuple[StandalonePage, ...] = (),
+    data: DataFiles | None = None,
 ) -> Site:
-    """Group the live stories into sections, authors and tags."""
+    """Group the live stories into sections, authors and tags; beside them, the standalone pages and data."""
     live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
     waiting = [a for a in articles if not a.draft and a.date.timestamp() > now.timestamp() and not future]
     next_scheduled = min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None
@@ -126,6 +132,8 @@ def build_site(
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
+        pages=pages,
+        data=data or DataFiles(),
     )
 
 

@@ -43,10 +43,14 @@ class PageMeta:
 
 
 def publisher_jsonld(config: Config) -> dict[str, Any]:
-    """Return the publication as a schema.org Organization, with its logo when configured."""
-    data: dict[str, Any] = {"@type": "Organization", "name": config.title, "url": urls.absolute(config.base_url, "/")}
+    """Return the publication as a schema.org NewsMediaOrganization, with its logo and the standalone pages
+    site.toml's [transparency] maps to its properties (ethicsPolicy…), when configured."""
+    data: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": config.title,
+                            "url": urls.absolute(config.base_url, "/")}
     if config.logo:
         data["logo"] = {"@type": "ImageObject", "url": urls.resolve(config.base_url, "/", config.logo)}
+    for prop, slug in config.transparency:
+        data[prop] = urls.absolute(config.base_url, urls.standalone(slug))
     return data
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.load.content import Article, Extra
+from broadsheet.load.data import DataFiles
+from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Section, Site
 
 
@@ -27,6 +29,8 @@ class SiteView:
     search_url: str | None = urls.search()  # None: the site has no search
     params: Extra = field(default_factory=Extra)  # site.toml's [params]
     breaking: tuple[Article, ...] = ()  # the stories whose breaking-news banner shows on every page, newest first
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/: About, Contact, policies (the footer links them)
+    data: DataFiles = field(default_factory=DataFiles)  # data/: site.data.results is data/results.csv
 
 
 class Derived:
@@ -68,7 +72,7 @@ class Page:
     """
 
     url: str
-    kind: str  # home, section, article, author, authors, tag, tags, 404; feed, sitemap, news-sitemap, robots
+    kind: str  # home, section, article, page, author, authors, tag, tags, 404; feed, sitemap, news-sitemap, robots
     template: str
     title: str
     articles: tuple[Article, ...] = ()

@@ -47,6 +47,7 @@ def plan_pages(site: Site) -> Plan:
                 _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
             ))
     pages += [plan_article(site, article) for article in site.articles]
+    pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages]
     pages += plan_live_feeds(site)
     pages.append(Page(urls.authors_index(), "authors", "authors.html", "Authors", (),
                       {"authors": site.authors}))
@@ -156,6 +157,8 @@ def site_view(site: Site) -> SiteView:
         search_url=urls.search() if config.search else None,
         params=Extra.of(config.params),
         breaking=site.breaking,
+        pages=site.pages,
+        data=site.data,
     )
 
 
