@@ -69,7 +69,7 @@ def sample_pages(public: Path) -> dict[str, str]:
 
     return {"front": "/", "section": section, "article with image": url(with_image),
             "article without image": url(without_image), "author": url(author), "tag": url(tag),
-            "404": "/404.html", "search": "/search/"}
+            "404": "/404.html", "search": "/search/", "standalone page": "/about/"}
 
 
 # ---- Validators -------------------------------------------------------------------------------------------

@@ -78,4 +78,5 @@ def write_theme_site(root: Path) -> Path:
             fields["image_alt"] = repr(f"A wide view for the story {title.lower()}")
             fields["image_caption"] = repr("Photograph: The Test Gazette")
         files[f"content/{rel}.md"] = article(title, section=section, author=author, date=date, body=body(4 + i % 3), **fields)
+    files["content/pages/about.md"] = "---\ntitle: About the Gazette\n---\n" + body(3)
     return write_site(root, files)
