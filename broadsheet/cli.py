@@ -15,7 +15,7 @@ from pathlib import Path
 from broadsheet.errors import BuildError, OutputChanged, UsageError, display_path, one_line
 
 COMMANDS = ("build", "check", "new", "move", "init", "theme", "serve", "watch")
-KIND_ORDER = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "search", "404",
+KIND_ORDER = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates")
 
 

@@ -64,6 +64,16 @@ def standalone(slug: str) -> str:
     return f"/{_seg(slug)}/"
 
 
+def archives() -> str:
+    return "/archive/"
+
+
+def archive(year: int, month: int, page: int = 1) -> str:
+    """Return the URL of a month of the date archive; page 1 is the month's own URL."""
+    base = f"/archive/{year:04d}/{month:02d}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
 def authors_index() -> str:
     return "/authors/"
 

@@ -13,7 +13,7 @@ TRANSPARENCY = '\n[transparency]\nethicsPolicy = "ethics"\npublishingPrinciples 
 
 
 def ld_objects(html: str) -> list[dict]:
-    return [json.loads(m) for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+    return [json.loads(m) for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)]
 
 
 def test_a_standalone_page_is_at_its_slug_with_no_section_byline_or_date(site):

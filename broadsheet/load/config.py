@@ -285,7 +285,7 @@ def read_sections(raw: dict, bad: Bad) -> list[SectionConfig]:
                 bad("sections", f"section {name!r} gives an empty URL slug")
             elif slug.casefold() in seen:
                 bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
-            elif slug in ("authors", "tags", "page"):
+            elif slug in ("authors", "tags", "page", "archive"):
                 bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
             else:
                 seen[slug.casefold()] = name

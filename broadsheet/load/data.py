@@ -31,7 +31,7 @@ class DataFiles:
     """
 
     # No public attribute: Jinja tries one before the item, and would hide a data file of the same name.
-    __slots__ = ("_values", "_digests")
+    __slots__ = ("_digests", "_values")
 
     def __init__(self, values: dict[str, Any] | None = None, digests: dict[str, bytes] | None = None):
         self._values = values or {}

@@ -15,6 +15,7 @@ from broadsheet.plan.page import Page
 NAME_MAX = 255  # bytes in one file or folder name, on every common file system
 
 BUILT_IN = {"home": "the home page", "authors": "the list of authors", "tags": "the list of topics",
+            "archives": "the archive", "archive": "a month of the archive",
             "search": "the search page", "404": "the not-found page", "sitemap": "the sitemap",
             "news-sitemap": "the news sitemap", "robots": "robots.txt"}
 

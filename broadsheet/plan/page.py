@@ -25,6 +25,7 @@ class SiteView:
     edition: date | None = None  # the day of `now` there: what pages show, so a new clock the same day changes none
     authors_url: str = urls.authors_index()
     tags_url: str = urls.tags_index()
+    archive_url: str = urls.archives()
     home_url: str = urls.home()
     search_url: str | None = urls.search()  # None: the site has no search
     params: Extra = field(default_factory=Extra)  # site.toml's [params]
@@ -63,6 +64,21 @@ class Pager:
     next_url: str | None
 
 
+def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
+    """Split a list into pages; an empty list still gets its first page."""
+    total = max(1, -(-len(items) // per_page))
+    pagers = []
+    for n in range(1, total + 1):
+        pagers.append(Pager(
+            number=n,
+            total=total,
+            items=items[(n - 1) * per_page : n * per_page],
+            prev_url=url_for(n - 1) if n > 1 else None,
+            next_url=url_for(n + 1) if n < total else None,
+        ))
+    return pagers
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One output file: where it goes, how it is drawn, and what it shows.
@@ -72,7 +88,7 @@ class Page:
     """
 
     url: str
-    kind: str  # home, section, article, page, author, authors, tag, tags, 404; feed, sitemap, news-sitemap, robots
+    kind: str  # home, section, article, page, author, authors, tag, tags, archive, archives, 404; feed, sitemap, news-sitemap, robots
     template: str
     title: str
     articles: tuple[Article, ...] = ()

@@ -10,30 +10,16 @@ from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
 from broadsheet.model.site import Site, is_live_blog
+from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.live import live_jsonld, plan_live_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
-from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, plan_of
+from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
-
-
-def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
-    """Split a list into pages; an empty list still gets its first page."""
-    total = max(1, -(-len(items) // per_page))
-    pagers = []
-    for n in range(1, total + 1):
-        pagers.append(Pager(
-            number=n,
-            total=total,
-            items=items[(n - 1) * per_page : n * per_page],
-            prev_url=url_for(n - 1) if n > 1 else None,
-            next_url=url_for(n + 1) if n < total else None,
-        ))
-    return pagers
 
 
 def plan_pages(site: Site) -> Plan:
@@ -58,6 +44,7 @@ def plan_pages(site: Site) -> Plan:
                 _numbered(author.name, pager), pager.items, {"author": author, "pager": pager},
             ))
     pages.append(Page(urls.tags_index(), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
+    pages += plan_archives(site)
     for tag in site.tags:
         for pager in paginate(tag.articles, config.per_page, lambda n, t=tag: urls.tag(t.slug, n)):
             pages.append(Page(

@@ -24,7 +24,7 @@ from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
-    "authors.html", "tag.html", "tags.html", "404.html", "search.html",
+    "authors.html", "tag.html", "tags.html", "archive.html", "archives.html", "404.html", "search.html",
     "page.html", "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
 )
 
