@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +14,7 @@ from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.dates import to_datetime
+from broadsheet.load.fields import Fields, describe_value
 from broadsheet.load.figures import body_images
 from broadsheet.load.frontmatter import (
     CONTROLS,
@@ -150,102 +150,18 @@ def url_collisions(articles: list[Article]) -> list[Problem]:
     return problems
 
 
-class _Fields:
-    """Typed access to one file's front matter, collecting a Problem per bad field."""
-
-    def __init__(self, path: Path, fields: dict[str, tuple[Any, int]]):
-        self.path = path
-        self.fields = fields
-        self.problems: list[Problem] = []
-
-    def line(self, key: str) -> int | None:
-        return self.fields[key][1] if key in self.fields else None
-
-    def bad(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(key) or 1, message))
-
-    def get(self, key: str, required: bool) -> Any:
-        """Return the raw value, or None when absent (reported if required) or unreadable."""
-        value = self.fields.get(key, (None, 0))[0]
-        if value is None and required:
-            self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
-        return None if value is UNREADABLE else value
-
-    def text(self, key: str, required: bool = False) -> str | None:
-        value = self.get(key, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.bad(key, f"'{key}' must be text, not {_describe(value)}; put it in quotes")
-            return None
-        value = value.strip()
-        if required and not value:
-            self.bad(key, f"'{key}' must not be empty")
-            return None
-        return value or None
-
-    def names(self, key: str, required: bool = False) -> tuple[str, ...]:
-        value = self.get(key, required)
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if isinstance(value, str) and "," in value:
-            if key == "tags":  # `tags: ferries, council` means two tags, never one called "ferries-council"
-                items = [i for i in value.split(",") if i.strip()]
-            else:  # a name may hold a comma ("Smith, Jr."): ask which was meant
-                listed = ", ".join(i.strip() for i in value.split(","))
-                self.bad(key, f"'{key}' is one text with a comma; for several, write a list: {key}: [{listed}]; "
-                              f"for one name with a comma, a list of one: {key}: [{json.dumps(value.strip())}]")
-                return ()
-        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-            self.bad(key, f"'{key}' must be a name or a list of names, not {_describe(value)}")
-            return ()
-        out = tuple(dict.fromkeys(i.strip() for i in items))
-        if required and not out:
-            self.bad(key, f"'{key}' must name at least one person")
-        if nameless := [i for i in out if not urls.slugify(i)]:
-            # Each name gets a page at /authors/<slug>/ or /tags/<slug>/: no letters, no page, a dead link.
-            self.bad(key, f"'{key}': {nameless[0]!r} has no letters or digits to make a URL from")
-            return ()
-        return out
-
-    def flag(self, key: str) -> bool:
-        value = self.get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.bad(key, f"'{key}' must be true or false, not {_describe(value)}")
-            return False
-        return value
-
-    def when(self, key: str, config: Config, required: bool = False) -> datetime | None:
-        value = self.get(key, required)
-        if value is None:
-            return None
-        parsed = to_datetime(value, config)
-        if parsed is None:
-            self.bad(key, f"'{key}': cannot read {clip(value)!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
-            return None
-        try:  # every page shows dates in UTC and in the site's zone; year 1 or 9999 cannot be shifted
-            parsed.astimezone(UTC).astimezone(config.timezone)
-        except (OverflowError, ValueError):
-            self.bad(key, f"'{key}': {parsed.isoformat()} is out of range")
-            return None
-        return parsed
-
-
-def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
+def read_corrections(f: Fields, config: Config) -> tuple[Correction, ...]:
     """Read `corrections: [{date, text}, ...]`, oldest first."""
     if "corrections" not in f.fields or f.fields["corrections"][0] is None:
         return ()
     value = f.fields["corrections"][0]
     if not isinstance(value, list):
-        f.bad("corrections", f"'corrections' must be a list of {{date, text}} entries, not {_describe(value)}")
+        f.bad("corrections", f"'corrections' must be a list of {{date, text}} entries, not {describe_value(value)}")
         return ()
     found: list[Correction] = []
     for n, item in enumerate(value, 1):
         if not isinstance(item, dict):
-            f.bad("corrections", f"correction {n} must be a mapping with 'date' and 'text', not {_describe(item)}")
+            f.bad("corrections", f"correction {n} must be a mapping with 'date' and 'text', not {describe_value(item)}")
             continue
         if unknown := sorted(str(k) for k in item if k not in ("date", "text")):
             f.bad("corrections", f"correction {n}: unknown field '{unknown[0]}'{did_you_mean(unknown[0], ['date', 'text'])}")
@@ -258,16 +174,6 @@ def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
         elif when is not None:
             found.append(Correction(when, text.strip()))
     return tuple(sorted(found, key=lambda c: c.date.timestamp()))
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the yes/no value {str(value).lower()}"
-    if isinstance(value, (datetime, date)):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return f"{type(value).__name__} {value!r}"
 
 
 def is_safe_link(url: str) -> bool:
@@ -325,7 +231,7 @@ def parse_article(
     problems: list[Problem],
 ) -> Article | list[Problem]:
     """Turn checked front-matter fields and a body into an Article."""
-    f = _Fields(path, fields)
+    f = Fields(path, fields)
     title = f.text("title", required=True)
     section_name = f.text("section", required=True)
     source = f.text("source")
@@ -376,7 +282,7 @@ def parse_article(
     )
 
 
-def check_after_date(f: _Fields, when: datetime | None, updated: datetime | None,
+def check_after_date(f: Fields, when: datetime | None, updated: datetime | None,
                      corrections: tuple[Correction, ...], live_until: datetime | None) -> None:
     """Report the instants a story gives that come before its own date."""
     if updated and when and updated.timestamp() < when.timestamp():
@@ -387,7 +293,7 @@ def check_after_date(f: _Fields, when: datetime | None, updated: datetime | None
         f.bad("live_until", "'live_until' is before 'date'")
 
 
-def read_section(f: _Fields, name: str | None, config: Config) -> SectionConfig | None:
+def read_section(f: Fields, name: str | None, config: Config) -> SectionConfig | None:
     """Return the configured section a story names (None: none, or an unknown one, reported)."""
     if name is None:
         return None
@@ -398,7 +304,7 @@ def read_section(f: _Fields, name: str | None, config: Config) -> SectionConfig 
     return section
 
 
-def read_slug(f: _Fields, path: Path) -> str:
+def read_slug(f: Fields, path: Path) -> str:
     """Return the story's URL slug: its `slug` field, else its file name."""
     slug_text = f.text("slug")
     if slug_text is not None and _SLUG_FORBIDDEN.search(slug_text):
@@ -410,7 +316,7 @@ def read_slug(f: _Fields, path: Path) -> str:
     return slug
 
 
-def read_aliases(f: _Fields) -> tuple[str, ...]:
+def read_aliases(f: Fields) -> tuple[str, ...]:
     """Return the story's old URLs (`aliases: ["/old/path/", ...]`), each reported if it is not a site path."""
     value = f.get("aliases", False)
     if value is None:
@@ -421,7 +327,7 @@ def read_aliases(f: _Fields) -> tuple[str, ...]:
     return aliases
 
 
-def read_image(f: _Fields) -> str | None:
+def read_image(f: Fields) -> str | None:
     """Return the story's lead image: a path on the site or an http(s) URL."""
     image = f.text("image")
     if image is not None and not is_safe_link(image):
@@ -430,7 +336,7 @@ def read_image(f: _Fields) -> str | None:
     return image
 
 
-def read_editorial(f: _Fields, config: Config,
+def read_editorial(f: Fields, config: Config,
                    when: datetime | None) -> tuple[bool, int, datetime | None, datetime | None]:
     """Return where an editor places the story on the front page (`featured`, `priority`: 0 when absent), when
     it is taken down (`expires`) and until when it is breaking news (`breaking`)."""
@@ -438,7 +344,7 @@ def read_editorial(f: _Fields, config: Config,
     if priority is None:
         priority = 0
     elif isinstance(priority, bool) or not isinstance(priority, int):
-        f.bad("priority", f"'priority' must be a whole number (higher comes first), not {_describe(priority)}")
+        f.bad("priority", f"'priority' must be a whole number (higher comes first), not {describe_value(priority)}")
         priority = 0
     expires = f.when("expires", config)
     if expires and when and expires.timestamp() <= when.timestamp():
