@@ -34,7 +34,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
-    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking",
+    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking", "free",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -89,6 +89,7 @@ class Article:
     priority: int = 0  # orders the front page's top stories: higher first, then newest first
     expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
     breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
+    free: bool = True  # False: for subscribers only (JSON-LD isAccessibleForFree, and the body's paywall class)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -244,6 +245,7 @@ def parse_article(
     corrections, aliases = read_corrections(f, config), read_aliases(f)
     live = f.flag("live"), f.when("live_until", config)
     featured, priority, expires, breaking = read_editorial(f, config, when)
+    free = f.flag("free") if fields.get("free", (None, 0))[0] is not None else True  # absent or empty: free
 
     section, slug = read_section(f, section_name, config), read_slug(f, path)
     check_after_date(f, when, updated, corrections, live[1])
@@ -277,7 +279,7 @@ def parse_article(
         corrections=corrections,
         aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         live=live[0], live_until=live[1], updates=updates,
-        featured=featured, priority=priority, expires=expires, breaking=breaking,
+        featured=featured, priority=priority, expires=expires, breaking=breaking, free=free,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 

@@ -18,6 +18,7 @@ from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate,
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
+PAYWALL_CLASS = "paywall"  # article.html puts it on the body of a story with `free: false`
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
 
@@ -177,6 +178,9 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
                          if credit else image]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if not article.free:  # how Google tells a paywall from cloaking: the selector of the subscribers' part
+        data["isAccessibleForFree"] = False
+        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": f".{PAYWALL_CLASS}"}
     if article.corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": c.text, "datePublished": rfc3339(c.date, config)}
