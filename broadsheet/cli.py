@@ -73,7 +73,10 @@ def make_parser() -> argparse.ArgumentParser:
                        help="list the changed URLs here (default: <site>/.broadsheet-cache/changed-urls.txt)")
     build.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--no-cache", action="store_true", help="neither read nor write <site>/.broadsheet-cache")
-    site_options(sub.add_parser("check", help="check config, content and templates; write nothing"), output=False)
+    check = sub.add_parser("check", help="check config, content and templates; write nothing")
+    site_options(check, output=False)
+    check.add_argument("--missing-profiles", action="store_true",
+                       help="list the bylines that have no profile in data/authors.toml")
     new = sub.add_parser("new", help="start a new article")
     new.add_argument("headline")
     new.add_argument("--section", required=True)
@@ -222,6 +225,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"Rendered {result.pages_rendered} pages; {result.pages_written} files changed")
     if (note := result.next_change_note()) is not None:
         print(one_line(note))
+    if getattr(args, "missing_profiles", False):
+        names = ", ".join(result.unprofiled) or "none"
+        print(one_line(f"Bylines without a profile in data/authors.toml: {names}"))
     return 0
 
 

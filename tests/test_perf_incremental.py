@@ -50,6 +50,9 @@ TEMPLATE_EDITS = {
 DATA_EDITS = ["team,score\nHerons,3\n", "team,score\nHerons,4\nGulls,1\n", None]
 PAGE_EDITS = ["---\ntitle: About us\n---\nWho we are.\n", "---\ntitle: About the paper\n---\nWho we are.\n",
               "---\ntitle: About us\n---\nWhat we do.\n", None]
+# data/authors.toml: none; a profile; Bo Reporter as another spelling of Ann Writer (one author page for both).
+PROFILE_EDITS = [None, '["Ann Writer"]\nrole = "Reporter"\nbio = "Ann covers the council."\n',
+                 '["Ann Writer"]\nrole = "Editor"\nnames = ["Bo Reporter"]\nlinks = ["https://social.example/@ann"]\n']
 TAGS_PAGE = ('{% extends "base.html" %}{% block main %}<h1>Topics</h1>'
              '{% for row in site.data.results %}<p>{{ row.team }} {{ row.score }}</p>{% endfor %}{% endblock %}\n')
 SITE_TOMLS = [
@@ -84,6 +87,7 @@ edit = st.one_of(
     st.tuples(st.just("now"), st.sampled_from(NOWS)),
     st.tuples(st.just("data"), st.integers(0, len(DATA_EDITS) - 1)),
     st.tuples(st.just("page"), st.integers(0, len(PAGE_EDITS) - 1)),
+    st.tuples(st.just("profiles"), st.integers(0, len(PROFILE_EDITS) - 1)),
 )
 
 
@@ -169,9 +173,9 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
         name, section, date, word = args
         stories.setdefault(name, Story(section, date, word, len(stories)))
         path = site / "content" / f"{name}.md"
-    elif kind in ("data", "page"):
-        path = site / ("data/results.csv" if kind == "data" else "content/pages/about.md")
-        text = (DATA_EDITS if kind == "data" else PAGE_EDITS)[args[0]]
+    elif kind in ("data", "page", "profiles"):
+        path = site / {"data": "data/results.csv", "page": "content/pages/about.md", "profiles": "data/authors.toml"}[kind]
+        text = {"data": DATA_EDITS, "page": PAGE_EDITS, "profiles": PROFILE_EDITS}[kind][args[0]]
         if text is None:
             path.unlink(missing_ok=True)
         else:
@@ -380,6 +384,8 @@ KINDS = {
     "standalone page retitled": ([("page", 1)], False),
     "standalone page body edited": ([("page", 2)], False),
     "standalone page deleted": ([("page", 3)], False),
+    "author profile added": ([("profiles", 1)], False),
+    "another spelling merges two bylines, then is taken back": ([("profiles", 2), ("profiles", 1)], False),
     "clock, a story live and gone between builds": ([("expires", "story-3", 0.5), ("now", NOW + timedelta(hours=2))],
                                                     False),
 }

@@ -11,8 +11,8 @@ from pathlib import Path
 from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
-from broadsheet.load.extras import extra_digests, extra_files
 from broadsheet.load.dates import local_instant
+from broadsheet.load.extras import extra_digests, extra_files
 from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static

@@ -44,10 +44,11 @@ class Memory:
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
     here: frozenset[str] = frozenset()  # output folders this process wrote: it knows what they hold
 
-    def outcome(self) -> tuple[dict[str, int], int, Article | None, NextChange | None]:
-        """Return what the build reports: pages by kind, static files, the next scheduled story, the next change."""
+    def outcome(self) -> tuple[dict[str, int], int, Article | None, NextChange | None, tuple[str, ...]]:
+        """Return what the build reports: pages by kind, static files, the next scheduled story, the next change,
+        and the bylines without a profile."""
         return (dict(Counter(p.kind for p in self.plan.pages)), len(self.files.files), self.site.next_scheduled,
-                self.site.next_change)
+                self.site.next_change, tuple(a.name for a in self.site.authors if a.profile is None))
 
 
 @dataclass(frozen=True, slots=True)

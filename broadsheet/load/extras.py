@@ -9,6 +9,7 @@ from broadsheet.errors import Problem
 from broadsheet.load.config import Config, key_line
 from broadsheet.load.data import DataFiles, find_data, load_data
 from broadsheet.load.pages import StandalonePage, find_pages, load_pages
+from broadsheet.load.profiles import NO_PROFILES, Profiles, read_profiles
 from broadsheet.paths import read_regular
 from broadsheet.stamps import digest
 
@@ -21,6 +22,7 @@ class Extras:
     data: DataFiles = field(default_factory=DataFiles)
     digests: dict[str, bytes | None] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    profiles: Profiles = NO_PROFILES  # data/authors.toml
 
 
 def extra_files(site_dir: Path) -> list[Path]:
@@ -46,7 +48,8 @@ def load_extras(site_dir: Path, config: Config) -> Extras:
     pages, page_problems = load_pages(site_dir / "content", config)
     data, data_problems = load_data(site_dir, config.max_file_size)
     named = transparency_problems(config, pages) if not page_problems else []
-    return Extras(pages, data, digests, (*page_problems, *data_problems, *named))
+    profiles, profile_problems = read_profiles(data, site_dir)
+    return Extras(pages, data, digests, (*page_problems, *data_problems, *named, *profile_problems), profiles)
 
 
 def transparency_problems(config: Config, pages: tuple[StandalonePage, ...]) -> list[Problem]:

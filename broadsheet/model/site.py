@@ -10,6 +10,7 @@ from broadsheet.load.config import Config
 from broadsheet.load.content import Article
 from broadsheet.load.data import DataFiles
 from broadsheet.load.pages import StandalonePage
+from broadsheet.load.profiles import NO_PROFILES, AuthorProfile, Profiles
 from broadsheet.load.schedule import NextChange, next_change
 
 
@@ -25,10 +26,11 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    name: str
+    name: str  # the profile's name, for a byline in another spelling of it
     slug: str
     url: str
     articles: tuple[Article, ...]
+    profile: AuthorProfile | None = None  # data/authors.toml's entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +56,18 @@ class Site:
     next_change: NextChange | None = None  # the first instant after `now` at which what the site shows changes
     pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
     data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
+    profiles: Profiles = NO_PROFILES  # data/authors.toml: who has a profile, and other spellings of their names
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
 
     def author(self, name: str) -> Author:
-        slug = urls.slugify(name)
+        slug = urls.slugify(self.profiles.canonical(name))
         return next(a for a in self.authors if a.slug == slug)
+
+    def author_url(self, name: str) -> str:
+        """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
+        return urls.author(urls.slugify(self.profiles.canonical(name)))
 
     def tag(self, name: str) -> Tag:
         slug = urls.slugify(name)
@@ -112,6 +119,7 @@ def build_site(
     future: bool = False,
     pages: tuple[StandalonePage, ...] = (),
     data: DataFiles | None = None,
+    profiles: Profiles = NO_PROFILES,
 ) -> Site:
     """Group the live stories into sections, authors and tags; beside them, the standalone pages and data."""
     live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
@@ -127,13 +135,15 @@ def build_site(
         now=now,
         articles=live,
         sections=sections,
-        authors=tuple(Author(n, s, urls.author(s), arts) for n, s, arts in _group(live, lambda a: a.authors)),
+        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s), arts, p)
+                      for n, s, arts in _group(live, lambda a: dict.fromkeys(map(profiles.canonical, a.authors)))),
         tags=tuple(Tag(n, s, urls.tag(s), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
         pages=pages,
         data=data or DataFiles(),
+        profiles=profiles,
     )
 
 

@@ -54,6 +54,20 @@ def publisher_jsonld(config: Config) -> dict[str, Any]:
     return data
 
 
+def person_jsonld(name: str, site: Site) -> dict[str, Any]:
+    """Return a byline as a schema.org Person: its author page, and its profile's photo and links elsewhere."""
+    base = site.config.base_url
+    data: dict[str, Any] = {"@type": "Person", "name": name, "url": urls.absolute(base, site.author_url(name))}
+    profile = site.profiles.of(name)
+    if profile is not None and profile.photo:
+        data["image"] = urls.resolve(base, "/", profile.photo)
+    if profile is not None and profile.links:
+        data["sameAs"] = list(profile.links)
+    if profile is not None and profile.role:
+        data["jobTitle"] = profile.role
+    return data
+
+
 def website_jsonld(config: Config) -> dict[str, Any]:
     """Return the schema.org WebSite for the front page."""
     return {
@@ -96,7 +110,7 @@ def page_meta(page: Page, site: Site) -> PageMeta:
             published=rfc3339(article.date, config),
             modified=rfc3339(article.modified, config),
             section=article.section,
-            authors=tuple(urls.absolute(config.base_url, url) for _, url in article.author_links),
+            authors=tuple(urls.absolute(config.base_url, site.author_url(name)) for name in article.authors),
             tags=article.tags,
         )
         jsonld.append(breadcrumbs_jsonld(config, [home, (article.section, article.section_url),

@@ -10,6 +10,7 @@ from broadsheet import urls
 from broadsheet.load.content import Article, Extra
 from broadsheet.load.data import DataFiles
 from broadsheet.load.pages import StandalonePage
+from broadsheet.load.profiles import NO_PROFILES, Profiles
 from broadsheet.model.site import Section, Site
 
 
@@ -32,6 +33,11 @@ class SiteView:
     breaking: tuple[Article, ...] = ()  # the stories whose breaking-news banner shows on every page, newest first
     pages: tuple[StandalonePage, ...] = ()  # content/pages/: About, Contact, policies (the footer links them)
     data: DataFiles = field(default_factory=DataFiles)  # data/: site.data.results is data/results.csv
+    profiles: Profiles = NO_PROFILES  # data/authors.toml
+
+    def author_url(self, name: str) -> str:
+        """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
+        return urls.author(urls.slugify(self.profiles.canonical(name)))
 
 
 class Derived:

@@ -13,7 +13,7 @@ from broadsheet.model.site import Site, is_live_blog
 from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.live import live_jsonld, plan_live_feeds
-from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
+from broadsheet.plan.meta import SCHEMA, article_image, page_meta, person_jsonld, publisher_jsonld
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
@@ -79,7 +79,7 @@ def with_meta(page: Page) -> Page:
 
 
 def _page_jsonld(page: Page, site: Site) -> dict[str, Any]:
-    data = article_jsonld(page.view["article"], site.config)
+    data = article_jsonld(page.view["article"], site.config, site)
     return live_jsonld(page.view["article"], site.config, data) if "live_feed" in page.view else data
 
 
@@ -147,10 +147,11 @@ def site_view(site: Site) -> SiteView:
         breaking=site.breaking,
         pages=site.pages,
         data=site.data,
+        profiles=site.profiles,
     )
 
 
-def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
+def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, Any]:
     """Return the schema.org NewsArticle for an article page."""
     url = urls.absolute(config.base_url, article.url)
     data: dict[str, Any] = {
@@ -158,10 +159,8 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
         "@type": "NewsArticle",
         "headline": article.title,
         "articleSection": article.section,
-        "author": [
-            {"@type": "Person", "name": name, "url": urls.absolute(config.base_url, urls.author(urls.slugify(name)))}
-            for name in article.authors
-        ] or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
+        "author": [person_jsonld(name, site) for name in article.authors]
+        or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
         "datePublished": rfc3339(article.date, config),
         "dateModified": rfc3339(article.modified, config),
         "url": url,
