@@ -280,14 +280,16 @@ def cmd_preview(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         force=getattr(args, "force", False),
     )
+    # Without a fixed clock (--now, SOURCE_DATE_EPOCH), each build reads the time: scheduled changes happen by themselves.
+    clock = None if args.now or os.environ.get("SOURCE_DATE_EPOCH") else lambda: datetime.now(UTC)
     try:
         if args.command == "watch":
             from broadsheet.preview.watch import run_watch
 
-            return run_watch(opts)
+            return run_watch(opts, clock=clock)
         from broadsheet.preview.serve import run_serve
 
-        return run_serve(opts, args.host, args.port, args.open)
+        return run_serve(opts, args.host, args.port, args.open, clock=clock)
     except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves
         return 130
 
