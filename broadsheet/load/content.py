@@ -35,6 +35,7 @@ KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
     "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking", "free",
+    "related",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -90,6 +91,7 @@ class Article:
     expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
     breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
     free: bool = True  # False: for subscribers only (JSON-LD isAccessibleForFree, and the body's paywall class)
+    related: tuple[str, ...] = ()  # slugs of the stories its "Related" aside shows, instead of the ranking
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -280,6 +282,7 @@ def parse_article(
         aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         live=live[0], live_until=live[1], updates=updates,
         featured=featured, priority=priority, expires=expires, breaking=breaking, free=free,
+        related=read_related(f),
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
@@ -355,3 +358,15 @@ def read_editorial(f: Fields, config: Config,
     if breaking and when and breaking.timestamp() <= when.timestamp():
         f.bad("breaking", "'breaking' must be after 'date': the banner would never be shown")
     return f.flag("featured"), priority, expires, breaking
+
+
+def read_related(f: Fields) -> tuple[str, ...]:
+    """Return the slugs `related: [slug, …]` names (load/sources.py checks that each is a story's)."""
+    value = f.get("related", False)
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        f.bad("related", f"'related' must be a list of story slugs, not {describe_value(value)}")
+        return ()
+    return tuple(dict.fromkeys(urls.slugify(i.strip().strip("/").rpartition("/")[2]) for i in items))

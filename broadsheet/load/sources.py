@@ -82,7 +82,7 @@ def load_articles(
             problems.extend(result)
     sources = {str(p): fresh[str(p)] for p in paths if str(p) in fresh}
     articles = tuple(s.article for s in sources.values())
-    problems.extend(url_collisions(list(articles)) + alias_collisions(articles))
+    problems.extend(url_collisions(list(articles)) + alias_collisions(articles) + related_problems(articles))
     return Loaded(articles, sources, tuple(problems))
 
 
@@ -108,7 +108,17 @@ def load_suspects(previous: Mapping[str, Source], suspects: frozenset[str], key:
     articles = tuple(s.article for s in sources.values())
     if moved:  # a story that kept its URL and aliases cannot collide: the last build had no collision
         problems.extend(url_collisions(list(articles)) + alias_collisions(articles))
+    problems.extend(related_problems(articles))
     return Loaded(articles, sources, tuple(problems))
+
+
+def related_problems(articles: tuple[Article, ...]) -> list[Problem]:
+    """Report each slug a story's `related` names that no story has (drafts and scheduled stories count)."""
+    if not any(a.related for a in articles):
+        return []
+    slugs = {a.slug for a in articles}
+    return [Problem(a.path, line_of(a.path, "related:"), f"related: no story has the slug {slug!r}")
+            for a in articles for slug in a.related if slug not in slugs]
 
 
 def alias_collisions(articles: tuple[Article, ...]) -> list[Problem]:

@@ -16,6 +16,7 @@ from broadsheet.plan.live import live_jsonld, plan_live_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, person_jsonld, publisher_jsonld
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
+from broadsheet.plan.related import RelatedIndex, related_index, related_to
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
 PAYWALL_CLASS = "paywall"  # article.html puts it on the body of a story with `free: false`
@@ -33,7 +34,8 @@ def plan_pages(site: Site) -> Plan:
                 urls.section(section.slug, pager.number), "section", "section.html",
                 _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
             ))
-    pages += [plan_article(site, article) for article in site.articles]
+    index = related_index(site)
+    pages += [plan_article(site, article, index) for article in site.articles]
     pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages]
     pages += plan_live_feeds(site)
     pages.append(Page(urls.authors_index(), "authors", "authors.html", "Authors", (),
@@ -64,13 +66,17 @@ def plan_pages(site: Site) -> Plan:
     return plan_of(pages)
 
 
-def plan_article(site: Site, article: Article) -> Page:
-    """Plan one story's page (without its meta; see with_meta)."""
+def plan_article(site: Site, article: Article, index: RelatedIndex | None = None) -> Page:
+    """Plan one story's page (without its meta; see with_meta); `index`: related_index(site), made once."""
     more = site.more_from(article)
-    view = {"article": article, "section": site.section(article.section), "more_from": more, "jsonld": JSONLD}
+    related = related_to(article, index or related_index(site))
+    view = {"article": article, "section": site.section(article.section), "more_from": more, "related": related,
+            "jsonld": JSONLD}
     if is_live_blog(article, site.now):  # in the plan, so that the page is drawn again when the blog ends
         view["live_feed"] = urls.live_feed(article.url)
-    return Page(article.url, "article", "article.html", article.title, (article, *more), view)
+    listed = {a.url for a in more}
+    shown = (article, *more, *(a for a in related if a.url not in listed))
+    return Page(article.url, "article", "article.html", article.title, shown, view)
 
 
 def with_meta(page: Page) -> Page:
