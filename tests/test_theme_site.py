@@ -24,7 +24,7 @@ THEME_NOW = "2026-02-12T12:00:00-08:00"
 
 def build_copy(src: Path, dest: Path, now: str) -> Path:
     """Copy a site's sources (not its output or cache) into dest, build it, and return the output folder."""
-    for name in ("site.toml", "content", "static", "templates", ".broadsheet-cache"):  # resized images are reusable
+    for name in ("site.toml", "content", "static", "templates", "data", ".broadsheet-cache"):  # resized images are reusable
         if (src / name).is_dir():
             shutil.copytree(src / name, dest / name)
         elif (src / name).exists():
