@@ -27,9 +27,6 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None: BROADSHEET_JOBS or one per core
     changed_file: Path | None = None  # where to list changed URLs; None: .broadsheet-cache/changed-urls.txt
     cache: bool = True  # read and write <site>/.broadsheet-cache
-    # False (serve's preview): once there is a search index, keep it rather than re-index the whole site
-    # after every save; `build` always re-indexes.
-    reindex_search: bool = True
     theme_dir: Path | None = None  # the theme under the site's own files; None: the one Broadsheet ships
 
     @property

@@ -20,6 +20,7 @@ from broadsheet.incremental.changes import Change, Changes, classify, digest_of,
 from broadsheet.incremental.deps import Model, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
+from broadsheet.incremental.search import SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.dates import local_instant
@@ -28,10 +29,11 @@ from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult
+from broadsheet.output.folder import Stage
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing, wrote_last
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
-from broadsheet.output.search import BUNDLE
+from broadsheet.output.search import pagefind_version
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import link_problems
 from broadsheet.plan.collisions import output_collisions
@@ -39,6 +41,7 @@ from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages, site_view
 from broadsheet.plan.redirects import uncovered_moves
+from broadsheet.plan.search import BUNDLE, plan_search
 from broadsheet.plan.static import StaticPlan, plan_static, static_collisions
 from broadsheet.render.draw import Rendered, render
 from broadsheet.render.jinja import Templates, load_templates
@@ -86,17 +89,25 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     with open_stage(target) as stage:
         rendered = render(plan, templates.env, model, memory.records if memory else {}, target and target.files,
                           stage, opts.jobs, target is not None and target.trusted)
-        published = stage and publish(stage, target, rendered.written, plan.files, static.files,
-                                      model.view.search_url is not None, opts.reindex_search)
+        index = stage and search_index(site, model, memory, target, stage)
+        published = stage and publish(stage, target, {**rendered.written, **index.written},
+                                      plan.files | index.files, static.files)
     warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
     try:  # the output is in place: no failure from here on may claim that it was left as it was
-        memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published)
+        memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published, index)
         memory = replace(memory, extras=extras.digests)
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:
         if published is None:  # only checking: nothing was written
             raise
         raise OutputChanged(len(published.changed), e) from e
+
+
+def search_index(site: Site, model: Model, previous: Memory | None, target: Target, stage: Stage) -> SearchIndex:
+    """Index the shards of the search index whose stories changed (or whose files in the output did)."""
+    plan = plan_search(site, model.story_value, pagefind_version() if site.config.search else "")
+    last = previous.search.get(str(target.path)) if previous is not None else None
+    return index_search(plan, last, None if target.trusted else target.files, stage.put, target.path)
 
 
 def normalise(opts: BuildOptions) -> BuildOptions:
@@ -174,27 +185,27 @@ def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -
         return None
     out = str(opts.out_dir)
     if previous is None:
-        return find_target(opts.out_dir, None, False, config.keep, {}, False)
+        return find_target(opts.out_dir, None, False, config.keep, {})
     # Trusted only if this process wrote the folder last: a cron build between two saves rewrote it.
     trusted = out in previous.here and wrote_last(opts.out_dir)
-    return find_target(opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static,
-                       out in previous.lagging)
+    return find_target(opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static)
 
 
 def remember(opts: BuildOptions, previous: Memory | None, templates: Templates, stories: Loaded, site: Site,
-             plan: Plan, static: StaticPlan, model: Model, rendered: Rendered, published: Published | None) -> Memory:
+             plan: Plan, static: StaticPlan, model: Model, rendered: Rendered, published: Published | None,
+             index: SearchIndex | None) -> Memory:
     """Return what this build leaves for the next."""
-    folders, lagging, here = (previous.folders, previous.lagging, previous.here) if previous else ({}, frozenset(), frozenset())
+    folders, search, here = (previous.folders, previous.search, previous.here) if previous else ({}, {}, frozenset())
     static_stamps = previous.static if previous else {}
     if published is not None:
         out = str(opts.out_dir)
         folders = {**folders, out: published.files}
-        lagging = lagging - {out} | ({out} if published.index_lags else set())
+        search = {**search, out: index.shards}
         here, static_stamps = here | {out}, published.static
     return Memory(
         options=opts.key, config=digest_of(opts.site_dir / "site.toml"), templates=templates.digests,
         static=static_stamps, sources=stories.sources, site=site, plan=Plan(plan.pages, plan.files), files=static,
-        records=rendered.records, folders=folders, lagging=frozenset(lagging), environment=templates,
+        records=rendered.records, folders=folders, search=search, environment=templates,
         values=model.values, here=frozenset(here),
     )
 

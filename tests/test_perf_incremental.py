@@ -20,6 +20,7 @@ from broadsheet import pipeline, urls
 from broadsheet.load import sources as sources_module
 from broadsheet.options import BuildOptions
 from broadsheet.output import folder as output_module
+from broadsheet.plan import search as search_plan_module
 from broadsheet.pipeline import build_with_cache
 from broadsheet.preview.session import Session
 from broadsheet.render import draw as render_module
@@ -322,6 +323,8 @@ def tiny_thresholds(monkeypatch):
     monkeypatch.setattr(render_module, "CHUNK", 3)
     monkeypatch.setattr(sources_module, "PARALLEL_PARSE_MIN", 2)
     monkeypatch.setattr(output_module, "PATCH_SHARE", 1)  # patch in place whenever the folder could be
+    monkeypatch.setattr(search_plan_module, "SPAN", 3)  # a search index of several shards, re-indexed one by one
+    monkeypatch.setattr(search_plan_module, "RECENT_SPAN", 2)
 
 
 @settings(max_examples=20, deadline=None,

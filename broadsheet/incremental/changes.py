@@ -19,7 +19,6 @@ from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import BuildOptions
 from broadsheet.output.folder import list_output, stale_temps
-from broadsheet.output.publish import INDEX
 from broadsheet.paths import PAGES_FOLDER, read_regular
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
@@ -198,11 +197,11 @@ def holds_only_ours(out_dir: Path, summary: Summary) -> bool:
     if stale_temps(out_dir):
         return False
     made = {rel for rel, *_ in summary.outputs}
-    return all(rel in made or (summary.index and rel.startswith(INDEX)) for rel in list_output(out_dir, summary.keep))
+    return all(rel in made for rel in list_output(out_dir, summary.keep))
 
 
 def summary_inputs(site_dir: Path, theme_dir: Path) -> bytes | None:
-    """Fingerprint the templates (by content) and the static files (by stat), the site's and the theme's;
+    """Fingerprint the templates (by content), and the static files, standalone pages and data files (by stat);
     None if one is too fresh to trust."""
     parts = [repr(sorted(template_digests(site_dir / "templates", theme_dir / "templates").items())).encode()]
     now = now_ns()

@@ -188,6 +188,10 @@ class Model:
         self._memo[dep] = v
         return v
 
+    def story_value(self, article: Article) -> bytes:
+        """Return a story's fingerprint: every field of it, body and metadata."""
+        return b"".join(self._object_value(article, group) for group in STORY_GROUPS)
+
     def _object_value(self, obj: Any, group: str) -> bytes:
         entry = self.values.get(id(obj))
         if entry is None or entry[0] is not obj:

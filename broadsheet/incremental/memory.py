@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from broadsheet.incremental.deps import Values
+from broadsheet.incremental.search import Indexed
 from broadsheet.load.content import Article
 from broadsheet.load.schedule import NextChange
 from broadsheet.load.sources import Source
@@ -37,7 +38,7 @@ class Memory:
     files: StaticPlan
     records: dict[str, PageRecord]  # each page as last drawn, by URL
     folders: dict[str, dict[str, Stamp]]  # each output folder written, by path: the files a build made there
-    lagging: frozenset[str] = frozenset()  # output folders whose search index lags their pages (a preview's)
+    search: dict[str, dict[str, Indexed]] = field(default_factory=dict)  # each output folder's search shards
     extras: dict[str, bytes | None] = field(default_factory=dict)  # each standalone page and data file's digest
     # Only in the memory of a live process, never saved:
     environment: Templates | None = None
@@ -63,7 +64,6 @@ class Summary:
     now: datetime  # the build's clock; any other may change what is live
     outcome: tuple  # Memory.outcome(), to report again
     keep: tuple[str, ...] = ()  # names in the output folder that are never ours (site.toml's `keep`)
-    index: bool = False  # the folder holds a search index besides `outputs`
 
 
 class Previous:

@@ -117,8 +117,7 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
     inputs = summary_inputs(site_dir, theme_dir)
     fresh = now_ns() - RACY_NS
     sources = memory.sources.values()
-    # A folder whose search index lags its pages (a preview's) still has work to do: no summary may say otherwise.
-    if (out_dir is None or inputs is None or str(out_dir) not in memory.folders or str(out_dir) in memory.lagging
+    if (out_dir is None or inputs is None or str(out_dir) not in memory.folders
             or any(s.mtime_ns >= fresh or s.seen_ns - s.mtime_ns <= RACY_NS for s in sources)):
         return None
     outputs = memory.folders[str(out_dir)]
@@ -131,7 +130,6 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
         now=memory.site.now,
         outcome=memory.outcome(),
         keep=memory.site.config.keep,
-        index=memory.site.config.search,
     )
 
 

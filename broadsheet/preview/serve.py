@@ -33,8 +33,7 @@ PREVIEW_DIR = f"{CACHE_DIR}/preview"  # previews never go to public/, so it neve
 def preview_options(opts: BuildOptions) -> BuildOptions:
     """Point the build at the preview folder, with absolute paths the watcher can match."""
     opts = absolute_options(opts)
-    # The preview keeps the search index it started with: re-indexing after each save would delay every reload.
-    return replace(opts, out_dir=opts.site_dir / PREVIEW_DIR, force=False, reindex_search=False)
+    return replace(opts, out_dir=opts.site_dir / PREVIEW_DIR, force=False)
 
 
 def make_cache_dir(site_dir: Path) -> None:

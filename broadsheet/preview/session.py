@@ -39,8 +39,7 @@ class Session:
             self.opts = replace(self.opts, now=now)
         known = changed is not None and self.memory is not None and self.pending is not None
         touched = frozenset({*changed, *self.pending}) if known else None
-        # The first build of a session brings the search index up to date; a preview's later saves keep it.
-        opts = self.opts if self.memory is not None else replace(self.opts, reindex_search=True)
+        opts = self.opts
         try:
             with writing(opts.out_dir) as writer:  # held only while building: a cron `build` may run between saves
                 result, memory = build(opts, self.previous, touched)

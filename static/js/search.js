@@ -9,11 +9,20 @@ let latest = 0;
 // The site's root, one folder up from this script: a site may live under a path (https://you.github.io/paper/).
 const ROOT = new URL("../", import.meta.url);
 
+// The index is cut into shards (the newest stories at pagefind/, older ones under pagefind/shards/):
+// pagefind/shards.json lists, for each language, the shards to merge into the first.
 async function loadPagefind() {
   if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", ROOT).href);
-    await pagefind.options({ baseUrl: ROOT.pathname });
-    await pagefind.init();
+    const bundle = new URL("pagefind/", ROOT);
+    const manifest = await (await fetch(new URL("shards.json", bundle))).json();
+    const lang = document.documentElement.lang.toLowerCase();
+    const shards = manifest.languages[lang] ?? manifest.languages[lang.split("-")[0]];
+    if (!shards) return null; // no story in this page's language yet
+    const pf = await import(new URL("pagefind.js", bundle).href);
+    await pf.options({ baseUrl: ROOT.pathname });
+    await pf.init();
+    await Promise.all(shards.map((shard) => pf.mergeIndex(new URL(shard, bundle).pathname)));
+    pagefind = pf;
   }
   return pagefind;
 }
@@ -50,7 +59,7 @@ async function runSearch(query) {
   status.textContent = "Searching…";
   try {
     const pf = await loadPagefind();
-    const found = await pf.search(q);
+    const found = pf ? await pf.search(q) : { results: [] };
     const data = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
     if (mine !== latest) return; // a newer search has started
     list.replaceChildren(...data.map(resultItem));
