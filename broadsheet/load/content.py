@@ -100,7 +100,8 @@ class Article:
 
     @property
     def author_links(self) -> tuple[tuple[str, str], ...]:
-        """Return (name, author page URL) for each byline name."""
+        """Return (name, author page URL) for each byline name, by its own spelling (site.author_url(name) also
+        follows data/authors.toml's other spellings to the profile's page)."""
         return tuple((name, urls.author(urls.slugify(name))) for name in self.authors)
 
     @property
