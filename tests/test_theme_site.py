@@ -58,7 +58,7 @@ def sample_pages(public: Path) -> dict[str, str]:
     """Pick one page of each kind from a built site, reading the URLs off its own pages."""
     home = (public / "index.html").read_text(encoding="utf-8")
     section = re.search(r'<nav class="sections".*?<a href="([^"]+)"', home, re.DOTALL).group(1)
-    articles = sorted(p.parent for p in public.glob("*/*/index.html") if "data-pagefind-body" in p.read_text())
+    articles = sorted(p.parent for p in public.glob("*/*/index.html") if '<article class="story"' in p.read_text())
     with_image = next(p for p in articles if '<figure class="lead-image"' in (p / "index.html").read_text())
     without_image = next(p for p in articles if '<figure class="lead-image"' not in (p / "index.html").read_text())
     author = min(public.glob("authors/*/index.html")).parent
