@@ -22,7 +22,7 @@ class build_py_with_theme(build_py):
         super().run()
         if getattr(self, "editable_mode", False):
             return  # an editable install reads the theme from the checkout
-        for name in ("templates", "static"):
+        for name in ("templates", "static", "locales"):
             target = Path(self.build_lib) / "broadsheet" / "theme" / name
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(HERE / name, target, ignore=skip)

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Benchmark Broadsheet (and, with --peers, Hugo and Pelican) on generated news corpora.
+"""Benchmark Broadsheet (and, with --peers, Hugo + Pagefind, Hugo and Pelican) on generated news corpora.
 
     python benchmarks/run.py --sizes 1000,10000 [--runs 3] [--peers] [--work DIR]
 
-For each size it builds a corpus (make_corpus.py when found, else a small built-in generator),
-then measures, with the median of --runs runs each:
+For each size it builds a corpus (make_corpus.py when found, else a small built-in generator), then
+measures Broadsheet as users run it, in its default configuration (search on), with the median of
+--runs runs each:
   cold        a new process, no cache, no output folder
   no-change   a new process, cache and output present, nothing edited
-  one-edit    a new process after appending a sentence to one article's body
-  one-edit at a new clock   the same, with --now minutes later each time (as every publish in production)
+  one-edit    a new process after appending a sentence to one article's body (an old one: the first file)
+  one-edit, newest   the same, for the newest story (what a newsroom edits most)
+  one-edit at a new clock   the same as one-edit, with --now minutes later each time (as every publish)
   watch-body  in one long-lived Session (what serve/watch use): body edit -> affected pages written
   watch-head  the same, editing the headline of the newest story of the biggest section
 and the peak resident memory of the largest process of a cold build. Times are wall-clock.
+With --peers, the same job done by Hugo with Pagefind run over its output (the `pagefind` package
+Broadsheet depends on); then Broadsheet with `search = false` against Hugo alone and Pelican.
 """
 
 from __future__ import annotations
@@ -75,11 +79,14 @@ def copy_theme(dest: Path) -> None:
     for name in ("templates", "static"):
         shutil.rmtree(dest / name, ignore_errors=True)
         shutil.copytree(REPO / name, dest / name)
-    # The peers build no search index, so the side-by-side page set leaves Pagefind out (search = false).
-    toml = dest / "site.toml"
-    if toml.exists() and "search =" not in toml.read_text():
-        toml.write_text(toml.read_text() + "search = false\n")
     point_body_images_elsewhere(dest)
+
+
+def set_search(site: Path, on: bool) -> None:
+    """Use the default configuration (search on), or `search = false` to compare with peers without search."""
+    toml = site / "site.toml"
+    lines = [line for line in toml.read_text().splitlines() if not line.startswith("search =")]
+    toml.write_text("\n".join([*lines, *([] if on else ["search = false"])]) + "\n")
 
 
 def point_body_images_elsewhere(dest: Path) -> None:
@@ -134,8 +141,17 @@ def append_sentence(path: Path, n: int) -> None:
         f.write(f"\nAn added sentence, number {n}.\n")
 
 
-def bench_ours(site: Path, runs: int) -> dict:
+def newest_article(site: Path) -> Path:
+    """The story with the latest date (make_corpus.py writes ISO dates: they sort as text)."""
+    def date(path: Path) -> str:
+        with open(path, encoding="utf-8") as f:
+            return next((line for line in f if line.startswith("date:")), "")
+    return max(sorted((site / "content").rglob("*.md")), key=date)
+
+
+def bench_ours(site: Path, runs: int, search: bool = True) -> dict:
     """Cold, no-change and one-edit builds in new processes."""
+    set_search(site, search)
     res: dict = {}
     colds, mems = [], []
     for _ in range(runs):
@@ -161,6 +177,12 @@ def bench_ours(site: Path, runs: int) -> dict:
         edits.append(seconds)
     res["one_edit"] = statistics.median(edits)
     res["one_edit_output"] = out.splitlines()[-1]
+    newest, path_newest = [], newest_article(site)
+    for i in range(runs):
+        append_sentence(path_newest, 20 + i)
+        seconds, _, out = run(broadsheet(site))
+        newest.append(seconds)
+    res["one_edit_newest"] = statistics.median(newest)
     # As in production, where every publish runs at a new clock: minutes later each time.
     clock, start = [], datetime.fromisoformat(NOW)
     for i in range(runs):
@@ -225,22 +247,42 @@ def hugo_binary() -> str:
     return found
 
 
-def bench_hugo(site: Path, runs: int) -> dict:
+def pagefind_binary() -> str:
+    import pagefind_bin_extended  # the binary of the `pagefind[extended]` package Broadsheet depends on
+
+    return str(pagefind_bin_extended.get_executable())
+
+
+def bench_hugo(site: Path, runs: int, search: bool) -> dict:
+    """Hugo's cold build and one-edit build; with search, each followed by Pagefind over its output."""
     hugo = hugo_binary()
-    colds, mems = [], []
+
+    def build() -> tuple[float, int, float, int]:
+        seconds, mb, _ = run([hugo, "--quiet"], cwd=site)
+        if not search:
+            return seconds, mb, 0.0, 0
+        pf_seconds, pf_mb, _ = run([pagefind_binary(), "--site", "public", "--silent"], cwd=site)
+        return seconds, mb, pf_seconds, pf_mb
+
+    colds, mems, pf_colds, pf_mems = [], [], [], []
     for _ in range(runs):
         for d in ("public", "resources", ".hugo_build.lock"):
             p = site / d
             shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
-        seconds, mb, _ = run([hugo, "--quiet"], cwd=site)
-        colds.append(seconds)
+        seconds, mb, pf_seconds, pf_mb = build()
+        colds.append(seconds + pf_seconds)
         mems.append(mb)
+        pf_colds.append(pf_seconds)
+        pf_mems.append(pf_mb)
     edits, path = [], first_article(site)
     for i in range(runs):
         append_sentence(path, i)
-        seconds, _, _ = run([hugo, "--quiet"], cwd=site)
-        edits.append(seconds)
-    return {"cold": statistics.median(colds), "cold_mem_mb": max(mems), "one_edit": statistics.median(edits)}
+        seconds, _, pf_seconds, _ = build()
+        edits.append(seconds + pf_seconds)
+    res = {"cold": statistics.median(colds), "cold_mem_mb": max(mems + pf_mems), "one_edit": statistics.median(edits)}
+    if search:
+        res.update(pagefind=statistics.median(pf_colds), hugo_mem_mb=max(mems), pagefind_mem_mb=max(pf_mems))
+    return res
 
 
 def bench_pelican(site: Path, runs: int) -> dict:
@@ -256,34 +298,54 @@ def bench_pelican(site: Path, runs: int) -> dict:
 def cell(d: dict | None, key: str, unit: str = "s") -> str:
     if not d or key not in d:
         return "–"
-    return f"{d[key]:.2f} s" if unit == "s" else f"{d[key]} MB"
+    return f"{d[key]:.2f} s" if unit == "s" else f"{d[key]:,} MB"
 
 
-def ratio(ours: dict, hugo: dict | None, key: str, base: str = "cold") -> str:
-    if not hugo or key not in ours:
+def ratio(ours: dict, peer: dict | None, key: str, base: str = "cold", name: str = "Hugo") -> str:
+    if not peer or key not in ours:
         return "–"
-    return f"{ours[key] / hugo[base]:.2f} × Hugo {base}"
+    return f"{ours[key] / peer[base]:.2f} × {name} {base}"
 
 
-def table(results: dict) -> str:
-    """Format the results as a Markdown table with ratios to Hugo."""
+def table_default(results: dict) -> str:
+    """The default configuration (search on) against Hugo + Pagefind, with the targets of issue #15."""
+    rows = ["| articles | measure | Broadsheet | Hugo + Pagefind | ratio | target |", "|---|---|---|---|---|---|"]
+    for n, r in results.items():
+        ours, peer = r["broadsheet"], r.get("hugo_pagefind")
+        name = "(Hugo + Pagefind)"
+        split = f" ({peer['cold'] - peer['pagefind']:.1f} + {peer['pagefind']:.1f})" if peer else ""
+        memory = f"{ours['cold_mem_mb'] / peer['cold_mem_mb']:.2f} ×" if peer else "–"
+        rows += [
+            f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(peer, 'cold')}{split} | {ratio(ours, peer, 'cold', name=name)} | ≤ 1.2 × |",
+            f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – | {ratio(ours, peer, 'no_change', name=name)} | |",
+            f"| {n:,} | one body edit, an old story (new process) | {cell(ours, 'one_edit')} | {cell(peer, 'one_edit')} "
+            f"| {ratio(ours, peer, 'one_edit', name=name)} | ≤ 0.1 × |",
+            f"| {n:,} | one body edit, the newest story (new process) | {cell(ours, 'one_edit_newest')} | – "
+            f"| {ratio(ours, peer, 'one_edit_newest', name=name)} | ≤ 0.1 × |",
+            f"| {n:,} | one body edit at a new clock (new process) | {cell(ours, 'one_edit_clock')} | – "
+            f"| {ratio(ours, peer, 'one_edit_clock', name=name)} | |",
+            f"| {n:,} | watch: body edit → files written | {cell(ours, 'watch_body')} | – | – | |",
+            f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) "
+            f"| {cell(ours, 'watch_head')} | – | – | ≤ 1 s |",
+            f"| {n:,} | peak memory of any process, cold build | {cell(ours, 'cold_mem_mb', 'mb')} "
+            f"| {cell(peer, 'cold_mem_mb', 'mb')} | {memory} | ≤ 0.5 × |",
+        ]
+    return "\n".join(rows)
+
+
+def table_plain(results: dict) -> str:
+    """`search = false` against Hugo alone and Pelican: the same page set, no search index."""
     rows = ["| articles | measure | Broadsheet | Hugo | Pelican | Broadsheet / Hugo |", "|---|---|---|---|---|---|"]
     for n, r in results.items():
-        ours, hugo, pel = r["broadsheet"], r.get("hugo"), r.get("pelican")
+        ours, hugo, pel = r.get("broadsheet_plain"), r.get("hugo"), r.get("pelican")
+        if not ours:
+            continue
         memory = f"{ours['cold_mem_mb'] / hugo['cold_mem_mb']:.2f} × Hugo" if hugo else "–"
         rows += [
             (f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(hugo, 'cold')} | {cell(pel, 'cold')} "
              f"| {ratio(ours, hugo, 'cold')} |"),
-            (f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – | – "
-             f"| {ratio(ours, hugo, 'no_change')} |"),
             (f"| {n:,} | one body edit, build (new process) | {cell(ours, 'one_edit')} | {cell(hugo, 'one_edit')} "
              f"| {cell(pel, 'one_edit')} | {ratio(ours, hugo, 'one_edit')} |"),
-            (f"| {n:,} | one body edit, build at a new clock (new process) | {cell(ours, 'one_edit_clock')} | – | – "
-             f"| {ratio(ours, hugo, 'one_edit_clock')} |"),
-            (f"| {n:,} | watch: body edit → pages written | {cell(ours, 'watch_body')} | – | – "
-             f"| {ratio(ours, hugo, 'watch_body')} |"),
-            (f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) "
-             f"| {cell(ours, 'watch_head')} | – | – | – |"),
             (f"| {n:,} | peak memory, cold build | {cell(ours, 'cold_mem_mb', 'mb')} | {cell(hugo, 'cold_mem_mb', 'mb')} "
              f"| {cell(pel, 'cold_mem_mb', 'mb')} | {memory} |"),
         ]
@@ -294,7 +356,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--peers", action="store_true", help="also run Hugo and Pelican on the same corpus")
+    parser.add_argument("--peers", action="store_true", help="also run Hugo + Pagefind, Hugo and Pelican")
+    parser.add_argument("--no-plain", action="store_true", help="skip the search = false comparison")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "broadsheet-bench")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--watch-probe", type=Path, help=argparse.SUPPRESS)
@@ -310,15 +373,24 @@ def main() -> None:
         r["broadsheet"].update(bench_watch(site, args.runs))
         if args.peers:
             make_corpus(args.work / f"hugo-{n}", n, "hugo")
-            r["hugo"] = bench_hugo(args.work / f"hugo-{n}", args.runs)
-            make_corpus(args.work / f"pelican-{n}", n, "pelican")
-            r["pelican"] = bench_pelican(args.work / f"pelican-{n}", 1)
+            r["hugo_pagefind"] = bench_hugo(args.work / f"hugo-{n}", args.runs, search=True)
+        if not args.no_plain:
+            r["broadsheet_plain"] = bench_ours(site, args.runs, search=False)
+            set_search(site, True)
+            if args.peers:
+                r["hugo"] = bench_hugo(args.work / f"hugo-{n}", args.runs, search=False)
+                make_corpus(args.work / f"pelican-{n}", n, "pelican")
+                r["pelican"] = bench_pelican(args.work / f"pelican-{n}", 1)
         results[n] = r
         print(json.dumps({n: r}), flush=True)
     load = os.getloadavg()
     print(f"\n{platform.node()}: {platform.platform()}, Python {platform.python_version()}, "
           f"{os.cpu_count()} cores, load average {load[0]:.1f} at the end, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
-    print(table(results))
+    print("Default configuration (search on):\n")
+    print(table_default(results))
+    if not args.no_plain:
+        print("\nsearch = false:\n")
+        print(table_plain(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -81,6 +81,8 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("headline")
     new.add_argument("--section", required=True)
     new.add_argument("--author", action="append", help="a byline name; repeat it for each writer (default: Staff)")
+    new.add_argument("--lang", help="the edition's language, a [languages.<code>] of site.toml (default: the site's)")
+    new.add_argument("--translation-key", help="links the story to its versions in other editions")
     new.add_argument("--site", type=Path, default=Path("."))
     new.add_argument("--now", help=argparse.SUPPRESS)
     init = sub.add_parser("init", help="start a new paper in DIR (default: .); never overwrites a file")
@@ -158,7 +160,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "new":
         from broadsheet.scaffold import new_article
 
-        path = new_article(args.site, args.headline, args.section, args.author or ["Staff"], parse_now(args.now))
+        path = new_article(args.site, args.headline, args.section, args.author or ["Staff"], parse_now(args.now),
+                           args.lang, args.translation_key)
         print(one_line(f"Created {display_path(path)}"))
         return 0
     if args.command == "init":

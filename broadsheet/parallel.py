@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import warnings
 from collections.abc import Callable, Sequence
@@ -40,10 +41,16 @@ def run_chunks(fn: Callable[..., Any], chunks: Sequence[Any], jobs: int, *shared
         with warnings.catch_warnings():
             # Python 3.12+ warns about fork() in threaded processes; can_fork() has ruled that out.
             warnings.simplefilter("ignore", DeprecationWarning)
-            with ctx.Pool(min(jobs, len(chunks))) as pool:
+            with ctx.Pool(min(jobs, len(chunks)), initializer=_plain_sigterm) as pool:
                 return pool.map(_call, chunks, chunksize=1)
     finally:
         _SHARED = ()
+
+
+def _plain_sigterm() -> None:
+    """In a worker: let SIGTERM end it quietly. The pool ends its workers with SIGTERM when the work is done;
+    a handler inherited from the command line (which turns SIGTERM into an exception) would print a traceback."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _call(chunk: Any) -> Any:

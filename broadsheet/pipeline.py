@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
@@ -20,7 +21,7 @@ from broadsheet.incremental.changes import Change, Changes, classify, digest_of,
 from broadsheet.incremental.deps import Model, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
-from broadsheet.incremental.search import SearchIndex, index_search
+from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.dates import local_instant
@@ -29,7 +30,6 @@ from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult
-from broadsheet.output.folder import Stage
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing, wrote_last
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
@@ -86,10 +86,10 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     add_theme_globals(templates.env, static.assets, static.images)
     target = output_target(opts, config, memory)
     refuse_unwritable(opts)
-    with open_stage(target) as stage:
+    with open_stage(target) as stage, search_index(site, model, memory, target) as finish_index:
         rendered = render(plan, templates.env, model, memory.records if memory else {}, target and target.files,
                           stage, opts.jobs, target is not None and target.trusted)
-        index = stage and search_index(site, model, memory, target, stage)
+        index = stage and finish_index(stage.put)
         published = stage and publish(stage, target, {**rendered.written, **index.written},
                                       plan.files | index.files, static.files)
     warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
@@ -103,11 +103,14 @@ def build(opts: BuildOptions, previous: Previous | None = None,
         raise OutputChanged(len(published.changed), e) from e
 
 
-def search_index(site: Site, model: Model, previous: Memory | None, target: Target, stage: Stage) -> SearchIndex:
-    """Index the shards of the search index whose stories changed (or whose files in the output did)."""
+def search_index(site: Site, model: Model, previous: Memory | None,
+                 target: Target | None) -> AbstractContextManager[Callable[[Put], SearchIndex]]:
+    """Start indexing the search shards whose stories changed (or whose files in the output did)."""
+    if target is None:  # only checking
+        return nullcontext(lambda put: SearchIndex({}, {}))
     plan = plan_search(site, model.story_value, pagefind_version() if site.config.search else "")
     last = previous.search.get(str(target.path)) if previous is not None else None
-    return index_search(plan, last, None if target.trusted else target.files, stage.put, target.path)
+    return index_search(plan, last, None if target.trusted else target.files, target.path)
 
 
 def normalise(opts: BuildOptions) -> BuildOptions:

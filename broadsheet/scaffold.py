@@ -12,14 +12,17 @@ import frontmatter
 
 from broadsheet import urls
 from broadsheet.errors import BuildError, UsageError, did_you_mean
-from broadsheet.load.config import load_config
+from broadsheet.load.config import Config, load_config
 from broadsheet.load.content import Article, read_article
 from broadsheet.load.markdown import MarkdownRenderer
 
 
-def new_article(site_dir: Path, headline: str, section: str, authors: list[str], now: datetime) -> Path:
-    """Write content/<section-slug>/<slug>.md as a draft; never overwrite a file."""
-    config = load_config(site_dir / "site.toml")
+def new_article(site_dir: Path, headline: str, section: str, authors: list[str], now: datetime,
+                lang: str | None = None, translation_key: str | None = None) -> Path:
+    """Write content/<section-slug>/<slug>.md as a draft (content/<lang>/… for another edition's story);
+    never overwrite a file."""
+    site = load_config(site_dir / "site.toml")
+    config = edition(site, lang)
     configured = config.section_named(section) or next(
         (s for s in config.sections if s.slug == urls.slugify(section)), None
     )
@@ -29,7 +32,8 @@ def new_article(site_dir: Path, headline: str, section: str, authors: list[str],
     slug = urls.slugify(headline)
     if not slug:
         raise UsageError(f"cannot make a file name from the headline {headline!r}")
-    path = site_dir / "content" / configured.slug / f"{slug}.md"
+    folder = site_dir / "content" / config.edition if config.edition else site_dir / "content"
+    path = folder / configured.slug / f"{slug}.md"
     local = (now if now.tzinfo else now.replace(tzinfo=config.timezone)).astimezone(config.timezone)
     post = frontmatter.Post(
         "Write the story here. The first paragraph becomes the summary unless you set one.\n",
@@ -39,6 +43,8 @@ def new_article(site_dir: Path, headline: str, section: str, authors: list[str],
         date=local.replace(microsecond=0).isoformat(),
         tags=[],
         draft=True,
+        **({"lang": config.language} if lang else {}),
+        **({"translation_key": translation_key} if translation_key else {}),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -47,6 +53,18 @@ def new_article(site_dir: Path, headline: str, section: str, authors: list[str],
     except FileExistsError:
         raise UsageError(f"{path} already exists; pick another headline") from None
     return path
+
+
+def edition(config: Config, lang: str | None) -> Config:
+    """Return the edition a `--lang` names (the site's own without one), or say which there are."""
+    if lang is None:
+        return config
+    found = config.edition_of(lang)
+    if found is None:
+        codes = [e.language for e in config.editions]
+        raise UsageError(f"unknown language '{lang}'{did_you_mean(lang, codes)}; the site's editions are: "
+                         f"{', '.join(codes)} (add a [languages.{lang}] table to site.toml for another)")
+    return found
 
 
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
@@ -63,15 +81,16 @@ def move_article(site_dir: Path, path: Path, slug: str | None, section: str | No
     before = read_article(path, config, renderer)
     if not isinstance(before, Article):
         raise BuildError(before)
-    target = config.section_named(section) if section else config.section_named(before.section)
+    own = config.edition_of(before.lang) or config  # a story moves within its edition
+    target = own.section_named(section) if section else own.section_named(before.section)
     if target is None:
-        names = [s.name for s in config.sections]
+        names = [s.name for s in own.sections]
         raise UsageError(f"unknown section '{section}'{did_you_mean(section, names)}; "
                          f"the sections are: {', '.join(names)}")
     new_slug = urls.slugify(slug) if slug else before.slug
     if not new_slug:
         raise UsageError(f"cannot make a URL from the slug {slug!r}")
-    new_url = urls.article(target.slug, new_slug)
+    new_url = urls.article(target.slug, new_slug, edition=before.edition)
     if new_url == before.url:
         raise UsageError(f"{path} is already at {new_url}")
     fields = {"aliases": [a for a in (*before.aliases, before.url) if a != new_url]}

@@ -46,70 +46,75 @@ def _seg(slug: str) -> str:
     return quote(slug, safe="")
 
 
-def home() -> str:
-    return "/"
+def _in(edition: str, path: str) -> str:
+    """Put a site path under an edition's folder: the default edition ("") is at the root, another at /<code>/."""
+    return f"/{_seg(edition)}{path}" if edition else path
 
 
-def section(slug: str, page: int = 1) -> str:
+def home(edition: str = "") -> str:
+    return _in(edition, "/")
+
+
+def section(slug: str, page: int = 1, edition: str = "") -> str:
     """Return the URL of a section's page; page 1 is the section's own URL."""
-    return f"/{_seg(slug)}/" if page == 1 else f"/{_seg(slug)}/page/{page}/"
+    return _in(edition, f"/{_seg(slug)}/" if page == 1 else f"/{_seg(slug)}/page/{page}/")
 
 
-def article(section_slug: str, slug: str) -> str:
-    return f"/{_seg(section_slug)}/{_seg(slug)}/"
+def article(section_slug: str, slug: str, edition: str = "") -> str:
+    return _in(edition, f"/{_seg(section_slug)}/{_seg(slug)}/")
 
 
 def standalone(slug: str) -> str:
-    """Return the URL of a standalone page (content/pages/about.md -> /about/)."""
+    """Return the URL of a standalone page (content/pages/about.md -> /about/); pages are site-wide."""
     return f"/{_seg(slug)}/"
 
 
-def archives() -> str:
-    return "/archive/"
+def archives(edition: str = "") -> str:
+    return _in(edition, "/archive/")
 
 
-def archive(year: int, month: int, page: int = 1) -> str:
+def archive(year: int, month: int, page: int = 1, edition: str = "") -> str:
     """Return the URL of a month of the date archive; page 1 is the month's own URL."""
-    base = f"/archive/{year:04d}/{month:02d}/"
+    base = _in(edition, f"/archive/{year:04d}/{month:02d}/")
     return base if page == 1 else f"{base}page/{page}/"
 
 
-def authors_index() -> str:
-    return "/authors/"
+def authors_index(edition: str = "") -> str:
+    return _in(edition, "/authors/")
 
 
-def author(slug: str, page: int = 1) -> str:
-    base = f"/authors/{_seg(slug)}/"
+def author(slug: str, page: int = 1, edition: str = "") -> str:
+    base = _in(edition, f"/authors/{_seg(slug)}/")
     return base if page == 1 else f"{base}page/{page}/"
 
 
-def tags_index() -> str:
-    return "/tags/"
+def tags_index(edition: str = "") -> str:
+    return _in(edition, "/tags/")
 
 
-def tag(slug: str, page: int = 1) -> str:
-    base = f"/tags/{_seg(slug)}/"
+def tag(slug: str, page: int = 1, edition: str = "") -> str:
+    base = _in(edition, f"/tags/{_seg(slug)}/")
     return base if page == 1 else f"{base}page/{page}/"
 
 
-def not_found() -> str:
-    return "/404.html"
+def not_found(edition: str = "") -> str:
+    return _in(edition, "/404.html")
 
 
 FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml"}
 
 
-def site_feed(fmt: str = "atom") -> str:
-    """Return the URL of the site's Atom feed, or of its RSS twin (fmt="rss")."""
-    return f"/{FEED_FILES[fmt]}"
+def site_feed(fmt: str = "atom", edition: str = "") -> str:
+    """Return the URL of the site's (or an edition's) Atom feed, or of its RSS twin (fmt="rss")."""
+    return _in(edition, f"/{FEED_FILES[fmt]}")
 
 
-def section_feed(section_slug: str, fmt: str = "atom") -> str:
-    return f"/{_seg(section_slug)}/{FEED_FILES[fmt]}"
+def section_feed(section_slug: str, fmt: str = "atom", edition: str = "") -> str:
+    return _in(edition, f"/{_seg(section_slug)}/{FEED_FILES[fmt]}")
 
 
-def author_feed(slug: str, fmt: str = "atom") -> str:
-    return f"/authors/{_seg(slug)}/{FEED_FILES[fmt]}"
+def author_feed(slug: str, fmt: str = "atom", edition: str = "") -> str:
+    return _in(edition, f"/authors/{_seg(slug)}/{FEED_FILES[fmt]}")
 
 
 def sitemap(part: int = 0) -> str:
@@ -205,8 +210,8 @@ def nginx_redirects() -> str:
     return "/redirects.nginx.map"
 
 
-def search() -> str:
-    return "/search/"
+def search(edition: str = "") -> str:
+    return _in(edition, "/search/")
 
 
 def is_local(url: str) -> bool:

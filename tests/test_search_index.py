@@ -39,11 +39,18 @@ def write_stories(site: Path, extra: dict[str, str] | None = None) -> None:
     write_site(site, {**files, **(extra or {})})
 
 
-def search(browser, base: str, query: str) -> list[str]:
-    """Search as a reader does, on the search page; return the titles found."""
+DONE = """() => {
+  const status = document.getElementById('search-status');
+  return status.textContent !== '' && status.textContent !== (status.dataset.searching || 'Searching…');
+}"""
+
+
+def search(browser, base: str, query: str, edition: str = "") -> list[str]:
+    """Search as a reader does, on the search page (of an edition: its folder); return the titles found."""
     page = browser.new_page()
-    page.goto(f"{base}/search/?q={query}")
-    page.wait_for_function("/match/.test(document.getElementById('search-status').textContent)", timeout=20000)
+    page.goto(f"{base}{edition}/search/?q={query}")
+    page.wait_for_function(DONE, timeout=20000)
+    assert "not available" not in page.inner_text("#search-status")
     titles = page.locator("#search-results h2 a").all_inner_texts()
     page.close()
     return sorted(titles)
@@ -152,3 +159,22 @@ def test_a_failing_indexer_leaves_the_output_as_it_was(site, tmp_path, monkeypat
     path.write_text(path.read_text().replace("one heron", "one shoveler"))
     assert build(site) == 1
     assert tree_snapshot(site / "public") == before
+
+
+def test_each_edition_searches_its_own_stories(site, small_shards):
+    from test_editions import BILINGUAL
+
+    files = {f"content/en{n}.md": story(n, word) for n, word in enumerate(WORDS[:6])}
+    files.update({f"content/pa{n}.md": article(f"ਕਹਾਣੀ {n} ਬਾਜ਼ ਬਾਰੇ", section="ਪੰਜਾਬ", lang="pa", slug=f"pa-{n}",
+                                               date=f"2025-{1 + n:02d}-11 09:00", body=f"ਦਰਿਆ ਕੰਢੇ ਇੱਕ ਬਾਜ਼ ਦੇਖਿਆ ਗਿਆ {n}।")
+                  for n in range(6)})
+    write_site(site, {"site.toml": BILINGUAL, **files})
+    assert build(site) == 0
+    manifest = (site / "public/pagefind/shards.json").read_text()
+    assert '"pa"' in manifest and '"en"' in manifest
+    with chromium() as browser, serve(site / "public") as base:
+        found = search(browser, base, "ਬਾਜ਼", "/pa")
+        assert found == sorted(f"ਕਹਾਣੀ {n} ਬਾਜ਼ ਬਾਰੇ" for n in range(6))
+        assert search(browser, base, "estuary", "/pa") == []  # English stories are not in the Punjabi index
+        assert search(browser, base, "ਬਾਜ਼") == []
+        assert search(browser, base, "estuary") == sorted(f"Story {n} on the {w}" for n, w in enumerate(WORDS[:6]))

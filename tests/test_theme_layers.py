@@ -135,7 +135,7 @@ def test_a_wheel_carries_the_theme_and_the_installed_package_finds_it_outside_th
     src.mkdir()
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
         shutil.copy(REPO / name, src / name)
-    for name in ("broadsheet", "templates", "static"):
+    for name in ("broadsheet", "templates", "static", "locales"):
         shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     # Offline, with the setuptools the test extra installs.
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index",
@@ -144,7 +144,8 @@ def test_a_wheel_carries_the_theme_and_the_installed_package_finds_it_outside_th
     (wheel,) = (tmp_path / "dist").glob("broadsheet-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for rel in [*(p.relative_to(REPO).as_posix() for p in (REPO / "templates").rglob("*") if p.is_file()),
-                "static/css/site.css", "static/css/print.css", "static/js/search.js", "static/favicon.svg"]:
+                "static/css/site.css", "static/css/print.css", "static/js/search.js", "static/favicon.svg",
+                *(f"locales/{code}/LC_MESSAGES/messages.po" for code in ("en", "pa", "fr", "hi"))]:
         assert f"broadsheet/theme/{rel}" in names
     assert not any(n.startswith("broadsheet/theme/static/images/") for n in names)
     installed = tmp_path / "installed"

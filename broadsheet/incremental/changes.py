@@ -45,7 +45,7 @@ EVERYTHING = ~Change.NOTHING
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
 SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
                 "corrections", "image", "aliases", "body_images", "live", "live_until", "updates", "featured",
-                "priority", "expires", "breaking")
+                "priority", "expires", "breaking", "lang", "edition", "translation_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,8 @@ def touched_kinds(site_dir: Path, touched: frozenset[Path], memory: Memory) -> C
             kinds |= Change.STORY_FIELDS
         elif rel == "site.toml" and digest_of(path) != memory.config:
             kinds |= Change.CONFIG
-        elif top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix()):
+        elif (top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix())
+              or top == "locales"):  # a gettext catalog: its digest is among the templates' (render/i18n.py)
             kinds |= Change.TEMPLATES
         elif top == "static" and static_file_changed(path, memory):
             kinds |= Change.STATIC

@@ -26,6 +26,7 @@ from broadsheet.load.data import DataFiles, data_digest
 from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Author, Section, Site, Tag
 from broadsheet.plan.page import Derived, Page, SiteView
+from broadsheet.plan.pages import site_view
 from broadsheet.stamps import digest
 
 # Kinds of input.
@@ -39,11 +40,11 @@ NOW = "now"  # the exact instant of the build's clock (pages that show only the 
 
 _KEYS: dict[type, Callable[[Any], tuple]] = {
     Article: lambda a: (STORY, a.url),
-    Section: lambda s: (SECTION, s.slug),
-    Author: lambda a: (AUTHOR, a.slug),
-    Tag: lambda t: (TAG, t.slug),
-    SiteView: lambda v: (SITE,),
-    StandalonePage: lambda p: (PAGE, p.slug),
+    Section: lambda s: (SECTION, s.url),  # a URL: two editions may each have a section of one slug
+    Author: lambda a: (AUTHOR, a.url),
+    Tag: lambda t: (TAG, t.url),
+    SiteView: lambda v: (SITE, v.code) if v.code else (SITE,),  # an edition's own view: (SITE, its folder)
+    StandalonePage: lambda p: (PAGE, p.url),
     DataFiles: lambda d: (DATA,),  # each file is an input of its own: see dependency_of
     Derived: lambda d: (DERIVED, d.kind),  # not a model object: its inputs are the page's (see `implied`)
 }
@@ -163,11 +164,14 @@ class Model:
         self.templates = templates
         self.extra = extra  # config and build options: they reach pages through filters
         self.objects: dict[tuple, Any] = {(SITE,): view}
+        for edition in site.editions:  # each edition's pages read its own view (plan/pages.py plan_editions)
+            edition_view = site_view(edition, site.config)
+            self.objects[_KEYS[SiteView](edition_view)] = edition_view
         for a in site.articles:
             self.objects[(STORY, a.url)] = a
         for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags), (PAGE, site.pages)):
             for item in items:
-                self.objects[(kind, item.slug)] = item
+                self.objects[(kind, item.url)] = item
         self._memo: dict[tuple, bytes | None] = {}
         self._carried = carried or {}  # values computed for these very (immutable) objects by an earlier build
         self.values: Values = {}  # values computed for this build's objects: the next build carries them

@@ -23,8 +23,8 @@ from broadsheet.plan.pages import plan_article, plan_feeds, plan_news_pages, sit
 
 def update_site(previous: Memory | None, changes: Changes, now: datetime) -> Site | None:
     """Return the last build's site with the edited stories swapped in, at the new clock (None: build it anew)."""
-    if previous is None or not changes.in_place:
-        return None
+    if previous is None or not changes.in_place or previous.site.editions:
+        return None  # a site of several editions is grouped and planned anew: fingerprints still spare its pages
     return replace(swap_stories(previous.site, {id(old): new for old, new in changes.edits}), now=now)
 
 
@@ -34,7 +34,7 @@ def replan(previous: Memory | None, model: Model, changes: Changes) -> Plan | No
     Its `stale` pages are those that read something that changed, with the model's current objects in
     them; every other page is as last drawn.
     """
-    if previous is None or not changes.in_place:
+    if previous is None or not changes.in_place or previous.site.editions:
         return None
     site, view = model.site, model.view
     urls = {new.url for _, new in changes.edits}

@@ -6,13 +6,16 @@ a shard whose files in the output are not as this stage wrote them is indexed ag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadsheet.output.search import run_pagefind
-from broadsheet.plan.search import MANIFEST, SearchPlan, Shard, needed, record_of
+from broadsheet.output.search import Indexing
+from broadsheet.plan.search import MANIFEST, SearchPlan, needed, record_of
 from broadsheet.stamps import digest
+
+Put = Callable[[str, bytes], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,38 +38,46 @@ class SearchIndex:
         return frozenset(rel for s in self.shards.values() for rel in s.files)
 
 
+@contextmanager
 def index_search(plan: SearchPlan | None, previous: Mapping[str, Indexed] | None,
-                 on_disk: Mapping[str, object] | None, put: Callable[[str, bytes], None], where: Path) -> SearchIndex:
-    """Index the shards whose key changed, or whose files are not in the output as they were written.
+                 on_disk: Mapping[str, object] | None, where: Path) -> Iterator[Callable[[Put], SearchIndex]]:
+    """Start indexing the shards whose key changed, or whose files are not in the output as written;
+    yield `finish(put)`, which waits for Pagefind, stages the new files with `put(rel, data)` and returns
+    the whole index. Pagefind works while the pages render (its records come from the stories alone).
 
     `previous`: the shards as the last build left them; `on_disk`: the output's files with their stamps
-    (anything with a `.digest`; None: as the last build left them); `put(rel, data)` stages one file;
-    `where`: the output folder, which problems name.
+    (anything with a `.digest`; None: as the last build left them); `where`: the output folder, which
+    problems name.
     """
-    if plan is None:
-        return SearchIndex({}, {})
     previous = previous or {}
-    shards: dict[str, Indexed] = {}
-    todo: list[Shard] = []
-    for shard in plan.shards:
-        old = previous.get(shard.folder)
-        if old is not None and old.key == shard.key and _intact(old, on_disk):
-            shards[shard.folder] = old
-        else:
-            todo.append(shard)
-    written: dict[str, bytes] = {}
-    for shard, files in zip(todo, run_pagefind([[record_of(a, plan.language) for a in s.stories] for s in todo], where) if todo else ()):
-        kept = {shard.folder + rel: data for rel, data in files.items() if needed(rel, shard)}
-        for rel, data in kept.items():
-            put(rel, data)
-        shards[shard.folder] = Indexed(shard.key, {rel: digest(data) for rel, data in kept.items()})
-        written.update(shards[shard.folder].files)
-    manifest = MANIFEST
-    shards[manifest] = Indexed(plan.manifest, {manifest: digest(plan.manifest)})
-    if not _intact(previous.get(manifest), on_disk) or previous[manifest].key != plan.manifest:
-        put(manifest, plan.manifest)
-        written[manifest] = shards[manifest].files[manifest]
-    return SearchIndex(shards, written)
+    shards = {s.folder: previous[s.folder] for s in plan.shards
+              if s.folder in previous and previous[s.folder].key == s.key and _intact(previous[s.folder], on_disk)
+              } if plan is not None else {}
+    todo = [s for s in plan.shards if s.folder not in shards] if plan is not None else []
+    indexing = Indexing([[record_of(a, plan.language) for a in s.stories] for s in todo], where) if todo else None
+
+    def finish(put: Put) -> SearchIndex:
+        if plan is None:
+            return SearchIndex({}, {})
+        written: dict[str, bytes] = {}
+        for shard, files in zip(todo, indexing.files() if indexing is not None else ()):
+            kept = {shard.folder + rel: data for rel, data in files.items() if needed(rel, shard)}
+            for rel, data in kept.items():
+                put(rel, data)
+            shards[shard.folder] = Indexed(shard.key, {rel: digest(data) for rel, data in kept.items()})
+            written.update(shards[shard.folder].files)
+        shards[MANIFEST] = Indexed(plan.manifest, {MANIFEST: digest(plan.manifest)})
+        old = previous.get(MANIFEST)
+        if old is None or old.key != plan.manifest or not _intact(old, on_disk):
+            put(MANIFEST, plan.manifest)
+            written[MANIFEST] = shards[MANIFEST].files[MANIFEST]
+        return SearchIndex(shards, written)
+
+    try:
+        yield finish
+    finally:
+        if indexing is not None:
+            indexing.close()
 
 
 def _intact(old: Indexed | None, on_disk: Mapping[str, object] | None) -> bool:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadsheet import urls
 from broadsheet.errors import BuildError, Problem, UsageError, did_you_mean, one_line
+from broadsheet.load.editions import DEFAULT_DATE_FORMAT, direction_of, read_editions
 from broadsheet.paths import read_regular
 
-DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump
 MAX_FILE_SIZE_LIMIT = 1 << 30
 
@@ -52,6 +52,18 @@ class Config:
     params: dict = field(default_factory=dict)  # the site's own settings, [params]: templates read site.params
     # [transparency]: (schema.org property of the NewsMediaOrganization, slug of the standalone page it names)
     transparency: tuple[tuple[str, str], ...] = ()
+    edition: str = ""  # the URL folder of this config's edition: "" for the site's own language, else its code
+    direction: str = "ltr"  # "rtl" for a language written right to left
+    languages: tuple[Config, ...] = ()  # the other editions ([languages.<code>]), each a Config of its own
+
+    @property
+    def editions(self) -> tuple[Config, ...]:
+        """Every edition: the site's own (this config) first, then [languages] in the order site.toml gives."""
+        return (self, *self.languages)
+
+    def edition_of(self, language: str) -> Config | None:
+        """Return the Config of the edition in a language (None: the site has no such edition)."""
+        return next((e for e in self.editions if e.language == language), None)
 
     def section_named(self, name: str) -> SectionConfig | None:
         for s in self.sections:
@@ -159,6 +171,8 @@ def _toml_line(message: str) -> int | None:
 
 def key_line(text: str, key: str) -> int | None:
     for n, line in enumerate(text.splitlines(), 1):
+        if key.startswith("[") and line.strip().startswith(key):
+            return n
         if line.strip().startswith(key) and line.strip()[len(key):].lstrip().startswith("="):
             return n
     return None
@@ -171,7 +185,7 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     def bad(key: str, message: str) -> None:
         problems.append(Problem(path, key_line(text, key), message))
 
-    known = set(_REQUIRED) | set(_OPTIONAL)
+    known = set(_REQUIRED) | set(_OPTIONAL) | {"languages"}
     for key in raw:
         if key not in known:
             bad(key, f"unknown key '{key}'{did_you_mean(key, sorted(known))}")
@@ -183,14 +197,13 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     sections = read_sections(raw, bad)
     if problems:
         raise BuildError(problems)
-    return Config(
-        path=path,
-        title=title.strip(),
-        base_url=base_url.rstrip("/"),
-        timezone=tz,
-        sections=tuple(sections),
-        **values,
-    )
+    config = Config(path=path, title=title.strip(), base_url=base_url.rstrip("/"), timezone=tz,
+                    sections=tuple(sections), direction=direction_of(values.get("language", "en")), **values)
+    if "languages" in raw:
+        config = replace(config, languages=read_editions(raw, config, bad, read_sections, _LANGUAGE))
+        if problems:
+            raise BuildError(problems)
+    return config
 
 
 Bad = Callable[[str, str], None]  # reports a problem with a key

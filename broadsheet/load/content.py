@@ -26,6 +26,7 @@ from broadsheet.load.frontmatter import (
     read_limited,
     split_front_matter,
 )
+from broadsheet.load.languages import read_language
 from broadsheet.load.live import Update, render_story
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
 from broadsheet.paths import PAGES_FOLDER, allowed_roots, is_followable, walk_confined
@@ -35,7 +36,7 @@ KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
     "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking", "free",
-    "related",
+    "related", "lang", "translation_key",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -92,21 +93,25 @@ class Article:
     breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
     free: bool = True  # False: for subscribers only (JSON-LD isAccessibleForFree, and the body's paywall class)
     related: tuple[str, ...] = ()  # slugs of the stories its "Related" aside shows, instead of the ranking
+    lang: str = ""  # the story's language, a code such as "pa": its edition's (load/languages.py)
+    edition: str = ""  # the URL folder of that edition: "" for the site's own language, else the code
+    translation_key: str | None = None  # links the versions of one story across editions
+    translation_line: int | None = None  # where the front matter gives it, for the error naming two versions
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def section_url(self) -> str:
-        return urls.section(self.section_slug)
+        return urls.section(self.section_slug, edition=self.edition)
 
     @property
     def author_links(self) -> tuple[tuple[str, str], ...]:
         """Return (name, author page URL) for each byline name, by its own spelling (site.author_url(name) also
         follows data/authors.toml's other spellings to the profile's page)."""
-        return tuple((name, urls.author(urls.slugify(name))) for name in self.authors)
+        return tuple((name, urls.author(urls.slugify(name), edition=self.edition)) for name in self.authors)
 
     @property
     def tag_links(self) -> tuple[tuple[str, str], ...]:
-        return tuple((name, urls.tag(urls.slugify(name))) for name in self.tags)
+        return tuple((name, urls.tag(urls.slugify(name), edition=self.edition)) for name in self.tags)
 
     @property
     def modified(self) -> datetime:
@@ -138,20 +143,6 @@ def find_markdown(content_dir: Path) -> list[Path]:
                 if name not in links or is_followable(path, allowed):
                     found.append(path)
     return found
-
-
-def url_collisions(articles: list[Article]) -> list[Problem]:
-    """Report every URL wanted by more than one file, case-insensitively, and every alias another file wants."""
-    by_url: dict[str, list[Article]] = {}
-    for a in articles:
-        by_url.setdefault(a.url.casefold(), []).append(a)
-    problems = []
-    for group in by_url.values():
-        if len(group) > 1:
-            names = ", ".join(str(a.path) for a in group)
-            for a in group:
-                problems.append(Problem(a.path, None, f"URL {a.url} is wanted by {len(group)} files: {names}"))
-    return problems
 
 
 def read_corrections(f: Fields, config: Config) -> tuple[Correction, ...]:
@@ -250,7 +241,8 @@ def parse_article(
     featured, priority, expires, breaking = read_editorial(f, config, when)
     free = f.flag("free") if fields.get("free", (None, 0))[0] is not None else True  # absent or empty: free
 
-    section, slug = read_section(f, section_name, config), read_slug(f, path)
+    edition, translation_key = read_language(f, config), f.text("translation_key")
+    section, slug = read_section(f, section_name, edition), read_slug(f, path)
     check_after_date(f, when, updated, corrections, live[1])
 
     problems = problems + near_misses(path, fields, KNOWN_FIELDS) + f.problems
@@ -269,21 +261,15 @@ def parse_article(
         authors=authors,
         date=when,
         slug=slug,
-        url=urls.article(section.slug, slug),
-        body_html=body_html,
-        summary=summary or first_paragraph_text(body_html),
-        updated=updated,
-        tags=tags,
-        image=image,
-        image_caption=image_caption,
-        image_alt=image_alt,
-        source=source,
-        draft=draft,
+        url=urls.article(section.slug, slug, edition=edition.edition),
+        body_html=body_html, summary=summary or first_paragraph_text(body_html), updated=updated, tags=tags,
+        image=image, image_caption=image_caption, image_alt=image_alt, source=source, draft=draft,
         corrections=corrections,
         aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         live=live[0], live_until=live[1], updates=updates,
         featured=featured, priority=priority, expires=expires, breaking=breaking, free=free,
-        related=read_related(f),
+        related=read_related(f), lang=edition.language, edition=edition.edition, translation_key=translation_key,
+        translation_line=f.line("translation_key") if translation_key else None,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 

@@ -11,7 +11,8 @@ from urllib.parse import unquote
 
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article, article_from_bytes, find_markdown, read_limited, url_collisions
+from broadsheet.load.content import Article, article_from_bytes, find_markdown, read_limited
+from broadsheet.load.languages import translation_collisions
 from broadsheet.load.markdown import RENDERER_VERSION, MarkdownRenderer
 from broadsheet.parallel import run_chunks
 from broadsheet.stamps import RACY_NS, digest, now_ns
@@ -82,7 +83,8 @@ def load_articles(
             problems.extend(result)
     sources = {str(p): fresh[str(p)] for p in paths if str(p) in fresh}
     articles = tuple(s.article for s in sources.values())
-    problems.extend(url_collisions(list(articles)) + alias_collisions(articles) + related_problems(articles))
+    problems.extend(url_collisions(list(articles)) + alias_collisions(articles) + translation_collisions(articles)
+                    + related_problems(articles))
     return Loaded(articles, sources, tuple(problems))
 
 
@@ -108,17 +110,31 @@ def load_suspects(previous: Mapping[str, Source], suspects: frozenset[str], key:
     articles = tuple(s.article for s in sources.values())
     if moved:  # a story that kept its URL and aliases cannot collide: the last build had no collision
         problems.extend(url_collisions(list(articles)) + alias_collisions(articles))
-    problems.extend(related_problems(articles))
+    problems.extend(translation_collisions(articles) + related_problems(articles))
     return Loaded(articles, sources, tuple(problems))
 
 
 def related_problems(articles: tuple[Article, ...]) -> list[Problem]:
-    """Report each slug a story's `related` names that no story has (drafts and scheduled stories count)."""
+    """Report each slug a story's `related` names that no story of its edition has (drafts and scheduled count)."""
     if not any(a.related for a in articles):
         return []
-    slugs = {a.slug for a in articles}
+    slugs = {(a.edition, a.slug) for a in articles}
     return [Problem(a.path, line_of(a.path, "related:"), f"related: no story has the slug {slug!r}")
-            for a in articles for slug in a.related if slug not in slugs]
+            for a in articles for slug in a.related if (a.edition, slug) not in slugs]
+
+
+def url_collisions(articles: list[Article]) -> list[Problem]:
+    """Report every URL wanted by more than one file, case-insensitively, and every alias another file wants."""
+    by_url: dict[str, list[Article]] = {}
+    for a in articles:
+        by_url.setdefault(a.url.casefold(), []).append(a)
+    problems = []
+    for group in by_url.values():
+        if len(group) > 1:
+            names = ", ".join(str(a.path) for a in group)
+            for a in group:
+                problems.append(Problem(a.path, None, f"URL {a.url} is wanted by {len(group)} files: {names}"))
+    return problems
 
 
 def alias_collisions(articles: tuple[Article, ...]) -> list[Problem]:
@@ -161,7 +177,10 @@ def parse_key(config: Config) -> bytes:
     """Return what, besides a file's bytes and path, decides how it parses."""
     sections = tuple((s.name, s.slug) for s in config.sections)
     limits = (config.sanitize, config.markdown_time_limit, config.max_file_size)
-    return digest(repr((RENDERER_VERSION, str(config.timezone), sections, limits)).encode())
+    # A story's language (the site's, when it gives none) decides its edition, URL and sections.
+    editions = tuple((e.language, tuple((s.name, s.slug) for s in e.sections)) for e in config.languages)
+    key = (RENDERER_VERSION, str(config.timezone), sections, limits, config.language, editions)
+    return digest(repr(key).encode())
 
 
 def reuse_source(path: Path, old: Source | None, key: bytes) -> Source | None:

@@ -57,6 +57,19 @@ class Site:
     pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
     data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
     profiles: Profiles = NO_PROFILES  # data/authors.toml: who has a profile, and other spellings of their names
+    edition: str = ""  # the URL folder of this site's edition ("" for the site's own language)
+    editions: tuple[Site, ...] = ()  # with [languages]: one site per edition, the default first; () otherwise
+    versions: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)  # translation_key -> live
+
+    def for_edition(self, edition: str) -> Site:
+        """Return the site of the edition in this URL folder ("" for the default)."""
+        return next((e for e in self.editions if e.edition == edition), self)
+
+    def translations(self, article: Article) -> tuple[Article, ...]:
+        """Return the live versions of a story in every edition (itself included), in the editions' order;
+        () when it has none in another edition."""
+        found = self.versions.get(article.translation_key) if article.translation_key else None
+        return found if found and len(found) > 1 else ()
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
@@ -67,7 +80,7 @@ class Site:
 
     def author_url(self, name: str) -> str:
         """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
-        return urls.author(urls.slugify(self.profiles.canonical(name)))
+        return urls.author(urls.slugify(self.profiles.canonical(name)), edition=self.edition)
 
     def tag(self, name: str) -> Tag:
         slug = urls.slugify(name)
@@ -121,13 +134,54 @@ def build_site(
     data: DataFiles | None = None,
     profiles: Profiles = NO_PROFILES,
 ) -> Site:
-    """Group the live stories into sections, authors and tags; beside them, the standalone pages and data."""
+    """Group the live stories into sections, authors and tags (with [languages], each edition's apart); beside
+    them, the standalone pages and data, shared by every edition."""
+    shared = {"pages": pages, "data": data or DataFiles(), "profiles": profiles}
+    if not config.languages:
+        return build_edition(config, articles, now, drafts, future, **shared)
+    editions = tuple(build_edition(e, tuple(a for a in articles if a.lang == e.language), now, drafts, future,
+                                   **shared) for e in config.editions)
+    live = newest_first([a for e in editions for a in e.articles])
+    versions: dict[str, list[Article]] = {}
+    for e in editions:
+        for a in e.articles:
+            if a.translation_key:
+                versions.setdefault(a.translation_key, []).append(a)
+    waiting = [e.next_scheduled for e in editions if e.next_scheduled is not None]
+    return Site(
+        config=config, now=now, articles=live,
+        sections=tuple(s for e in editions for s in e.sections),
+        authors=tuple(x for e in editions for x in e.authors),
+        tags=tuple(x for e in editions for x in e.tags),
+        next_scheduled=min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None,
+        breaking=tuple(a for a in live if is_breaking(a, now)),
+        next_change=next_change(articles, now, drafts, future),
+        editions=editions,
+        versions={k: tuple(v) for k, v in versions.items()},
+        **shared,
+    )
+
+
+def build_edition(
+    config: Config,
+    articles: tuple[Article, ...],
+    now: datetime,
+    drafts: bool = False,
+    future: bool = False,
+    pages: tuple[StandalonePage, ...] = (),
+    data: DataFiles | None = None,
+    profiles: Profiles = NO_PROFILES,
+) -> Site:
+    """Group one edition's live stories into its sections, authors and tags (a byline in another spelling of a
+    profile's name, in any script, is the profile's author in this edition)."""
+    ed = config.edition
     live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
     waiting = [a for a in articles if not a.draft and a.date.timestamp() > now.timestamp() and not future]
     next_scheduled = min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None
 
     sections = tuple(
-        Section(s.name, s.slug, urls.section(s.slug), tuple(a for a in live if a.section == s.name))
+        Section(s.name, s.slug, urls.section(s.slug, edition=config.edition),
+                tuple(a for a in live if a.section == s.name))
         for s in config.sections
     )
     return Site(
@@ -135,15 +189,16 @@ def build_site(
         now=now,
         articles=live,
         sections=sections,
-        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s), arts, p)
+        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s, edition=ed), arts, p)
                       for n, s, arts in _group(live, lambda a: dict.fromkeys(map(profiles.canonical, a.authors)))),
-        tags=tuple(Tag(n, s, urls.tag(s), arts) for n, s, arts in _group(live, lambda a: a.tags)),
+        tags=tuple(Tag(n, s, urls.tag(s, edition=ed), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
         pages=pages,
         data=data or DataFiles(),
         profiles=profiles,
+        edition=config.edition,
     )
 
 

@@ -99,17 +99,14 @@ def make_stage(out_dir: Path, keep: tuple[str, ...] = ()) -> Stage:
     return stage
 
 
-def commit_stage(stage: Stage, out_dir: Path, finish: Callable[[Path], None] | None = None,
-                 keep: tuple[str, ...] = (), staged: list[str] = ()) -> None:
-    """Finish the staged tree (e.g. the search index), mark it ours and swap it in; on failure drop it.
+def commit_stage(stage: Stage, out_dir: Path, keep: tuple[str, ...] = (), staged: list[str] = ()) -> None:
+    """Mark the staged tree ours and swap it in; on failure drop it.
 
     `staged` lists the files put into the stage (a flat stage needs them to nest them).
     """
     out_dir = Path(os.path.abspath(out_dir))
     try:
         stage.settle(list(staged))
-        if finish is not None:
-            finish(stage.path)  # if it fails, the old output stays
         old_marker = out_dir / MARKER
         if old_marker.is_file() and not old_marker.is_symlink() and old_marker.read_text() == _MARKER_TEXT:
             stage.link(MARKER, out_dir)  # unchanged: keep its mtime like any other unchanged file
@@ -123,20 +120,19 @@ def commit_stage(stage: Stage, out_dir: Path, finish: Callable[[Path], None] | N
 
 
 def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[str], deleted: list[str],
-                  finish: Callable[[Path], None] | None = None, carry: Callable[[], list[str]] = list,
                   keep: tuple[str, ...] = (), patch: bool = True) -> None:
     """Put a build's staged files (`changed`) into out_dir, with `unchanged` kept and `deleted` gone.
 
     When few files change, out_dir is patched in place: each staged file is renamed over the old one, so an
-    unchanged file is never touched. Otherwise (or when `finish` needs the whole tree, or patch is False)
-    the unchanged files and those `carry()` lists are hard-linked into the stage and the whole tree is swapped in.
+    unchanged file is never touched. Otherwise (or when patch is False) the unchanged files are hard-linked
+    into the stage and the whole tree is swapped in.
     Either way it is all or nothing: a patch starts only once everything is staged, and a patch
     interrupted halfway is completed by the next run (see roll_forward).
     """
     out_dir = Path(os.path.abspath(out_dir))
     if fixed(out_dir):
-        return sync_stage(stage, out_dir, changed, unchanged, deleted, finish, carry, keep, patch)
-    if patch and finish is None and patchable(out_dir, changed, deleted, len(unchanged)):
+        return sync_stage(stage, out_dir, changed, unchanged, deleted, keep, patch)
+    if patch and patchable(out_dir, changed, deleted, len(unchanged)):
         if keep:
             tops = {rel.split("/", 1)[0] for rel in (*changed, *unchanged)}
             refuse_keep_clashes(out_dir, keep, tops.__contains__)
@@ -145,9 +141,9 @@ def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: li
         os.rename(stage.path / (JOURNAL + ".part"), stage.path / JOURNAL)  # the commit point
         roll_forward(stage.path, out_dir)
         return
-    for rel in [*unchanged, *carry()]:
+    for rel in unchanged:
         stage.link(rel, out_dir)
-    commit_stage(stage, out_dir, finish, keep, changed)
+    commit_stage(stage, out_dir, keep, changed)
 
 
 def fixed(out_dir: Path) -> bool:
@@ -156,21 +152,18 @@ def fixed(out_dir: Path) -> bool:
 
 
 def sync_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[str], deleted: list[str],
-               finish: Callable[[Path], None] | None, carry: Callable[[], list[str]], keep: tuple[str, ...],
-               patch: bool) -> None:
+               keep: tuple[str, ...], patch: bool) -> None:
     """Publish into a folder that cannot be renamed: the whole new tree (or a patch) moved in file by file.
 
     The same journal as a patch makes it all or nothing; anything that could stop a move (a file where a folder
     must go) is refused before the journal is written, so a refusal leaves the folder as it was.
     """
     try:
-        if not (patch and finish is None and _ours(out_dir)):
-            for rel in [*unchanged, *carry()]:
+        if not (patch and _ours(out_dir)):
+            for rel in unchanged:
                 stage.link(rel, out_dir)
             stage.settle(list(changed))
             stage = Stage(stage.path)
-            if finish is not None:
-                finish(stage.path)
             (stage.path / MARKER).write_text(_MARKER_TEXT)
             new = set(list_output(stage.path))
             changed = [*new, MARKER]

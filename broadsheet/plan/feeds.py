@@ -64,6 +64,9 @@ class Feed:
     author: str  # the publication; each entry names its own writers
     logo: str | None
     entries: tuple[Entry, ...]
+    # `subtitle` as a gettext message and its values, for templates to word in the feed's language; () for
+    # a subtitle of the site's own words (a live blog's summary).
+    subtitle_message: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +209,7 @@ def feed_entry(article: Article, config: Config, author_url: Callable[[str], str
     )
 
 
-def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: str, page_url: str,
+def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, page_url: str,
               shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
@@ -216,7 +219,8 @@ def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: str, pag
     return Feed(
         id=urls.absolute(config.base_url, url),
         title=xml_text(title),
-        subtitle=xml_text(subtitle),
+        subtitle=xml_text(subtitle[0] % dict(subtitle[1])),
+        subtitle_message=(subtitle[0], tuple((k, xml_text(v)) for k, v in subtitle[1])),
         self_url=urls.absolute(config.base_url, url),
         rss_url=urls.absolute(config.base_url, rss_url),
         alternate_url=urls.absolute(config.base_url, page_url),
@@ -234,13 +238,16 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
 
     With `only` (story URLs), just the feeds that carry one of those stories.
     """
-    title, size = site.config.title, site.config.feed_size
-    wanted = [((urls.site_feed(), urls.site_feed("rss")), title, f"Latest news from {title}", urls.home(),
-               site.articles)]
-    wanted += [((urls.section_feed(s.slug), urls.section_feed(s.slug, "rss")), f"{s.name} | {title}",
-                f"The latest {s.name} stories from {title}", s.url, s.articles) for s in site.sections]
-    wanted += [((urls.author_feed(a.slug), urls.author_feed(a.slug, "rss")), f"{a.name} | {title}",
-                f"Stories by {a.name} for {title}", a.url, a.articles) for a in site.authors]
+    title, size, ed = site.config.title, site.config.feed_size, site.edition
+    # The subtitles are the theme's messages (templates word them in the feed's language; see Feed).
+    wanted = [((urls.site_feed(edition=ed), urls.site_feed("rss", ed)), title,
+               ("Latest news from %(title)s", (("title", title),)), urls.home(ed), site.articles)]
+    wanted += [((urls.section_feed(s.slug, edition=ed), urls.section_feed(s.slug, "rss", ed)), f"{s.name} | {title}",
+                ("The latest %(section)s stories from %(title)s", (("section", s.name), ("title", title))), s.url,
+                s.articles) for s in site.sections]
+    wanted += [((urls.author_feed(a.slug, edition=ed), urls.author_feed(a.slug, "rss", ed)), f"{a.name} | {title}",
+                ("Stories by %(name)s for %(title)s", (("name", a.name), ("title", title))), a.url, a.articles)
+               for a in site.authors]
     if only is not None:
         wanted = [w for w in wanted if any(a.url in only for a in w[-1][:size])]
     # A story sits in several feeds; describe it once.
@@ -251,14 +258,14 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
 
 def feed_links(site: Site, kind: str, view: dict) -> tuple[FeedLink, ...]:
     """Name the feeds a page advertises: the site's, plus its section's or author's."""
-    base, title = site.config.base_url, site.config.title
-    wanted = [(title, urls.site_feed)]
+    base, title, ed = site.config.base_url, site.config.title, site.edition
+    wanted = [(title, lambda fmt: urls.site_feed(fmt, ed))]
     section = view.get("section")
     if kind in ("section", "article") and section is not None:
-        wanted.append((f"{section.name} | {title}", lambda fmt: urls.section_feed(section.slug, fmt)))
+        wanted.append((f"{section.name} | {title}", lambda fmt: urls.section_feed(section.slug, fmt, ed)))
     author = view.get("author")
     if kind == "author" and author is not None:
-        wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt)))
+        wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt, ed)))
     if kind in ("section", "author"):  # feed readers subscribe to the first: the page's own
         wanted.reverse()
     atom = [FeedLink(name, urls.absolute(base, url_for("atom"))) for name, url_for in wanted]

@@ -34,10 +34,13 @@ class SiteView:
     pages: tuple[StandalonePage, ...] = ()  # content/pages/: About, Contact, policies (the footer links them)
     data: DataFiles = field(default_factory=DataFiles)  # data/: site.data.results is data/results.csv
     profiles: Profiles = NO_PROFILES  # data/authors.toml
+    code: str = ""  # the URL folder of this edition: "" for the site's own language (plan/editions.py)
+    direction: str = "ltr"  # "rtl" for a language written right to left
+    editions: tuple = ()  # with [languages]: every edition (plan.editions.Edition), the site's own first
 
     def author_url(self, name: str) -> str:
         """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
-        return urls.author(urls.slugify(self.profiles.canonical(name)))
+        return urls.author(urls.slugify(self.profiles.canonical(name)), edition=self.code)
 
 
 class Derived:

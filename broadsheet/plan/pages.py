@@ -11,6 +11,7 @@ from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
 from broadsheet.model.site import Site, is_live_blog
 from broadsheet.plan.archives import plan_archives
+from broadsheet.plan.editions import alternates, editions_of, switch, versions
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.live import live_jsonld, plan_live_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, person_jsonld, publisher_jsonld
@@ -26,44 +27,69 @@ HOME_SECTION_BLOCK = 4
 
 def plan_pages(site: Site) -> Plan:
     """Plan every page of the site, each with its template, its view and the stories it shows."""
-    config = site.config
-    pages: list[Page] = [plan_home(site)]
-    for section in site.sections:
-        for pager in paginate(section.articles, config.per_page, lambda n, s=section: urls.section(s.slug, n)):
-            pages.append(Page(
-                urls.section(section.slug, pager.number), "section", "section.html",
-                _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
-            ))
-    index = related_index(site)
-    pages += [plan_article(site, article, index) for article in site.articles]
-    pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages]
-    pages += plan_live_feeds(site)
-    pages.append(Page(urls.authors_index(), "authors", "authors.html", "Authors", (),
-                      {"authors": site.authors}))
-    for author in site.authors:
-        for pager in paginate(author.articles, config.per_page, lambda n, a=author: urls.author(a.slug, n)):
-            pages.append(Page(
-                urls.author(author.slug, pager.number), "author", "author.html",
-                _numbered(author.name, pager), pager.items, {"author": author, "pager": pager},
-            ))
-    pages.append(Page(urls.tags_index(), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
-    pages += plan_archives(site)
-    for tag in site.tags:
-        for pager in paginate(tag.articles, config.per_page, lambda n, t=tag: urls.tag(t.slug, n)):
-            pages.append(Page(
-                urls.tag(tag.slug, pager.number), "tag", "tag.html",
-                _numbered(tag.name, pager), pager.items, {"tag": tag, "pager": pager},
-            ))
-    if site.config.search:
-        pages.append(Page(urls.search(), "search", "search.html", "Search"))
-    pages.append(Page(urls.not_found(), "404", "404.html", "Page not found"))
+    pages = plan_editions(site) if site.editions else plan_edition(site)
     pages = [with_meta(p) for p in pages]
     pages += plan_machine_readable(site, pages)
     if redirects := plan_redirects(site):
+        if site.editions:  # a story's old URL says "moved" in the story's language
+            redirects = [replace(p, view={**p.view, "site": site_view(site.for_edition(p.view["article"].edition),
+                                                                      site.config)}) if p.kind == "redirect" else p
+                         for p in redirects]
         pages += redirects
         if problems := redirect_collisions(pages):
             raise BuildError(problems)
     return plan_of(pages)
+
+
+def plan_edition(site: Site) -> list[Page]:
+    """Plan the pages of one edition (the whole site, without [languages]), under its URL folder."""
+    config, ed = site.config, site.edition
+    pages: list[Page] = [plan_home(site)]
+    for section in site.sections:
+        for pager in paginate(section.articles, config.per_page, lambda n, s=section: urls.section(s.slug, n, ed)):
+            pages.append(Page(
+                urls.section(section.slug, pager.number, ed), "section", "section.html",
+                _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
+            ))
+    index = related_index(site)  # an edition's stories: related stories are of the story's own edition
+    pages += [plan_article(site, article, index) for article in site.articles]
+    if not ed:  # standalone pages are the site's, once, in its own language
+        pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages]
+    pages += plan_live_feeds(site)
+    pages.append(Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), {"authors": site.authors}))
+    for author in site.authors:
+        for pager in paginate(author.articles, config.per_page, lambda n, a=author: urls.author(a.slug, n, ed)):
+            pages.append(Page(
+                urls.author(author.slug, pager.number, ed), "author", "author.html",
+                _numbered(author.name, pager), pager.items, {"author": author, "pager": pager},
+            ))
+    pages.append(Page(urls.tags_index(ed), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
+    pages += plan_archives(site)
+    for tag in site.tags:
+        for pager in paginate(tag.articles, config.per_page, lambda n, t=tag: urls.tag(t.slug, n, ed)):
+            pages.append(Page(
+                urls.tag(tag.slug, pager.number, ed), "tag", "tag.html",
+                _numbered(tag.name, pager), pager.items, {"tag": tag, "pager": pager},
+            ))
+    if site.config.search:
+        pages.append(Page(urls.search(ed), "search", "search.html", "Search"))
+    pages.append(Page(urls.not_found(ed), "404", "404.html", "Page not found"))
+    return pages
+
+
+def plan_editions(site: Site) -> list[Page]:
+    """Plan every edition's pages, each with its edition's view (`site`), its versions and language switch."""
+    pages = [replace(p, view={**p.view, "site": site_view(e, site.config)}) for e in site.editions
+             for p in plan_edition(e)]
+    found = versions(pages, site)
+    out = []
+    for p in pages:
+        group = found.get(p.url)
+        extra = {"languages": switch(group, p.view["site"].language, site.config)}
+        if group:
+            extra["alternates"] = alternates(group, site.config)
+        out.append(replace(p, view={**p.view, **extra}))
+    return out
 
 
 def plan_article(site: Site, article: Article, index: RelatedIndex | None = None) -> Page:
@@ -96,6 +122,8 @@ JSONLD = Derived("jsonld", _page_jsonld)
 def drawn_view(page: Page, site: Site) -> dict[str, Any]:
     """The view a template sees: derived values computed for this page of this site."""
     view = page.view
+    if (edition := view.get("site")) is not None:  # a page of one edition: its derived values are that edition's
+        site = site.for_edition(edition.code)
     if any(type(v) is Derived for v in view.values()):
         view = {k: v.value(page, site) if type(v) is Derived else v for k, v in view.items()}
     return view
@@ -103,7 +131,11 @@ def drawn_view(page: Page, site: Site) -> dict[str, Any]:
 
 def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
     """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
-    planned = plan_feeds(site)
+    if site.editions:  # each edition's feeds, worded in its language (the view `site` is the edition's)
+        planned = [replace(p, view={**p.view, "site": site_view(e, site.config)}) for e in site.editions
+                   for p in plan_feeds(e)]
+    else:
+        planned = plan_feeds(site)
     # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
     planned += [Page(f.url, "sitemap", f.template, "Sitemap", site.articles, f.view) for f in plan_sitemap(pages, site)]
     planned += plan_news_pages(site)
@@ -131,7 +163,7 @@ def plan_home(site: Site) -> Page:
     latest = tuple(sorted(others, key=lambda a: -a.priority)[:HOME_LATEST])  # stable: newest first within a priority
     blocks = tuple((s, tuple(a for a in s.articles if a is not lead)[:HOME_SECTION_BLOCK]) for s in site.sections)
     shown = tuple(dict.fromkeys([*([lead] if lead else []), *latest, *(a for _, arts in blocks for a in arts)]))
-    return Page(urls.home(), "home", "home.html", site.config.title, shown,
+    return Page(urls.home(site.edition), "home", "home.html", site.config.title, shown,
                 {"lead": lead, "latest": latest, "section_blocks": blocks})
 
 
@@ -139,8 +171,12 @@ def _numbered(title: str, pager: Pager) -> str:
     return title if pager.number == 1 else f"{title} (page {pager.number})"
 
 
-def site_view(site: Site) -> SiteView:
-    config = site.config
+def site_view(site: Site, root: Config | None = None) -> SiteView:
+    """What templates know of the site; of one edition, with the `root` config that lists every edition (a site
+    with [languages] itself is seen as its default edition)."""
+    if site.editions and root is None:
+        return site_view(site.editions[0], site.config)
+    config, ed = site.config, site.edition
     return SiteView(
         title=config.title,
         base_url=config.base_url,
@@ -148,12 +184,19 @@ def site_view(site: Site) -> SiteView:
         sections=site.sections,
         now=site.now.astimezone(config.timezone),
         edition=site.now.astimezone(config.timezone).date(),
-        search_url=urls.search() if config.search else None,
+        authors_url=urls.authors_index(ed),
+        tags_url=urls.tags_index(ed),
+        archive_url=urls.archives(ed),
+        home_url=urls.home(ed),
+        search_url=urls.search(ed) if config.search else None,
         params=Extra.of(config.params),
         breaking=site.breaking,
         pages=site.pages,
         data=site.data,
         profiles=site.profiles,
+        code=ed,
+        direction=config.direction,
+        editions=editions_of(root) if root is not None and root.languages else (),
     )
 
 
@@ -172,7 +215,7 @@ def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, An
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "description": article.summary,
-        "inLanguage": config.language,
+        "inLanguage": article.lang or config.language,
         "publisher": publisher_jsonld(config),
     }
     if article.tags:

@@ -6,8 +6,8 @@ shards, each a complete Pagefind index of some stories, that the browser merges 
 
 Where the cuts fall is a function of the live stories and the clock alone (the same input gives the same
 shards, whatever was built before), and stable as stories come and go: stories are taken oldest first,
-and a shard ends after a story whose URL hashes to a multiple of the span. A new, deleted or edited story
-therefore changes one shard, not the ones after it. Recent stories, which change most, are cut into
+and a shard ends after a story whose URL hashes to a multiple of the span (or, rarely, after four spans
+without one). A new, deleted or edited story therefore changes one shard, not the ones after it. Recent stories, which change most, are cut into
 small shards (RECENT_SPAN); older ones into large ones (SPAN), so that the browser merges few indexes.
 "Recent" is since the first day of the previous calendar month, in the site's time zone: the boundary
 moves once a month.
@@ -40,6 +40,7 @@ SHARDS = f"{BUNDLE}/shards"
 MANIFEST = f"{BUNDLE}/shards.json"
 SPAN = 2048  # the mean number of stories in a shard of older stories
 RECENT_SPAN = 128  # the same, for stories since the first day of the previous month
+LONGEST = 4  # a shard ends after this many spans of stories without a cut (1 run in 55 is that long)
 # Pagefind's scripts: needed once, at the head; a merged shard runs on the head's.
 SCRIPTS = re.compile(r"[^/]*\.(js|css)|wasm\.[^/]*\.pagefind")
 
@@ -115,7 +116,8 @@ def _cut(stories: list[Article], recent: datetime) -> list[list[Article]]:
             chunks.append([])
         was_recent = is_recent
         chunks[-1].append(article)
-        if int(_hash(article.url)[:8], 16) % (RECENT_SPAN if is_recent else SPAN) == 0:
+        span = RECENT_SPAN if is_recent else SPAN
+        if int(_hash(article.url)[:8], 16) % span == 0 or len(chunks[-1]) >= LONGEST * span:
             chunks.append([])
     return [c for c in chunks if c]
 

@@ -35,6 +35,7 @@ class SitemapEntry:
 
     loc: str  # absolute
     lastmod: str | None  # W3C datetime, or None when nothing dates the page
+    alternates: tuple = ()  # its versions in other editions (plan.editions.Alternate), as xhtml:link
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +77,14 @@ def sitemap_entries(pages: Sequence[Page], site: Site) -> list[SitemapEntry]:
         if page.kind in HTML_KINDS:
             when = page_lastmod(page, site)
             entries.append(SitemapEntry(urls.absolute(config.base_url, page.url),
-                                        rfc3339(when, config) if when else None))
+                                        rfc3339(when, config) if when else None, page.view.get("alternates", ())))
     return entries
 
 
 def entry_size(entry: SitemapEntry) -> int:
     """Bound the bytes one entry takes in a sitemap file, from above."""
-    return len(str(escape(entry.loc)).encode()) + len(entry.lastmod or "") + _ENTRY_MARKUP
+    return (len(str(escape(entry.loc)).encode()) + len(entry.lastmod or "") + _ENTRY_MARKUP
+            + sum(len(str(escape(a.href)).encode()) + len(a.hreflang) + _ENTRY_MARKUP for a in entry.alternates))
 
 
 def news_entry_size(entry: NewsEntry) -> int:
@@ -139,8 +141,8 @@ def news_entries(site: Site) -> list[NewsEntry]:
     return [
         NewsEntry(
             loc=urls.absolute(config.base_url, a.url),
-            publication=xml_text(config.title),
-            language=news_language(config.language),
+            publication=xml_text((config.edition_of(a.lang) or config).title),
+            language=news_language(a.lang or config.language),
             published=rfc3339(a.date, config),
             title=xml_text(a.title),
         )

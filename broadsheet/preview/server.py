@@ -313,7 +313,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 shutil.copyfileobj(f, self.wfile)
 
     def send_not_found(self, head: bool) -> None:
-        page = self.server.state.root / "404.html"
+        root, first = self.server.state.root, unquote(urlsplit(self.path).path)[len(self.server.state.prefix):]
+        first = first.lstrip("/").split("/")[0]  # an edition's folder has its own 404.html (/pa/404.html)
+        edition = root / first / "404.html"
+        page = edition if first and "." not in first and edition.is_file() else root / "404.html"
         try:
             body = page.read_bytes()
         except OSError:

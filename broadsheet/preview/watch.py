@@ -35,7 +35,7 @@ from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult  # the cache
 from broadsheet.output.folder import clean_stale_temps
 from broadsheet.preview.session import Session
 
-WATCHED_DIRS = ("content", "templates", "static", "data")
+WATCHED_DIRS = ("content", "templates", "static", "locales", "data")
 WATCHED_FILES = ("site.toml",)
 QUIET = 0.1  # a batch closes after this long without a new event
 # ...or only this long once every file in it is finished: closed after writing, or renamed into place

@@ -64,7 +64,7 @@ class Rendered:
 def render_page(env: jinja2.Environment, page: Page, site: Site, view: SiteView) -> bytes:
     """Draw one page of the site to bytes; template errors propagate."""
     template = env.get_template(page.template)
-    text = template.render(site=view, page=page, **drawn_view(page, site))
+    text = template.render(**{"site": view, "page": page, **drawn_view(page, site)})  # an edition's page: its own site
     if page.template.endswith(".html") and (prefix := urls.base_path(site.config.base_url)):
         text = urls.under_path(text, prefix)
     return text.encode("utf-8")

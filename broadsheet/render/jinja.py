@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +16,8 @@ from broadsheet.errors import Problem
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
 from broadsheet.load.data import DataFiles
-from broadsheet.load.dates import DateOnly
 from broadsheet.paths import ConfinedLoader, read_regular
+from broadsheet.render.i18n import CATALOGS, catalogs_digest, install_i18n
 from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
@@ -119,6 +117,7 @@ def template_digests(*layers: Path) -> dict[str, bytes]:
                 # A FIFO is reported (paths.link_problems), never read.
                 if rel not in digests and (data := read_regular(path)) is not None:
                     digests[rel] = digest(data)
+    digests[CATALOGS] = catalogs_digest(layers)  # the gettext catalogs beside them (render/i18n.py)
     return digests
 
 
@@ -134,29 +133,13 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
         keep_trailing_newline=True,
         auto_reload=False,  # a build reads each template once; a changed template means a new environment
     )
-    tz = config.timezone
-
-    def local(dt: datetime | date) -> datetime | date:
-        # A plain date (the edition) has no time zone to convert.
-        return dt.astimezone(tz) if isinstance(dt, datetime) else dt
-
-    env.filters["local"] = local
-    day_format = date_part(config.date_format)
-    env.filters["dateline"] = lambda dt: (dt.strftime(day_format) if type(dt) is DateOnly
-                                          else local(dt).strftime(config.date_format))
-    env.filters["isodate"] = lambda dt: local(dt).isoformat()
-    env.filters["edition_date"] = lambda dt: f"{local(dt):%A, %B} {local(dt).day}, {local(dt).year}"
+    # local, dateline, edition_date, number; gettext and ngettext: each in the language of the page drawn.
+    install_i18n(env, layers, config, lambda: env.recording is not None
+                 and env.recording.add(env.template_dependency(CATALOGS)))
+    env.filters["isodate"] = lambda dt: env.filters["local"](dt).isoformat()
     env.filters["absolute"] = lambda url: urls.absolute(config.base_url, url)
     env.filters["pictures"] = Markup  # a body's images with their sizes: render/theme.py, once images are planned
     return env
-
-
-_TIME_DIRECTIVE = re.compile(r"[\s,:.]*%-?[HIklMSpPfzZXTRrc]")
-
-
-def date_part(date_format: str) -> str:
-    """Return a strftime pattern without its time of day: a story dated with a day shows no "12:00 AM"."""
-    return _TIME_DIRECTIVE.sub("", date_format).strip(" ,:.-") or "%Y-%m-%d"
 
 
 def check_templates(env: jinja2.Environment, site_templates: Path) -> list[Problem]:

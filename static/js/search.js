@@ -5,6 +5,9 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const MAX_RESULTS = 20;
 let pagefind = null;
+// A page in another language than English gives its own words (templates/search.html), one per plural form.
+const words = status.dataset;
+const language = document.documentElement.lang || "en";
 let latest = 0;
 // The site's root, one folder up from this script: a site may live under a path (https://you.github.io/paper/).
 const ROOT = new URL("../", import.meta.url);
@@ -48,6 +51,12 @@ function resultItem(data) {
   return li;
 }
 
+function matches(n, q) {
+  if (!words.other) return n === 0 ? `No stories match “${q}”.` : `${n} ${n === 1 ? "story matches" : "stories match"} “${q}”.`;
+  const text = n === 0 ? words.none : words[new Intl.PluralRules(language).select(n)] || words.other;
+  return text.replace("{n}", n.toLocaleString(language)).replace("{q}", q);
+}
+
 async function runSearch(query) {
   const mine = ++latest;
   const q = query.trim();
@@ -56,7 +65,7 @@ async function runSearch(query) {
     status.textContent = "";
     return;
   }
-  status.textContent = "Searching…";
+  status.textContent = words.searching || "Searching…";
   try {
     const pf = await loadPagefind();
     const found = pf ? await pf.search(q) : { results: [] };
@@ -64,9 +73,9 @@ async function runSearch(query) {
     if (mine !== latest) return; // a newer search has started
     list.replaceChildren(...data.map(resultItem));
     const n = found.results.length;
-    status.textContent = n === 0 ? `No stories match “${q}”.` : `${n} ${n === 1 ? "story matches" : "stories match"} “${q}”.`;
+    status.textContent = matches(n, q);
   } catch (err) {
-    if (mine === latest) status.textContent = "Search is not available right now.";
+    if (mine === latest) status.textContent = words.unavailable || "Search is not available right now.";
     console.warn(err);
   }
 }

@@ -1,0 +1,213 @@
+"""Interface words and dates in each edition's language: gettext catalogs and CLDR (Babel).
+
+The theme's words are marked in its templates with Jinja's i18n extension ({% trans %}, _(), ngettext) and
+translated in gettext catalogs: the theme's `locales/<code>/LC_MESSAGES/messages.po`, under which a site's
+own `locales/` adds a language or replaces single strings. Catalogs are compiled when the environment is
+made (Babel reads the .po files; no compiled .mo is needed), and each page is drawn in its own edition's
+language: the gettext callables read `site.language` from the page being drawn.
+
+Dates: a language other than English, with no `date_format` of its own, has its dates written by CLDR
+(`ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026`); an English site, or one that sets `date_format`, keeps its strftime pattern.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from broadsheet.errors import BuildError, Problem
+from broadsheet.load.config import DEFAULT_DATE_FORMAT, Config
+from broadsheet.load.dates import DateOnly
+from broadsheet.paths import read_regular
+from broadsheet.stamps import digest
+
+DOMAIN = "messages"
+_TIME_DIRECTIVE = re.compile(r"[\s,:.]*%-?[HIklMSpPfzZXTRrc]")
+# The catalogs' name among the template digests (never a template's): one digest of every catalog, the site's
+# and the theme's, which each page that translates a word depends on; a catalog added or taken away changes it.
+CATALOGS = ":locales"
+
+
+def catalog_files(locales: Path) -> dict[str, Path]:
+    """Return each language's catalog in a locales/ folder: {"pa": locales/pa/LC_MESSAGES/messages.po}."""
+    found = {}
+    if locales.is_dir():
+        for folder in sorted(locales.iterdir()):
+            po = folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if po.is_file():
+                found[folder.name] = po
+    return found
+
+
+def catalogs_digest(template_layers: tuple[Path, ...]) -> bytes:
+    """Fingerprint every catalog beside the templates folders, where each lies and what it holds."""
+    parts = []
+    for layer, folder in enumerate(locales_of(template_layers)):
+        for language, path in catalog_files(folder).items():
+            parts.append((layer, language, read_regular(path)))
+    return digest(repr(parts).encode())
+
+
+def locales_of(template_layers: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Return the locales/ folder beside each templates/ folder: the site's, then the theme's."""
+    return tuple(layer.parent / "locales" for layer in template_layers)
+
+
+def compile_catalogs(template_layers: tuple[Path, ...], languages: tuple[str, ...]) -> dict[str, NullTranslations]:
+    """Compile each language's catalog: the theme's messages, each replaced by the site's where it has one."""
+    out: dict[str, NullTranslations] = {}
+    problems: list[Problem] = []
+    layers = [catalog_files(folder) for folder in reversed(locales_of(template_layers))]  # the theme's first
+    for language in languages:
+        merged = None
+        for files in layers:
+            path = files.get(language) or files.get(language.split("-")[0])
+            if path is None:
+                continue
+            try:
+                catalog = read_po(io.BytesIO(read_regular(path) or b""), locale=_locale(language), domain=DOMAIN,
+                                  abort_invalid=True)
+            except Exception as e:  # noqa: BLE001 -- a broken catalog is the site's problem to fix, reported
+                problems.append(Problem(path, getattr(e, "lineno", None), f"cannot read the catalog: {e}"))
+                continue
+            if merged is None:
+                merged = catalog
+            else:
+                override(merged, catalog)
+        if merged is not None:
+            data = io.BytesIO()
+            write_mo(data, merged)
+            data.seek(0)
+            out[language] = Translations(data, domain=DOMAIN)
+    if problems:
+        raise BuildError(problems)
+    return out
+
+
+def override(catalog: Catalog, over: Catalog) -> None:
+    """Put each message `over` translates into the catalog, in place of the catalog's own (the site's words win)."""
+    for message in over:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or not any(strings):
+            continue
+        current = catalog.get(message.id)
+        if current is None:
+            catalog[message.id] = message
+        else:  # Catalog's own assignment merges comments and flags but keeps the old translation
+            current.string = message.string
+
+
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def install_i18n(env: jinja2.Environment, template_layers: tuple[Path, ...], config: Config,
+                 record: Callable[[], Any]) -> None:
+    """Give templates gettext and ngettext in the language of the page being drawn, and its date filters."""
+    languages = tuple(e.language for e in config.editions)
+    catalogs = compile_catalogs(template_layers, languages)
+    null = NullTranslations()
+
+    def translations(context: Any) -> NullTranslations:
+        record()  # the page depends on the catalogs
+        return catalogs.get(_language(context, config), null)
+
+    @jinja2.pass_context
+    def gettext(context: Any, message: str) -> str:
+        return translations(context).ugettext(message)
+
+    @jinja2.pass_context
+    def ngettext(context: Any, singular: str, plural: str, n: int) -> str:
+        return translations(context).ungettext(singular, plural, n)
+
+    @jinja2.pass_context
+    def pgettext(context: Any, message_context: str, message: str) -> str:
+        return translations(context).upgettext(message_context, message)
+
+    @jinja2.pass_context
+    def npgettext(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
+        return translations(context).unpgettext(message_context, singular, plural, n)
+
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+    add_date_filters(env, config)
+
+
+def _language(context: Any, config: Config) -> str:
+    site = context.get("site")
+    return getattr(site, "language", None) or config.language
+
+
+def date_part(date_format: str) -> str:
+    """Return a strftime pattern without its time of day: a story dated with a day shows no "12:00 AM"."""
+    return _TIME_DIRECTIVE.sub("", date_format).strip(" ,:.-") or "%Y-%m-%d"
+
+
+def clock(dt: datetime, locale: Locale) -> str:
+    """Write a time of day as the locale does; a twelve-hour clock by its day periods ("9:00 ਸਵੇਰੇ"), which CLDR
+    has in each language where its AM/PM markers may be left in English."""
+    if "a" in locale.time_formats["short"].pattern:
+        return format_skeleton("Bhm", dt, locale=locale)
+    return format_time(dt, "short", locale=locale)
+
+
+def uses_cldr(edition: Config) -> bool:
+    """Tell whether an edition's dates are written by CLDR: not English, and no date_format of its own."""
+    return not edition.language.lower().startswith("en") and edition.date_format == DEFAULT_DATE_FORMAT
+
+
+def add_date_filters(env: jinja2.Environment, config: Config) -> None:
+    """The filters that write dates and numbers, each in the language of the page being drawn."""
+    tz = config.timezone
+
+    def local(dt: datetime | date) -> datetime | date:
+        return dt.astimezone(tz) if isinstance(dt, datetime) else dt  # a plain date (the edition) has no zone
+
+    def edition_of(context: Any) -> Config:
+        return config.edition_of(_language(context, config)) or config
+
+    @jinja2.pass_context
+    def dateline(context: Any, dt: datetime) -> str:
+        edition = edition_of(context)
+        if uses_cldr(edition) and (locale := _locale(edition.language)) is not None:
+            day = format_date(local(dt), "medium", locale=locale)
+            if type(dt) is DateOnly:
+                return day
+            time = clock(local(dt), locale)
+            return get_datetime_format("medium", locale=locale).replace("{1}", day).replace("{0}", time)
+        if type(dt) is DateOnly:
+            return dt.strftime(date_part(edition.date_format))
+        return local(dt).strftime(edition.date_format)
+
+    @jinja2.pass_context
+    def edition_date(context: Any, dt: datetime | date) -> str:
+        edition = edition_of(context)
+        if uses_cldr(edition) and (locale := _locale(edition.language)) is not None:
+            return format_date(local(dt), "full", locale=locale)
+        return f"{local(dt):%A, %B} {local(dt).day}, {local(dt).year}"
+
+    @jinja2.pass_context
+    def number(context: Any, n: float) -> str:
+        locale = _locale(_language(context, config))
+        return format_decimal(n, locale=locale) if locale is not None else str(n)
+
+    env.filters["local"] = local
+    env.filters["dateline"] = dateline
+    env.filters["edition_date"] = edition_date
+    env.filters["number"] = number
