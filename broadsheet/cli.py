@@ -15,7 +15,7 @@ from pathlib import Path
 from broadsheet.errors import BuildError, OutputChanged, UsageError, display_path, one_line
 
 COMMANDS = ("build", "check", "new", "move", "init", "theme", "serve", "watch")
-KIND_ORDER = ("home", "section", "article", "author", "authors", "tag", "tags", "search", "404",
+KIND_ORDER = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates")
 
 
@@ -73,7 +73,10 @@ def make_parser() -> argparse.ArgumentParser:
                        help="list the changed URLs here (default: <site>/.broadsheet-cache/changed-urls.txt)")
     build.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--no-cache", action="store_true", help="neither read nor write <site>/.broadsheet-cache")
-    site_options(sub.add_parser("check", help="check config, content and templates; write nothing"), output=False)
+    check = sub.add_parser("check", help="check config, content and templates; write nothing")
+    site_options(check, output=False)
+    check.add_argument("--missing-profiles", action="store_true",
+                       help="list the bylines that have no profile in data/authors.toml")
     new = sub.add_parser("new", help="start a new article")
     new.add_argument("headline")
     new.add_argument("--section", required=True)
@@ -225,6 +228,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"Rendered {result.pages_rendered} pages; {result.pages_written} files changed")
     if (note := result.next_change_note()) is not None:
         print(one_line(note))
+    if getattr(args, "missing_profiles", False):
+        names = ", ".join(result.unprofiled) or "none"
+        print(one_line(f"Bylines without a profile in data/authors.toml: {names}"))
     return 0
 
 
@@ -277,14 +283,16 @@ def cmd_preview(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         force=getattr(args, "force", False),
     )
+    # Without a fixed clock (--now, SOURCE_DATE_EPOCH), each build reads the time: scheduled changes happen by themselves.
+    clock = None if args.now or os.environ.get("SOURCE_DATE_EPOCH") else lambda: datetime.now(UTC)
     try:
         if args.command == "watch":
             from broadsheet.preview.watch import run_watch
 
-            return run_watch(opts)
+            return run_watch(opts, clock=clock)
         from broadsheet.preview.serve import run_serve
 
-        return run_serve(opts, args.host, args.port, args.open)
+        return run_serve(opts, args.host, args.port, args.open, clock=clock)
     except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves
         return 130
 

@@ -51,6 +51,7 @@ class BuildResult:
     changed_urls: tuple[str, ...] = ()  # absolute URLs written or deleted, for CDN purges
     warnings: tuple[Problem, ...] = ()  # what the build did but an editor should know (a story's URL changed)
     next_change: NextChange | None = None  # the first instant after the clock at which the site changes
+    unprofiled: tuple[str, ...] = ()  # bylines with no profile in data/authors.toml, by name
 
     def next_change_note(self) -> str | None:
         """Say when the site next changes by itself, and why, so that a scheduler can rebuild exactly then."""

@@ -11,7 +11,8 @@ import jinja2
 
 from broadsheet.errors import Problem
 
-SOURCE_FOLDERS = ("content", "templates", "static")
+SOURCE_FOLDERS = ("content", "templates", "static", "data")
+PAGES_FOLDER = "pages"  # content/pages/: standalone pages (load/pages.py), never stories
 # The repository's static/images/ holds the sample site's photographs, not part of the theme.
 THEME_STATIC_SKIPPED = ("images/",)
 

@@ -25,6 +25,7 @@ from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.dates import local_instant
+from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
@@ -68,14 +69,19 @@ def build(opts: BuildOptions, previous: Previous | None = None,
                                changed=Change.TEMPLATES in changes.kinds)
     stories = load_articles(opts.site_dir / "content", config, memory and memory.sources, changes.suspects,
                             opts.jobs, describe_story, changes.listing)
+    extras = (Extras(memory.site.pages, memory.site.data, memory.extras, profiles=memory.site.profiles)
+              if memory and changes.in_place
+              else load_extras(opts.site_dir, config))  # pages and data files: the last build's if none changed
     links = link_problems(opts.site_dir, changes.touched)
-    if problems := [*links, *templates.problems, *stories.problems]:
+    if problems := [*links, *templates.problems, *stories.problems, *extras.problems]:
         raise BuildError(problems)
     changes = classify(changes, memory, stories, opts)
     site = update_site(memory, changes, opts.now) or build_site(config, stories.articles, opts.now, opts.drafts,
-                                                                opts.future)
+                                                                opts.future, extras.pages, extras.data, extras.profiles)
     static = static_files(opts, site, memory, changes)
-    model = Model(site, site_view(site), templates.digests, encode((config, static.names)), carried(memory, stories))
+    # Profiles reach bylines, feeds and JSON-LD on every page: a page depends on them all (an edit draws every page).
+    model = Model(site, site_view(site), templates.digests, encode((config, static.names, site.profiles)),
+                  carried(memory, stories))
     plan = replan(memory, model, changes) or checked(plan_pages(site), static, config)
     add_theme_globals(templates.env, static.assets, static.images)
     target = output_target(opts, config, memory)
@@ -89,6 +95,7 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
     try:  # the output is in place: no failure from here on may claim that it was left as it was
         memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published, index)
+        memory = replace(memory, extras=extras.digests)
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:
         if published is None:  # only checking: nothing was written
@@ -142,9 +149,9 @@ def unchanged(opts: BuildOptions, previous: Previous, started: float) -> BuildRe
     """Report the last build again: nothing it read or wrote has changed."""
     outcome = previous.summary.outcome if previous.summary is not None else previous.memory.outcome()
     write_changed_urls(opts, ())
-    pages_by_kind, static_files, next_scheduled, next_change = outcome
+    pages_by_kind, static_files, next_scheduled, next_change, unprofiled = outcome
     return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled,
-                       next_change=next_change)
+                       next_change=next_change, unprofiled=unprofiled)
 
 
 def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes) -> StaticPlan:
@@ -212,13 +219,14 @@ def report(opts: BuildOptions, config: Config, memory: Memory, rendered: Rendere
     changed = published.changed if published is not None else ()
     changed_urls = tuple(url_of(config.base_url, rel) for rel in changed)
     write_changed_urls(opts, changed_urls)
-    pages_by_kind, static_files, next_scheduled, next_change = memory.outcome()
+    pages_by_kind, static_files, next_scheduled, next_change, unprofiled = memory.outcome()
     return BuildResult(
         pages_by_kind=pages_by_kind,
         static_files=static_files,
         seconds=time.perf_counter() - started,
         next_scheduled=next_scheduled,
         next_change=next_change,
+        unprofiled=unprofiled,
         pages_written=len(changed),
         pages_rendered=rendered.drawn,
         changed_urls=changed_urls,

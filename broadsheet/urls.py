@@ -64,6 +64,21 @@ def article(section_slug: str, slug: str, edition: str = "") -> str:
     return _in(edition, f"/{_seg(section_slug)}/{_seg(slug)}/")
 
 
+def standalone(slug: str) -> str:
+    """Return the URL of a standalone page (content/pages/about.md -> /about/); pages are site-wide."""
+    return f"/{_seg(slug)}/"
+
+
+def archives(edition: str = "") -> str:
+    return _in(edition, "/archive/")
+
+
+def archive(year: int, month: int, page: int = 1, edition: str = "") -> str:
+    """Return the URL of a month of the date archive; page 1 is the month's own URL."""
+    base = _in(edition, f"/archive/{year:04d}/{month:02d}/")
+    return base if page == 1 else f"{base}page/{page}/"
+
+
 def authors_index(edition: str = "") -> str:
     return _in(edition, "/authors/")
 

@@ -115,7 +115,7 @@ def test_news_article_jsonld(site):
     assert ld["dateModified"] == "2026-02-11T10:00:00-08:00"
     assert ld["image"] == [f"{BASE}/national/vote/ferry.jpg"]
     assert [a["name"] for a in ld["author"]] == ["Ann Writer", "Bo Reporter"]
-    assert ld["publisher"] == {"@type": "Organization", "name": "The Test Gazette", "url": f"{BASE}/",
+    assert ld["publisher"] == {"@type": "NewsMediaOrganization", "name": "The Test Gazette", "url": f"{BASE}/",
                                "logo": {"@type": "ImageObject", "url": f"{BASE}/images/logo.png"}}
     assert ld["correction"] == [
         {"@type": "CorrectionComment", "text": "The mayor's name is Ana Li, not Anna Lee.",
@@ -145,7 +145,7 @@ def test_breadcrumbs_and_website(site):
 def test_publisher_without_logo(site):
     assert build(newsroom(site, logo=False)) == 0
     publisher = head(site, "/national/vote/").jsonld("NewsArticle")["publisher"]
-    assert publisher == {"@type": "Organization", "name": "The Test Gazette", "url": f"{BASE}/"}
+    assert publisher == {"@type": "NewsMediaOrganization", "name": "The Test Gazette", "url": f"{BASE}/"}
 
 
 def test_corrections_render_dated_at_the_foot_of_the_story(site):

@@ -47,6 +47,15 @@ TEMPLATE_EDITS = {
     "templates/partials/extra.html": ["<em>extra {{ site.title }}</em>\n", "<em>other</em>\n"],
     "templates/article.html": None,  # appended to: a change to the page template itself
 }
+# data/results.csv, which the site's tags.html reads (None: the file is deleted), and content/pages/about.md.
+DATA_EDITS = ["team,score\nHerons,3\n", "team,score\nHerons,4\nGulls,1\n", None]
+PAGE_EDITS = ["---\ntitle: About us\n---\nWho we are.\n", "---\ntitle: About the paper\n---\nWho we are.\n",
+              "---\ntitle: About us\n---\nWhat we do.\n", None]
+# data/authors.toml: none; a profile; Bo Reporter as another spelling of Ann Writer (one author page for both).
+PROFILE_EDITS = [None, '["Ann Writer"]\nrole = "Reporter"\nbio = "Ann covers the council."\n',
+                 '["Ann Writer"]\nrole = "Editor"\nnames = ["Bo Reporter"]\nlinks = ["https://social.example/@ann"]\n']
+TAGS_PAGE = ('{% extends "base.html" %}{% block main %}<h1>Topics</h1>'
+             '{% for row in site.data.results %}<p>{{ row.team }} {{ row.score }}</p>{% endfor %}{% endblock %}\n')
 SITE_TOMLS = [
     ('title = "The Test Gazette"\nbase_url = "https://gazette.example"\ntimezone = "America/Vancouver"\n'
      'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\nsearch = false\n'),
@@ -77,6 +86,9 @@ edit = st.one_of(
     st.tuples(st.just("config"), st.integers(0, 1)),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
     st.tuples(st.just("now"), st.sampled_from(NOWS)),
+    st.tuples(st.just("data"), st.integers(0, len(DATA_EDITS) - 1)),
+    st.tuples(st.just("page"), st.integers(0, len(PAGE_EDITS) - 1)),
+    st.tuples(st.just("profiles"), st.integers(0, len(PROFILE_EDITS) - 1)),
 )
 
 
@@ -162,6 +174,15 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
         name, section, date, word = args
         stories.setdefault(name, Story(section, date, word, len(stories)))
         path = site / "content" / f"{name}.md"
+    elif kind in ("data", "page", "profiles"):
+        path = site / {"data": "data/results.csv", "page": "content/pages/about.md", "profiles": "data/authors.toml"}[kind]
+        text = {"data": DATA_EDITS, "page": PAGE_EDITS, "profiles": PROFILE_EDITS}[kind][args[0]]
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        return path, None
     elif kind in ("template", "config", "static", "now"):
         if kind == "template":
             rel, variant = args
@@ -234,6 +255,9 @@ def initial_site(root: Path, theme: int, search: bool = True) -> tuple[Path, dic
     stories = {f"story-{i}": Story(SECTIONS[i % 3], DATES[i * 2 % len(DATES)], WORDS[i], i) for i in range(5)}
     files = {f"content/{n}.md": s.text() for n, s in stories.items()}
     files["templates/partials/extra.html"] = "<em>extra</em>\n"
+    files["templates/tags.html"] = TAGS_PAGE
+    files["data/results.csv"] = DATA_EDITS[0]
+    files["content/pages/about.md"] = PAGE_EDITS[0]
     if theme >= 0:
         files["templates/partials/card.html"] = TEMPLATE_EDITS["templates/partials/card.html"][theme]
     site = write_site(root / "site", files)
@@ -358,6 +382,13 @@ KINDS = {
     "story made breaking news": ([("breaking", "story-2", 2)], False),
     # story-1's banner (dated 20 hours before NOW) ends at NOW + 90 minutes; story-3 has gone live by then too.
     "clock, a banner ending": ([("breaking", "story-1", 21.5), ("now", NOW + timedelta(hours=2))], False),
+    "data file edited": ([("data", 1)], False),
+    "data file deleted, then added again": ([("data", 2), ("data", 0)], False),
+    "standalone page retitled": ([("page", 1)], False),
+    "standalone page body edited": ([("page", 2)], False),
+    "standalone page deleted": ([("page", 3)], False),
+    "author profile added": ([("profiles", 1)], False),
+    "another spelling merges two bylines, then is taken back": ([("profiles", 2), ("profiles", 1)], False),
     "clock, a story live and gone between builds": ([("expires", "story-3", 0.5), ("now", NOW + timedelta(hours=2))],
                                                     False),
 }

@@ -15,6 +15,7 @@ from theme_site import write_theme_site
 from broadsheet.load.config import load_config
 from broadsheet.load.content import Correction
 from broadsheet.load.live import Update
+from broadsheet.load.extras import load_extras
 from broadsheet.load.sources import load_articles
 from broadsheet.model.site import build_site
 from broadsheet.plan.images import ImageSet, Variant
@@ -47,7 +48,9 @@ def drawn(tmp_path_factory):
     """Draw every page of a site with every page kind, recording the variables each template is given."""
     site_dir = write_theme_site(tmp_path_factory.mktemp("ref") / "site")
     config = load_config(site_dir / "site.toml")
-    site = build_site(config, load_articles(site_dir / "content", config).articles, datetime.fromisoformat(NOW))
+    extras = load_extras(site_dir, config)
+    site = build_site(config, load_articles(site_dir / "content", config).articles, datetime.fromisoformat(NOW),
+                      pages=extras.pages, data=extras.data, profiles=extras.profiles)
     pages = list(plan_pages(site).pages)
     index = plan_sitemap(pages, site, max_urls=3)[0]  # a sitemap split into parts, under an index
     pages.append(dataclasses.replace(pages[0], url=index.url, kind="sitemap", template=index.template, view=index.view))

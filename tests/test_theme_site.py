@@ -24,7 +24,7 @@ THEME_NOW = "2026-02-12T12:00:00-08:00"
 
 def build_copy(src: Path, dest: Path, now: str) -> Path:
     """Copy a site's sources (not its output or cache) into dest, build it, and return the output folder."""
-    for name in ("site.toml", "content", "static", "templates", ".broadsheet-cache"):  # resized images are reusable
+    for name in ("site.toml", "content", "static", "templates", "data", ".broadsheet-cache"):  # resized images are reusable
         if (src / name).is_dir():
             shutil.copytree(src / name, dest / name)
         elif (src / name).exists():
@@ -58,7 +58,7 @@ def sample_pages(public: Path) -> dict[str, str]:
     """Pick one page of each kind from a built site, reading the URLs off its own pages."""
     home = (public / "index.html").read_text(encoding="utf-8")
     section = re.search(r'<nav class="sections".*?<a href="([^"]+)"', home, re.DOTALL).group(1)
-    articles = sorted(p.parent for p in public.glob("*/*/index.html") if "data-pagefind-body" in p.read_text())
+    articles = sorted(p.parent for p in public.glob("*/*/index.html") if '<article class="story"' in p.read_text())
     with_image = next(p for p in articles if '<figure class="lead-image"' in (p / "index.html").read_text())
     without_image = next(p for p in articles if '<figure class="lead-image"' not in (p / "index.html").read_text())
     author = min(public.glob("authors/*/index.html")).parent
@@ -69,7 +69,7 @@ def sample_pages(public: Path) -> dict[str, str]:
 
     return {"front": "/", "section": section, "article with image": url(with_image),
             "article without image": url(without_image), "author": url(author), "tag": url(tag),
-            "404": "/404.html", "search": "/search/"}
+            "404": "/404.html", "search": "/search/", "standalone page": "/about/"}
 
 
 # ---- Validators -------------------------------------------------------------------------------------------

@@ -78,4 +78,9 @@ def write_theme_site(root: Path) -> Path:
             fields["image_alt"] = repr(f"A wide view for the story {title.lower()}")
             fields["image_caption"] = repr("Photograph: The Test Gazette")
         files[f"content/{rel}.md"] = article(title, section=section, author=author, date=date, body=body(4 + i % 3), **fields)
+    files["content/pages/about.md"] = "---\ntitle: About the Gazette\n---\n" + body(3)
+    files["data/authors.toml"] = ('["Ann Writer"]\nrole = "City hall reporter"\nbio = "Ann has covered the council '
+                                  'since 2019."\nphoto = "/images/ann-writer.jpg"\nemail = "ann@gazette.example"\n'
+                                  'links = ["https://social.example/@ann"]\nnames = ["A. Writer"]\n')
+    files["static/images/ann-writer.jpg"] = jpeg(800, 800, 60)
     return write_site(root, files)

@@ -12,13 +12,14 @@ from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.load.content import Article, find_markdown
 from broadsheet.load.dates import local_instant
+from broadsheet.load.extras import extra_digests, extra_files
 from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import BuildOptions
 from broadsheet.output.folder import list_output, stale_temps
-from broadsheet.paths import read_regular
+from broadsheet.paths import PAGES_FOLDER, read_regular
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
 
@@ -34,6 +35,8 @@ class Change(enum.Flag):
     STATIC = enum.auto()  # a file under static/
     STRUCTURE = enum.auto()  # stories came, went, moved, or went live or back: the site is planned again
     OPTIONS = enum.auto()  # drafts, future, base_url: nothing of the last build is reused but parsed stories
+    PAGES = enum.auto()  # a file under content/pages/ (a standalone page): the site is planned again
+    DATA = enum.auto()  # a file under data/: planned again; only the pages that read the file are drawn
 
 
 IN_PLACE = Change.STORY_FIELDS | Change.CLOCK  # what an edit of the last plan handles
@@ -90,7 +93,25 @@ def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path
         kinds |= Change.TEMPLATES
     if static_changed(opts.site_dir, opts.theme, memory):
         kinds |= Change.STATIC
+    kinds |= extra_kinds(opts.site_dir, memory.extras)
     return Changes(kinds | Change.STORY_FIELDS, listing=listing)  # which stories, loading tells
+
+
+def extra_kinds(site_dir: Path, before: dict[str, bytes | None]) -> Change:
+    """Say whether standalone pages or data files came, went or changed since `before`."""
+    now, kinds = extra_digests(site_dir), Change.NOTHING
+    for name in now.keys() | before.keys():
+        if now.get(name, b"") != before.get(name, b""):
+            kinds |= extra_kind(site_dir, Path(name))
+    return kinds
+
+
+def extra_kind(site_dir: Path, path: Path) -> Change:
+    """Return the kind of change a file under data/ or content/pages/ makes (NOTHING: it is neither)."""
+    rel = Path(os.path.relpath(path, site_dir)).parts
+    if rel[:1] == ("data",):
+        return Change.DATA
+    return Change.PAGES if rel[:2] == ("content", PAGES_FOLDER) else Change.NOTHING
 
 
 def touched_kinds(site_dir: Path, touched: frozenset[Path], memory: Memory) -> Change:
@@ -99,7 +120,9 @@ def touched_kinds(site_dir: Path, touched: frozenset[Path], memory: Memory) -> C
     for path in touched:
         rel = os.path.relpath(path, site_dir)
         top, _, inner = rel.partition(os.sep)
-        if top == "content":
+        if extra := extra_kind(site_dir, path):
+            kinds |= extra
+        elif top == "content":
             kinds |= Change.STORY_FIELDS
         elif rel == "site.toml" and digest_of(path) != memory.config:
             kinds |= Change.CONFIG
@@ -122,7 +145,8 @@ def static_file_changed(path: Path, memory: Memory) -> bool:
 def touched_stories(site_dir: Path, touched: frozenset[Path]) -> frozenset[str]:
     content = os.path.join(site_dir, "content")
     return frozenset(os.path.join(content, rel) for path in touched
-                     if not (rel := os.path.relpath(path, content)).startswith(".."))
+                     if not (rel := os.path.relpath(path, content)).startswith("..")
+                     and Path(rel).parts[:1] != (PAGES_FOLDER,))
 
 
 def digest_of(path: Path) -> bytes | None:
@@ -178,11 +202,16 @@ def holds_only_ours(out_dir: Path, summary: Summary) -> bool:
 
 
 def summary_inputs(site_dir: Path, theme_dir: Path) -> bytes | None:
-    """Fingerprint the templates (by content) and the static files (by stat), the site's and the theme's;
+    """Fingerprint the templates (by content), and the static files, standalone pages and data files (by stat);
     None if one is too fresh to trust."""
     parts = [repr(sorted(template_digests(site_dir / "templates", theme_dir / "templates").items())).encode()]
     now = now_ns()
     try:
+        for src in extra_files(site_dir):
+            st = os.stat(src)
+            if now - st.st_mtime_ns <= RACY_NS:
+                return None
+            parts.append(f"\0{src}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
         for rel, src in sorted(list_static(site_dir / "static", theme_dir).items()):
             st = os.stat(src)
             if now - st.st_mtime_ns <= RACY_NS:

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from typing import Any
 
 from broadsheet.load.content import Article
+from broadsheet.load.data import DataFiles, data_digest
+from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Author, Section, Site, Tag
 from broadsheet.plan.page import Derived, Page, SiteView
 from broadsheet.plan.pages import site_view
@@ -29,6 +31,7 @@ from broadsheet.stamps import digest
 
 # Kinds of input.
 STORY, SECTION, AUTHOR, TAG, SITE, DERIVED, TEMPLATE = "story", "section", "author", "tag", "site", "derived", "template"
+PAGE, DATA = "page", "data"  # a standalone page; a data file (by stem)
 # Field groups of an object.
 META = "meta"  # every field not in another group
 BODY = "body"  # a story's body
@@ -41,17 +44,20 @@ _KEYS: dict[type, Callable[[Any], tuple]] = {
     Author: lambda a: (AUTHOR, a.url),
     Tag: lambda t: (TAG, t.url),
     SiteView: lambda v: (SITE, v.code) if v.code else (SITE,),  # an edition's own view: (SITE, its folder)
+    StandalonePage: lambda p: (PAGE, p.url),
+    DataFiles: lambda d: (DATA,),  # each file is an input of its own: see dependency_of
     Derived: lambda d: (DERIVED, d.kind),  # not a model object: its inputs are the page's (see `implied`)
 }
 _GROUPS: dict[type, dict[str, str]] = {
     Article: {"body_html": BODY},
+    StandalonePage: {"body_html": BODY},
     Section: {"articles": LIST},
     Author: {"articles": LIST},
     Tag: {"articles": LIST},
     SiteView: {"now": NOW},
 }
 STORY_GROUPS = (META, BODY)
-_MODEL = frozenset({Article, Section, Author, Tag})
+_MODEL = frozenset({Article, Section, Author, Tag, StandalonePage})
 _FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> field names; () for other types
 _GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
 _ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
@@ -62,6 +68,8 @@ def dependency_of(obj: Any, attribute: Any) -> tuple | None:
     key = _KEYS.get(type(obj))
     if key is None:
         return None
+    if type(obj) is DataFiles:  # site.data.results: the file data/results.*, present or not
+        return (DATA, str(attribute), META)
     return (*key(obj), _GROUPS[type(obj)].get(attribute, META) if isinstance(attribute, str) else META)
 
 
@@ -161,7 +169,7 @@ class Model:
             self.objects[_KEYS[SiteView](edition_view)] = edition_view
         for a in site.articles:
             self.objects[(STORY, a.url)] = a
-        for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags)):
+        for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags), (PAGE, site.pages)):
             for item in items:
                 self.objects[(kind, item.url)] = item
         self._memo: dict[tuple, bytes | None] = {}
@@ -176,6 +184,8 @@ class Model:
             pass
         if dep[0] == TEMPLATE:
             v = self.templates.get(dep[1])
+        elif dep[0] == DATA:
+            v = data_digest(self.site.data, dep[1])
         else:
             obj = self.objects.get(dep[:-1])
             v = None if obj is None else self._object_value(obj, dep[-1])

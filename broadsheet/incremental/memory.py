@@ -39,15 +39,17 @@ class Memory:
     records: dict[str, PageRecord]  # each page as last drawn, by URL
     folders: dict[str, dict[str, Stamp]]  # each output folder written, by path: the files a build made there
     search: dict[str, dict[str, Indexed]] = field(default_factory=dict)  # each output folder's search shards
+    extras: dict[str, bytes | None] = field(default_factory=dict)  # each standalone page and data file's digest
     # Only in the memory of a live process, never saved:
     environment: Templates | None = None
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
     here: frozenset[str] = frozenset()  # output folders this process wrote: it knows what they hold
 
-    def outcome(self) -> tuple[dict[str, int], int, Article | None, NextChange | None]:
-        """Return what the build reports: pages by kind, static files, the next scheduled story, the next change."""
+    def outcome(self) -> tuple[dict[str, int], int, Article | None, NextChange | None, tuple[str, ...]]:
+        """Return what the build reports: pages by kind, static files, the next scheduled story, the next change,
+        and the bylines without a profile."""
         return (dict(Counter(p.kind for p in self.plan.pages)), len(self.files.files), self.site.next_scheduled,
-                self.site.next_change)
+                self.site.next_change, tuple(a.name for a in self.site.authors if a.profile is None))
 
 
 @dataclass(frozen=True, slots=True)

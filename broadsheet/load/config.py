@@ -50,6 +50,8 @@ class Config:
     sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
     markdown_time_limit: float = 10.0  # seconds one article body may take to convert
     params: dict = field(default_factory=dict)  # the site's own settings, [params]: templates read site.params
+    # [transparency]: (schema.org property of the NewsMediaOrganization, slug of the standalone page it names)
+    transparency: tuple[tuple[str, str], ...] = ()
     edition: str = ""  # the URL folder of this config's edition: "" for the site's own language, else its code
     direction: str = "ltr"  # "rtl" for a language written right to left
     languages: tuple[Config, ...] = ()  # the other editions ([languages.<code>]), each a Config of its own
@@ -74,7 +76,7 @@ _REQUIRED = ("title", "base_url", "timezone", "sections")
 _OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
              "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
              "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float,
-             "search": bool, "params": dict}
+             "search": bool, "params": dict, "transparency": dict}
 FEED_CONTENTS = ("full", "summary")
 
 
@@ -127,7 +129,13 @@ def base_url_problem(base_url: object) -> str | None:
 
 # Every number has bounds: a huge one would crash a later stage (a read of 10**30 bytes overflows).
 _BOUNDS = {"per_page": (1, 1000), "more_from": (0, 100), "feed_size": (1, 10_000)}
-_TYPE_NAMES = {float: "number", bool: "true or false", list: "list", dict: "table ([params])"}
+_TYPE_NAMES = {float: "number", bool: "true or false", list: "list", dict: "table (such as [params])"}
+# The schema.org properties of a NewsMediaOrganization that name a page, which Google News reads.
+TRANSPARENCY_PROPERTIES = (
+    "publishingPrinciples", "ethicsPolicy", "correctionsPolicy", "masthead", "diversityPolicy",
+    "diversityStaffingReport", "ownershipFundingInfo", "actionableFeedbackPolicy", "unnamedSourcesPolicy",
+    "verificationFactCheckingPolicy", "missionCoveragePrioritiesPolicy", "noBylinesPolicy",
+)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 _KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
 
@@ -161,7 +169,7 @@ def _toml_line(message: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _key_line(text: str, key: str) -> int | None:
+def key_line(text: str, key: str) -> int | None:
     for n, line in enumerate(text.splitlines(), 1):
         if key.startswith("[") and line.strip().startswith(key):
             return n
@@ -175,7 +183,7 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     problems: list[Problem] = []
 
     def bad(key: str, message: str) -> None:
-        problems.append(Problem(path, _key_line(text, key), message))
+        problems.append(Problem(path, key_line(text, key), message))
 
     known = set(_REQUIRED) | set(_OPTIONAL) | {"languages"}
     for key in raw:
@@ -234,12 +242,28 @@ def optional_values(raw: dict, bad: Bad) -> dict:
             values["image_widths"] = tuple(sorted(set(widths)))
         else:
             bad("image_widths", "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]")
+    if "transparency" in values:
+        values["transparency"] = read_transparency(values.pop("transparency"), bad)
     if "date_format" in values:
         try:
             datetime(2023, 3, 7, 11, 8).strftime(values["date_format"])
         except ValueError as e:
             bad("date_format", f"bad 'date_format': {e}")
     return values
+
+
+def read_transparency(table: dict, bad: Bad) -> tuple[tuple[str, str], ...]:
+    """Check [transparency]: schema.org property = "slug of a standalone page" (the pages are checked later)."""
+    pairs = []
+    for prop, slug in table.items():
+        if prop not in TRANSPARENCY_PROPERTIES:
+            bad(prop, f"[transparency]: unknown property '{prop}'{did_you_mean(prop, TRANSPARENCY_PROPERTIES)}; "
+                      f"the properties are: {', '.join(TRANSPARENCY_PROPERTIES)}")
+        elif not isinstance(slug, str) or not urls.slugify(slug):
+            bad(prop, f"[transparency]: '{prop}' must be the slug of a page in content/pages/, such as \"ethics\"")
+        else:
+            pairs.append((prop, urls.slugify(slug)))
+    return tuple(pairs)
 
 
 def site_identity(raw: dict, bad: Bad) -> tuple:
@@ -274,7 +298,7 @@ def read_sections(raw: dict, bad: Bad) -> list[SectionConfig]:
                 bad("sections", f"section {name!r} gives an empty URL slug")
             elif slug.casefold() in seen:
                 bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
-            elif slug in ("authors", "tags", "page"):
+            elif slug in ("authors", "tags", "page", "archive"):
                 bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
             else:
                 seen[slug.casefold()] = name

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +14,7 @@ from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.dates import to_datetime
+from broadsheet.load.fields import Fields, describe_value
 from broadsheet.load.figures import body_images
 from broadsheet.load.frontmatter import (
     CONTROLS,
@@ -29,13 +29,14 @@ from broadsheet.load.frontmatter import (
 from broadsheet.load.languages import read_language
 from broadsheet.load.live import Update, render_story
 from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
-from broadsheet.paths import allowed_roots, is_followable, walk_confined
+from broadsheet.paths import PAGES_FOLDER, allowed_roots, is_followable, walk_confined
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 KNOWN_FIELDS = (
     "title", "section", "author", "date", "updated", "summary", "tags", "slug",
     "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
-    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking", "lang", "translation_key",
+    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking", "free",
+    "related", "lang", "translation_key",
 )
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
 
@@ -90,6 +91,8 @@ class Article:
     priority: int = 0  # orders the front page's top stories: higher first, then newest first
     expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
     breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
+    free: bool = True  # False: for subscribers only (JSON-LD isAccessibleForFree, and the body's paywall class)
+    related: tuple[str, ...] = ()  # slugs of the stories its "Related" aside shows, instead of the ranking
     lang: str = ""  # the story's language, a code such as "pa": its edition's (load/languages.py)
     edition: str = ""  # the URL folder of that edition: "" for the site's own language, else the code
     translation_key: str | None = None  # links the versions of one story across editions
@@ -102,7 +105,8 @@ class Article:
 
     @property
     def author_links(self) -> tuple[tuple[str, str], ...]:
-        """Return (name, author page URL) for each byline name."""
+        """Return (name, author page URL) for each byline name, by its own spelling (site.author_url(name) also
+        follows data/authors.toml's other spellings to the profile's page)."""
         return tuple((name, urls.author(urls.slugify(name), edition=self.edition)) for name in self.authors)
 
     @property
@@ -125,15 +129,15 @@ def is_junk(name: str) -> bool:
 
 
 def find_markdown(content_dir: Path) -> list[Path]:
-    """List the Markdown files under content/, in a stable order, skipping junk.
+    """List the stories' Markdown files under content/ (not content/pages/), in a stable order, skipping junk.
 
     Symbolic links are followed only while they stay inside the site (paths.link_problems reports
     the others), and a folder reached twice through links is read once.
     """
     found: list[Path] = []
-    allowed = allowed_roots(content_dir.parent)
+    allowed, pages = allowed_roots(content_dir.parent), content_dir / PAGES_FOLDER
     for root, _dirs, files, links in walk_confined(content_dir, allowed):
-        for name in files:
+        for name in files if not root.is_relative_to(pages) else ():
             if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name):
                 path = root / name
                 if name not in links or is_followable(path, allowed):
@@ -141,102 +145,18 @@ def find_markdown(content_dir: Path) -> list[Path]:
     return found
 
 
-class _Fields:
-    """Typed access to one file's front matter, collecting a Problem per bad field."""
-
-    def __init__(self, path: Path, fields: dict[str, tuple[Any, int]]):
-        self.path = path
-        self.fields = fields
-        self.problems: list[Problem] = []
-
-    def line(self, key: str) -> int | None:
-        return self.fields[key][1] if key in self.fields else None
-
-    def bad(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(key) or 1, message))
-
-    def get(self, key: str, required: bool) -> Any:
-        """Return the raw value, or None when absent (reported if required) or unreadable."""
-        value = self.fields.get(key, (None, 0))[0]
-        if value is None and required:
-            self.problems.append(Problem(self.path, 1, f"missing required field '{key}'"))
-        return None if value is UNREADABLE else value
-
-    def text(self, key: str, required: bool = False) -> str | None:
-        value = self.get(key, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.bad(key, f"'{key}' must be text, not {_describe(value)}; put it in quotes")
-            return None
-        value = value.strip()
-        if required and not value:
-            self.bad(key, f"'{key}' must not be empty")
-            return None
-        return value or None
-
-    def names(self, key: str, required: bool = False) -> tuple[str, ...]:
-        value = self.get(key, required)
-        if value is None:
-            return ()
-        items = [value] if isinstance(value, str) else value
-        if isinstance(value, str) and "," in value:
-            if key == "tags":  # `tags: ferries, council` means two tags, never one called "ferries-council"
-                items = [i for i in value.split(",") if i.strip()]
-            else:  # a name may hold a comma ("Smith, Jr."): ask which was meant
-                listed = ", ".join(i.strip() for i in value.split(","))
-                self.bad(key, f"'{key}' is one text with a comma; for several, write a list: {key}: [{listed}]; "
-                              f"for one name with a comma, a list of one: {key}: [{json.dumps(value.strip())}]")
-                return ()
-        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-            self.bad(key, f"'{key}' must be a name or a list of names, not {_describe(value)}")
-            return ()
-        out = tuple(dict.fromkeys(i.strip() for i in items))
-        if required and not out:
-            self.bad(key, f"'{key}' must name at least one person")
-        if nameless := [i for i in out if not urls.slugify(i)]:
-            # Each name gets a page at /authors/<slug>/ or /tags/<slug>/: no letters, no page, a dead link.
-            self.bad(key, f"'{key}': {nameless[0]!r} has no letters or digits to make a URL from")
-            return ()
-        return out
-
-    def flag(self, key: str) -> bool:
-        value = self.get(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.bad(key, f"'{key}' must be true or false, not {_describe(value)}")
-            return False
-        return value
-
-    def when(self, key: str, config: Config, required: bool = False) -> datetime | None:
-        value = self.get(key, required)
-        if value is None:
-            return None
-        parsed = to_datetime(value, config)
-        if parsed is None:
-            self.bad(key, f"'{key}': cannot read {clip(value)!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
-            return None
-        try:  # every page shows dates in UTC and in the site's zone; year 1 or 9999 cannot be shifted
-            parsed.astimezone(UTC).astimezone(config.timezone)
-        except (OverflowError, ValueError):
-            self.bad(key, f"'{key}': {parsed.isoformat()} is out of range")
-            return None
-        return parsed
-
-
-def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
+def read_corrections(f: Fields, config: Config) -> tuple[Correction, ...]:
     """Read `corrections: [{date, text}, ...]`, oldest first."""
     if "corrections" not in f.fields or f.fields["corrections"][0] is None:
         return ()
     value = f.fields["corrections"][0]
     if not isinstance(value, list):
-        f.bad("corrections", f"'corrections' must be a list of {{date, text}} entries, not {_describe(value)}")
+        f.bad("corrections", f"'corrections' must be a list of {{date, text}} entries, not {describe_value(value)}")
         return ()
     found: list[Correction] = []
     for n, item in enumerate(value, 1):
         if not isinstance(item, dict):
-            f.bad("corrections", f"correction {n} must be a mapping with 'date' and 'text', not {_describe(item)}")
+            f.bad("corrections", f"correction {n} must be a mapping with 'date' and 'text', not {describe_value(item)}")
             continue
         if unknown := sorted(str(k) for k in item if k not in ("date", "text")):
             f.bad("corrections", f"correction {n}: unknown field '{unknown[0]}'{did_you_mean(unknown[0], ['date', 'text'])}")
@@ -249,16 +169,6 @@ def read_corrections(f: _Fields, config: Config) -> tuple[Correction, ...]:
         elif when is not None:
             found.append(Correction(when, text.strip()))
     return tuple(sorted(found, key=lambda c: c.date.timestamp()))
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the yes/no value {str(value).lower()}"
-    if isinstance(value, (datetime, date)):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return f"{type(value).__name__} {value!r}"
 
 
 def is_safe_link(url: str) -> bool:
@@ -316,7 +226,7 @@ def parse_article(
     problems: list[Problem],
 ) -> Article | list[Problem]:
     """Turn checked front-matter fields and a body into an Article."""
-    f = _Fields(path, fields)
+    f = Fields(path, fields)
     title = f.text("title", required=True)
     section_name = f.text("section", required=True)
     source = f.text("source")
@@ -329,6 +239,7 @@ def parse_article(
     corrections, aliases = read_corrections(f, config), read_aliases(f)
     live = f.flag("live"), f.when("live_until", config)
     featured, priority, expires, breaking = read_editorial(f, config, when)
+    free = f.flag("free") if fields.get("free", (None, 0))[0] is not None else True  # absent or empty: free
 
     edition, translation_key = read_language(f, config), f.text("translation_key")
     section, slug = read_section(f, section_name, edition), read_slug(f, path)
@@ -356,14 +267,14 @@ def parse_article(
         corrections=corrections,
         aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         live=live[0], live_until=live[1], updates=updates,
-        featured=featured, priority=priority, expires=expires, breaking=breaking,
-        lang=edition.language, edition=edition.edition, translation_key=translation_key,
+        featured=featured, priority=priority, expires=expires, breaking=breaking, free=free,
+        related=read_related(f), lang=edition.language, edition=edition.edition, translation_key=translation_key,
         translation_line=f.line("translation_key") if translation_key else None,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
     )
 
 
-def check_after_date(f: _Fields, when: datetime | None, updated: datetime | None,
+def check_after_date(f: Fields, when: datetime | None, updated: datetime | None,
                      corrections: tuple[Correction, ...], live_until: datetime | None) -> None:
     """Report the instants a story gives that come before its own date."""
     if updated and when and updated.timestamp() < when.timestamp():
@@ -374,7 +285,7 @@ def check_after_date(f: _Fields, when: datetime | None, updated: datetime | None
         f.bad("live_until", "'live_until' is before 'date'")
 
 
-def read_section(f: _Fields, name: str | None, config: Config) -> SectionConfig | None:
+def read_section(f: Fields, name: str | None, config: Config) -> SectionConfig | None:
     """Return the configured section a story names (None: none, or an unknown one, reported)."""
     if name is None:
         return None
@@ -385,7 +296,7 @@ def read_section(f: _Fields, name: str | None, config: Config) -> SectionConfig 
     return section
 
 
-def read_slug(f: _Fields, path: Path) -> str:
+def read_slug(f: Fields, path: Path) -> str:
     """Return the story's URL slug: its `slug` field, else its file name."""
     slug_text = f.text("slug")
     if slug_text is not None and _SLUG_FORBIDDEN.search(slug_text):
@@ -397,7 +308,7 @@ def read_slug(f: _Fields, path: Path) -> str:
     return slug
 
 
-def read_aliases(f: _Fields) -> tuple[str, ...]:
+def read_aliases(f: Fields) -> tuple[str, ...]:
     """Return the story's old URLs (`aliases: ["/old/path/", ...]`), each reported if it is not a site path."""
     value = f.get("aliases", False)
     if value is None:
@@ -408,7 +319,7 @@ def read_aliases(f: _Fields) -> tuple[str, ...]:
     return aliases
 
 
-def read_image(f: _Fields) -> str | None:
+def read_image(f: Fields) -> str | None:
     """Return the story's lead image: a path on the site or an http(s) URL."""
     image = f.text("image")
     if image is not None and not is_safe_link(image):
@@ -417,7 +328,7 @@ def read_image(f: _Fields) -> str | None:
     return image
 
 
-def read_editorial(f: _Fields, config: Config,
+def read_editorial(f: Fields, config: Config,
                    when: datetime | None) -> tuple[bool, int, datetime | None, datetime | None]:
     """Return where an editor places the story on the front page (`featured`, `priority`: 0 when absent), when
     it is taken down (`expires`) and until when it is breaking news (`breaking`)."""
@@ -425,7 +336,7 @@ def read_editorial(f: _Fields, config: Config,
     if priority is None:
         priority = 0
     elif isinstance(priority, bool) or not isinstance(priority, int):
-        f.bad("priority", f"'priority' must be a whole number (higher comes first), not {_describe(priority)}")
+        f.bad("priority", f"'priority' must be a whole number (higher comes first), not {describe_value(priority)}")
         priority = 0
     expires = f.when("expires", config)
     if expires and when and expires.timestamp() <= when.timestamp():
@@ -434,3 +345,15 @@ def read_editorial(f: _Fields, config: Config,
     if breaking and when and breaking.timestamp() <= when.timestamp():
         f.bad("breaking", "'breaking' must be after 'date': the banner would never be shown")
     return f.flag("featured"), priority, expires, breaking
+
+
+def read_related(f: Fields) -> tuple[str, ...]:
+    """Return the slugs `related: [slug, …]` names (load/sources.py checks that each is a story's)."""
+    value = f.get("related", False)
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        f.bad("related", f"'related' must be a list of story slugs, not {describe_value(value)}")
+        return ()
+    return tuple(dict.fromkeys(urls.slugify(i.strip().strip("/").rpartition("/")[2]) for i in items))

@@ -83,7 +83,8 @@ def load_articles(
             problems.extend(result)
     sources = {str(p): fresh[str(p)] for p in paths if str(p) in fresh}
     articles = tuple(s.article for s in sources.values())
-    problems.extend(url_collisions(list(articles)) + alias_collisions(articles) + translation_collisions(articles))
+    problems.extend(url_collisions(list(articles)) + alias_collisions(articles) + translation_collisions(articles)
+                    + related_problems(articles))
     return Loaded(articles, sources, tuple(problems))
 
 
@@ -109,8 +110,17 @@ def load_suspects(previous: Mapping[str, Source], suspects: frozenset[str], key:
     articles = tuple(s.article for s in sources.values())
     if moved:  # a story that kept its URL and aliases cannot collide: the last build had no collision
         problems.extend(url_collisions(list(articles)) + alias_collisions(articles))
-    problems.extend(translation_collisions(articles))
+    problems.extend(translation_collisions(articles) + related_problems(articles))
     return Loaded(articles, sources, tuple(problems))
+
+
+def related_problems(articles: tuple[Article, ...]) -> list[Problem]:
+    """Report each slug a story's `related` names that no story of its edition has (drafts and scheduled count)."""
+    if not any(a.related for a in articles):
+        return []
+    slugs = {(a.edition, a.slug) for a in articles}
+    return [Problem(a.path, line_of(a.path, "related:"), f"related: no story has the slug {slug!r}")
+            for a in articles for slug in a.related if (a.edition, slug) not in slugs]
 
 
 def url_collisions(articles: list[Article]) -> list[Problem]:

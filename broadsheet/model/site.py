@@ -8,6 +8,9 @@ from datetime import datetime
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article
+from broadsheet.load.data import DataFiles
+from broadsheet.load.pages import StandalonePage
+from broadsheet.load.profiles import NO_PROFILES, AuthorProfile, Profiles
 from broadsheet.load.schedule import NextChange, next_change
 
 
@@ -23,10 +26,11 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    name: str
+    name: str  # the profile's name, for a byline in another spelling of it
     slug: str
     url: str
     articles: tuple[Article, ...]
+    profile: AuthorProfile | None = None  # data/authors.toml's entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,9 @@ class Site:
     next_scheduled: Article | None  # the earliest story still waiting for its time
     breaking: tuple[Article, ...] = ()  # live stories whose breaking-news banner shows at `now`, newest first
     next_change: NextChange | None = None  # the first instant after `now` at which what the site shows changes
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
+    data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
+    profiles: Profiles = NO_PROFILES  # data/authors.toml: who has a profile, and other spellings of their names
     edition: str = ""  # the URL folder of this site's edition ("" for the site's own language)
     editions: tuple[Site, ...] = ()  # with [languages]: one site per edition, the default first; () otherwise
     versions: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)  # translation_key -> live
@@ -68,8 +75,12 @@ class Site:
         return next(s for s in self.sections if s.name == name)
 
     def author(self, name: str) -> Author:
-        slug = urls.slugify(name)
+        slug = urls.slugify(self.profiles.canonical(name))
         return next(a for a in self.authors if a.slug == slug)
+
+    def author_url(self, name: str) -> str:
+        """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
+        return urls.author(urls.slugify(self.profiles.canonical(name)), edition=self.edition)
 
     def tag(self, name: str) -> Tag:
         slug = urls.slugify(name)
@@ -119,12 +130,17 @@ def build_site(
     now: datetime,
     drafts: bool = False,
     future: bool = False,
+    pages: tuple[StandalonePage, ...] = (),
+    data: DataFiles | None = None,
+    profiles: Profiles = NO_PROFILES,
 ) -> Site:
-    """Group the live stories into sections, authors and tags (with [languages], each edition's apart)."""
+    """Group the live stories into sections, authors and tags (with [languages], each edition's apart); beside
+    them, the standalone pages and data, shared by every edition."""
+    shared = {"pages": pages, "data": data or DataFiles(), "profiles": profiles}
     if not config.languages:
-        return build_edition(config, articles, now, drafts, future)
-    editions = tuple(build_edition(e, tuple(a for a in articles if a.lang == e.language), now, drafts, future)
-                     for e in config.editions)
+        return build_edition(config, articles, now, drafts, future, **shared)
+    editions = tuple(build_edition(e, tuple(a for a in articles if a.lang == e.language), now, drafts, future,
+                                   **shared) for e in config.editions)
     live = newest_first([a for e in editions for a in e.articles])
     versions: dict[str, list[Article]] = {}
     for e in editions:
@@ -142,6 +158,7 @@ def build_site(
         next_change=next_change(articles, now, drafts, future),
         editions=editions,
         versions={k: tuple(v) for k, v in versions.items()},
+        **shared,
     )
 
 
@@ -151,8 +168,13 @@ def build_edition(
     now: datetime,
     drafts: bool = False,
     future: bool = False,
+    pages: tuple[StandalonePage, ...] = (),
+    data: DataFiles | None = None,
+    profiles: Profiles = NO_PROFILES,
 ) -> Site:
-    """Group one edition's live stories into its sections, authors and tags."""
+    """Group one edition's live stories into its sections, authors and tags (a byline in another spelling of a
+    profile's name, in any script, is the profile's author in this edition)."""
+    ed = config.edition
     live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
     waiting = [a for a in articles if not a.draft and a.date.timestamp() > now.timestamp() and not future]
     next_scheduled = min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None
@@ -167,12 +189,15 @@ def build_edition(
         now=now,
         articles=live,
         sections=sections,
-        authors=tuple(Author(n, s, urls.author(s, edition=config.edition), arts)
-                      for n, s, arts in _group(live, lambda a: a.authors)),
-        tags=tuple(Tag(n, s, urls.tag(s, edition=config.edition), arts) for n, s, arts in _group(live, lambda a: a.tags)),
+        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s, edition=ed), arts, p)
+                      for n, s, arts in _group(live, lambda a: dict.fromkeys(map(profiles.canonical, a.authors)))),
+        tags=tuple(Tag(n, s, urls.tag(s, edition=ed), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
+        pages=pages,
+        data=data or DataFiles(),
+        profiles=profiles,
         edition=config.edition,
     )
 

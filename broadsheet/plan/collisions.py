@@ -15,6 +15,7 @@ from broadsheet.plan.page import Page
 NAME_MAX = 255  # bytes in one file or folder name, on every common file system
 
 BUILT_IN = {"home": "the home page", "authors": "the list of authors", "tags": "the list of topics",
+            "archives": "the archive", "archive": "a month of the archive",
             "search": "the search page", "404": "the not-found page", "sitemap": "the sitemap",
             "news-sitemap": "the news sitemap", "robots": "robots.txt"}
 
@@ -22,6 +23,8 @@ BUILT_IN = {"home": "the home page", "authors": "the list of authors", "tags": "
 def owner_of(page: Page, config_path: Path) -> tuple[str, Path]:
     """Describe what makes a page, and the file to blame for it."""
     view = page.view
+    if page.kind == "page":
+        return f"the page {view['standalone'].path.name}", view["standalone"].path
     if page.kind == "article":
         return f"the story {view['article'].path.name}", view["article"].path
     for kind in ("section", "author", "tag"):
@@ -42,10 +45,13 @@ def output_collisions(pages: tuple[Page, ...], static: Mapping[str, Path], folde
     """
     owners: dict[str, tuple[str, Path]] = {}
     problems: list[Problem] = []
+    lines = {p.view["standalone"].path: p.view["standalone"].line for p in pages if p.kind == "page"}
 
     def clash(first: tuple[str, Path], second: tuple[str, Path], message: str) -> None:
-        blame = next((p for _, p in (first, second) if p != config_path), config_path)
-        problems.append(Problem(blame, None, message + "; rename one of them"))
+        # A standalone page is the easiest to rename: blame it, at the line that decides its URL.
+        blame = next((p for _, p in (second, first) if p in lines), None)
+        blame = blame or next((p for _, p in (first, second) if p != config_path), config_path)
+        problems.append(Problem(blame, lines.get(blame), message + "; rename one of them"))
 
     for page in pages:
         owner = owner_of(page, config_path)

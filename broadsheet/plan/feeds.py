@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
@@ -192,8 +193,8 @@ def entry_content(article: Article, config: Config) -> str:
     return xml_text("".join(parts))
 
 
-def feed_entry(article: Article, config: Config) -> Entry:
-    """Describe one story as an Atom entry."""
+def feed_entry(article: Article, config: Config, author_url: Callable[[str], str]) -> Entry:
+    """Describe one story as an Atom entry (`author_url`: Site.author_url)."""
     return Entry(
         id=entry_id(article, config),
         title=xml_text(article.title),
@@ -201,7 +202,7 @@ def feed_entry(article: Article, config: Config) -> Entry:
         published=rfc3339(article.date, config),
         updated=rfc3339(article.modified, config),
         pub_date=rfc822(article.date, config),
-        authors=tuple(Person(xml_text(name), urls.absolute(config.base_url, url)) for name, url in article.author_links),
+        authors=tuple(Person(xml_text(name), urls.absolute(config.base_url, author_url(name))) for name in article.authors),
         categories=tuple(xml_text(c) for c in dict.fromkeys((article.section, *article.tags))),
         summary=xml_text(article.summary),
         content_html=entry_content(article, config) if config.feed_content == "full" else None,
@@ -250,7 +251,7 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
     if only is not None:
         wanted = [w for w in wanted if any(a.url in only for a in w[-1][:size])]
     # A story sits in several feeds; describe it once.
-    entries = {a.url: feed_entry(a, site.config) for *_, arts in wanted for a in arts[:size]}
+    entries = {a.url: feed_entry(a, site.config, site.author_url) for *_, arts in wanted for a in arts[:size]}
     return [(pair, make_feed(site, pair, t, sub, page_url, arts[:size], entries), arts[:size])
             for pair, t, sub, page_url, arts in wanted]
 

@@ -6,6 +6,7 @@ import hashlib
 import os
 import secrets
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -93,24 +94,30 @@ class ImagePlan:
 
 
 def plan_images(articles: tuple[Article, ...], static: dict[str, Path], widths: tuple[int, ...],
-                cache_dir: Path) -> ImagePlan:
-    """Read each local image's size and hash, and decide its resized copies; raise BuildError on bad images."""
+                cache_dir: Path, others: tuple[tuple[str, Path, int | None], ...] = ()) -> ImagePlan:
+    """Read each local image's size and hash, and decide its resized copies; raise BuildError on bad images.
+
+    `others`: more images to resize, each with the file and line that name it (authors' photos).
+    """
+    wanted: list[tuple[str | None, Path, Callable[[], int | None]]] = []
+    for article in articles:
+        wanted.append((article.image, article.path, lambda a=article: field_line(a.path, "image")))
+        wanted += [(u, article.path, lambda a=article, u=u: body_line(a.path, u)) for u in article.body_images]
+    wanted += [(url, path, lambda line=line: line) for url, path, line in others]
     sets: dict[str, ImageSet] = {}
     problems: list[Problem] = []
-    for article in articles:
-        for url, in_body in ((article.image, False), *((u, True) for u in article.body_images)):
-            if not url or url in sets or not urls.is_local(url):
-                continue
-            line = body_line(article.path, url) if in_body else field_line(article.path, "image")
-            source = static.get(urls.output_path(url).lstrip("/"))
-            if source is None:
-                problems.append(Problem(article.path, line, f"image {url} not found: put the file at static{url}"))
-                continue
-            planned = plan_image(url, source, widths, cache_dir)
-            if isinstance(planned, str):
-                problems.append(Problem(article.path, line, planned))
-            else:
-                sets[url] = planned
+    for url, path, line_of in wanted:
+        if not url or url in sets or not urls.is_local(url):
+            continue
+        source = static.get(urls.output_path(url).lstrip("/"))
+        if source is None:
+            problems.append(Problem(path, line_of(), f"image {url} not found: put the file at static{url}"))
+            continue
+        planned = plan_image(url, source, widths, cache_dir)
+        if isinstance(planned, str):
+            problems.append(Problem(path, line_of(), planned))
+        else:
+            sets[url] = planned
     if problems:
         raise BuildError(problems)
     return ImagePlan(sets)

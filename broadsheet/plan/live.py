@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from broadsheet import urls
@@ -23,15 +24,15 @@ _TAG = re.compile(r"<[^>]+>")
 def plan_live_feeds(site: Site, only: set[str] | None = None) -> list[Page]:
     """Plan an Atom feed of the updates of each running live blog (with `only`, story URLs: just theirs)."""
     return [Page(urls.live_feed(a.url), "updates", "feed.xml", f"{a.title}: live updates", (a,),
-                 {"feed": updates_feed(a, site.config)})
+                 {"feed": updates_feed(a, site.config, site.author_url)})
             for a in site.articles if a.live and is_live_blog(a, site.now) and (only is None or a.url in only)]
 
 
-def updates_feed(article: Article, config: Config) -> Feed:
+def updates_feed(article: Article, config: Config, author_url: Callable[[str], str]) -> Feed:
     """Describe a live blog's updates as an Atom feed, newest first, each linking to its anchor."""
     page_url = urls.absolute(config.base_url, article.url)
     self_url = urls.absolute(config.base_url, urls.live_feed(article.url))
-    authors = tuple(Person(xml_text(name), urls.absolute(config.base_url, url)) for name, url in article.author_links)
+    authors = tuple(Person(xml_text(name), urls.absolute(config.base_url, author_url(name))) for name in article.authors)
     entries = tuple(Entry(
         id=urls.tag_uri(config.base_url, u.time.date().isoformat(), f"{article.url}#{u.anchor}"),
         title=xml_text(u.title),

@@ -43,10 +43,28 @@ class PageMeta:
 
 
 def publisher_jsonld(config: Config) -> dict[str, Any]:
-    """Return the publication as a schema.org Organization, with its logo when configured."""
-    data: dict[str, Any] = {"@type": "Organization", "name": config.title, "url": urls.absolute(config.base_url, "/")}
+    """Return the publication as a schema.org NewsMediaOrganization, with its logo and the standalone pages
+    site.toml's [transparency] maps to its properties (ethicsPolicy…), when configured."""
+    data: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": config.title,
+                            "url": urls.absolute(config.base_url, "/")}
     if config.logo:
         data["logo"] = {"@type": "ImageObject", "url": urls.resolve(config.base_url, "/", config.logo)}
+    for prop, slug in config.transparency:
+        data[prop] = urls.absolute(config.base_url, urls.standalone(slug))
+    return data
+
+
+def person_jsonld(name: str, site: Site) -> dict[str, Any]:
+    """Return a byline as a schema.org Person: its author page, and its profile's photo and links elsewhere."""
+    base = site.config.base_url
+    data: dict[str, Any] = {"@type": "Person", "name": name, "url": urls.absolute(base, site.author_url(name))}
+    profile = site.profiles.of(name)
+    if profile is not None and profile.photo:
+        data["image"] = urls.resolve(base, "/", profile.photo)
+    if profile is not None and profile.links:
+        data["sameAs"] = list(profile.links)
+    if profile is not None and profile.role:
+        data["jobTitle"] = profile.role
     return data
 
 
@@ -92,7 +110,7 @@ def page_meta(page: Page, site: Site) -> PageMeta:
             published=rfc3339(article.date, config),
             modified=rfc3339(article.modified, config),
             section=article.section,
-            authors=tuple(urls.absolute(config.base_url, url) for _, url in article.author_links),
+            authors=tuple(urls.absolute(config.base_url, site.author_url(name)) for name in article.authors),
             tags=article.tags,
         )
         jsonld.append(breadcrumbs_jsonld(config, [home, (article.section, article.section_url),

@@ -8,6 +8,9 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.load.content import Article, Extra
+from broadsheet.load.data import DataFiles
+from broadsheet.load.pages import StandalonePage
+from broadsheet.load.profiles import NO_PROFILES, Profiles
 from broadsheet.model.site import Section, Site
 
 
@@ -23,13 +26,21 @@ class SiteView:
     edition: date | None = None  # the day of `now` there: what pages show, so a new clock the same day changes none
     authors_url: str = urls.authors_index()
     tags_url: str = urls.tags_index()
+    archive_url: str = urls.archives()
     home_url: str = urls.home()
     search_url: str | None = urls.search()  # None: the site has no search
     params: Extra = field(default_factory=Extra)  # site.toml's [params]
     breaking: tuple[Article, ...] = ()  # the stories whose breaking-news banner shows on every page, newest first
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/: About, Contact, policies (the footer links them)
+    data: DataFiles = field(default_factory=DataFiles)  # data/: site.data.results is data/results.csv
+    profiles: Profiles = NO_PROFILES  # data/authors.toml
     code: str = ""  # the URL folder of this edition: "" for the site's own language (plan/editions.py)
     direction: str = "ltr"  # "rtl" for a language written right to left
     editions: tuple = ()  # with [languages]: every edition (plan.editions.Edition), the site's own first
+
+    def author_url(self, name: str) -> str:
+        """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
+        return urls.author(urls.slugify(self.profiles.canonical(name)), edition=self.code)
 
 
 class Derived:
@@ -62,6 +73,21 @@ class Pager:
     next_url: str | None
 
 
+def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
+    """Split a list into pages; an empty list still gets its first page."""
+    total = max(1, -(-len(items) // per_page))
+    pagers = []
+    for n in range(1, total + 1):
+        pagers.append(Pager(
+            number=n,
+            total=total,
+            items=items[(n - 1) * per_page : n * per_page],
+            prev_url=url_for(n - 1) if n > 1 else None,
+            next_url=url_for(n + 1) if n < total else None,
+        ))
+    return pagers
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One output file: where it goes, how it is drawn, and what it shows.
@@ -71,7 +97,7 @@ class Page:
     """
 
     url: str
-    kind: str  # home, section, article, author, authors, tag, tags, 404; feed, sitemap, news-sitemap, robots
+    kind: str  # home, section, article, page, author, authors, tag, tags, archive, archives, 404; feed, sitemap, news-sitemap, robots
     template: str
     title: str
     articles: tuple[Article, ...] = ()

@@ -10,31 +10,19 @@ from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
 from broadsheet.model.site import Site, is_live_blog
+from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.editions import alternates, editions_of, switch, versions
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.live import live_jsonld, plan_live_feeds
-from broadsheet.plan.meta import SCHEMA, article_image, page_meta, publisher_jsonld
-from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, plan_of
+from broadsheet.plan.meta import SCHEMA, article_image, page_meta, person_jsonld, publisher_jsonld
+from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
+from broadsheet.plan.related import RelatedIndex, related_index, related_to
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
+PAYWALL_CLASS = "paywall"  # article.html puts it on the body of a story with `free: false`
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
-
-
-def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
-    """Split a list into pages; an empty list still gets its first page."""
-    total = max(1, -(-len(items) // per_page))
-    pagers = []
-    for n in range(1, total + 1):
-        pagers.append(Pager(
-            number=n,
-            total=total,
-            items=items[(n - 1) * per_page : n * per_page],
-            prev_url=url_for(n - 1) if n > 1 else None,
-            next_url=url_for(n + 1) if n < total else None,
-        ))
-    return pagers
 
 
 def plan_pages(site: Site) -> Plan:
@@ -63,7 +51,10 @@ def plan_edition(site: Site) -> list[Page]:
                 urls.section(section.slug, pager.number, ed), "section", "section.html",
                 _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
             ))
-    pages += [plan_article(site, article) for article in site.articles]
+    index = related_index(site)  # an edition's stories: related stories are of the story's own edition
+    pages += [plan_article(site, article, index) for article in site.articles]
+    if not ed:  # standalone pages are the site's, once, in its own language
+        pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages]
     pages += plan_live_feeds(site)
     pages.append(Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), {"authors": site.authors}))
     for author in site.authors:
@@ -73,6 +64,7 @@ def plan_edition(site: Site) -> list[Page]:
                 _numbered(author.name, pager), pager.items, {"author": author, "pager": pager},
             ))
     pages.append(Page(urls.tags_index(ed), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
+    pages += plan_archives(site)
     for tag in site.tags:
         for pager in paginate(tag.articles, config.per_page, lambda n, t=tag: urls.tag(t.slug, n, ed)):
             pages.append(Page(
@@ -100,13 +92,17 @@ def plan_editions(site: Site) -> list[Page]:
     return out
 
 
-def plan_article(site: Site, article: Article) -> Page:
-    """Plan one story's page (without its meta; see with_meta)."""
+def plan_article(site: Site, article: Article, index: RelatedIndex | None = None) -> Page:
+    """Plan one story's page (without its meta; see with_meta); `index`: related_index(site), made once."""
     more = site.more_from(article)
-    view = {"article": article, "section": site.section(article.section), "more_from": more, "jsonld": JSONLD}
+    related = related_to(article, index or related_index(site))
+    view = {"article": article, "section": site.section(article.section), "more_from": more, "related": related,
+            "jsonld": JSONLD}
     if is_live_blog(article, site.now):  # in the plan, so that the page is drawn again when the blog ends
         view["live_feed"] = urls.live_feed(article.url)
-    return Page(article.url, "article", "article.html", article.title, (article, *more), view)
+    listed = {a.url for a in more}
+    shown = (article, *more, *(a for a in related if a.url not in listed))
+    return Page(article.url, "article", "article.html", article.title, shown, view)
 
 
 def with_meta(page: Page) -> Page:
@@ -115,7 +111,7 @@ def with_meta(page: Page) -> Page:
 
 
 def _page_jsonld(page: Page, site: Site) -> dict[str, Any]:
-    data = article_jsonld(page.view["article"], site.config)
+    data = article_jsonld(page.view["article"], site.config, site)
     return live_jsonld(page.view["article"], site.config, data) if "live_feed" in page.view else data
 
 
@@ -190,17 +186,21 @@ def site_view(site: Site, root: Config | None = None) -> SiteView:
         edition=site.now.astimezone(config.timezone).date(),
         authors_url=urls.authors_index(ed),
         tags_url=urls.tags_index(ed),
+        archive_url=urls.archives(ed),
         home_url=urls.home(ed),
         search_url=urls.search(ed) if config.search else None,
         params=Extra.of(config.params),
         breaking=site.breaking,
+        pages=site.pages,
+        data=site.data,
+        profiles=site.profiles,
         code=ed,
         direction=config.direction,
         editions=editions_of(root) if root is not None and root.languages else (),
     )
 
 
-def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
+def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, Any]:
     """Return the schema.org NewsArticle for an article page."""
     url = urls.absolute(config.base_url, article.url)
     data: dict[str, Any] = {
@@ -208,10 +208,8 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
         "@type": "NewsArticle",
         "headline": article.title,
         "articleSection": article.section,
-        "author": [
-            {"@type": "Person", "name": name, "url": urls.absolute(config.base_url, url)}
-            for name, url in article.author_links
-        ] or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
+        "author": [person_jsonld(name, site) for name in article.authors]
+        or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
         "datePublished": rfc3339(article.date, config),
         "dateModified": rfc3339(article.modified, config),
         "url": url,
@@ -228,6 +226,9 @@ def article_jsonld(article: Article, config: Config) -> dict[str, Any]:
                          if credit else image]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if not article.free:  # how Google tells a paywall from cloaking: the selector of the subscribers' part
+        data["isAccessibleForFree"] = False
+        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": f".{PAYWALL_CLASS}"}
     if article.corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": c.text, "datePublished": rfc3339(c.date, config)}

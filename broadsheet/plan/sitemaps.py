@@ -19,7 +19,7 @@ MAX_URLS = 50_000  # per file, by the sitemaps.org protocol
 MAX_BYTES = 50 * 1024 * 1024  # 52,428,800 bytes uncompressed, by the same protocol
 NEWS_MAX_URLS = 1_000  # per file, by Google News
 NEWS_WINDOW = timedelta(hours=48)
-HTML_KINDS = ("home", "section", "article", "author", "authors", "tag", "tags")  # the pages worth indexing
+HTML_KINDS = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives")  # the pages worth indexing
 # Bytes reserved per file for the XML declaration and the root element, and per entry for the markup
 # around its values: generous, so that a theme's indentation cannot push a file past the limit.
 _ENVELOPE = 1024
@@ -64,7 +64,7 @@ def page_lastmod(page: Page, site: Site) -> datetime | None:
         return page.articles[0].modified
     if page.articles:
         return max(a.modified for a in page.articles)
-    if page.kind in ("authors", "tags") and site.articles:
+    if page.kind in ("authors", "tags", "archives") and site.articles:
         return max(a.modified for a in site.articles)  # their counts change with every story
     return None
 

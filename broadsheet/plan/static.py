@@ -31,9 +31,12 @@ class StaticPlan:
 
 
 def plan_static(site: Site, static: dict[str, Path], cache_dir: Path) -> StaticPlan:
-    """Plan the static files, their fingerprinted names and the stories' resized images; raise BuildError."""
+    """Plan the static files, their fingerprinted names and the resized images of stories and authors' photos;
+    raise BuildError."""
+    photos = tuple((p.photo, site.profiles.path, p.line) for p in site.profiles.by_slug.values()
+                   if p.photo and site.profiles.path is not None)
     return StaticPlan(static, plan_assets(static), plan_images(site.articles, static, site.config.image_widths,
-                                                                   cache_dir))
+                                                                   cache_dir, photos))
 
 
 def static_collisions(pages: frozenset[str], files: dict[str, Path]) -> list[Problem]:

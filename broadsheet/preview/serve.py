@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 import webbrowser
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -50,8 +52,11 @@ def fingerprinted_outputs(session: Session) -> frozenset[str] | None:
 
 
 def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-              out: TextIO | None = None) -> int:
-    """Build, serve, and rebuild on every change until Ctrl-C; the `serve` command."""
+              out: TextIO | None = None, clock: Callable[[], datetime] | None = None) -> int:
+    """Build, serve, and rebuild on every change and every scheduled change until Ctrl-C; the `serve` command.
+
+    `clock`: the real time, read at each build (None: every build is at opts.now).
+    """
     out = out or sys.stdout
     opts = preview_options(opts)
     state = PreviewState(opts.out_dir)
@@ -59,7 +64,7 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
     make_cache_dir(opts.site_dir)
     if warning := bind_warning(host):
         print(warning, file=sys.stderr, flush=True)
-    session = Session(opts)
+    session = Session(opts, clock)
     queue = ChangeQueue()
     observer = start_observer(opts.site_dir, queue, ignore=(opts.site_dir / CACHE_DIR,))
 

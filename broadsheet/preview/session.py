@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -22,15 +23,18 @@ class Session:
     next process.
     """
 
-    def __init__(self, opts: BuildOptions):
+    def __init__(self, opts: BuildOptions, clock: Callable[[], datetime] | None = None):
         self.opts = normalise(opts)
+        self.clock = clock  # the real time, read at each build (None: the build's clock stays opts.now)
         self.previous = recall(self.opts.site_dir, on_load=gc.freeze) if self.opts.cache else Previous()
         self.memory: Memory | None = None  # what the last good build left, once there is one
         self.pending: set[Path] | None = set()  # files failed builds were given (None: all of them)
         self._unsaved = False
 
     def rebuild(self, changed: set[Path] | None = None, now: datetime | None = None) -> BuildResult:
-        """Rebuild after `changed` files (None: unknown, check everything), at `now`; raise BuildError."""
+        """Rebuild after `changed` files (None: unknown, check everything), at `now` (else the session's clock,
+        if it has one); raise BuildError."""
+        now = now if now is not None or self.clock is None else self.clock()
         if now is not None:
             self.opts = replace(self.opts, now=now)
         known = changed is not None and self.memory is not None and self.pending is not None
@@ -54,6 +58,13 @@ class Session:
         if memory is not None:
             self.memory, self.previous = memory, Previous(memory)
         return result
+
+    def seconds_to_next_change(self) -> float | None:
+        """Say how long until the site changes by itself: a story going live or expiring, a banner ending
+        (0: due now; None: nothing is scheduled, no build has succeeded yet, or the session's clock stands still)."""
+        if self.clock is None or self.memory is None or self.memory.site.next_change is None:
+            return None
+        return max(0.0, self.memory.site.next_change.when.timestamp() - self.clock().timestamp())
 
     def close(self) -> None:
         """Save what the session learnt, for the next process."""

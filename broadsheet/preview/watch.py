@@ -35,13 +35,15 @@ from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult  # the cache
 from broadsheet.output.folder import clean_stale_temps
 from broadsheet.preview.session import Session
 
-WATCHED_DIRS = ("content", "templates", "static", "locales")
+WATCHED_DIRS = ("content", "templates", "static", "locales", "data")
 WATCHED_FILES = ("site.toml",)
 QUIET = 0.1  # a batch closes after this long without a new event
 # ...or only this long once every file in it is finished: closed after writing, or renamed into place
 # (how editors save). A file deleted, renamed away or still open may come back: that waits for QUIET.
 SETTLED = 0.015
 MAX_WAIT = 1.0  # ...or this long after its first event, so a steady trickle still gets built
+# Waiting for a scheduled change wakes up at least this often to read the clock again (a laptop that slept).
+SCHEDULE_RECHECK = 60.0
 # Opening and closing without writing are left out on purpose: the build reads every source, and would
 # wake itself up. Closing after writing (inotify's IN_CLOSE_WRITE) says a save is complete.
 EVENT_TYPES = [
@@ -56,6 +58,7 @@ class Batch:
 
     paths: frozenset[Path]
     full: bool = False
+    scheduled: bool = False  # no file changed: the clock reached an instant at which the site changes
 
 
 class ChangeQueue:
@@ -97,6 +100,10 @@ class ChangeQueue:
                 self._unfinished |= paths
             self._full = self._full or full
             self._cond.notify_all()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
         """Wake any waiter and make take() return None from now on."""
@@ -196,7 +203,7 @@ class _Forward(FileSystemEventHandler):
 
 
 def start_observer(site_dir: Path, queue: ChangeQueue, ignore: tuple[Path, ...] = ()) -> Observer:
-    """Start watching the site's sources (content/, templates/, static/, site.toml)."""
+    """Start watching the site's sources (content/, templates/, static/, data/, site.toml)."""
     observer = Observer()
     observer.daemon = True
 
@@ -233,7 +240,8 @@ def run_build(session: Session, batch: Batch | None) -> Rebuilt:
     batch = batch or Batch(frozenset(), full=True)
     started = time.perf_counter()
     try:
-        result = session.rebuild(None if batch.full or not batch.paths else set(batch.paths))
+        changed = set() if batch.scheduled else None if batch.full or not batch.paths else set(batch.paths)
+        result = session.rebuild(changed)
         return Rebuilt(batch, result, seconds=time.perf_counter() - started, site_dir=session.opts.site_dir)
     except BuildError as e:
         problems = e.problems
@@ -248,7 +256,7 @@ def run_build(session: Session, batch: Batch | None) -> Rebuilt:
 def describe_batch(batch: Batch, site_dir: Path | None = None) -> str:
     """Name what changed, briefly: 'content/a.md', or 'content/a.md and 3 more'."""
     if not batch.paths:
-        return "first build" if batch.full else "nothing"
+        return "first build" if batch.full else "scheduled change" if batch.scheduled else "nothing"
     names = sorted(display_path(p, site_dir) for p in batch.paths)
     return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
 
@@ -273,9 +281,18 @@ def print_rebuilt(done: Rebuilt, out: TextIO | None = None) -> None:
 
 
 def rebuild_forever(session: Session, queue: ChangeQueue, on_done: Callable[[Rebuilt], None]) -> None:
-    """Build each batch as it comes, one at a time, until the queue is closed."""
+    """Build each batch as it comes, one at a time, until the queue is closed; and, when the session has a
+    clock, build again at each instant the site changes by itself (a story going live, a banner ending)."""
     # One thread builds, so two builds never overlap; saves during a build collect into the next batch.
-    while (batch := queue.take()) is not None:
+    while True:
+        wait = session.seconds_to_next_change()
+        batch = queue.take(None if wait is None else min(wait, SCHEDULE_RECHECK))
+        if batch is None:
+            if queue.closed:
+                return
+            if (wait := session.seconds_to_next_change()) is None or wait > 0:
+                continue  # woke to read the clock again, or a save's build moved the next change
+            batch = Batch(frozenset(), scheduled=True)
         on_done(run_build(session, batch))
 
 
@@ -310,10 +327,13 @@ def tidy_after_interrupt(out_dir: Path) -> None:
         clean_stale_temps(out_dir)  # also puts back an output interrupted between swap_in's renames
 
 
-def run_watch(opts: BuildOptions, out: TextIO | None = None) -> int:
-    """Build, then rebuild on every change until Ctrl-C; the `watch` command."""
+def run_watch(opts: BuildOptions, out: TextIO | None = None, clock: Callable[[], datetime] | None = None) -> int:
+    """Build, then rebuild on every change and at every scheduled change until Ctrl-C; the `watch` command.
+
+    `clock`: the real time, read at each build (None: every build is at opts.now).
+    """
     out = out or sys.stdout
-    session = Session(absolute_options(opts))  # a refused output folder is a usage error, not a page
+    session = Session(absolute_options(opts), clock)  # a refused output folder is a usage error, not a page
     opts = session.opts
     queue = ChangeQueue()
     observer = start_observer(opts.site_dir, queue, ignore=(opts.out_dir, opts.site_dir / CACHE_DIR))

@@ -15,17 +15,20 @@ from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
+from broadsheet.load.data import DataFiles
 from broadsheet.paths import ConfinedLoader, read_regular
 from broadsheet.render.i18n import CATALOGS, catalogs_digest, install_i18n
 from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
-    "authors.html", "tag.html", "tags.html", "404.html", "search.html",
-    "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
+    "authors.html", "tag.html", "tags.html", "archive.html", "archives.html", "404.html", "search.html",
+    "page.html", "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
 )
 
 
+# Where a key the site does not set is falsy rather than an error: free-form tables, and site.data's files.
+_FREE_FORM = (Extra, DataFiles)
 # Says which input reading obj.attribute is (None: a plain value); see incremental/deps.py.
 DependencyOf = Callable[[Any, Any], tuple | None]
 TemplateDependency = Callable[[str], tuple]
@@ -49,13 +52,13 @@ class TrackingEnvironment(jinja2.Environment):
         if type(obj) is Article:
             self.story = obj
         value = super().getattr(obj, attribute)
-        return self.missing(attribute) if type(obj) is Extra and type(value) is jinja2.StrictUndefined else value
+        return self.missing(attribute) if type(obj) in _FREE_FORM and type(value) is jinja2.StrictUndefined else value
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if self.recording is not None and (dep := self.dependency_of(obj, argument)) is not None:
             self.recording.add(dep)
         value = super().getitem(obj, argument)
-        return self.missing(argument) if type(obj) is Extra and type(value) is jinja2.StrictUndefined else value
+        return self.missing(argument) if type(obj) in _FREE_FORM and type(value) is jinja2.StrictUndefined else value
 
     @staticmethod
     def missing(name: Any) -> jinja2.Undefined:

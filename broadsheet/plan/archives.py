@@ -1,0 +1,63 @@
+"""Date archives: a page per month of stories at /archive/<yyyy>/<mm>/, paginated, and /archive/ listing the months."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from broadsheet import urls
+from broadsheet.load.content import Article
+from broadsheet.model.site import Site
+from broadsheet.plan.page import Page, Pager, paginate
+
+ARCHIVE_TITLE = "Archive"  # the plan's title; archives.html words it in the page's language
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A month of the archive: its live stories, newest first (dated in the site's time zone)."""
+
+    year: int
+    month: int
+    name: str  # 'February 2026'
+    url: str
+    articles: tuple[Article, ...]
+
+
+def months_of(site: Site) -> tuple[Month, ...]:
+    """Group the live stories by the month of their date in the site's time zone, newest month first."""
+    zone = site.config.timezone
+    groups: dict[tuple[int, int], list[Article]] = {}
+    for a in site.articles:  # newest first, so each month's list is too
+        local = a.date.astimezone(zone)
+        groups.setdefault((local.year, local.month), []).append(a)
+    language, ed = site.config.language, site.edition
+    return tuple(Month(y, m, month_name(y, m, language), urls.archive(y, m, edition=ed), tuple(arts))
+                 for (y, m), arts in sorted(groups.items(), reverse=True))
+
+
+def month_name(year: int, month: int, language: str) -> str:
+    """Name a month and its year in a language, as CLDR words it standing alone ('February 2026', 'ਫ਼ਰਵਰੀ 2026');
+    a language CLDR does not know gets English."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return format_date(date(year, month, 1), "LLLL y", locale=locale)
+
+
+def plan_archives(site: Site) -> list[Page]:
+    """Plan /archive/ and each month's pages, paginated as sections are."""
+    months, ed = months_of(site), site.edition
+    pages = [Page(urls.archives(ed), "archives", "archives.html", ARCHIVE_TITLE, (), {"months": months})]
+    for month in months:
+        pagers: list[Pager] = paginate(month.articles, site.config.per_page,
+                                       lambda n, m=month: urls.archive(m.year, m.month, n, ed))
+        for pager in pagers:
+            title = month.name if pager.number == 1 else f"{month.name} (page {pager.number})"
+            pages.append(Page(urls.archive(month.year, month.month, pager.number, ed), "archive", "archive.html", title,
+                              pager.items, {"month": month, "pager": pager}))
+    return pages

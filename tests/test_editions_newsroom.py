@@ -1,0 +1,69 @@
+"""Issue #17's newsroom features in a bilingual paper: profiles across scripts, archives and related stories
+per edition, standalone pages once, and their words in the edition's language."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import build, read
+from test_editions import bilingual
+
+AUTHORS = """\
+["Harpreet Kaur"]
+role = "Surrey correspondent"
+bio = "Harpreet covers Surrey and the Fraser Valley."
+names = ["ਹਰਪ੍ਰੀਤ ਕੌਰ"]
+"""
+
+
+def newsroom(site):
+    return bilingual(site, **{
+        "data/authors.toml": AUTHORS,
+        "content/en-surrey.md": "---\ntitle: Surrey budget\nsection: National\nauthor: Harpreet Kaur\n"
+                                "date: 2026-01-20 09:00\ntags: [ferries]\n---\nThe budget.\n",
+        "content/pages/about.md": "---\ntitle: About us\n---\nWho we are.\n",
+    })
+
+
+def test_a_punjabi_byline_under_an_english_profile_links_its_page_in_the_punjabi_edition(site):
+    newsroom(site)
+    assert build(site) == 0
+    story = read(site, "/pa/ਕੈਨੇਡਾ/ferry-fares/")
+    assert 'href="/pa/authors/harpreet-kaur/"' in story
+    assert ">ਹਰਪ੍ਰੀਤ ਕੌਰ</a>" in story  # the byline keeps its own spelling
+    page = read(site, "/pa/authors/harpreet-kaur/")
+    assert "Surrey correspondent" in page and "ਹਰਪ੍ਰੀਤ ਕੌਰ ਬਾਰੇ" not in page  # the profile's name heads it
+    assert 'aria-label="Harpreet Kaur ਬਾਰੇ"' in page  # the edition's words around it
+    assert "ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ" in page and "Surrey budget" not in page  # the edition's own stories
+    assert not (site / "public/pa/authors" / "ਹਰਪ੍ਰੀਤ-ਕੌਰ").exists()
+    english = read(site, "/authors/harpreet-kaur/")
+    assert "Surrey budget" in english and "ਕਿਸਾਨਾਂ" not in english
+    people = [p for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', story, re.S)
+              for p in json.loads(m).get("author", [])]
+    assert people and people[0]["url"].endswith("/pa/authors/harpreet-kaur/")
+
+
+def test_each_edition_has_its_date_archive_in_its_language(site):
+    newsroom(site)
+    assert build(site) == 0
+    months = read(site, "/pa/archive/")
+    assert "ਪੁਰਾਲੇਖ" in months and 'href="/pa/archive/2026/02/"' in months
+    february = read(site, "/pa/archive/2026/02/")
+    assert "ਫ਼ਰਵਰੀ 2026" in february and "ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ" in february and "Council meets" not in february
+    assert not (site / "public/pa/archive/2026/01").exists()  # the Surrey budget is an English story
+    english = read(site, "/archive/2026/02/")
+    assert "February 2026" in english and "Council meets" in english and "ਕਿਸਾਨਾਂ" not in english
+    assert 'href="/pa/archive/"' in read(site, "/pa/")  # the footer links the edition's archive
+
+
+def test_related_stories_are_of_the_same_edition_and_pages_are_the_sites(site):
+    newsroom(site)
+    assert build(site) == 0
+    english = read(site, "/national/ferry/")
+    related = english.split('id="related-heading"', 1)[1].split("</aside>", 1)[0]
+    assert "Surrey budget" in related and "ਫੈਰੀ" not in related
+    assert "ferry-fares" not in related
+    assert (site / "public/about/index.html").is_file() and not (site / "public/pa/about").exists()
+    punjabi = read(site, "/pa/")
+    assert 'href="/about/"' in punjabi and 'aria-label="ਸਾਡੇ ਬਾਰੇ"' in punjabi
