@@ -32,6 +32,14 @@ def changed_urls(site: Path) -> list[str]:
     return (site / ".broadsheet-cache" / "changed-urls.txt").read_text().splitlines()
 
 
+def pages_and_index(urls: list[str] | tuple[str, ...]) -> tuple[list[str], set[str]]:
+    """Split changed URLs into pages (feeds left out: they carry whole bodies) and the search-index shards
+    they touch (pagefind/ itself, or pagefind/shards/<name>/)."""
+    shards = {"/".join(u.split("/pagefind/", 1)[1].split("/")[:2]) if "/pagefind/shards/" in u else "head"
+              for u in urls if "/pagefind/" in u and not u.endswith("shards.json")}
+    return [u for u in urls if "/pagefind/" not in u and not u.endswith(("feed.xml", "rss.xml"))], shards
+
+
 def test_a_body_edit_rewrites_only_that_story_and_lists_its_url(site):
     three_stories(site)
     assert build(site) == 0
@@ -44,8 +52,9 @@ def test_a_body_edit_rewrites_only_that_story_and_lists_its_url(site):
     rewritten = {rel for rel in after if after[rel] != before[rel]}
     feeds = {rel for rel in rewritten if rel.endswith(("feed.xml", "rss.xml"))}  # feeds carry whole bodies
     assert rewritten - feeds == {"national/a/index.html"}  # no sidebar, list or front page
-    assert [u for u in changed_urls(site) if not u.endswith(("feed.xml", "rss.xml"))] == [
-        "https://gazette.example/national/a/"]
+    pages, shards = pages_and_index(changed_urls(site))
+    assert pages == ["https://gazette.example/national/a/"]
+    assert len(shards) == 1  # the search index's shard that holds the story, and no other
 
 
 def test_a_build_with_nothing_changed_writes_nothing(site):
@@ -182,8 +191,8 @@ def test_builder_rebuild_writes_a_body_edit_and_reports_it(site):
     result = builder.rebuild({site / "content/b.md"})
     builder.close()
     assert "Fresh words." in read(site, "/national/b/")
-    pages = [u for u in result.changed_urls if not u.endswith(("feed.xml", "rss.xml"))]
-    assert pages == ["https://gazette.example/national/b/"]
+    pages, shards = pages_and_index(result.changed_urls)
+    assert pages == ["https://gazette.example/national/b/"] and len(shards) == 1
 
 
 def test_a_cache_written_by_other_code_is_not_trusted(site):

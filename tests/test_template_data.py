@@ -40,7 +40,7 @@ def test_params_must_be_a_table(tmp_path, capsys):
     site = write_site(tmp_path / "site", {"site.toml": SITE_TOML + 'params = "breaking"\n',
                                           "content/national/a.md": article("First")})
     assert run("check", "--site", site) == 1
-    assert "site.toml:7: 'params' must be a table ([params]), not str" in capsys.readouterr().err
+    assert "site.toml:7: 'params' must be a table (such as [params]), not str" in capsys.readouterr().err
 
 
 def test_a_missing_extra_key_is_falsy_and_a_present_one_is_shown(tmp_path):
