@@ -352,6 +352,16 @@ def table_plain(results: dict) -> str:
     return "\n".join(rows)
 
 
+def peer(bench, *args, **kwargs) -> dict | None:
+    """Run a peer's benchmark; a peer that fails (Pagefind killed for want of memory at 100,000 pages) is
+    reported as such, not the end of the run."""
+    try:
+        return bench(*args, **kwargs)
+    except SystemExit as e:
+        print(f"peer failed: {str(e).splitlines()[0]}", flush=True)
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000")
@@ -371,14 +381,15 @@ def main() -> None:
         make_corpus(site, n, "ours")
         r = {"broadsheet": bench_ours(site, args.runs)}
         r["broadsheet"].update(bench_watch(site, args.runs))
+        print(json.dumps({n: r}), flush=True)  # a peer that fails later must not lose these
         if args.peers:
             make_corpus(args.work / f"hugo-{n}", n, "hugo")
-            r["hugo_pagefind"] = bench_hugo(args.work / f"hugo-{n}", args.runs, search=True)
+            r["hugo_pagefind"] = peer(bench_hugo, args.work / f"hugo-{n}", args.runs, search=True)
         if not args.no_plain:
             r["broadsheet_plain"] = bench_ours(site, args.runs, search=False)
             set_search(site, True)
             if args.peers:
-                r["hugo"] = bench_hugo(args.work / f"hugo-{n}", args.runs, search=False)
+                r["hugo"] = peer(bench_hugo, args.work / f"hugo-{n}", args.runs, search=False)
                 make_corpus(args.work / f"pelican-{n}", n, "pelican")
                 r["pelican"] = bench_pelican(args.work / f"pelican-{n}", 1)
         results[n] = r
