@@ -318,17 +318,17 @@ def table_default(results: dict) -> str:
         rows += [
             f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(peer, 'cold')}{split} | {ratio(ours, peer, 'cold', name=name)} | ≤ 1.2 × |",
             f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – | {ratio(ours, peer, 'no_change', name=name)} | |",
-            f"| {n:,} | one body edit, an old story (new process) | {cell(ours, 'one_edit')} | {cell(peer, 'one_edit')} "
-            f"| {ratio(ours, peer, 'one_edit', name=name)} | ≤ 0.1 × |",
-            f"| {n:,} | one body edit, the newest story (new process) | {cell(ours, 'one_edit_newest')} | – "
-            f"| {ratio(ours, peer, 'one_edit_newest', name=name)} | ≤ 0.1 × |",
-            f"| {n:,} | one body edit at a new clock (new process) | {cell(ours, 'one_edit_clock')} | – "
-            f"| {ratio(ours, peer, 'one_edit_clock', name=name)} | |",
+            (f"| {n:,} | one body edit, an old story (new process) | {cell(ours, 'one_edit')} | {cell(peer, 'one_edit')} "
+            f"| {ratio(ours, peer, 'one_edit', name=name)} | ≤ 0.1 × |"),
+            (f"| {n:,} | one body edit, the newest story (new process) | {cell(ours, 'one_edit_newest')} | – "
+            f"| {ratio(ours, peer, 'one_edit_newest', name=name)} | ≤ 0.1 × |"),
+            (f"| {n:,} | one body edit at a new clock (new process) | {cell(ours, 'one_edit_clock')} | – "
+            f"| {ratio(ours, peer, 'one_edit_clock', name=name)} | |"),
             f"| {n:,} | watch: body edit → files written | {cell(ours, 'watch_body')} | – | – | |",
-            f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) "
-            f"| {cell(ours, 'watch_head')} | – | – | ≤ 1 s |",
-            f"| {n:,} | peak memory of any process, cold build | {cell(ours, 'cold_mem_mb', 'mb')} "
-            f"| {cell(peer, 'cold_mem_mb', 'mb')} | {memory} | ≤ 0.5 × |",
+            (f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) "
+            f"| {cell(ours, 'watch_head')} | – | – | ≤ 1 s |"),
+            (f"| {n:,} | peak memory of any process, cold build | {cell(ours, 'cold_mem_mb', 'mb')} "
+            f"| {cell(peer, 'cold_mem_mb', 'mb')} | {memory} | ≤ 0.5 × |"),
         ]
     return "\n".join(rows)
 
