@@ -119,6 +119,17 @@ class Article:
         return max([self.updated or self.date, *(c.date for c in self.corrections)], key=datetime.timestamp)
 
 
+def files_in(folder: Path, suffixes: tuple[str, ...], site_dir: Path) -> list[Path]:
+    """List the files directly in folder with one of suffixes, by name, skipping junk and links leaving the site."""
+    try:
+        names = sorted(p.name for p in folder.iterdir())
+    except OSError:
+        return []
+    allowed = allowed_roots(site_dir)
+    return [folder / n for n in names if n.lower().endswith(suffixes) and not is_junk(n)
+            and is_followable(folder / n, allowed) and (folder / n).is_file()]
+
+
 def is_junk(name: str) -> bool:
     """Tell whether a file name is editor or OS litter rather than content."""
     return (

@@ -13,9 +13,8 @@ from typing import Any
 import yaml
 
 from broadsheet.errors import Problem
-from broadsheet.load.content import Extra, is_junk
+from broadsheet.load.content import Extra, files_in
 from broadsheet.load.frontmatter import CONTROLS, decode, read_limited
-from broadsheet.paths import allowed_roots, is_followable
 from broadsheet.stamps import digest
 
 DATA_SUFFIXES = (".toml", ".yaml", ".yml", ".json", ".csv")
@@ -60,14 +59,7 @@ def data_folder(site_dir: Path) -> Path:
 
 def find_data(site_dir: Path) -> list[Path]:
     """List the data files directly in data/, by name, skipping junk and links leaving the site."""
-    folder = data_folder(site_dir)
-    try:
-        names = sorted(p.name for p in folder.iterdir())
-    except OSError:
-        return []
-    allowed = allowed_roots(site_dir)
-    return [folder / n for n in names if n.lower().endswith(DATA_SUFFIXES) and not is_junk(n)
-            and is_followable(folder / n, allowed) and (folder / n).is_file()]
+    return files_in(data_folder(site_dir), DATA_SUFFIXES, site_dir)
 
 
 def load_data(site_dir: Path, max_size: int) -> tuple[DataFiles, list[Problem]]:

@@ -10,7 +10,7 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.load.content import MARKDOWN_SUFFIXES, Extra, is_junk, render_body
+from broadsheet.load.content import MARKDOWN_SUFFIXES, Extra, files_in, render_body
 from broadsheet.load.frontmatter import (
     CONTROLS,
     UNREADABLE,
@@ -21,7 +21,7 @@ from broadsheet.load.frontmatter import (
     split_front_matter,
 )
 from broadsheet.load.markdown import MarkdownRenderer, first_paragraph_text
-from broadsheet.paths import PAGES_FOLDER, allowed_roots, is_followable
+from broadsheet.paths import PAGES_FOLDER
 
 PAGE_FIELDS = ("title", "slug", "summary")
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
@@ -47,14 +47,7 @@ def pages_folder(content_dir: Path) -> Path:
 
 def find_pages(content_dir: Path) -> list[Path]:
     """List the Markdown files directly in content/pages/, by name, skipping junk and links leaving the site."""
-    folder = pages_folder(content_dir)
-    try:
-        names = sorted(p.name for p in folder.iterdir())
-    except OSError:
-        return []
-    allowed = allowed_roots(content_dir.parent)
-    return [folder / n for n in names if n.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(n)
-            and is_followable(folder / n, allowed) and (folder / n).is_file()]
+    return files_in(pages_folder(content_dir), MARKDOWN_SUFFIXES, content_dir.parent)
 
 
 def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage, ...], list[Problem]]:
