@@ -49,16 +49,15 @@ def index_search(plan: SearchPlan | None, previous: Mapping[str, Indexed] | None
     (anything with a `.digest`; None: as the last build left them); `where`: the output folder, which
     problems name.
     """
+    if plan is None:
+        yield lambda put: SearchIndex({}, {})
+        return
     previous = previous or {}
-    shards = {s.folder: previous[s.folder] for s in plan.shards
-              if s.folder in previous and previous[s.folder].key == s.key and _intact(previous[s.folder], on_disk)
-              } if plan is not None else {}
-    todo = [s for s in plan.shards if s.folder not in shards] if plan is not None else []
+    shards = {s.folder: previous[s.folder] for s in plan.shards if _reusable(previous.get(s.folder), s.key, on_disk)}
+    todo = [s for s in plan.shards if s.folder not in shards]
     indexing = Indexing([[record_of(a, plan.language) for a in s.stories] for s in todo], where) if todo else None
 
     def finish(put: Put) -> SearchIndex:
-        if plan is None:
-            return SearchIndex({}, {})
         written: dict[str, bytes] = {}
         for shard, files in zip(todo, indexing.files() if indexing is not None else ()):
             kept = {shard.folder + rel: data for rel, data in files.items() if needed(rel, shard)}
@@ -66,11 +65,10 @@ def index_search(plan: SearchPlan | None, previous: Mapping[str, Indexed] | None
                 put(rel, data)
             shards[shard.folder] = Indexed(shard.key, {rel: digest(data) for rel, data in kept.items()})
             written.update(shards[shard.folder].files)
-        shards[MANIFEST] = Indexed(plan.manifest, {MANIFEST: digest(plan.manifest)})
-        old = previous.get(MANIFEST)
-        if old is None or old.key != plan.manifest or not _intact(old, on_disk):
+        shards[MANIFEST] = Indexed(plan.manifest, {MANIFEST: digest(plan.manifest)})  # a "shard" of one file
+        if not _reusable(previous.get(MANIFEST), plan.manifest, on_disk):
             put(MANIFEST, plan.manifest)
-            written[MANIFEST] = shards[MANIFEST].files[MANIFEST]
+            written.update(shards[MANIFEST].files)
         return SearchIndex(shards, written)
 
     try:
@@ -80,11 +78,9 @@ def index_search(plan: SearchPlan | None, previous: Mapping[str, Indexed] | None
             indexing.close()
 
 
-def _intact(old: Indexed | None, on_disk: Mapping[str, object] | None) -> bool:
-    if old is None:
+def _reusable(old: Indexed | None, key: bytes, on_disk: Mapping[str, object] | None) -> bool:
+    """Tell whether what the last build wrote is still right: the same key, and its files in the output as
+    written (on_disk None: this process wrote the folder last)."""
+    if old is None or old.key != key:
         return False
-    if on_disk is None:
-        return True
-    return all(getattr(on_disk.get(rel), "digest", None) == d for rel, d in old.files.items())
-
-
+    return on_disk is None or all(getattr(on_disk.get(rel), "digest", None) == d for rel, d in old.files.items())
