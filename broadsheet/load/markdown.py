@@ -61,8 +61,10 @@ class MarkdownTimeout(Exception):
 class MarkdownRenderer:
     """A reusable Python-Markdown converter (reset between documents)."""
 
-    def __init__(self, sanitize: bool = False, time_limit: float | None = None) -> None:
-        self._md = new_markdown()
+    def __init__(self, sanitize: bool = False, time_limit: float | None = None,
+                 extensions: tuple[type[_markdown.Extension], ...] = ()) -> None:
+        self._extensions = extensions  # more Python-Markdown extensions, classes: each converter gets new ones
+        self._md = new_markdown(extensions)
         self.sanitize = sanitize
         self.time_limit = time_limit
 
@@ -77,12 +79,13 @@ class MarkdownRenderer:
                 return with_embeds(neutralise_urls(body))
         except BaseException:
             # Interrupted halfway, the converter's state is unknown: the next document gets a fresh one.
-            self._md = new_markdown()
+            self._md = new_markdown(self._extensions)
             raise
 
 
-def new_markdown() -> _markdown.Markdown:
-    return _markdown.Markdown(extensions=[*EXTENSIONS, SmartyExtension(), FastInlineExtension(), FiguresExtension()],
+def new_markdown(more: tuple[type[_markdown.Extension], ...] = ()) -> _markdown.Markdown:
+    return _markdown.Markdown(extensions=[*EXTENSIONS, SmartyExtension(), FastInlineExtension(), FiguresExtension(),
+                                          *(extension() for extension in more)],
                               output_format="html")
 
 
