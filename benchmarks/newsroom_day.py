@@ -132,7 +132,8 @@ def day(site: Path) -> list[dict]:
         listed = {as_file(u) for u in (site / ".broadsheet-cache" / "changed-urls.txt").read_text().split()}
         rows.append({"step": name, "changed": len(changed), "listed": len(listed), "exact": listed == changed,
                      "seconds": seconds, "mb": mb, "files": len(after),
-                     "unlisted": sorted(changed - listed)[:5], "overlisted": sorted(listed - changed)[:5]})
+                     "changed_files": sorted(changed), "unlisted": sorted(changed - listed),
+                     "overlisted": sorted(listed - changed)})
         print(f"  {name:32} {len(changed):6} changed {len(listed):6} listed "
               f"{'exact' if listed == changed else 'DIFFERENT'}  {seconds:6.2f} s  {mb} MB", flush=True)
     return rows

@@ -55,9 +55,18 @@ def home(edition: str = "") -> str:
     return _in(edition, "/")
 
 
-def section(slug: str, page: int = 1, edition: str = "") -> str:
-    """Return the URL of a section's page; page 1 is the section's own URL."""
-    return _in(edition, f"/{_seg(slug)}/" if page == 1 else f"/{_seg(slug)}/page/{page}/")
+def listing(base: str, page: int | None) -> str:
+    """Return the URL of one page of a list: its front (None, the newest stories) or a numbered page.
+
+    Numbered pages count from the oldest story (page 1 holds the first `per_page`), so that a page, once full,
+    holds the same stories for ever (plan/page.py `paginate`).
+    """
+    return base if page is None else f"{base}page/{page}/"
+
+
+def section(slug: str, page: int | None = None, edition: str = "") -> str:
+    """Return the URL of a section's front (the newest stories) or of one of its numbered pages."""
+    return listing(_in(edition, f"/{_seg(slug)}/"), page)
 
 
 def article(section_slug: str, slug: str, edition: str = "") -> str:
@@ -73,28 +82,33 @@ def archives(edition: str = "") -> str:
     return _in(edition, "/archive/")
 
 
-def archive(year: int, month: int, page: int = 1, edition: str = "") -> str:
-    """Return the URL of a month of the date archive; page 1 is the month's own URL."""
-    base = _in(edition, f"/archive/{year:04d}/{month:02d}/")
-    return base if page == 1 else f"{base}page/{page}/"
+def archive(year: int, month: int, page: int | None = None, edition: str = "") -> str:
+    """Return the URL of a month of the date archive: its front, or one of its numbered pages."""
+    return listing(_in(edition, f"/archive/{year:04d}/{month:02d}/"), page)
+
+
+FRAGMENTS = "fragments"  # the folder of the live regions' fragments (plan/regions.py)
+
+
+def fragment(name: str, edition: str = "") -> str:
+    """Return the URL of one live region's fragment of an edition ('breaking.html', 'live.js')."""
+    return _in(edition, f"/{FRAGMENTS}/{_seg(name)}")
 
 
 def authors_index(edition: str = "") -> str:
     return _in(edition, "/authors/")
 
 
-def author(slug: str, page: int = 1, edition: str = "") -> str:
-    base = _in(edition, f"/authors/{_seg(slug)}/")
-    return base if page == 1 else f"{base}page/{page}/"
+def author(slug: str, page: int | None = None, edition: str = "") -> str:
+    return listing(_in(edition, f"/authors/{_seg(slug)}/"), page)
 
 
 def tags_index(edition: str = "") -> str:
     return _in(edition, "/tags/")
 
 
-def tag(slug: str, page: int = 1, edition: str = "") -> str:
-    base = _in(edition, f"/tags/{_seg(slug)}/")
-    return base if page == 1 else f"{base}page/{page}/"
+def tag(slug: str, page: int | None = None, edition: str = "") -> str:
+    return listing(_in(edition, f"/tags/{_seg(slug)}/"), page)
 
 
 def not_found(edition: str = "") -> str:

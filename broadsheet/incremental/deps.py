@@ -37,6 +37,10 @@ META = "meta"  # every field not in another group
 BODY = "body"  # a story's body
 LIST = "list"  # a section's, author's or tag's stories
 NOW = "now"  # the exact instant of the build's clock (pages that show only the edition date don't read it)
+DAY = "day"  # the edition date: the day of the clock in the site's time zone
+YEAR = "year"  # its year (a footer's copyright)
+BREAKING = "breaking"  # the stories whose banner shows
+LATEST = "latest"  # the newest stories
 
 _KEYS: dict[type, Callable[[Any], tuple]] = {
     Article: lambda a: (STORY, a.url),
@@ -54,7 +58,9 @@ _GROUPS: dict[type, dict[str, str]] = {
     Section: {"articles": LIST},
     Author: {"articles": LIST},
     Tag: {"articles": LIST},
-    SiteView: {"now": NOW},
+    # What changes with the clock or with other stories is a group of its own: a page that reads none of it
+    # (a story's page, whose live regions are included, not drawn in) never depends on it.
+    SiteView: {"now": NOW, "edition": DAY, "year": YEAR, "breaking": BREAKING, "latest": LATEST},
 }
 STORY_GROUPS = (META, BODY)
 _MODEL = frozenset({Article, Section, Author, Tag, StandalonePage})

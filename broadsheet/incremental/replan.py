@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from broadsheet.incremental.changes import Change, Changes
-from broadsheet.incremental.deps import BODY, META, NOW, SITE, Model, refresh, story_dependency
+from broadsheet.incremental.deps import BODY, DAY, META, NOW, SITE, YEAR, Model, refresh, story_dependency
 from broadsheet.incremental.memory import Memory
 from broadsheet.model.site import Site, swap_stories
 from broadsheet.plan.live import plan_live_feeds
@@ -39,8 +39,10 @@ def replan(previous: Memory | None, model: Model, changes: Changes) -> Plan | No
     site, view = model.site, model.view
     urls = {new.url for _, new in changes.edits}
     reads = {story_dependency(url, group) for url in urls for group in ((META, BODY) if changes.shown else (BODY,))}
-    if Change.CLOCK in changes.kinds:  # the pages that show the clock: its instant, or the edition date (with the rest)
-        reads |= {(SITE, NOW), *([(SITE, META)] if view.edition != site_view(previous.site).edition else [])}
+    if Change.CLOCK in changes.kinds:  # the pages that show the clock: its instant, the edition date, its year
+        before = site_view(previous.site)
+        reads |= {(SITE, NOW), *([(SITE, DAY)] if view.edition != before.edition else []),
+                  *([(SITE, YEAR)] if view.year != before.year else [])}
     planned = {p.url: p for p in plan_feeds(site, urls)} if urls else {}
     if changes.shown:  # a live blog's updates feed carries its headline and summary
         planned.update({p.url: p for p in plan_live_feeds(site, urls)})

@@ -59,12 +59,14 @@ def index_search(plan: SearchPlan | None, previous: Mapping[str, Indexed] | None
 
     def finish(put: Put) -> SearchIndex:
         written: dict[str, bytes] = {}
+        held = output_digests(previous, on_disk)
         for shard, files in zip(todo, indexing.files() if indexing is not None else ()):
-            kept = {shard.folder + rel: data for rel, data in files.items() if needed(rel, shard)}
-            for rel, data in kept.items():
-                put(rel, data)
-            shards[shard.folder] = Indexed(shard.key, {rel: digest(data) for rel, data in kept.items()})
-            written.update(shards[shard.folder].files)
+            kept = {shard.folder + rel: (data, digest(data)) for rel, data in files.items() if needed(rel, shard)}
+            for rel, (data, data_digest) in kept.items():
+                if held.get(rel) != data_digest:  # most files of a shard indexed again keep their bytes
+                    put(rel, data)
+                    written[rel] = data_digest
+            shards[shard.folder] = Indexed(shard.key, {rel: d for rel, (_, d) in kept.items()})
         shards[MANIFEST] = Indexed(plan.manifest, {MANIFEST: digest(plan.manifest)})  # a "shard" of one file
         if not _reusable(previous.get(MANIFEST), plan.manifest, on_disk):
             put(MANIFEST, plan.manifest)
@@ -76,6 +78,14 @@ def index_search(plan: SearchPlan | None, previous: Mapping[str, Indexed] | None
     finally:
         if indexing is not None:
             indexing.close()
+
+
+def output_digests(previous: Mapping[str, Indexed], on_disk: Mapping[str, object] | None) -> dict[str, bytes]:
+    """The digest of each index file the output holds now: as the last build wrote it, or as found on disk."""
+    if on_disk is None:
+        return {rel: d for shard in previous.values() for rel, d in shard.files.items()}
+    return {rel: d for shard in previous.values() for rel in shard.files
+            if (d := getattr(on_disk.get(rel), "digest", None)) is not None}
 
 
 def _reusable(old: Indexed | None, key: bytes, on_disk: Mapping[str, object] | None) -> bool:

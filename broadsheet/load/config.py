@@ -45,6 +45,7 @@ class Config:
     logo: str | None = None  # the publisher's logo (a site path or URL) for JSON-LD
     image_widths: tuple[int, ...] = (320, 640, 960, 1280)  # resized copies of lead images, in pixels
     search: bool = True  # build the Pagefind index and the search page
+    includes: str = "client"  # how live regions reach pages: INCLUDES (plan/regions.py)
     keep: tuple[str, ...] = ()  # names in the output folder that every build carries over untouched
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger content file is refused unread
     sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
@@ -76,8 +77,12 @@ _REQUIRED = ("title", "base_url", "timezone", "sections")
 _OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
              "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
              "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float,
-             "search": bool, "params": dict, "transparency": dict}
+             "search": bool, "params": dict, "transparency": dict, "includes": str}
 FEED_CONTENTS = ("full", "summary")
+# How what must be fresh on every page (the edition date, the banner, the latest stories) reaches it: a script
+# fills it from a fragment (any static host), the server includes it (nginx/Apache SSI, an ESI edge), or it is
+# drawn into every page.
+INCLUDES = ("client", "ssi", "esi", "static")
 
 
 def load_config(path: Path, base_url: str | None = None) -> Config:
@@ -228,6 +233,8 @@ def optional_values(raw: dict, bad: Bad) -> dict:
         if key in values and not low <= values[key] <= high:
             bad(key, f"'{key}' must be at least {low}" if values[key] < low else f"'{key}' must be at most {high}")
             del values[key]
+    if values.get("includes", "client") not in INCLUDES:
+        bad("includes", f"'includes' must be one of {', '.join(map(repr, INCLUDES))}, not {one_line(repr(values.pop('includes')))}")
     if values.get("feed_content", "full") not in FEED_CONTENTS:
         bad("feed_content", f"'feed_content' must be \"full\" or \"summary\", not {values.pop('feed_content')!r}")
     if "language" in values and not _LANGUAGE.fullmatch(values["language"]):
@@ -298,7 +305,7 @@ def read_sections(raw: dict, bad: Bad) -> list[SectionConfig]:
                 bad("sections", f"section {name!r} gives an empty URL slug")
             elif slug.casefold() in seen:
                 bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
-            elif slug in ("authors", "tags", "page", "archive"):
+            elif slug in ("authors", "tags", "page", "archive", "fragments"):
                 bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
             else:
                 seen[slug.casefold()] = name

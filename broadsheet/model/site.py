@@ -87,10 +87,18 @@ class Site:
         return next(t for t in self.tags if t.slug == slug)
 
     def more_from(self, article: Article) -> tuple[Article, ...]:
-        """Return the newest other live stories of the article's section, for its sidebar."""
-        n = self.config.more_from
-        others = (a for a in self.section(article.section).articles if a.url != article.url)
-        return tuple(a for _, a in zip(range(n), others))
+        """Return the stories of the article's section published just before it, newest first, for its sidebar.
+
+        Settled when the story is published: a later story never enters it (unless backdated into it).
+        """
+        articles = self.section(article.section).articles
+        at = next((i for i, a in enumerate(articles) if a.url == article.url), len(articles))
+        return earlier(articles, at, self.config.more_from)
+
+
+def earlier(articles: tuple[Article, ...], at: int, n: int) -> tuple[Article, ...]:
+    """Return the n stories of a newest-first list published before the one at `at`, newest first."""
+    return articles[at + 1 : at + 1 + n]
 
 
 def newest_first(articles: list[Article] | tuple[Article, ...]) -> tuple[Article, ...]:

@@ -57,7 +57,7 @@ def plan_archives(site: Site) -> list[Page]:
         pagers: list[Pager] = paginate(month.articles, site.config.per_page,
                                        lambda n, m=month: urls.archive(m.year, m.month, n, ed))
         for pager in pagers:
-            title = month.name if pager.number == 1 else f"{month.name} (page {pager.number})"
+            title = month.name if pager.number is None else f"{month.name} (page {pager.number})"
             pages.append(Page(urls.archive(month.year, month.month, pager.number, ed), "archive", "archive.html", title,
                               pager.items, {"month": month, "pager": pager}))
     return pages

@@ -24,6 +24,10 @@ class SiteView:
     sections: tuple[Section, ...]
     now: datetime  # the build's clock, in the site's time zone
     edition: date | None = None  # the day of `now` there: what pages show, so a new clock the same day changes none
+    year: int = 0  # the year of `now` there (a footer's copyright), apart so that a new day changes no page
+    timezone: str = "UTC"  # the site's IANA time zone: a reader's browser dates the edition in it
+    includes: str = "client"  # how live regions reach pages (plan/regions.py)
+    latest: tuple[Article, ...] = ()  # the newest stories, for the "Latest" live region
     authors_url: str = urls.authors_index()
     tags_url: str = urls.tags_index()
     archive_url: str = urls.archives()
@@ -41,6 +45,10 @@ class SiteView:
     def author_url(self, name: str) -> str:
         """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
         return urls.author(urls.slugify(self.profiles.canonical(name)), edition=self.code)
+
+    def fragment_url(self, name: str) -> str:
+        """Return the URL of one of this edition's live-region fragments ('breaking.html', 'live.js')."""
+        return urls.fragment(name, self.code)
 
 
 class Derived:
@@ -64,27 +72,39 @@ class Derived:
 
 @dataclass(frozen=True, slots=True)
 class Pager:
-    """One page of a paginated list."""
+    """One page of a list: its front (`number` None: the newest stories) or a numbered page.
 
-    number: int
-    total: int
-    items: tuple[Article, ...]
-    prev_url: str | None
-    next_url: str | None
+    It holds nothing that another page's stories decide (no count of pages): a numbered page that is full
+    keeps its bytes when stories are added to the list.
+    """
+
+    number: int | None
+    items: tuple[Article, ...]  # newest first
+    prev_url: str | None  # newer stories
+    next_url: str | None  # older stories
 
 
 def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
-    """Split a list into pages; an empty list still gets its first page."""
-    total = max(1, -(-len(items) // per_page))
-    pagers = []
-    for n in range(1, total + 1):
-        pagers.append(Pager(
-            number=n,
-            total=total,
-            items=items[(n - 1) * per_page : n * per_page],
-            prev_url=url_for(n - 1) if n > 1 else None,
-            next_url=url_for(n + 1) if n < total else None,
-        ))
+    """Split a list (newest first) into its front and its numbered pages, counted from the oldest story.
+
+    The front holds the newest `per_page` stories. Numbered page N holds the stories N×per_page - per_page + 1
+    to N×per_page in order of publication, so a new story changes the front and the newest numbered page
+    only; a list that fits on its front has no numbered pages. `url_for(None)` is the front's URL,
+    `url_for(n)` numbered page n's.
+    """
+    count = len(items)
+    oldest_first = items[::-1]
+    last = -(-count // per_page) if count > per_page else 0
+
+    def page_of(position: int) -> int:  # the numbered page holding the story at this place from the oldest
+        return position // per_page + 1
+
+    front = Pager(None, items[:per_page], None, url_for(page_of(count - per_page - 1)) if last else None)
+    pagers = [front]
+    for n in range(1, last + 1):
+        chunk = oldest_first[(n - 1) * per_page : n * per_page]
+        pagers.append(Pager(n, chunk[::-1], url_for(n + 1) if n < last else url_for(None),
+                            url_for(n - 1) if n > 1 else None))
     return pagers
 
 

@@ -9,7 +9,7 @@ from broadsheet import urls
 from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
-from broadsheet.model.site import Site, is_live_blog
+from broadsheet.model.site import Site, earlier, is_live_blog
 from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.editions import alternates, editions_of, switch, versions
 from broadsheet.plan.feeds import rfc3339, site_feeds
@@ -17,7 +17,8 @@ from broadsheet.plan.live import live_jsonld, plan_live_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, person_jsonld, publisher_jsonld
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
-from broadsheet.plan.related import RelatedIndex, related_index, related_to
+from broadsheet.plan.regions import LATEST_COUNT, plan_regions
+from broadsheet.plan.related import related_all, related_index, related_to
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
 PAYWALL_CLASS = "paywall"  # article.html puts it on the body of a story with `free: false`
@@ -51,8 +52,10 @@ def plan_edition(site: Site) -> list[Page]:
                 urls.section(section.slug, pager.number, ed), "section", "section.html",
                 _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
             ))
-    index = related_index(site)  # an edition's stories: related stories are of the story's own edition
-    pages += [plan_article(site, article, index) for article in site.articles]
+    # An edition's stories: related stories are of the story's own edition; both asides are settled lists.
+    related = related_all(site, related_index(site))
+    more = {a.url: earlier(s.articles, i, config.more_from) for s in site.sections for i, a in enumerate(s.articles)}
+    pages += [plan_article(site, a, more[a.url], related[a.url]) for a in site.articles]
     if not ed:  # standalone pages are the site's, once, in its own language
         pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages]
     pages += plan_live_feeds(site)
@@ -73,6 +76,7 @@ def plan_edition(site: Site) -> list[Page]:
             ))
     if site.config.search:
         pages.append(Page(urls.search(ed), "search", "search.html", "Search"))
+    pages += plan_regions(site)
     pages.append(Page(urls.not_found(ed), "404", "404.html", "Page not found"))
     return pages
 
@@ -92,16 +96,20 @@ def plan_editions(site: Site) -> list[Page]:
     return out
 
 
-def plan_article(site: Site, article: Article, index: RelatedIndex | None = None) -> Page:
-    """Plan one story's page (without its meta; see with_meta); `index`: related_index(site), made once."""
-    more = site.more_from(article)
-    related = related_to(article, index or related_index(site))
-    view = {"article": article, "section": site.section(article.section), "more_from": more, "related": related,
-            "jsonld": JSONLD}
+def plan_article(site: Site, article: Article, more: tuple[Article, ...] | None = None,
+                 related: tuple[Article, ...] | None = None) -> Page:
+    """Plan one story's page (without its meta; see with_meta): its own fields, and the settled lists beside it
+    (`more` and `related`, when the caller has made them for every story at once)."""
+    more = site.more_from(article) if more is None else more
+    related = related_to(article, related_index(site)) if related is None else related
+    section = site.section(article.section)
+    view = {"article": article, "section": section, "more_from": more, "related": related, "jsonld": JSONLD}
     if is_live_blog(article, site.now):  # in the plan, so that the page is drawn again when the blog ends
         view["live_feed"] = urls.live_feed(article.url)
     listed = {a.url for a in more}
     shown = (article, *more, *(a for a in related if a.url not in listed))
+    if site.config.includes == "static":  # the live regions are drawn into the page, which changes with them
+        view["latest_in_section"] = section.articles[:LATEST_COUNT]
     return Page(article.url, "article", "article.html", article.title, shown, view)
 
 
@@ -168,7 +176,7 @@ def plan_home(site: Site) -> Page:
 
 
 def _numbered(title: str, pager: Pager) -> str:
-    return title if pager.number == 1 else f"{title} (page {pager.number})"
+    return title if pager.number is None else f"{title} (page {pager.number})"
 
 
 def site_view(site: Site, root: Config | None = None) -> SiteView:
@@ -184,6 +192,10 @@ def site_view(site: Site, root: Config | None = None) -> SiteView:
         sections=site.sections,
         now=site.now.astimezone(config.timezone),
         edition=site.now.astimezone(config.timezone).date(),
+        year=site.now.astimezone(config.timezone).year,
+        timezone=config.timezone.key,
+        includes=config.includes,
+        latest=site.articles[:LATEST_COUNT],
         authors_url=urls.authors_index(ed),
         tags_url=urls.tags_index(ed),
         archive_url=urls.archives(ed),

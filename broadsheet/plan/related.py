@@ -1,18 +1,21 @@
-"""Related stories: for each story, the others that share its tags, rare tags counting for more (pure).
+"""Related stories: for each story, earlier stories that share its tags, rare tags counting for more (pure).
 
-A story's score against another is the sum, over the tags they share, of log(live stories / stories with the
-tag): a tag on two stories says far more than one on half the site. Higher scores come first, then newer
-stories, then those of the same section, then URLs. Front matter `related: [slug, …]` replaces the ranking.
+A story's page is final when it is published, so its related stories are chosen among the stories published
+before it, with each tag weighed over those stories alone: what a later story does never reaches an older
+page. A story's score against an earlier one is the sum, over the tags they share, of
+log(earlier stories / earlier stories with the tag): a tag on two stories says far more than one on half the
+site. Higher scores come first, then newer stories, then those of the same section, then URLs. Front matter
+`related: [slug, …]` replaces the ranking.
 
-To stay cheap at 10,000 stories, the candidates are the newest RELATED_CANDIDATES stories of each of the
-story's tags (every tag's list is newest first): a hundred or two dictionary updates a story, however
-common its tags.
+To stay cheap at 10,000 stories, the candidates are the newest RELATED_CANDIDATES earlier stories of each of
+the story's tags: a hundred or two dictionary updates a story, however common its tags.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from dataclasses import dataclass
 
 from broadsheet import urls
@@ -20,49 +23,86 @@ from broadsheet.load.content import Article
 from broadsheet.model.site import Site
 
 RELATED_COUNT = 4  # stories in the "Related" aside
-RELATED_CANDIDATES = 40  # newest stories considered per shared tag
+RELATED_CANDIDATES = 40  # newest earlier stories considered per shared tag
 
 
 @dataclass(frozen=True, slots=True)
 class RelatedIndex:
-    """What ranking needs of a site, made once per plan: each tag's weight and newest stories, each story by
-    slug, and each story's place in time (stories of one instant share it)."""
+    """What ranking needs of an edition, made once per plan: each tag's stories, each story by slug, its place
+    in the order of publication, and its place in time (stories of one instant share it)."""
 
-    tags: dict[str, tuple[float, tuple[Article, ...]]]
+    tags: dict[str, tuple[Article, ...]]  # tag slug -> its stories, newest first
     by_slug: dict[str, Article]
+    place: dict[str, int]  # by URL: 0 for the newest story, 1 for the next...
     when: dict[str, int]  # by URL: 0 for the newest instant, 1 for the next...
 
 
 def related_index(site: Site) -> RelatedIndex:
-    n = max(len(site.articles), 1)
-    tags = {t.slug: (math.log(n / len(t.articles)), t.articles[:RELATED_CANDIDATES]) for t in site.tags if t.articles}
     by_slug: dict[str, Article] = {}
+    place: dict[str, int] = {}
     when: dict[str, int] = {}
     last, step = None, -1
-    for a in site.articles:  # newest first: a slug two sections share names the newest story
+    for i, a in enumerate(site.articles):  # newest first: a slug two sections share names the newest story
         by_slug.setdefault(a.slug, a)
         if (ts := a.date.timestamp()) != last:
             last, step = ts, step + 1
-        when[a.url] = step
-    return RelatedIndex(tags, by_slug, when)
+        when[a.url], place[a.url] = step, i
+    return RelatedIndex({t.slug: t.articles for t in site.tags}, by_slug, place, when)
+
+
+def tag_slugs(article: Article) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for name in article.tags if (s := urls.slugify(name))))
 
 
 def related_to(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
-    """Return the stories related to a live story, best first (its `related` field, when it has one)."""
+    """Return the stories related to one live story, best first (its `related` field, when it has one)."""
     if article.related:
-        chosen = (index.by_slug.get(s) for s in article.related)
-        return tuple(dict.fromkeys(a for a in chosen if a is not None and a.url != article.url))[:RELATED_COUNT]
+        return named(article, index)
+    at = index.place[article.url]
+    before = len(index.place) - 1 - at  # stories published before this one
+    weighed = []
+    for slug in tag_slugs(article):
+        older = [a for a in index.tags.get(slug, ()) if index.place[a.url] > at]
+        if older:
+            weighed.append((math.log(before / len(older)), older[:RELATED_CANDIDATES]))
+    return ranked(article, weighed, index)
+
+
+def related_all(site: Site, index: RelatedIndex) -> dict[str, tuple[Article, ...]]:
+    """Return every live story's related stories by URL: related_to for each, in one pass from the oldest."""
+    counts: dict[str, int] = {}
+    newest: dict[str, deque[Article]] = {}
+    chosen: dict[str, tuple[Article, ...]] = {}
+    for before, article in enumerate(reversed(site.articles)):
+        slugs = tag_slugs(article)
+        if article.related:
+            chosen[article.url] = named(article, index)
+        else:
+            weighed = [(math.log(before / counts[s]), tuple(newest[s])) for s in slugs if counts.get(s)]
+            chosen[article.url] = ranked(article, weighed, index)
+        for s in slugs:
+            counts[s] = counts.get(s, 0) + 1
+            newest.setdefault(s, deque(maxlen=RELATED_CANDIDATES)).appendleft(article)
+    return chosen
+
+
+def named(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
+    """The stories a `related:` field names, in its order (a slug no story has is reported when loading)."""
+    chosen = (index.by_slug.get(s) for s in article.related)
+    return tuple(dict.fromkeys(a for a in chosen if a is not None and a.url != article.url))[:RELATED_COUNT]
+
+
+def ranked(article: Article, weighed: list[tuple[float, tuple[Article, ...] | list[Article]]],
+           index: RelatedIndex) -> tuple[Article, ...]:
+    """Rank the candidates of each shared tag by the sum of its weights, best first."""
     scores: dict[str, float] = {}  # by URL, whose hash a string keeps
     stories: dict[str, Article] = {}
     get = scores.get
-    for name in dict.fromkeys(article.tags):
-        entry = index.tags.get(urls.slugify(name))
-        if entry is not None:
-            weight, newest = entry
-            for other in newest:
-                url = other.url
-                scores[url] = get(url, 0.0) + weight
-                stories[url] = other
+    for weight, candidates in weighed:
+        for other in candidates:
+            url = other.url
+            scores[url] = get(url, 0.0) + weight
+            stories[url] = other
     scores.pop(article.url, None)
     when, section = index.when, article.section
 
