@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -209,13 +209,17 @@ def feed_entry(article: Article, config: Config, author_url: Callable[[str], str
     )
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, page_url: str,
               shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
     url, rss_url = where
-    # An empty feed still needs an `updated`; the build's clock keeps it reproducible.
-    newest = max((a.modified for a in shown), default=site.now)
+    # An empty feed still needs an `updated`: the first story of its edition, which no later publish or clock
+    # changes (the clock would rewrite every empty feed on every build); the epoch on a site with none yet.
+    newest = max((a.modified for a in shown), default=site.articles[-1].date if site.articles else EPOCH)
     return Feed(
         id=urls.absolute(config.base_url, url),
         title=xml_text(title),

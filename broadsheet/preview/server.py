@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import mimetypes
 import os
 import re
 import secrets
@@ -19,46 +18,14 @@ from typing import TextIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from broadsheet.errors import Problem, UsageError
+from broadsheet.preview.includes import expand_includes
+from broadsheet.preview.mime import content_type
 from broadsheet.preview.reload import EVENTS_PATH, inject
-from broadsheet.preview.watch import (
-    Rebuilt,
-)
+from broadsheet.preview.watch import Rebuilt
 
 MAX_BODY = 1 << 16  # bytes of a request body read and dropped; more is refused
 _LENGTH = re.compile(r"[0-9]{1,12}")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream; finds closed tabs
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml",
-    ".rss": "application/rss+xml",
-    ".atom": "application/atom+xml",
-    ".xsl": "application/xslt+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/vnd.microsoft.icon",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".pdf": "application/pdf",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-}
 NOT_FOUND_PAGE = b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -162,15 +129,6 @@ def _is_plain(path: str) -> bool:
             return True
         seen = decoded
     return False  # encoded more deeply than any real link
-
-
-def content_type(path: Path) -> str:
-    """Return the Content-Type for a file by its suffix."""
-    suffix = path.suffix.lower()
-    if suffix in CONTENT_TYPES:
-        return CONTENT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(path.name)
-    return guessed or "application/octet-stream"
 
 
 def host_allowed(value: str | None, bound: str) -> bool:
@@ -303,14 +261,23 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return self.send_not_found(head)  # swapped away by a rebuild between resolve and open
         with f:
-            if ctype.startswith("text/html"):
-                return self.send_bytes(status, inject(f.read(), self.server.state.problems, self.server.state.version), ctype, head)
+            if ctype.startswith("text/html"):  # with its includes (ssi, esi), as the host shows it
+                page = expand_includes(f.read(), self.read_local)
+                return self.send_bytes(status, inject(page, self.server.state.problems, self.server.state.version), ctype, head)
             state = self.server.state
             rel = os.path.relpath(path, state.root).replace(os.sep, "/")
             cache = "public, max-age=31536000, immutable" if rel in state.immutable else "no-store"
             self.send_headers(status, ctype, os.fstat(f.fileno()).st_size, cache)
             if not head:
                 shutil.copyfileobj(f, self.wfile)
+
+    def read_local(self, url: str) -> bytes | None:
+        """Read the file the site serves at a URL (an include's), or None."""
+        target = resolve_target(self.server.state.root, url, self.server.state.prefix)
+        try:
+            return target.file.read_bytes() if target.file else None
+        except OSError:
+            return None
 
     def send_not_found(self, head: bool) -> None:
         root, first = self.server.state.root, unquote(urlsplit(self.path).path)[len(self.server.state.prefix):]
