@@ -16,7 +16,7 @@ from broadsheet.errors import BuildError, OutputChanged, UsageError, display_pat
 
 COMMANDS = ("build", "check", "new", "move", "init", "theme", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives", "search", "404",
-              "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates")
+              "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates", "fragment")
 
 
 # The clock must leave room for the date arithmetic a build does (feeds, schedules) on either side.

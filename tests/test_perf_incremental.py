@@ -84,6 +84,8 @@ edit = st.one_of(
     st.tuples(st.just("breaking"), names, st.sampled_from([None, 1, 2, 21.5, 40])),
     st.tuples(st.just("template"), st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, 1)),
     st.tuples(st.just("config"), st.integers(0, 1)),
+    st.tuples(st.just("includes"), st.sampled_from(["client", "ssi", "esi", "static"])),
+    st.tuples(st.just("correction"), names),
     st.tuples(st.just("static"), st.sampled_from(["img/a.png", "img/b.png", "files/notes.txt"])),
     st.tuples(st.just("now"), st.sampled_from(NOWS)),
     st.tuples(st.just("data"), st.integers(0, len(DATA_EDITS) - 1)),
@@ -104,6 +106,7 @@ class Story:
         self.featured, self.priority = False, 0
         self.expires: float | None = None  # hours after `date`
         self.breaking: float | None = None  # hours after `date`
+        self.corrections = 0  # dated corrections, an hour apart from NOW
 
     def url(self, name: str) -> str:
         return urls.article(urls.slugify(self.section), self.slug or name)
@@ -126,6 +129,9 @@ class Story:
             extra["expires"] = (self.date + timedelta(hours=self.expires)).isoformat()
         if self.breaking is not None:
             extra["breaking"] = (self.date + timedelta(hours=self.breaking)).isoformat()
+        if self.corrections:
+            extra["corrections"] = json.dumps([{"date": (NOW + timedelta(hours=i)).isoformat(), "text": f"Fix {i}."}
+                                               for i in range(self.corrections)])
         body = self.body
         if self.live:  # ends an hour after NOW (or after its date): some clocks find it running, some ended
             extra.update(live="true", live_until=(max(self.date, NOW) + timedelta(hours=1)).isoformat())
@@ -183,7 +189,7 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
         return path, None
-    elif kind in ("template", "config", "static", "now"):
+    elif kind in ("template", "config", "static", "now", "includes"):
         if kind == "template":
             rel, variant = args
             path = site / rel
@@ -195,6 +201,10 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
         elif kind == "config":
             path = site / "site.toml"
             path.write_text(SITE_TOMLS[args[0]])
+        elif kind == "includes":  # the site's own site.toml, with another way of including the live regions
+            path = site / "site.toml"
+            lines = [line for line in path.read_text().splitlines() if not line.startswith("includes =")]
+            path.write_text("\n".join([*lines, f'includes = "{args[0]}"']) + "\n")
         elif kind == "static":
             path = site / "static" / args[0]
             if path.exists():
@@ -246,6 +256,8 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
             story.expires = args[1]
         elif kind == "breaking":
             story.breaking = args[1]
+        elif kind == "correction":
+            story.corrections += 1
     path.write_text(stories[name].text() if name in stories else "")
     return path, now
 
@@ -407,3 +419,23 @@ def test_each_kind_of_change_equals_a_full_build_in_a_session_and_in_a_new_proce
     # The first builds plan twice (session and new process); then each step's clean build plans once, and
     # the session and the new process once each unless they edit the last plan.
     assert len(plans) == 2 + len(steps) * (1 if in_place else 3)
+
+
+# A newsroom's day (benchmarks/newsroom_day.py): the next morning, a new story, its body and headline fixed, a
+# breaking story whose banner the clock takes down, a correction on an old story, a story in another section.
+DAY = [
+    ("now", NOW + timedelta(hours=13)),
+    ("add", "story-7", "National", NOW + timedelta(hours=3), "vote"),
+    ("body", "story-7", "storm"),
+    ("title", "story-7", "bridge"),
+    ("add", "story-6", "National", NOW + timedelta(hours=1), "storm"),
+    ("breaking", "story-6", 13),
+    ("now", NOW + timedelta(hours=15)),
+    ("correction", "story-0"),
+    ("add", "story-5", "Sports", NOW + timedelta(hours=3), "match"),
+]
+
+
+@pytest.mark.parametrize("includes", ["client", "ssi", "esi", "static"])
+def test_a_newsroom_day_equals_a_full_build_in_a_session_and_in_new_processes(tiny_thresholds, includes):
+    check_sequence([("includes", includes), *DAY], jobs=1, old_files=True)
