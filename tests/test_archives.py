@@ -23,9 +23,13 @@ def test_each_month_has_its_page_paginated_and_the_index_lists_them_newest_first
     main = first.split('<main id="main">', 1)[1].split("</main>", 1)[0]
     positions = [main.find(f"/national/jan{i}/") for i in (3, 2, 1)]
     assert -1 not in positions and positions == sorted(positions) and "/national/jan0/" not in main
-    assert 'rel="next" href="/archive/2026/01/page/2/"' in first
-    second = read(site, "/archive/2026/01/page/2/")
-    assert "/national/jan0/" in second and 'rel="prev" href="/archive/2026/01/"' in second
+    # Numbered pages count from the oldest: page 1 holds the month's first three stories, page 2 the fourth.
+    assert 'rel="next" href="/archive/2026/01/page/1/"' in first
+    oldest = read(site, "/archive/2026/01/page/1/")
+    assert "/national/jan0/" in oldest and 'rel="prev" href="/archive/2026/01/page/2/"' in oldest
+    newest = read(site, "/archive/2026/01/page/2/")
+    assert "/national/jan3/" in newest and "/national/jan0/" not in newest
+    assert 'rel="prev" href="/archive/2026/01/"' in newest and 'rel="next" href="/archive/2026/01/page/1/"' in newest
     assert "/national/eve/" in read(site, "/archive/2025/12/")
     sitemap = read(site, "/sitemap.xml")
     assert "https://gazette.example/archive/2026/01/page/2/" in sitemap and "https://gazette.example/archive/" in sitemap

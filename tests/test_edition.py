@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 import re
 
 import pytest
 from conftest import article, build, jpeg, read, tree_snapshot, write_site
+
+from broadsheet.preview.includes import expand_includes
 
 
 def lead_url(html: str) -> str:
@@ -165,6 +168,17 @@ HTML_PAGES = ("/", "/national/", "/national/calm/", "/national/flash/", "/author
               "/tags/", "/tags/weather/", "/search/", "/404.html")
 
 
+def with_ssi(site: Path) -> Path:
+    """Have the live regions (the banner among them) included by the server, as nginx does with `ssi on`."""
+    (site / "site.toml").write_text((site / "site.toml").read_text() + 'includes = "ssi"\n')
+    return site
+
+
+def shown_page(site: Path, url: str) -> str:
+    """A page of the output as the server shows it, its includes resolved."""
+    return expand_includes(read(site, url).encode(), lambda u: (site / "public" / u.lstrip("/")).read_bytes()).decode()
+
+
 def banner(html: str) -> list[str]:
     if '<aside class="breaking" aria-label="Breaking news">' not in html:
         return []
@@ -179,10 +193,10 @@ def banner(html: str) -> list[str]:
     ("2026-02-12T15:30:00-08:00", []),  # 23:30 UTC is 15:30 in Vancouver
 ])
 def test_breaking_banner_shows_on_every_page_until_its_instant(site, now, shown):
-    write_site(site, BREAKING)
+    with_ssi(write_site(site, BREAKING))
     assert build(site, now=now) == 0
     for url in HTML_PAGES:
-        assert banner(read(site, url)) == shown, url
+        assert banner(shown_page(site, url)) == shown, url
     assert "Flash flood warning" in read(site, "/feed.xml")  # a banner ending takes nothing down
 
 
@@ -193,8 +207,9 @@ def test_breaking_banner_never_shows_a_story_that_is_not_live(site):
                                  expires="2026-02-12 11:00"),
         "content/calm.md": story("Calm story", "2026-02-11 09:00"),
     })
+    with_ssi(site)
     assert build(site) == 0
-    assert banner(read(site, "/")) == [] and "flash" not in read(site, "/national/calm/")
+    assert banner(shown_page(site, "/")) == [] and "flash" not in shown_page(site, "/national/calm/")
 
 
 def test_bad_breaking_is_reported_with_its_line(site, capsys):
@@ -265,7 +280,7 @@ def test_the_announced_instant_is_when_the_output_changes(site, capsys):
 
 
 def test_a_headline_edit_in_place_is_announced_with_the_new_headline(site, capsys):
-    write_site(site, SCHEDULE)
+    with_ssi(write_site(site, SCHEDULE))
     assert build(site, now="2026-02-12T14:00:00-08:00") == 0
     flash = site / "content/flash.md"
     flash.write_text(flash.read_text().replace("Flash flood warning", "Flood warning extended"))
@@ -273,5 +288,5 @@ def test_a_headline_edit_in_place_is_announced_with_the_new_headline(site, capsy
     assert build(site, now="2026-02-12T14:00:00-08:00") == 0
     assert announced(capsys.readouterr().out).startswith("Next change at 2026-02-12T15:00:00-08:00: 'Flood warning "
                                                          "extended'")
-    assert banner(read(site, "/")) == ["/national/flash/"]
-    assert "Flood warning extended" in read(site, "/national/recall/")
+    assert banner(shown_page(site, "/")) == ["/national/flash/"]
+    assert "Flood warning extended" in shown_page(site, "/national/recall/")  # in its banner

@@ -32,7 +32,7 @@ def built_site(tmp_path: Path) -> Path:
 def edit(site: Path) -> None:
     (site / "content/s59.md").write_text(article("Story 59", date="2026-01-30 11:00", section="Sports",
                                                  author="Writer 5", body="A corrected body."))
-    (site / "content/s0.md").unlink()  # the oldest story
+    (site / "content/s58.md").unlink()  # the newest National story: lists count their pages from the oldest
 
 
 def clean_build_of(site: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -53,7 +53,7 @@ def test_a_small_edit_patches_the_folder_in_place_and_equals_a_clean_build(built
     assert out.stat().st_ino == folder  # the same folder, patched: not a new tree swapped in
     same = (out / "national/s2/index.html").stat()
     assert (same.st_ino, same.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
-    assert not (out / "national/s0").exists()  # a deleted story's folder goes with it
+    assert not (out / "national/s58").exists()  # a deleted story's folder goes with it
     assert tree_snapshot(out) == clean_build_of(built_site, tmp_path)
     assert stale_temps(out) == []
 

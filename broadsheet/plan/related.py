@@ -58,7 +58,9 @@ def related_to(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
     """Return the stories related to one live story, best first (its `related` field, when it has one)."""
     if article.related:
         return named(article, index)
-    at = index.place[article.url]
+    at = index.place.get(article.url)
+    if at is None:  # not live (a draft edited in a preview without --drafts): its page is not planned
+        return ()
     before = len(index.place) - 1 - at  # stories published before this one
     weighed = []
     for slug in tag_slugs(article):

@@ -173,6 +173,6 @@ def template_file(env: jinja2.Environment, name: str) -> Path:
 
 def is_template(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
-    return not base.startswith(".") and not base.endswith("~") and name.endswith((".html", ".xml", ".txt", ".json"))
+    return not base.startswith(".") and not base.endswith("~") and name.endswith((".html", ".xml", ".txt", ".json", ".js"))
 
 
