@@ -97,6 +97,8 @@ def visible_text(html: str) -> str:
 
 def test_punjabi_pages_have_punjabi_words_and_dates(site):
     bilingual(site)
+    toml = site / "site.toml"
+    toml.write_text('includes = "ssi"\n' + toml.read_text())  # the edition date in a fragment the server includes
     assert build(site) == 0
     for url, text in html_pages(site / "public").items():
         if not url.startswith("/pa/"):
@@ -105,10 +107,10 @@ def test_punjabi_pages_have_punjabi_words_and_dates(site):
         for english in ENGLISH_WORDS:
             assert english not in words, (url, english)
     story = read(site, "/pa/ਕੈਨੇਡਾ/ferry-fares/")
-    assert "ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026" in story  # the edition date, by CLDR
+    assert "ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026" in read(site, "/pa/fragments/date.html")  # the edition date, by CLDR
     assert "1 ਫ਼ਰ 2026, ਸਵੇਰੇ 9:00" in story  # the dateline
     assert "1 ਮਿੰਟ ਦੀ ਪੜ੍ਹਤ" in story and "ਹਰਪ੍ਰੀਤ ਕੌਰ</a> ਵੱਲੋਂ" in story
-    assert "Thursday, February 12, 2026" in read(site, "/national/ferry/")  # English pages stay as they were
+    assert "Thursday, February 12, 2026" in read(site, "/fragments/date.html")  # English pages stay as they were
     search = read(site, "/pa/search/")  # the words the search script shows, in Punjabi, one per plural form
     assert 'data-searching="ਖੋਜ ਜਾਰੀ ਹੈ…"' in search and 'data-other="“{q}” ਨਾਲ {n} ਖ਼ਬਰਾਂ ਮਿਲੀਆਂ।"' in search
     assert "data-searching" not in read(site, "/search/")
@@ -142,7 +144,7 @@ def test_page_numbers_in_titles_are_translated(site):
 
 
 def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
-    toml = SITE_TOML + '\nlanguage = "fr"\n\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n'
+    toml = SITE_TOML + '\nlanguage = "fr"\nincludes = "ssi"\n\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n'
     write_site(site, {
         "site.toml": toml,
         "content/a.md": article("Les tarifs augmentent", date="2026-02-01 21:05"),
@@ -154,10 +156,10 @@ def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
     })
     assert build(site) == 0
     french = read(site, "/national/a/")
-    assert "jeudi 12 février 2026" in french and "1 févr. 2026, 21:05" in french
+    assert "jeudi 12 février 2026" in read(site, "/fragments/date.html") and "1 févr. 2026, 21:05" in french
     assert "Aller au contenu" in french and "1 min de lecture" in french and "Par " in french
     hindi = read(site, "/hi/देश/kiraya/")
-    assert "गुरुवार, 12 फ़रवरी 2026" in hindi and "मुख्य सामग्री पर जाएँ" in hindi
+    assert "गुरुवार, 12 फ़रवरी 2026" in read(site, "/hi/fragments/date.html") and "मुख्य सामग्री पर जाएँ" in hindi
     punjabi_home = read(site, "/pa/")
     assert "ਸਿੱਧੇ ਖ਼ਬਰ ’ਤੇ ਜਾਓ" in punjabi_home and "ਮੁੱਖ ਸਮੱਗਰੀ ’ਤੇ ਜਾਓ" not in punjabi_home
     assert "ਮੁੱਖ ਪੰਨਾ" in punjabi_home  # every other string is the theme's
@@ -349,7 +351,7 @@ def test_a_site_in_a_right_to_left_language_and_a_punjabi_site_alone(tmp_path):
     assert '<html lang="ur" dir="rtl">' in read(urdu, "/")
     punjabi = write_site(tmp_path / "pa", {
         "site.toml": SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["ਪੰਜਾਬ"]')
-        + 'language = "pa"\n',
+        + 'language = "pa"\nincludes = "static"\n',
         "content/a.md": article("ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", section="ਪੰਜਾਬ", slug="a")})
     assert build(punjabi) == 0
     home = read(punjabi, "/")

@@ -179,7 +179,10 @@ def test_hostile_headline_is_escaped_in_attributes_and_jsonld(site):
     assert h.jsonld("NewsArticle")["headline"] == raw
     assert h.jsonld("BreadcrumbList")["itemListElement"][2]["name"] == raw
     scripts = [s for s in h.doc.iter("script")]
-    assert [s.get("type") for s in scripts] == ["application/ld+json", "application/ld+json"]  # nothing injected
+    # Nothing injected: the two JSON-LD blocks, and the theme's live regions (includes = "client").
+    assert [(s.get("type"), s.get("src")) for s in scripts] == [
+        ("application/ld+json", None), ("application/ld+json", None), (None, "/fragments/live.js")]
+    assert not [s for s in scripts if s.get("src") is None and s.get("type") != "application/ld+json"]
     assert h.doc.xpath("//b") == []
 
 

@@ -59,7 +59,7 @@ def test_edits_in_a_new_process_match_a_full_build_without_planning_the_site(sit
     assert build(site) == 0
     assert len(plans) == 1  # the second build re-planned only what shows the two stories
     assert "A rewritten body." in read(site, "/national/a/")
-    assert "Delta, updated" in read(site, "/national/b/")  # d's headline in b's "More from" sidebar
+    assert "Delta, updated" in read(site, "/national/")  # d's headline on the front of its section
     assert "Delta, updated" in read(site, "/tags/harbour/")
     assert tree_snapshot(site / "public") == full_build(site, tmp_path)
 
@@ -158,5 +158,5 @@ def test_a_build_after_a_preview_edited_in_place_brings_the_output_up_to_date(si
     preview.close()
     assert build(site) == 0
     assert "Delta, from the preview" in read(site, "/national/d/")
-    assert "Delta, from the preview" in read(site, "/national/b/")  # the sidebar too
+    assert "Delta, from the preview" in read(site, "/national/")  # the section's front too
     assert tree_snapshot(site / "public") == full_build(site, tmp_path)

@@ -1,5 +1,5 @@
-"""Related stories on article pages: shared tags, rare tags weighing more, newer first, the same section breaking
-ties, and front matter `related` overriding the ranking."""
+"""Related stories on article pages: earlier stories that share tags, rare tags weighing more, newer first, the same
+section breaking ties, and front matter `related` overriding the ranking."""
 
 from __future__ import annotations
 
@@ -38,12 +38,15 @@ def crafted_site(site):
 def test_related_stories_rank_by_rare_shared_tags_then_newer_then_same_section(site):
     crafted_site(site)
     assert build(site) == 0
-    # 17 live stories. heron-old: log(17/2) = 2.14; both: log(17/13) + log(17/4) = 1.71, above ferry-new and
-    # ferry-old: log(17/4) = 1.45, the newer first, though both is the oldest of the three.
+    # Sixteen stories were published before `me`, and the weights are counted over them. heron-old:
+    # log(16/1) = 2.77; both: log(16/12) + log(16/3) = 1.96, above ferry-new and ferry-old: log(16/3) = 1.67,
+    # the newer first, though both is the oldest of the three.
     assert related(read(site, "/national/me/")) == ["heron-old", "both", "ferry-new", "ferry-old"]
-    # Council alone: newer first; c9 and same-day-sports share an instant, and c8 is National like c9.
-    assert related(read(site, "/national/c8/")) == ["me", "c9", "same-day-sports", "c7"]
-    assert related(read(site, "/sports/same-day-sports/")) == ["me", "c9", "c8", "c7"]
+    # Council alone, among the stories before each: newer first; a later story never enters.
+    assert related(read(site, "/national/c8/")) == ["c7", "c6", "c5", "c4"]
+    # c9 and same-day-sports share an instant; of the two, the page whose URL sorts first counts as the later.
+    assert related(read(site, "/national/c9/")) == ["same-day-sports", "c8", "c7", "c6"]
+    assert related(read(site, "/sports/same-day-sports/")) == ["c8", "c7", "c6", "c5"]
     assert related(read(site, "/national/untagged/")) == []  # no tags, no aside
 
 

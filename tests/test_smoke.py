@@ -7,6 +7,6 @@ def test_builds_an_article_page_with_headline_and_sidebar(site):
         "content/b.md": article("Second story", date="2026-02-02 09:00"),
     })
     assert build(site) == 0
-    page = read(site, "/national/a/")
-    assert "<h1>First story</h1>" in page
-    assert "More from National" in page and "Second story" in page
+    page = read(site, "/national/b/")
+    assert "<h1>Second story</h1>" in page
+    assert "More from National" in page and "First story" in page  # the story published before it

@@ -20,6 +20,7 @@ from broadsheet.load.sources import load_articles
 from broadsheet.model.site import build_site
 from broadsheet.plan.images import ImageSet, Variant
 from broadsheet.plan.pages import plan_pages, site_view
+from broadsheet.plan.regions import plan_regions
 from broadsheet.plan.sitemaps import plan_sitemap
 from broadsheet.render.draw import render_page
 from broadsheet.render.jinja import TEMPLATE_NAMES, make_env
@@ -52,6 +53,8 @@ def drawn(tmp_path_factory):
     site = build_site(config, load_articles(site_dir / "content", config).articles, datetime.fromisoformat(NOW),
                       pages=extras.pages, data=extras.data, profiles=extras.profiles)
     pages = list(plan_pages(site).pages)
+    ssi = dataclasses.replace(site, config=dataclasses.replace(config, includes="ssi"))
+    pages += plan_regions(ssi)  # the fragments the server includes (this site's own mode loads live.js)
     index = plan_sitemap(pages, site, max_urls=3)[0]  # a sitemap split into parts, under an index
     pages.append(dataclasses.replace(pages[0], url=index.url, kind="sitemap", template=index.template, view=index.view))
     given: dict[str, dict[str, object]] = {}

@@ -17,7 +17,7 @@ from broadsheet.plan.live import live_jsonld, plan_live_feeds
 from broadsheet.plan.meta import SCHEMA, article_image, page_meta, person_jsonld, publisher_jsonld
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
-from broadsheet.plan.regions import LATEST_COUNT, plan_regions
+from broadsheet.plan.regions import FRAGMENT_KIND, LATEST_COUNT, plan_regions
 from broadsheet.plan.related import related_all, related_index, related_to
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
@@ -29,7 +29,7 @@ HOME_SECTION_BLOCK = 4
 def plan_pages(site: Site) -> Plan:
     """Plan every page of the site, each with its template, its view and the stories it shows."""
     pages = plan_editions(site) if site.editions else plan_edition(site)
-    pages = [with_meta(p) for p in pages]
+    pages = [p if p.kind == FRAGMENT_KIND else with_meta(p) for p in pages]  # a fragment has no <head>
     pages += plan_machine_readable(site, pages)
     if redirects := plan_redirects(site):
         if site.editions:  # a story's old URL says "moved" in the story's language

@@ -24,6 +24,7 @@ TEMPLATE_NAMES = (
     "base.html", "home.html", "section.html", "article.html", "author.html",
     "authors.html", "tag.html", "tags.html", "archive.html", "archives.html", "404.html", "search.html",
     "page.html", "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
+    "live.js", "fragment.html",
 )
 
 
