@@ -22,7 +22,7 @@ class OutsideFolder(Exception):
         self.path = path
         self.root = Path(root)
         self.reason = reason
-        super().__init__(one_line(f"refusing to write {path!r}: {reason} (the folder is {root})"))
+        super().__init__(one_line(f"refusing to write {path!r} in {root}: {reason}"))
 
 
 def confined(root: Path, relative: str, *, decode: bool = False, reserved: Iterable[str] = ()) -> Path:
@@ -74,13 +74,13 @@ def _judge(text: str, base: str, resolved: str, reserved: Iterable[str]) -> None
     except ValueError:  # different drives on Windows
         inside = False
     if not inside:
-        raise OutsideFolder(text, base, f"it leads to {resolved}, outside")
+        raise OutsideFolder(text, base, "it leads outside the folder" + (f" (to {resolved})" if base != _ANY else ""))
     parts = Path(resolved).relative_to(base).parts
     if any(_folded(p) == ".git" for p in parts):
         raise OutsideFolder(text, base, "it lies in a .git folder")
     kept = {_folded(name) for name in reserved}
     if parts and _folded(parts[0]) in kept:
-        raise OutsideFolder(text, base, f"'{parts[0]}' is kept on every build and is never written")
+        raise OutsideFolder(text, base, f"'{parts[0]}' is kept on every build, never written")
 
 
 def _folded(name: str) -> str:
