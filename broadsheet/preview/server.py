@@ -250,6 +250,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         never needs a chunked request. So are a Content-Length given twice or not one plain number.
         """
         lengths = self.headers.get_all("Content-Length") or []
+        # A header line the parser could not read ('Content-Length : 5', a folded or leading continuation line)
+        # is dropped or glued to another: its length would go unseen and the body be answered as a request.
+        if self.headers.defects or any("\n" in value or "\r" in value for value in self.headers.values()):
+            self.send_error(400, "a header line is malformed")
+            return False
         if self.headers.get_all("Transfer-Encoding"):
             self.send_error(400, "Transfer-Encoding is not accepted")
             return False
