@@ -19,6 +19,7 @@ from broadsheet.load.fields import Fields, describe_value
 from broadsheet.load.figures import body_images
 from broadsheet.load.frontmatter import (
     CONTROLS,
+    INVISIBLE_TITLE,
     UNREADABLE,
     clip,
     decode,
@@ -26,6 +27,7 @@ from broadsheet.load.frontmatter import (
     parse_yaml_fields,
     read_limited,
     split_front_matter,
+    visible,
 )
 from broadsheet.load.languages import read_language
 from broadsheet.load.live import Update, render_story
@@ -240,6 +242,8 @@ def parse_article(
     """Turn checked front-matter fields and a body into an Article."""
     f = Fields(path, fields)
     title = f.text("title", required=True)
+    if title is not None and not visible(title):
+        f.bad("title", INVISIBLE_TITLE)
     section_name = f.text("section", required=True)
     source = f.text("source")
     authors = f.names("author", required=source is None)  # wire copy may carry only its agency

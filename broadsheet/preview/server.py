@@ -20,9 +20,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from broadsheet.errors import Problem, UsageError
 from broadsheet.preview.reload import EVENTS_PATH, inject
-from broadsheet.preview.watch import (
-    Rebuilt,
-)
+from broadsheet.preview.watch import Rebuilt
 
 MAX_BODY = 1 << 16  # bytes of a request body read and dropped; more is refused
 _LENGTH = re.compile(r"[0-9]{1,12}")
@@ -247,16 +245,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Read and drop a GET's or HEAD's body; refuse (400, then close) one whose length is not plain.
 
         Transfer-Encoding is refused outright: with Content-Length too it is request smuggling, and a preview
-        never needs a chunked request. So are a Content-Length given twice or not one plain number.
+        never needs a chunked request. So are a Content-Length given twice or not one plain number, and a header
+        line the parser drops or glues to another ('Content-Length : 5', a fold): its length would go unseen.
         """
         lengths = self.headers.get_all("Content-Length") or []
-        # A header line the parser could not read ('Content-Length : 5', a folded or leading continuation line)
-        # is dropped or glued to another: its length would go unseen and the body be answered as a request.
-        if self.headers.defects or any("\n" in value or "\r" in value for value in self.headers.values()):
-            self.send_error(400, "a header line is malformed")
-            return False
-        if self.headers.get_all("Transfer-Encoding"):
-            self.send_error(400, "Transfer-Encoding is not accepted")
+        if self.headers.get_all("Transfer-Encoding") or self.headers.defects or any(
+                "\n" in v or "\r" in v for v in self.headers.values()):
+            self.send_error(400, "Transfer-Encoding or a malformed header line is not accepted")
             return False
         if not lengths:
             return True
