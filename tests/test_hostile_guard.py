@@ -77,7 +77,8 @@ def test_new_never_writes_a_story_into_the_standalone_pages_folder(world, capsys
     story = next((site / "content").rglob("front-pages-of-the-week.md"))
     story.write_text(story.read_text().replace("draft: true", "draft: false"))
     assert build(site) == 0
-    assert "Front pages of the week" in (site / "public" / "pages" / "front-pages-of-the-week" / "index.html").read_text()
+    story_page = site / "public" / "pages" / "front-pages-of-the-week" / "index.html"
+    assert "Front pages of the week" in story_page.read_text()
     assert "front-pages-of-the-week" not in (site / "public" / "index.html").read_text().split("<footer")[-1]
 
 

@@ -74,11 +74,13 @@ def test_a_key_given_twice_in_a_data_file_is_a_problem_at_its_line(tmp_path, cap
 @pytest.mark.parametrize("name,text", [("rows.csv", "pop,update,items\n1,2,3\n"),
                                        ("rows.json", '[{"pop": "1", "update": "2", "items": "3"}]')])
 def test_data_keys_named_like_methods_are_the_data(tmp_path, capsys, name, text):
-    template = "{% for r in site.data.rows %}<p>[{{ r.pop }}|{{ r.update }}|{{ r.items }}|{{ r['pop'] }}]</p>{% endfor %}"
+    template = ("{% for r in site.data.rows %}<p>[{{ r.pop }}|{{ r.update }}|{{ r.items }}|{{ r['pop'] }}]</p>"
+                "{% endfor %}")
     site = site_with(tmp_path, {f"data/{name}": text, "templates/partials/footer-extra.html": template,
                                 "content/pages/rows.md": "---\ntitle: Rows\n---\nRows.\n"})
     page = site / "templates" / "page.html"
-    page.write_text(page.read_text().replace("{% endblock %}", '{% include "partials/footer-extra.html" %}{% endblock %}', 1))
+    include = '{% include "partials/footer-extra.html" %}{% endblock %}'
+    page.write_text(page.read_text().replace("{% endblock %}", include, 1))
     assert build(site) == 0, capsys.readouterr().err
     assert "<p>[1|2|3|1]</p>" in read(site, "/rows/")
 

@@ -120,8 +120,9 @@ def placeholder_problems(path: Path, catalog: Catalog) -> list[Problem]:
                     problems.append(Problem(path, message.lineno, f"the translation of {ids[0]!r} has a '%' that "
                                                                   "starts no %(name)s placeholder; write '%%' for one"))
                 elif name and name not in given and not (len(ids) > 1 and name == "num"):
-                    problems.append(Problem(path, message.lineno, f"the translation of {ids[0]!r} uses %({name})s, "
-                                            f"which the message does not give (it gives: {', '.join(sorted(given)) or 'none'})"))
+                    gives = ", ".join(sorted(given)) or "none"
+                    problems.append(Problem(path, message.lineno, f"the translation of {ids[0]!r} uses "
+                                            f"%({name})s, which the message does not give (it gives: {gives})"))
     return problems
 
 
