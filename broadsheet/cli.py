@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from broadsheet.errors import BuildError, OutputChanged, UsageError, display_path, one_line
+from broadsheet.guard import OutsideFolder
 
 COMMANDS = ("build", "check", "new", "move", "init", "theme", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives", "search", "404",
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0)
     try:
         return run_command(args)
-    except UsageError as e:
+    except (UsageError, OutsideFolder) as e:  # OutsideFolder: a command asked to write outside its folder
         print(one_line(f"broadsheet: error: {e}"), file=sys.stderr)
         return 2
     except BuildError as e:

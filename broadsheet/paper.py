@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 import tomllib
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadsheet import urls
 from broadsheet.errors import Problem, UsageError
+from broadsheet.guard import OutsideFolder, confined
 from broadsheet.paths import THEME_STATIC_SKIPPED
 
 DEFAULT_TIMEZONE = "UTC"
@@ -55,18 +57,35 @@ def default_title(folder: Path) -> str:
 def init_paper(folder: Path, paper: PaperSettings, now: datetime) -> list[Path]:
     """Write a new paper into `folder`; refuse (UsageError) if any of its files already exists."""
     files = paper_files(paper, now)
-    existing = [folder / rel for rel in files if (folder / rel).exists() or (folder / rel).is_symlink()]
-    if existing:
-        shown = ", ".join(str(p) for p in existing[:5]) + (" …" if len(existing) > 5 else "")
-        raise UsageError(f"init never overwrites: {shown} already exist{'s' if len(existing) == 1 else ''}")
+    targets = init_targets(folder, files)
     written = []
     for rel, text in files.items():
-        path = folder / rel
+        path = targets[rel]
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as fh:  # "x": should a file appear meanwhile, fail, not overwrite
             fh.write(text)
         written.append(path)
     return written
+
+
+def init_targets(folder: Path, files: dict[str, str]) -> dict[str, Path]:
+    """Judge every file init would write before it writes one (UsageError): inside the folder, links resolved,
+    none there already, and nothing but folders (or nothing) on the way to each."""
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        raise UsageError(f"init: {folder} exists and is not a folder; name a new or empty folder")
+    try:
+        targets = {rel: confined(folder, rel) for rel in files}
+    except OutsideFolder as e:
+        raise UsageError(f"init: {e}") from None
+    existing = [folder / rel for rel, path in targets.items() if os.path.lexists(path)]
+    if existing:
+        shown = ", ".join(str(p) for p in existing[:5]) + (" …" if len(existing) > 5 else "")
+        raise UsageError(f"init never overwrites: {shown} already exist{'s' if len(existing) == 1 else ''}")
+    for path in targets.values():
+        for parent in path.parents:
+            if os.path.lexists(parent) and not os.path.isdir(parent):
+                raise UsageError(f"init: {parent} is in the way and is not a folder; nothing was written")
+    return targets
 
 
 def paper_files(paper: PaperSettings, now: datetime) -> dict[str, str]:
@@ -269,17 +288,24 @@ def theme_listing(theme_dir: Path) -> list[str]:
 def eject(site_dir: Path, theme_dir: Path, name: str) -> Path:
     """Copy one theme file into the site, to edit; remember the theme's bytes so that check can tell of upgrades."""
     rel = theme_file(theme_dir, name)
-    target = site_dir / rel
-    if target.exists() or target.is_symlink():
-        raise UsageError(f"{target} already exists; the site already has its own {rel}")
+    top, _, inside = rel.partition("/")
+    if os.path.lexists(site_dir / rel):
+        raise UsageError(f"{site_dir / rel} already exists; the site already has its own {rel}")
+    try:  # both files are judged before either is written: templates/ (or static/) and the record
+        target = confined(site_dir / top, inside)
+        record_path = confined(site_dir, EJECTED)
+    except OutsideFolder as e:
+        raise UsageError(f"theme eject: {e}") from None
+    if os.path.lexists(target):
+        raise UsageError(f"{site_dir / rel} already exists; the site already has its own {rel}")
     data = (theme_dir / rel).read_bytes()
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "xb") as fh:
         fh.write(data)
     record = ejected(site_dir)
     record[rel] = fingerprint(data)
-    write_ejected(site_dir, record)
-    return target
+    write_ejected(record_path, record)
+    return site_dir / rel
 
 
 def fingerprint(data: bytes) -> str:
@@ -295,9 +321,9 @@ def ejected(site_dir: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
 
 
-def write_ejected(site_dir: Path, record: dict[str, str]) -> None:
+def write_ejected(path: Path, record: dict[str, str]) -> None:
     lines = [EJECTED_HEADER, "[files]", *(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in sorted(record.items()))]
-    (site_dir / EJECTED).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 EJECTED_HEADER = """\

@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from broadsheet.errors import BuildError, OutputChanged, Problem
+from broadsheet.errors import BuildError, OutputChanged, Problem, UsageError
+from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, what_changed
 from broadsheet.incremental.deps import Model, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
@@ -35,7 +36,7 @@ from broadsheet.output.lock import writing, wrote_last
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
 from broadsheet.output.search import pagefind_version
 from broadsheet.parallel import default_jobs
-from broadsheet.paths import link_problems
+from broadsheet.paths import is_within, link_problems
 from broadsheet.plan.collisions import output_collisions
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
@@ -121,8 +122,28 @@ def normalise(opts: BuildOptions) -> BuildOptions:
     """
     site_dir = Path(os.path.abspath(opts.site_dir))
     out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
-    changed = Path(os.path.abspath(opts.changed_file)) if opts.changed_file else site_dir / CACHE_DIR / CHANGED_URLS
+    changed = changed_list(opts.changed_file, site_dir, out_dir)
     return replace(opts, site_dir=site_dir, out_dir=out_dir, changed_file=changed, jobs=opts.jobs or default_jobs())
+
+
+def changed_list(given: Path | None, site_dir: Path, out_dir: Path | None) -> Path:
+    """Return where the changed-URL list goes: the cache, or a file the user named outside the site and output.
+
+    Inside the site the list may only go into the cache folder, so that `--changed site.toml` (or a link to a
+    template) can never overwrite a source; the guard judges it with its links resolved (UsageError if not).
+    """
+    try:
+        cache = confined(site_dir, CACHE_DIR)
+        if given is None:
+            return confined(cache, CHANGED_URLS)
+        path = Path(os.path.abspath(given))
+        if is_within(path, site_dir) and not is_within(path, cache):
+            return confined(cache, os.fspath(path))  # refused: inside the site, outside its cache
+    except OutsideFolder as e:
+        raise UsageError(f"refusing to write the list of changed URLs: {e}") from None
+    if out_dir is not None and is_within(path, out_dir):
+        raise UsageError(f"refusing to write the list of changed URLs into the output folder {out_dir}")
+    return path
 
 
 def at_site_time(opts: BuildOptions, timezone: ZoneInfo) -> BuildOptions:
@@ -176,7 +197,7 @@ def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
     folders = {BUNDLE: "the search index (search = true)"} if config.search else {}
     collisions = static_collisions(plan.files, static.files)
     collisions += output_collisions(plan.pages, {r: p for r, p in static.files.items() if r not in plan.files},
-                                    folders, config.path)
+                                    folders, config.path, (*RESERVED_OUTPUT, *config.keep))
     if collisions:
         raise BuildError(collisions)
     return plan

@@ -12,9 +12,11 @@ import frontmatter
 
 from broadsheet import urls
 from broadsheet.errors import BuildError, UsageError, did_you_mean
+from broadsheet.guard import confined
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.content import Article, read_article
 from broadsheet.load.markdown import MarkdownRenderer
+from broadsheet.paths import PAGES_FOLDER
 
 
 def new_article(site_dir: Path, headline: str, section: str, authors: list[str], now: datetime,
@@ -32,8 +34,8 @@ def new_article(site_dir: Path, headline: str, section: str, authors: list[str],
     slug = urls.slugify(headline)
     if not slug:
         raise UsageError(f"cannot make a file name from the headline {headline!r}")
-    folder = site_dir / "content" / config.edition if config.edition else site_dir / "content"
-    path = folder / configured.slug / f"{slug}.md"
+    folder = configured.slug if configured.slug != PAGES_FOLDER else f"{PAGES_FOLDER}-section"  # pages/: not stories
+    path = confined(site_dir / "content", f"{config.edition}/{folder}/{slug}.md".lstrip("/"))
     local = (now if now.tzinfo else now.replace(tzinfo=config.timezone)).astimezone(config.timezone)
     post = frontmatter.Post(
         "Write the story here. The first paragraph becomes the summary unless you set one.\n",
@@ -76,6 +78,9 @@ def move_article(site_dir: Path, path: Path, slug: str | None, section: str | No
     Only the `slug`, `section` and `aliases` lines of the front matter are rewritten; the rest of the file,
     comments and all, is left as it was. The file is replaced in one step, and put back if it no longer reads.
     """
+    if not os.path.isfile(path):
+        raise UsageError(f"move: {path} is not a story file")
+    path = confined(Path(site_dir) / "content", os.path.abspath(path))
     config = load_config(site_dir / "site.toml")
     renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
     before = read_article(path, config, renderer)

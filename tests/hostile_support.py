@@ -41,8 +41,13 @@ def outside(tree: dict[str, str], out_rel: str) -> dict[str, str]:
 
 def refused(world: Path, capsys, *args: str | Path, code: int | None = None, now: str = NOW) -> str:
     """Run `build` with args; check it fails and that nothing under world changed; return stderr."""
+    return refused_command(world, capsys, "build", "--now", now, *args, code=code)
+
+
+def refused_command(world: Path, capsys, *args: str | Path, code: int | None = None) -> str:
+    """Run any command; check it fails and that nothing under world changed; return stderr."""
     before = fingerprint(world)
-    result = run("build", "--now", now, *args)
+    result = run(*args)
     err = capsys.readouterr().err
     assert result != 0, f"build succeeded but should have been refused:\n{err}"
     if code is not None:

@@ -71,14 +71,14 @@ def test_a_headline_edit_rewrites_the_pages_that_show_it(site):
     assert build(site) == 0
     before = mtimes(site / "public")
     (site / "content/a.md").write_text(article("Alpha renamed", date="2026-02-01 09:00", summary="'Alpha summary.'"))
-    assert build(site, "--changed", site / "purge.txt") == 0
+    assert build(site, "--changed", site.parent / "purge.txt") == 0
     after = mtimes(site / "public")
     rewritten = {rel for rel in after if after[rel] != before[rel]}
     # its own page, the sidebar of the later National story, and every list that shows it
     assert {"national/a/index.html", "national/b/index.html", "index.html", "national/index.html",
             "authors/ann-writer/index.html"} <= rewritten
     assert "sports/c/index.html" not in rewritten  # another section's sidebar does not show it
-    listed = (site / "purge.txt").read_text().splitlines()
+    listed = (site.parent / "purge.txt").read_text().splitlines()
     assert "https://gazette.example/national/b/" in listed and "https://gazette.example/sports/c/" not in listed
 
 

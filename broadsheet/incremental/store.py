@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from broadsheet.guard import OutsideFolder, confined
 from broadsheet.incremental.changes import summary_inputs
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.incremental.pickling import register
@@ -76,8 +77,8 @@ def load_memory(site_dir: Path) -> Memory | None:
 
 def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> None:
     """Write the cache atomically, and the summary that describes out_dir; failing to only costs speed next time."""
-    folder = site_dir / CACHE_DIR
     try:
+        folder = confined(site_dir, CACHE_DIR)
         folder.mkdir(exist_ok=True)
         if not (folder / ".gitignore").exists():
             (folder / ".gitignore").write_text("*\n")
@@ -94,8 +95,8 @@ def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) 
             stamps.fast = True  # no memo at all
             stamps.dump({out: {rel: (s.size, s.mtime_ns, s.ino, s.seen_ns, s.digest) for rel, s in files.items()}
                          for out, files in memory.folders.items()})
-        os.replace(tmp, folder / "memory.pickle")
-    except OSError:
+        os.replace(tmp, confined(folder, "memory.pickle"))
+    except (OSError, OutsideFolder):
         return
     save_summary(site_dir, summarise(site_dir, memory, out_dir, theme_dir))
 
@@ -146,8 +147,8 @@ def load_summary(site_dir: Path) -> Summary | None:
 
 def save_summary(site_dir: Path, summary: Summary | None) -> None:
     """Write (or, given None, remove) the summary; it must never outlive a build it does not describe."""
-    path = site_dir / CACHE_DIR / "summary.pickle"
     try:
+        path = confined(site_dir, f"{CACHE_DIR}/summary.pickle")
         if summary is None:
             path.unlink(missing_ok=True)
             return
@@ -156,5 +157,5 @@ def save_summary(site_dir: Path, summary: Summary | None) -> None:
             pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(summary, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:
+    except (OSError, OutsideFolder):
         pass

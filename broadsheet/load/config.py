@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -64,9 +65,11 @@ class Config:
 
     def edition_of(self, language: str) -> Config | None:
         """Return the Config of the edition in a language (None: the site has no such edition)."""
-        return next((e for e in self.editions if e.language == language), None)
+        folded = language.casefold()  # language tags are case-insensitive (BCP 47): 'PA' is 'pa'
+        return next((e for e in self.editions if e.language.casefold() == folded), None)
 
     def section_named(self, name: str) -> SectionConfig | None:
+        name = unicodedata.normalize("NFC", name)  # a name typed in a terminal may come decomposed
         for s in self.sections:
             if s.name == name:
                 return s
@@ -103,6 +106,8 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
     except tomllib.TOMLDecodeError as e:
         line = getattr(e, "lineno", None) or _toml_line(str(e))
         raise BuildError([Problem(path, line, f"invalid TOML: {e}")])
+    except RecursionError:
+        raise BuildError([Problem(path, None, "invalid TOML: nested too deeply")]) from None
     if base_url is not None:
         if why := base_url_problem(base_url):
             raise UsageError(f"--base-url: {why}")
@@ -309,5 +314,6 @@ def read_sections(raw: dict, bad: Bad) -> list[SectionConfig]:
                 bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
             else:
                 seen[slug.casefold()] = name
-                sections.append(SectionConfig(name.strip(), slug))
+                # One normal form for every name compared: 'Économie' typed decomposed is the same section.
+                sections.append(SectionConfig(unicodedata.normalize("NFC", name.strip()), slug))
     return sections

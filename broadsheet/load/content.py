@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
+from broadsheet.guard import RESERVED_OUTPUT
 from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.dates import to_datetime
@@ -18,6 +19,7 @@ from broadsheet.load.fields import Fields, describe_value
 from broadsheet.load.figures import body_images
 from broadsheet.load.frontmatter import (
     CONTROLS,
+    INVISIBLE_TITLE,
     UNREADABLE,
     clip,
     decode,
@@ -25,6 +27,7 @@ from broadsheet.load.frontmatter import (
     parse_yaml_fields,
     read_limited,
     split_front_matter,
+    visible,
 )
 from broadsheet.load.languages import read_language
 from broadsheet.load.live import Update, render_story
@@ -239,6 +242,8 @@ def parse_article(
     """Turn checked front-matter fields and a body into an Article."""
     f = Fields(path, fields)
     title = f.text("title", required=True)
+    if title is not None and not visible(title):
+        f.bad("title", INVISIBLE_TITLE)
     section_name = f.text("section", required=True)
     source = f.text("source")
     authors = f.names("author", required=source is None)  # wire copy may carry only its agency
@@ -247,7 +252,7 @@ def parse_article(
     tags, image = f.names("tags"), read_image(f)
     image_caption, image_alt, image_credit = (f.text(k) for k in ("image_caption", "image_alt", "image_credit"))
     draft = f.flag("draft")
-    corrections, aliases = read_corrections(f, config), read_aliases(f)
+    corrections, aliases = read_corrections(f, config), read_aliases(f, config)
     live = f.flag("live"), f.when("live_until", config)
     featured, priority, expires, breaking = read_editorial(f, config, when)
     free = f.flag("free") if fields.get("free", (None, 0))[0] is not None else True  # absent or empty: free
@@ -319,12 +324,12 @@ def read_slug(f: Fields, path: Path) -> str:
     return slug
 
 
-def read_aliases(f: Fields) -> tuple[str, ...]:
+def read_aliases(f: Fields, config: Config) -> tuple[str, ...]:
     """Return the story's old URLs (`aliases: ["/old/path/", ...]`), each reported if it is not a site path."""
     value = f.get("aliases", False)
     if value is None:
         return ()
-    aliases, messages = parse_aliases(value)
+    aliases, messages = parse_aliases(value, (*RESERVED_OUTPUT, *config.keep))
     for message in messages:
         f.bad("aliases", message)
     return aliases

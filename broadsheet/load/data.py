@@ -99,9 +99,13 @@ def parse_data(path: Path, data: bytes) -> Any:
         except tomllib.TOMLDecodeError as e:
             m = re.search(r"line (\d+)", str(e))
             return Problem(path, int(m.group(1)) if m else None, f"invalid TOML: {e}")
+        except RecursionError:
+            return Problem(path, None, "invalid TOML: nested too deeply")
     if suffix == ".json":
         try:
-            return as_template_value(json.loads(text))
+            return as_template_value(json.loads(text, object_pairs_hook=unique_keys))
+        except DuplicateKey as e:
+            return Problem(path, line_of_key(text, e.key), f"invalid JSON: the key {e.key!r} is given twice")
         except json.JSONDecodeError as e:
             return Problem(path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno})")
         except RecursionError:
@@ -121,6 +125,8 @@ def parse_yaml(path: Path, text: str) -> Any:
         if (count := count_nodes(node)) > MAX_DATA_VALUES:
             return Problem(path, 1, f"invalid YAML: {count} values or more (aliases counted each time they are used);"
                                     f" the limit is {MAX_DATA_VALUES}")
+        if (twice := repeated_key(node)) is not None:
+            return Problem(path, twice.start_mark.line + 1, f"invalid YAML: the key {twice.value!r} is given twice")
         return as_template_value(loader.construct_document(node))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -143,6 +149,50 @@ def count_nodes(root: yaml.Node) -> int:
         elif isinstance(node, yaml.MappingNode):
             stack.extend(child for pair in node.value for child in pair)
     return count
+
+
+def repeated_key(root: yaml.Node) -> yaml.ScalarNode | None:
+    """Return the first key given twice in one mapping (YAML would keep the last silently), or None."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: its mapping was looked at where it was defined
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            keys = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if (key.tag, key.value) in keys:
+                        return key
+                    keys.add((key.tag, key.value))
+                stack.extend((key, value))
+    return None
+
+
+class DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object, refusing a key given twice (json would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def line_of_key(text: str, key: str) -> int | None:
+    """Return the line of a JSON key's second appearance, as near as a text search can tell."""
+    needle = json.dumps(key)
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
+    return lines[1] if len(lines) > 1 else (lines[0] if lines else None)
 
 
 def parse_csv(path: Path, text: str) -> Any:

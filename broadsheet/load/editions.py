@@ -36,8 +36,13 @@ def read_editions(raw: dict, config, bad, read_sections, language_pattern) -> tu
         return ()
     editions = []
     taken = {s.slug.casefold() for s in config.sections}
+    codes: dict[str, str] = {}
     for code, table in tables.items():
         where = f"[languages.{code}]"
+        if (first := codes.setdefault(code.casefold(), code)) != code:  # language tags ignore case
+            bad(where, f"{where}: '{code}' is the language of [languages.{first}] spelled otherwise; "
+                       "keep one table")
+            continue
         if not language_pattern.fullmatch(code):
             bad(f"[languages.{code}]", f"{where}: {one_line(repr(code))} is not a language tag such as \"pa\" or \"pt-BR\"")
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ class Fields:
         if not isinstance(value, str):
             self.bad(key, f"'{key}' must be text, not {describe_value(value)}; put it in quotes")
             return None
-        value = value.strip()
+        value = unicodedata.normalize("NFC", value.strip())  # one spelling of each name, however it was typed
         if required and not value:
             self.bad(key, f"'{key}' must not be empty")
             return None
@@ -64,7 +65,7 @@ class Fields:
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             self.bad(key, f"'{key}' must be a name or a list of names, not {describe_value(value)}")
             return ()
-        out = tuple(dict.fromkeys(i.strip() for i in items))
+        out = tuple(dict.fromkeys(unicodedata.normalize("NFC", i.strip()) for i in items))
         if required and not out:
             self.bad(key, f"'{key}' must name at least one person")
         if nameless := [i for i in out if not urls.slugify(i)]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,18 @@ UNREADABLE = object()  # a value reported already, so not also 'missing'
 # Invisible controls (C0 but tab and newline, and DEL) that pasted wire copy carries and XML cannot: dropped,
 # like a BOM. A lone surrogate cannot even be written as UTF-8: an error.
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that show nothing: format controls (LRM, RLO, ZWSP, ZWJ, WJ, BOM, SHY), spaces, lone marks,
+# and the letters and symbols drawn blank (Hangul fillers, the Braille blank).
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Co", "Zs", "Zl", "Zp", "Mn", "Me"})
+_UNSEEN = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+INVISIBLE_TITLE = "'title' shows nothing: it has no visible character (only spaces, or marks such as LRM or ZWSP)"
+
+
+def visible(text: str) -> bool:
+    """Tell whether text shows at least one character on screen (a headline of only ZWSP and SHY shows none)."""
+    return any(unicodedata.category(c) not in _UNSEEN_CATEGORIES and c not in _UNSEEN for c in text)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_FRONT_MATTER = 64 * 1024  # characters; a story's fields fit in a few hundred
 MAX_YAML_NODES = 5000  # after expanding aliases: stops "billion laughs" before it is built

@@ -10,18 +10,20 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.load.content import MARKDOWN_SUFFIXES, Extra, files_in, render_body
+from broadsheet.load.content import MARKDOWN_SUFFIXES, Extra, files_in, is_junk, render_body
 from broadsheet.load.frontmatter import (
     CONTROLS,
+    INVISIBLE_TITLE,
     UNREADABLE,
     decode,
     near_misses,
     parse_yaml_fields,
     read_limited,
     split_front_matter,
+    visible,
 )
 from broadsheet.load.markdown import MarkdownRenderer, first_paragraph_text
-from broadsheet.paths import PAGES_FOLDER
+from broadsheet.paths import PAGES_FOLDER, allowed_roots, walk_confined
 
 PAGE_FIELDS = ("title", "slug", "summary")
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
@@ -46,8 +48,12 @@ def pages_folder(content_dir: Path) -> Path:
 
 
 def find_pages(content_dir: Path) -> list[Path]:
-    """List the Markdown files directly in content/pages/, by name, skipping junk and links leaving the site."""
-    return files_in(pages_folder(content_dir), MARKDOWN_SUFFIXES, content_dir.parent)
+    """List the Markdown files in content/pages/, by name, skipping junk and links leaving the site: those
+    directly in it, then those in its subfolders (which load_pages reports rather than leave out unsaid)."""
+    top = pages_folder(content_dir)
+    nested = [root / name for root, _dirs, files, _links in walk_confined(top, allowed_roots(content_dir.parent))
+              if root != top for name in files if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name)]
+    return [*files_in(top, MARKDOWN_SUFFIXES, content_dir.parent), *nested]
 
 
 def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage, ...], list[Problem]]:
@@ -56,6 +62,11 @@ def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage,
     pages: list[StandalonePage] = []
     problems: list[Problem] = []
     for path in find_pages(content_dir):
+        if path.parent != pages_folder(content_dir):
+            problems.append(Problem(path, None, f"a page in a subfolder of content/{PAGES_FOLDER}/ is not published; "
+                                                f"move it into content/{PAGES_FOLDER}/ itself (a page's URL is "
+                                                "/<slug>/, whatever folder it is in)"))
+            continue
         result = read_page(path, config, renderer)
         if isinstance(result, StandalonePage):
             pages.append(result)
@@ -92,6 +103,8 @@ def read_page(path: Path, config: Config, renderer: MarkdownRenderer) -> Standal
         values[key] = value.strip() if isinstance(value, str) else None
     if values["title"] is None and "title" not in fields:
         problems.append(Problem(path, 1, "missing required field 'title'"))
+    elif values["title"] is not None and not visible(values["title"]):
+        problems.append(Problem(path, fields["title"][1], INVISIBLE_TITLE))
     slug_line = fields.get("slug", fields.get("title", (None, 1)))[1]
     if values["slug"] is not None and _SLUG_FORBIDDEN.search(values["slug"]):
         problems.append(Problem(path, slug_line, f"'slug' must be a plain name, not {values['slug']!r}"))

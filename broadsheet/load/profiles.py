@@ -65,7 +65,10 @@ def read_profiles(data: DataFiles, site_dir: Path) -> tuple[Profiles, list[Probl
                                                 "email, links and names"))
             continue
         profile = read_profile(name, table, lambda message, n=line: problems.append(Problem(path, n, message)), line)
-        if profile is not None:
+        if profile is not None and (twin := by_slug.get(urls.slugify(name))) is not None:
+            problems.append(Problem(path, line, f"{name!r} and {twin.name!r} are two spellings of one name; "
+                                                "keep one table, and list the other spelling in its 'names'"))
+        elif profile is not None:
             by_slug[urls.slugify(name)] = profile
     spellings: dict[str, str] = {}
     for profile in by_slug.values():

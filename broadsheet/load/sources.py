@@ -176,7 +176,7 @@ def line_of(path: Path, alias: str) -> int | None:
 def parse_key(config: Config) -> bytes:
     """Return what, besides a file's bytes and path, decides how it parses."""
     sections = tuple((s.name, s.slug) for s in config.sections)
-    limits = (config.sanitize, config.markdown_time_limit, config.max_file_size)
+    limits = (config.sanitize, config.markdown_time_limit, config.max_file_size, config.keep)  # keep: aliases
     # A story's language (the site's, when it gives none) decides its edition, URL and sections.
     editions = tuple((e.language, tuple((s.name, s.slug) for s in e.sections)) for e in config.languages)
     key = (RENDERER_VERSION, str(config.timezone), sections, limits, config.language, editions)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadsheet.errors import BuildError, Problem
+from broadsheet.guard import RESERVED_OUTPUT, confined, confined_name
 from broadsheet.paths import real
 
 MARKER = ".broadsheet-output"  # says "Broadsheet made this folder; it may replace it"
 JOURNAL = ".broadsheet-patch.json"  # in a stage: "this build succeeded; move these files into place"
 PATCH_SHARE = 4  # patch the output in place when at most 1 in PATCH_SHARE of its files change
-KEEP = (".git", "CNAME", ".nojekyll")  # never ours, carried over on every swap
+KEEP = RESERVED_OUTPUT  # never ours, carried over on every swap
 
 
 class UnsafeDeletion(RuntimeError):
@@ -52,7 +53,9 @@ class Stage:
 
     def put(self, rel: str, data: bytes | Path) -> None:
         """Stage one changed file: bytes, or a file to copy."""
-        dest = self.staged(rel)
+        # The stage is a folder this build just made, holding no links: the name alone is judged here, cheaply;
+        # the real path is judged again where the file goes into the output folder (roll_forward).
+        dest = self.staged(confined_name(rel))
         if not self.flat:
             dest.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, Path):
@@ -236,7 +239,7 @@ def roll_forward(stage_path: Path, out_dir: Path) -> None:
     root = os.fspath(out_dir)
     for rel in journal["put"]:
         src = stage.flat_name(rel) if stage.flat else os.fspath(stage.staged(rel))
-        dest = f"{root}/{rel}"
+        dest = os.fspath(confined(out_dir, rel))
         try:
             os.rename(src, dest)
         except FileNotFoundError:

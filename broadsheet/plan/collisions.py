@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from broadsheet.errors import Problem
+from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined_name
 from broadsheet.plan.page import Page
 
 NAME_MAX = 255  # bytes in one file or folder name, on every common file system
@@ -37,15 +38,23 @@ def owner_of(page: Page, config_path: Path) -> tuple[str, Path]:
 
 
 def output_collisions(pages: tuple[Page, ...], static: Mapping[str, Path], folders: Mapping[str, str],
-                      config_path: Path) -> list[Problem]:
-    """Every pair of outputs that would take one path, or a file where another output needs a folder.
+                      config_path: Path, reserved: tuple[str, ...] = RESERVED_OUTPUT) -> list[Problem]:
+    """Every pair of outputs that would take one path, or a file where another output needs a folder, and
+    every page the output guard refuses (outside the folder, or onto a name kept there: `reserved`).
 
-    `static`: the static files by output path (a static file on a page is reported by static_collisions);
-    `folders`: folders the build fills itself (the search index), with who fills them.
+    `static`: the static files by output path (a static file on a page is reported by static_collisions;
+    a site's own static CNAME replaces the old one); `folders`: folders the build fills itself (the search
+    index), with who fills them.
     """
     owners: dict[str, tuple[str, Path]] = {}
     problems: list[Problem] = []
     lines = {p.view["standalone"].path: p.view["standalone"].line for p in pages if p.kind == "page"}
+    for page in pages:
+        try:
+            confined_name(page.output_path, reserved=reserved)
+        except OutsideFolder as e:
+            what, blame = owner_of(page, config_path)
+            problems.append(Problem(blame, lines.get(blame), f"{what} would write /{page.output_path}: {e.reason}"))
 
     def clash(first: tuple[str, Path], second: tuple[str, Path], message: str) -> None:
         # A standalone page is the easiest to rename: blame it, at the line that decides its URL.

@@ -205,11 +205,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Read and drop a GET's or HEAD's body; refuse (400, then close) one whose length is not plain.
 
         Transfer-Encoding is refused outright: with Content-Length too it is request smuggling, and a preview
-        never needs a chunked request. So are a Content-Length given twice or not one plain number.
+        never needs a chunked request. So are a Content-Length given twice or not one plain number, and a header
+        line the parser drops or glues to another ('Content-Length : 5', a fold): its length would go unseen.
         """
         lengths = self.headers.get_all("Content-Length") or []
-        if self.headers.get_all("Transfer-Encoding"):
-            self.send_error(400, "Transfer-Encoding is not accepted")
+        if self.headers.get_all("Transfer-Encoding") or self.headers.defects or any(
+                "\n" in v or "\r" in v for v in self.headers.values()):
+            self.send_error(400, "Transfer-Encoding or a malformed header line is not accepted")
             return False
         if not lengths:
             return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,8 +171,9 @@ def template_problem(e: Exception, env: TrackingEnvironment, page: Page) -> Prob
 
 def _template_frame(e: BaseException, roots: tuple[Path, ...]) -> tuple[Path, int] | None:
     resolved = [root.resolve() for root in roots]
-    found = None
-    for frame in traceback.extract_tb(e.__traceback__):
-        if frame.filename and any(Path(frame.filename).resolve().is_relative_to(r) for r in resolved):
-            found = (Path(frame.filename), frame.lineno)
-    return found
+    frames = [(Path(f.filename), f.lineno) for f in traceback.extract_tb(e.__traceback__)
+              if f.filename and any(Path(f.filename).resolve().is_relative_to(r) for r in resolved)]
+    if isinstance(e, RecursionError) and frames:  # the stack runs out anywhere: name the template that recurses
+        most = Counter(path for path, _ in frames).most_common(1)[0][0]
+        return next(frame for frame in reversed(frames) if frame[0] == most)
+    return frames[-1] if frames else None

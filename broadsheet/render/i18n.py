@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
 from babel.messages.catalog import Catalog
@@ -32,6 +33,7 @@ from broadsheet.errors import BuildError, Problem
 from broadsheet.load.config import DEFAULT_DATE_FORMAT, Config
 from broadsheet.load.dates import DateOnly
 from broadsheet.paths import read_regular
+from broadsheet.plan.feeds import xml_text
 from broadsheet.stamps import digest
 
 DOMAIN = "messages"
@@ -83,6 +85,7 @@ def compile_catalogs(template_layers: tuple[Path, ...], languages: tuple[str, ..
             except Exception as e:  # noqa: BLE001 -- a broken catalog is the site's problem to fix, reported
                 problems.append(Problem(path, getattr(e, "lineno", None), f"cannot read the catalog: {e}"))
                 continue
+            problems += placeholder_problems(path, catalog)
             if merged is None:
                 merged = catalog
             else:
@@ -95,6 +98,32 @@ def compile_catalogs(template_layers: tuple[Path, ...], languages: tuple[str, ..
     if problems:
         raise BuildError(problems)
     return out
+
+
+_PLACEHOLDER = re.compile(r"%(?:%|\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|(.?))")
+
+
+def placeholder_problems(path: Path, catalog: Catalog) -> list[Problem]:
+    """Report each translation whose placeholders the page could not fill: a name its message does not give,
+    or a '%' that starts no placeholder (a literal one is '%%'), at the .po file's line."""
+    problems = []
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if not ids[0]:
+            continue  # the header
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        given = {name for text in ids for name, _ in (m.groups() for m in _PLACEHOLDER.finditer(text)) if name}
+        for text in filter(None, strings):
+            for m in _PLACEHOLDER.finditer(text):
+                name, stray = m.groups()
+                if stray is not None:
+                    problems.append(Problem(path, message.lineno, f"the translation of {ids[0]!r} has a '%' that "
+                                                                  "starts no %(name)s placeholder; write '%%' for one"))
+                elif name and name not in given and not (len(ids) > 1 and name == "num"):
+                    gives = ", ".join(sorted(given)) or "none"
+                    problems.append(Problem(path, message.lineno, f"the translation of {ids[0]!r} uses "
+                                            f"%({name})s, which the message does not give (it gives: {gives})"))
+    return problems
 
 
 def override(catalog: Catalog, over: Catalog) -> None:
@@ -130,23 +159,29 @@ def install_i18n(env: jinja2.Environment, template_layers: tuple[Path, ...], con
 
     @jinja2.pass_context
     def gettext(context: Any, message: str) -> str:
-        return translations(context).ugettext(message)
+        return in_markup(context, translations(context).ugettext(message))
 
     @jinja2.pass_context
     def ngettext(context: Any, singular: str, plural: str, n: int) -> str:
-        return translations(context).ungettext(singular, plural, n)
+        return in_markup(context, translations(context).ungettext(singular, plural, n))
 
     @jinja2.pass_context
     def pgettext(context: Any, message_context: str, message: str) -> str:
-        return translations(context).upgettext(message_context, message)
+        return in_markup(context, translations(context).upgettext(message_context, message))
 
     @jinja2.pass_context
     def npgettext(context: Any, message_context: str, singular: str, plural: str, n: int) -> str:
-        return translations(context).unpgettext(message_context, singular, plural, n)
+        return in_markup(context, translations(context).unpgettext(message_context, singular, plural, n))
 
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     add_date_filters(env, config)
+
+
+def in_markup(context: Any, text: str) -> str:
+    """Return a translation as the page takes it: Jinja trusts one as markup (an HTML page's words may hold a
+    link), but a feed's or sitemap's text is XML text, in which a catalog's '&' or '<' must arrive escaped."""
+    return markupsafe.Markup(markupsafe.escape(xml_text(text))) if str(context.name).endswith(".xml") else text
 
 
 def _language(context: Any, config: Config) -> str:

@@ -52,6 +52,8 @@ class TrackingEnvironment(jinja2.Environment):
             self.recording.add(dep)
         if type(obj) is Article:
             self.story = obj
+        if type(obj) in _FREE_FORM and attribute in obj:  # a key named like a method (pop, items) is the key
+            return self.getitem(obj, attribute)
         value = super().getattr(obj, attribute)
         return self.missing(attribute) if type(obj) in _FREE_FORM and type(value) is jinja2.StrictUndefined else value
 
