@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,8 +51,7 @@ def confined_name(relative: str, *, decode: bool = False, reserved: Iterable[str
     text = _decoded(os.fspath(relative), _ANY, decode)
     resolved = posixpath.normpath(posixpath.join(_ANY, text))
     _judge(text, _ANY, resolved, reserved)
-    name = posixpath.relpath(resolved, _ANY)
-    return "" if name == "." else name
+    return resolved[len(_ANY) + 1:]  # judged inside _ANY: the part after it, '' for the folder itself
 
 
 _ANY = "/output"  # the folder in which a name is judged before there is one
@@ -63,25 +64,30 @@ def _decoded(text: str, root: Path | str, decode: bool) -> str:
         except UnicodeDecodeError:
             raise OutsideFolder(text, root, "its percent-escapes are not UTF-8") from None
         text = text.lstrip("/")
-    if any(unicodedata.category(c) == "Cc" for c in text):
+    if _CONTROL.search(text):
         raise OutsideFolder(text, root, "it holds a control character")
     return text
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's category Cc, exactly
+
+
 def _judge(text: str, base: str, resolved: str, reserved: Iterable[str]) -> None:
-    try:
-        inside = os.path.commonpath([resolved, base]) == base
-    except ValueError:  # different drives on Windows
-        inside = False
+    inside = resolved == base or resolved.startswith(base if base.endswith(os.sep) else base + os.sep)
     if not inside:
         raise OutsideFolder(text, base, "it leads outside the folder" + (f" (to {resolved})" if base != _ANY else ""))
-    parts = Path(resolved).relative_to(base).parts
+    # Judged for every page of a build: string operations, not Path objects.
+    parts = [p for p in resolved[len(base):].split(os.sep) if p] if resolved != base else []
     if any(_folded(p) == ".git" for p in parts):
         raise OutsideFolder(text, base, "it lies in a .git folder")
-    kept = {_folded(name) for name in reserved}
-    if parts and _folded(parts[0]) in kept:
+    if parts and _folded(parts[0]) in _kept(tuple(reserved)):
         raise OutsideFolder(text, base, f"'{parts[0]}' is kept on every build, never written")
 
 
+@functools.lru_cache(maxsize=64)
+def _kept(reserved: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_folded(name) for name in reserved)
+
+
 def _folded(name: str) -> str:
-    return unicodedata.normalize("NFC", name).casefold()
+    return name.casefold() if name.isascii() else unicodedata.normalize("NFC", name).casefold()

@@ -89,7 +89,7 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     refuse_unwritable(opts)
     with open_stage(target) as stage, search_index(site, model, memory, target) as finish_index:
         rendered = render(plan, templates.env, model, memory.records if memory else {}, target and target.files,
-                          stage, opts.jobs, target is not None and target.trusted)
+                          stage, opts.jobs, target is not None and target.trusted, memory.plan.pages if memory else ())
         index = stage and finish_index(stage.put)
         published = stage and publish(stage, target, {**rendered.written, **index.written},
                                       plan.files | index.files, static.files)

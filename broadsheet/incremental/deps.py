@@ -139,6 +139,27 @@ def plain(value: Any) -> Any:
     return value
 
 
+def alike(a: Any, b: Any) -> bool:
+    """Tell whether two values encode alike (see `plain`): model objects by key, the rest by value, shared
+    parts by identity, which is most of two plans of one site."""
+    if a is b:
+        return True
+    t = type(a)
+    if t is not type(b):
+        return False
+    key = _KEYS.get(t)
+    if key is not None:
+        return key(a) == key(b)
+    if t is tuple or t is list:
+        return len(a) == len(b) and all(map(alike, a, b))
+    if t is dict:
+        return a.keys() == b.keys() and all(alike(v, b[k]) for k, v in a.items())
+    names = _field_names(a)
+    if names:
+        return all(alike(getattr(a, n), getattr(b, n)) for n in names)
+    return a == b
+
+
 def encode(value: Any) -> bytes:
     """Serialise a value for fingerprinting, model objects as keys.
 
@@ -213,8 +234,16 @@ class Model:
             values[group] = group_value(obj, group)
         return values[group]
 
-    def fingerprint(self, page: Page, deps: tuple) -> bytes | None:
-        """Combine what the plan says of a page with the current values of what it read (None: one is gone)."""
+    same_entry = staticmethod(alike)
+
+    @staticmethod
+    def entry(page: Page) -> bytes:
+        """Return the digest of what the plan says of a page (its model objects as keys)."""
+        return digest(encode(page))
+
+    def fingerprint(self, page: Page, deps: tuple, entry: bytes | None = None) -> bytes | None:
+        """Combine what the plan says of a page (`entry`, when known to be unchanged) with the config and the
+        current values of what it read (None: one is gone)."""
         memo = self._memo
         try:
             values = [memo[dep] for dep in deps]
@@ -222,7 +251,7 @@ class Model:
             values = [self.value(dep) for dep in deps]
         if None in values:
             return None
-        return digest(digest(self.extra + encode(page)) + b"".join(values))
+        return digest(digest(self.extra + (entry or self.entry(page))) + b"".join(values))
 
 
 def refresh(value: Any, objects: dict[tuple, Any]) -> Any:

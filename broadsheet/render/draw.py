@@ -35,7 +35,11 @@ class Inputs(Protocol):
 
     def implied(self, page: Page) -> set[tuple]: ...
 
-    def fingerprint(self, page: Page, deps: tuple) -> bytes | None: ...
+    def entry(self, page: Page) -> bytes: ...
+
+    def same_entry(self, old: Page, new: Page) -> bool: ...
+
+    def fingerprint(self, page: Page, deps: tuple, entry: bytes | None = None) -> bytes | None: ...
 
 
 class Sink(Protocol):
@@ -46,11 +50,13 @@ class Sink(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PageRecord:
-    """A page as last drawn: its fingerprint, the inputs it read, and the digest of its bytes."""
+    """A page as last drawn: its fingerprint, the inputs it read, the digest of its bytes, and the digest of its
+    plan entry (which a page planned alike again reuses instead of encoding its view once more)."""
 
     fingerprint: bytes
     deps: tuple
     digest: bytes
+    entry: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +78,23 @@ def render_page(env: jinja2.Environment, page: Page, site: Site, view: SiteView)
 
 
 def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mapping[str, PageRecord],
-           held: Mapping[str, Any] | None, sink: Sink | None, jobs: int = 1, trusted: bool = False) -> Rendered:
+           held: Mapping[str, Any] | None, sink: Sink | None, jobs: int = 1, trusted: bool = False,
+           planned: tuple[Page, ...] = ()) -> Rendered:
     """Draw the pages whose inputs changed; stage in `sink` those whose bytes differ from the files `held`.
 
     `previous`: the records of the last drawing; `held`: the output folder's files, each with a `digest`
     (None: only checking, nothing is written). With `plan.stale` the plan names the pages that read
     something changed (or was never drawn), and every other page is taken as unchanged; without it, each page's fingerprint
     is checked. A page is also drawn when the folder does not hold what it last gave, unless the folder
-    is `trusted` to hold it. Template errors are collected (each reported once) into a BuildError.
+    is `trusted` to hold it. `planned`: the last plan's pages, whose entries a page planned alike reuses.
+    Template errors are collected (each reported once) into a BuildError.
     """
     pages, stale = plan.pages, plan.stale
     if trusted and stale is not None:  # the folder holds what the records say: only the stale pages
         todo = [i for i, page in enumerate(pages) if page.url in stale]
     else:
-        todo = [i for i, page in enumerate(pages) if needs_drawing(page, stale, inputs, previous, held)]
+        last = {p.url: p for p in planned} if stale is None else {}
+        todo = [i for i, page in enumerate(pages) if needs_drawing(page, stale, inputs, previous, held, last)]
     chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     parallel = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
     env.dependency_of, env.template_dependency = inputs.dependency_of, inputs.template_dependency
@@ -99,8 +108,8 @@ def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mappi
             if isinstance(item, Problem):
                 problems.setdefault((item.path, item.line, item.message), item)
                 continue
-            url, rel, fingerprint, deps, data_digest, changed = item
-            records[url] = PageRecord(fingerprint, tuple([shared.setdefault(d, d) for d in deps]), data_digest)
+            url, rel, fingerprint, deps, data_digest, changed, entry = item
+            records[url] = PageRecord(fingerprint, tuple([shared.setdefault(d, d) for d in deps]), data_digest, entry)
             if changed:
                 written[rel] = data_digest
     if problems:
@@ -111,13 +120,16 @@ def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mappi
 
 
 def needs_drawing(page: Page, stale: frozenset[str] | None, inputs: Inputs, previous: Mapping[str, PageRecord],
-                  held: Mapping[str, Any] | None) -> bool:
+                  held: Mapping[str, Any] | None, last: Mapping[str, Page] | None = None) -> bool:
     """Tell whether a page must be drawn: stale, never drawn, changed inputs, or not what the folder holds."""
     record = previous.get(page.url)
     if record is None:
         return True
     if stale is None:
-        if inputs.fingerprint(page, record.deps) != record.fingerprint:
+        # Planned as last time (compared as the entry encodes it, mostly by identity): its entry is as recorded.
+        old = last.get(page.url) if last else None
+        same = record.entry and old is not None and inputs.same_entry(old, page)
+        if inputs.fingerprint(page, record.deps, record.entry if same else None) != record.fingerprint:
             return True
     elif page.url in stale:
         return True
@@ -151,7 +163,9 @@ def _render_chunk(
             changed = file is None or file.digest != data_digest
             if changed:
                 sink.put(page.output_path, data)
-        out.append((page.url, page.output_path, inputs.fingerprint(page, deps) or b"", deps, data_digest, changed))
+        entry = inputs.entry(page)
+        out.append((page.url, page.output_path, inputs.fingerprint(page, deps, entry) or b"", deps, data_digest, changed,
+                    entry))
     return out
 
 
