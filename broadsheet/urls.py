@@ -217,3 +217,12 @@ def search(edition: str = "") -> str:
 def is_local(url: str) -> bool:
     """Tell whether a link points into this site (root-relative) rather than to another host."""
     return url.startswith("/") and not url.startswith("//")
+
+
+def admin() -> str:
+    """The browser editor's page (site.toml's [cms])."""
+    return "/admin/"
+
+
+def admin_config() -> str:
+    return "/admin/config.yml"
