@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadsheet.errors import BuildError, Problem
+from broadsheet.guard import RESERVED_OUTPUT
 from broadsheet.paths import real
 
 MARKER = ".broadsheet-output"  # says "Broadsheet made this folder; it may replace it"
 JOURNAL = ".broadsheet-patch.json"  # in a stage: "this build succeeded; move these files into place"
 PATCH_SHARE = 4  # patch the output in place when at most 1 in PATCH_SHARE of its files change
-KEEP = (".git", "CNAME", ".nojekyll")  # never ours, carried over on every swap
+KEEP = RESERVED_OUTPUT  # never ours, carried over on every swap
 
 
 class UnsafeDeletion(RuntimeError):
