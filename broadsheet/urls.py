@@ -226,3 +226,8 @@ def admin() -> str:
 
 def admin_config() -> str:
     return "/admin/config.yml"
+
+
+def cms_api() -> str:
+    """Where `serve` answers the browser editor's local backend (never published: the preview server's own)."""
+    return "/__broadsheet/cms"

@@ -8,6 +8,7 @@ import yaml
 
 from broadsheet import urls
 from broadsheet.model.site import Site
+from broadsheet.paths import CMS_MEDIA_FOLDER
 from broadsheet.plan.page import Page
 
 # The pinned Decap CMS release the admin page loads, and the digest of its bundle (Subresource Integrity): a CDN
@@ -16,8 +17,7 @@ from broadsheet.plan.page import Page
 DECAP_VERSION = "3.16.3"
 DECAP_URL = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
 DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
-LOCAL_API = "/__broadsheet/cms"  # where `serve` answers Decap's local-backend protocol (preview/cms.py)
-MEDIA_FOLDER = "static/images"  # lead and body pictures, in a folder per year and month of the story
+MEDIA_FOLDER = CMS_MEDIA_FOLDER  # lead and body pictures, in a folder per year and month of the story
 STORY_DATE_FORMAT = "YYYY-MM-DD HH:mm"  # stored without an offset: the build reads it in the site's time zone
 
 
@@ -25,7 +25,7 @@ def plan_admin(site: Site) -> list[Page]:
     """Plan /admin/ and /admin/config.yml when site.toml has [cms]; nothing otherwise."""
     if site.config.cms is None:
         return []
-    view = {"decap": {"url": DECAP_URL, "integrity": DECAP_INTEGRITY, "local_api": LOCAL_API,
+    view = {"decap": {"url": DECAP_URL, "integrity": DECAP_INTEGRITY, "local_api": urls.cms_api(),
                       "hosted": site.config.cms.repo is not None, "title": site.config.title}}
     return [Page(urls.admin(), "admin", "admin.html", "Content manager", (), view),
             Page(urls.admin_config(), "admin-config", "admin-config.yml", "config.yml", (),
