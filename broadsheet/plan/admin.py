@@ -124,7 +124,7 @@ def story_fields(edition: Site, section: str, authors: list[str], lang: str | No
         {"label": "Free to read", "name": "free", "widget": "boolean", "required": False, "default": True},
         {"label": "Live blog", "name": "live", "widget": "boolean", "required": False, "default": False},
         when("Live blog ends", "live_until"),
-        {"label": "Corrections", "name": "corrections", "widget": "list", "required": False,
+        {"label": "Corrections", "name": "corrections", "widget": "list", "required": False, "default": [],
          "label_singular": "correction", "summary": "{{fields.date}}: {{fields.text}}",
          "fields": [when("When", "date", required=True, default="{{now}}"),
                     {"label": "What was wrong, and what is right", "name": "text", "widget": "text"}]},
