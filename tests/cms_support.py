@@ -13,12 +13,16 @@ TIMEOUT_MS = 60_000  # Decap's 5 MB bundle on two shared cores
 
 
 @contextlib.contextmanager
-def admin_page(port: int, errors: list[str]) -> Iterator[object]:
+def admin_page(port: int, errors: list[str], timings: dict[str, float] | None = None) -> Iterator[object]:
     """Open serve's /admin/ with the CDN's Decap files answered from node_modules and any other host refused.
 
     The bundle keeps the SRI digest the page names: a copy that differs from the release would not run.
-    Console errors and page errors are collected into `errors`.
+    Console errors and page errors are collected into `errors`; `timings` gets the monotonic instants the page
+    was asked for and its Login button clicked.
     """
+    import time
+
+    timings = {} if timings is None else timings
     from broadsheet.plan.admin import DECAP_URL
 
     need_node_tool(DECAP_DIST / "decap-cms.js")
@@ -47,8 +51,10 @@ def admin_page(port: int, errors: list[str]) -> Iterator[object]:
         page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        timings["goto"] = time.monotonic()
         page.goto(local + "admin/")
         page.get_by_role("button", name="Login").click()
+        timings["login"] = time.monotonic()
         yield page
         context.close()
 
