@@ -23,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "tests"), str(REPO)]
 
+import cms_support  # noqa: E402
 from cms_support import admin_page  # noqa: E402
 from serve_support import CliProcess  # noqa: E402
 
@@ -33,6 +34,7 @@ def main() -> None:
     parser.add_argument("--section", default="national")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    cms_support.TIMEOUT_MS = 600_000  # a large site on a busy machine: measure, do not give up
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         shutil.copytree(args.corpus, site, ignore=shutil.ignore_patterns("public", ".broadsheet-cache"))
