@@ -142,6 +142,14 @@ sections = [{sections}]             # the navigation, in order; each becomes con
 # max_file_size = 2097152           # the largest story file read, in bytes
 # sanitize = false                  # strip scripts and inline HTML from stories sent by outside contributors
 # markdown_time_limit = 10          # seconds one story may take to convert
+
+# The browser editor at /admin/ (Decap CMS). Uncomment [cms] alone to edit in the browser through
+# `broadsheet serve`; add the repository to edit the published site through GitHub (see the README).
+# [cms]
+# repo = "owner/name"               # the paper's repository on GitHub
+# branch = "main"                   # the branch the paper is built from
+# auth_url = "https://auth.example.org"  # your OAuth client for GitHub logins (default: Netlify's)
+# workflow = false                  # true: stories wait for review as pull requests before they go live
 """
 
 GITIGNORE = """\

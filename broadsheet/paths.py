@@ -13,6 +13,7 @@ from broadsheet.errors import Problem
 
 SOURCE_FOLDERS = ("content", "templates", "static", "data")
 PAGES_FOLDER = "pages"  # content/pages/: standalone pages (load/pages.py), never stories
+CMS_MEDIA_FOLDER = "static/images"  # where the browser editor puts pictures, a folder per year and month
 # The repository's static/images/ holds the sample site's photographs, not part of the theme.
 THEME_STATIC_SKIPPED = ("images/",)
 

@@ -231,3 +231,17 @@ def search(edition: str = "") -> str:
 def is_local(url: str) -> bool:
     """Tell whether a link points into this site (root-relative) rather than to another host."""
     return url.startswith("/") and not url.startswith("//")
+
+
+def admin() -> str:
+    """The browser editor's page (site.toml's [cms])."""
+    return "/admin/"
+
+
+def admin_config() -> str:
+    return "/admin/config.yml"
+
+
+def cms_api() -> str:
+    """Where `serve` answers the browser editor's local backend (never published: the preview server's own)."""
+    return "/__broadsheet/cms"

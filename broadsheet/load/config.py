@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadsheet import urls
 from broadsheet.errors import BuildError, Problem, UsageError, did_you_mean, one_line
+from broadsheet.load.cms import CmsConfig, read_cms
 from broadsheet.load.editions import DEFAULT_DATE_FORMAT, direction_of, read_editions
 from broadsheet.paths import read_regular
 
@@ -57,6 +58,7 @@ class Config:
     edition: str = ""  # the URL folder of this config's edition: "" for the site's own language, else its code
     direction: str = "ltr"  # "rtl" for a language written right to left
     languages: tuple[Config, ...] = ()  # the other editions ([languages.<code>]), each a Config of its own
+    cms: CmsConfig | None = None  # [cms]: the browser editor at /admin/ (None: no admin)
 
     @property
     def editions(self) -> tuple[Config, ...]:
@@ -195,7 +197,7 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     def bad(key: str, message: str) -> None:
         problems.append(Problem(path, key_line(text, key), message))
 
-    known = set(_REQUIRED) | set(_OPTIONAL) | {"languages"}
+    known = set(_REQUIRED) | set(_OPTIONAL) | {"languages", "cms"}
     for key in raw:
         if key not in known:
             bad(key, f"unknown key '{key}'{did_you_mean(key, sorted(known))}")
@@ -205,6 +207,8 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
     values = optional_values(raw, bad)
     title, base_url, tz = site_identity(raw, bad)
     sections = read_sections(raw, bad)
+    if "cms" in raw:
+        values["cms"] = read_cms(raw["cms"], bad)
     if problems:
         raise BuildError(problems)
     config = Config(path=path, title=title.strip(), base_url=base_url.rstrip("/"), timezone=tz,

@@ -85,6 +85,11 @@ def read_page(path: Path, config: Config, renderer: MarkdownRenderer) -> Standal
     data = read_limited(path, config.max_file_size)
     if isinstance(data, Problem):
         return [data]
+    return page_from_bytes(path, data, config, renderer)
+
+
+def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownRenderer) -> StandalonePage | list[Problem]:
+    """Check one standalone page's bytes, already read within max_file_size."""
     text = decode(path, data)
     if isinstance(text, Problem):
         return [text]

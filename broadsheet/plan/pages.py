@@ -10,6 +10,7 @@ from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
 from broadsheet.model.site import Site, earlier, is_live_blog
+from broadsheet.plan.admin import plan_admin
 from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.editions import alternates, editions_of, switch, versions
 from broadsheet.plan.feeds import rfc3339, site_feeds
@@ -31,6 +32,7 @@ def plan_pages(site: Site) -> Plan:
     pages = plan_editions(site) if site.editions else plan_edition(site)
     pages = [p if p.kind == FRAGMENT_KIND else with_meta(p) for p in pages]  # a fragment has no <head>
     pages += plan_machine_readable(site, pages)
+    pages += plan_admin(site)
     if redirects := plan_redirects(site):
         if site.editions:  # a story's old URL says "moved" in the story's language
             redirects = [replace(p, view={**p.view, "site": site_view(site.for_edition(p.view["article"].edition),

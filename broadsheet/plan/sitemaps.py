@@ -158,6 +158,7 @@ def plan_news_sitemap(site: Site, max_urls: int = NEWS_MAX_URLS) -> list[XmlFile
 
 
 def plan_robots(config: Config) -> XmlFile:
-    """Plan /robots.txt: allow everything and name both sitemaps."""
+    """Plan /robots.txt: allow everything but the browser editor (/admin/, with [cms]) and name both sitemaps."""
     sitemaps = (urls.absolute(config.base_url, urls.sitemap()), urls.absolute(config.base_url, urls.news_sitemap()))
-    return XmlFile(urls.robots(), "robots.txt", {"sitemaps": sitemaps})
+    admin = urls.base_path(config.base_url) + urls.admin() if config.cms is not None else None
+    return XmlFile(urls.robots(), "robots.txt", {"sitemaps": sitemaps, "admin": admin})

@@ -20,6 +20,7 @@ CONTENT_TYPES = {
     ".xsl": "application/xslt+xml",
     ".txt": "text/plain; charset=utf-8",
     ".md": "text/plain; charset=utf-8",
+    ".yml": "text/yaml; charset=utf-8",  # the browser editor's admin/config.yml: Decap reads nothing else
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".jpg": "image/jpeg",

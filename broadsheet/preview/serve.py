@@ -13,6 +13,7 @@ from typing import TextIO
 from broadsheet import urls
 from broadsheet.errors import display_path, one_line
 from broadsheet.options import CACHE_DIR, BuildOptions
+from broadsheet.preview.cms import LocalBackend
 from broadsheet.preview.server import PreviewState, bind_warning, make_server
 from broadsheet.preview.session import Session
 from broadsheet.preview.watch import (
@@ -61,6 +62,7 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
     opts = preview_options(opts)
     state = PreviewState(opts.out_dir)
     server = make_server(state, host, port)
+    server.cms = LocalBackend(opts.site_dir)  # answers only while site.toml has [cms]
     make_cache_dir(opts.site_dir)
     if warning := bind_warning(host):
         print(warning, file=sys.stderr, flush=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import ipaddress
 import os
 import re
 import secrets
@@ -17,9 +16,12 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from broadsheet import urls
 from broadsheet.errors import Problem, UsageError
+from broadsheet.preview.cms import LocalBackend, answer_cms
 from broadsheet.preview.includes import expand_includes
 from broadsheet.preview.mime import content_type
+from broadsheet.preview.origins import bind_warning, host_allowed, origin_allowed  # noqa: F401 (bind_warning: serve's)
 from broadsheet.preview.reload import EVENTS_PATH, inject
 from broadsheet.preview.watch import Rebuilt
 
@@ -131,48 +133,11 @@ def _is_plain(path: str) -> bool:
     return False  # encoded more deeply than any real link
 
 
-def host_allowed(value: str | None, bound: str) -> bool:
-    """Allow Host/Origin names that DNS rebinding cannot forge: localhost, IP literals, the bound name."""
-    if value is None:
-        return True  # no browser omits Host; plain tools may
-    try:
-        name = urlsplit(value if "//" in value else f"//{value}").hostname
-    except ValueError:
-        return False
-    if not name:
-        return False
-    name = name.rstrip(".").lower()
-    if name == "localhost" or name == bound.lower():
-        return True
-    try:
-        ipaddress.ip_address(name)
-        return True
-    except ValueError:
-        return False
-
-
-def origin_allowed(origin: str | None, bound: str) -> bool:
-    """Allow a missing Origin or one of our own http origins; refuse 'null' and other sites."""
-    if origin is None:
-        return True
-    return origin.startswith("http://") and host_allowed(origin, bound)
 
 
 def escape_controls(text: str) -> str:
     """Escape control characters so a request cannot repaint the terminal."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def bind_warning(host: str) -> str | None:
-    """Warn when the server will be reachable from other machines."""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        loopback = False
-    if loopback:
-        return None
-    return (f"broadsheet: warning: listening on {host}, not 127.0.0.1: anyone on your network can read this "
-            "preview, drafts included")
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -199,10 +164,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
             self.send_error(400, "Bad request line")
             return False
-        return super().parse_request() and self.discard_body()
+        # A POST (the editor's, to the CMS endpoint) is judged by its headers before its body is read.
+        return super().parse_request() and (self.command == "POST" or self.discard_body())
 
-    def discard_body(self) -> bool:
-        """Read and drop a GET's or HEAD's body; refuse (400, then close) one whose length is not plain.
+    def body_length(self, limit: int = MAX_BODY) -> int | None:
+        """Return the length a request announces (0 without one); refuse (400, then close) one that is not plain.
 
         Transfer-Encoding is refused outright: with Content-Length too it is request smuggling, and a preview
         never needs a chunked request. So are a Content-Length given twice or not one plain number, and a header
@@ -212,22 +178,48 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if self.headers.get_all("Transfer-Encoding") or self.headers.defects or any(
                 "\n" in v or "\r" in v for v in self.headers.values()):
             self.send_error(400, "Transfer-Encoding or a malformed header line is not accepted")
-            return False
+            return None
         if not lengths:
-            return True
+            return 0
         if len(lengths) > 1 or not _LENGTH.fullmatch(lengths[0].strip()):
             self.send_error(400, "Content-Length must be given once, as a number")
-            return False
-        left = int(lengths[0])
-        if left > MAX_BODY:
-            self.send_error(413, "a preview takes no request body")
-            return False
+            return None
+        if int(lengths[0]) > limit:
+            self.send_error(413, "a preview takes no request body" if limit == MAX_BODY else "request too large")
+            return None
+        return int(lengths[0])
+
+    def read_body(self, left: int) -> bytes | None:
+        """Read exactly `left` bytes of body (None: the client closed first)."""
+        chunks = []
         while left and (chunk := self.rfile.read(min(left, 65536))):
+            chunks.append(chunk)
             left -= len(chunk)
-        if left:  # the client closed before sending all it announced
+        if left:
             self.close_connection = True
-            return False
-        return True
+            return None
+        return b"".join(chunks)
+
+    def discard_body(self) -> bool:
+        """Read and drop a GET's or HEAD's body."""
+        left = self.body_length()
+        return left is not None and (not left or self.read_body(left) is not None)
+
+    def do_POST(self) -> None:
+        """Answer the browser editor's local backend (preview/cms.py); nothing else takes a POST."""
+        if self.server.cms is None or urlsplit(self.path).path != urls.cms_api():
+            return self.refuse_method()
+        if answered := answer_cms(self, self.server.cms):
+            self.send_bytes(*answered, "application/json", head=False)
+
+    def refuse_method(self) -> None:
+        self.close_connection = True  # its body, if any, is left unread
+        self.send_response(405)
+        self.send_header("Allow", "GET, HEAD" + (", POST" if urlsplit(self.path).path == urls.cms_api() else ""))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = refuse_method
 
     def do_GET(self) -> None:
         self.respond(head=False)
@@ -263,7 +255,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return self.send_not_found(head)  # swapped away by a rebuild between resolve and open
         with f:
-            if ctype.startswith("text/html"):  # with its includes (ssi, esi), as the host shows it
+            if ctype.startswith("text/html") and not self.is_admin(path):  # with its includes (ssi, esi)
                 page = expand_includes(f.read(), self.read_local)
                 return self.send_bytes(status, inject(page, self.server.state.problems, self.server.state.version), ctype, head)
             state = self.server.state
@@ -280,6 +272,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return target.file.read_bytes() if target.file else None
         except OSError:
             return None
+
+    def is_admin(self, path: Path) -> bool:
+        """The browser editor's page gets no reload script: a rebuild after each save must not reload it."""
+        return os.path.relpath(path, self.server.state.root).replace(os.sep, "/").startswith("admin/")
 
     def send_not_found(self, head: bool) -> None:
         root, first = self.server.state.root, unquote(urlsplit(self.path).path)[len(self.server.state.prefix):]
@@ -355,6 +351,7 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], state: PreviewState, log: TextIO | None = None):
         self.state = state
+        self.cms: LocalBackend | None = None  # the browser editor's backend, set by `serve`
         self.bound_host = address[0]
         self.log = log or sys.stderr
         self._open: set[socket.socket] = set()

@@ -1,0 +1,155 @@
+"""The browser editor at /admin/: Decap CMS's page and a config.yml generated from the site (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from broadsheet import urls
+from broadsheet.model.site import Site
+from broadsheet.paths import CMS_MEDIA_FOLDER
+from broadsheet.plan.page import Page
+
+# The pinned Decap CMS release the admin page loads, and the digest of its bundle (Subresource Integrity): a CDN
+# that served other bytes would be refused by the browser. tests/test_cms_config.py checks the digest against
+# the npm package of the same version.
+DECAP_VERSION = "3.16.3"
+DECAP_URL = f"https://unpkg.com/decap-cms@{DECAP_VERSION}/dist/decap-cms.js"
+DECAP_INTEGRITY = "sha384-A/Gdn928CNLufmnGWGs9RM4Q9o8bSNLeJERqBFrBjwzL7FRpoLT3MPF8Tl0+Wd2p"
+MEDIA_FOLDER = CMS_MEDIA_FOLDER  # lead and body pictures, in a folder per year and month of the story
+STORY_DATE_FORMAT = "YYYY-MM-DD HH:mm"  # stored without an offset: the build reads it in the site's time zone
+
+
+def plan_admin(site: Site) -> list[Page]:
+    """Plan /admin/ and /admin/config.yml when site.toml has [cms]; nothing otherwise."""
+    if site.config.cms is None:
+        return []
+    view = {"decap": {"url": DECAP_URL, "integrity": DECAP_INTEGRITY, "local_api": urls.cms_api(),
+                      "hosted": site.config.cms.repo is not None, "title": site.config.title}}
+    return [Page(urls.admin(), "admin", "admin.html", "Content manager", (), view),
+            Page(urls.admin_config(), "admin-config", "admin-config.yml", "config.yml", (),
+                 {"config_yml": config_yml(site)})]
+
+
+def config_yml(site: Site) -> str:
+    """Return Decap CMS's config.yml for this site, as YAML (keys in a fixed order, so builds are identical)."""
+    return yaml.safe_dump(decap_config(site), sort_keys=False, allow_unicode=True, width=120)
+
+
+def decap_config(site: Site) -> dict[str, Any]:
+    """Return the CMS configuration: the backend, the media folder, and a collection per section and edition."""
+    config, cms = site.config, site.config.cms
+    assert cms is not None
+    backend: dict[str, Any] = {"name": "github", "repo": cms.repo, "branch": cms.branch} if cms.repo \
+        else {"name": "test-repo"}  # only `serve`'s local backend is used: the admin page says so elsewhere
+    if cms.repo and cms.auth_url:
+        backend["base_url"] = cms.auth_url
+    out: dict[str, Any] = {"backend": backend}
+    if cms.workflow:
+        out["publish_mode"] = "editorial_workflow"
+    out |= {
+        "site_url": config.base_url + "/",
+        "media_folder": MEDIA_FOLDER,
+        "public_folder": "/images",
+        "slug": {"encoding": "unicode", "clean_accents": False, "sanitize_replacement": "-"},
+        "collections": [*story_collections(site), pages_collection()],
+    }
+    return out
+
+
+def story_collections(site: Site) -> list[dict[str, Any]]:
+    """One collection per section of each edition, in the folder `broadsheet new` writes its stories to."""
+    names = sorted({p.name for p in site.profiles.by_slug.values()})
+    collections = []
+    for edition in site.editions or (site,):
+        config, code = edition.config, edition.edition
+        several = bool(site.editions)
+        for section in config.sections:
+            folder = f"content/{code}/{section.slug}" if code else f"content/{section.slug}"
+            collections.append({
+                "name": f"{code}-{section.slug}" if code else section.slug,
+                "label": f"{section.name} ({config.language})" if several else section.name,
+                "label_singular": "story",
+                "folder": folder,
+                "create": True,
+                "extension": "md",
+                "format": "frontmatter",
+                "slug": "{{slug}}",
+                "summary": "{{title}}",
+                "sortable_fields": ["date", "title"],
+                "media_folder": f"/{MEDIA_FOLDER}/{{{{year}}}}/{{{{month}}}}",
+                "public_folder": "/images/{{year}}/{{month}}",
+                "fields": story_fields(edition, section.name, names, config.language if several else None),
+            })
+    return collections
+
+
+def story_fields(edition: Site, section: str, authors: list[str], lang: str | None) -> list[dict[str, Any]]:
+    """The front-matter fields of a story (the README's rules), with the widgets that fit them."""
+    zone = edition.config.timezone.key
+
+    def when(label: str, name: str, **more: Any) -> dict[str, Any]:
+        return {"label": label, "name": name, "widget": "datetime", "format": STORY_DATE_FORMAT, "required": False,
+                **more}
+
+    fields: list[dict[str, Any]] = [
+        {"label": "Headline", "name": "title", "widget": "string"},
+        {"label": "Section", "name": "section", "widget": "select", "default": section,
+         "options": [s.name for s in edition.config.sections]},
+        {"label": "By", "name": "author", "widget": "select", "multiple": True, "options": authors,
+         "required": False, "hint": "Bylines with a profile in data/authors.toml; leave empty for wire copy "
+                                    "with a source"} if authors else
+        {"label": "By", "name": "author", "widget": "list", "required": False,
+         "hint": "One name per entry; leave empty for wire copy with a source"},
+        when("Date", "date", required=True, default="{{now}}",
+             hint=f"In the paper's time zone ({zone}). A time still to come schedules the story: it goes live "
+                  "with the first build after it."),
+        {"label": "Summary", "name": "summary", "widget": "text", "required": False,
+         "hint": "One or two sentences; without one, the first paragraph"},
+        {"label": "Topics", "name": "tags", "widget": "list", "required": False},
+        {"label": "Picture", "name": "image", "widget": "image", "required": False},
+        {"label": "Picture caption", "name": "image_caption", "widget": "string", "required": False},
+        {"label": "Picture description (alt text)", "name": "image_alt", "widget": "string", "required": False,
+         "hint": "Required with a picture: what it shows, for readers who cannot see it"},
+        {"label": "Picture credit", "name": "image_credit", "widget": "string", "required": False},
+        {"label": "Source (wire agency)", "name": "source", "widget": "string", "required": False},
+        {"label": "Draft", "name": "draft", "widget": "boolean", "required": False, "default": False},
+        {"label": "Featured (may lead the front page)", "name": "featured", "widget": "boolean", "required": False,
+         "default": False},
+        {"label": "Priority on the front page", "name": "priority", "widget": "number", "value_type": "int",
+         "required": False, "hint": "0 is ordinary; higher stays among the top stories, negative sinks"},
+        when("Breaking-news banner until", "breaking"),
+        when("Take down at", "expires"),
+        {"label": "Free to read", "name": "free", "widget": "boolean", "required": False, "default": True},
+        {"label": "Live blog", "name": "live", "widget": "boolean", "required": False, "default": False},
+        when("Live blog ends", "live_until"),
+        {"label": "Corrections", "name": "corrections", "widget": "list", "required": False, "default": [],
+         "label_singular": "correction", "summary": "{{fields.date}}: {{fields.text}}",
+         "fields": [when("When", "date", required=True, default="{{now}}"),
+                    {"label": "What was wrong, and what is right", "name": "text", "widget": "text"}]},
+        {"label": "Old addresses (redirected here)", "name": "aliases", "widget": "list", "required": False},
+        {"label": "Related stories (slugs)", "name": "related", "widget": "list", "required": False},
+    ]
+    if lang is not None:
+        fields += [
+            {"label": "Language", "name": "lang", "widget": "hidden", "default": lang},
+            {"label": "Translation key", "name": "translation_key", "widget": "string", "required": False,
+             "hint": "The same key on each edition's version of a story links them (e.g. the English story's slug)"},
+        ]
+    return [*fields, {"label": "Story", "name": "body", "widget": "markdown"}]
+
+
+def pages_collection() -> dict[str, Any]:
+    """Standalone pages (content/pages/: About, Contact, policies) as a collection of their own."""
+    return {
+        "name": "pages", "label": "Standalone pages", "label_singular": "page", "folder": "content/pages",
+        "create": True, "extension": "md", "format": "frontmatter", "slug": "{{slug}}",
+        "fields": [
+            {"label": "Title", "name": "title", "widget": "string"},
+            {"label": "Address (slug)", "name": "slug", "widget": "string", "required": False,
+             "hint": "The page is at /<slug>/; without one, the file name"},
+            {"label": "Summary", "name": "summary", "widget": "text", "required": False},
+            {"label": "Page", "name": "body", "widget": "markdown"},
+        ],
+    }
