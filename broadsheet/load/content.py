@@ -72,7 +72,7 @@ class Article:
     slug: str
     url: str
     body_html: str
-    summary: str
+    summary: str  # as written, else the body's first paragraph (for lists, feeds and descriptions)
     updated: datetime | None = None
     tags: tuple[str, ...] = ()
     image: str | None = None
@@ -98,6 +98,7 @@ class Article:
     translation_key: str | None = None  # links the versions of one story across editions
     translation_line: int | None = None  # where the front matter gives it, for the error naming two versions
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    standfirst: str | None = None  # the summary as written: a summary drawn from the body is not shown twice
 
     @property
     def section_url(self) -> str:
@@ -282,6 +283,7 @@ def parse_article(
         related=read_related(f), lang=edition.language, edition=edition.edition, translation_key=translation_key,
         translation_line=f.line("translation_key") if translation_key else None,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
+        standfirst=summary,
     )
 
 
