@@ -23,3 +23,25 @@ def test_a_summary_drawn_from_the_body_is_not_shown_again_under_the_headline(sit
     assert '<meta name="description" content="First paragraph of the wire.">' in wire
     own = read(site, "/national/b/")
     assert '<p class="standfirst">Written standfirst.</p>' in own
+
+
+@pytest.mark.parametrize("given", ["images/transit.jpg", "static/images/transit.jpg", "./images/transit.jpg"])
+def test_a_lead_image_without_its_leading_slash_is_reported_with_the_path_it_meant(site, capsys, given):
+    write_site(site, {"content/a.md": article("A", image=given), "static/images/transit.jpg": jpeg()})
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    assert f"content/a.md:6: 'image' must be a path on the site, starting with /: {given!r} " \
+           f"(did you mean /images/transit.jpg?)" in err
+
+
+def test_a_body_image_without_its_leading_slash_is_reported_at_its_line(site, capsys):
+    body = "Intro.\n\n![Bus](images/transit.jpg)\n\n![Also](/static/images/transit.jpg)\n"
+    write_site(site, {"content/a.md": article("A", body=body), "static/images/transit.jpg": jpeg()})
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    assert "content/a.md:9: image images/transit.jpg must be a path on the site, starting with /: " \
+           "did you mean /images/transit.jpg?" in err
+    write_site(site, {"content/a.md": article("A", body=body.replace("(images/", "(/images/"))})
+    assert build(site) == 1
+    assert "content/a.md:11: image /static/images/transit.jpg not found: put the file at " \
+           "static/static/images/transit.jpg (did you mean /images/transit.jpg?)" in capsys.readouterr().err

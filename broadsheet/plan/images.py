@@ -111,7 +111,9 @@ def plan_images(articles: tuple[Article, ...], static: dict[str, Path], widths: 
             continue
         source = static.get(urls.output_path(url).lstrip("/"))
         if source is None:
-            problems.append(Problem(path, line_of(), f"image {url} not found: put the file at static{url}"))
+            rest = urls.output_path(url).lstrip("/").removeprefix("static/")
+            hint = f" (did you mean /{rest}?)" if url.startswith("/static/") and rest in static else ""
+            problems.append(Problem(path, line_of(), f"image {url} not found: put the file at static{url}{hint}"))
             continue
         planned = plan_image(url, source, widths, cache_dir)
         if isinstance(planned, str):
