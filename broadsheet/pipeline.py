@@ -24,6 +24,7 @@ from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config
+from broadsheet.load.content import Article
 from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
@@ -78,7 +79,7 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     changes = classify(changes, memory, stories, opts)
     site = update_site(memory, changes, opts.now) or build_site(config, stories.articles, opts.now, opts.drafts,
                                                                 opts.future, extras.pages, extras.data, extras.profiles)
-    static = static_files(opts, site, memory, changes)
+    static = static_files(opts, site, memory, changes, stories.articles)
     # Profiles reach bylines, feeds and JSON-LD on every page: a page depends on them all (an edit draws every page).
     model = Model(site, site_view(site), templates.digests, encode((config, static.names, site.profiles)),
                   carried(memory, stories))
@@ -154,11 +155,12 @@ def unchanged(opts: BuildOptions, previous: Previous, started: float) -> BuildRe
                        next_change=next_change, unprofiled=unprofiled)
 
 
-def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes) -> StaticPlan:
+def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes,
+                 stories: tuple[Article, ...]) -> StaticPlan:
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
         return previous.files
-    static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR)
+    static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR, stories)
     if opts.out_dir is not None:
         make_images(static.images)  # resized into the cache, whence they are copied
     return static

@@ -45,3 +45,26 @@ def test_a_body_image_without_its_leading_slash_is_reported_at_its_line(site, ca
     assert build(site) == 1
     assert "content/a.md:11: image /static/images/transit.jpg not found: put the file at " \
            "static/static/images/transit.jpg (did you mean /images/transit.jpg?)" in capsys.readouterr().err
+
+
+def test_a_scheduled_story_with_a_missing_image_fails_check_and_build_now_not_at_go_live(site, capsys):
+    body = "The budget.\n\n![Chart](/images/budget-chart.jpg)\n"
+    write_site(site, {"content/live.md": article("Live"),
+                      "content/embargoed.md": article("Embargoed", date="2026-02-13 06:00", body=body),
+                      "content/draft.md": article("Draft", draft="true", image="/images/missing.jpg")})
+    for command in ("check", "build"):
+        assert run(command, "--site", site, "--now", NOW) == 1, command
+        err = capsys.readouterr().err
+        assert "content/embargoed.md:9: image /images/budget-chart.jpg not found: put the file at " \
+               "static/images/budget-chart.jpg (the story is scheduled for 2026-02-13 06:00-08:00: fix it before " \
+               "then)" in err
+        assert "content/draft.md:7: image /images/missing.jpg not found: put the file at static/images/missing.jpg" \
+               " (the story is a draft: fix it before then)" in err
+    write_site(site, {"static/images/budget-chart.jpg": jpeg(), "static/images/missing.jpg": jpeg()})
+    assert build(site) == 0
+    assert "budget" not in read(site, "/")  # still scheduled: checked, not published
+
+
+def test_an_expired_story_s_images_are_not_checked(site):
+    write_site(site, {"content/gone.md": article("Gone", expires="2026-02-02 09:00", image="/images/gone.jpg")})
+    assert build(site) == 0
