@@ -23,7 +23,7 @@ from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
-from broadsheet.load.config import Config, load_config
+from broadsheet.load.config import Config, load_config, placeholder_warnings
 from broadsheet.load.content import Article
 from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import Extras, load_extras
@@ -93,7 +93,8 @@ def build(opts: BuildOptions, previous: Previous | None = None,
         index = stage and finish_index(stage.put)
         published = stage and publish(stage, target, {**rendered.written, **index.written},
                                       plan.files | index.files, static.files)
-    warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
+    warnings = (*placeholder_warnings(config),
+                *(uncovered_moves(memory and memory.site, site) if Change.STRUCTURE in changes.kinds else ()))
     try:  # the output is in place: no failure from here on may claim that it was left as it was
         memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published, index)
         memory = replace(memory, extras=extras.digests)

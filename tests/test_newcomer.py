@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import NOW, article, build, jpeg, read, run, write_site
+
+from broadsheet.workflow import install_source, source_from_direct_url
 
 
 @pytest.fixture
@@ -68,3 +75,85 @@ def test_a_scheduled_story_with_a_missing_image_fails_check_and_build_now_not_at
 def test_an_expired_story_s_images_are_not_checked(site):
     write_site(site, {"content/gone.md": article("Gone", expires="2026-02-02 09:00", image="/images/gone.jpg")})
     assert build(site) == 0
+
+
+def workflow_of(folder: Path) -> dict:
+    return yaml.safe_load((folder / ".github/workflows/publish.yml").read_text())
+
+
+def install_step(folder: Path) -> str:
+    return next(s["run"] for s in workflow_of(folder)["jobs"]["publish"]["steps"] if "pip install" in s.get("run", ""))
+
+
+def test_the_workflow_installs_broadsheet_from_the_source_init_is_given(tmp_path, capsys):
+    source = "git+https://git.example/newsroom/broadsheet@v1.2.0"
+    assert run("init", tmp_path / "p", "--now", NOW, "--install", source) == 0
+    assert f"installs Broadsheet from {source}" in capsys.readouterr().out
+    assert workflow_of(tmp_path / "p")["env"]["BROADSHEET"] == source
+    assert 'pip install "$BROADSHEET"' in install_step(tmp_path / "p")
+    assert "pip install broadsheet" not in (tmp_path / "p/.github/workflows/publish.yml").read_text()
+
+
+@pytest.mark.parametrize("given", ["broadsheet", "broadsheet==0.1.0", "/home/me/broadsheet", "git+file:///srv/bs"])
+def test_init_refuses_a_source_a_runner_cannot_install_from(tmp_path, capsys, given):
+    assert run("init", tmp_path / "p", "--now", NOW, "--install", given) == 2
+    assert "not something a GitHub runner can install Broadsheet from" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
+def test_the_source_is_read_from_how_pip_installed_broadsheet():
+    git = {"url": "https://github.com/you/broadsheet", "vcs_info": {"vcs": "git", "commit_id": "0f4c508ab",
+                                                                    "requested_revision": "main"}}
+    assert source_from_direct_url(json.dumps(git)) == "git+https://github.com/you/broadsheet@0f4c508ab"
+    archive = {"url": "https://releases.example/broadsheet-0.1.0.tar.gz", "archive_info": {"hashes": {}}}
+    assert source_from_direct_url(json.dumps(archive)) == "https://releases.example/broadsheet-0.1.0.tar.gz"
+    for local in ({"url": "file:///work/broadsheet", "dir_info": {"editable": True}},
+                  {"url": "file:///tmp/broadsheet-0.1.0-py3-none-any.whl", "archive_info": {}}):
+        assert source_from_direct_url(json.dumps(local)) is None
+    assert install_source(None, json.dumps(git)) == "git+https://github.com/you/broadsheet@0f4c508ab"
+
+
+def test_without_a_source_the_workflow_stops_saying_what_to_set(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("broadsheet.workflow.installed_direct_url", lambda: None)  # as from a local wheel
+    assert run("init", tmp_path / "p", "--now", NOW) == 0
+    assert "set BROADSHEET in .github/workflows/publish.yml" in capsys.readouterr().out
+    assert workflow_of(tmp_path / "p")["env"]["BROADSHEET"] == ""
+    script = install_step(tmp_path / "p")
+    result = subprocess.run(["bash", "-e", "-c", script], env={"BROADSHEET": "", "PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 1 and "::error" in result.stdout and "set BROADSHEET" in result.stdout
+
+
+def test_version(capsys):
+    assert run("--version") == 0
+    assert capsys.readouterr().out.strip() == f"broadsheet {metadata.version('broadsheet')}"
+
+
+def test_init_takes_a_language_and_shows_editions_and_the_folder_rule(tmp_path):
+    assert run("init", tmp_path / "p", "--now", NOW, "--language", "pa", "--install", "https://r.example/b.tar.gz") == 0
+    text = (tmp_path / "p/site.toml").read_text()
+    assert tomllib.loads(text)["language"] == "pa"
+    assert "# [languages.fr]" in text and "# sections = [" in text
+    assert "each becomes content/" not in text and "not\n# its folder" in text.replace("not its folder", "not\n# its folder")
+    stories = "".join(p.read_text() for p in (tmp_path / "p/content").rglob("*.md"))
+    assert "corrections:" in stories and "add an `updated` date" not in stories
+    assert run("init", tmp_path / "q", "--now", NOW, "--language", "Punjabi!") == 2
+
+
+def test_the_placeholder_base_url_builds_with_a_warning(tmp_path, capsys):
+    assert run("init", tmp_path / "p", "--now", NOW, "--install", "https://r.example/b.tar.gz") == 0
+    capsys.readouterr()
+    assert run("check", "--site", tmp_path / "p", "--now", NOW) == 0
+    assert "site.toml:4: warning: base_url is still the placeholder https://example.com" in capsys.readouterr().err
+    (tmp_path / "p/site.toml").write_text((tmp_path / "p/site.toml").read_text().replace(
+        "https://example.com", "https://valley.example"))
+    assert run("check", "--site", tmp_path / "p", "--now", NOW) == 0
+    assert "placeholder" not in capsys.readouterr().err
+
+
+def test_theme_eject_says_it_wrote_ejected_toml(tmp_path, capsys):
+    assert run("init", tmp_path / "p", "--now", NOW, "--install", "https://r.example/b.tar.gz") == 0
+    capsys.readouterr()
+    assert run("theme", "eject", "partials/byline.html", "--site", tmp_path / "p") == 0
+    out = capsys.readouterr().out
+    assert "Created" in out and "ejected.toml" in out and "broadsheet check" in out
