@@ -157,3 +157,24 @@ def test_theme_eject_says_it_wrote_ejected_toml(tmp_path, capsys):
     assert run("theme", "eject", "partials/byline.html", "--site", tmp_path / "p") == 0
     out = capsys.readouterr().out
     assert "Created" in out and "ejected.toml" in out and "broadsheet check" in out
+
+
+@pytest.mark.parametrize("line, where, expected", [
+    ("title: Kabaddi: Surrey Falcons win", "a.md:2:15", "the value of 'title' holds a colon and a space, which "
+     "YAML reads as another field; put the value in quotes: title: \"Kabaddi: Surrey Falcons win\" "
+     "(YAML: mapping values are not allowed here)"),
+    ("title: *Exclusive* interview", "a.md:2:", "a value cannot start with '*' in YAML; put the value in "
+     "quotes: title: \"*Exclusive* interview\""),
+    ("title: @council says no", "a.md:2:8", "a value cannot start with '@' in YAML; put the value in quotes"),
+    ('title: "Council votes', "a.md:2", "the quote that opens the value of 'title' is not closed"),
+    ('title: "Yes" says council', "a.md:2:", "text follows the closing quote of 'title'; quote the whole "
+     "value: title: \"\\\"Yes\\\" says council\""),
+    ("title:\tTabbed", "a.md:2:7", "a tab in the front matter; indent and separate with spaces"),
+    ("title: A long headline\nthat goes on", "a.md:3", "this line is not 'field: value'"),
+])
+def test_common_yaml_mistakes_say_what_to_do(site, capsys, line, where, expected):
+    write_site(site, {"content/a.md": f"---\n{line}\nsection: National\nauthor: A\ndate: 2026-02-01 09:00\n---\nB\n"})
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    assert f"content/{where}" in err and f": invalid YAML in front matter: {expected}" in err, err
+    assert err.count("\n") == 2  # the one problem, and the summary line
