@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, article, build, jpeg, read, run, write_site
+from conftest import NOW, REPO, article, build, jpeg, read, run, write_site
 
 from broadsheet.workflow import install_source, source_from_direct_url
 
@@ -178,3 +178,17 @@ def test_common_yaml_mistakes_say_what_to_do(site, capsys, line, where, expected
     err = capsys.readouterr().err
     assert f"content/{where}" in err and f": invalid YAML in front matter: {expected}" in err, err
     assert err.count("\n") == 2  # the one problem, and the summary line
+
+
+def test_one_template_mistake_on_many_pages_is_one_line_with_a_count_and_the_near_name(site, capsys):
+    byline = (REPO / "templates/partials/byline.html").read_text().replace("article.authors", "article.autors", 1)
+    stories = {f"content/s{i}.md": article(f"Story {i}", date=f"2026-02-0{1 + i % 9} 09:00") for i in range(12)}
+    write_site(site, {**stories, "templates/partials/byline.html": byline})
+    assert build(site) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2, lines  # the one mistake, and the summary
+    assert "templates/partials/byline.html:" in lines[0]
+    assert "has no attribute 'autors' (did you mean 'authors'?)" in lines[0]
+    assert "and 11 more pages)" in lines[0]
+    line = int(lines[0].split("templates/partials/byline.html:")[1].split(":")[0])
+    assert "article.autors" in byline.splitlines()[line - 1]  # the theme's partial reads line by line
