@@ -192,3 +192,12 @@ def test_one_template_mistake_on_many_pages_is_one_line_with_a_count_and_the_nea
     assert "and 11 more pages)" in lines[0]
     line = int(lines[0].split("templates/partials/byline.html:")[1].split(":")[0])
     assert "article.autors" in byline.splitlines()[line - 1]  # the theme's partial reads line by line
+
+
+def test_an_empty_section_s_feed_is_not_rewritten_by_a_build_that_finds_nothing_new(site):
+    write_site(site, {"content/a.md": article("A")})  # Sports and Arts & Culture have no story
+    assert build(site, now="2026-02-12T12:00:00-08:00") == 0
+    assert build(site, now="2026-02-12T12:20:00-08:00") == 0  # a scheduled rebuild, 20 minutes on
+    changed = (site / ".broadsheet-cache/changed-urls.txt").read_text().split()
+    assert not [u for u in changed if u.endswith((".xml", "/feed/"))], changed
+    assert "<updated>2026-02-01T09:00:00-08:00</updated>" in read(site, "/sports/feed.xml")

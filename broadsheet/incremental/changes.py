@@ -254,8 +254,7 @@ def shape(article: Article) -> str:
 
 
 def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) -> bool:
-    """Tell whether the last plan holds at another clock: no story goes live or back, none expires, no feed is
-    dated by it."""
+    """Tell whether the last plan holds at another clock: no story goes live or back, none expires."""
     before = previous.site.now
     if any(is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
            for s in previous.sources.values()):
@@ -265,7 +264,5 @@ def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) ->
         return False  # a live blog ended: it loses its mark, its feed and its LiveBlogPosting
     # A story can go live and expire between the two clocks, live at neither: the next change moved all the same.
     low, high = sorted((before.timestamp(), now.timestamp()))
-    if any(low < t.timestamp() <= high
-           for s in previous.sources.values() for t, _ in scheduled_changes(s.article, opts.drafts, opts.future)):
-        return False
-    return not any(p.kind == "feed" and not p.articles for p in previous.plan.pages)  # an empty feed shows the clock
+    return not any(low < t.timestamp() <= high
+                   for s in previous.sources.values() for t, _ in scheduled_changes(s.article, opts.drafts, opts.future))

@@ -36,9 +36,10 @@ def site_path_hint(src: str) -> str | None:
     """Return the site path a relative image path was probably meant as ('images/a.jpg', 'static/images/a.jpg'
     and './images/a.jpg' are all '/images/a.jpg'); None for a site path or a URL.
 
-    A relative path would resolve against each page's own folder, where no picture is: a broken image.
+    A relative path into a folder would resolve against each page's own folder, where no picture is: a broken
+    image. A bare file name ('ferry.jpg') is taken as meant: a file beside the page.
     """
-    if not src or _OTHER.match(src):
+    if not src or _OTHER.match(src) or "/" not in src:
         return None
     parts = [p for p in src.split("/") if p not in ("", ".", "..")]
     if parts and parts[0] == "static":

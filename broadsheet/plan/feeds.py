@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -20,6 +20,7 @@ from broadsheet.model.site import Site
 FEED_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
 # Attributes whose value is one URL, and the one whose value is a list of "URL width" candidates.
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)  # a site with no live story at all
 _URL_ATTRS = frozenset({"href", "src", "poster", "cite", "action", "formaction", "data", "longdesc"})
 _SRCSET_ATTRS = frozenset({"srcset"})
 # XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF even as character references.
@@ -214,8 +215,9 @@ def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, p
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
     url, rss_url = where
-    # An empty feed still needs an `updated`; the build's clock keeps it reproducible.
-    newest = max((a.modified for a in shown), default=site.now)
+    # An empty feed still needs an `updated`: the edition's newest change, never the clock, which would rewrite
+    # every empty feed (and purge it from a CDN) on every build.
+    newest = max((a.modified for a in shown or site.articles), default=EMPTY_FEED_UPDATED, key=datetime.timestamp)
     return Feed(
         id=urls.absolute(config.base_url, url),
         title=xml_text(title),
