@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import tomllib
 from importlib import metadata
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, REPO, article, build, jpeg, read, run, write_site
+from conftest import NOW, REPO, SITE_TOML, article, build, jpeg, read, run, write_site
+from PIL import Image
 
 from broadsheet.workflow import install_source, source_from_direct_url
 
@@ -201,3 +204,48 @@ def test_an_empty_section_s_feed_is_not_rewritten_by_a_build_that_finds_nothing_
     changed = (site / ".broadsheet-cache/changed-urls.txt").read_text().split()
     assert not [u for u in changed if u.endswith((".xml", "/feed/"))], changed
     assert "<updated>2026-02-01T09:00:00-08:00</updated>" in read(site, "/sports/feed.xml")
+
+
+def head_meta(html: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for key, value in re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)">', html):
+        found.setdefault(key, []).append(value)
+    return found
+
+
+def test_og_locale_is_in_facebook_s_form_on_every_page_one_language_or_several(site):
+    write_site(site, {"content/a.md": article("A")})
+    assert build(site) == 0
+    assert head_meta(read(site, "/national/a/"))["og:locale"] == ["en_US"]
+    toml = SITE_TOML + 'language = "en-GB"\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n'
+    write_site(site, {"site.toml": toml, "content/p.md": article("ਪ", section="ਪੰਜਾਬ", lang="pa", slug="p")})
+    assert build(site) == 0
+    pa = head_meta(read(site, "/pa/"))
+    assert pa["og:locale"] == ["pa_IN"] and pa["og:locale:alternate"] == ["en_GB"]
+    assert head_meta(read(site, "/"))["og:locale"] == ["en_GB"]
+
+
+def test_a_story_without_a_picture_shares_the_logo_with_alt_text_and_json_ld_image(site):
+    toml = SITE_TOML + 'logo = "/images/logo.png"\n'
+    write_site(site, {"site.toml": toml, "static/images/logo.png": png(), "static/images/p.jpg": jpeg(),
+                      "content/a.md": article("Plain story"),
+                      "content/b.md": article("Pictured", image="/images/p.jpg", image_caption="'The harbour'")})
+    assert build(site) == 0
+    plain = read(site, "/national/a/")
+    meta = head_meta(plain)
+    assert meta["og:image"] == ["https://gazette.example/images/logo.png"]
+    assert meta["og:image:alt"] == ["The Test Gazette"]
+    story = next(d for d in jsonld(plain) if d["@type"] == "NewsArticle")
+    assert story["image"] == ["https://gazette.example/images/logo.png"]
+    assert story["publisher"]["logo"]["url"] == "https://gazette.example/images/logo.png"
+    assert head_meta(read(site, "/national/b/"))["og:image:alt"] == ["The harbour"]  # no image_alt: the caption
+
+
+def jsonld(html: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)]
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (600, 60), (20, 20, 20)).save(out, "PNG")
+    return out.getvalue()
