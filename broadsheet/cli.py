@@ -56,6 +56,7 @@ def within_calendar(now: datetime, what: str) -> datetime:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="Build a news site from Markdown.")
+    parser.add_argument("--version", action="version", version=f"broadsheet {version()}")
     sub = parser.add_subparsers(dest="command", metavar="{build,check,new,move,init,theme,serve,watch}")
 
     def site_options(p: argparse.ArgumentParser, output: bool = True) -> None:
@@ -86,12 +87,7 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--translation-key", help="links the story to its versions in other editions")
     new.add_argument("--site", type=Path, default=Path("."))
     new.add_argument("--now", help=argparse.SUPPRESS)
-    init = sub.add_parser("init", help="start a new paper in DIR (default: .); never overwrites a file")
-    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR")
-    init.add_argument("--title", help="the paper's name (default: from the folder's name)")
-    init.add_argument("--timezone", help="IANA time zone, e.g. America/Vancouver (default: UTC)")
-    init.add_argument("--sections", help="section names separated by commas (default: News, Sport, Opinion)")
-    init.add_argument("--now", help=argparse.SUPPRESS)
+    add_init(sub)
     theme = sub.add_parser("theme", help="the theme Broadsheet ships")
     eject = theme.add_subparsers(dest="theme_command", required=True).add_parser(
         "eject", help="copy one theme file into the site to edit it (check tells when the theme's one changes)")
@@ -111,13 +107,28 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_init(sub: argparse._SubParsersAction) -> None:
+    """Add the `init` command and its options."""
+    init = sub.add_parser("init", help="start a new paper in DIR (default: .); never overwrites a file")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    init.add_argument("--title", help="the paper's name (default: from the folder's name)")
+    init.add_argument("--timezone", help="IANA time zone, e.g. America/Vancouver (default: UTC)")
+    init.add_argument("--sections", help="section names separated by commas (default: News, Sport, Opinion)")
+    init.add_argument("--language", help="the paper's language tag, e.g. en, fr, pa (default: en)")
+    init.add_argument("--install", metavar="SOURCE",
+                      help="where the publishing workflow installs Broadsheet from: a Git URL pinned to a tag or "
+                           "commit (git+https://…/broadsheet@v1.0) or a release archive's URL (default: where "
+                           "this Broadsheet was installed from, when pip recorded a URL)")
+    init.add_argument("--now", help=argparse.SUPPRESS)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 must not fail a report line
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     parser = make_parser()
     try:
@@ -171,7 +182,13 @@ def run_command(args: argparse.Namespace) -> int:
         from broadsheet.paper import eject
         from broadsheet.paths import default_theme
 
+        from broadsheet.paper import EJECTED
+
+        record = args.site / EJECTED
+        new = not record.exists()
         print(f"Copied the theme's file to {display_path(eject(args.site, default_theme(), args.path))}")
+        print(f"{'Created' if new else 'Updated'} {display_path(record)}: it remembers the theme's original, so "
+              f"that `broadsheet check` tells you when an upgrade changes it (commit it with the copy)")
         return 0
     if args.command == "move":
         return cmd_move(args)
@@ -237,6 +254,7 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from broadsheet.paper import DEFAULT_SECTIONS, DEFAULT_TIMEZONE, crontab_line, default_title, init_paper, settings
+    from broadsheet.workflow import install_source
 
     if sys.stdin.isatty():  # ask only someone who can answer; a script gets the defaults
         if args.title is None:
@@ -245,10 +263,17 @@ def cmd_init(args: argparse.Namespace) -> int:
             args.timezone = ask("Its time zone", DEFAULT_TIMEZONE)
         if args.sections is None:
             args.sections = ask("Its sections, separated by commas", ", ".join(DEFAULT_SECTIONS))
-    paper = settings(args.dir, args.title, args.timezone, args.sections)
+    source = install_source(args.install)
+    paper = settings(args.dir, args.title, args.timezone, args.sections, args.language, source)
     written = init_paper(args.dir, paper, parse_now(args.now))
     for path in written:
         print(f"Created {display_path(path)}")
+    if source:
+        print(f"The publishing workflow installs Broadsheet from {source}")
+    else:
+        print("Before publishing with GitHub Actions: set BROADSHEET in .github/workflows/publish.yml to where pip "
+              "installs Broadsheet from (a Git URL pinned to a tag or commit), or run init with --install; this "
+              "Broadsheet was not installed from a URL a runner can reach")
     folder = display_path(Path(os.path.abspath(args.dir)))
     print(f"\nNext: cd {folder} && broadsheet serve   (then edit site.toml's base_url before publishing)")
     print("To publish on a schedule from your own server, add this line with `crontab -e`:")
@@ -296,6 +321,16 @@ def cmd_preview(args: argparse.Namespace) -> int:
         return run_serve(opts, args.host, args.port, args.open, clock=clock)
     except KeyboardInterrupt:  # Ctrl-C while starting up, before the commands handle it themselves
         return 130
+
+
+def version() -> str:
+    """Return the installed Broadsheet's version."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("broadsheet")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def main_entry() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shlex
 import tomllib
 from dataclasses import dataclass
@@ -16,9 +17,11 @@ from broadsheet import urls
 from broadsheet.errors import Problem, UsageError
 from broadsheet.guard import OutsideFolder, confined
 from broadsheet.paths import THEME_STATIC_SKIPPED
+from broadsheet.workflow import workflow
 
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_SECTIONS = ("News", "Sport", "Opinion")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)  # as site.toml's `language`
 CRON_EVERY = "*/15 * * * *"  # often enough that a scheduled story goes live within a quarter of an hour
 
 
@@ -29,9 +32,12 @@ class PaperSettings:
     title: str
     timezone: str
     sections: tuple[str, ...]
+    language: str = "en"
+    install: str | None = None  # where the workflow installs Broadsheet from (None: the workflow says to set it)
 
 
-def settings(folder: Path, title: str | None, timezone: str | None, sections: str | None) -> PaperSettings:
+def settings(folder: Path, title: str | None, timezone: str | None, sections: str | None,
+             language: str | None = None, install: str | None = None) -> PaperSettings:
     """Check the settings given (a missing one takes its default); raise UsageError."""
     title = (title if title is not None else default_title(folder)).strip()
     if not title:
@@ -45,7 +51,10 @@ def settings(folder: Path, title: str | None, timezone: str | None, sections: st
     if not all(names) or not all(urls.slugify(n) for n in names):
         raise UsageError(f"--sections: give names separated by commas, such as 'Local, Politics, Sport', "
                          f"not {sections!r}")
-    return PaperSettings(title, timezone, tuple(names))
+    language = (language or "en").strip()
+    if not LANGUAGE_TAG.fullmatch(language):
+        raise UsageError(f"--language: {language!r} is not a language tag; use one such as 'en', 'fr' or 'pa'")
+    return PaperSettings(title, timezone, tuple(names), language, install)
 
 
 def default_title(folder: Path) -> str:
@@ -93,7 +102,7 @@ def paper_files(paper: PaperSettings, now: datetime) -> dict[str, str]:
     tz = ZoneInfo(paper.timezone)
     local = (now if now.tzinfo else now.replace(tzinfo=tz)).astimezone(tz).replace(second=0, microsecond=0)
     files = {"site.toml": site_toml(paper), "README.md": readme(paper), ".gitignore": GITIGNORE,
-             ".github/workflows/publish.yml": WORKFLOW, "templates/.gitkeep": TEMPLATES_NOTE,
+             ".github/workflows/publish.yml": workflow(paper.install, CRON_EVERY), "templates/.gitkeep": TEMPLATES_NOTE,
              "static/.gitkeep": STATIC_NOTE}
     for i, (slug, title, tags, body) in enumerate(STORIES):
         section = paper.sections[i % len(paper.sections)]
@@ -109,7 +118,8 @@ def paper_files(paper: PaperSettings, now: datetime) -> dict[str, str]:
 
 def site_toml(paper: PaperSettings) -> str:
     sections = ", ".join(json.dumps(s) for s in paper.sections)
-    return SITE_TOML.format(title=json.dumps(paper.title), timezone=json.dumps(paper.timezone), sections=sections)
+    return SITE_TOML.format(title=json.dumps(paper.title), timezone=json.dumps(paper.timezone), sections=sections,
+                            language=json.dumps(paper.language))
 
 
 def readme(paper: PaperSettings) -> str:
@@ -125,23 +135,32 @@ SITE_TOML = """\
 # The paper's settings. The four keys at the top are required; the rest show their defaults.
 
 title = {title}                     # the paper's name, on every page and in every feed
-base_url = "https://example.com"    # where the paper is published; may carry a path: "https://you.github.io/paper/"
+base_url = "https://example.com"    # where the paper is published (a build warns until you set it); may carry
+                                    # a path: "https://you.github.io/paper/"
 timezone = {timezone}               # an IANA name; story dates without an offset are read in it
-sections = [{sections}]             # the navigation, in order; each becomes content/<slug>/ and /<slug>/
+# The sections: the navigation, in order; each is at /<slug>/ ("Arts & Culture" is /arts-culture/). A story's
+# `section:` line decides its section, not its folder: content/<slug>/ is only a tidy place to keep it.
+sections = [{sections}]
+language = {language}  # the pages' <html lang>, dates and interface words
 
-# language = "en"                   # the pages' <html lang>
 # per_page = 20                     # stories per section, author and topic page
 # more_from = 6                     # stories in the "More from <Section>" column beside an article
 # date_format = "%d %b, %Y %I:%M %p"  # how dates are shown (strftime)
 # feed_size = 20                    # entries in each feed
 # feed_content = "full"             # "full" stories in feeds, or only the "summary"
-# logo = "/images/logo.png"         # the publisher's logo for search engines; put the file in static/
+# logo = "/images/logo.png"         # the publisher's logo for search engines and the share image of
+#                                   # stories without a picture; put the file in static/
 # image_widths = [320, 640, 960, 1280]  # resized copies made of each lead image
 # search = true                     # the search page and its index
 # keep = []                         # names at the top of the output that every build leaves alone
 # max_file_size = 2097152           # the largest story file read, in bytes
 # sanitize = false                  # strip scripts and inline HTML from stories sent by outside contributors
 # markdown_time_limit = 10          # seconds one story may take to convert
+
+# Another edition, in another language, at /<code>/ (a story joins it with `lang: <code>`):
+# [languages.fr]
+# title = "La Gazette"              # optional: defaults to the paper's title
+# sections = ["Local", "Sports"]    # this edition's sections, in its own words
 
 # The browser editor at /admin/ (Decap CMS). Uncomment [cms] alone to edit in the browser through
 # `broadsheet serve`; add the repository to edit the published site through GitHub (see the README).
@@ -167,57 +186,6 @@ TEMPLATES_NOTE = """\
 STATIC_NOTE = """\
 # A file here is published as it is, at the same path: static/images/logo.png is /images/logo.png.
 # One with the name of a theme file (css/site.css, favicon.svg) replaces it.
-"""
-
-WORKFLOW = """\
-# Builds and publishes the paper on GitHub Pages on every push, and every 15 minutes so that stories dated
-# in the future go live on time. The build cache is kept between runs, so a run that finds nothing new
-# rewrites nothing.
-name: Publish
-
-on:
-  push:
-    branches: [main]
-  schedule:
-    - cron: "*/15 * * * *"
-  workflow_dispatch:
-
-permissions:
-  contents: read
-  pages: write
-  id-token: write
-
-concurrency:
-  group: publish
-  cancel-in-progress: false
-
-env:
-  # Where pip installs Broadsheet from: a released version, or git+https://… of its repository.
-  BROADSHEET: broadsheet
-
-jobs:
-  publish:
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deploy.outputs.page_url }}
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: pip install "$BROADSHEET"
-      - uses: actions/cache@v4
-        with:
-          path: .broadsheet-cache
-          key: broadsheet-cache-${{ github.run_id }}
-          restore-keys: broadsheet-cache-
-      - run: broadsheet build
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: public
-      - id: deploy
-        uses: actions/deploy-pages@v4
 """
 
 README = """\
@@ -259,7 +227,12 @@ after the time in its `date` line. A story dated tomorrow morning waits, unseen,
 That is why the paper is rebuilt on a schedule. Mark a story `draft: true` and it stays out of the paper
 altogether until the line is removed.
 
-Corrections are part of the record: add an `updated` date, and say what changed at the end of the story.
+Corrections are part of the record: list them in the story's front matter, and each appears at its foot,
+dated, and tells search engines the story changed:
+
+    corrections:
+      - date: 2026-02-12 16:00
+        text: "An earlier version of this story misstated the vote count."
 """),
     ("letters", "Letters: what should this paper cover?", [], """\
 Every paper starts with a question to its readers. Which council meetings go unreported? Which teams play

@@ -24,7 +24,8 @@ from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
-from broadsheet.load.config import Config, load_config
+from broadsheet.load.config import Config, load_config, placeholder_warnings
+from broadsheet.load.content import Article
 from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
@@ -79,7 +80,7 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     changes = classify(changes, memory, stories, opts)
     site = update_site(memory, changes, opts.now) or build_site(config, stories.articles, opts.now, opts.drafts,
                                                                 opts.future, extras.pages, extras.data, extras.profiles)
-    static = static_files(opts, site, memory, changes)
+    static = static_files(opts, site, memory, changes, stories.articles)
     # Profiles reach bylines, feeds and JSON-LD on every page: a page depends on them all (an edit draws every page).
     model = Model(site, site_view(site), templates.digests, encode((config, static.names, site.profiles)),
                   carried(memory, stories))
@@ -93,7 +94,8 @@ def build(opts: BuildOptions, previous: Previous | None = None,
         index = stage and finish_index(stage.put)
         published = stage and publish(stage, target, {**rendered.written, **index.written},
                                       plan.files | index.files, static.files)
-    warnings = tuple(uncovered_moves(memory and memory.site, site)) if Change.STRUCTURE in changes.kinds else ()
+    warnings = (*placeholder_warnings(config),
+                *(uncovered_moves(memory and memory.site, site) if Change.STRUCTURE in changes.kinds else ()))
     try:  # the output is in place: no failure from here on may claim that it was left as it was
         memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published, index)
         memory = replace(memory, extras=extras.digests)
@@ -175,11 +177,12 @@ def unchanged(opts: BuildOptions, previous: Previous, started: float) -> BuildRe
                        next_change=next_change, unprofiled=unprofiled)
 
 
-def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes) -> StaticPlan:
+def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes,
+                 stories: tuple[Article, ...]) -> StaticPlan:
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
         return previous.files
-    static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR)
+    static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR, stories)
     if opts.out_dir is not None:
         make_images(static.images)  # resized into the cache, whence they are copied
     return static

@@ -19,8 +19,9 @@ MAY_IMPORT = {
     "incremental": {"load", "model", "plan", "render", "output", "options"},
     "pipeline": {"load", "model", "plan", "render", "output", "options", "incremental"},
     "preview": {"load", "output", "options", "incremental", "pipeline"},
-    "cli": {"options", "pipeline", "preview", "scaffold", "paper"},  # paper: init and theme eject
-    "paper": set(),
+    "cli": {"options", "pipeline", "preview", "scaffold", "paper", "workflow"},  # paper: init and theme eject
+    "paper": {"workflow"},
+    "workflow": set(),
     "scaffold": {"load"},
 }
 

@@ -31,7 +31,8 @@ def test_all_content_problems_in_one_run_with_lines(site, capsys):
     assert build(site) == 1
     err = problems(capsys)
     text = "\n".join(err)
-    assert "content/yaml.md:4:7: invalid YAML in front matter" in text
+    assert "content/yaml.md:4:7: invalid YAML in front matter: a list opened with '[' is not closed with ']' " \
+           "(it opens on line 3)" in text
     assert "content/missing.md:1: missing required field 'author'" in text
     assert "content/baddate.md:5: 'date': impossible date '2026-02-30'" in text
     assert "content/badstr.md:5: 'date': cannot read 'next tuesday' as a date" in text

@@ -51,10 +51,10 @@ def test_a_broken_save_shows_problems_over_the_last_good_build_until_fixed(site)
         page = request(port, "/national/a/")
         assert page.status == 200 and "<h1>First story</h1>" in page.text  # the last good build
         assert 'id="broadsheet-problems"' in page.text
-        assert "content/national/a.md:6:1: invalid YAML in front matter" in page.text
+        assert "content/national/a.md:2: invalid YAML in front matter: the quote that opens" in page.text
         assert "broadsheet-problems" in request(port, "/").text  # on every page
         proc.wait_line(r"content/national/a\.md: build failed with 1 problem in ")
-        proc.wait_line(r"content/national/a\.md:6:1: invalid YAML")  # the terminal prints the same problem
+        proc.wait_line(r"content/national/a\.md:2: invalid YAML")  # the terminal prints the same problem
 
         with EventStream(port, page_version(page.text)) as tab:
             md.write_text(article("Fixed story"))

@@ -125,6 +125,19 @@ _BASE_URL = re.compile(r"(?i:https?)://(?:[^\s/?#@:\\\"'<>`\[\]{}|^]+|\[[0-9A-Fa
 _BASE_URL_FORM = "a host, or a host and a path such as https://you.github.io/paper/"
 
 
+PLACEHOLDER_BASE_URL = "https://example.com"  # what `init` writes: a paper must not go out with it
+
+
+def placeholder_warnings(config: Config) -> list[Problem]:
+    """Warn while base_url is still the one `init` wrote: every absolute link (feeds, sitemaps, shares) is wrong."""
+    if config.base_url.rstrip("/") != PLACEHOLDER_BASE_URL:
+        return []
+    text = config.path.read_text(encoding="utf-8", errors="replace") if config.path.is_file() else ""
+    return [Problem(config.path, key_line(text, "base_url"), f"warning: base_url is still the placeholder "
+                    f"{PLACEHOLDER_BASE_URL}; set it to where the paper will live (https://you.github.io/paper/) "
+                    "before publishing, or feeds, sitemaps and shared links point there")]
+
+
 def base_url_problem(base_url: object) -> str | None:
     """Say what is wrong with a base_url (None: nothing): it must be the plain root of an http(s) host."""
     if not isinstance(base_url, str) or not base_url.lower().startswith(("http://", "https://")):

@@ -16,7 +16,7 @@ from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.dates import to_datetime
 from broadsheet.load.fields import Fields, describe_value
-from broadsheet.load.figures import body_images
+from broadsheet.load.figures import body_images, relative_images, site_path_hint
 from broadsheet.load.frontmatter import (
     CONTROLS,
     INVISIBLE_TITLE,
@@ -75,7 +75,7 @@ class Article:
     slug: str
     url: str
     body_html: str
-    summary: str
+    summary: str  # as written, else the body's first paragraph (for lists, feeds and descriptions)
     updated: datetime | None = None
     tags: tuple[str, ...] = ()
     image: str | None = None
@@ -101,6 +101,7 @@ class Article:
     translation_key: str | None = None  # links the versions of one story across editions
     translation_line: int | None = None  # where the front matter gives it, for the error naming two versions
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    standfirst: str | None = None  # the summary as written: a summary drawn from the body is not shown twice
 
     @property
     def section_url(self) -> str:
@@ -269,6 +270,8 @@ def parse_article(
     if isinstance(rendered, list):
         return rendered
     body_html, updates = rendered
+    if relative := relative_images(body_html):
+        return [relative_image_problem(path, src) for src in relative]
     return Article(
         path=path,
         title=title,
@@ -287,7 +290,19 @@ def parse_article(
         related=read_related(f), lang=edition.language, edition=edition.edition, translation_key=translation_key,
         translation_line=f.line("translation_key") if translation_key else None,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
+        standfirst=summary,
     )
+
+
+def relative_image_problem(path: Path, src: str) -> Problem:
+    """Report a body image given by a path relative to the page, at the line that shows it."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    line = next((n for n, text in enumerate(lines, 1) if f"({src}" in text), None)
+    return Problem(path, line, f"image {src} must be a path on the site, starting with /: "
+                               f"did you mean {site_path_hint(src)}?")
 
 
 def check_after_date(f: Fields, when: datetime | None, updated: datetime | None,
@@ -340,6 +355,8 @@ def read_image(f: Fields) -> str | None:
     image = f.text("image")
     if image is not None and not is_safe_link(image):
         f.bad("image", f"'image' must be a path on the site (/images/x.jpg) or an http(s) URL, not {clip(image)!r}")
+    elif image is not None and (hint := site_path_hint(image)):
+        f.bad("image", f"'image' must be a path on the site, starting with /: {clip(image)!r} (did you mean {hint}?)")
         return None
     return image
 

@@ -28,6 +28,31 @@ def is_local(src: str) -> bool:
     return src.startswith("/") and not src.startswith("//")
 
 
+_IMG = re.compile(r"<img\b[^>]*>")
+_OTHER = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")  # a scheme, a site path, a protocol-relative URL, an anchor
+
+
+def site_path_hint(src: str) -> str | None:
+    """Return the site path a relative image path was probably meant as ('images/a.jpg', 'static/images/a.jpg'
+    and './images/a.jpg' are all '/images/a.jpg'); None for a site path or a URL.
+
+    A relative path into a folder would resolve against each page's own folder, where no picture is: a broken
+    image. A bare file name ('ferry.jpg') is taken as meant: a file beside the page.
+    """
+    if not src or _OTHER.match(src) or "/" not in src:
+        return None
+    parts = [p for p in src.split("/") if p not in ("", ".", "..")]
+    if parts and parts[0] == "static":
+        parts = parts[1:]
+    return "/" + "/".join(parts) if parts else None
+
+
+def relative_images(body_html: str) -> tuple[str, ...]:
+    """Return the images a rendered body shows by a path relative to the page, each once."""
+    found = (html.unescape(dict(_ATTRIBUTE.findall(tag)).get("src", "")) for tag in _IMG.findall(body_html))
+    return tuple(dict.fromkeys(src for src in found if site_path_hint(src)))
+
+
 class _Figures(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -208,10 +209,47 @@ def _compose(path: Path, fm: str) -> tuple[Any, yaml.Node | None] | tuple[list[P
         reason = getattr(e, "problem", None) or str(e)
         context = getattr(e, "context", None)
         msg = f"invalid YAML in front matter: {reason}" + (f" ({context})" if context else "")
+        if (advice := yaml_advice(e, fm)) is not None:
+            line, what = advice
+            column = mark.column + 1 if mark is not None and line == mark.line else None
+            return [Problem(path, line + 2, f"invalid YAML in front matter: {what} (YAML: {reason})", column)], None
         if mark is None:
             return [Problem(path, 1, msg)], None
         return [Problem(path, mark.line + 2, msg, mark.column + 1)], None
     return loader, node
+
+
+def yaml_advice(e: yaml.YAMLError, fm: str) -> tuple[int, str] | None:
+    """Say what to do about the YAML mistakes people make most, in the words of the front matter, with the line
+    (from 0) it is on; None for the rest."""
+    problem, context = getattr(e, "problem", None) or "", getattr(e, "context", None) or ""
+    mark, start = getattr(e, "problem_mark", None), getattr(e, "context_mark", None)
+    if mark is None:
+        return None
+    lines = fm.split("\n")
+    at_start = start is not None and ("quoted scalar" in context or "expected ':'" in problem)
+    at = start.line if at_start else mark.line
+    key, _, value = (lines[at] if at < len(lines) else "").partition(":")
+    key, value = key.strip(), value.strip()
+    quoted = f"put the value in quotes: {key}: {json.dumps(value, ensure_ascii=False)}"
+    if problem == "mapping values are not allowed here":
+        return at, f"the value of '{key}' holds a colon and a space, which YAML reads as another field; {quoted}"
+    if "'\\t'" in problem:
+        return at, "a tab in the front matter; indent and separate with spaces"
+    if "alias" in context or "anchor" in context or "cannot start any token" in problem:
+        first = value[:1] or "this character"
+        return at, f"a value cannot start with {first!r} in YAML; {quoted}"
+    if "quoted scalar" in context:
+        return at, (f"the quote that opens the value of '{key}' is not closed; end it with the same quote, "
+                    "and write a quote inside it as \\\" (or '' between single quotes)")
+    if "expected <block end>" in problem and value[:1] in "'\"":
+        return at, f"text follows the closing quote of '{key}'; quote the whole value: {key}: {json.dumps(value, ensure_ascii=False)}"
+    if "expected ':'" in problem:
+        return at, ("this line is not 'field: value'; continue a long value on the next line indented by two spaces, "
+                    "or put the whole value in quotes")
+    if "flow sequence" in context:
+        return at, "a list opened with '[' is not closed with ']'" + (f" (it opens on line {start.line + 2})" if start else "")
+    return None
 
 
 def yaml_too_big(root: yaml.Node) -> str | None:

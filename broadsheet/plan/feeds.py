@@ -20,6 +20,7 @@ from broadsheet.model.site import Site
 FEED_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
 # Attributes whose value is one URL, and the one whose value is a list of "URL width" candidates.
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)  # a site with no live story at all
 _URL_ATTRS = frozenset({"href", "src", "poster", "cite", "action", "formaction", "data", "longdesc"})
 _SRCSET_ATTRS = frozenset({"srcset"})
 # XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF even as character references.
@@ -209,9 +210,6 @@ def feed_entry(article: Article, config: Config, author_url: Callable[[str], str
     )
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, page_url: str,
               shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
@@ -219,7 +217,7 @@ def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, p
     url, rss_url = where
     # An empty feed still needs an `updated`: the first story of its edition, which no later publish or clock
     # changes (the clock would rewrite every empty feed on every build); the epoch on a site with none yet.
-    newest = max((a.modified for a in shown), default=site.articles[-1].date if site.articles else EPOCH)
+    newest = max((a.modified for a in shown), default=site.articles[-1].date if site.articles else EMPTY_FEED_UPDATED)
     return Feed(
         id=urls.absolute(config.base_url, url),
         title=xml_text(title),

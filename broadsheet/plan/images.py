@@ -94,33 +94,56 @@ class ImagePlan:
 
 
 def plan_images(articles: tuple[Article, ...], static: dict[str, Path], widths: tuple[int, ...],
-                cache_dir: Path, others: tuple[tuple[str, Path, int | None], ...] = ()) -> ImagePlan:
+                cache_dir: Path, others: tuple[tuple[str, Path, int | None], ...] = (),
+                later: tuple[tuple[Article, str], ...] = ()) -> ImagePlan:
     """Read each local image's size and hash, and decide its resized copies; raise BuildError on bad images.
 
-    `others`: more images to resize, each with the file and line that name it (authors' photos).
+    `others`: more images to resize, each with the file and line that name it (authors' photos). `later`: the
+    stories not live yet (drafts, scheduled), each with when it will be: their images are checked as a live
+    story's are, so that a mistake is reported when it is written rather than stopping the build at go-live.
     """
-    wanted: list[tuple[str | None, Path, Callable[[], int | None]]] = []
-    for article in articles:
-        wanted.append((article.image, article.path, lambda a=article: field_line(a.path, "image")))
-        wanted += [(u, article.path, lambda a=article, u=u: body_line(a.path, u)) for u in article.body_images]
-    wanted += [(url, path, lambda line=line: line) for url, path, line in others]
+    wanted = [*images_of(articles, ""), *((url, path, lambda line=line: line, "") for url, path, line in others)]
     sets: dict[str, ImageSet] = {}
     problems: list[Problem] = []
-    for url, path, line_of in wanted:
-        if not url or url in sets or not urls.is_local(url):
-            continue
-        source = static.get(urls.output_path(url).lstrip("/"))
-        if source is None:
-            problems.append(Problem(path, line_of(), f"image {url} not found: put the file at static{url}"))
-            continue
-        planned = plan_image(url, source, widths, cache_dir)
-        if isinstance(planned, str):
-            problems.append(Problem(path, line_of(), planned))
-        else:
-            sets[url] = planned
+    for url, path, line_of, note in wanted:
+        if url and url not in sets and urls.is_local(url):
+            planned = find_image(url, static, widths, cache_dir)
+            if isinstance(planned, ImageSet):
+                sets[url] = planned
+            else:
+                problems.append(Problem(path, line_of(), planned + note))
+    checked: dict[str, str | None] = {}  # a later story's image: found (None), or why not
+    for article, when in later:
+        for url, path, line_of, note in images_of((article,), f" (the story is {when}: fix it before then)"):
+            if url and url not in sets and urls.is_local(url):
+                if url not in checked:
+                    found = find_image(url, static, widths, cache_dir)
+                    checked[url] = None if isinstance(found, ImageSet) else found
+                if checked[url] is not None:
+                    problems.append(Problem(path, line_of(), checked[url] + note))
     if problems:
         raise BuildError(problems)
     return ImagePlan(sets)
+
+
+def images_of(articles: tuple[Article, ...], note: str) -> list[tuple[str | None, Path, Callable[[], int | None], str]]:
+    """List each story's lead and body images, with how to find the line that names it."""
+    wanted: list[tuple[str | None, Path, Callable[[], int | None], str]] = []
+    for article in articles:
+        wanted.append((article.image, article.path, lambda a=article: field_line(a.path, "image"), note))
+        wanted += [(u, article.path, lambda a=article, u=u: body_line(a.path, u), note) for u in article.body_images]
+    return wanted
+
+
+def find_image(url: str, static: dict[str, Path], widths: tuple[int, ...], cache_dir: Path) -> ImageSet | str:
+    """Plan a site image's copies; return why not if it is missing or unreadable."""
+    rel = urls.output_path(url).lstrip("/")
+    source = static.get(rel)
+    if source is None:
+        rest = rel.removeprefix("static/")
+        hint = f" (did you mean /{rest}?)" if url.startswith("/static/") and rest in static else ""
+        return f"image {url} not found: put the file at static{url}{hint}"
+    return plan_image(url, source, widths, cache_dir)
 
 
 def plan_image(url: str, source: Path, widths: tuple[int, ...], cache_dir: Path) -> ImageSet | str:

@@ -105,7 +105,8 @@ def page_meta(page: Page, site: Site) -> PageMeta:
     jsonld: list[dict[str, Any]] = []
     image, image_alt, og_article = None, None, None
     if article is not None:
-        image, image_alt = article_image(article, config), article.image_alt
+        image = article_image(article, config)
+        image_alt = (article.image_alt or article.image_caption or article.title) if image else None
         og_article = ArticleMeta(
             published=rfc3339(article.date, config),
             modified=rfc3339(article.modified, config),
@@ -119,8 +120,8 @@ def page_meta(page: Page, site: Site) -> PageMeta:
         jsonld.append(breadcrumbs_jsonld(config, [home, (section.name, section.url)]))
     elif page.kind == "home":
         jsonld.append(website_jsonld(config))
-    if image is None and config.logo:
-        image = urls.resolve(config.base_url, "/", config.logo)
+    if image is None and config.logo:  # every page shares with a picture: the story's, else the paper's logo
+        image, image_alt = urls.resolve(config.base_url, "/", config.logo), config.title
     return PageMeta(
         canonical=urls.absolute(config.base_url, page.canonical),
         title=article.title if article is not None else page.title,

@@ -238,6 +238,8 @@ def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, An
         credit = article.image_credit
         data["image"] = [{"@type": "ImageObject", "url": image, "contentUrl": image, "creditText": credit}
                          if credit else image]
+    elif config.logo:  # Google wants an image for every NewsArticle: the paper's logo stands in
+        data["image"] = [urls.resolve(config.base_url, "/", config.logo)]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
     if not article.free:  # how Google tells a paywall from cloaking: the selector of the subscribers' part

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -60,6 +60,14 @@ class PageRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PageProblem:
+    """A template mistake met while drawing one page: the same mistake on many pages is reported once."""
+
+    problem: Problem  # the template file and line, and what is wrong there
+    page: str  # which page was being drawn, and the story it was reading
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """What drawing the plan produced: a record per page, and the files whose bytes changed."""
 
@@ -101,22 +109,31 @@ def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mappi
     results = run_chunks(_render_chunk, chunks, parallel, pages, env, inputs, held, sink)
     records = dict(previous)
     written: dict[str, bytes] = {}
-    problems: dict[tuple, Problem] = {}
+    problems: dict[tuple, list[PageProblem]] = {}
     shared: dict[tuple, tuple] = {}  # one object per distinct dependency (see benchmarks/README.md)
     for chunk in results:
         for item in chunk:
-            if isinstance(item, Problem):
-                problems.setdefault((item.path, item.line, item.message), item)
+            if isinstance(item, PageProblem):
+                problems.setdefault((item.problem.path, item.problem.line, item.problem.message), []).append(item)
                 continue
             url, rel, fingerprint, deps, data_digest, changed, entry = item
             records[url] = PageRecord(fingerprint, tuple([shared.setdefault(d, d) for d in deps]), data_digest, entry)
             if changed:
                 written[rel] = data_digest
     if problems:
-        raise BuildError(list(problems.values()))
+        raise BuildError([one_report(found) for found in problems.values()])
     if len(records) != len(pages) or plan.stale is None:
         records = {p.url: records[p.url] for p in pages}
     return Rendered(records, written, len(todo))
+
+
+def one_report(found: list[PageProblem]) -> Problem:
+    """Report one template mistake once, with the first page it broke and how many more."""
+    first, more = found[0], len(found) - 1
+    others = f", and {more} more page{'s' if more != 1 else ''}" if more else ""
+    if not first.page:
+        return first.problem
+    return replace(first.problem, message=f"{first.problem.message} (drawing {first.page}{others})")
 
 
 def needs_drawing(page: Page, stale: frozenset[str] | None, inputs: Inputs, previous: Mapping[str, PageRecord],
@@ -169,18 +186,18 @@ def _render_chunk(
     return out
 
 
-def template_problem(e: Exception, env: TrackingEnvironment, page: Page) -> Problem:
+def template_problem(e: Exception, env: TrackingEnvironment, page: Page) -> PageProblem:
     """Name the template file (the site's or the theme's) and line that raised, the page being drawn, and the
-    story whose fields it was reading."""
+    story whose fields it was reading; suggest the near name of a field that is not there."""
     if isinstance(e, jinja2.TemplateSyntaxError) and e.filename:
-        return Problem(Path(e.filename), e.lineno, f"template syntax error: {e.message}")
+        return PageProblem(Problem(Path(e.filename), e.lineno, f"template syntax error: {e.message}"), "")
     where = _template_frame(e, template_roots(env))
     path, line = where if where else (template_file(env, page.template), None)
     if isinstance(e, jinja2.TemplateNotFound):
-        return Problem(path, line, f"template not found: {e.name}")
+        return PageProblem(Problem(path, line, f"template not found: {e.name}"), "")
     story = f", reading {display_path(env.story.path)}" if env.story is not None else ""
     article = "an" if page.kind[0] in "aeiou" else "a"
-    return Problem(path, line, f"{e} (drawing {page.url}, {article} {page.kind} page{story})")
+    return PageProblem(Problem(path, line, f"{e}{env.near_miss(e)}"), f"{page.url}, {article} {page.kind} page{story}")
 
 
 def _template_frame(e: BaseException, roots: tuple[Path, ...]) -> tuple[Path, int] | None:

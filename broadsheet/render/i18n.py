@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 import markupsafe
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_skeleton, format_time, get_datetime_format
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -242,7 +243,20 @@ def add_date_filters(env: jinja2.Environment, config: Config) -> None:
         locale = _locale(_language(context, config))
         return format_decimal(n, locale=locale) if locale is not None else str(n)
 
+    env.filters["og_locale"] = og_locale
     env.filters["local"] = local
     env.filters["dateline"] = dateline
     env.filters["edition_date"] = edition_date
     env.filters["number"] = number
+
+
+def og_locale(language: str) -> str:
+    """Return a language tag in Facebook's locale form, language_TERRITORY ('pa' -> 'pa_IN', 'pt-BR' -> 'pt_BR'):
+    a tag without a territory takes the one CLDR finds likeliest; one CLDR does not know stays as it is."""
+    parts = language.replace("-", "_").split("_")
+    territory = next((p.upper() for p in parts[1:] if len(p) == 2 or p.isdigit()), None)
+    if territory is None:
+        likely = get_global("likely_subtags").get(parts[0].lower(), "")
+        territory = next((p for p in likely.split("_")[1:] if len(p) == 2 or p.isdigit()), None)
+    return f"{parts[0].lower()}_{territory}" if territory else parts[0].lower()
+

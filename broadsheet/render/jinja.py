@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from broadsheet import urls
-from broadsheet.errors import Problem
+from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
 from broadsheet.load.data import DataFiles
@@ -47,6 +47,8 @@ class TrackingEnvironment(jinja2.Environment):
     template_dependency: TemplateDependency = staticmethod(lambda name: ("template", name))
     story: Article | None = None  # the last story a template read a field of: named when drawing fails
 
+    missed: tuple[str, tuple[str, ...]] | None = None  # the last name read that an object lacks, and its names
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if self.recording is not None and (dep := self.dependency_of(obj, attribute)) is not None:
             self.recording.add(dep)
@@ -55,7 +57,17 @@ class TrackingEnvironment(jinja2.Environment):
         if type(obj) in _FREE_FORM and attribute in obj:  # a key named like a method (pop, items) is the key
             return self.getitem(obj, attribute)
         value = super().getattr(obj, attribute)
-        return self.missing(attribute) if type(obj) in _FREE_FORM and type(value) is jinja2.StrictUndefined else value
+        if type(value) is jinja2.StrictUndefined:
+            if type(obj) in _FREE_FORM:
+                return self.missing(attribute)
+            self.missed = (attribute, tuple(n for n in dir(obj) if not n.startswith("_")))
+        return value
+
+    def near_miss(self, e: Exception) -> str:
+        """Return ' (did you mean …?)' for a name a template read that is not there, when one is near it."""
+        if not isinstance(e, jinja2.UndefinedError) or self.missed is None or f"'{self.missed[0]}'" not in str(e):
+            return ""
+        return did_you_mean(*self.missed)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if self.recording is not None and (dep := self.dependency_of(obj, argument)) is not None:
