@@ -64,7 +64,7 @@ def test_each_mode_brings_the_live_regions_into_the_page_its_own_way(tmp_path, i
         assert "Flood closes the causeway" in page and "Thursday, February 12, 2026" in page
         assert not fragments.exists()
     elif includes == "client":
-        assert '<script src="/fragments/live.js"></script>' in page
+        assert '<script src="/fragments/live.js" data-live-regions></script>' in page
         assert 'data-live="breaking"' in page and 'data-live="date"' in page and 'data-live="latest-national"' in page
         assert "Flood closes the causeway" not in page and "February 12, 2026" not in page
         assert "Flood closes the causeway" in (fragments / "live.js").read_text()

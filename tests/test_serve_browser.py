@@ -41,6 +41,8 @@ def test_an_open_article_follows_edits_errors_and_fixes_without_a_manual_reload(
         expect(headline).to_have_text("Headline edited on disk", timeout=WAIT_MS)
         assert page.evaluate("window.__sameDocument === true")  # updated without reloading the tab
         assert page.title().startswith("Headline edited on disk")  # the <head> follows too
+        # The live regions (includes = "client") are filled again in the updated page, with the new headline.
+        expect(page.locator("aside.latest").last).to_contain_text("Headline edited on disk", timeout=WAIT_MS)
 
         md.write_text("---\ntitle: 'Unclosed quote\nsection: National\n---\nBody\n")
         overlay = page.locator("#broadsheet-problems")

@@ -23,7 +23,8 @@ def reload_script(version: str) -> str:
     no navigation, so the stylesheets stay applied and the reader keeps their place. When that could
     differ from a reload (other stylesheets or head scripts, scripts in the body, a failed fetch), it
     reloads the tab instead. Only visible tabs hold a connection: browsers allow about six per host,
-    and a dozen background tabs must not starve the page being read.
+    and a dozen background tabs must not starve the page being read. The theme's live regions
+    (`script[data-live-regions]`) are filled again by loading their script anew after the swap.
     """
     return (
         "<script data-broadsheet>/* broadsheet preview */(function(){"
@@ -36,10 +37,15 @@ def reload_script(version: str) -> str:
         "function update(next){"
         "fetch(location.href,{cache:'no-store'}).then(function(r){return r.text();}).then(function(t){"
         "var d=new DOMParser().parseFromString(t,'text/html');"
-        "if(sig(d)!==sig(document)||d.body.querySelector('script:not([data-broadsheet])'))throw 0;"
+        "if(sig(d)!==sig(document)||d.body.querySelector('script:not([data-broadsheet]):not([data-live-regions])'))throw 0;"
         "Array.prototype.forEach.call(document.head.querySelectorAll(':scope>*'),function(n){if(!kept(n))n.remove();});"
         "Array.prototype.forEach.call(d.head.querySelectorAll(':scope>*'),function(n){if(!kept(n))document.head.appendChild(n);});"
-        "document.body.replaceWith(d.body);url=url.split('?')[0]+'?v='+encodeURIComponent(next);if(!document.hidden)open();"
+        "document.body.replaceWith(d.body);url=url.split('?')[0]+'?v='+encodeURIComponent(next);"
+        # The live regions' script (includes = "client") does not run in a swapped body: load it anew to fill them.
+        "var l=document.querySelector('script[data-live-regions]');if(l){var s=document.createElement('script');"
+        "s.src=l.src.split('?')[0]+'?v='+encodeURIComponent(next);s.setAttribute('data-broadsheet','');"
+        "document.body.appendChild(s);}"
+        "if(!document.hidden)open();"
         "}).catch(function(){location.reload();});}"
         "document.addEventListener('visibilitychange',function(){document.hidden?close():open();});"
         "if(!document.hidden)open();"
