@@ -106,7 +106,7 @@ class Story:
         self.featured, self.priority = False, 0
         self.expires: float | None = None  # hours after `date`
         self.breaking: float | None = None  # hours after `date`
-        self.corrections = 0  # dated corrections, an hour apart from NOW
+        self.corrections = 0  # dated corrections, an hour apart after `date`
 
     def url(self, name: str) -> str:
         return urls.article(urls.slugify(self.section), self.slug or name)
@@ -130,8 +130,8 @@ class Story:
         if self.breaking is not None:
             extra["breaking"] = (self.date + timedelta(hours=self.breaking)).isoformat()
         if self.corrections:
-            extra["corrections"] = json.dumps([{"date": (NOW + timedelta(hours=i)).isoformat(), "text": f"Fix {i}."}
-                                               for i in range(self.corrections)])
+            extra["corrections"] = json.dumps([{"date": (self.date + timedelta(hours=i + 1)).isoformat(),
+                                                "text": f"Fix {i}."} for i in range(self.corrections)])
         body = self.body
         if self.live:  # ends an hour after NOW (or after its date): some clocks find it running, some ended
             extra.update(live="true", live_until=(max(self.date, NOW) + timedelta(hours=1)).isoformat())
