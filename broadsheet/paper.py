@@ -142,6 +142,7 @@ sections = [{sections}]             # the navigation, in order; each becomes con
 # max_file_size = 2097152           # the largest story file read, in bytes
 # sanitize = false                  # strip scripts and inline HTML from stories sent by outside contributors
 # markdown_time_limit = 10          # seconds one story may take to convert
+# render_time_limit = 30            # seconds one page may take to draw
 """
 
 GITIGNORE = """\
