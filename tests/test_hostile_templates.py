@@ -136,21 +136,11 @@ def test_a_template_that_never_ends_is_stopped_at_the_time_limit_naming_the_page
     assert f"{path}:{n}: took longer than 0.3 s to draw" in capsys.readouterr().err
 
 
-def test_a_template_that_never_ends_is_stopped_in_a_worker_process(world, capsys, monkeypatch, backstop):
-    import os
-
+def test_a_template_that_never_ends_is_stopped_in_a_worker_process(world, capsys, monkeypatch, backstop, forks):
     from broadsheet.render import draw
 
     monkeypatch.setattr(draw, "PARALLEL_RENDER_MIN", 2)  # a small site through worker processes, as a big one goes
     monkeypatch.setattr(draw, "CHUNK", 1)
-    forks = []
-    real_fork = os.fork
-
-    def counting_fork():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", counting_fork)
     path, n = with_article_template(world, ENDLESS[0])
     with_render_time_limit(world, 0.3)
     err = refused(world, capsys, "--site", world / "site", "--jobs", "2", code=1)
