@@ -31,6 +31,11 @@ def time_limit(seconds: float | None, expired: Callable[[], BaseException]) -> I
         return
 
     def expire(signum, frame):
+        if _deadline != deadline:  # a late signal, after this limit ended
+            return
+        if (left := deadline - time.monotonic()) > 0:  # a late signal from a limit inside this one: not yet
+            signal.setitimer(signal.ITIMER_REAL, left)
+            return
         raise expired()
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -39,8 +44,8 @@ def time_limit(seconds: float | None, expired: Callable[[], BaseException]) -> I
     try:
         yield
     finally:
+        _deadline = outer  # first: a signal that arrives during the rest finds this limit ended
         signal.setitimer(signal.ITIMER_REAL, 0)
-        _deadline = outer
         signal.signal(signal.SIGALRM, previous)
         if outer is not None:  # the enclosing limit goes on with what is left of it (at once, if nothing is)
             signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 1e-6))
