@@ -152,10 +152,13 @@ language = {language}  # the pages' <html lang>, dates and interface words
 #                                   # stories without a picture; put the file in static/
 # image_widths = [320, 640, 960, 1280]  # resized copies made of each lead image
 # search = true                     # the search page and its index
+# includes = "client"               # how the date, the banner and the latest stories reach every page: "client",
+#                                   # "ssi" (nginx, Apache), "esi" (Fastly, Varnish) or "static" (see the README)
 # keep = []                         # names at the top of the output that every build leaves alone
 # max_file_size = 2097152           # the largest story file read, in bytes
 # sanitize = false                  # strip scripts and inline HTML from stories sent by outside contributors
 # markdown_time_limit = 10          # seconds one story may take to convert
+# render_time_limit = 30            # seconds one page may take to draw
 
 # Another edition, in another language, at /<code>/ (a story joins it with `lang: <code>`):
 # [languages.fr]

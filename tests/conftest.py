@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import textwrap
 from pathlib import Path
 
@@ -89,3 +90,17 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return tmp_path / "site"
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """Count the processes forked during the test (the worker processes of a parallel build)."""
+    started: list[int] = []
+    real_fork = os.fork
+
+    def counting_fork() -> int:
+        started.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    return started

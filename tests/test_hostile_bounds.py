@@ -69,6 +69,12 @@ def toml_string(text: str) -> str:
     ("per_page = -9223372036854775808", "'per_page' must be at least 1"),
     ("markdown_time_limit = inf", "'markdown_time_limit' must be between 0 and 3600 seconds"),
     ("markdown_time_limit = nan", "'markdown_time_limit' must be between 0 and 3600 seconds"),
+    ("render_time_limit = inf", "'render_time_limit' must be between 0 and 3600 seconds"),
+    ("render_time_limit = nan", "'render_time_limit' must be between 0 and 3600 seconds"),
+    ("render_time_limit = 0", "'render_time_limit' must be between 0 and 3600 seconds"),
+    ("render_time_limit = -1", "'render_time_limit' must be between 0 and 3600 seconds"),
+    ("render_time_limit = 3601", "'render_time_limit' must be between 0 and 3600 seconds"),
+    ('render_time_limit = "30"', "'render_time_limit' must be a number, not str"),
 ])
 def test_numbers_out_of_bounds_are_refused_naming_the_key(tmp_path, capsys, line, message):
     toml = "\n".join(l for l in SITE_TOML.splitlines() if l.split(" =")[0] != line.split(" =")[0]) + "\n" + line + "\n"

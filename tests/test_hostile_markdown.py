@@ -137,6 +137,51 @@ def test_markdown_that_runs_too_long_is_reported_within_the_time_limit(tmp_path,
     assert "ok.md" not in err
 
 
+def test_a_live_blog_is_stopped_at_the_time_limit_of_the_whole_story(tmp_path, capsys):
+    """The limit was per update: 60 000 updates of a tenth of a millisecond each were never stopped."""
+    updates = "".join(f"## {n // 60 % 24:02d}:{n % 60:02d} Update\n\nText {n}.\n\n" for n in range(60_000))
+    site = write_site(tmp_path / "site", {
+        "content/national/ok.md": article("Fine"),
+        "content/national/live.md": article("Live", body="Intro.\n\n" + updates, live="true"),
+    })
+    # Each update converts some thousand times faster than the limit; all of them take seconds.
+    (site / "site.toml").write_text((site / "site.toml").read_text() + "markdown_time_limit = 0.2\n")
+    err = refused(tmp_path, capsys, "--site", site, code=1)
+    assert (f"{site / 'content/national/live.md'}: Markdown took longer than 0.2 s to convert; split the live blog"
+            in err)
+    assert "ok.md" not in err and err.count("took longer") == 1
+
+
+def test_a_live_blog_with_many_headings_in_a_code_block_is_split_in_linear_time(tmp_path, capsys):
+    """Fence lines were counted again before every heading: 60 000 headings inside a code block took minutes."""
+    code = "```\n" + "## 10:42 Not an update\n" * 60_000 + "```\n"
+    body = f"Intro.\n\n## 09:00 Opening\n\nFirst.\n\n{code}\n## 09:30 Second\n\nMore.\n"
+    site = write_site(tmp_path / "site", {"content/national/live.md": article("Live", body=body, live="true")})
+    # Within the limit, a linear split takes well under a second; the quadratic one ran past it.
+    (site / "site.toml").write_text((site / "site.toml").read_text() + "markdown_time_limit = 60\n")
+    assert run("check", "--site", site, "--now", NOW) == 0, capsys.readouterr().err
+
+
+def test_a_limit_inside_another_never_outlasts_it():
+    from broadsheet.deadline import time_limit
+
+    class Outer(Exception):
+        pass
+
+    class Inner(Exception):
+        pass
+
+    with pytest.raises(Outer), time_limit(0.2, Outer), time_limit(60, Inner):  # the story's limit runs out first
+        while True:
+            pass
+    with pytest.raises(Outer), time_limit(0.3, Outer):
+        with pytest.raises(Inner), time_limit(0.05, Inner):
+            while True:
+                pass
+        while True:  # the enclosing limit is set again when the inner one ends
+            pass
+
+
 def test_markdown_that_once_crashed_the_parser_builds(tmp_path, capsys):
     body = "<![" * 50 + "\n\n<![CDATA[ x ]]>\n\n<!-- <![ -->\n\n`<![`"
     site = write_site(tmp_path / "site", {"content/national/x.md": article("Odd markup", body=body)})

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import faulthandler
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, write_site
+from conftest import NOW, REPO, article, build, read, run, write_site
 from hostile_support import refused
 
 from broadsheet import BuildError
@@ -98,3 +100,57 @@ def test_a_template_that_recurses_or_computes_nonsense_is_named(world, capsys, l
     err = refused(world, capsys, "--site", world / "site", code=1)
     exact = "recursion" not in message  # a recursion stops wherever the stack runs out, in the same template
     assert (f"{path}:{n}: " if exact else f"{path}:") in err and message in err
+
+
+ENDLESS = [
+    "{% for x in range(10 ** 12) %}{% endfor %}",
+    # A macro that calls itself twice at each of 60 levels: 2**61 calls, never deeper than 60.
+    "{% macro spin(n) %}{% if n %}{{ spin(n - 1) }}{{ spin(n - 1) }}{% endif %}{% endmacro %}{{ spin(60) }}",
+]
+
+
+@pytest.fixture
+def backstop():
+    """End the run (exit 1), rather than hang it, should a page be drawn for ever despite the limit."""
+    # A watchdog thread in C: no signal to clash with the limit's SIGALRM, no Python thread to stop a fork.
+    faulthandler.dump_traceback_later(300, exit=True, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+def with_render_time_limit(world: Path, seconds: float) -> None:
+    toml = world / "site/site.toml"
+    toml.write_text(toml.read_text() + f"render_time_limit = {seconds}\n")
+
+
+@pytest.mark.parametrize("line", ENDLESS, ids=["loop", "macro"])
+def test_a_template_that_never_ends_is_stopped_at_the_time_limit_naming_the_page(world, capsys, line, backstop):
+    path, n = with_article_template(world, line)
+    with_render_time_limit(world, 0.3)
+    # The previous output stays exactly as it was (refused() compares the whole world before and after).
+    err = refused(world, capsys, "--site", world / "site", code=1)
+    assert (f"{path}:{n}: took longer than 0.3 s to draw (render_time_limit); does a loop in the template never "
+            "end? (drawing /national/a/, an article page") in err
+    assert err.count("took longer") == 1  # only the story's page runs the loop; the others were drawn in time
+    assert run("check", "--site", world / "site", "--now", NOW) == 1  # check draws every page too
+    assert f"{path}:{n}: took longer than 0.3 s to draw" in capsys.readouterr().err
+
+
+def test_a_template_that_never_ends_is_stopped_in_a_worker_process(world, capsys, monkeypatch, backstop, forks):
+    from broadsheet.render import draw
+
+    monkeypatch.setattr(draw, "PARALLEL_RENDER_MIN", 2)  # a small site through worker processes, as a big one goes
+    monkeypatch.setattr(draw, "CHUNK", 1)
+    path, n = with_article_template(world, ENDLESS[0])
+    with_render_time_limit(world, 0.3)
+    err = refused(world, capsys, "--site", world / "site", "--jobs", "2", code=1)
+    assert forks, "no worker process was started"
+    assert f"{path}:{n}: took longer than 0.3 s to draw (render_time_limit)" in err
+    assert "(drawing /national/a/, an article page" in err
+
+
+def test_the_render_time_limit_leaves_pages_that_draw_in_time_alone(world, capsys):
+    with_article_template(world, "{% for x in range(1000) %}{% endfor %}<p>drawn in time</p>")
+    with_render_time_limit(world, 30)
+    assert run("build", "--site", world / "site", "--now", NOW) == 0, capsys.readouterr().err
+    assert "drawn in time" in read(world / "site", "/national/a/")

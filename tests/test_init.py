@@ -35,8 +35,8 @@ def test_init_writes_a_paper_of_site_toml_stories_notes_and_a_schedule(paper):
     assert config["title"] == "Harbour Times" and config["timezone"] == "UTC"
     assert config["sections"] == ["News", "Sport", "Opinion"] and config["language"] == "en"
     commented = [line for line in (paper / "site.toml").read_text().splitlines() if line.startswith("# ")]
-    for key in ("per_page", "more_from", "date_format", "feed_size", "feed_content", "logo",
-                "image_widths", "search", "keep", "max_file_size", "sanitize", "markdown_time_limit"):
+    for key in ("per_page", "more_from", "date_format", "feed_size", "feed_content", "logo", "image_widths",
+                "search", "includes", "keep", "max_file_size", "sanitize", "markdown_time_limit", "render_time_limit"):
         assert any(line.startswith(f"# {key} = ") for line in commented), key
     stories = sorted((paper / "content").rglob("*.md"))
     assert 2 <= len(stories) <= 3

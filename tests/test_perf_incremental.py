@@ -347,15 +347,7 @@ def test_incremental_builds_equal_full_builds(tiny_thresholds, steps, jobs, them
     check_sequence(steps, jobs, theme, old_files, search)
 
 
-def test_worker_processes_render_the_same_bytes(tiny_thresholds, monkeypatch):
-    forks = []
-    real_fork = os.fork
-
-    def counting_fork():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", counting_fork)
+def test_worker_processes_render_the_same_bytes(tiny_thresholds, forks):
     check_sequence([("title", "story-1", "storm"), ("template", "templates/partials/card.html", 1),
                     ("body", "story-2", "vote")], jobs=2)
     assert forks, "no worker process was started"

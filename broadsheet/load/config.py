@@ -51,7 +51,8 @@ class Config:
     keep: tuple[str, ...] = ()  # names in the output folder that every build carries over untouched
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger content file is refused unread
     sanitize: bool = False  # pass article bodies through an HTML allow-list (nh3)
-    markdown_time_limit: float = 10.0  # seconds one article body may take to convert
+    markdown_time_limit: float = 10.0  # seconds one story (a live blog's every update included) may take to convert
+    render_time_limit: float = 30.0  # seconds one page may take to draw
     params: dict = field(default_factory=dict)  # the site's own settings, [params]: templates read site.params
     # [transparency]: (schema.org property of the NewsMediaOrganization, slug of the standalone page it names)
     transparency: tuple[tuple[str, str], ...] = ()
@@ -82,6 +83,7 @@ _REQUIRED = ("title", "base_url", "timezone", "sections")
 _OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
              "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
              "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float,
+             "render_time_limit": float,
              "search": bool, "params": dict, "transparency": dict, "includes": str}
 FEED_CONTENTS = ("full", "summary")
 # How what must be fresh on every page (the edition date, the banner, the latest stories) reaches it: a script
@@ -166,7 +168,7 @@ _KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
 
 
 def check_limits(values: dict) -> list[tuple[str, str]]:
-    """Check the safety keys (keep, max_file_size, markdown_time_limit); convert keep to a tuple."""
+    """Check the safety keys (keep, max_file_size, the time limits); convert keep to a tuple."""
     problems: list[tuple[str, str]] = []
     if "keep" in values:
         names = values["keep"]
@@ -183,8 +185,9 @@ def check_limits(values: dict) -> list[tuple[str, str]]:
         problems.append(("max_file_size", "'max_file_size' is in bytes and must be at least 1024"))
     elif "max_file_size" in values and values["max_file_size"] > MAX_FILE_SIZE_LIMIT:
         problems.append(("max_file_size", f"'max_file_size' is in bytes and must be at most {MAX_FILE_SIZE_LIMIT} (1 GiB)"))
-    if "markdown_time_limit" in values and not 0 < values["markdown_time_limit"] <= 3600:
-        problems.append(("markdown_time_limit", "'markdown_time_limit' must be between 0 and 3600 seconds"))
+    for key in ("markdown_time_limit", "render_time_limit"):
+        if key in values and not 0 < values[key] <= 3600:  # not 0 < nan either
+            problems.append((key, f"'{key}' must be between 0 and 3600 seconds"))
     return problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ from broadsheet.load.frontmatter import (
 )
 from broadsheet.load.languages import read_language
 from broadsheet.load.live import Update, render_story
-from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text
+from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text, time_limit
 from broadsheet.paths import PAGES_FOLDER, allowed_roots, is_followable, walk_confined
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -221,11 +222,32 @@ def article_from_bytes(path: Path, data: bytes, config: Config, renderer: Markdo
 
 
 def render_body(path: Path, body: str, renderer: MarkdownRenderer) -> str | Problem:
-    """Convert the body, turning a runaway or crashing conversion into a Problem."""
+    """Convert a body that is not a live blog within the time limit, turning a failure into a Problem."""
+    return convert_story(path, body, renderer, False)[0]  # the HTML, or the one problem
+
+
+def convert_story(path: Path, body: str, renderer: MarkdownRenderer, live_since: datetime | bool,
+                  tz: ZoneInfo | None = None) -> tuple[str, tuple[Update, ...]] | list[Problem]:
+    """Convert a story's body, a live blog's text and every update, all within one `markdown_time_limit`.
+
+    A limit per update would let a live blog of many updates run without bound.
+    """
     try:
-        return renderer.render(body)
+        with time_limit(renderer.time_limit):
+            return render_story(path, body, lambda t: convert_part(path, t, renderer), live_since,
+                                tz or ZoneInfo("UTC"))
     except MarkdownTimeout as e:
-        return Problem(path, None, f"Markdown {e} to convert; simplify the body (long runs of '[' or '<![' do this)")
+        advice = ("split the live blog, or simplify it (its text and every update share the limit)" if live_since
+                  else "simplify the body (long runs of '[' or '<![' do this)")
+        return [Problem(path, None, f"Markdown {e} to convert; {advice}")]
+
+
+def convert_part(path: Path, text: str, renderer: MarkdownRenderer) -> str | Problem:
+    """Convert a body or one update, turning a crashing conversion into a Problem (a timeout ends the story)."""
+    try:
+        return renderer.render(text)
+    except MarkdownTimeout:
+        raise
     except RecursionError:
         return Problem(path, None, "Markdown body is nested too deeply to convert")
     except Exception as e:  # noqa: BLE001 -- a bug in Python-Markdown must cost one article, not the build's error report
@@ -266,7 +288,7 @@ def parse_article(
     if problems:
         return problems
     assert title and section and when
-    rendered = render_story(path, body, lambda t: render_body(path, t, renderer), live[0] and when, config.timezone)
+    rendered = convert_story(path, body, renderer, live[0] and when, config.timezone)
     if isinstance(rendered, list):
         return rendered
     body_html, updates = rendered

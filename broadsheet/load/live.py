@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -47,9 +48,10 @@ class Heading:
 def split_updates(body: str, day: date, tz: ZoneInfo) -> tuple[str, list[Heading]]:
     """Split a live blog's body into the text before the first update and each update (in the order written).
 
-    Headings inside fenced code blocks are not updates.
+    Headings inside fenced code blocks (after an odd number of fence lines) are not updates.
     """
-    found = [m for m in _HEADING.finditer(body) if len(_FENCE.findall(body, 0, m.start())) % 2 == 0]
+    fences = [m.start() for m in _FENCE.finditer(body)]  # found once: counting them again per heading was quadratic
+    found = [m for m in _HEADING.finditer(body) if bisect_left(fences, m.start()) % 2 == 0]
     if not found:
         return body, []
     headings = []
@@ -99,7 +101,9 @@ def render_story(path: Path, body: str, render: Callable[[str], str | Problem], 
         body_html = render(body)
         return [body_html] if isinstance(body_html, Problem) else (body_html, ())
     intro, headings = split_updates(body, live_since.astimezone(tz).date(), tz)
-    problems = [Problem(path, line_of(path, h.line), h.when) for h in headings if isinstance(h.when, str)]
+    bad = [h for h in headings if isinstance(h.when, str)]
+    lines = lines_of(path, [h.line for h in bad])
+    problems = [Problem(path, line, h.when) for h, line in zip(bad, lines, strict=True)]
     parts = [render(text) for text in (intro, *(h.text for h in headings))]
     problems += [p for p in parts if isinstance(p, Problem)]
     if problems:
@@ -110,10 +114,16 @@ def render_story(path: Path, body: str, render: Callable[[str], str | Problem], 
     return draw_updates(parts[0] if intro.strip() else "", updates), updates
 
 
-def line_of(path: Path, text: str) -> int | None:
-    """Return the line of a file that holds some text (read only to point a problem at it)."""
+def lines_of(path: Path, texts: list[str]) -> list[int | None]:
+    """Return the line of a file that holds each text (the file read once, only to point problems at them)."""
+    if not texts:
+        return []
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return None
-    return next((n for n, line in enumerate(lines, 1) if text.strip() in line), None)
+        return [None] * len(texts)
+    first: dict[str, int] = {}
+    for n, line in enumerate(lines, 1):
+        first.setdefault(line.strip(), n)
+    return [first.get(text.strip()) or next((n for n, line in enumerate(lines, 1) if text.strip() in line), None)
+            for text in texts]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-import signal
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import markdown as _markdown
 import nh3
 
+from broadsheet import deadline
 from broadsheet.load.embeds import with_embeds
 from broadsheet.load.figures import FiguresExtension
 from broadsheet.load.inline import FastInlineExtension
@@ -55,7 +54,7 @@ _TABLE_ALIGN = re.compile(r"text-align: (?:left|right|center);?")
 
 
 class MarkdownTimeout(Exception):
-    """Converting one body took longer than the time limit."""
+    """Converting a body (a live blog's text and all its updates together) took longer than the time limit."""
 
 
 class MarkdownRenderer:
@@ -89,27 +88,13 @@ def new_markdown(more: tuple[type[_markdown.Extension], ...] = ()) -> _markdown.
                               output_format="html")
 
 
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise MarkdownTimeout in the block after `seconds` (main thread only, where signals can be caught).
+def time_limit(seconds: float | None) -> AbstractContextManager[None]:
+    """Raise MarkdownTimeout in the block after `seconds`, or when an enclosing limit (the story's) runs out.
 
     Python-Markdown is pure Python and the regex engine checks for signals, so SIGALRM interrupts even a
-    runaway regex; a worker thread cannot take signals and runs without a limit.
+    runaway regex (broadsheet/deadline.py).
     """
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise MarkdownTimeout(f"took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return deadline.time_limit(seconds, lambda: MarkdownTimeout(f"took longer than {seconds:g} s"))
 
 
 def is_dangerous_url(value: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import jinja2
 
 from broadsheet import urls
+from broadsheet.deadline import time_limit
 from broadsheet.errors import BuildError, Problem, display_path
 from broadsheet.model.site import Site
 from broadsheet.parallel import run_chunks
@@ -21,6 +22,10 @@ from broadsheet.stamps import digest
 
 PARALLEL_RENDER_MIN = 400  # fewer pages than this render faster in-process than through a pool
 CHUNK = 128
+
+
+class RenderTimeout(Exception):
+    """Drawing one page took longer than render_time_limit (a template loop that never ends)."""
 
 
 class Inputs(Protocol):
@@ -161,13 +166,17 @@ def _render_chunk(
     held: Mapping[str, Any] | None, sink: Sink | None,
 ) -> list[tuple | Problem]:
     out: list[tuple | Problem] = []
+    limit = inputs.site.config.render_time_limit
     for i in indices:
         page = pages[i]
         env.recording, env.story = set(), None
         try:
-            data = render_page(env, page, inputs.site, inputs.view)
+            # SIGALRM: in-process and in a forked worker alike, each draws on its main thread.
+            with time_limit(limit, lambda: RenderTimeout(f"took longer than {limit:g} s to draw (render_time_limit); "
+                                                         "does a loop in the template never end?")):
+                data = render_page(env, page, inputs.site, inputs.view)
         except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
-                AttributeError) as e:
+                AttributeError, RenderTimeout) as e:
             # A template that includes itself, or divides by zero, is a template error like any other.
             out.append(template_problem(e, env, page))
             continue
