@@ -38,9 +38,9 @@ def paper(root: Path, base_url: str | None = None) -> Path:
     return site / "public"
 
 
-def test_the_readme_gives_three_nginx_configurations_and_each_passes_nginx_t(tmp_path):
+def test_the_readme_gives_four_nginx_configurations_and_each_passes_nginx_t(tmp_path):
     blocks = fenced("nginx")
-    assert len(blocks) == 3  # a new one needs its own test below
+    assert len(blocks) == 4  # a new one needs its own test (the fourth, ssi: tests/test_live_regions_browser.py)
     for block in blocks:
         http, server = split_http(block.replace(SERVED, str(tmp_path)))
         result = check_config(tmp_path / "t", server, http) if "include" not in http else None
