@@ -70,10 +70,15 @@ def page_lastmod(page: Page, site: Site) -> datetime | None:
 
 
 def sitemap_entries(pages: Sequence[Page], site: Site) -> list[SitemapEntry]:
-    """List every public HTML page with its lastmod, in plan order."""
+    """List every public HTML page with its lastmod: the stories from the oldest, then the rest in plan order.
+
+    A new story is then added at the end, beside the lists that move with it, so a sitemap split into parts
+    changes in its last part only: the parts that hold the archive keep their bytes.
+    """
     config = site.config
     entries = []
-    for page in pages:
+    stories = sorted((p for p in pages if p.kind == "article"), key=lambda p: (p.view["article"].date.timestamp(), p.url))
+    for page in [*stories, *(p for p in pages if p.kind != "article")]:
         if page.kind in HTML_KINDS:
             when = page_lastmod(page, site)
             entries.append(SitemapEntry(urls.absolute(config.base_url, page.url),
