@@ -2,7 +2,7 @@
     this file right after its banner's place, so the banner and the date are filled before the rest of the
     page is drawn (nothing shifts); the "Latest" lists further down are filled as soon as they are read. -#}
 {%- set breaking_html %}{% include "partials/breaking.html" %}{% endset -%}
-{%- set latest_html %}{% with heading = _("Latest"), id = "latest-heading" %}{% include "partials/latest.html" %}{% endwith %}{% endset -%}
+{%- set latest_html %}{% with heading = _("Latest"), id = "latest-heading", kind = "latest" %}{% include "partials/rail-list.html" %}{% endwith %}{% endset -%}
 /* Live regions of {{ site.title }}: written by Broadsheet on every build. */
 (function () {
   "use strict";
@@ -11,7 +11,7 @@
     "breaking": {{ breaking_html|trim|tojson }},
     "latest": {{ latest_html|trim|tojson }},
     {%- for section, stories in sections %}
-    {%- set html %}{% with heading = _("Latest in %(section)s", section=section.name), id = "latest-section-heading" %}{% include "partials/latest.html" %}{% endwith %}{% endset %}
+    {%- set html %}{% with heading = _("Latest in %(section)s", section=section.name), id = "latest-section-heading", kind = "latest" %}{% include "partials/rail-list.html" %}{% endwith %}{% endset %}
     {{ ("latest-" ~ section.slug)|tojson }}: {{ html|trim|tojson }},
     {%- endfor %}
   };
