@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
+from browser import LINKCHECKER_RC, VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
 from conftest import REPO, article, run
 from nginx_support import nginx
 from serve_support import request, start_serve
@@ -159,6 +159,20 @@ def test_the_nu_validator_passes_every_page_as_readers_get_it(sites, browser, tm
                             capture_output=True, text=True, timeout=300, check=False)
     errors = [line for line in result.stderr.splitlines() if ": error" in line]
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_linkchecker_finds_no_broken_link_with_the_banner_up(sites, mode, tmp_path):
+    """Every link of the pages as the host serves them, the fragments' links included where the host includes
+    them (ssi, esi; with client the same links are in the pages' lists and in the ssi run)."""
+    rc = tmp_path / "linkcheckerrc"
+    rc.write_text(LINKCHECKER_RC)
+    with served(sites[mode], mode) as base:
+        result = subprocess.run(["linkchecker", "--config", str(rc), "--no-status", base + "/"],
+                                capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-4000:]
+    checked = int(re.search(r"(\d+) links? in \d+ URLs checked", result.stdout).group(1))
+    assert checked > 50  # it crawled the site, not one page
 
 
 def test_nginx_includes_the_fragments_with_the_readmes_ssi_configuration(sites, tmp_path):
