@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import build, read
-from test_editions import bilingual
+from conftest import article, build, read
+from test_editions import BILINGUAL, bilingual
 
 AUTHORS = """\
 ["Harpreet Kaur"]
@@ -67,3 +67,33 @@ def test_related_stories_are_of_the_same_edition_and_pages_are_the_sites(site):
     assert (site / "public/about/index.html").is_file() and not (site / "public/pa/about").exists()
     punjabi = read(site, "/pa/")
     assert 'href="/about/"' in punjabi and 'aria-label="ਸਾਡੇ ਬਾਰੇ"' in punjabi
+
+
+def test_the_switch_on_author_topic_and_search_pages_goes_to_the_same_page_in_the_other_edition(site):
+    toml = BILINGUAL.replace('[languages.pa]\n', '[languages.pa]\nper_page = 1\n')
+    bilingual(site, toml, **{
+        "data/authors.toml": AUTHORS,
+        "content/en-surrey.md": article("Surrey budget", author="Harpreet Kaur", date="2026-01-20 09:00",
+                                        tags="[ferries, budget]"),
+        "content/pa-budget.md": article("ਬਜਟ", section="ਕੈਨੇਡਾ", author="ਹਰਪ੍ਰੀਤ ਕੌਰ", lang="pa",
+                                        date="2026-01-21 09:00", slug="budget", tags="[budget]"),
+    })
+    assert build(site) == 0
+
+    def switch_to(url: str, lang: str) -> str:
+        return re.search(rf'<a href="([^"]+)" hreflang="{lang}" lang="{lang}">', read(site, url)).group(1)
+
+    assert switch_to("/authors/harpreet-kaur/", "pa") == "/pa/authors/harpreet-kaur/"
+    assert switch_to("/pa/authors/harpreet-kaur/", "en") == "/authors/harpreet-kaur/"
+    assert switch_to("/tags/budget/", "pa") == "/pa/tags/budget/"
+    assert switch_to("/pa/tags/budget/", "en") == "/tags/budget/"
+    assert switch_to("/search/", "pa") == "/pa/search/" and switch_to("/pa/search/", "en") == "/search/"
+    # Without a version in the other edition, the switch goes to its front page.
+    assert switch_to("/authors/ann-writer/", "pa") == "/pa/"
+    assert switch_to("/tags/ferries/", "pa") == "/pa/"
+    # The versions name one another as hreflang alternates; a numbered page switches to the first page only.
+    assert '<link rel="alternate" hreflang="pa" href="https://gazette.example/pa/authors/harpreet-kaur/">' \
+        in read(site, "/authors/harpreet-kaur/")
+    numbered = next((site / "public/pa/authors/harpreet-kaur/page").glob("*/index.html"))
+    url = "/" + numbered.relative_to(site / "public").parent.as_posix() + "/"
+    assert switch_to(url, "en") == "/authors/harpreet-kaur/" and "hreflang=\"x-default\"" not in read(site, url)

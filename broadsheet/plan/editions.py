@@ -1,10 +1,14 @@
 """A site's editions side by side: which pages are versions of one another, and the language switch (pure).
 
 A page has versions in other editions when it is a story with a `translation_key` that a live story of
-another edition shares, or one of the pages every edition has (its front page, its authors and topics).
-Each version lists every version (itself included) as an absolute hreflang alternate, and `x-default` names
-the default edition's version (else the first one); the language switch goes to the version in each other
-edition, else to that edition's front page.
+another edition shares, one of the pages every edition has (its front page, its authors and topics indexes,
+its search page), or the page of an author or a topic that another edition has too (the same slug: a byline
+under one profile, a topic of the same name). Each version lists every version (itself included) as an
+absolute hreflang alternate, and `x-default` names the default edition's version (else the first one); the
+language switch goes to the version in each other edition, else to that edition's front page. A numbered page
+of an author or topic (`/authors/ann/page/2/`) switches to the first page of its versions, and has no
+alternates, since the other edition's page 2 holds other stories; nor has the search page (search engines
+do not index it).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from broadsheet.load.config import Config
 from broadsheet.model.site import Site
 from broadsheet.plan.page import Page
 
-SHARED_KINDS = ("home", "authors", "tags")  # pages every edition has, at the same place in it
+SHARED_KINDS = ("home", "authors", "tags", "search")  # pages every edition has, at the same place in it
+UNLISTED_KINDS = ("search",)  # kept out of search engines (noindex): the switch only, no hreflang alternates
+NAMED_KINDS = ("author", "tag")  # pages an edition has for a name: a version is the page of the same slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +59,38 @@ def editions_of(config: Config) -> tuple[Edition, ...]:
     return tuple(Edition(e.language, language_name(e.language), urls.home(e.edition)) for e in config.editions)
 
 
-def versions(pages: list[Page], site: Site) -> dict[str, dict[str, str]]:
-    """Map the URL of each page that has versions in other editions to {language: the version's URL}."""
-    shared: dict[str, dict[str, str]] = {}
+def versions(pages: list[Page], site: Site) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Map the URL of each page that has versions in other editions to {language: the version's URL}; and the
+    URL of each numbered page of an author or topic to the versions of its first page (for the switch only)."""
+    shared: dict[tuple[str, ...], dict[str, str]] = {}
+    switched: dict[str, tuple[str, ...]] = {}
     by_language = {e.edition: e.config.language for e in site.editions}
     for page in pages:
-        if page.kind in SHARED_KINDS:
-            edition = page.view["site"].code
-            shared.setdefault(page.kind, {})[by_language[edition]] = page.url
+        if (key := _shared_key(page)) is None:
+            continue
+        if page.kind in NAMED_KINDS and page.view["pager"].number is not None:
+            switched[page.url] = key
+            continue
+        shared.setdefault(key, {})[by_language[page.view["site"].code]] = page.url
+        if page.kind in UNLISTED_KINDS:
+            switched[page.url] = key
     found: dict[str, dict[str, str]] = {}
-    for group in shared.values():
-        if len(group) > 1:
+    for key, group in shared.items():
+        if len(group) > 1 and key[0] not in UNLISTED_KINDS:
             found.update({url: group for url in group.values()})
     for page in pages:
         if page.kind == "article" and (story_versions := site.translations(page.view["article"])):
             found[page.url] = {a.lang: a.url for a in story_versions}
-    return found
+    switch_only = {url: group for url, key in switched.items() if len(group := shared.get(key, {})) > 1}
+    return found, switch_only
+
+
+def _shared_key(page: Page) -> tuple[str, ...] | None:
+    if page.kind in SHARED_KINDS:
+        return (page.kind,)
+    if page.kind in NAMED_KINDS:
+        return page.kind, page.view[page.kind].slug
+    return None
 
 
 def alternates(group: dict[str, str], config: Config) -> tuple[Alternate, ...]:

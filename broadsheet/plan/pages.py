@@ -87,11 +87,11 @@ def plan_editions(site: Site) -> list[Page]:
     """Plan every edition's pages, each with its edition's view (`site`), its versions and language switch."""
     pages = [replace(p, view={**p.view, "site": site_view(e, site.config)}) for e in site.editions
              for p in plan_edition(e)]
-    found = versions(pages, site)
+    found, switch_only = versions(pages, site)
     out = []
     for p in pages:
         group = found.get(p.url)
-        extra = {"languages": switch(group, p.view["site"].language, site.config)}
+        extra = {"languages": switch(group or switch_only.get(p.url), p.view["site"].language, site.config)}
         if group:
             extra["alternates"] = alternates(group, site.config)
         out.append(replace(p, view={**p.view, **extra}))
