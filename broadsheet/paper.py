@@ -140,6 +140,7 @@ base_url = "https://example.com"    # where the paper is published (a build warn
 timezone = {timezone}               # an IANA name; story dates without an offset are read in it
 # The sections: the navigation, in order; each is at /<slug>/ ("Arts & Culture" is /arts-culture/). A story's
 # `section:` line decides its section, not its folder: content/<slug>/ is only a tidy place to keep it.
+# A section may set its slug: {{ name = "ਪੰਜਾਬ", slug = "punjab" }} is at /punjab/ (`new --section punjab`).
 sections = [{sections}]
 language = {language}  # the pages' <html lang>, dates and interface words
 

@@ -16,6 +16,7 @@ from broadsheet.guard import confined
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.content import Article, read_article
 from broadsheet.load.markdown import MarkdownRenderer
+from broadsheet.load.sections import unknown_section
 from broadsheet.paths import PAGES_FOLDER
 
 
@@ -25,12 +26,9 @@ def new_article(site_dir: Path, headline: str, section: str, authors: list[str],
     never overwrite a file."""
     site = load_config(site_dir / "site.toml")
     config = edition(site, lang)
-    configured = config.section_named(section) or next(
-        (s for s in config.sections if s.slug == urls.slugify(section)), None
-    )
+    configured = config.section_called(section)  # its name, or its URL slug ('punjab' for 'ਪੰਜਾਬ')
     if configured is None:
-        names = [s.name for s in config.sections]
-        raise UsageError(f"unknown section '{section}'{did_you_mean(section, names)}; the sections are: {', '.join(names)}")
+        raise UsageError(unknown_section(config.sections, section))
     slug = urls.slugify(headline)
     if not slug:
         raise UsageError(f"cannot make a file name from the headline {headline!r}")
@@ -87,11 +85,9 @@ def move_article(site_dir: Path, path: Path, slug: str | None, section: str | No
     if not isinstance(before, Article):
         raise BuildError(before)
     own = config.edition_of(before.lang) or config  # a story moves within its edition
-    target = own.section_named(section) if section else own.section_named(before.section)
+    target = own.section_called(section) if section else own.section_named(before.section)
     if target is None:
-        names = [s.name for s in own.sections]
-        raise UsageError(f"unknown section '{section}'{did_you_mean(section, names)}; "
-                         f"the sections are: {', '.join(names)}")
+        raise UsageError(unknown_section(own.sections, section or before.section))
     new_slug = urls.slugify(slug) if slug else before.slug
     if not new_slug:
         raise UsageError(f"cannot make a URL from the slug {slug!r}")

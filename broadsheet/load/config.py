@@ -15,18 +15,11 @@ from broadsheet import urls
 from broadsheet.errors import BuildError, Problem, UsageError, did_you_mean, one_line
 from broadsheet.load.cms import CmsConfig, read_cms
 from broadsheet.load.editions import DEFAULT_DATE_FORMAT, direction_of, read_editions
+from broadsheet.load.sections import SectionConfig, read_sections, section_called
 from broadsheet.paths import read_regular
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # a long feature is ~100 KB; 2 MB leaves room and stops a 50 MB dump
 MAX_FILE_SIZE_LIMIT = 1 << 30
-
-
-@dataclass(frozen=True, slots=True)
-class SectionConfig:
-    """A section as configured: its display name and the slug its URLs use."""
-
-    name: str
-    slug: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +70,10 @@ class Config:
             if s.name == name:
                 return s
         return None
+
+    def section_called(self, text: str) -> SectionConfig | None:
+        """Return the section a name or a URL slug names, as `new` and `move` take it (None: none)."""
+        return section_called(self.sections, text)
 
 
 _REQUIRED = ("title", "base_url", "timezone", "sections")
@@ -313,27 +310,3 @@ def site_identity(raw: dict, bad: Bad) -> tuple:
         except (ZoneInfoNotFoundError, ValueError):
             bad("timezone", f"unknown time zone {raw['timezone']!r}; use an IANA name such as 'America/Vancouver'")
     return title, base_url, tz
-
-
-def read_sections(raw: dict, bad: Bad) -> list[SectionConfig]:
-    """Check the sections: names that give distinct, unreserved URL slugs."""
-    sections: list[SectionConfig] = []
-    if "sections" in raw:
-        names = raw["sections"]
-        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-            bad("sections", "'sections' must be a non-empty list of section names")
-            return sections
-        seen: dict[str, str] = {}
-        for name in names:
-            slug = urls.slugify(name)
-            if not slug:
-                bad("sections", f"section {name!r} gives an empty URL slug")
-            elif slug.casefold() in seen:
-                bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
-            elif slug in ("authors", "tags", "page", "archive", "fragments"):
-                bad("sections", f"section {name!r} would take the reserved URL /{slug}/")
-            else:
-                seen[slug.casefold()] = name
-                # One normal form for every name compared: 'Économie' typed decomposed is the same section.
-                sections.append(SectionConfig(unicodedata.normalize("NFC", name.strip()), slug))
-    return sections

@@ -15,6 +15,7 @@ from broadsheet.errors import Problem, did_you_mean
 from broadsheet.guard import RESERVED_OUTPUT
 from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.config import Config, SectionConfig
+from broadsheet.load.sections import unknown_section
 from broadsheet.load.dates import to_datetime
 from broadsheet.load.fields import Fields, describe_value
 from broadsheet.load.figures import body_images, relative_images, site_path_hint
@@ -344,8 +345,10 @@ def read_section(f: Fields, name: str | None, config: Config) -> SectionConfig |
         return None
     section = config.section_named(name)
     if section is None:
-        names = [s.name for s in config.sections]
-        f.bad("section", f"unknown section '{name}'{did_you_mean(name, names)}; the sections are: {', '.join(names)}")
+        if (by_slug := config.section_called(name)) is not None:  # its URL slug: the story names it as readers see it
+            f.bad("section", f"'{name}' is the URL slug of the section '{by_slug.name}'; write `section: {by_slug.name}`")
+        else:
+            f.bad("section", unknown_section(config.sections, name))
     return section
 
 
