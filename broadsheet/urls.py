@@ -73,9 +73,10 @@ def article(section_slug: str, slug: str, edition: str = "") -> str:
     return _in(edition, f"/{_seg(section_slug)}/{_seg(slug)}/")
 
 
-def standalone(slug: str) -> str:
-    """Return the URL of a standalone page (content/pages/about.md -> /about/); pages are site-wide."""
-    return f"/{_seg(slug)}/"
+def standalone(slug: str, edition: str = "") -> str:
+    """Return the URL of a standalone page (content/pages/about.md -> /about/, content/pages/pa/about.md ->
+    /pa/about/)."""
+    return _in(edition, f"/{_seg(slug)}/")
 
 
 def archives(edition: str = "") -> str:

@@ -97,3 +97,28 @@ def test_the_switch_on_author_topic_and_search_pages_goes_to_the_same_page_in_th
     numbered = next((site / "public/pa/authors/harpreet-kaur/page").glob("*/index.html"))
     url = "/" + numbered.relative_to(site / "public").parent.as_posix() + "/"
     assert switch_to(url, "en") == "/authors/harpreet-kaur/" and "hreflang=\"x-default\"" not in read(site, url)
+
+
+def test_an_editions_own_standalone_pages_replace_the_sites_in_its_footer(site, capsys):
+    newsroom(site)
+    (site / "content/pages/ethics.md").write_text("---\ntitle: Ethics policy\n---\nOur rules.\n", encoding="utf-8")
+    (site / "content/pages/pa").mkdir()
+    (site / "content/pages/pa/about.md").write_text("---\ntitle: ਸਾਡੇ ਬਾਰੇ ਜਾਣੋ\n---\nਅਸੀਂ ਕੌਣ ਹਾਂ।\n", encoding="utf-8")
+    (site / "content/pages/pa/contact.md").write_text("---\ntitle: ਸੰਪਰਕ\n---\nਸਾਨੂੰ ਲਿਖੋ।\n", encoding="utf-8")
+    assert build(site) == 0
+    page = read(site, "/pa/about/")
+    assert '<html lang="pa"' in page and "ਅਸੀਂ ਕੌਣ ਹਾਂ।" in page
+    footer = read(site, "/pa/ਕੈਨੇਡਾ/ferry-fares/").split('<nav aria-label="ਸਾਡੇ ਬਾਰੇ">', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer) == [
+        ("/pa/about/", "ਸਾਡੇ ਬਾਰੇ ਜਾਣੋ"), ("/ethics/", "Ethics policy"), ("/pa/contact/", "ਸੰਪਰਕ")]
+    english = read(site, "/national/ferry/")
+    assert 'href="/about/">About us</a>' in english and "/pa/about/" not in english.split("<footer", 1)[1]
+    # The versions of a page switch to one another; a page only one edition has switches to the front page.
+    assert '<a href="/pa/about/" hreflang="pa"' in read(site, "/about/")
+    assert '<a href="/about/" hreflang="en"' in page
+    assert '<a href="/" hreflang="en"' in read(site, "/pa/contact/")
+    (site / "content/pages/pan").mkdir()
+    (site / "content/pages/pan/x.md").write_text("---\ntitle: X\n---\nX.\n", encoding="utf-8")
+    assert build(site) == 1
+    assert "x.md: a page in a subfolder of content/pages/ is not published (pan/ is no edition's folder " \
+           "(did you mean 'pa'?)" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""Standalone pages: content/pages/*.md (About, Contact, Ethics policy…), each at /<slug>/, outside every list."""
+"""Standalone pages: content/pages/*.md (About, Contact, Ethics policy…), each at /<slug>/, outside every list;
+content/pages/<code>/*.md, another edition's, at /<code>/<slug>/."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from broadsheet import urls
-from broadsheet.errors import Problem
+from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.config import Config
 from broadsheet.load.content import MARKDOWN_SUFFIXES, Extra, files_in, is_junk, render_body
 from broadsheet.load.frontmatter import (
@@ -40,6 +41,7 @@ class StandalonePage:
     body_html: str
     summary: str
     line: int = 1  # the line that decides the URL (`slug`, else `title`): named when the URL collides
+    edition: str = ""  # the edition whose page it is (content/pages/<code>/): "" for the site's own language
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -61,13 +63,14 @@ def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage,
     renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
     pages: list[StandalonePage] = []
     problems: list[Problem] = []
+    top = pages_folder(content_dir)
+    codes = [e.edition for e in config.languages]
     for path in find_pages(content_dir):
-        if path.parent != pages_folder(content_dir):
-            problems.append(Problem(path, None, f"a page in a subfolder of content/{PAGES_FOLDER}/ is not published; "
-                                                f"move it into content/{PAGES_FOLDER}/ itself (a page's URL is "
-                                                "/<slug>/, whatever folder it is in)"))
+        edition = "" if path.parent == top else path.parent.name
+        if path.parent not in (top, top / edition) or (edition and edition not in codes):
+            problems.append(Problem(path, None, misplaced(path.relative_to(top).parts[0], codes)))
             continue
-        result = read_page(path, config, renderer)
+        result = read_page(path, config, renderer, edition)
         if isinstance(result, StandalonePage):
             pages.append(result)
         else:
@@ -80,15 +83,24 @@ def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage,
     return tuple(pages), problems
 
 
-def read_page(path: Path, config: Config, renderer: MarkdownRenderer) -> StandalonePage | list[Problem]:
-    """Read and check one standalone page."""
+def misplaced(folder: str, codes: list[str]) -> str:
+    """Say why a page in a subfolder of content/pages/ is not published, and where it belongs."""
+    editions = (f" ({folder}/ is no edition's folder{did_you_mean(folder, codes)}: content/{PAGES_FOLDER}/"
+                f"{codes[0]}/ holds the pages of the edition '{codes[0]}')") if codes else ""
+    return (f"a page in a subfolder of content/{PAGES_FOLDER}/ is not published{editions}; move it into "
+            f"content/{PAGES_FOLDER}/ itself (a page's URL is /<slug>/, whatever folder it is in)")
+
+
+def read_page(path: Path, config: Config, renderer: MarkdownRenderer, edition: str = "") -> StandalonePage | list[Problem]:
+    """Read and check one standalone page (of `edition`: "" for the site's own language)."""
     data = read_limited(path, config.max_file_size)
     if isinstance(data, Problem):
         return [data]
-    return page_from_bytes(path, data, config, renderer)
+    return page_from_bytes(path, data, config, renderer, edition)
 
 
-def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownRenderer) -> StandalonePage | list[Problem]:
+def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownRenderer,
+                    edition: str = "") -> StandalonePage | list[Problem]:
     """Check one standalone page's bytes, already read within max_file_size."""
     text = decode(path, data)
     if isinstance(text, Problem):
@@ -125,7 +137,8 @@ def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownR
         return problems
     assert values["title"] is not None and isinstance(body_html, str)
     return StandalonePage(
-        path=path, title=values["title"], slug=slug, url=urls.standalone(slug), body_html=body_html,
+        path=path, title=values["title"], slug=slug, url=urls.standalone(slug, edition), body_html=body_html,
         summary=values["summary"] or first_paragraph_text(body_html), line=slug_line,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in PAGE_FIELDS and v is not UNREADABLE}),
+        edition=edition,
     )

@@ -9,6 +9,7 @@ from broadsheet import urls
 from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.content import Article, Extra
+from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Site, earlier, is_live_blog
 from broadsheet.plan.admin import plan_admin
 from broadsheet.plan.archives import plan_archives
@@ -58,8 +59,8 @@ def plan_edition(site: Site) -> list[Page]:
     related = related_all(site, related_index(site))
     more = {a.url: earlier(s.articles, i, config.more_from) for s in site.sections for i, a in enumerate(s.articles)}
     pages += [plan_article(site, a, more[a.url], related[a.url]) for a in site.articles]
-    if not ed:  # standalone pages are the site's, once, in its own language
-        pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages]
+    # Standalone pages: content/pages/ is the default edition's, content/pages/<code>/ that edition's.
+    pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages if p.edition == ed]
     pages += plan_live_feeds(site)
     pages.append(Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), {"authors": site.authors}))
     for author in site.authors:
@@ -205,13 +206,23 @@ def site_view(site: Site, root: Config | None = None) -> SiteView:
         search_url=urls.search(ed) if config.search else None,
         params=Extra.of(config.params),
         breaking=site.breaking,
-        pages=site.pages,
+        pages=footer_pages(site.pages, ed),
         data=site.data,
         profiles=site.profiles,
         code=ed,
         direction=config.direction,
         editions=editions_of(root) if root is not None and root.languages else (),
     )
+
+
+def footer_pages(pages: tuple[StandalonePage, ...], edition: str) -> tuple[StandalonePage, ...]:
+    """The standalone pages an edition's footer links: its own, each in place of the default edition's page of
+    the same slug, and the default edition's that it has not translated."""
+    own = {p.slug: p for p in pages if p.edition == edition}
+    if not edition:
+        return tuple(own.values())
+    shared = [own.pop(p.slug, p) for p in pages if not p.edition]
+    return (*shared, *own.values())
 
 
 def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, Any]:
