@@ -122,3 +122,26 @@ def test_an_editions_own_standalone_pages_replace_the_sites_in_its_footer(site, 
     assert build(site) == 1
     assert "x.md: a page in a subfolder of content/pages/ is not published (pan/ is no edition's folder " \
            "(did you mean 'pa'?)" in capsys.readouterr().err
+
+
+def test_a_profile_gives_its_role_and_bio_in_each_editions_language(site, capsys):
+    newsroom(site)
+    (site / "data/authors.toml").write_text(AUTHORS + '\n["Harpreet Kaur".pa]\nrole = "ਸਰੀ ਪੱਤਰਕਾਰ"\n'
+                                            'bio = "ਹਰਪ੍ਰੀਤ ਸਰੀ ਅਤੇ ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਦੀਆਂ ਖ਼ਬਰਾਂ ਲਿਖਦੀ ਹੈ।"\n', encoding="utf-8")
+    assert build(site) == 0
+    punjabi = read(site, "/pa/authors/harpreet-kaur/")
+    assert "ਸਰੀ ਪੱਤਰਕਾਰ" in punjabi and "ਹਰਪ੍ਰੀਤ ਸਰੀ ਅਤੇ ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ" in punjabi
+    assert "Surrey correspondent" not in punjabi and "Harpreet covers Surrey" not in punjabi
+    english = read(site, "/authors/harpreet-kaur/")
+    assert "Surrey correspondent" in english and "ਸਰੀ ਪੱਤਰਕਾਰ" not in english
+    story = read(site, "/pa/ਕੈਨੇਡਾ/ferry-fares/")
+    people = [p for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', story, re.S)
+              for p in json.loads(m).get("author", [])]
+    assert people[0]["jobTitle"] == "ਸਰੀ ਪੱਤਰਕਾਰ"
+    (site / "data/authors.toml").write_text(AUTHORS + '\n["Harpreet Kaur".pan]\nrole = "x"\n'
+                                            '\n["Harpreet Kaur".pa]\nrol = "ਸਰੀ ਪੱਤਰਕਾਰ"\n', encoding="utf-8")
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    assert "authors.toml:1: 'Harpreet Kaur': [\"Harpreet Kaur\".pan] is for the edition 'pan', which the site " \
+           "does not have (did you mean 'pa'?); the other editions are: pa" in err
+    assert "'Harpreet Kaur': [\"Harpreet Kaur\".pa]: unknown key 'rol' (did you mean 'role'?)" in err

@@ -48,7 +48,7 @@ def load_extras(site_dir: Path, config: Config) -> Extras:
     pages, page_problems = load_pages(site_dir / "content", config)
     data, data_problems = load_data(site_dir, config.max_file_size)
     named = transparency_problems(config, pages) if not page_problems else []
-    profiles, profile_problems = read_profiles(data, site_dir)
+    profiles, profile_problems = read_profiles(data, site_dir, tuple(e.language for e in config.languages))
     return Extras(pages, data, digests, (*page_problems, *data_problems, *named, *profile_problems), profiles)
 
 

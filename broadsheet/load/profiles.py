@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,17 @@ from broadsheet.load.data import DataFiles, data_folder
 
 PROFILES_STEM = "authors"  # data/authors.toml: also site.data.authors, as any data file
 PROFILE_FIELDS = ("bio", "photo", "role", "email", "links", "names")
+LANGUAGE_FIELDS = ("bio", "role")  # what a profile says again in another edition's language: ["Ann Writer".pa]
 _EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileText:
+    """A profile's words in another edition's language (its table ["Ann Writer".pa])."""
+
+    language: str
+    role: str = ""
+    bio: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +39,12 @@ class AuthorProfile:
     links: tuple[str, ...] = ()  # their profiles elsewhere (schema.org sameAs)
     names: tuple[str, ...] = ()  # other spellings of the byline that are the same person
     line: int | None = None  # the line of its table in data/authors.toml
+    languages: tuple[ProfileText, ...] = ()  # its role and bio in other editions' languages
+
+    def in_language(self, language: str) -> AuthorProfile:
+        """Return the profile as an edition in `language` shows it: its role and bio there, where it has them."""
+        text = next((t for t in self.languages if t.language.casefold() == language.casefold()), None)
+        return self if text is None else replace(self, role=text.role or self.role, bio=text.bio or self.bio)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +66,9 @@ class Profiles:
 NO_PROFILES = Profiles({}, {})
 
 
-def read_profiles(data: DataFiles, site_dir: Path) -> tuple[Profiles, list[Problem]]:
-    """Check data/authors.toml's tables (a file of another kind named authors is data, not profiles)."""
+def read_profiles(data: DataFiles, site_dir: Path, languages: tuple[str, ...] = ()) -> tuple[Profiles, list[Problem]]:
+    """Check data/authors.toml's tables (a file of another kind named authors is data, not profiles); a profile
+    may say its role and bio again for each of the other editions' `languages`."""
     path = data_folder(site_dir) / f"{PROFILES_STEM}.toml"
     if PROFILES_STEM not in data or not path.is_file():
         return NO_PROFILES, []
@@ -64,7 +81,8 @@ def read_profiles(data: DataFiles, site_dir: Path) -> tuple[Profiles, list[Probl
             problems.append(Problem(path, line, f"{name!r} must be a table ([\"{name}\"]) of bio, photo, role, "
                                                 "email, links and names"))
             continue
-        profile = read_profile(name, table, lambda message, n=line: problems.append(Problem(path, n, message)), line)
+        profile = read_profile(name, table, lambda message, n=line: problems.append(Problem(path, n, message)), line,
+                               languages)
         if profile is not None and (twin := by_slug.get(urls.slugify(name))) is not None:
             problems.append(Problem(path, line, f"{name!r} and {twin.name!r} are two spellings of one name; "
                                                 "keep one table, and list the other spelling in its 'names'"))
@@ -84,7 +102,7 @@ def read_profiles(data: DataFiles, site_dir: Path) -> tuple[Profiles, list[Probl
 
 
 def read_profile(name: str, table: dict[str, Any], bad: Callable[[str], None],
-                 line: int | None = None) -> AuthorProfile | None:
+                 line: int | None = None, languages: tuple[str, ...] = ()) -> AuthorProfile | None:
     """Check one author's table; report each bad key through `bad` (None: the profile is unusable)."""
     fields: dict[str, Any] = {}
     failed = False
@@ -94,8 +112,12 @@ def read_profile(name: str, table: dict[str, Any], bad: Callable[[str], None],
         failed = True
         bad(f"{name!r}: {message}")
 
+    texts: list[ProfileText] = []
     for key, value in table.items():
-        if key not in PROFILE_FIELDS:
+        if isinstance(value, dict) and key not in PROFILE_FIELDS:
+            if (text := read_text(name, key, value, fail, languages)) is not None:
+                texts.append(text)
+        elif key not in PROFILE_FIELDS:
             fail(f"unknown key '{key}'{did_you_mean(key, PROFILE_FIELDS)}; the keys are: {', '.join(PROFILE_FIELDS)}")
         elif key in ("bio", "role", "photo", "email") and not (isinstance(value, str) and value.strip()):
             fail(f"'{key}' must be text")
@@ -110,7 +132,28 @@ def read_profile(name: str, table: dict[str, Any], bad: Callable[[str], None],
         fail(f"'email' must be an address such as ann@paper.example, not {email!r}")
     if bad_links := [u for u in fields.get("links", ()) if not u.startswith(("http://", "https://"))]:
         fail(f"'links' must be http(s) URLs, not {bad_links[0]!r}")
-    return None if failed else AuthorProfile(name=name, **fields, line=line)
+    return None if failed else AuthorProfile(name=name, **fields, line=line, languages=tuple(texts))
+
+
+def read_text(name: str, code: str, table: dict[str, Any], fail: Callable[[str], None],
+              languages: tuple[str, ...]) -> ProfileText | None:
+    """Check a profile's table for another edition's language (["Ann Writer".pa]: role, bio)."""
+    where = f'["{name}".{code}]'
+    if code not in languages:
+        have = f"the other editions are: {', '.join(languages)}" if languages else "site.toml has no [languages]"
+        fail(f"{where} is for the edition '{code}', which the site does not have{did_you_mean(code, languages)}; "
+             f"{have}")
+        return None
+    values: dict[str, str] = {}
+    for key, value in table.items():
+        if key not in LANGUAGE_FIELDS:
+            fail(f"{where}: unknown key '{key}'{did_you_mean(key, LANGUAGE_FIELDS)}; an edition's table gives "
+                 f"{' and '.join(LANGUAGE_FIELDS)} in its language, and takes the rest from the profile")
+        elif not (isinstance(value, str) and value.strip()):
+            fail(f"{where}: '{key}' must be text")
+        else:
+            values[key] = value.strip()
+    return ProfileText(code, **values)
 
 
 def header_line(text: str, name: str) -> int | None:

@@ -197,7 +197,8 @@ def build_edition(
         now=now,
         articles=live,
         sections=sections,
-        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s, edition=ed), arts, p)
+        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s, edition=ed), arts,
+                             p.in_language(config.language) if p else None)
                       for n, s, arts in _group(live, lambda a: dict.fromkeys(map(profiles.canonical, a.authors)))),
         tags=tuple(Tag(n, s, urls.tag(s, edition=ed), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,

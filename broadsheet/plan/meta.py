@@ -59,6 +59,7 @@ def person_jsonld(name: str, site: Site) -> dict[str, Any]:
     base = site.config.base_url
     data: dict[str, Any] = {"@type": "Person", "name": name, "url": urls.absolute(base, site.author_url(name))}
     profile = site.profiles.of(name)
+    profile = profile.in_language(site.config.language) if profile is not None else None  # jobTitle in its words
     if profile is not None and profile.photo:
         data["image"] = urls.resolve(base, "/", profile.photo)
     if profile is not None and profile.links:
