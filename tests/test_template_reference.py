@@ -16,6 +16,7 @@ from broadsheet.load.config import load_config
 from broadsheet.load.content import Correction
 from broadsheet.load.live import Update
 from broadsheet.load.extras import load_extras
+from broadsheet.load.profiles import ProfileText
 from broadsheet.load.sources import load_articles
 from broadsheet.model.site import build_site
 from broadsheet.plan.images import ImageSet, Variant
@@ -88,7 +89,7 @@ def test_each_template_gets_exactly_the_variables_the_reference_lists(drawn):
 
 def test_every_type_a_template_can_reach_is_in_the_reference_with_exactly_its_attributes(drawn):
     given, _ = drawn
-    types = {SiteView_type(given), ImageSet, Variant, Correction, Update}  # also those this site may not reach
+    types = {SiteView_type(given), ImageSet, Variant, Correction, Update, ProfileText}  # also those this site may not reach
     stack = [v for variables in given.values() for v in variables.values()]
     seen: set[int] = set()
     while stack:
