@@ -145,3 +145,21 @@ def test_a_profile_gives_its_role_and_bio_in_each_editions_language(site, capsys
     assert "authors.toml:1: 'Harpreet Kaur': [\"Harpreet Kaur\".pan] is for the edition 'pan', which the site " \
            "does not have (did you mean 'pa'?); the other editions are: pa" in err
     assert "'Harpreet Kaur': [\"Harpreet Kaur\".pa]: unknown key 'rol' (did you mean 'role'?)" in err
+
+
+def test_an_editions_page_and_profile_words_added_later_build_as_a_clean_build(tmp_path):
+    import shutil
+
+    from conftest import tree_snapshot
+
+    site = newsroom(tmp_path / "site")
+    assert build(site) == 0
+    (site / "content/pages/pa").mkdir()
+    (site / "content/pages/pa/about.md").write_text("---\ntitle: ਸਾਡੇ ਬਾਰੇ ਜਾਣੋ\n---\nਅਸੀਂ ਕੌਣ ਹਾਂ।\n", encoding="utf-8")
+    (site / "data/authors.toml").write_text(AUTHORS + '\n["Harpreet Kaur".pa]\nrole = "ਸਰੀ ਪੱਤਰਕਾਰ"\n', encoding="utf-8")
+    assert build(site) == 0  # from the cache the first build left
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("public", ".broadsheet-cache"))
+    assert build(clean) == 0
+    assert tree_snapshot(site / "public") == tree_snapshot(clean / "public")
+    assert "ਸਰੀ ਪੱਤਰਕਾਰ" in read(site, "/pa/authors/harpreet-kaur/") and 'href="/pa/about/"' in read(site, "/pa/")
