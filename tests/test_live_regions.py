@@ -62,6 +62,8 @@ def test_each_mode_brings_the_live_regions_into_the_page_its_own_way(tmp_path, i
     fragments = site / "public" / "fragments"
     if includes == "static":
         assert "Flood closes the causeway" in page and "Thursday, February 12, 2026" in page
+        # The section's latest stories, never the site's: those would rewrite every story with each new one.
+        assert 'id="latest-section-heading"' in page and 'id="latest-heading"' not in page
         assert not fragments.exists()
     elif includes == "client":
         assert '<script src="/fragments/live.js" data-live-regions></script>' in page
