@@ -44,8 +44,15 @@ def story_file(path: str, raw: str) -> dict:
 
 
 def sources(site: Path) -> dict[str, bytes]:
-    """Every file of the site and beside it, but the preview's own (the watcher rebuilds it as files come and go)."""
-    return {k: v for k, v in tree_snapshot(site.parent).items() if "/.broadsheet-cache/" not in f"/{k}"}
+    """Every file of the site and beside it, but the preview's own, which is never walked into: the watcher
+    rebuilds it as files come and go, and a file listed there may be gone when it would be read."""
+    root, found = site.parent, {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != ".broadsheet-cache")
+        for name in sorted(files):
+            path = Path(folder, name)
+            found[path.relative_to(root).as_posix()] = path.read_bytes()
+    return found
 
 
 @pytest.fixture(scope="module")
