@@ -188,14 +188,15 @@ def site_view(site: Site, root: Config | None = None) -> SiteView:
     if site.editions and root is None:
         return site_view(site.editions[0], site.config)
     config, ed = site.config, site.edition
+    local = site.now.astimezone(config.timezone)  # the clock in the site's time zone: its day and year
     return SiteView(
         title=config.title,
         base_url=config.base_url,
         language=config.language,
         sections=site.sections,
-        now=site.now.astimezone(config.timezone),
-        edition=site.now.astimezone(config.timezone).date(),
-        year=site.now.astimezone(config.timezone).year,
+        now=local,
+        edition=local.date(),
+        year=local.year,
         timezone=config.timezone.key,
         includes=config.includes,
         latest=site.articles[:LATEST_COUNT],
