@@ -165,6 +165,23 @@ def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
     assert "ਮੁੱਖ ਪੰਨਾ" in punjabi_home  # every other string is the theme's
 
 
+def test_the_search_entry_names_the_languages_in_the_same_order_every_build(site):
+    # Pagefind lists an index's languages in the order of a hash map; Broadsheet puts them in order of code,
+    # so that the same input gives the same bytes (with four, Pagefind's order is this one 1 time in 24).
+    toml = SITE_TOML + '\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n' \
+        '\n[languages.fr]\nsections = ["Monde"]\n'
+    write_site(site, {
+        "site.toml": toml,
+        "content/a.md": article("Fares rise"),
+        "content/b.md": article("किराया बढ़ा", section="देश", lang="hi", slug="kiraya"),
+        "content/c.md": article("ਕਿਰਾਇਆ ਵਧਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="kiraya"),
+        "content/d.md": article("Les tarifs augmentent", section="Monde", lang="fr", slug="tarifs"),
+    })
+    assert build(site) == 0
+    entry = json.loads((site / "public/pagefind/pagefind-entry.json").read_bytes())
+    assert list(entry["languages"]) == ["en", "fr", "hi", "pa"]
+
+
 def _story(title: str, section: str, lang: str | None, key: str | None, body: str = "Body.") -> str:
     fields = {"slug": "same"}
     if lang:

@@ -52,10 +52,21 @@ class Indexing:
             answers = [a for a in self.service.receive() if a.get("type") == "GetFiles"]
         finally:
             self.close()
-        return [{f["path"]: base64.b64decode(f["content"]) for f in a["files"]} for a in answers]
+        return [{f["path"]: _settled(f["path"], base64.b64decode(f["content"])) for f in a["files"]}
+                for a in answers]
 
     def close(self) -> None:
         self.service.close()
+
+
+def _settled(path: str, content: bytes) -> bytes:
+    """Pagefind's file, with its entry's languages in order of code: Pagefind lists them in the order of
+    a hash map, which differs from run to run, and the same input must give the same bytes."""
+    if path != "pagefind-entry.json":
+        return content
+    entry = json.loads(content)
+    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class Service:
