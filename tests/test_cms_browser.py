@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
 from cms_support import admin_page, field, publish, upload_picture, write_body
 from conftest import SITE_TOML, article, jpeg, run, write_site
 from serve_support import request, start_serve
@@ -120,11 +121,14 @@ def test_an_editor_writes_the_punjabi_version_of_an_english_story(tmp_path):
     try:
         with admin_page(port, errors) as page:
             page.goto(f"http://127.0.0.1:{port}/admin/#/collections/national/entries/ferry")
+            expect(field(page, "title")).to_have_value("Ferry returns")  # the entry is loaded
             field(page, "translation_key").fill("ferry")
             publish(page)
             proc.wait_line(r"content/national/ferry\.md")
             slug = "ਕੈਨੇਡਾ"
             page.goto(f"http://127.0.0.1:{port}/admin/#/collections/pa-{slug}/new")
+            # The English story's form stays until Decap draws the new one: a field filled before would be lost.
+            page.get_by_text(f"Writing in {slug} (pa) collection").wait_for()
             field(page, "title").fill("ਫੈਰੀ ਵਾਪਸ ਆਈ")
             field(page, "author").fill("ਐਨ ਰਾਈਟਰ")
             field(page, "date").fill("2026-02-10T10:00")
