@@ -41,6 +41,17 @@ class BuildOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a finished build made, in a few values: reported by it, and again by a build with nothing to do."""
+
+    pages_by_kind: tuple[tuple[str, int], ...]  # (kind, how many), in order of first appearance in the plan
+    static_files: int
+    next_scheduled: Article | None  # the earliest story still waiting for its time
+    next_change: NextChange | None  # the first instant after the clock at which the site changes
+    unprofiled: tuple[str, ...]  # bylines with no profile in data/authors.toml, by name
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     pages_by_kind: dict[str, int]
     static_files: int
@@ -52,6 +63,13 @@ class BuildResult:
     warnings: tuple[Problem, ...] = ()  # what the build did but an editor should know (a story's URL changed)
     next_change: NextChange | None = None  # the first instant after the clock at which the site changes
     unprofiled: tuple[str, ...] = ()  # bylines with no profile in data/authors.toml, by name
+
+    @classmethod
+    def of(cls, outcome: Outcome, seconds: float, **more) -> BuildResult:
+        """Return the report of a build that made `outcome` in `seconds` (`more`: what it drew and wrote)."""
+        return cls(pages_by_kind=dict(outcome.pages_by_kind), static_files=outcome.static_files, seconds=seconds,
+                   next_scheduled=outcome.next_scheduled, next_change=outcome.next_change,
+                   unprofiled=outcome.unprofiled, **more)
 
     def next_change_note(self) -> str | None:
         """Say when the site next changes by itself, and why, so that a scheduler can rebuild exactly then."""

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from broadsheet.errors import BuildError, OutputChanged, Problem, UsageError
 from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined
-from broadsheet.incremental.changes import Change, Changes, classify, digest_of, what_changed
+from broadsheet.incremental.changes import Change, Changes, classify, digest_of, summary_holds, what_changed
 from broadsheet.incremental.deps import Model, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
@@ -31,7 +31,7 @@ from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Site, build_site
-from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult
+from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult, Outcome
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing, wrote_last
 from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
@@ -60,10 +60,13 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     """
     started = time.perf_counter()
     previous = previous or Previous()
-    changes = what_changed(opts, previous, touched)
+    nothing, listing = summary_holds(opts, previous.summary)
+    if nothing:
+        return unchanged(opts, previous.summary.outcome, started), None
+    memory = previous.load()
+    changes = what_changed(opts, memory, touched if previous.in_memory else None, listing)
     if not changes:
-        return unchanged(opts, previous, started), None
-    memory = previous.memory
+        return unchanged(opts, memory.outcome(), started), None
     config = load_config(opts.site_dir / "site.toml", opts.base_url)
     opts = at_site_time(opts, config.timezone)
     templates = load_templates((opts.site_dir / "templates", opts.theme / "templates"), config,
@@ -168,13 +171,10 @@ def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = No
     return result
 
 
-def unchanged(opts: BuildOptions, previous: Previous, started: float) -> BuildResult:
+def unchanged(opts: BuildOptions, outcome: Outcome, started: float) -> BuildResult:
     """Report the last build again: nothing it read or wrote has changed."""
-    outcome = previous.summary.outcome if previous.summary is not None else previous.memory.outcome()
     write_changed_urls(opts, ())
-    pages_by_kind, static_files, next_scheduled, next_change, unprofiled = outcome
-    return BuildResult(pages_by_kind, static_files, time.perf_counter() - started, next_scheduled,
-                       next_change=next_change, unprofiled=unprofiled)
+    return BuildResult.of(outcome, time.perf_counter() - started)
 
 
 def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes,
@@ -243,18 +243,8 @@ def report(opts: BuildOptions, config: Config, memory: Memory, rendered: Rendere
     changed = published.changed if published is not None else ()
     changed_urls = tuple(url_of(config.base_url, rel) for rel in changed)
     write_changed_urls(opts, changed_urls)
-    pages_by_kind, static_files, next_scheduled, next_change, unprofiled = memory.outcome()
-    return BuildResult(
-        pages_by_kind=pages_by_kind,
-        static_files=static_files,
-        seconds=time.perf_counter() - started,
-        next_scheduled=next_scheduled,
-        next_change=next_change,
-        unprofiled=unprofiled,
-        pages_written=len(changed),
-        pages_rendered=rendered.drawn,
-        changed_urls=changed_urls,
-    )
+    return BuildResult.of(memory.outcome(), time.perf_counter() - started, pages_written=len(changed),
+                          pages_rendered=rendered.drawn, changed_urls=changed_urls)
 
 
 def url_of(base_url: str, rel: str) -> str:

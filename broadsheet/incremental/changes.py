@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.incremental.deps import META
-from broadsheet.incremental.memory import Memory, Previous, Summary
+from broadsheet.incremental.memory import Memory, Summary
 from broadsheet.load.content import Article, find_markdown
 from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import extra_digests, extra_files
@@ -68,23 +68,19 @@ class Changes:
         return not self.kinds & ~IN_PLACE
 
 
-def what_changed(opts: BuildOptions, previous: Previous, touched: frozenset[Path] | None = None) -> Changes:
+def what_changed(opts: BuildOptions, memory: Memory | None, touched: frozenset[Path] | None = None,
+                 listing: tuple[Path, ...] | None = None) -> Changes:
     """Compare the site folder (or, in a session, the files the watcher saw change) with the last build.
 
-    Proves "nothing" from the small summary alone when it can, without reading the last build's memory.
+    `touched`: the only files that may have changed, when a session's watcher knows (None: any);
+    `listing`: the content folder's Markdown files, if the summary's check already listed them.
     """
-    listing = None
-    if previous.summary is not None:
-        nothing, listing = summary_holds(opts, previous.summary)
-        if nothing:
-            return Changes(Change.NOTHING)
-    memory = previous.memory
     if memory is None or memory.options != opts.key:
         return Changes(EVERYTHING, listing=listing)
     kinds = Change.NOTHING
     if (opts.now if opts.now.tzinfo else local_instant(opts.now, memory.site.config.timezone)) != memory.site.now:
         kinds |= Change.CLOCK
-    if touched is not None and previous.in_memory:
+    if touched is not None:
         return Changes(kinds | touched_kinds(opts.site_dir, touched, memory), touched,
                        suspects=touched_stories(opts.site_dir, touched))
     if digest_of(opts.site_dir / "site.toml") != memory.config:
@@ -165,11 +161,13 @@ def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
     return any(static_file_changed(src, memory) for src in static.values())
 
 
-def summary_holds(opts: BuildOptions, summary: Summary) -> tuple[bool, tuple[Path, ...] | None]:
-    """Tell whether nothing the last build read or wrote has changed since, by stat alone.
+def summary_holds(opts: BuildOptions, summary: Summary | None) -> tuple[bool, tuple[Path, ...] | None]:
+    """Tell whether nothing the last build read or wrote has changed since, by stat alone (no summary: no proof).
 
     Also returns the content folder's Markdown files when it had to list them (None: not listed).
     """
+    if summary is None:
+        return False, None
     if summary.key != (opts.out_dir, *opts.key):
         return False, None
     if summary.config != digest_of(opts.site_dir / "site.toml"):

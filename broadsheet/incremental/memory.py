@@ -13,10 +13,9 @@ from datetime import datetime
 
 from broadsheet.incremental.deps import Values
 from broadsheet.incremental.search import Indexed
-from broadsheet.load.content import Article
-from broadsheet.load.schedule import NextChange
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Site
+from broadsheet.options import Outcome
 from broadsheet.plan.page import Plan
 from broadsheet.plan.static import StaticPlan
 from broadsheet.render.draw import PageRecord
@@ -45,11 +44,11 @@ class Memory:
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
     here: frozenset[str] = frozenset()  # output folders this process wrote: it knows what they hold
 
-    def outcome(self) -> tuple[dict[str, int], int, Article | None, NextChange | None, tuple[str, ...]]:
-        """Return what the build reports: pages by kind, static files, the next scheduled story, the next change,
-        and the bylines without a profile."""
-        return (dict(Counter(p.kind for p in self.plan.pages)), len(self.files.files), self.site.next_scheduled,
-                self.site.next_change, tuple(a.name for a in self.site.authors if a.profile is None))
+    def outcome(self) -> Outcome:
+        """Return what the build made, to report."""
+        return Outcome(tuple(Counter(p.kind for p in self.plan.pages).items()), len(self.files.files),
+                       self.site.next_scheduled, self.site.next_change,
+                       tuple(a.name for a in self.site.authors if a.profile is None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,22 +61,25 @@ class Summary:
     sources: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) in walk order
     outputs: tuple[tuple[str, int, int, int], ...]  # (output path, size, mtime_ns, inode)
     now: datetime  # the build's clock; any other may change what is live
-    outcome: tuple  # Memory.outcome(), to report again
+    outcome: Outcome  # to report again
     keep: tuple[str, ...] = ()  # names in the output folder that are never ours (site.toml's `keep`)
 
 
+@dataclass(frozen=True, slots=True)
 class Previous:
-    """What the last build left: in a session's memory, or in the cache on disk, read when first needed."""
+    """What the last build left: a session's memory, or the cache's summary and the means to read the rest.
 
-    def __init__(self, memory: Memory | None = None, summary: Summary | None = None,
-                 load: Callable[[], Memory | None] | None = None):
-        self.summary = summary
-        self.in_memory = memory is not None
-        self._memory = memory
-        self._load = load
+    The summary alone can prove that nothing changed; only a build with something to do reads the memory.
+    """
+
+    summary: Summary | None = None
+    memory: Memory | None = None  # kept in a session's memory
+    read: Callable[[], Memory | None] | None = None  # reads the memory from the cache on disk
 
     @property
-    def memory(self) -> Memory | None:
-        if self._load is not None:
-            self._memory, self._load = self._load(), None
-        return self._memory
+    def in_memory(self) -> bool:
+        return self.memory is not None
+
+    def load(self) -> Memory | None:
+        """Return the last build's memory, reading the cache if that is where it is (None: no usable one)."""
+        return self.read() if self.read is not None else self.memory

@@ -26,14 +26,14 @@ from broadsheet.plan.page import Page, Pager
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 5  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 6  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Site, Section, Author, Tag, Page, Pager, PageRecord)
 
 
 def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previous:
-    """Return what the last build left in the site's cache: its summary now, its memory when first needed.
+    """Return what the last build left in the site's cache: its summary now, the means to read its memory.
 
     `on_load` runs once the memory is loaded (the command line freezes it out of later garbage collections).
     """
@@ -43,7 +43,7 @@ def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previou
             on_load()
         return memory
 
-    return Previous(summary=load_summary(site_dir), load=load)
+    return Previous(summary=load_summary(site_dir), read=load)
 
 
 def cache_header() -> tuple:

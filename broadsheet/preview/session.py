@@ -54,9 +54,9 @@ class Session:
         if memory is not None:
             self._unsaved = True
         elif self.memory is None:  # nothing to do, proved from the cache's summary: keep its memory
-            memory = self.previous.memory
+            memory = self.previous.load()
         if memory is not None:
-            self.memory, self.previous = memory, Previous(memory)
+            self.memory, self.previous = memory, Previous(memory=memory)
         return result
 
     def seconds_to_next_change(self) -> float | None:
