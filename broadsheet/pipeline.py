@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from broadsheet.errors import BuildError, OutputChanged, Problem, UsageError
 from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, summary_holds, what_changed
-from broadsheet.incremental.deps import Model, describe_story, encode
+from broadsheet.incremental.deps import STORY, SiteInputs, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.search import Put, SearchIndex, index_search
@@ -63,45 +63,35 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     nothing, listing = summary_holds(opts, previous.summary)
     if nothing:
         return unchanged(opts, previous.summary.outcome, started), None
-    memory = previous.load()
-    changes = what_changed(opts, memory, touched if previous.in_memory else None, listing)
+    last = previous.load()
+    changes = what_changed(opts, last, touched if previous.in_memory else None, listing)
     if not changes:
-        return unchanged(opts, memory.outcome(), started), None
+        return unchanged(opts, last.outcome(), started), None
     config = load_config(opts.site_dir / "site.toml", opts.base_url)
     opts = at_site_time(opts, config.timezone)
-    templates = load_templates((opts.site_dir / "templates", opts.theme / "templates"), config,
-                               memory and (memory.environment or memory.templates),
-                               changed=Change.TEMPLATES in changes.kinds)
-    stories = load_articles(opts.site_dir / "content", config, memory and memory.sources, changes.suspects,
-                            opts.jobs, describe_story, changes.listing)
-    extras = (Extras(memory.site.pages, memory.site.data, memory.extras, profiles=memory.site.profiles)
-              if memory and changes.in_place
-              else load_extras(opts.site_dir, config))  # pages and data files: the last build's if none changed
-    links = link_problems(opts.site_dir, changes.touched)
-    if problems := [*links, *templates.problems, *stories.problems, *extras.problems]:
-        raise BuildError(problems)
-    changes = classify(changes, memory, stories, opts)
-    site = update_site(memory, changes, opts.now) or build_site(config, stories.articles, opts.now, opts.drafts,
-                                                                opts.future, extras.pages, extras.data, extras.profiles)
-    static = static_files(opts, site, memory, changes, stories.articles)
+    sources = read_sources(opts, config, last, changes)
+    changes = classify(changes, last, sources.stories, opts)
+    site = update_site(last, changes, opts.now) or build_site(
+        config, sources.stories.articles, opts.now, opts.drafts, opts.future,
+        sources.extras.pages, sources.extras.data, sources.extras.profiles)
+    static = static_files(opts, site, last, changes, sources.stories.articles)
     # Profiles reach bylines, feeds and JSON-LD on every page: a page depends on them all (an edit draws every page).
-    model = Model(site, site_view(site), templates.digests, encode((config, static.names, site.profiles)),
-                  carried(memory, stories))
-    plan = replan(memory, model, changes) or checked(plan_pages(site), static, config)
-    add_theme_globals(templates.env, static.assets, static.images)
-    target = output_target(opts, config, memory)
+    inputs = SiteInputs(site, site_view(site), sources.templates.digests,
+                        encode((config, static.names, site.profiles)), carried(last, sources.stories))
+    plan = replan(last, inputs, changes) or checked(plan_pages(site), static, config)
+    add_theme_globals(sources.templates.env, static.assets, static.images)
+    target = output_target(opts, config, last)
     refuse_unwritable(opts)
-    with open_stage(target) as stage, search_index(site, model, memory, target) as finish_index:
-        rendered = render(plan, templates.env, model, memory.records if memory else {}, target and target.files,
-                          stage, opts.jobs, target is not None and target.trusted, memory.plan.pages if memory else ())
+    with open_stage(target) as stage, search_index(site, inputs, last, target) as finish_index:
+        rendered = render(plan, sources.templates.env, inputs, last.records if last else {}, target and target.files,
+                          stage, opts.jobs, target is not None and target.trusted, last.plan.pages if last else ())
         index = stage and finish_index(stage.put)
         published = stage and publish(stage, target, {**rendered.written, **index.written},
                                       plan.files | index.files, static.files)
     warnings = (*placeholder_warnings(config),
-                *(uncovered_moves(memory and memory.site, site) if Change.STRUCTURE in changes.kinds else ()))
+                *(uncovered_moves(last and last.site, site) if Change.STRUCTURE in changes.kinds else ()))
     try:  # the output is in place: no failure from here on may claim that it was left as it was
-        memory = remember(opts, memory, templates, stories, site, plan, static, model, rendered, published, index)
-        memory = replace(memory, extras=extras.digests)
+        memory = remember(opts, last, sources, Built(site, plan, static, inputs, rendered), published, index)
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:
         if published is None:  # only checking: nothing was written
@@ -109,12 +99,49 @@ def build(opts: BuildOptions, previous: Previous | None = None,
         raise OutputChanged(len(published.changed), e) from e
 
 
-def search_index(site: Site, model: Model, previous: Memory | None,
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What the build read from the site folder: templates, stories, standalone pages and data files."""
+
+    templates: Templates
+    stories: Loaded
+    extras: Extras
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What the build made of its sources: the site, its plan, its static files, and the pages drawn."""
+
+    site: Site
+    plan: Plan
+    static: StaticPlan
+    inputs: SiteInputs
+    rendered: Rendered
+
+
+def read_sources(opts: BuildOptions, config: Config, last: Memory | None, changes: Changes) -> Sources:
+    """Read what changed of the templates, stories, pages and data (the rest is the last build's); raise
+    BuildError with every problem found in any of them."""
+    templates = load_templates((opts.site_dir / "templates", opts.theme / "templates"), config,
+                               last and (last.environment or last.templates),
+                               changed=Change.TEMPLATES in changes.kinds)
+    stories = load_articles(opts.site_dir / "content", config, last and last.sources, changes.suspects,
+                            opts.jobs, describe_story, changes.listing)
+    extras = (Extras(last.site.pages, last.site.data, last.extras, profiles=last.site.profiles)
+              if last and changes.in_place
+              else load_extras(opts.site_dir, config))  # pages and data files: the last build's if none changed
+    links = link_problems(opts.site_dir, changes.touched)
+    if problems := [*links, *templates.problems, *stories.problems, *extras.problems]:
+        raise BuildError(problems)
+    return Sources(templates, stories, extras)
+
+
+def search_index(site: Site, inputs: SiteInputs, previous: Memory | None,
                  target: Target | None) -> AbstractContextManager[Callable[[Put], SearchIndex]]:
     """Start indexing the search shards whose stories changed (or whose files in the output did)."""
     if target is None:  # only checking
         return nullcontext(lambda put: SearchIndex({}, {}))
-    plan = plan_search(site, model.story_value, pagefind_version() if site.config.search else "")
+    plan = plan_search(site, inputs.story_value, pagefind_version() if site.config.search else "")
     last = previous.search.get(str(target.path)) if previous is not None else None
     return index_search(plan, last, None if target.trusted else target.files, target.path)
 
@@ -192,7 +219,7 @@ def carried(previous: Memory | None, stories: Loaded) -> dict:
     """What the fingerprints of the site's objects the last build (or the parse) already computed."""
     if previous is not None and previous.values:
         return previous.values
-    return {id(s.article): (s.article, s.parts) for s in stories.sources.values() if s.parts}
+    return {(STORY, s.article.url): (s.article, s.parts) for s in stories.sources.values() if s.parts}
 
 
 def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
@@ -218,22 +245,22 @@ def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -
     return find_target(opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static)
 
 
-def remember(opts: BuildOptions, previous: Memory | None, templates: Templates, stories: Loaded, site: Site,
-             plan: Plan, static: StaticPlan, model: Model, rendered: Rendered, published: Published | None,
+def remember(opts: BuildOptions, last: Memory | None, sources: Sources, built: Built, published: Published | None,
              index: SearchIndex | None) -> Memory:
     """Return what this build leaves for the next."""
-    folders, search, here = (previous.folders, previous.search, previous.here) if previous else ({}, {}, frozenset())
-    static_stamps = previous.static if previous else {}
+    folders, search, here = (last.folders, last.search, last.here) if last else ({}, {}, frozenset())
+    static_stamps = last.static if last else {}
     if published is not None:
         out = str(opts.out_dir)
         folders = {**folders, out: published.files}
         search = {**search, out: index.shards}
         here, static_stamps = here | {out}, published.static
     return Memory(
-        options=opts.key, config=digest_of(opts.site_dir / "site.toml"), templates=templates.digests,
-        static=static_stamps, sources=stories.sources, site=site, plan=Plan(plan.pages, plan.files), files=static,
-        records=rendered.records, folders=folders, search=search, environment=templates,
-        values=model.values, here=frozenset(here),
+        options=opts.key, config=digest_of(opts.site_dir / "site.toml"), templates=sources.templates.digests,
+        static=static_stamps, sources=sources.stories.sources, site=built.site,
+        plan=Plan(built.plan.pages, built.plan.files), files=built.static, records=built.rendered.records,
+        folders=folders, search=search, extras=sources.extras.digests, environment=sources.templates,
+        values=built.inputs.values, here=frozenset(here),
     )
 
 

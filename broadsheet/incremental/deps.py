@@ -6,7 +6,8 @@ replaced by their keys; what the templates read is recorded as it happens (rende
 dependency per object and field group. If none of those values changed, drawing again would give the
 same bytes.
 
-A dependency is a tuple: (kind, key..., group) for a model object, (TEMPLATE, name) for a template.
+A dependency names one input: a model object's field group by the object's kind and URL, a data file or
+a template by its name.
 Field groups keep a page from depending on more than it shows: a body edit touches the story's own
 page (`body_html` is its own group), not the sidebars that show its headline; a section gaining a
 story touches the pages that list the section, not every page whose navigation names it.
@@ -19,7 +20,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from broadsheet.load.content import Article
 from broadsheet.load.data import DataFiles, data_digest
@@ -42,16 +43,28 @@ YEAR = "year"  # its year (a footer's copyright)
 BREAKING = "breaking"  # the stories whose banner shows
 LATEST = "latest"  # the newest stories
 
-_KEYS: dict[type, Callable[[Any], tuple]] = {
+
+
+class Dependency(NamedTuple):
+    """One input of a page, as recorded when it is drawn."""
+
+    kind: str  # STORY, SECTION, AUTHOR, TAG, SITE, PAGE, DATA or TEMPLATE
+    key: str  # the object's URL; a data file's stem; a template's name; an edition's URL folder for SITE
+    group: str = ""  # the field group read ("" for a template)
+
+
+Key = tuple[str, str]  # (kind, key): a model object
+_KEYS: dict[type, Callable[[Any], Key]] = {
     Article: lambda a: (STORY, a.url),
     Section: lambda s: (SECTION, s.url),  # a URL: two editions may each have a section of one slug
     Author: lambda a: (AUTHOR, a.url),
     Tag: lambda t: (TAG, t.url),
-    SiteView: lambda v: (SITE, v.code) if v.code else (SITE,),  # an edition's own view: (SITE, its folder)
+    SiteView: lambda v: (SITE, v.code),  # an edition's own view: its URL folder ("" for the site's language)
     StandalonePage: lambda p: (PAGE, p.url),
-    DataFiles: lambda d: (DATA,),  # each file is an input of its own: see dependency_of
+    DataFiles: lambda d: (DATA, ""),  # each file is an input of its own: see dependency_of
     Derived: lambda d: (DERIVED, d.kind),  # not a model object: its inputs are the page's (see `implied`)
 }
+_dependency = Dependency._make  # builds one from a tuple, in C: this runs for every attribute a template reads
 _GROUPS: dict[type, dict[str, str]] = {
     Article: {"body_html": BODY},
     StandalonePage: {"body_html": BODY},
@@ -60,7 +73,7 @@ _GROUPS: dict[type, dict[str, str]] = {
     Tag: {"articles": LIST},
     # What changes with the clock or with other stories is a group of its own: a page that reads none of it
     # (a story's page, whose live regions are included, not drawn in) never depends on it.
-    SiteView: {"now": NOW, "edition": DAY, "year": YEAR, "breaking": BREAKING, "latest": LATEST},
+    SiteView: {"now": NOW, "day": DAY, "edition": DAY, "year": YEAR, "breaking": BREAKING, "latest": LATEST},
 }
 STORY_GROUPS = (META, BODY)
 _MODEL = frozenset({Article, Section, Author, Tag, StandalonePage})
@@ -69,27 +82,33 @@ _GROUP_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
 _ATOMS = frozenset({str, int, float, bool, type(None), bytes, datetime, date})
 
 
-def dependency_of(obj: Any, attribute: Any) -> tuple | None:
+def dependency_of(obj: Any, attribute: Any) -> Dependency | None:
     """Return the dependency that reading obj.attribute creates, or None for plain values."""
     key = _KEYS.get(type(obj))
     if key is None:
         return None
     if type(obj) is DataFiles:  # site.data.results: the file data/results.*, present or not
-        return (DATA, str(attribute), META)
-    return (*key(obj), _GROUPS[type(obj)].get(attribute, META) if isinstance(attribute, str) else META)
+        return Dependency(DATA, str(attribute), META)
+    kind, name = key(obj)
+    return _dependency((kind, name, _GROUPS[type(obj)].get(attribute, META) if isinstance(attribute, str) else META))
 
 
-def template_dependency(name: str) -> tuple:
-    return (TEMPLATE, name)
+def template_dependency(name: str) -> Dependency:
+    return Dependency(TEMPLATE, name)
 
 
-def story_dependency(url: str, group: str) -> tuple:
-    return (STORY, url, group)
+def story_dependency(url: str, group: str) -> Dependency:
+    return Dependency(STORY, url, group)
 
 
-def implied(page: Page) -> set[tuple]:
+def site_dependency(group: str, folder: str = "") -> Dependency:
+    """Return the dependency on a group of the site's view (an edition's, given its URL folder)."""
+    return Dependency(SITE, folder, group)
+
+
+def implied(page: Page) -> set[Dependency]:
     """What a page's derived values read: the metadata of the stories, sections and others in its view."""
-    return {(*_KEYS[type(v)](v), META) for v in page.view.values() if type(v) in _MODEL}
+    return {_dependency((*_KEYS[type(v)](v), META)) for v in page.view.values() if type(v) in _MODEL}
 
 
 def describe_story(article: Article) -> dict[str, bytes]:
@@ -173,11 +192,12 @@ def encode(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-# Values computed for an object, by its id: (the object, {group: value}). Holding the object keeps its id.
-Values = dict[int, tuple[Any, dict[str, bytes]]]
+# Values computed for an object, by its key: (the object, {group: value}), good only for that very object
+# (an object is immutable; another of the same key, an edit, has values of its own).
+Values = dict[Key, tuple[Any, dict[str, bytes]]]
 
 
-class Model:
+class SiteInputs:
     """The current value of every input a page can have, computed on demand and memoised (render's Inputs)."""
 
     dependency_of = staticmethod(dependency_of)
@@ -190,7 +210,7 @@ class Model:
         self.view = view
         self.templates = templates
         self.extra = extra  # config and build options: they reach pages through filters
-        self.objects: dict[tuple, Any] = {(SITE,): view}
+        self.objects: dict[Key, Any] = {(SITE, ""): view}
         for edition in site.editions:  # each edition's pages read its own view (plan/pages.py plan_editions)
             edition_view = site_view(edition, site.config)
             self.objects[_KEYS[SiteView](edition_view)] = edition_view
@@ -199,23 +219,24 @@ class Model:
         for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags), (PAGE, site.pages)):
             for item in items:
                 self.objects[(kind, item.url)] = item
-        self._memo: dict[tuple, bytes | None] = {}
+        self._memo: dict[Dependency, bytes | None] = {}
         self._carried = carried or {}  # values computed for these very (immutable) objects by an earlier build
         self.values: Values = {}  # values computed for this build's objects: the next build carries them
 
-    def value(self, dep: tuple) -> bytes | None:
+    def value(self, dep: Dependency) -> bytes | None:
         """Return the current value of a dependency (None: it no longer exists)."""
         try:
             return self._memo[dep]
         except KeyError:
             pass
-        if dep[0] == TEMPLATE:
-            v = self.templates.get(dep[1])
-        elif dep[0] == DATA:
-            v = data_digest(self.site.data, dep[1])
+        kind, key, group = dep
+        if kind == TEMPLATE:
+            v = self.templates.get(key)
+        elif kind == DATA:
+            v = data_digest(self.site.data, key)
         else:
-            obj = self.objects.get(dep[:-1])
-            v = None if obj is None else self._object_value(obj, dep[-1])
+            obj = self.objects.get((kind, key))
+            v = None if obj is None else self._object_value(obj, group)
         self._memo[dep] = v
         return v
 
@@ -224,11 +245,12 @@ class Model:
         return b"".join(self._object_value(article, group) for group in STORY_GROUPS)
 
     def _object_value(self, obj: Any, group: str) -> bytes:
-        entry = self.values.get(id(obj))
+        key = _KEYS[type(obj)](obj)
+        entry = self.values.get(key)
         if entry is None or entry[0] is not obj:
-            carried = self._carried.get(id(obj))
+            carried = self._carried.get(key)
             entry = (obj, dict(carried[1]) if carried is not None and carried[0] is obj else {})
-            self.values[id(obj)] = entry
+            self.values[key] = entry
         values = entry[1]
         if group not in values:
             values[group] = group_value(obj, group)
@@ -241,7 +263,7 @@ class Model:
         """Return the digest of what the plan says of a page (its model objects as keys)."""
         return digest(encode(page))
 
-    def fingerprint(self, page: Page, deps: tuple, entry: bytes | None = None) -> bytes | None:
+    def fingerprint(self, page: Page, deps: tuple[Dependency, ...], entry: bytes | None = None) -> bytes | None:
         """Combine what the plan says of a page (`entry`, when known to be unchanged) with the config and the
         current values of what it read (None: one is gone)."""
         memo = self._memo
@@ -254,7 +276,7 @@ class Model:
         return digest(digest(self.extra + (entry or self.entry(page))) + b"".join(values))
 
 
-def refresh(value: Any, objects: dict[tuple, Any]) -> Any:
+def refresh(value: Any, objects: dict[Key, Any]) -> Any:
     """Return value (a Page, or part of one) with each model object replaced by the current one of its key.
 
     Goes through tuples, lists, dicts and dataclasses; shares whatever did not change.

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from broadsheet.incremental.changes import Change, Changes
-from broadsheet.incremental.deps import BODY, DAY, META, NOW, SITE, YEAR, Model, refresh, story_dependency
+from broadsheet.incremental.deps import BODY, DAY, META, NOW, YEAR, SiteInputs, refresh, site_dependency, story_dependency
 from broadsheet.incremental.memory import Memory
 from broadsheet.model.site import Site, swap_stories
 from broadsheet.plan.live import plan_live_feeds
@@ -25,24 +25,24 @@ def update_site(previous: Memory | None, changes: Changes, now: datetime) -> Sit
     """Return the last build's site with the edited stories swapped in, at the new clock (None: build it anew)."""
     if previous is None or not changes.in_place or previous.site.editions:
         return None  # a site of several editions is grouped and planned anew: fingerprints still spare its pages
-    return replace(swap_stories(previous.site, {id(old): new for old, new in changes.edits}), now=now)
+    return replace(swap_stories(previous.site, changes.edits), now=now)
 
 
-def replan(previous: Memory | None, model: Model, changes: Changes) -> Plan | None:
+def replan(previous: Memory | None, inputs: SiteInputs, changes: Changes) -> Plan | None:
     """Return the last plan brought up to date with the edits and the clock (None: plan the site anew).
 
-    Its `stale` pages are those that read something that changed, with the model's current objects in
+    Its `stale` pages are those that read something that changed, with the current objects of the inputs in
     them; every other page is as last drawn.
     """
     if previous is None or not changes.in_place or previous.site.editions:
         return None
-    site, view = model.site, model.view
+    site, view = inputs.site, inputs.view
     urls = {new.url for _, new in changes.edits}
     reads = {story_dependency(url, group) for url in urls for group in ((META, BODY) if changes.shown else (BODY,))}
     if Change.CLOCK in changes.kinds:  # the pages that show the clock: its instant, the edition date, its year
         before = site_view(previous.site)
-        reads |= {(SITE, NOW), *([(SITE, DAY)] if view.edition != before.edition else []),
-                  *([(SITE, YEAR)] if view.year != before.year else [])}
+        reads |= {site_dependency(NOW), *([site_dependency(DAY)] if view.day != before.day else []),
+                  *([site_dependency(YEAR)] if view.year != before.year else [])}
     planned = {p.url: p for p in plan_feeds(site, urls)} if urls else {}
     if changes.shown:  # a live blog's updates feed carries its headline and summary
         planned.update({p.url: p for p in plan_live_feeds(site, urls)})
@@ -60,7 +60,7 @@ def replan(previous: Memory | None, model: Model, changes: Changes) -> Plan | No
         elif (record := previous.records.get(page.url)) is None:
             pass  # never drawn: drawn now, as it is
         elif (changes.shown and any(a.url in urls for a in page.articles)) or not reads.isdisjoint(record.deps):
-            pages[i] = refresh(page, model.objects)
+            pages[i] = refresh(page, inputs.objects)
         else:
             continue
         stale.add(page.url)

@@ -223,14 +223,16 @@ def _group(live: tuple[Article, ...], names_of) -> list[tuple[str, str, tuple[Ar
     return [(name, slug, tuple(arts)) for slug, (name, arts) in ordered]
 
 
-def swap_stories(site: Site, new: dict[int, Article]) -> Site:
-    """Return the site with articles swapped by identity (id of the old -> the new), sharing what did not change.
+def swap_stories(site: Site, edits: tuple[tuple[Article, Article], ...]) -> Site:
+    """Return the site with each edited story (old, new) swapped in for the very old one, sharing what did not
+    change.
 
-    Every list is searched by identity in C (ids, not dataclass equality): walking the lists in Python
-    would cost each edit in a live session more than the rest of it (benchmarks/README.md).
+    Every list is searched by identity in C (a list of ids, not dataclass equality): walking the lists in
+    Python would cost each edit in a live session more than the rest of it (benchmarks/README.md).
     """
-    if not new:
+    if not edits:
         return site
+    new = {id(old): article for old, article in edits}  # the old objects are held by `edits` while this runs
 
     def swapped(articles: tuple[Article, ...]) -> tuple[Article, ...]:
         ids = list(map(id, articles))

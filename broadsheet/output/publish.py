@@ -73,16 +73,16 @@ class Published:
     static: dict[str, Stamp]  # static source path -> stamp
 
 
-def publish(stage: Stage, target: Target, pages: Mapping[str, bytes], page_files: frozenset[str],
+def publish(stage: Stage, target: Target, digests: Mapping[str, bytes], page_files: frozenset[str],
             static: Mapping[str, Path]) -> Published:
     """Stage the changed static files, then put every staged file in place and drop what is no longer made.
 
-    `pages`: the files staged by the render and the search index, with the digests of their bytes;
+    `digests`: the digest of the bytes of each file the render and the search index staged, by output path;
     `page_files`: the output path of every page and index file; `static`: every file copied in, by output path.
     """
     out_dir, files = target.path, target.files
     produced = page_files | static.keys()
-    written = dict(pages)
+    written = dict(digests)
     stamps = {rel: stamp_file(src, target.static.get(str(src))) for rel, src in static.items()}
     for rel, src in static.items():
         if stamps[rel] is not None and (rel not in files or files[rel].digest != stamps[rel].digest):

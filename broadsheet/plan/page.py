@@ -23,7 +23,8 @@ class SiteView:
     language: str
     sections: tuple[Section, ...]
     now: datetime  # the build's clock, in the site's time zone
-    edition: date | None = None  # the day of `now` there: what pages show, so a new clock the same day changes none
+    day: date | None = None  # the edition date, the day of `now` there: what pages show, so a new clock the same
+    # day changes none
     year: int = 0  # the year of `now` there (a footer's copyright), apart so that a new day changes no page
     timezone: str = "UTC"  # the site's IANA time zone: a reader's browser dates the edition in it
     includes: str = "client"  # how live regions reach pages (plan/regions.py)
@@ -41,6 +42,11 @@ class SiteView:
     code: str = ""  # the URL folder of this edition: "" for the site's own language (plan/editions.py)
     direction: str = "ltr"  # "rtl" for a language written right to left
     editions: tuple = ()  # with [languages]: every edition (plan.editions.Edition), the site's own first
+
+    @property
+    def edition(self) -> date | None:
+        """The edition date, by the name templates written before `day` use (`site.edition`)."""
+        return self.day
 
     def author_url(self, name: str) -> str:
         """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""

@@ -82,40 +82,40 @@ class PreviewState:
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Resolved:
     """What a request path leads to: a file, a redirect to the slash form, or nothing (404)."""
 
     file: Path | None = None
     location: str | None = None
 
 
-def resolve_target(root: Path, raw_path: str, prefix: str = "") -> Target:
+def resolve_target(root: Path, raw_path: str, prefix: str = "") -> Resolved:
     """Map a request path (under `prefix`, the site's own path) onto a file inside root, refusing anything
     that could lead outside."""
     path = raw_path.split("?", 1)[0].split("#", 1)[0]
     if not path.startswith("/") or not _is_plain(path):
-        return Target()
+        return Resolved()
     if prefix:
         if path in ("/", prefix):
-            return Target(location=prefix + "/")
+            return Resolved(location=prefix + "/")
         if not path.startswith(prefix + "/"):
-            return Target()
+            return Resolved()
         path = path[len(prefix):]
     segments = [s for s in unquote(path).split("/") if s]
     candidate = Path(root, *segments)
     real_root = os.path.realpath(root)
     real = os.path.realpath(candidate)
     if os.path.commonpath([real_root, real]) != real_root:
-        return Target()  # a symlink that leads out of the served folder
+        return Resolved()  # a symlink that leads out of the served folder
     if os.path.isdir(real):
         if not path.endswith("/"):
             # Built from the cleaned segments: never '//host' or '/\host', so never an open redirect.
-            return Target(location=prefix + "/" + "".join(quote(s) + "/" for s in segments))
+            return Resolved(location=prefix + "/" + "".join(quote(s) + "/" for s in segments))
         index = os.path.join(real, "index.html")
-        return Target(file=Path(index)) if os.path.isfile(index) else Target()  # no listings
+        return Resolved(file=Path(index)) if os.path.isfile(index) else Resolved()  # no listings
     if os.path.isfile(real) and not path.endswith("/"):
-        return Target(file=Path(real))
-    return Target()
+        return Resolved(file=Path(real))
+    return Resolved()
 
 
 def _is_plain(path: str) -> bool:
