@@ -13,7 +13,7 @@ from datetime import datetime
 
 from broadsheet.incremental.deps import Values
 from broadsheet.incremental.search import Indexed
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.load.schedule import NextChange
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Site

@@ -7,7 +7,7 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.model.site import Site
 from broadsheet.plan.feeds import FeedLink, feed_links, rfc3339
 from broadsheet.plan.page import Page

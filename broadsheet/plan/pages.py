@@ -8,7 +8,7 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article, Extra
+from broadsheet.load.article import Article, Extra
 from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Site, earlier, is_live_blog
 from broadsheet.plan.admin import plan_admin
