@@ -19,7 +19,8 @@ from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import BuildOptions
-from broadsheet.output.folder import list_output, stale_temps
+from broadsheet.output.listing import list_output
+from broadsheet.output.ours import stale_temps
 from broadsheet.paths import PAGES_FOLDER, read_regular
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
