@@ -2,7 +2,7 @@
 
 from broadsheet.errors import BuildError, Problem, UsageError
 from broadsheet.load.config import Config, load_config
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.load.sources import load_articles
 from broadsheet.model.site import Site, build_site
 from broadsheet.options import BuildOptions, BuildResult

@@ -15,7 +15,6 @@ from pathlib import Path
 from broadsheet.errors import BuildError, OutputChanged, UsageError, display_path, one_line
 from broadsheet.guard import OutsideFolder
 
-COMMANDS = ("build", "check", "new", "move", "init", "theme", "serve", "watch")
 KIND_ORDER = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives", "search", "404",
               "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates", "fragment")
 

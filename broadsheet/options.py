@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.errors import Problem, display_path
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.load.schedule import EXPIRES, GOES_LIVE, NextChange
 from broadsheet.paths import default_theme
 

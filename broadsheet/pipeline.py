@@ -25,7 +25,7 @@ from broadsheet.incremental.replan import replan, update_site
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config, placeholder_warnings
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles

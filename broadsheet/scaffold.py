@@ -14,7 +14,8 @@ from broadsheet import urls
 from broadsheet.errors import BuildError, UsageError, did_you_mean
 from broadsheet.guard import confined
 from broadsheet.load.config import Config, load_config
-from broadsheet.load.content import Article, read_article
+from broadsheet.load.article import Article
+from broadsheet.load.reader import read_article
 from broadsheet.load.markdown import MarkdownRenderer
 from broadsheet.load.sections import unknown_section
 from broadsheet.paths import PAGES_FOLDER

@@ -9,7 +9,9 @@ import pytest
 from conftest import NOW, article, run, write_site
 from hostile_support import built, fingerprint, refused
 
-from broadsheet.output.folder import MARKER, UnsafeDeletion, clean_stale_temps, remove_ours, stale_temps
+from broadsheet.output.deletion import UnsafeDeletion, remove_ours
+from broadsheet.output.ours import MARKER, stale_temps
+from broadsheet.output.recovery import clean_stale_temps
 
 GOOD = {"content/national/a.md": article("First story"), "content/sports/b.md": article("Match report", "Sports")}
 

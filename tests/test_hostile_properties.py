@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from broadsheet.errors import Problem
 from broadsheet.load.config import load_config
-from broadsheet.load.content import KNOWN_FIELDS, Article, read_article
+from broadsheet.load.article import Article
+from broadsheet.load.reader import KNOWN_FIELDS, read_article
 from broadsheet.load.markdown import MarkdownRenderer
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

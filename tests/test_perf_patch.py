@@ -10,7 +10,8 @@ from conftest import article, build, tree_snapshot, write_site
 
 from broadsheet.output import folder as output_module
 from broadsheet.output import publish as publish_module
-from broadsheet.output.folder import JOURNAL, stale_temps
+from broadsheet.output.journal import JOURNAL
+from broadsheet.output.ours import stale_temps
 
 STORIES = {f"content/s{i}.md": article(f"Story {i}", date=f"2026-01-{1 + i // 2:02d} {10 + i % 2}:00",
                                        section=["National", "Sports"][i % 2], author=f"Writer {i % 6}") for i in range(60)}

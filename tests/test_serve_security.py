@@ -14,7 +14,8 @@ from serve_support import EventStream, raw_request, request
 
 from broadsheet.cli import make_parser
 from broadsheet.errors import Problem
-from broadsheet.preview.server import PreviewState, bind_warning, make_server
+from broadsheet.preview.origins import bind_warning
+from broadsheet.preview.server import PreviewState, make_server
 from broadsheet.preview.watch import Batch, Rebuilt
 
 SECRET = b"TOP SECRET: never served"

@@ -13,7 +13,7 @@ from conftest import NOW, REPO
 from theme_site import write_theme_site
 
 from broadsheet.load.config import load_config
-from broadsheet.load.content import Correction
+from broadsheet.load.article import Correction
 from broadsheet.load.live import Update
 from broadsheet.load.extras import load_extras
 from broadsheet.load.profiles import ProfileText

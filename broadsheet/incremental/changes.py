@@ -10,7 +10,8 @@ from pathlib import Path
 
 from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Summary
-from broadsheet.load.content import Article, find_markdown
+from broadsheet.load.article import Article, shape_fields
+from broadsheet.load.discovery import find_markdown
 from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import extra_digests, extra_files
 from broadsheet.load.schedule import scheduled_changes
@@ -18,7 +19,8 @@ from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import BuildOptions
-from broadsheet.output.folder import list_output, stale_temps
+from broadsheet.output.listing import list_output
+from broadsheet.output.ours import stale_temps
 from broadsheet.paths import PAGES_FOLDER, read_regular
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
@@ -42,10 +44,9 @@ class Change(enum.Flag):
 IN_PLACE = Change.STORY_FIELDS | Change.CLOCK  # what an edit of the last plan handles
 EVERYTHING = ~Change.NOTHING
 
-# What decides where a story goes and how it sorts, on every page and in every feed and sitemap.
-SHAPE_FIELDS = ("path", "url", "slug", "date", "updated", "section", "section_slug", "authors", "tags", "draft",
-                "corrections", "image", "aliases", "body_images", "live", "live_until", "updates", "featured",
-                "priority", "expires", "breaking", "lang", "edition", "translation_key")
+# What decides where a story goes and how it sorts, on every page and in every feed and sitemap: every field
+# of Article that its declaration does not mark as edited in place (load/article.py).
+SHAPE_FIELDS = shape_fields(Article)
 
 
 @dataclass(frozen=True, slots=True)

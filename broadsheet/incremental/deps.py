@@ -22,7 +22,7 @@ from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.load.data import DataFiles, data_digest
 from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Author, Section, Site, Tag

@@ -17,7 +17,7 @@ from broadsheet.guard import OutsideFolder, confined
 from broadsheet.incremental.changes import summary_inputs
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.incremental.pickling import register
-from broadsheet.load.content import Article, Correction
+from broadsheet.load.article import Article, Correction
 from broadsheet.load.markdown import RENDERER_VERSION
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Author, Section, Site, Tag

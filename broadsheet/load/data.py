@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from broadsheet.errors import Problem
-from broadsheet.load.content import Extra, files_in
+from broadsheet.load.article import Extra
+from broadsheet.load.discovery import files_in
 from broadsheet.load.frontmatter import CONTROLS, decode, read_limited
 from broadsheet.stamps import digest
 

@@ -11,7 +11,9 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.config import Config
-from broadsheet.load.content import MARKDOWN_SUFFIXES, Extra, files_in, is_junk, render_body
+from broadsheet.load.article import Extra
+from broadsheet.load.body import render_body
+from broadsheet.load.discovery import MARKDOWN_SUFFIXES, files_in, is_junk
 from broadsheet.load.frontmatter import (
     CONTROLS,
     INVISIBLE_TITLE,

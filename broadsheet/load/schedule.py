@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 
 GOES_LIVE = "goes live"
 BANNER_ENDS = "banner ends"

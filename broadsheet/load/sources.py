@@ -11,7 +11,10 @@ from urllib.parse import unquote
 
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article, article_from_bytes, find_markdown, read_limited
+from broadsheet.load.article import Article
+from broadsheet.load.discovery import find_markdown
+from broadsheet.load.frontmatter import read_limited
+from broadsheet.load.reader import article_from_bytes
 from broadsheet.load.languages import translation_collisions
 from broadsheet.load.markdown import RENDERER_VERSION, MarkdownRenderer
 from broadsheet.parallel import run_chunks

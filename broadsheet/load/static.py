@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from broadsheet.load.content import is_junk
+from broadsheet.load.discovery import is_junk
 from broadsheet.paths import THEME_STATIC_SKIPPED, allowed_roots, is_followable, is_regular, walk_confined
 
 

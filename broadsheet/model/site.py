@@ -7,7 +7,7 @@ from datetime import datetime
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.load.data import DataFiles
 from broadsheet.load.pages import StandalonePage
 from broadsheet.load.profiles import NO_PROFILES, AuthorProfile, Profiles

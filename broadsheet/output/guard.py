@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from broadsheet.errors import UsageError
-from broadsheet.output.folder import KEEP, MARKER
+from broadsheet.output.ours import KEEP, MARKER
 from broadsheet.paths import SOURCE_FOLDERS, is_within, real
 
 

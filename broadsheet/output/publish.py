@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadsheet.output.folder import Stage, discard_stage, list_output, make_stage, publish_stage
+from broadsheet.output.folder import discard_stage, make_stage, publish_stage
+from broadsheet.output.listing import list_output
+from broadsheet.output.stage import Stage
 from broadsheet.stamps import Stamp, stamp_file, stamp_written
 
 

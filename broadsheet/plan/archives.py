@@ -9,7 +9,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from broadsheet import urls
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.model.site import Site
 from broadsheet.plan.page import Page, Pager, paginate
 

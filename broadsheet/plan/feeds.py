@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.model.site import Site
 
 FEED_TYPE = "application/atom+xml"

@@ -15,9 +15,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from broadsheet import urls
 from broadsheet.errors import BuildError, Problem
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 
-DEFAULT_WIDTHS = (320, 640, 960, 1280)
 # Bump when the resized bytes would change (encoder settings), so old cache entries are not reused.
 RECIPE = "v1:jpeg-q82-progressive:png-optimize:webp-q78-m4"
 _RESIZABLE = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}

@@ -13,7 +13,7 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.model.site import Site, is_live_blog
 from broadsheet.plan.feeds import Entry, Feed, Person, absolutize_html, rfc822, rfc3339, xml_text
 from broadsheet.plan.page import Page

@@ -7,12 +7,14 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.model.site import Site
 from broadsheet.plan.feeds import FeedLink, feed_links, rfc3339
+from broadsheet.plan.live import live_jsonld
 from broadsheet.plan.page import Page
 
 SCHEMA = "https://schema.org"
+PAYWALL_CLASS = "paywall"  # article.html puts it on the body of a story with `free: false`
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,51 @@ def breadcrumbs_jsonld(config: Config, trail: list[tuple[str, str]]) -> dict[str
             for n, (name, url) in enumerate(trail, 1)
         ],
     }
+
+
+def page_jsonld(page: Page, site: Site) -> dict[str, Any]:
+    """Return the schema.org NewsArticle of a story's page (a LiveBlogPosting too while it is a live blog)."""
+    data = article_jsonld(page.view["article"], site.config, site)
+    return live_jsonld(page.view["article"], site.config, data) if "live_feed" in page.view else data
+
+
+def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, Any]:
+    """Return the schema.org NewsArticle for an article page."""
+    url = urls.absolute(config.base_url, article.url)
+    data: dict[str, Any] = {
+        "@context": SCHEMA,
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "articleSection": article.section,
+        "author": [person_jsonld(name, site) for name in article.authors]
+        or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
+        "datePublished": rfc3339(article.date, config),
+        "dateModified": rfc3339(article.modified, config),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "description": article.summary,
+        "inLanguage": article.lang or config.language,
+        "publisher": publisher_jsonld(config),
+    }
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if image := article_image(article, config):
+        credit = article.image_credit
+        data["image"] = [{"@type": "ImageObject", "url": image, "contentUrl": image, "creditText": credit}
+                         if credit else image]
+    elif config.logo:  # Google wants an image for every NewsArticle: the paper's logo stands in
+        data["image"] = [urls.resolve(config.base_url, "/", config.logo)]
+    if article.source:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if not article.free:  # how Google tells a paywall from cloaking: the selector of the subscribers' part
+        data["isAccessibleForFree"] = False
+        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": f".{PAYWALL_CLASS}"}
+    if article.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": rfc3339(c.date, config)}
+            for c in article.corrections
+        ]
+    return data
 
 
 def article_image(article: Article, config: Config) -> str | None:

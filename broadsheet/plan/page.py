@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from broadsheet import urls
-from broadsheet.load.content import Article, Extra
+from broadsheet.load.article import Article, Extra
 from broadsheet.load.data import DataFiles
 from broadsheet.load.pages import StandalonePage
 from broadsheet.load.profiles import NO_PROFILES, Profiles

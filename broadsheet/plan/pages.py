@@ -8,22 +8,21 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article, Extra
+from broadsheet.load.article import Article, Extra
 from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Site, earlier, is_live_blog
 from broadsheet.plan.admin import plan_admin
 from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.editions import alternates, editions_of, switch, versions
-from broadsheet.plan.feeds import rfc3339, site_feeds
-from broadsheet.plan.live import live_jsonld, plan_live_feeds
-from broadsheet.plan.meta import SCHEMA, article_image, page_meta, person_jsonld, publisher_jsonld
+from broadsheet.plan.feeds import site_feeds
+from broadsheet.plan.live import plan_live_feeds
+from broadsheet.plan.meta import page_jsonld, page_meta
 from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.regions import FRAGMENT_KIND, LATEST_COUNT, plan_regions
 from broadsheet.plan.related import related_all, related_index, related_to
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 
-PAYWALL_CLASS = "paywall"  # article.html puts it on the body of a story with `free: false`
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
 
@@ -121,13 +120,8 @@ def with_meta(page: Page) -> Page:
     return replace(page, view={**page.view, "meta": META})
 
 
-def _page_jsonld(page: Page, site: Site) -> dict[str, Any]:
-    data = article_jsonld(page.view["article"], site.config, site)
-    return live_jsonld(page.view["article"], site.config, data) if "live_feed" in page.view else data
-
-
 META = Derived("meta", page_meta)
-JSONLD = Derived("jsonld", _page_jsonld)
+JSONLD = Derived("jsonld", page_jsonld)
 
 
 def drawn_view(page: Page, site: Site) -> dict[str, Any]:
@@ -224,42 +218,3 @@ def footer_pages(pages: tuple[StandalonePage, ...], edition: str) -> tuple[Stand
         return tuple(own.values())
     shared = [own.pop(p.slug, p) for p in pages if not p.edition]
     return (*shared, *own.values())
-
-
-def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, Any]:
-    """Return the schema.org NewsArticle for an article page."""
-    url = urls.absolute(config.base_url, article.url)
-    data: dict[str, Any] = {
-        "@context": SCHEMA,
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "articleSection": article.section,
-        "author": [person_jsonld(name, site) for name in article.authors]
-        or [{"@type": "Organization", "name": article.source}],  # wire copy with only its agency
-        "datePublished": rfc3339(article.date, config),
-        "dateModified": rfc3339(article.modified, config),
-        "url": url,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "description": article.summary,
-        "inLanguage": article.lang or config.language,
-        "publisher": publisher_jsonld(config),
-    }
-    if article.tags:
-        data["keywords"] = list(article.tags)
-    if image := article_image(article, config):
-        credit = article.image_credit
-        data["image"] = [{"@type": "ImageObject", "url": image, "contentUrl": image, "creditText": credit}
-                         if credit else image]
-    elif config.logo:  # Google wants an image for every NewsArticle: the paper's logo stands in
-        data["image"] = [urls.resolve(config.base_url, "/", config.logo)]
-    if article.source:
-        data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
-    if not article.free:  # how Google tells a paywall from cloaking: the selector of the subscribers' part
-        data["isAccessibleForFree"] = False
-        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": f".{PAYWALL_CLASS}"}
-    if article.corrections:
-        data["correction"] = [
-            {"@type": "CorrectionComment", "text": c.text, "datePublished": rfc3339(c.date, config)}
-            for c in article.corrections
-        ]
-    return data

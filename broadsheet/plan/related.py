@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from broadsheet import urls
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.model.site import Site
 
 RELATED_COUNT = 4  # stories in the "Related" aside

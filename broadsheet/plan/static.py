@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadsheet.errors import Problem
-from broadsheet.load.content import Article
+from broadsheet.load.article import Article
 from broadsheet.model.site import Site, is_expired
 from broadsheet.plan.assets import AssetPlan, plan_assets
 from broadsheet.plan.images import ImagePlan, plan_images

@@ -22,7 +22,8 @@ from typing import Any
 from broadsheet.errors import BuildError, Problem, one_line
 from broadsheet.guard import OutsideFolder, confined
 from broadsheet.load.config import Config, load_config
-from broadsheet.load.content import article_from_bytes, is_junk
+from broadsheet.load.discovery import is_junk
+from broadsheet.load.reader import article_from_bytes
 from broadsheet.load.markdown import MarkdownRenderer
 from broadsheet.load.pages import page_from_bytes
 from broadsheet.paths import CMS_MEDIA_FOLDER, PAGES_FOLDER

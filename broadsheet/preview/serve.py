@@ -14,7 +14,8 @@ from broadsheet import urls
 from broadsheet.errors import display_path, one_line
 from broadsheet.options import CACHE_DIR, BuildOptions
 from broadsheet.preview.cms import LocalBackend
-from broadsheet.preview.server import PreviewState, bind_warning, make_server
+from broadsheet.preview.origins import bind_warning
+from broadsheet.preview.server import PreviewState, make_server
 from broadsheet.preview.session import Session
 from broadsheet.preview.watch import (
     ChangeQueue,

@@ -10,26 +10,25 @@ import shutil
 import socket
 import sys
 import threading
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from broadsheet import urls
 from broadsheet.errors import Problem, UsageError
 from broadsheet.preview.cms import LocalBackend, answer_cms
 from broadsheet.preview.includes import expand_includes
 from broadsheet.preview.mime import content_type
-from broadsheet.preview.origins import bind_warning, host_allowed, origin_allowed  # noqa: F401 (bind_warning: serve's)
+from broadsheet.preview.origins import host_allowed, origin_allowed
 from broadsheet.preview.reload import EVENTS_PATH, inject
+from broadsheet.preview.targets import CONTROL, resolve_target
 from broadsheet.preview.watch import Rebuilt
 
 MAX_BODY = 1 << 16  # bytes of a request body read and dropped; more is refused
 _LENGTH = re.compile(r"[0-9]{1,12}")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream; finds closed tabs
 NOT_FOUND_PAGE = b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class PreviewState:
@@ -81,63 +80,9 @@ class PreviewState:
             self._cond.notify_all()
 
 
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """What a request path leads to: a file, a redirect to the slash form, or nothing (404)."""
-
-    file: Path | None = None
-    location: str | None = None
-
-
-def resolve_target(root: Path, raw_path: str, prefix: str = "") -> Resolved:
-    """Map a request path (under `prefix`, the site's own path) onto a file inside root, refusing anything
-    that could lead outside."""
-    path = raw_path.split("?", 1)[0].split("#", 1)[0]
-    if not path.startswith("/") or not _is_plain(path):
-        return Resolved()
-    if prefix:
-        if path in ("/", prefix):
-            return Resolved(location=prefix + "/")
-        if not path.startswith(prefix + "/"):
-            return Resolved()
-        path = path[len(prefix):]
-    segments = [s for s in unquote(path).split("/") if s]
-    candidate = Path(root, *segments)
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(candidate)
-    if os.path.commonpath([real_root, real]) != real_root:
-        return Resolved()  # a symlink that leads out of the served folder
-    if os.path.isdir(real):
-        if not path.endswith("/"):
-            # Built from the cleaned segments: never '//host' or '/\host', so never an open redirect.
-            return Resolved(location=prefix + "/" + "".join(quote(s) + "/" for s in segments))
-        index = os.path.join(real, "index.html")
-        return Resolved(file=Path(index)) if os.path.isfile(index) else Resolved()  # no listings
-    if os.path.isfile(real) and not path.endswith("/"):
-        return Resolved(file=Path(real))
-    return Resolved()
-
-
-def _is_plain(path: str) -> bool:
-    """Refuse '..', dot files, backslashes and control characters however many times encoded."""
-    seen = path
-    for _ in range(4):  # raw, %-decoded, double- and triple-encoded
-        if "\\" in seen or _CONTROL.search(seen):
-            return False
-        if any(s.startswith(".") for s in seen.split("/")):
-            return False
-        decoded = unquote(seen)
-        if decoded == seen:
-            return True
-        seen = decoded
-    return False  # encoded more deeply than any real link
-
-
-
-
 def escape_controls(text: str) -> str:
     """Escape control characters so a request cannot repaint the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):

@@ -30,9 +30,9 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from broadsheet.errors import BuildError, Problem, UsageError, display_path, one_line
-from broadsheet.load.content import MARKDOWN_SUFFIXES, is_junk
+from broadsheet.load.discovery import MARKDOWN_SUFFIXES, is_junk
 from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult  # the cache and previews: never watched
-from broadsheet.output.folder import clean_stale_temps
+from broadsheet.output.recovery import clean_stale_temps
 from broadsheet.preview.session import Session
 
 WATCHED_DIRS = ("content", "templates", "static", "locales", "data")

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.config import Config
-from broadsheet.load.content import Article, Extra
+from broadsheet.load.article import Article, Extra
 from broadsheet.load.data import DataFiles
 from broadsheet.paths import ConfinedLoader, read_regular
 from broadsheet.render.i18n import CATALOGS, catalogs_digest, install_i18n

@@ -1,11 +1,9 @@
-"""Articles: find the Markdown files, read their front matter, and check every field."""
+"""Reading one story file: its front matter checked field by field, its body converted, into an Article."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +12,8 @@ from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
 from broadsheet.guard import RESERVED_OUTPUT
 from broadsheet.load.aliases import parse_aliases
+from broadsheet.load.article import Article, Correction, Extra, front_matter_keys
+from broadsheet.load.body import convert_story
 from broadsheet.load.config import Config, SectionConfig
 from broadsheet.load.sections import unknown_section
 from broadsheet.load.dates import to_datetime
@@ -32,134 +32,10 @@ from broadsheet.load.frontmatter import (
     visible,
 )
 from broadsheet.load.languages import read_language
-from broadsheet.load.live import Update, render_story
-from broadsheet.load.markdown import MarkdownRenderer, MarkdownTimeout, first_paragraph_text, time_limit
-from broadsheet.paths import PAGES_FOLDER, allowed_roots, is_followable, walk_confined
+from broadsheet.load.markdown import MarkdownRenderer, first_paragraph_text
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-KNOWN_FIELDS = (
-    "title", "section", "author", "date", "updated", "summary", "tags", "slug",
-    "image", "image_caption", "image_alt", "source", "draft", "corrections", "aliases",
-    "image_credit", "live", "live_until", "featured", "priority", "expires", "breaking", "free",
-    "related", "lang", "translation_key",
-)
+KNOWN_FIELDS = front_matter_keys(Article)
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
-
-
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """A dated correction the newsroom appended to a published story."""
-
-    date: datetime  # aware
-    text: str
-
-
-class Extra(dict):
-    """Free-form keys a template reads (front matter's unknown keys, site.toml's [params]): a missing one is
-    falsy in a template (render/jinja.py), as a theme must work for stories without a site's own keys."""
-
-    @classmethod
-    def of(cls, value: Any) -> Any:
-        """Return value with every table in it, nested ones too, as an Extra."""
-        return cls({k: cls.of(v) for k, v in value.items()}) if isinstance(value, dict) else value
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One story, with every front-matter field checked and typed."""
-
-    path: Path  # the source file
-    title: str
-    section: str  # the configured section name
-    section_slug: str
-    authors: tuple[str, ...]
-    date: datetime  # aware
-    slug: str
-    url: str
-    body_html: str
-    summary: str  # as written, else the body's first paragraph (for lists, feeds and descriptions)
-    updated: datetime | None = None
-    tags: tuple[str, ...] = ()
-    image: str | None = None
-    image_caption: str | None = None
-    image_alt: str | None = None
-    source: str | None = None
-    draft: bool = False
-    corrections: tuple[Correction, ...] = ()  # oldest first
-    aliases: tuple[str, ...] = ()  # old URLs of the story, each redirected to `url`
-    image_credit: str | None = None  # who made the lead image
-    body_images: tuple[str, ...] = ()  # the site images the body shows (load/figures.py), resized like the lead
-    live: bool = False  # a live blog (load/live.py) until `live_until`, if it has one
-    live_until: datetime | None = None
-    updates: tuple[Update, ...] = ()  # a live blog's updates, newest first
-    featured: bool = False  # the newest live featured story leads the front page
-    priority: int = 0  # orders the front page's top stories: higher first, then newest first
-    expires: datetime | None = None  # aware; from this instant the story appears nowhere, as a draft
-    breaking: datetime | None = None  # aware; until this instant the story is the site-wide breaking-news banner
-    free: bool = True  # False: for subscribers only (JSON-LD isAccessibleForFree, and the body's paywall class)
-    related: tuple[str, ...] = ()  # slugs of the stories its "Related" aside shows, instead of the ranking
-    lang: str = ""  # the story's language, a code such as "pa": its edition's (load/languages.py)
-    edition: str = ""  # the URL folder of that edition: "" for the site's own language, else the code
-    translation_key: str | None = None  # links the versions of one story across editions
-    translation_line: int | None = None  # where the front matter gives it, for the error naming two versions
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-    standfirst: str | None = None  # the summary as written: a summary drawn from the body is not shown twice
-
-    @property
-    def section_url(self) -> str:
-        return urls.section(self.section_slug, edition=self.edition)
-
-    @property
-    def author_links(self) -> tuple[tuple[str, str], ...]:
-        """Return (name, author page URL) for each byline name, by its own spelling (site.author_url(name) also
-        follows data/authors.toml's other spellings to the profile's page)."""
-        return tuple((name, urls.author(urls.slugify(name), edition=self.edition)) for name in self.authors)
-
-    @property
-    def tag_links(self) -> tuple[tuple[str, str], ...]:
-        return tuple((name, urls.tag(urls.slugify(name), edition=self.edition)) for name in self.tags)
-
-    @property
-    def modified(self) -> datetime:
-        """Return when the story last changed: `updated`, else `date`, or a later correction."""
-        return max([self.updated or self.date, *(c.date for c in self.corrections)], key=datetime.timestamp)
-
-
-def files_in(folder: Path, suffixes: tuple[str, ...], site_dir: Path) -> list[Path]:
-    """List the files directly in folder with one of suffixes, by name, skipping junk and links leaving the site."""
-    try:
-        names = sorted(p.name for p in folder.iterdir())
-    except OSError:
-        return []
-    allowed = allowed_roots(site_dir)
-    return [folder / n for n in names if n.lower().endswith(suffixes) and not is_junk(n)
-            and is_followable(folder / n, allowed) and (folder / n).is_file()]
-
-
-def is_junk(name: str) -> bool:
-    """Tell whether a file name is editor or OS litter rather than content."""
-    return (
-        name.startswith((".", "~"))
-        or name.endswith(("~", ".swp", ".swx", ".tmp"))
-        or name in ("4913", "Thumbs.db")
-    )
-
-
-def find_markdown(content_dir: Path) -> list[Path]:
-    """List the stories' Markdown files under content/ (not content/pages/), in a stable order, skipping junk.
-
-    Symbolic links are followed only while they stay inside the site (paths.link_problems reports
-    the others), and a folder reached twice through links is read once.
-    """
-    found: list[Path] = []
-    allowed, pages = allowed_roots(content_dir.parent), content_dir / PAGES_FOLDER
-    for root, _dirs, files, links in walk_confined(content_dir, allowed):
-        for name in files if not root.is_relative_to(pages) else ():
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name):
-                path = root / name
-                if name not in links or is_followable(path, allowed):
-                    found.append(path)
-    return found
 
 
 def read_corrections(f: Fields, config: Config) -> tuple[Correction, ...]:
@@ -220,39 +96,6 @@ def article_from_bytes(path: Path, data: bytes, config: Config, renderer: Markdo
     if not fields and problems:
         return problems
     return parse_article(path, fields, body, config, renderer, problems)
-
-
-def render_body(path: Path, body: str, renderer: MarkdownRenderer) -> str | Problem:
-    """Convert a body that is not a live blog within the time limit, turning a failure into a Problem."""
-    return convert_story(path, body, renderer, False)[0]  # the HTML, or the one problem
-
-
-def convert_story(path: Path, body: str, renderer: MarkdownRenderer, live_since: datetime | bool,
-                  tz: ZoneInfo | None = None) -> tuple[str, tuple[Update, ...]] | list[Problem]:
-    """Convert a story's body, a live blog's text and every update, all within one `markdown_time_limit`.
-
-    A limit per update would let a live blog of many updates run without bound.
-    """
-    try:
-        with time_limit(renderer.time_limit):
-            return render_story(path, body, lambda t: convert_part(path, t, renderer), live_since,
-                                tz or ZoneInfo("UTC"))
-    except MarkdownTimeout as e:
-        advice = ("split the live blog, or simplify it (its text and every update share the limit)" if live_since
-                  else "simplify the body (long runs of '[' or '<![' do this)")
-        return [Problem(path, None, f"Markdown {e} to convert; {advice}")]
-
-
-def convert_part(path: Path, text: str, renderer: MarkdownRenderer) -> str | Problem:
-    """Convert a body or one update, turning a crashing conversion into a Problem (a timeout ends the story)."""
-    try:
-        return renderer.render(text)
-    except MarkdownTimeout:
-        raise
-    except RecursionError:
-        return Problem(path, None, "Markdown body is nested too deeply to convert")
-    except Exception as e:  # noqa: BLE001 -- a bug in Python-Markdown must cost one article, not the build's error report
-        return Problem(path, None, f"Markdown could not convert the body: {type(e).__name__}: {e}")
 
 
 def parse_article(
