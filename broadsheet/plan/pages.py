@@ -13,6 +13,7 @@ from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Site, earlier, is_live_blog
 from broadsheet.plan.admin import plan_admin
 from broadsheet.plan.archives import plan_archives
+from broadsheet.plan.cards import card_url
 from broadsheet.plan.editions import alternates, editions_of, switch, versions
 from broadsheet.plan.feeds import rfc3339, site_feeds
 from broadsheet.plan.live import live_jsonld, plan_live_feeds
@@ -256,6 +257,8 @@ def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, An
                          if credit else image]
     elif config.logo:  # Google wants an image for every NewsArticle: the paper's logo stands in
         data["image"] = [urls.resolve(config.base_url, "/", config.logo)]
+    elif drawn := card_url(article, config):  # no logo either: the picture drawn from its headline
+        data["image"] = [urls.absolute(config.base_url, drawn)]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
     if not article.free:  # how Google tells a paywall from cloaking: the selector of the subscribers' part
