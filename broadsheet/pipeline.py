@@ -38,13 +38,14 @@ from broadsheet.output.publish import Published, Target, find_target, open_stage
 from broadsheet.output.search import pagefind_version
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import is_within, link_problems
+from broadsheet.plan.cards import make_cards
 from broadsheet.plan.collisions import output_collisions
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages, site_view
 from broadsheet.plan.redirects import uncovered_moves
 from broadsheet.plan.search import BUNDLE, plan_search
-from broadsheet.plan.static import StaticPlan, plan_static, static_collisions
+from broadsheet.plan.static import StaticPlan, plan_static, static_collisions, with_cards
 from broadsheet.render.draw import Rendered, render
 from broadsheet.render.jinja import Templates, load_templates
 from broadsheet.render.theme import add_theme_globals
@@ -208,10 +209,14 @@ def static_files(opts: BuildOptions, site: Site, previous: Memory | None, change
                  stories: tuple[Article, ...]) -> StaticPlan:
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
-        return previous.files
-    static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR, stories)
+        static = with_cards(previous.files, site, opts.site_dir / CACHE_DIR)  # a headline edit draws a new card
+    else:
+        static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR,
+                             stories)
+        if opts.out_dir is not None:
+            make_images(static.images)  # resized into the cache, whence they are copied
     if opts.out_dir is not None:
-        make_images(static.images)  # resized into the cache, whence they are copied
+        make_cards(static.cards, previous.files.cards if previous is not None else None)
     return static
 
 

@@ -246,3 +246,8 @@ def admin_config() -> str:
 def cms_api() -> str:
     """Where `serve` answers the browser editor's local backend (never published: the preview server's own)."""
     return "/__broadsheet/cms"
+
+
+def share_card(article_url: str) -> str:
+    """Return the URL of the picture drawn from a story's headline for sharing, beside its page."""
+    return f"{article_url}share.png"

@@ -67,11 +67,15 @@ def test_featured_leads_and_priority_orders_the_top_stories(site, case):
         if picture:
             fields |= {"image": "/images/p.jpg", "image_alt": "'A picture'"}
         files[f"content/{name}.md"] = story(f"Story {name}", date, **fields)
+    # Older stories that sink below the rest, so that the top stories fill their column (a few make none).
+    fillers = [f"filler{i}" for i in range(4)]
+    for i, name in enumerate(fillers):
+        files[f"content/{name}.md"] = story(f"Filler {i}", f"2026-01-0{i + 1} 09:00", section="Sports", priority="-9")
     write_site(site, files)
     assert build(site) == 0
     home = read(site, "/")
     assert lead_url(home) == f"/national/{lead}/"
-    assert top_urls(home) == [f"/national/{n}/" for n in top]
+    assert top_urls(home) == [f"/national/{n}/" for n in top] + [f"/sports/{n}/" for n in reversed(fillers)]
     # The lead is not repeated below it: not in the top stories, not in its section's block.
     assert f"/national/{lead}/" not in top_urls(home) + block_urls(home)
     assert block_urls(home)[0] != f"/national/{lead}/"

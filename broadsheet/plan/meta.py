@@ -9,6 +9,7 @@ from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.article import Article
 from broadsheet.model.site import Site
+from broadsheet.plan.cards import card_url
 from broadsheet.plan.feeds import FeedLink, feed_links, rfc3339
 from broadsheet.plan.live import live_jsonld
 from broadsheet.plan.page import Page
@@ -127,6 +128,8 @@ def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, An
                          if credit else image]
     elif config.logo:  # Google wants an image for every NewsArticle: the paper's logo stands in
         data["image"] = [urls.resolve(config.base_url, "/", config.logo)]
+    elif drawn := card_url(article, config):  # no logo either: the picture drawn from its headline
+        data["image"] = [urls.absolute(config.base_url, drawn)]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
     if not article.free:  # how Google tells a paywall from cloaking: the selector of the subscribers' part
@@ -168,6 +171,9 @@ def page_meta(page: Page, site: Site) -> PageMeta:
         jsonld.append(breadcrumbs_jsonld(config, [home, (section.name, section.url)]))
     elif page.kind == "home":
         jsonld.append(website_jsonld(config))
+    drawn = card_url(article, config) if article is not None else None
+    if drawn is not None:  # a story with no picture on a paper with no logo: its headline, drawn (plan/cards.py)
+        image, image_alt = urls.absolute(config.base_url, drawn), article.title
     if image is None and config.logo:  # every page shares with a picture: the story's, else the paper's logo
         image, image_alt = urls.resolve(config.base_url, "/", config.logo), config.title
     return PageMeta(
@@ -177,7 +183,7 @@ def page_meta(page: Page, site: Site) -> PageMeta:
         image=image,
         image_alt=image_alt,
         # A large card only for a story's own picture: a logo looks wrong stretched across a timeline.
-        card="summary_large_image" if article is not None and article.image else "summary",
+        card="summary_large_image" if article is not None and (article.image or drawn) else "summary",
         feeds=feed_links(site, page.kind, page.view),
         article=og_article,
         jsonld=tuple(jsonld),

@@ -25,6 +25,9 @@ from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitema
 
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
+# Fewer top stories than this beside the lead make a thin column: the lead takes the top alone, and those
+# stories are in their sections' blocks below it.
+HOME_LATEST_MIN = 4
 
 
 def plan_pages(site: Site) -> Plan:
@@ -166,6 +169,7 @@ def plan_home(site: Site) -> Page:
     lead = next((a for a in site.articles if a.featured), site.articles[0] if site.articles else None)
     others = [a for a in site.articles if a is not lead]
     latest = tuple(sorted(others, key=lambda a: -a.priority)[:HOME_LATEST])  # stable: newest first within a priority
+    latest = latest if len(latest) >= HOME_LATEST_MIN else ()
     blocks = tuple((s, tuple(a for a in s.articles if a is not lead)[:HOME_SECTION_BLOCK]) for s in site.sections)
     shown = tuple(dict.fromkeys([*([lead] if lead else []), *latest, *(a for _, arts in blocks for a in arts)]))
     return Page(urls.home(site.edition), "home", "home.html", site.config.title, shown,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from broadsheet.errors import Problem
 from broadsheet.load.article import Article
 from broadsheet.model.site import Site, is_expired
 from broadsheet.plan.assets import AssetPlan, plan_assets
+from broadsheet.plan.cards import Card, plan_cards
 from broadsheet.plan.images import ImagePlan, plan_images
 
 
@@ -19,11 +20,13 @@ class StaticPlan:
     static: dict[str, Path]  # static/ as it is
     assets: AssetPlan  # CSS and JS under fingerprinted names
     images: ImagePlan  # the stories' images, resized
+    # Stories' share cards, by output path: pages name them by a fixed URL, so they are not among `names`.
+    cards: dict[str, Card] = field(default_factory=dict)
 
     @property
     def files(self) -> dict[str, Path]:
-        """Every file copied into the output, by output path (resized images once they are made)."""
-        return {**self.static, **self.assets.files, **self.images.files}
+        """Every file copied into the output, by output path (resized images and cards once they are made)."""
+        return {**self.static, **self.assets.files, **self.images.files, **{p: c.cached for p, c in self.cards.items()}}
 
     @property
     def names(self) -> tuple:
@@ -39,7 +42,12 @@ def plan_static(site: Site, static: dict[str, Path], cache_dir: Path,
                    if p.photo and site.profiles.path is not None)
     images = plan_images(site.articles, static, site.config.image_widths, cache_dir, photos,
                          not_live_yet(site, stories))
-    return StaticPlan(static, plan_assets(static), images)
+    return StaticPlan(static, plan_assets(static), images, plan_cards(site, static, cache_dir))
+
+
+def with_cards(plan: StaticPlan, site: Site, cache_dir: Path) -> StaticPlan:
+    """Return the last build's static plan with the cards of these stories (a new headline, a new card)."""
+    return replace(plan, cards=plan_cards(site, plan.static, cache_dir))
 
 
 def not_live_yet(site: Site, stories: tuple[Article, ...]) -> tuple[tuple[Article, str], ...]:

@@ -1,0 +1,185 @@
+"""Share cards: a 1200x630 picture drawn from a story's headline, for a story with no picture of its own on a
+site with no logo, so that every story shares with an image (Open Graph, Twitter, NewsArticle JSON-LD).
+
+A card shows the paper's name and the headline in the paper's colours. It is drawn once into the cache, named
+by what it shows (so a card changes only when its headline, the paper's name or the face changes), and copied
+to the story's folder (urls.share_card). The same input gives the same bytes: PNG without a time or text chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import PIL
+from PIL import Image, ImageDraw, ImageFont, features
+
+from broadsheet import urls
+from broadsheet.load.config import Config
+from broadsheet.load.article import Article
+from broadsheet.model.site import Site
+
+SIZE = (1200, 630)  # what Facebook, LinkedIn and X show large
+# A site's face for the cards (static/fonts/share.ttf, or the theme's); without one, the Latin face Pillow carries.
+FONT_FILE = "fonts/share.ttf"
+# Bump when the drawing changes, so that cached cards are drawn again.
+RECIPE = f"v1:pillow-{PIL.__version__}:raqm-{features.check('raqm')}"
+PAPER, INK, ACCENT, RULE = "#fbf9f4", "#151515", "#a1171b", "#d3cdbf"  # the theme's light colours (site.css)
+MARGIN = 80
+HEADLINE_SIZES = (84, 76, 68, 60, 52, 46)  # the largest size at which the headline fits is used
+_NOT_A_CHARACTER = "\U0010fffd"  # drawn as the face's "missing glyph" box
+# Plain stand-ins for what a small Latin face may lack (Pillow's own has no accents or long dashes).
+_PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "...",
+                        "\u00df": "ss", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u00f8": "o", "\u00d8": "O"})
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One story's card: what it shows, and the cached file that holds it."""
+
+    headline: str
+    name: str  # the paper's name, in the story's edition
+    language: str
+    rtl: bool
+    font: Path | None  # None: Pillow's own face
+    cached: Path
+
+
+def card_url(article: Article, config: Config) -> str | None:
+    """Return the site URL of a story's drawn card: a story with a picture, or a site with a logo, has none."""
+    return None if article.image or config.logo else urls.share_card(article.url)
+
+
+def plan_cards(site: Site, static: dict[str, Path], cache_dir: Path) -> dict[str, Card]:
+    """Decide each story's card (by output path), named in the cache by what it shows."""
+    if site.config.logo:
+        return {}
+    font = static.get(FONT_FILE)
+    face = hashlib.sha256(font.read_bytes()).hexdigest() if font is not None else "pillow"
+    editions = {e.edition: e.config for e in site.editions} or {site.edition: site.config}
+    cards: dict[str, Card] = {}
+    for article in site.articles:
+        url = card_url(article, site.config)
+        if url is None:
+            continue
+        config = editions.get(article.edition, site.config)
+        rtl = config.direction == "rtl"
+        key = "\0".join((RECIPE, face, config.title, article.title, article.lang or config.language, str(rtl)))
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        cached = cache_dir / "cards" / digest[:2] / f"{digest}.png"
+        cards[urls.output_path(url)] = Card(article.title, config.title, article.lang or config.language, rtl,
+                                            font, cached)
+    return cards
+
+
+def make_cards(cards: dict[str, Card], made: dict[str, Card] | None = None) -> None:
+    """Draw every card missing from the cache (`made`: the last build's, there already)."""
+    made = made or {}
+    for path, card in cards.items():
+        if made.get(path) != card and not card.cached.exists():
+            save_card(draw_card(card), card.cached)
+
+
+def draw_card(card: Card) -> Image.Image:
+    """Draw a card: a red rule, the paper's name, a rule, the headline as large as fits, a closing rule."""
+    width, height = SIZE
+    im = Image.new("RGB", SIZE, PAPER)
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 0, width, 14), fill=ACCENT)
+    text_width = width - 2 * MARGIN
+    x, anchor = (width - MARGIN, "ra") if card.rtl else (MARGIN, "la")
+    name_face, name = face(card.font, 38), in_face(face(card.font, 38), card.name)
+    if name is not None:
+        draw.text((x, 62), name, font=name_face, fill=INK, anchor=anchor, **shaping(card, name_face))
+    draw.line((MARGIN, 130, width - MARGIN, 130), fill=INK, width=3)
+    draw.line((MARGIN, height - 70, width - MARGIN, height - 70), fill=RULE, width=2)
+    top, bottom = 170, height - 100
+    headline = in_face(face(card.font, HEADLINE_SIZES[-1]), card.headline)
+    if headline is None:
+        return im  # no face for the headline's script here: the card shows the paper's name alone
+    for size in HEADLINE_SIZES:
+        headline_face = face(card.font, size)
+        step = round(size * 1.18)
+        lines = wrap(draw, headline, headline_face, text_width, card)
+        if len(lines) * step <= bottom - top:
+            break
+    fits = max(1, (bottom - top) // step)
+    if len(lines) > fits:
+        lines = [*lines[:fits - 1], ellipsis(draw, lines[fits - 1], headline_face, text_width, card)]
+    for n, line in enumerate(lines):
+        draw.text((x, top + n * step), line, font=headline_face, fill=INK, anchor=anchor,
+                  **shaping(card, headline_face))
+    return im
+
+
+def wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, card: Card) -> list[str]:
+    """Break text into lines no wider than width, at spaces (a word wider than a line stands alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font, **shaping(card, font)) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def ellipsis(draw: ImageDraw.ImageDraw, line: str, font: ImageFont.FreeTypeFont, width: int, card: Card) -> str:
+    """Shorten the last line that fits, by words, until it fits with an ellipsis after it."""
+    words = line.split()
+    while len(words) > 1 and draw.textlength(" ".join(words) + "\u2026", font=font, **shaping(card, font)) > width:
+        words.pop()
+    return " ".join(words) + "\u2026"
+
+
+def shaping(card: Card, font: ImageFont.FreeTypeFont) -> dict[str, str]:
+    """Tell the text layout the language and direction, where the face is shaped by libraqm."""
+    if font.layout_engine != ImageFont.Layout.RAQM:
+        return {}
+    return {"language": card.language, "direction": "rtl" if card.rtl else "ltr"}
+
+
+@lru_cache(maxsize=64)
+def face(font: Path | None, size: int) -> ImageFont.FreeTypeFont:
+    """Return the site's face at a size, else the Latin face Pillow carries."""
+    if font is not None:
+        return ImageFont.truetype(str(font), size)
+    return ImageFont.load_default(size)  # type: ignore[return-value]
+
+
+def in_face(font: ImageFont.FreeTypeFont, text: str) -> str | None:
+    """Return text as the face can draw it: as written, else with plain letters and dashes (None: not even so)."""
+    if drawable(font, text):
+        return text
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text.translate(_PLAIN)) if not unicodedata.combining(ch))
+    return plain if drawable(font, plain) else None
+
+
+def drawable(font: ImageFont.FreeTypeFont, text: str) -> bool:
+    """Tell whether the face has every character of text (a missing one would print as a box)."""
+    return all(not missing(font, ch) for ch in set(text) if not ch.isspace())
+
+
+@lru_cache(maxsize=4096)
+def missing(font: ImageFont.FreeTypeFont, ch: str) -> bool:
+    return _pixels(font, ch) == _pixels(font, _NOT_A_CHARACTER)
+
+
+@lru_cache(maxsize=4096)
+def _pixels(font: ImageFont.FreeTypeFont, text: str) -> tuple:
+    box = font.getbbox(text)
+    im = Image.new("L", (max(1, box[2] - box[0]), max(1, box[3] - box[1])))
+    ImageDraw.Draw(im).text((-box[0], -box[1]), text, font=font, fill=255)
+    return im.size, im.tobytes()
+
+
+def save_card(im: Image.Image, cached: Path) -> None:
+    """Write a card into the cache via a temporary file, so that a crash never leaves half a card."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f".{cached.name}.{secrets.token_hex(4)}.tmp")
+    im.save(tmp, "PNG", optimize=True)  # no time or text chunk: the same card gives the same bytes
+    os.replace(tmp, cached)
