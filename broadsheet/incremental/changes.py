@@ -18,7 +18,7 @@ from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
-from broadsheet.options import BuildOptions
+from broadsheet.options import CACHE_DIR, BuildOptions
 from broadsheet.output.listing import list_output
 from broadsheet.output.ours import stale_temps
 from broadsheet.paths import PAGES_FOLDER, read_regular
@@ -157,7 +157,8 @@ def digest_of(path: Path) -> bytes | None:
 def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
     """Tell whether any static file (the site's or the theme's) came, went or changed its bytes."""
     static = list_static(site_dir / "static", theme_dir)
-    if {str(src) for src in static.values()} != memory.static.keys():
+    made = os.path.join(site_dir, CACHE_DIR, "")  # resized images and share cards: made from other inputs
+    if {str(src) for src in static.values()} != {src for src in memory.static if not src.startswith(made)}:
         return True
     return any(static_file_changed(src, memory) for src in static.values())
 
