@@ -34,7 +34,7 @@ def new_article(site_dir: Path, headline: str, section: str, authors: list[str],
     if not slug:
         raise UsageError(f"cannot make a file name from the headline {headline!r}")
     folder = configured.slug if configured.slug != PAGES_FOLDER else f"{PAGES_FOLDER}-section"  # pages/: not stories
-    path = confined(site_dir / "content", f"{config.edition}/{folder}/{slug}.md".lstrip("/"))
+    path = confined(site_dir / "content", f"{config.folder}/{folder}/{slug}.md".lstrip("/"))
     local = (now if now.tzinfo else now.replace(tzinfo=config.timezone)).astimezone(config.timezone)
     post = frontmatter.Post(
         "Write the story here. The first paragraph becomes the summary unless you set one.\n",
@@ -92,7 +92,7 @@ def move_article(site_dir: Path, path: Path, slug: str | None, section: str | No
     new_slug = urls.slugify(slug) if slug else before.slug
     if not new_slug:
         raise UsageError(f"cannot make a URL from the slug {slug!r}")
-    new_url = urls.article(target.slug, new_slug, edition=before.edition)
+    new_url = urls.article(target.slug, new_slug, folder=before.folder)
     if new_url == before.url:
         raise UsageError(f"{path} is already at {new_url}")
     fields = {"aliases": [a for a in (*before.aliases, before.url) if a != new_url]}

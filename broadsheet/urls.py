@@ -46,13 +46,13 @@ def _seg(slug: str) -> str:
     return quote(slug, safe="")
 
 
-def _in(edition: str, path: str) -> str:
+def _in(folder: str, path: str) -> str:
     """Put a site path under an edition's folder: the default edition ("") is at the root, another at /<code>/."""
-    return f"/{_seg(edition)}{path}" if edition else path
+    return f"/{_seg(folder)}{path}" if folder else path
 
 
-def home(edition: str = "") -> str:
-    return _in(edition, "/")
+def home(folder: str = "") -> str:
+    return _in(folder, "/")
 
 
 def listing(base: str, page: int | None) -> str:
@@ -64,72 +64,72 @@ def listing(base: str, page: int | None) -> str:
     return base if page is None else f"{base}page/{page}/"
 
 
-def section(slug: str, page: int | None = None, edition: str = "") -> str:
+def section(slug: str, page: int | None = None, folder: str = "") -> str:
     """Return the URL of a section's front (the newest stories) or of one of its numbered pages."""
-    return listing(_in(edition, f"/{_seg(slug)}/"), page)
+    return listing(_in(folder, f"/{_seg(slug)}/"), page)
 
 
-def article(section_slug: str, slug: str, edition: str = "") -> str:
-    return _in(edition, f"/{_seg(section_slug)}/{_seg(slug)}/")
+def article(section_slug: str, slug: str, folder: str = "") -> str:
+    return _in(folder, f"/{_seg(section_slug)}/{_seg(slug)}/")
 
 
-def standalone(slug: str, edition: str = "") -> str:
+def standalone(slug: str, folder: str = "") -> str:
     """Return the URL of a standalone page (content/pages/about.md -> /about/, content/pages/pa/about.md ->
     /pa/about/)."""
-    return _in(edition, f"/{_seg(slug)}/")
+    return _in(folder, f"/{_seg(slug)}/")
 
 
-def archives(edition: str = "") -> str:
-    return _in(edition, "/archive/")
+def archives(folder: str = "") -> str:
+    return _in(folder, "/archive/")
 
 
-def archive(year: int, month: int, page: int | None = None, edition: str = "") -> str:
+def archive(year: int, month: int, page: int | None = None, folder: str = "") -> str:
     """Return the URL of a month of the date archive: its front, or one of its numbered pages."""
-    return listing(_in(edition, f"/archive/{year:04d}/{month:02d}/"), page)
+    return listing(_in(folder, f"/archive/{year:04d}/{month:02d}/"), page)
 
 
 FRAGMENTS = "fragments"  # the folder of the live regions' fragments (plan/regions.py)
 
 
-def fragment(name: str, edition: str = "") -> str:
+def fragment(name: str, folder: str = "") -> str:
     """Return the URL of one live region's fragment of an edition ('breaking.html', 'live.js')."""
-    return _in(edition, f"/{FRAGMENTS}/{_seg(name)}")
+    return _in(folder, f"/{FRAGMENTS}/{_seg(name)}")
 
 
-def authors_index(edition: str = "") -> str:
-    return _in(edition, "/authors/")
+def authors_index(folder: str = "") -> str:
+    return _in(folder, "/authors/")
 
 
-def author(slug: str, page: int | None = None, edition: str = "") -> str:
-    return listing(_in(edition, f"/authors/{_seg(slug)}/"), page)
+def author(slug: str, page: int | None = None, folder: str = "") -> str:
+    return listing(_in(folder, f"/authors/{_seg(slug)}/"), page)
 
 
-def tags_index(edition: str = "") -> str:
-    return _in(edition, "/tags/")
+def tags_index(folder: str = "") -> str:
+    return _in(folder, "/tags/")
 
 
-def tag(slug: str, page: int | None = None, edition: str = "") -> str:
-    return listing(_in(edition, f"/tags/{_seg(slug)}/"), page)
+def tag(slug: str, page: int | None = None, folder: str = "") -> str:
+    return listing(_in(folder, f"/tags/{_seg(slug)}/"), page)
 
 
-def not_found(edition: str = "") -> str:
-    return _in(edition, "/404.html")
+def not_found(folder: str = "") -> str:
+    return _in(folder, "/404.html")
 
 
 FEED_FILES = {"atom": "feed.xml", "rss": "rss.xml"}
 
 
-def site_feed(fmt: str = "atom", edition: str = "") -> str:
+def site_feed(fmt: str = "atom", folder: str = "") -> str:
     """Return the URL of the site's (or an edition's) Atom feed, or of its RSS twin (fmt="rss")."""
-    return _in(edition, f"/{FEED_FILES[fmt]}")
+    return _in(folder, f"/{FEED_FILES[fmt]}")
 
 
-def section_feed(section_slug: str, fmt: str = "atom", edition: str = "") -> str:
-    return _in(edition, f"/{_seg(section_slug)}/{FEED_FILES[fmt]}")
+def section_feed(section_slug: str, fmt: str = "atom", folder: str = "") -> str:
+    return _in(folder, f"/{_seg(section_slug)}/{FEED_FILES[fmt]}")
 
 
-def author_feed(slug: str, fmt: str = "atom", edition: str = "") -> str:
-    return _in(edition, f"/authors/{_seg(slug)}/{FEED_FILES[fmt]}")
+def author_feed(slug: str, fmt: str = "atom", folder: str = "") -> str:
+    return _in(folder, f"/authors/{_seg(slug)}/{FEED_FILES[fmt]}")
 
 
 def sitemap(part: int = 0) -> str:
@@ -225,8 +225,8 @@ def nginx_redirects() -> str:
     return "/redirects.nginx.map"
 
 
-def search(edition: str = "") -> str:
-    return _in(edition, "/search/")
+def search(folder: str = "") -> str:
+    return _in(folder, "/search/")
 
 
 def is_local(url: str) -> bool:

@@ -85,6 +85,6 @@ def test_each_field_is_edited_in_place_only_when_its_declaration_says_so(name):
 
 def test_the_front_matter_keys_are_the_declared_fields_with_their_own_keys():
     assert "author" in KNOWN_FIELDS and "authors" not in KNOWN_FIELDS  # a byline is written `author:`
-    derived = {"path", "section_slug", "url", "body_html", "body_images", "updates", "edition", "translation_line",
+    derived = {"path", "section_slug", "url", "body_html", "body_images", "updates", "folder", "translation_line",
                "extra", "standfirst"}
     assert set(KNOWN_FIELDS) == {f.name for f in fields(Article)} - derived - {"authors"} | {"author"}

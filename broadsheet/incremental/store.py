@@ -26,7 +26,7 @@ from broadsheet.plan.page import Page, Pager
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 6  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 7  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Site, Section, Author, Tag, Page, Pager, PageRecord)

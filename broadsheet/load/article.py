@@ -83,7 +83,7 @@ class Article:
     related: tuple[str, ...] = field(default=(), metadata=EDITED_IN_PLACE)
     lang: str = ""  # the story's language, a code such as "pa": its edition's (load/languages.py)
     # The URL folder of that edition: "" for the site's own language, else the code.
-    edition: str = field(default="", metadata=DERIVED)
+    folder: str = field(default="", metadata=DERIVED)  # the URL folder of its edition
     translation_key: str | None = None  # links the versions of one story across editions
     # Where the front matter gives it, for the error naming two versions.
     translation_line: int | None = field(default=None, metadata=DERIVED | EDITED_IN_PLACE)
@@ -92,18 +92,23 @@ class Article:
     standfirst: str | None = field(default=None, metadata=DERIVED | EDITED_IN_PLACE)
 
     @property
+    def edition(self) -> str:
+        """The URL folder of its edition, by the name templates written before `folder` use."""
+        return self.folder
+
+    @property
     def section_url(self) -> str:
-        return urls.section(self.section_slug, edition=self.edition)
+        return urls.section(self.section_slug, folder=self.folder)
 
     @property
     def author_links(self) -> tuple[tuple[str, str], ...]:
         """Return (name, author page URL) for each byline name, by its own spelling (site.author_url(name) also
         follows data/authors.toml's other spellings to the profile's page)."""
-        return tuple((name, urls.author(urls.slugify(name), edition=self.edition)) for name in self.authors)
+        return tuple((name, urls.author(urls.slugify(name), folder=self.folder)) for name in self.authors)
 
     @property
     def tag_links(self) -> tuple[tuple[str, str], ...]:
-        return tuple((name, urls.tag(urls.slugify(name), edition=self.edition)) for name in self.tags)
+        return tuple((name, urls.tag(urls.slugify(name), folder=self.folder)) for name in self.tags)
 
     @property
     def modified(self) -> datetime:

@@ -49,7 +49,7 @@ class Config:
     params: dict = field(default_factory=dict)  # the site's own settings, [params]: templates read site.params
     # [transparency]: (schema.org property of the NewsMediaOrganization, slug of the standalone page it names)
     transparency: tuple[tuple[str, str], ...] = ()
-    edition: str = ""  # the URL folder of this config's edition: "" for the site's own language, else its code
+    folder: str = ""  # the URL folder of this config's edition: "" for the site's own language, else its code
     direction: str = "ltr"  # "rtl" for a language written right to left
     languages: tuple[Config, ...] = ()  # the other editions ([languages.<code>]), each a Config of its own
     cms: CmsConfig | None = None  # [cms]: the browser editor at /admin/ (None: no admin)

@@ -101,7 +101,7 @@ def read_edition(code: str, table: dict, config, bad, read_sections):
         ok = ok and not found
     if not ok:
         return None
-    return replace(config, language=code, edition=code, sections=sections, languages=(),
+    return replace(config, language=code, folder=code, sections=sections, languages=(),
                    title=values.pop("title", config.title).strip(),
                    direction=values.pop("direction", direction_of(code)),
                    date_format=values.pop("date_format", DEFAULT_DATE_FORMAT), **values)

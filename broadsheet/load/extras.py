@@ -54,7 +54,7 @@ def load_extras(site_dir: Path, config: Config) -> Extras:
 
 def transparency_problems(config: Config, pages: tuple[StandalonePage, ...]) -> list[Problem]:
     """Report each page site.toml's [transparency] names that content/pages/ does not have."""
-    slugs = {p.slug for p in pages if not p.edition}  # the publisher is named by the default edition's pages
+    slugs = {p.slug for p in pages if not p.folder}  # the publisher is named by the default edition's pages
     missing = [(prop, slug) for prop, slug in config.transparency if slug not in slugs]
     if not missing:
         return []

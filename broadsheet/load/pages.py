@@ -43,8 +43,13 @@ class StandalonePage:
     body_html: str
     summary: str
     line: int = 1  # the line that decides the URL (`slug`, else `title`): named when the URL collides
-    edition: str = ""  # the edition whose page it is (content/pages/<code>/): "" for the site's own language
+    folder: str = ""  # the URL folder of its edition (content/pages/<code>/): "" for the site's own language
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def edition(self) -> str:
+        """The URL folder of its edition, by the name templates written before `folder` use."""
+        return self.folder
 
 
 def pages_folder(content_dir: Path) -> Path:
@@ -66,7 +71,7 @@ def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage,
     pages: list[StandalonePage] = []
     problems: list[Problem] = []
     top = pages_folder(content_dir)
-    codes = [e.edition for e in config.languages]
+    codes = [e.folder for e in config.languages]
     for path in find_pages(content_dir):
         edition = "" if path.parent == top else path.parent.name
         if path.parent not in (top, top / edition) or (edition and edition not in codes):
@@ -142,5 +147,5 @@ def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownR
         path=path, title=values["title"], slug=slug, url=urls.standalone(slug, edition), body_html=body_html,
         summary=values["summary"] or first_paragraph_text(body_html), line=slug_line,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in PAGE_FIELDS and v is not UNREADABLE}),
-        edition=edition,
+        folder=edition,
     )

@@ -121,9 +121,9 @@ def related_problems(articles: tuple[Article, ...]) -> list[Problem]:
     """Report each slug a story's `related` names that no story of its edition has (drafts and scheduled count)."""
     if not any(a.related for a in articles):
         return []
-    slugs = {(a.edition, a.slug) for a in articles}
+    slugs = {(a.folder, a.slug) for a in articles}
     return [Problem(a.path, line_of(a.path, "related:"), f"related: no story has the slug {slug!r}")
-            for a in articles for slug in a.related if (a.edition, slug) not in slugs]
+            for a in articles for slug in a.related if (a.folder, slug) not in slugs]
 
 
 def url_collisions(articles: list[Article]) -> list[Problem]:

@@ -57,13 +57,13 @@ class Site:
     pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
     data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
     profiles: Profiles = NO_PROFILES  # data/authors.toml: who has a profile, and other spellings of their names
-    edition: str = ""  # the URL folder of this site's edition ("" for the site's own language)
+    folder: str = ""  # the URL folder of this edition ("" for the site's own language)
     editions: tuple[Site, ...] = ()  # with [languages]: one site per edition, the default first; () otherwise
     versions: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)  # translation_key -> live
 
     def for_edition(self, edition: str) -> Site:
         """Return the site of the edition in this URL folder ("" for the default)."""
-        return next((e for e in self.editions if e.edition == edition), self)
+        return next((e for e in self.editions if e.folder == edition), self)
 
     def translations(self, article: Article) -> tuple[Article, ...]:
         """Return the live versions of a story in every edition (itself included), in the editions' order;
@@ -80,7 +80,7 @@ class Site:
 
     def author_url(self, name: str) -> str:
         """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
-        return urls.author(urls.slugify(self.profiles.canonical(name)), edition=self.edition)
+        return urls.author(urls.slugify(self.profiles.canonical(name)), folder=self.folder)
 
     def tag(self, name: str) -> Tag:
         slug = urls.slugify(name)
@@ -182,13 +182,13 @@ def build_edition(
 ) -> Site:
     """Group one edition's live stories into its sections, authors and tags (a byline in another spelling of a
     profile's name, in any script, is the profile's author in this edition)."""
-    ed = config.edition
+    ed = config.folder
     live = newest_first([a for a in articles if is_live(a, now, drafts, future)])
     waiting = [a for a in articles if not a.draft and a.date.timestamp() > now.timestamp() and not future]
     next_scheduled = min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None
 
     sections = tuple(
-        Section(s.name, s.slug, urls.section(s.slug, edition=config.edition),
+        Section(s.name, s.slug, urls.section(s.slug, folder=config.folder),
                 tuple(a for a in live if a.section == s.name))
         for s in config.sections
     )
@@ -197,17 +197,17 @@ def build_edition(
         now=now,
         articles=live,
         sections=sections,
-        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s, edition=ed), arts,
+        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s, folder=ed), arts,
                              p.in_language(config.language) if p else None)
                       for n, s, arts in _group(live, lambda a: dict.fromkeys(map(profiles.canonical, a.authors)))),
-        tags=tuple(Tag(n, s, urls.tag(s, edition=ed), arts) for n, s, arts in _group(live, lambda a: a.tags)),
+        tags=tuple(Tag(n, s, urls.tag(s, folder=ed), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
         pages=pages,
         data=data or DataFiles(),
         profiles=profiles,
-        edition=config.edition,
+        folder=config.folder,
     )
 
 

@@ -60,7 +60,6 @@ def roll_forward(stage_path: Path, out_dir: Path) -> None:
     journal = json.loads((stage_path / JOURNAL).read_text())
     stage = Stage(stage_path, flat=journal.get("flat", False))
     trash = stage_path.parent / stage_path.name.replace(".tmp-", ".old-")
-    root = os.fspath(out_dir)
     for rel in journal["put"]:
         src = stage.flat_name(rel) if stage.flat else os.fspath(stage.staged(rel))
         dest = os.fspath(confined(out_dir, rel))

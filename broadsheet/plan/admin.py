@@ -63,7 +63,7 @@ def story_collections(site: Site) -> list[dict[str, Any]]:
     names = sorted({p.name for p in site.profiles.by_slug.values()})
     collections = []
     for edition in site.editions or (site,):
-        config, code = edition.config, edition.edition
+        config, code = edition.config, edition.folder
         several = bool(site.editions)
         for section in config.sections:
             folder = f"content/{code}/{section.slug}" if code else f"content/{section.slug}"

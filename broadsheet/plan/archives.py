@@ -34,8 +34,8 @@ def months_of(site: Site) -> tuple[Month, ...]:
     for a in site.articles:  # newest first, so each month's list is too
         local = a.date.astimezone(zone)
         groups.setdefault((local.year, local.month), []).append(a)
-    language, ed = site.config.language, site.edition
-    return tuple(Month(y, m, month_name(y, m, language), urls.archive(y, m, edition=ed), tuple(arts))
+    language, ed = site.config.language, site.folder
+    return tuple(Month(y, m, month_name(y, m, language), urls.archive(y, m, folder=ed), tuple(arts))
                  for (y, m), arts in sorted(groups.items(), reverse=True))
 
 
@@ -51,7 +51,7 @@ def month_name(year: int, month: int, language: str) -> str:
 
 def plan_archives(site: Site) -> list[Page]:
     """Plan /archive/ and each month's pages, paginated as sections are."""
-    months, ed = months_of(site), site.edition
+    months, ed = months_of(site), site.folder
     pages = [Page(urls.archives(ed), "archives", "archives.html", ARCHIVE_TITLE, (), {"months": months})]
     for month in months:
         pagers: list[Pager] = paginate(month.articles, site.config.per_page,

@@ -61,13 +61,13 @@ def plan_cards(site: Site, static: dict[str, Path], cache_dir: Path) -> dict[str
         return {}
     font = static.get(FONT_FILE)
     face = hashlib.sha256(font.read_bytes()).hexdigest() if font is not None else "pillow"
-    editions = {e.edition: e.config for e in site.editions} or {site.edition: site.config}
+    editions = {e.folder: e.config for e in site.editions} or {site.folder: site.config}
     cards: dict[str, Card] = {}
     for article in site.articles:
         url = card_url(article, site.config)
         if url is None:
             continue
-        config = editions.get(article.edition, site.config)
+        config = editions.get(article.folder, site.config)
         rtl = config.direction == "rtl"
         key = "\0".join((RECIPE, face, config.title, article.title, article.lang or config.language, str(rtl)))
         digest = hashlib.sha256(key.encode()).hexdigest()

@@ -56,7 +56,7 @@ def language_name(language: str) -> str:
 
 def editions_of(config: Config) -> tuple[Edition, ...]:
     """Every edition of a site, with its front page: what a page without versions switches to."""
-    return tuple(Edition(e.language, language_name(e.language), urls.home(e.edition)) for e in config.editions)
+    return tuple(Edition(e.language, language_name(e.language), urls.home(e.folder)) for e in config.editions)
 
 
 def versions(pages: list[Page], site: Site) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
@@ -64,7 +64,7 @@ def versions(pages: list[Page], site: Site) -> tuple[dict[str, dict[str, str]], 
     URL of each numbered page of an author or topic to the versions of its first page (for the switch only)."""
     shared: dict[tuple[str, ...], dict[str, str]] = {}
     switched: dict[str, tuple[str, ...]] = {}
-    by_language = {e.edition: e.config.language for e in site.editions}
+    by_language = {e.folder: e.config.language for e in site.editions}
     for page in pages:
         if (key := _shared_key(page)) is None:
             continue

@@ -240,14 +240,14 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
 
     With `only` (story URLs), just the feeds that carry one of those stories.
     """
-    title, size, ed = site.config.title, site.config.feed_size, site.edition
+    title, size, ed = site.config.title, site.config.feed_size, site.folder
     # The subtitles are the theme's messages (templates word them in the feed's language; see Feed).
-    wanted = [((urls.site_feed(edition=ed), urls.site_feed("rss", ed)), title,
+    wanted = [((urls.site_feed(folder=ed), urls.site_feed("rss", ed)), title,
                ("Latest news from %(title)s", (("title", title),)), urls.home(ed), site.articles)]
-    wanted += [((urls.section_feed(s.slug, edition=ed), urls.section_feed(s.slug, "rss", ed)), f"{s.name} | {title}",
+    wanted += [((urls.section_feed(s.slug, folder=ed), urls.section_feed(s.slug, "rss", ed)), f"{s.name} | {title}",
                 ("The latest %(section)s stories from %(title)s", (("section", s.name), ("title", title))), s.url,
                 s.articles) for s in site.sections]
-    wanted += [((urls.author_feed(a.slug, edition=ed), urls.author_feed(a.slug, "rss", ed)), f"{a.name} | {title}",
+    wanted += [((urls.author_feed(a.slug, folder=ed), urls.author_feed(a.slug, "rss", ed)), f"{a.name} | {title}",
                 ("Stories by %(name)s for %(title)s", (("name", a.name), ("title", title))), a.url, a.articles)
                for a in site.authors]
     if only is not None:
@@ -260,7 +260,7 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
 
 def feed_links(site: Site, kind: str, view: dict) -> tuple[FeedLink, ...]:
     """Name the feeds a page advertises: the site's, plus its section's or author's."""
-    base, title, ed = site.config.base_url, site.config.title, site.edition
+    base, title, ed = site.config.base_url, site.config.title, site.folder
     wanted = [(title, lambda fmt: urls.site_feed(fmt, ed))]
     section = view.get("section")
     if kind in ("section", "article") and section is not None:

@@ -78,7 +78,7 @@ def website_jsonld(config: Config) -> dict[str, Any]:
         "@context": SCHEMA,
         "@type": "WebSite",
         "name": config.title,
-        "url": urls.absolute(config.base_url, urls.home(config.edition)),
+        "url": urls.absolute(config.base_url, urls.home(config.folder)),
         "inLanguage": config.language,
         "publisher": publisher_jsonld(config),
     }
@@ -152,7 +152,7 @@ def page_meta(page: Page, site: Site) -> PageMeta:
     config = site.config
     article = page.view.get("article") if page.kind == "article" else None
     section = page.view.get("section")
-    home = (config.title, urls.home(site.edition))
+    home = (config.title, urls.home(site.folder))
     jsonld: list[dict[str, Any]] = []
     image, image_alt, og_article = None, None, None
     if article is not None:

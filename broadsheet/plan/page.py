@@ -50,7 +50,7 @@ class SiteView:
 
     def author_url(self, name: str) -> str:
         """Return the URL of the page a byline name belongs on (another spelling's: its profile's page)."""
-        return urls.author(urls.slugify(self.profiles.canonical(name)), edition=self.code)
+        return urls.author(urls.slugify(self.profiles.canonical(name)), folder=self.code)
 
     def fragment_url(self, name: str) -> str:
         """Return the URL of one of this edition's live-region fragments ('breaking.html', 'live.js')."""

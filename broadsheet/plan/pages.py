@@ -38,7 +38,7 @@ def plan_pages(site: Site) -> Plan:
     pages += plan_admin(site)
     if redirects := plan_redirects(site):
         if site.editions:  # a story's old URL says "moved" in the story's language
-            redirects = [replace(p, view={**p.view, "site": site_view(site.for_edition(p.view["article"].edition),
+            redirects = [replace(p, view={**p.view, "site": site_view(site.for_edition(p.view["article"].folder),
                                                                       site.config)}) if p.kind == "redirect" else p
                          for p in redirects]
         pages += redirects
@@ -49,7 +49,7 @@ def plan_pages(site: Site) -> Plan:
 
 def plan_edition(site: Site) -> list[Page]:
     """Plan the pages of one edition (the whole site, without [languages]), under its URL folder."""
-    config, ed = site.config, site.edition
+    config, ed = site.config, site.folder
     pages: list[Page] = [plan_home(site)]
     for section in site.sections:
         for pager in paginate(section.articles, config.per_page, lambda n, s=section: urls.section(s.slug, n, ed)):
@@ -62,7 +62,7 @@ def plan_edition(site: Site) -> list[Page]:
     more = {a.url: earlier(s.articles, i, config.more_from) for s in site.sections for i, a in enumerate(s.articles)}
     pages += [plan_article(site, a, more[a.url], related[a.url]) for a in site.articles]
     # Standalone pages: content/pages/ is the default edition's, content/pages/<code>/ that edition's.
-    pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages if p.edition == ed]
+    pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages if p.folder == ed]
     pages += plan_live_feeds(site)
     pages.append(Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), {"authors": site.authors}))
     for author in site.authors:
@@ -172,7 +172,7 @@ def plan_home(site: Site) -> Page:
     latest = latest if len(latest) >= HOME_LATEST_MIN else ()
     blocks = tuple((s, tuple(a for a in s.articles if a is not lead)[:HOME_SECTION_BLOCK]) for s in site.sections)
     shown = tuple(dict.fromkeys([*([lead] if lead else []), *latest, *(a for _, arts in blocks for a in arts)]))
-    return Page(urls.home(site.edition), "home", "home.html", site.config.title, shown,
+    return Page(urls.home(site.folder), "home", "home.html", site.config.title, shown,
                 {"lead": lead, "latest": latest, "section_blocks": blocks})
 
 
@@ -185,7 +185,7 @@ def site_view(site: Site, root: Config | None = None) -> SiteView:
     with [languages] itself is seen as its default edition)."""
     if site.editions and root is None:
         return site_view(site.editions[0], site.config)
-    config, ed = site.config, site.edition
+    config, ed = site.config, site.folder
     local = site.now.astimezone(config.timezone)  # the clock in the site's time zone: its day and year
     return SiteView(
         title=config.title,
@@ -217,8 +217,8 @@ def site_view(site: Site, root: Config | None = None) -> SiteView:
 def footer_pages(pages: tuple[StandalonePage, ...], edition: str) -> tuple[StandalonePage, ...]:
     """The standalone pages an edition's footer links: its own, each in place of the default edition's page of
     the same slug, and the default edition's that it has not translated."""
-    own = {p.slug: p for p in pages if p.edition == edition}
+    own = {p.slug: p for p in pages if p.folder == edition}
     if not edition:
         return tuple(own.values())
-    shared = [own.pop(p.slug, p) for p in pages if not p.edition]
+    shared = [own.pop(p.slug, p) for p in pages if not p.folder]
     return (*shared, *own.values())

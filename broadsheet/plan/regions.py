@@ -31,7 +31,7 @@ def section_region(slug: str) -> str:
 
 def plan_regions(site: Site) -> list[Page]:
     """Plan one edition's fragments for its way of including them (none when regions are drawn into pages)."""
-    mode, ed = site.config.includes, site.edition
+    mode, ed = site.config.includes, site.folder
     if mode == "static":
         return []
     newest = site.articles[:LATEST_COUNT]
