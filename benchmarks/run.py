@@ -218,7 +218,7 @@ def watch_probe(site: Path, runs: int) -> None:
         r = builder.rebuild({path})
         body.append(time.perf_counter() - t)
         assert r.pages_written >= 1, r
-    site_model = builder.memory.site
+    site_model = builder.memory.paper
     biggest = max(site_model.sections, key=lambda s: len(s.articles))
     target = biggest.articles[0].path  # its headline shows in the sidebar of every story in the section
     for i in range(runs):

@@ -21,7 +21,7 @@ from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, summary_holds, what_changed
 from broadsheet.incremental.deps import STORY, SiteInputs, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
-from broadsheet.incremental.replan import replan, update_site
+from broadsheet.incremental.replan import replan, update_paper
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
 from broadsheet.load.config import Config, load_config, placeholder_warnings
@@ -30,7 +30,7 @@ from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
-from broadsheet.model.site import Site, build_site
+from broadsheet.model.site import Paper, build_paper
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult, Outcome
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing, wrote_last
@@ -42,7 +42,7 @@ from broadsheet.plan.cards import make_cards
 from broadsheet.plan.collisions import output_collisions
 from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
-from broadsheet.plan.pages import plan_pages, site_view
+from broadsheet.plan.pages import plan_pages
 from broadsheet.plan.redirects import uncovered_moves
 from broadsheet.plan.search import BUNDLE, plan_search
 from broadsheet.plan.static import StaticPlan, plan_static, static_collisions, with_cards
@@ -72,27 +72,27 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     opts = at_site_time(opts, config.timezone)
     sources = read_sources(opts, config, last, changes)
     changes = classify(changes, last, sources.stories, opts)
-    site = update_site(last, changes, opts.now) or build_site(
+    paper = update_paper(last, changes, opts.now) or build_paper(
         config, sources.stories.articles, opts.now, opts.drafts, opts.future,
         sources.extras.pages, sources.extras.data, sources.extras.profiles)
-    static = static_files(opts, site, last, changes, sources.stories.articles)
+    static = static_files(opts, paper, last, changes, sources.stories.articles)
     # Profiles reach bylines, feeds and JSON-LD on every page: a page depends on them all (an edit draws every page).
-    inputs = SiteInputs(site, site_view(site), sources.templates.digests,
-                        encode((config, static.names, site.profiles)), carried(last, sources.stories))
-    plan = replan(last, inputs, changes) or checked(plan_pages(site), static, config)
+    inputs = SiteInputs(paper, sources.templates.digests, encode((config, static.names, paper.profiles)),
+                        carried(last, sources.stories))
+    plan = replan(last, inputs, changes) or checked(plan_pages(paper), static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
     target = output_target(opts, config, last)
     refuse_unwritable(opts)
-    with open_stage(target) as stage, search_index(site, inputs, last, target) as finish_index:
+    with open_stage(target) as stage, search_index(paper, inputs, last, target) as finish_index:
         rendered = render(plan, sources.templates.env, inputs, last.records if last else {}, target and target.files,
                           stage, opts.jobs, target is not None and target.trusted, last.plan.pages if last else ())
         index = stage and finish_index(stage.put)
         published = stage and publish(stage, target, {**rendered.written, **index.written},
                                       plan.files | index.files, static.files)
     warnings = (*placeholder_warnings(config),
-                *(uncovered_moves(last and last.site, site) if Change.STRUCTURE in changes.kinds else ()))
+                *(uncovered_moves(last and last.paper, paper) if Change.STRUCTURE in changes.kinds else ()))
     try:  # the output is in place: no failure from here on may claim that it was left as it was
-        memory = remember(opts, last, sources, Built(site, plan, static, inputs, rendered), published, index)
+        memory = remember(opts, last, sources, Built(paper, plan, static, inputs, rendered), published, index)
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:
         if published is None:  # only checking: nothing was written
@@ -111,9 +111,9 @@ class Sources:
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    """What the build made of its sources: the site, its plan, its static files, and the pages drawn."""
+    """What the build made of its sources: the paper, its plan, its static files, and the pages drawn."""
 
-    site: Site
+    paper: Paper
     plan: Plan
     static: StaticPlan
     inputs: SiteInputs
@@ -128,7 +128,7 @@ def read_sources(opts: BuildOptions, config: Config, last: Memory | None, change
                                changed=Change.TEMPLATES in changes.kinds)
     stories = load_articles(opts.site_dir / "content", config, last and last.sources, changes.suspects,
                             opts.jobs, describe_story, changes.listing)
-    extras = (Extras(last.site.pages, last.site.data, last.extras, profiles=last.site.profiles)
+    extras = (Extras(last.paper.pages, last.paper.data, last.extras, profiles=last.paper.profiles)
               if last and changes.in_place
               else load_extras(opts.site_dir, config))  # pages and data files: the last build's if none changed
     links = link_problems(opts.site_dir, changes.touched)
@@ -137,12 +137,12 @@ def read_sources(opts: BuildOptions, config: Config, last: Memory | None, change
     return Sources(templates, stories, extras)
 
 
-def search_index(site: Site, inputs: SiteInputs, previous: Memory | None,
+def search_index(paper: Paper, inputs: SiteInputs, previous: Memory | None,
                  target: Target | None) -> AbstractContextManager[Callable[[Put], SearchIndex]]:
     """Start indexing the search shards whose stories changed (or whose files in the output did)."""
     if target is None:  # only checking
         return nullcontext(lambda put: SearchIndex({}, {}))
-    plan = plan_search(site, inputs.story_value, pagefind_version() if site.config.search else "")
+    plan = plan_search(paper, inputs.story_value, pagefind_version() if paper.config.search else "")
     last = previous.search.get(str(target.path)) if previous is not None else None
     return index_search(plan, last, None if target.trusted else target.files, target.path)
 
@@ -205,13 +205,13 @@ def unchanged(opts: BuildOptions, outcome: Outcome, started: float) -> BuildResu
     return BuildResult.of(outcome, time.perf_counter() - started)
 
 
-def static_files(opts: BuildOptions, site: Site, previous: Memory | None, changes: Changes,
+def static_files(opts: BuildOptions, paper: Paper, previous: Memory | None, changes: Changes,
                  stories: tuple[Article, ...]) -> StaticPlan:
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
-        static = with_cards(previous.files, site, opts.site_dir / CACHE_DIR)  # a headline edit draws a new card
+        static = with_cards(previous.files, paper, opts.site_dir / CACHE_DIR)  # a headline edit draws a new card
     else:
-        static = plan_static(site, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR,
+        static = plan_static(paper, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR,
                              stories)
         if opts.out_dir is not None:
             make_images(static.images)  # resized into the cache, whence they are copied
@@ -262,7 +262,7 @@ def remember(opts: BuildOptions, last: Memory | None, sources: Sources, built: B
         here, static_stamps = here | {out}, published.static
     return Memory(
         options=opts.key, config=digest_of(opts.site_dir / "site.toml"), templates=sources.templates.digests,
-        static=static_stamps, sources=sources.stories.sources, site=built.site,
+        static=static_stamps, sources=sources.stories.sources, paper=built.paper,
         plan=Plan(built.plan.pages, built.plan.files), files=built.static, records=built.rendered.records,
         folders=folders, search=search, extras=sources.extras.digests, environment=sources.templates,
         values=built.inputs.values, here=frozenset(here),

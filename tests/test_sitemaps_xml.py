@@ -16,7 +16,7 @@ from lxml import etree
 from broadsheet.cli import parse_now
 from broadsheet.load.config import load_config
 from broadsheet.load.sources import load_articles
-from broadsheet.model.site import build_site
+from broadsheet.model.site import build_paper
 from broadsheet.plan import sitemaps
 from broadsheet.plan.pages import Page, plan_pages, site_view
 from broadsheet.render.draw import render_page
@@ -181,12 +181,12 @@ def test_split_entries_respects_both_limits():
 def render_plan(site_dir: Path, **limits: int) -> dict[str, bytes]:
     """Plan a built site's sitemap with smaller limits and render it through the real templates."""
     config = load_config(site_dir / "site.toml")
-    model = build_site(config, load_articles(site_dir / "content", config).articles, parse_now(NOW))
+    model = build_paper(config, load_articles(site_dir / "content", config).articles, parse_now(NOW))
     env = make_env(site_dir / "templates", config)
     pages = plan_pages(model).pages
     files = {}
     for f in sitemaps.plan_sitemap(pages, model, **limits):
-        files[f.url] = render_page(env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), model, site_view(model))
+        files[f.url] = render_page(env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), model, site_view(model.editions[0], config))
     return files
 
 

@@ -18,7 +18,7 @@ from broadsheet.load.live import Update
 from broadsheet.load.extras import load_extras
 from broadsheet.load.profiles import ProfileText
 from broadsheet.load.sources import load_articles
-from broadsheet.model.site import build_site
+from broadsheet.model.site import build_paper
 from broadsheet.plan.images import ImageSet, Variant
 from broadsheet.plan.pages import plan_pages, site_view
 from broadsheet.plan.regions import plan_regions
@@ -51,10 +51,10 @@ def drawn(tmp_path_factory):
     site_dir = write_theme_site(tmp_path_factory.mktemp("ref") / "site")
     config = load_config(site_dir / "site.toml")
     extras = load_extras(site_dir, config)
-    site = build_site(config, load_articles(site_dir / "content", config).articles, datetime.fromisoformat(NOW),
+    site = build_paper(config, load_articles(site_dir / "content", config).articles, datetime.fromisoformat(NOW),
                       pages=extras.pages, data=extras.data, profiles=extras.profiles)
     pages = list(plan_pages(site).pages)
-    ssi = dataclasses.replace(site, config=dataclasses.replace(config, includes="ssi"))
+    ssi = dataclasses.replace(site.editions[0], config=dataclasses.replace(config, includes="ssi"))
     pages += plan_regions(ssi)  # the fragments the server includes (this site's own mode loads live.js)
     index = plan_sitemap(pages, site, max_urls=3)[0]  # a sitemap split into parts, under an index
     pages.append(dataclasses.replace(pages[0], url=index.url, kind="sitemap", template=index.template, view=index.view))
@@ -73,7 +73,7 @@ def drawn(tmp_path_factory):
             return Recording(name)
 
     for page in pages:
-        render_page(Env(), page, site, site_view(site))
+        render_page(Env(), page, site, site_view(site.editions[0], config))
     return given, config
 
 

@@ -79,7 +79,7 @@ def what_changed(opts: BuildOptions, memory: Memory | None, touched: frozenset[P
     if memory is None or memory.options != opts.key:
         return Changes(EVERYTHING, listing=listing)
     kinds = Change.NOTHING
-    if (opts.now if opts.now.tzinfo else local_instant(opts.now, memory.site.config.timezone)) != memory.site.now:
+    if (opts.now if opts.now.tzinfo else local_instant(opts.now, memory.paper.config.timezone)) != memory.paper.now:
         kinds |= Change.CLOCK
     if touched is not None:
         return Changes(kinds | touched_kinds(opts.site_dir, touched, memory), touched,
@@ -256,7 +256,7 @@ def shape(article: Article) -> str:
 def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) -> bool:
     """Tell whether the last plan holds at another clock: no story goes live or back, none expires, no live blog
     ends."""
-    before = previous.site.now
+    before = previous.paper.now
     if any(is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
            for s in previous.sources.values()):
         return False

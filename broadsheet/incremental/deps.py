@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from broadsheet.load.article import Article
 from broadsheet.load.data import DataFiles, data_digest
 from broadsheet.load.pages import StandalonePage
-from broadsheet.model.site import Author, Section, Site, Tag
+from broadsheet.model.site import Author, Paper, Section, Tag
 from broadsheet.plan.page import Derived, Page, SiteView
 from broadsheet.plan.pages import site_view
 from broadsheet.stamps import digest
@@ -204,19 +204,19 @@ class SiteInputs:
     template_dependency = staticmethod(template_dependency)
     implied = staticmethod(implied)
 
-    def __init__(self, site: Site, view: SiteView, templates: dict[str, bytes], extra: bytes,
-                 carried: Values | None = None):
-        self.site = site
-        self.view = view
+    def __init__(self, paper: Paper, templates: dict[str, bytes], extra: bytes, carried: Values | None = None):
+        self.paper = paper
         self.templates = templates
         self.extra = extra  # config and build options: they reach pages through filters
-        self.objects: dict[Key, Any] = {(SITE, ""): view}
-        for edition in site.editions:  # each edition's pages read its own view (plan/pages.py plan_editions)
-            edition_view = site_view(edition, site.config)
-            self.objects[_KEYS[SiteView](edition_view)] = edition_view
-        for a in site.articles:
+        self.objects: dict[Key, Any] = {}
+        for edition in paper.editions:  # each edition's pages read its own view (plan/pages.py in_edition)
+            view = site_view(edition, paper.config)
+            self.objects[_KEYS[SiteView](view)] = view
+        self.view = self.objects[(SITE, "")]  # the default edition's
+        for a in paper.articles:
             self.objects[(STORY, a.url)] = a
-        for kind, items in ((SECTION, site.sections), (AUTHOR, site.authors), (TAG, site.tags), (PAGE, site.pages)):
+        for kind, items in ((SECTION, paper.sections), (AUTHOR, paper.authors), (TAG, paper.tags),
+                            (PAGE, paper.pages)):
             for item in items:
                 self.objects[(kind, item.url)] = item
         self._memo: dict[Dependency, bytes | None] = {}
@@ -233,7 +233,7 @@ class SiteInputs:
         if kind == TEMPLATE:
             v = self.templates.get(key)
         elif kind == DATA:
-            v = data_digest(self.site.data, key)
+            v = data_digest(self.paper.data, key)
         else:
             obj = self.objects.get((kind, key))
             v = None if obj is None else self._object_value(obj, group)

@@ -14,7 +14,7 @@ from datetime import datetime
 from broadsheet.incremental.deps import Values
 from broadsheet.incremental.search import Indexed
 from broadsheet.load.sources import Source
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 from broadsheet.options import Outcome
 from broadsheet.plan.page import Plan
 from broadsheet.plan.static import StaticPlan
@@ -32,7 +32,7 @@ class Memory:
     templates: dict[str, bytes]  # the digest of each file under templates/
     static: dict[str, Stamp]  # each static source file, by path
     sources: dict[str, Source]  # each story file, by path, with what it parsed to
-    site: Site
+    paper: Paper
     plan: Plan
     files: StaticPlan
     records: dict[str, PageRecord]  # each page as last drawn, by URL
@@ -47,8 +47,8 @@ class Memory:
     def outcome(self) -> Outcome:
         """Return what the build made, to report."""
         return Outcome(tuple(Counter(p.kind for p in self.plan.pages).items()), len(self.files.files),
-                       self.site.next_scheduled, self.site.next_change,
-                       tuple(a.name for a in self.site.authors if a.profile is None))
+                       self.paper.next_scheduled, self.paper.next_change,
+                       tuple(a.name for a in self.paper.authors if a.profile is None))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,50 +13,54 @@ from dataclasses import replace
 from datetime import datetime
 
 from broadsheet.incremental.changes import Change, Changes
-from broadsheet.incremental.deps import BODY, DAY, META, NOW, YEAR, SiteInputs, refresh, site_dependency, story_dependency
+from broadsheet.incremental.deps import BODY, DAY, META, NOW, SITE, YEAR, SiteInputs, refresh, site_dependency, story_dependency
 from broadsheet.incremental.memory import Memory
-from broadsheet.model.site import Site, swap_stories
+from broadsheet.model.site import Paper, swap_stories
 from broadsheet.plan.live import plan_live_feeds
-from broadsheet.plan.page import Plan
-from broadsheet.plan.pages import plan_article, plan_feeds, plan_news_pages, site_view, with_meta
+from broadsheet.plan.page import Page, Plan
+from broadsheet.plan.pages import edition_feeds, in_edition, plan_article, plan_news_pages, site_view, with_meta
 
 
-def update_site(previous: Memory | None, changes: Changes, now: datetime) -> Site | None:
-    """Return the last build's site with the edited stories swapped in, at the new clock (None: build it anew)."""
-    if previous is None or not changes.in_place or previous.site.editions:
-        return None  # a site of several editions is grouped and planned anew: fingerprints still spare its pages
-    return replace(swap_stories(previous.site, changes.edits), now=now)
+def update_paper(previous: Memory | None, changes: Changes, now: datetime) -> Paper | None:
+    """Return the last build's paper with the edited stories swapped in, at the new clock (None: build it anew)."""
+    if previous is None or not changes.in_place:
+        return None
+    paper = swap_stories(previous.paper, changes.edits)
+    return replace(paper, now=now, editions=tuple(replace(e, now=now) for e in paper.editions))
 
 
 def replan(previous: Memory | None, inputs: SiteInputs, changes: Changes) -> Plan | None:
-    """Return the last plan brought up to date with the edits and the clock (None: plan the site anew).
+    """Return the last plan brought up to date with the edits and the clock (None: plan the paper anew).
 
     Its `stale` pages are those that read something that changed, with the current objects of the inputs in
     them; every other page is as last drawn.
     """
-    if previous is None or not changes.in_place or previous.site.editions:
+    if previous is None or not changes.in_place:
         return None
-    site, view = inputs.site, inputs.view
+    paper = inputs.paper
     urls = {new.url for _, new in changes.edits}
     reads = {story_dependency(url, group) for url in urls for group in ((META, BODY) if changes.shown else (BODY,))}
     if Change.CLOCK in changes.kinds:  # the pages that show the clock: its instant, the edition date, its year
-        before = site_view(previous.site)
-        reads |= {site_dependency(NOW), *([site_dependency(DAY)] if view.day != before.day else []),
-                  *([site_dependency(YEAR)] if view.year != before.year else [])}
-    planned = {p.url: p for p in plan_feeds(site, urls)} if urls else {}
-    if changes.shown:  # a live blog's updates feed carries its headline and summary
-        planned.update({p.url: p for p in plan_live_feeds(site, urls)})
-    if changes.shown:
-        planned.update({new.url: with_meta(plan_article(site, new)) for _, new in changes.edits})
+        for edition, before in zip(paper.editions, previous.paper.editions):
+            view, was = inputs.objects[(SITE, edition.folder)], site_view(before, previous.paper.config)
+            reads |= {site_dependency(NOW, edition.folder),
+                      *([site_dependency(DAY, edition.folder)] if view.day != was.day else []),
+                      *([site_dependency(YEAR, edition.folder)] if view.year != was.year else [])}
+    planned = {p.url: p for p in edition_feeds(paper, urls)} if urls else {}
+    if changes.shown:  # a live blog's updates feed carries its headline and summary; the story's own page
+        planned.update({p.url: with_meta(in_edition(p, paper, e.folder)) for e in paper.editions
+                        for p in plan_live_feeds(e, urls)})
+        planned.update({new.url: with_meta(in_edition(plan_article(paper.edition(new.folder), new), paper,
+                                                      new.folder)) for _, new in changes.edits})
     if changes.shown or Change.CLOCK in changes.kinds:
-        news = plan_news_pages(site)
+        news = plan_news_pages(paper)
         if [p.url for p in news] != [p.url for p in previous.plan.pages if p.kind == "news-sitemap"]:
             return None  # longer headlines moved where the news sitemap splits
         planned.update({p.url: p for p in news})
     pages, stale = list(previous.plan.pages), set()
     for i, page in enumerate(pages):
-        if page.url in planned:
-            pages[i] = planned.pop(page.url)
+        if page.url in planned:  # with the language switch and versions it had: an edit in place moves none
+            pages[i] = with_versions(planned.pop(page.url), page)
         elif (record := previous.records.get(page.url)) is None:
             pass  # never drawn: drawn now, as it is
         elif (changes.shown and any(a.url in urls for a in page.articles)) or not reads.isdisjoint(record.deps):
@@ -67,3 +71,13 @@ def replan(previous: Memory | None, inputs: SiteInputs, changes: Changes) -> Pla
     if planned:  # a page the last plan did not have
         return None
     return Plan(tuple(pages), previous.plan.files, frozenset(stale))
+
+
+def with_versions(new: Page, old: Page) -> Page:
+    """Return a page planned again with the language switch and versions the last plan gave it, in their place
+    (before its meta, as plan_pages puts them)."""
+    carried = {k: old.view[k] for k in ("languages", "alternates") if k in old.view}
+    if not carried:
+        return new
+    view = {k: v for k, v in new.view.items() if k != "meta"}
+    return replace(new, view={**view, **carried, **({"meta": new.view["meta"]} if "meta" in new.view else {})})

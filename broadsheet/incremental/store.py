@@ -20,16 +20,16 @@ from broadsheet.incremental.pickling import register
 from broadsheet.load.article import Article, Correction
 from broadsheet.load.markdown import RENDERER_VERSION
 from broadsheet.load.sources import Source
-from broadsheet.model.site import Author, Section, Site, Tag
+from broadsheet.model.site import Author, Edition, Paper, Section, Tag
 from broadsheet.options import CACHE_DIR
 from broadsheet.plan.page import Page, Pager
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 7  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 8  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
-register(Article, Correction, Source, Site, Section, Author, Tag, Page, Pager, PageRecord)
+register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
 
 
 def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previous:
@@ -128,9 +128,9 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
         inputs=inputs,
         sources=tuple((name, s.size, s.mtime_ns) for name, s in memory.sources.items()),
         outputs=tuple((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())),
-        now=memory.site.now,
+        now=memory.paper.now,
         outcome=memory.outcome(),
-        keep=memory.site.config.keep,
+        keep=memory.paper.config.keep,
     )
 
 

@@ -42,10 +42,10 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
-class Site:
-    """Everything the pages are planned from."""
+class Edition:
+    """One language's paper: its live stories, sections, authors and tags, under its URL folder."""
 
-    config: Config
+    config: Config  # the site's, with this edition's language, title and sections ([languages.<code>])
     now: datetime
     articles: tuple[Article, ...]  # live stories, newest first
     sections: tuple[Section, ...]  # in configured (navigation) order
@@ -53,23 +53,11 @@ class Site:
     tags: tuple[Tag, ...]  # by name
     next_scheduled: Article | None  # the earliest story still waiting for its time
     breaking: tuple[Article, ...] = ()  # live stories whose breaking-news banner shows at `now`, newest first
-    next_change: NextChange | None = None  # the first instant after `now` at which what the site shows changes
-    pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
+    next_change: NextChange | None = None  # the first instant after `now` at which what the edition shows changes
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name (every edition's: see plan/pages.py)
     data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
     profiles: Profiles = NO_PROFILES  # data/authors.toml: who has a profile, and other spellings of their names
     folder: str = ""  # the URL folder of this edition ("" for the site's own language)
-    editions: tuple[Site, ...] = ()  # with [languages]: one site per edition, the default first; () otherwise
-    versions: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)  # translation_key -> live
-
-    def for_edition(self, edition: str) -> Site:
-        """Return the site of the edition in this URL folder ("" for the default)."""
-        return next((e for e in self.editions if e.folder == edition), self)
-
-    def translations(self, article: Article) -> tuple[Article, ...]:
-        """Return the live versions of a story in every edition (itself included), in the editions' order;
-        () when it has none in another edition."""
-        found = self.versions.get(article.translation_key) if article.translation_key else None
-        return found if found and len(found) > 1 else ()
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name == name)
@@ -95,6 +83,37 @@ class Site:
         at = next((i for i, a in enumerate(articles) if a.url == article.url), len(articles))
         return earlier(articles, at, self.config.more_from)
 
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """Everything the pages are planned from: one edition per language (a one-language site is a paper of
+    one), and what they share. Its lists hold every edition's, the default edition's first."""
+
+    config: Config  # site.toml: the default edition's, listing every other ([languages])
+    now: datetime
+    editions: tuple[Edition, ...]  # the site's own language first, then [languages] in site.toml's order
+    articles: tuple[Article, ...]  # every edition's live stories, newest first
+    sections: tuple[Section, ...]
+    authors: tuple[Author, ...]
+    tags: tuple[Tag, ...]
+    next_scheduled: Article | None  # the earliest story of any edition still waiting for its time
+    breaking: tuple[Article, ...] = ()
+    next_change: NextChange | None = None  # the first instant after `now` at which what the paper shows changes
+    pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
+    data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
+    profiles: Profiles = NO_PROFILES  # data/authors.toml
+    versions: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)  # translation_key -> live
+
+    def edition(self, folder: str) -> Edition:
+        """Return the edition in this URL folder ("" for the site's own language)."""
+        return next((e for e in self.editions if e.folder == folder), self.editions[0])
+
+    def translations(self, article: Article) -> tuple[Article, ...]:
+        """Return the live versions of a story in every edition (itself included), in the editions' order;
+        () when it has none in another edition."""
+        found = self.versions.get(article.translation_key) if article.translation_key else None
+        return found if found and len(found) > 1 else ()
 
 def earlier(articles: tuple[Article, ...], at: int, n: int) -> tuple[Article, ...]:
     """Return the n stories of a newest-first list published before the one at `at`, newest first."""
@@ -132,7 +151,7 @@ def is_live_blog(article: Article, now: datetime) -> bool:
     return article.live and (article.live_until is None or now.timestamp() < article.live_until.timestamp())
 
 
-def build_site(
+def build_paper(
     config: Config,
     articles: tuple[Article, ...],
     now: datetime,
@@ -141,14 +160,16 @@ def build_site(
     pages: tuple[StandalonePage, ...] = (),
     data: DataFiles | None = None,
     profiles: Profiles = NO_PROFILES,
-) -> Site:
-    """Group the live stories into sections, authors and tags (with [languages], each edition's apart); beside
-    them, the standalone pages and data, shared by every edition."""
+) -> Paper:
+    """Group each edition's live stories into its sections, authors and tags; beside them, the standalone
+    pages and data, shared by every edition."""
     shared = {"pages": pages, "data": data or DataFiles(), "profiles": profiles}
-    if not config.languages:
-        return build_edition(config, articles, now, drafts, future, **shared)
-    editions = tuple(build_edition(e, tuple(a for a in articles if a.lang == e.language), now, drafts, future,
-                                   **shared) for e in config.editions)
+    several = bool(config.languages)
+    editions = tuple(build_edition(e, tuple(a for a in articles if a.lang == e.language) if several else articles,
+                                   now, drafts, future, **shared) for e in config.editions)
+    if not several:  # a paper of one edition holds its very lists
+        return Paper(config=config, now=now, editions=editions, **{n: getattr(editions[0], n) for n in _SHARED},
+                     **shared)
     live = newest_first([a for e in editions for a in e.articles])
     versions: dict[str, list[Article]] = {}
     for e in editions:
@@ -156,15 +177,14 @@ def build_site(
             if a.translation_key:
                 versions.setdefault(a.translation_key, []).append(a)
     waiting = [e.next_scheduled for e in editions if e.next_scheduled is not None]
-    return Site(
-        config=config, now=now, articles=live,
+    return Paper(
+        config=config, now=now, editions=editions, articles=live,
         sections=tuple(s for e in editions for s in e.sections),
         authors=tuple(x for e in editions for x in e.authors),
         tags=tuple(x for e in editions for x in e.tags),
         next_scheduled=min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
-        editions=editions,
         versions={k: tuple(v) for k, v in versions.items()},
         **shared,
     )
@@ -179,7 +199,7 @@ def build_edition(
     pages: tuple[StandalonePage, ...] = (),
     data: DataFiles | None = None,
     profiles: Profiles = NO_PROFILES,
-) -> Site:
+) -> Edition:
     """Group one edition's live stories into its sections, authors and tags (a byline in another spelling of a
     profile's name, in any script, is the profile's author in this edition)."""
     ed = config.folder
@@ -192,7 +212,7 @@ def build_edition(
                 tuple(a for a in live if a.section == s.name))
         for s in config.sections
     )
-    return Site(
+    return Edition(
         config=config,
         now=now,
         articles=live,
@@ -223,37 +243,60 @@ def _group(live: tuple[Article, ...], names_of) -> list[tuple[str, str, tuple[Ar
     return [(name, slug, tuple(arts)) for slug, (name, arts) in ordered]
 
 
-def swap_stories(site: Site, edits: tuple[tuple[Article, Article], ...]) -> Site:
-    """Return the site with each edited story (old, new) swapped in for the very old one, sharing what did not
-    change.
+def swap_stories(paper: Paper, edits: tuple[tuple[Article, Article], ...]) -> Paper:
+    """Return the paper with each edited story (old, new) swapped in for the very old one, in every edition,
+    sharing what did not change.
 
     Every list is searched by identity in C (a list of ids, not dataclass equality): walking the lists in
     Python would cost each edit in a live session more than the rest of it (benchmarks/README.md).
     """
     if not edits:
-        return site
+        return paper
     new = {id(old): article for old, article in edits}  # the old objects are held by `edits` while this runs
+    editions = tuple(_swapped_in(e, new, groups=True) for e in paper.editions)
+    if len(editions) == 1:  # a paper of one edition holds its very lists
+        only = editions[0]
+        return replace(paper, editions=editions, **{name: getattr(only, name) for name in _SHARED})
+    changes = _changes(paper, new, groups=False)
+    for name in ("sections", "authors", "tags"):  # the paper's groups are its editions' own, end to end
+        changes[name] = tuple(g for e in editions for g in getattr(e, name))
+    if paper.versions:
+        changes["versions"] = {k: _swapped(v, new) for k, v in paper.versions.items()}
+    return replace(paper, editions=editions, **changes)
 
-    def swapped(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-        ids = list(map(id, articles))
-        out = None
-        for old, article in new.items():
-            if old in ids:
-                out = out or list(articles)
-                out[ids.index(old)] = article
-        return articles if out is None else tuple(out)
 
-    def each(groups: tuple) -> tuple:
-        out = tuple(g if (a := swapped(g.articles)) is g.articles else replace(g, articles=a) for g in groups)
-        return groups if all(a is b for a, b in zip(out, groups)) else out
+_SHARED = ("articles", "sections", "authors", "tags", "next_scheduled", "breaking", "next_change")
 
-    changes = {name: v for name in ("sections", "authors", "tags") if (v := each(getattr(site, name))) is not getattr(site, name)}
-    if (articles := swapped(site.articles)) is not site.articles:
-        changes["articles"] = articles
-    if (breaking := swapped(site.breaking)) is not site.breaking:
-        changes["breaking"] = breaking
-    if site.next_scheduled is not None and id(site.next_scheduled) in new:
-        changes["next_scheduled"] = new[id(site.next_scheduled)]
-    if site.next_change is not None and id(site.next_change.article) in new:
-        changes["next_change"] = replace(site.next_change, article=new[id(site.next_change.article)])
-    return replace(site, **changes) if changes else site
+
+def _swapped_in(edition: Edition, new: dict[int, Article], groups: bool) -> Edition:
+    changes = _changes(edition, new, groups)
+    return replace(edition, **changes) if changes else edition
+
+
+def _changes(holder: Edition | Paper, new: dict[int, Article], groups: bool) -> dict:
+    """The fields of an edition (or a paper) that hold one of the old stories, with the new ones in."""
+    changes = {}
+    if groups:
+        for name in ("sections", "authors", "tags"):
+            old = getattr(holder, name)
+            out = tuple(g if (a := _swapped(g.articles, new)) is g.articles else replace(g, articles=a) for g in old)
+            if any(a is not b for a, b in zip(out, old)):
+                changes[name] = out
+    for name in ("articles", "breaking"):
+        if (v := _swapped(getattr(holder, name), new)) is not getattr(holder, name):
+            changes[name] = v
+    if holder.next_scheduled is not None and id(holder.next_scheduled) in new:
+        changes["next_scheduled"] = new[id(holder.next_scheduled)]
+    if holder.next_change is not None and id(holder.next_change.article) in new:
+        changes["next_change"] = replace(holder.next_change, article=new[id(holder.next_change.article)])
+    return changes
+
+
+def _swapped(articles: tuple[Article, ...], new: dict[int, Article]) -> tuple[Article, ...]:
+    ids = list(map(id, articles))
+    out = None
+    for old, article in new.items():
+        if old in ids:
+            out = out or list(articles)
+            out[ids.index(old)] = article
+    return articles if out is None else tuple(out)

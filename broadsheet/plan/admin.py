@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from broadsheet import urls
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 from broadsheet.paths import CMS_MEDIA_FOLDER
 from broadsheet.plan.page import Page
 
@@ -21,7 +21,7 @@ MEDIA_FOLDER = CMS_MEDIA_FOLDER  # lead and body pictures, in a folder per year 
 STORY_DATE_FORMAT = "YYYY-MM-DD HH:mm"  # stored without an offset: the build reads it in the site's time zone
 
 
-def plan_admin(site: Site) -> list[Page]:
+def plan_admin(site: Paper) -> list[Page]:
     """Plan /admin/ and /admin/config.yml when site.toml has [cms]; nothing otherwise."""
     if site.config.cms is None:
         return []
@@ -32,12 +32,12 @@ def plan_admin(site: Site) -> list[Page]:
                  {"config_yml": config_yml(site)})]
 
 
-def config_yml(site: Site) -> str:
+def config_yml(site: Paper) -> str:
     """Return Decap CMS's config.yml for this site, as YAML (keys in a fixed order, so builds are identical)."""
     return yaml.safe_dump(decap_config(site), sort_keys=False, allow_unicode=True, width=120)
 
 
-def decap_config(site: Site) -> dict[str, Any]:
+def decap_config(site: Paper) -> dict[str, Any]:
     """Return the CMS configuration: the backend, the media folder, and a collection per section and edition."""
     config, cms = site.config, site.config.cms
     assert cms is not None
@@ -58,13 +58,13 @@ def decap_config(site: Site) -> dict[str, Any]:
     return out
 
 
-def story_collections(site: Site) -> list[dict[str, Any]]:
+def story_collections(site: Paper) -> list[dict[str, Any]]:
     """One collection per section of each edition, in the folder `broadsheet new` writes its stories to."""
     names = sorted({p.name for p in site.profiles.by_slug.values()})
     collections = []
-    for edition in site.editions or (site,):
+    for edition in site.editions:
         config, code = edition.config, edition.folder
-        several = bool(site.editions)
+        several = len(site.editions) > 1
         for section in config.sections:
             folder = f"content/{code}/{section.slug}" if code else f"content/{section.slug}"
             collections.append({
@@ -85,7 +85,7 @@ def story_collections(site: Site) -> list[dict[str, Any]]:
     return collections
 
 
-def story_fields(edition: Site, section: str, authors: list[str], lang: str | None) -> list[dict[str, Any]]:
+def story_fields(edition: Paper, section: str, authors: list[str], lang: str | None) -> list[dict[str, Any]]:
     """The front-matter fields of a story (the README's rules), with the widgets that fit them."""
     zone = edition.config.timezone.key
 

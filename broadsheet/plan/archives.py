@@ -10,7 +10,7 @@ from babel.dates import format_date
 
 from broadsheet import urls
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site
+from broadsheet.model.site import Edition
 from broadsheet.plan.page import Page, Pager, paginate
 
 ARCHIVE_TITLE = "Archive"  # the plan's title; archives.html words it in the page's language
@@ -27,7 +27,7 @@ class Month:
     articles: tuple[Article, ...]
 
 
-def months_of(site: Site) -> tuple[Month, ...]:
+def months_of(site: Edition) -> tuple[Month, ...]:
     """Group the live stories by the month of their date in the site's time zone, newest month first."""
     zone = site.config.timezone
     groups: dict[tuple[int, int], list[Article]] = {}
@@ -49,7 +49,7 @@ def month_name(year: int, month: int, language: str) -> str:
     return format_date(date(year, month, 1), "LLLL y", locale=locale)
 
 
-def plan_archives(site: Site) -> list[Page]:
+def plan_archives(site: Edition) -> list[Page]:
     """Plan /archive/ and each month's pages, paginated as sections are."""
     months, ed = months_of(site), site.folder
     pages = [Page(urls.archives(ed), "archives", "archives.html", ARCHIVE_TITLE, (), {"months": months})]

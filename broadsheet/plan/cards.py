@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 
 SIZE = (1200, 630)  # what Facebook, LinkedIn and X show large
 # A site's face for the cards (static/fonts/share.ttf, or the theme's); without one, the Latin face Pillow carries.
@@ -55,13 +55,13 @@ def card_url(article: Article, config: Config) -> str | None:
     return None if article.image or config.logo else urls.share_card(article.url)
 
 
-def plan_cards(site: Site, static: dict[str, Path], cache_dir: Path) -> dict[str, Card]:
+def plan_cards(site: Paper, static: dict[str, Path], cache_dir: Path) -> dict[str, Card]:
     """Decide each story's card (by output path), named in the cache by what it shows."""
     if site.config.logo:
         return {}
     font = static.get(FONT_FILE)
     face = hashlib.sha256(font.read_bytes()).hexdigest() if font is not None else "pillow"
-    editions = {e.folder: e.config for e in site.editions} or {site.folder: site.config}
+    editions = {e.folder: e.config for e in site.editions}
     cards: dict[str, Card] = {}
     for article in site.articles:
         url = card_url(article, site.config)

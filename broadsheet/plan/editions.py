@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 from broadsheet.plan.page import Page
 
 SHARED_KINDS = ("home", "authors", "tags", "search")  # pages every edition has, at the same place in it
@@ -26,7 +26,7 @@ NAMED_KINDS = ("author", "tag")  # pages an edition has for a name: a version is
 
 
 @dataclass(frozen=True, slots=True)
-class Edition:
+class EditionLink:
     """One edition as the language switch names it."""
 
     language: str  # its code, such as "pa": the hreflang
@@ -54,12 +54,12 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:] if name else language
 
 
-def editions_of(config: Config) -> tuple[Edition, ...]:
+def editions_of(config: Config) -> tuple[EditionLink, ...]:
     """Every edition of a site, with its front page: what a page without versions switches to."""
-    return tuple(Edition(e.language, language_name(e.language), urls.home(e.folder)) for e in config.editions)
+    return tuple(EditionLink(e.language, language_name(e.language), urls.home(e.folder)) for e in config.editions)
 
 
-def versions(pages: list[Page], site: Site) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+def versions(pages: list[Page], site: Paper) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """Map the URL of each page that has versions in other editions to {language: the version's URL}; and the
     URL of each numbered page of an author or topic to the versions of its first page (for the switch only)."""
     shared: dict[tuple[str, ...], dict[str, str]] = {}
@@ -103,8 +103,8 @@ def alternates(group: dict[str, str], config: Config) -> tuple[Alternate, ...]:
                  for lang, url in [*ordered, ("x-default", default)])
 
 
-def switch(group: dict[str, str] | None, current: str, config: Config) -> tuple[Edition, ...]:
+def switch(group: dict[str, str] | None, current: str, config: Config) -> tuple[EditionLink, ...]:
     """Return the language switch of a page in the `current` language: each edition, at the page's version."""
     group = group or {}
-    return tuple(Edition(e.language, e.name, group.get(e.language, e.url), e.language == current)
+    return tuple(EditionLink(e.language, e.name, group.get(e.language, e.url), e.language == current)
                  for e in editions_of(config))

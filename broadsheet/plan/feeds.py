@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site
+from broadsheet.model.site import Edition
 
 FEED_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -195,7 +195,7 @@ def entry_content(article: Article, config: Config) -> str:
 
 
 def feed_entry(article: Article, config: Config, author_url: Callable[[str], str]) -> Entry:
-    """Describe one story as an Atom entry (`author_url`: Site.author_url)."""
+    """Describe one story as an Atom entry (`author_url`: Edition.author_url)."""
     return Entry(
         id=entry_id(article, config),
         title=xml_text(article.title),
@@ -210,7 +210,7 @@ def feed_entry(article: Article, config: Config, author_url: Callable[[str], str
     )
 
 
-def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, page_url: str,
+def make_feed(site: Edition, where: tuple[str, str], title: str, subtitle: tuple, page_url: str,
               shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
@@ -235,7 +235,7 @@ def make_feed(site: Site, where: tuple[str, str], title: str, subtitle: tuple, p
     )
 
 
-def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str, str], Feed, tuple[Article, ...]]]:
+def site_feeds(site: Edition, only: set[str] | None = None) -> list[tuple[tuple[str, str], Feed, tuple[Article, ...]]]:
     """List every feed (the whole site, each section, each author) as ((Atom URL, RSS URL), feed, its stories).
 
     With `only` (story URLs), just the feeds that carry one of those stories.
@@ -258,7 +258,7 @@ def site_feeds(site: Site, only: set[str] | None = None) -> list[tuple[tuple[str
             for pair, t, sub, page_url, arts in wanted]
 
 
-def feed_links(site: Site, kind: str, view: dict) -> tuple[FeedLink, ...]:
+def feed_links(site: Edition, kind: str, view: dict) -> tuple[FeedLink, ...]:
     """Name the feeds a page advertises: the site's, plus its section's or author's."""
     base, title, ed = site.config.base_url, site.config.title, site.folder
     wanted = [(title, lambda fmt: urls.site_feed(fmt, ed))]

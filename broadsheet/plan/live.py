@@ -14,14 +14,14 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site, is_live_blog
+from broadsheet.model.site import Edition, is_live_blog
 from broadsheet.plan.feeds import Entry, Feed, Person, absolutize_html, rfc822, rfc3339, xml_text
 from broadsheet.plan.page import Page
 
 _TAG = re.compile(r"<[^>]+>")
 
 
-def plan_live_feeds(site: Site, only: set[str] | None = None) -> list[Page]:
+def plan_live_feeds(site: Edition, only: set[str] | None = None) -> list[Page]:
     """Plan an Atom feed of the updates of each running live blog (with `only`, story URLs: just theirs)."""
     return [Page(urls.live_feed(a.url), "updates", "feed.xml", f"{a.title}: live updates", (a,),
                  {"feed": updates_feed(a, site.config, site.author_url)})

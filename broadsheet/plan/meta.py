@@ -8,7 +8,7 @@ from typing import Any
 from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site
+from broadsheet.model.site import Edition
 from broadsheet.plan.cards import card_url
 from broadsheet.plan.feeds import FeedLink, feed_links, rfc3339
 from broadsheet.plan.live import live_jsonld
@@ -57,7 +57,7 @@ def publisher_jsonld(config: Config) -> dict[str, Any]:
     return data
 
 
-def person_jsonld(name: str, site: Site) -> dict[str, Any]:
+def person_jsonld(name: str, site: Edition) -> dict[str, Any]:
     """Return a byline as a schema.org Person: its author page, and its profile's photo and links elsewhere."""
     base = site.config.base_url
     data: dict[str, Any] = {"@type": "Person", "name": name, "url": urls.absolute(base, site.author_url(name))}
@@ -96,13 +96,13 @@ def breadcrumbs_jsonld(config: Config, trail: list[tuple[str, str]]) -> dict[str
     }
 
 
-def page_jsonld(page: Page, site: Site) -> dict[str, Any]:
+def page_jsonld(page: Page, site: Edition) -> dict[str, Any]:
     """Return the schema.org NewsArticle of a story's page (a LiveBlogPosting too while it is a live blog)."""
     data = article_jsonld(page.view["article"], site.config, site)
     return live_jsonld(page.view["article"], site.config, data) if "live_feed" in page.view else data
 
 
-def article_jsonld(article: Article, config: Config, site: Site) -> dict[str, Any]:
+def article_jsonld(article: Article, config: Config, site: Edition) -> dict[str, Any]:
     """Return the schema.org NewsArticle for an article page."""
     url = urls.absolute(config.base_url, article.url)
     data: dict[str, Any] = {
@@ -147,7 +147,7 @@ def article_image(article: Article, config: Config) -> str | None:
     return urls.resolve(config.base_url, article.url, article.image) if article.image else None
 
 
-def page_meta(page: Page, site: Site) -> PageMeta:
+def page_meta(page: Page, site: Edition) -> PageMeta:
     """Describe an HTML page for search engines, social networks and feed readers."""
     config = site.config
     article = page.view.get("article") if page.kind == "article" else None

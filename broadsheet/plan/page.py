@@ -11,7 +11,7 @@ from broadsheet.load.article import Article, Extra
 from broadsheet.load.data import DataFiles
 from broadsheet.load.pages import StandalonePage
 from broadsheet.load.profiles import NO_PROFILES, Profiles
-from broadsheet.model.site import Section, Site
+from broadsheet.model.site import Edition, Section
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class SiteView:
     profiles: Profiles = NO_PROFILES  # data/authors.toml
     code: str = ""  # the URL folder of this edition: "" for the site's own language (plan/editions.py)
     direction: str = "ltr"  # "rtl" for a language written right to left
-    editions: tuple = ()  # with [languages]: every edition (plan.editions.Edition), the site's own first
+    editions: tuple = ()  # with [languages]: every edition (plan.editions.EditionLink), the site's own first
 
     @property
     def edition(self) -> date | None:
@@ -72,7 +72,7 @@ class Derived:
     def __init__(self, kind: str, make):
         self.kind, self.make = kind, make
 
-    def value(self, page: Page, site: Site) -> Any:
+    def value(self, page: Page, site: Edition) -> Any:
         return self.make(page, site)
 
     def __eq__(self, other: object) -> bool:  # one kind, one function: equal after a trip through the cache

@@ -10,7 +10,7 @@ from broadsheet.errors import BuildError
 from broadsheet.load.config import Config
 from broadsheet.load.article import Article, Extra
 from broadsheet.load.pages import StandalonePage
-from broadsheet.model.site import Site, earlier, is_live_blog
+from broadsheet.model.site import Edition, Paper, earlier, is_live_blog
 from broadsheet.plan.admin import plan_admin
 from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.editions import alternates, editions_of, switch, versions
@@ -30,25 +30,26 @@ HOME_SECTION_BLOCK = 4
 HOME_LATEST_MIN = 4
 
 
-def plan_pages(site: Site) -> Plan:
-    """Plan every page of the site, each with its template, its view and the stories it shows."""
-    pages = plan_editions(site) if site.editions else plan_edition(site)
+def plan_pages(paper: Paper) -> Plan:
+    """Plan every page of the paper, each with its template, its view and the stories it shows."""
+    pages = plan_editions(paper)
     pages = [p if p.kind == FRAGMENT_KIND else with_meta(p) for p in pages]  # a fragment has no <head>
-    pages += plan_machine_readable(site, pages)
-    pages += plan_admin(site)
-    if redirects := plan_redirects(site):
-        if site.editions:  # a story's old URL says "moved" in the story's language
-            redirects = [replace(p, view={**p.view, "site": site_view(site.for_edition(p.view["article"].folder),
-                                                                      site.config)}) if p.kind == "redirect" else p
-                         for p in redirects]
-        pages += redirects
+    pages += plan_machine_readable(paper, pages)
+    pages += plan_admin(paper)
+    if redirects := plan_redirects(paper):  # a story's old URL says "moved" in the story's language
+        pages += [in_edition(p, paper, p.view["article"].folder) if p.kind == "redirect" else p for p in redirects]
         if problems := redirect_collisions(pages):
             raise BuildError(problems)
     return plan_of(pages)
 
 
-def plan_edition(site: Site) -> list[Page]:
-    """Plan the pages of one edition (the whole site, without [languages]), under its URL folder."""
+def in_edition(page: Page, paper: Paper, folder: str) -> Page:
+    """Return the page with the view `site` of the edition in this URL folder: its words, its language."""
+    return replace(page, view={**page.view, "site": site_view(paper.edition(folder), paper.config)})
+
+
+def plan_edition(site: Edition) -> list[Page]:
+    """Plan the pages of one edition under its URL folder."""
     config, ed = site.config, site.folder
     pages: list[Page] = [plan_home(site)]
     for section in site.sections:
@@ -86,22 +87,24 @@ def plan_edition(site: Site) -> list[Page]:
     return pages
 
 
-def plan_editions(site: Site) -> list[Page]:
-    """Plan every edition's pages, each with its edition's view (`site`), its versions and language switch."""
-    pages = [replace(p, view={**p.view, "site": site_view(e, site.config)}) for e in site.editions
-             for p in plan_edition(e)]
-    found, switch_only = versions(pages, site)
+def plan_editions(paper: Paper) -> list[Page]:
+    """Plan every edition's pages, each with its edition's view (`site`); with several, each page's versions in
+    the others and its language switch."""
+    pages = [in_edition(p, paper, e.folder) for e in paper.editions for p in plan_edition(e)]
+    if len(paper.editions) == 1:
+        return pages
+    found, switch_only = versions(pages, paper)
     out = []
     for p in pages:
         group = found.get(p.url)
-        extra = {"languages": switch(group or switch_only.get(p.url), p.view["site"].language, site.config)}
+        extra = {"languages": switch(group or switch_only.get(p.url), p.view["site"].language, paper.config)}
         if group:
-            extra["alternates"] = alternates(group, site.config)
+            extra["alternates"] = alternates(group, paper.config)
         out.append(replace(p, view={**p.view, **extra}))
     return out
 
 
-def plan_article(site: Site, article: Article, more: tuple[Article, ...] | None = None,
+def plan_article(site: Edition, article: Article, more: tuple[Article, ...] | None = None,
                  related: tuple[Article, ...] | None = None) -> Page:
     """Plan one story's page (without its meta; see with_meta): its own fields, and the settled lists beside it
     (`more` and `related`, when the caller has made them for every story at once)."""
@@ -127,44 +130,45 @@ META = Derived("meta", page_meta)
 JSONLD = Derived("jsonld", page_jsonld)
 
 
-def drawn_view(page: Page, site: Site) -> dict[str, Any]:
-    """The view a template sees: derived values computed for this page of this site."""
+def drawn_view(page: Page, paper: Paper) -> dict[str, Any]:
+    """The view a template sees: derived values computed for this page of its edition."""
     view = page.view
-    if (edition := view.get("site")) is not None:  # a page of one edition: its derived values are that edition's
-        site = site.for_edition(edition.code)
     if any(type(v) is Derived for v in view.values()):
-        view = {k: v.value(page, site) if type(v) is Derived else v for k, v in view.items()}
+        edition = paper.edition(view["site"].code) if "site" in view else paper.editions[0]
+        view = {k: v.value(page, edition) if type(v) is Derived else v for k, v in view.items()}
     return view
 
 
-def plan_machine_readable(site: Site, pages: list[Page]) -> list[Page]:
+def plan_machine_readable(paper: Paper, pages: list[Page]) -> list[Page]:
     """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
-    if site.editions:  # each edition's feeds, worded in its language (the view `site` is the edition's)
-        planned = [replace(p, view={**p.view, "site": site_view(e, site.config)}) for e in site.editions
-                   for p in plan_feeds(e)]
-    else:
-        planned = plan_feeds(site)
+    planned = edition_feeds(paper)
     # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
-    planned += [Page(f.url, "sitemap", f.template, "Sitemap", site.articles, f.view) for f in plan_sitemap(pages, site)]
-    planned += plan_news_pages(site)
-    robots = plan_robots(site.config)
+    planned += [Page(f.url, "sitemap", f.template, "Sitemap", paper.articles, f.view)
+                for f in plan_sitemap(pages, paper)]
+    planned += plan_news_pages(paper)
+    robots = plan_robots(paper.config)
     planned.append(Page(robots.url, "robots", robots.template, "robots.txt", (), robots.view))
     return planned
 
 
-def plan_news_pages(site: Site) -> list[Page]:
+def edition_feeds(paper: Paper, only: set[str] | None = None) -> list[Page]:
+    """Plan each edition's feeds, worded in its language (with `only`, story URLs: just those carrying one)."""
+    return [in_edition(p, paper, e.folder) for e in paper.editions for p in plan_feeds(e, only)]
+
+
+def plan_news_pages(site: Paper) -> list[Page]:
     """Plan the news sitemap: the last 48 hours' stories, their headlines included."""
     return [Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view)
             for f in plan_news_sitemap(site)]
 
 
-def plan_feeds(site: Site, only: set[str] | None = None) -> list[Page]:
+def plan_feeds(site: Edition, only: set[str] | None = None) -> list[Page]:
     """Plan the Atom and RSS feeds (with `only`, story URLs: just the feeds that carry one of them)."""
     return [Page(url, "feed", template, feed.title, shown, {"feed": feed})
             for pair, feed, shown in site_feeds(site, only) for url, template in zip(pair, ("feed.xml", "rss.xml"))]
 
 
-def plan_home(site: Site) -> Page:
+def plan_home(site: Edition) -> Page:
     """Plan the front page: the lead, the top stories beside it, and a block per section without the lead."""
     lead = next((a for a in site.articles if a.featured), site.articles[0] if site.articles else None)
     others = [a for a in site.articles if a is not lead]
@@ -180,11 +184,8 @@ def _numbered(title: str, pager: Pager) -> str:
     return title if pager.number is None else f"{title} (page {pager.number})"
 
 
-def site_view(site: Site, root: Config | None = None) -> SiteView:
-    """What templates know of the site; of one edition, with the `root` config that lists every edition (a site
-    with [languages] itself is seen as its default edition)."""
-    if site.editions and root is None:
-        return site_view(site.editions[0], site.config)
+def site_view(site: Edition, root: Config | None = None) -> SiteView:
+    """What templates know of the site: of one edition, with the `root` config that lists every edition."""
     config, ed = site.config, site.folder
     local = site.now.astimezone(config.timezone)  # the clock in the site's time zone: its day and year
     return SiteView(

@@ -14,11 +14,11 @@ from urllib.parse import unquote
 from broadsheet import urls
 from broadsheet.errors import Problem
 from broadsheet.load.sources import line_of
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 from broadsheet.plan.page import Page
 
 
-def plan_redirects(site: Site) -> list[Page]:
+def plan_redirects(site: Paper) -> list[Page]:
     """Plan a small page at each alias of a live story, and the host files listing them (none without aliases)."""
     moved = tuple(a for a in site.articles if a.aliases)
     if not moved:
@@ -63,7 +63,7 @@ def redirect_collisions(pages: list[Page]) -> list[Problem]:
     return problems
 
 
-def uncovered_moves(before: Site | None, after: Site) -> list[Problem]:
+def uncovered_moves(before: Paper | None, after: Paper) -> list[Problem]:
     """Warn of each live story whose URL changed since the last build with no alias keeping the old one alive.
 
     The warning gives the exact `aliases:` line to add (`broadsheet move` writes it for the editor).

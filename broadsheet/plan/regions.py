@@ -16,7 +16,7 @@ The templates choose by `site.includes` (partials/region.html); this module plan
 from __future__ import annotations
 
 from broadsheet import urls
-from broadsheet.model.site import Site
+from broadsheet.model.site import Edition
 from broadsheet.plan.page import Page
 
 LATEST_COUNT = 5  # stories in a "Latest" region
@@ -29,7 +29,7 @@ def section_region(slug: str) -> str:
     return f"{LATEST}-{slug}"
 
 
-def plan_regions(site: Site) -> list[Page]:
+def plan_regions(site: Edition) -> list[Page]:
     """Plan one edition's fragments for its way of including them (none when regions are drawn into pages)."""
     mode, ed = site.config.includes, site.folder
     if mode == "static":

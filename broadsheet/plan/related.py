@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from broadsheet import urls
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site
+from broadsheet.model.site import Edition
 
 RELATED_COUNT = 4  # stories in the "Related" aside
 RELATED_CANDIDATES = 40  # newest earlier stories considered per shared tag
@@ -37,7 +37,7 @@ class RelatedIndex:
     when: dict[str, int]  # by URL: 0 for the newest instant, 1 for the next...
 
 
-def related_index(site: Site) -> RelatedIndex:
+def related_index(site: Edition) -> RelatedIndex:
     by_slug: dict[str, Article] = {}
     place: dict[str, int] = {}
     when: dict[str, int] = {}
@@ -70,7 +70,7 @@ def related_to(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
     return ranked(article, weighed, index)
 
 
-def related_all(site: Site, index: RelatedIndex) -> dict[str, tuple[Article, ...]]:
+def related_all(site: Edition, index: RelatedIndex) -> dict[str, tuple[Article, ...]]:
     """Return every live story's related stories by URL: related_to for each, in one pass from the oldest."""
     counts: dict[str, int] = {}
     newest: dict[str, deque[Article]] = {}

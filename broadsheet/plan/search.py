@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 
 BUNDLE = "pagefind"  # the folder, inside the output, that holds the index and pagefind.js
 SHARDS = f"{BUNDLE}/shards"
@@ -70,7 +70,7 @@ class SearchPlan:
     language: str  # the site's: a story's, unless it says otherwise
 
 
-def plan_search(site: Site, fingerprint: Callable[[Article], bytes], version: str) -> SearchPlan | None:
+def plan_search(site: Paper, fingerprint: Callable[[Article], bytes], version: str) -> SearchPlan | None:
     """Cut the site's live stories into shards (None: no index, for search is off or there is no story).
 
     `fingerprint` gives a story's fingerprint (every field a record reads), `version` Pagefind's: a new

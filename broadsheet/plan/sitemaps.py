@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from broadsheet import urls
 from broadsheet.load.config import Config
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 from broadsheet.plan.feeds import rfc3339, xml_text
 from broadsheet.plan.page import Page
 
@@ -58,7 +58,7 @@ class XmlFile:
     view: dict[str, Any]
 
 
-def page_lastmod(page: Page, site: Site) -> datetime | None:
+def page_lastmod(page: Page, site: Paper) -> datetime | None:
     """Return when a page last changed: its story's `updated`/`date`, or the newest story it lists."""
     if page.kind == "article":
         return page.articles[0].modified
@@ -69,7 +69,7 @@ def page_lastmod(page: Page, site: Site) -> datetime | None:
     return None
 
 
-def sitemap_entries(pages: Sequence[Page], site: Site) -> list[SitemapEntry]:
+def sitemap_entries(pages: Sequence[Page], site: Paper) -> list[SitemapEntry]:
     """List every public HTML page with its lastmod: the stories from the oldest, then the rest in plan order.
 
     A new story is then added at the end, beside the lists that move with it, so a sitemap split into parts
@@ -126,7 +126,7 @@ def split_files(runs: list[tuple[Any, ...]], template: str, url_for: Callable[[i
     return [XmlFile(url_for(0), "sitemap-index.xml", {"entries": index}), *parts]
 
 
-def plan_sitemap(pages: Sequence[Page], site: Site, max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> list[XmlFile]:
+def plan_sitemap(pages: Sequence[Page], site: Paper, max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> list[XmlFile]:
     """Plan /sitemap.xml, split into /sitemap-N.xml parts under an index when it is too big for one file."""
     runs = split_entries(sitemap_entries(pages, site), max_urls, max_bytes, entry_size)
     return split_files(runs, "sitemap.xml", urls.sitemap, lambda e: e.lastmod, site.config.base_url)
@@ -138,7 +138,7 @@ def news_language(language: str) -> str:
     return tag if tag in ("zh-cn", "zh-tw") else tag.split("-")[0]
 
 
-def news_entries(site: Site) -> list[NewsEntry]:
+def news_entries(site: Paper) -> list[NewsEntry]:
     """List the stories published in the 48 hours up to now, newest first."""
     config = site.config
     now = site.now.timestamp()  # instants: arithmetic on a zone's wall clock would stretch a DST night
@@ -156,7 +156,7 @@ def news_entries(site: Site) -> list[NewsEntry]:
     ]
 
 
-def plan_news_sitemap(site: Site, max_urls: int = NEWS_MAX_URLS) -> list[XmlFile]:
+def plan_news_sitemap(site: Paper, max_urls: int = NEWS_MAX_URLS) -> list[XmlFile]:
     """Plan /news-sitemap.xml (written even when empty), split under an index past 1,000 stories."""
     runs = split_entries(news_entries(site), max_urls, MAX_BYTES, news_entry_size)
     return split_files(runs, "news-sitemap.xml", urls.news_sitemap, lambda e: e.published, site.config.base_url)

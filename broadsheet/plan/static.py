@@ -7,7 +7,7 @@ from pathlib import Path
 
 from broadsheet.errors import Problem
 from broadsheet.load.article import Article
-from broadsheet.model.site import Site, is_expired
+from broadsheet.model.site import Paper, is_expired
 from broadsheet.plan.assets import AssetPlan, plan_assets
 from broadsheet.plan.cards import Card, plan_cards
 from broadsheet.plan.images import ImagePlan, plan_images
@@ -34,7 +34,7 @@ class StaticPlan:
         return (sorted(self.assets.names.items()), sorted(self.images.sets.items()))
 
 
-def plan_static(site: Site, static: dict[str, Path], cache_dir: Path,
+def plan_static(site: Paper, static: dict[str, Path], cache_dir: Path,
                 stories: tuple[Article, ...] = ()) -> StaticPlan:
     """Plan the static files, their fingerprinted names and the resized images of stories and authors' photos;
     raise BuildError. `stories`: every story read, live or not: those not live yet have their images checked."""
@@ -45,12 +45,12 @@ def plan_static(site: Site, static: dict[str, Path], cache_dir: Path,
     return StaticPlan(static, plan_assets(static), images, plan_cards(site, static, cache_dir))
 
 
-def with_cards(plan: StaticPlan, site: Site, cache_dir: Path) -> StaticPlan:
+def with_cards(plan: StaticPlan, site: Paper, cache_dir: Path) -> StaticPlan:
     """Return the last build's static plan with the cards of these stories (a new headline, a new card)."""
     return replace(plan, cards=plan_cards(site, plan.static, cache_dir))
 
 
-def not_live_yet(site: Site, stories: tuple[Article, ...]) -> tuple[tuple[Article, str], ...]:
+def not_live_yet(site: Paper, stories: tuple[Article, ...]) -> tuple[tuple[Article, str], ...]:
     """Return the stories that are not live but may be one day (drafts and scheduled), each with when."""
     live = set(map(id, site.articles))
     return tuple((a, "a draft" if a.draft else f"scheduled for {a.date.isoformat(sep=' ', timespec='minutes')}")

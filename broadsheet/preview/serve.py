@@ -73,7 +73,7 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
 
     def publish(done: Rebuilt) -> None:
         if session.memory is not None:
-            state.prefix = urls.base_path(session.memory.site.config.base_url)
+            state.prefix = urls.base_path(session.memory.paper.config.base_url)
         state.publish(done, fingerprinted_outputs(session))
         print_rebuilt(done, out)
 

@@ -62,9 +62,9 @@ class Session:
     def seconds_to_next_change(self) -> float | None:
         """Say how long until the site changes by itself: a story going live or expiring, a banner ending
         (0: due now; None: nothing is scheduled, no build has succeeded yet, or the session's clock stands still)."""
-        if self.clock is None or self.memory is None or self.memory.site.next_change is None:
+        if self.clock is None or self.memory is None or self.memory.paper.next_change is None:
             return None
-        return max(0.0, self.memory.site.next_change.when.timestamp() - self.clock().timestamp())
+        return max(0.0, self.memory.paper.next_change.when.timestamp() - self.clock().timestamp())
 
     def close(self) -> None:
         """Save what the session learnt, for the next process."""

@@ -14,7 +14,7 @@ import jinja2
 from broadsheet import urls
 from broadsheet.deadline import time_limit
 from broadsheet.errors import BuildError, Problem, display_path
-from broadsheet.model.site import Site
+from broadsheet.model.site import Paper
 from broadsheet.parallel import run_chunks
 from broadsheet.plan.pages import Page, Plan, SiteView, drawn_view
 from broadsheet.render.jinja import TrackingEnvironment, template_file, template_roots
@@ -31,7 +31,7 @@ class RenderTimeout(Exception):
 class Inputs(Protocol):
     """What a page can read while it is drawn, and the fingerprint of those values (incremental/deps.py)."""
 
-    site: Site
+    paper: Paper
     view: SiteView
 
     def dependency_of(self, obj: Any, attribute: Any) -> tuple | None: ...
@@ -81,7 +81,7 @@ class Rendered:
     drawn: int  # pages actually drawn (the rest were unchanged)
 
 
-def render_page(env: jinja2.Environment, page: Page, site: Site, view: SiteView) -> bytes:
+def render_page(env: jinja2.Environment, page: Page, site: Paper, view: SiteView) -> bytes:
     """Draw one page of the site to bytes; template errors propagate."""
     template = env.get_template(page.template)
     text = template.render(**{"site": view, "page": page, **drawn_view(page, site)})  # an edition's page: its own site
@@ -166,7 +166,7 @@ def _render_chunk(
     held: Mapping[str, Any] | None, sink: Sink | None,
 ) -> list[tuple | Problem]:
     out: list[tuple | Problem] = []
-    limit = inputs.site.config.render_time_limit
+    limit = inputs.paper.config.render_time_limit
     for i in indices:
         page = pages[i]
         env.recording, env.story = set(), None
@@ -174,7 +174,7 @@ def _render_chunk(
             # SIGALRM: in-process and in a forked worker alike, each draws on its main thread.
             with time_limit(limit, lambda: RenderTimeout(f"took longer than {limit:g} s to draw (render_time_limit); "
                                                          "does a loop in the template never end?")):
-                data = render_page(env, page, inputs.site, inputs.view)
+                data = render_page(env, page, inputs.paper, inputs.view)
         except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
                 AttributeError, RenderTimeout) as e:
             # A template that includes itself, or divides by zero, is a template error like any other.
