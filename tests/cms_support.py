@@ -52,7 +52,11 @@ def admin_page(port: int, errors: list[str], timings: dict[str, float] | None = 
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         timings["goto"] = time.monotonic()
-        page.goto(local + "admin/")
+        opened = page.goto(local + "admin/")
+        if opened is None or opened.status != 200:  # no Login button will ever show: say why now
+            problems = page.locator("#broadsheet-problems")
+            why = problems.inner_text()[:2000] if problems.count() else page.content()[:2000]
+            raise AssertionError(f"/admin/ answered {opened and opened.status}, so the editor cannot open:\n{why}")
         page.get_by_role("button", name="Login").click()
         timings["login"] = time.monotonic()
         yield page

@@ -98,6 +98,23 @@ def test_lists_reads_and_writes_a_story_and_its_picture_that_then_builds(served)
     assert not [p for p in site.rglob(".*.saving")]
 
 
+def test_a_listing_sends_each_story_up_to_its_front_matter_and_an_opened_story_whole(served):
+    """Decap lists a section whole (its local backend has no paging): the answer must not grow with the bodies."""
+    site, port, _ = served
+    long_body = "A long paragraph of the story. " * 4000  # 124 KB
+    raw = article("Long read", body=long_body)
+    assert api(port, {"action": "persistEntry", "params": story_file("content/national/long-read.md", raw)}).status == 200
+    answer = api(port, {"action": "entriesByFolder",
+                        "params": {"folder": "content/national", "extension": "md", "depth": 1}})
+    assert answer.status == 200, answer.text
+    listed = {e["file"]["path"]: e for e in json.loads(answer.body)}
+    assert listed["content/national/long-read.md"]["data"] == raw[:raw.index("\n---\n") + 5]
+    assert len(answer.body) < 4096 and "long paragraph" not in answer.text
+    opened = json.loads(api(port, {"action": "getEntry", "params": {"path": "content/national/long-read.md"}}).body)
+    assert opened["data"] == raw
+    assert opened["file"]["id"] == listed["content/national/long-read.md"]["file"]["id"]  # the same file
+
+
 def test_a_file_the_build_would_refuse_is_reported_and_nothing_is_written(served):
     site, port, _ = served
     before = tree_snapshot(site / "content"), tree_snapshot(site / "static")

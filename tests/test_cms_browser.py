@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from cms_support import admin_page, field, publish, upload_picture, write_body
 from conftest import SITE_TOML, article, jpeg, run, write_site
@@ -33,6 +34,21 @@ def test_the_admin_opens_and_lists_a_section_with_no_console_error(tmp_path):
             page.get_by_text("First story").wait_for()
             assert page.locator("script[src*='decap-cms']").get_attribute("integrity").startswith("sha384-")
         assert errors == []
+    finally:
+        proc.interrupt()
+
+
+def test_an_admin_the_failed_build_left_out_is_reported_at_once_not_waited_for(tmp_path):
+    """A failed first build leaves the preview without /admin/: opening it says why, with the build's problem,
+    instead of waiting for a Login button that never comes (how a benchmark on a broken corpus looked stuck)."""
+    site = write_site(tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n",
+                                          "content/national/first.md": article("First", image="/images/none.jpg",
+                                                                               image_alt="Nothing")})
+    proc, port = start_serve(site, "--now", NOW)
+    try:
+        with pytest.raises(AssertionError, match=r"(?s)/admin/ answered 404.*first\.md:\d+: image /images/none\.jpg"):
+            with admin_page(port, []):
+                pass
     finally:
         proc.interrupt()
 
