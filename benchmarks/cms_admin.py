@@ -6,9 +6,10 @@ CORPUS is a site folder (e.g. made by make_corpus.py). It is copied to a tempora
 pointed at another host as run.py does (make_corpus.py names files it never writes, and a build that refuses
 them leaves the preview without /admin/), given `[cms]` (and `search = false`, which the admin does not use, to
 shorten serve's first build), and served by `broadsheet serve`; a first build that fails stops the script
-with its problems; Debian's Chromium opens /admin/ with the real Decap bundle from node_modules (as the tests do) and the
-script prints, per run: `open` (navigation to /admin/ until its Login button is clicked: the bundle and config.yml loaded), `list` (Login to the section's first entries
-shown) and the size of the local backend's answer for the section's folder.
+with its problems. Debian's Chromium opens /admin/ with the real Decap bundle from node_modules (as the tests
+do) and the script prints, per run: `open` (navigation to /admin/ until its Login button is clicked: the bundle
+and config.yml loaded), `list` (Login to the section's first entries shown) and the size of the local
+backend's answer for the section's folder.
 """
 
 from __future__ import annotations

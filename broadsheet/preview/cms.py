@@ -9,7 +9,9 @@ reported with the build's own `path:line: message` lines and nothing of the requ
 A listing (`entriesByFolder`) sends each story's front matter without its body: Decap's proxy backend has no
 paging, so a section is listed whole, and its 2,171 stories at 10,000 are 10.8 MB with their bodies, 0.75 MB
 without. Decap shows, sorts and searches a list by front-matter fields only, and reads an entry whole
-(`getEntry`) when it is opened, so nothing an editor sees or saves is cut.
+(`getEntry`) when it is opened, so nothing an editor sees or saves is cut. A media listing (`getMedia`) sends
+every picture's bytes and Decap waits for it before it opens a story, so it holds the newest pictures up to
+MEDIA_BUDGET: a picture left out is still shown where a story names it (Decap asks for it by `getMediaFile`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ CONTENT = "content"
 MAX_REQUEST = 64 * 1024 * 1024  # bytes of one request: a story and its pictures, base64-encoded
 MAX_READ = 16 * 1024 * 1024  # the largest file sent back to the editor
 MAX_DEPTH = 8  # folder levels listed below a collection's folder
+MEDIA_BUDGET = 16 * 1024 * 1024  # bytes of pictures in one media listing (sent whole, base64): the newest first
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")  # no SVG: it may carry scripts
 
 
@@ -147,7 +150,7 @@ class LocalBackend:
 
     def get_media(self, params: dict) -> list[dict]:
         folder = self.place(params.get("mediaFolder"), roots=(CMS_MEDIA_FOLDER,))
-        return [self.media_file(p) for p in self.listing(folder, IMAGE_SUFFIXES, 1)]
+        return [self.media_file(p) for p in newest_within(self.listing(folder, IMAGE_SUFFIXES, 1), MEDIA_BUDGET)]
 
     def get_media_file(self, params: dict) -> dict:
         return self.media_file(self.place(params.get("path"), roots=(CMS_MEDIA_FOLDER,)))
@@ -245,6 +248,24 @@ def _label(entry: dict, file: dict) -> dict:
     if isinstance(file.get("label"), str):
         entry["file"]["label"] = file["label"]
     return entry
+
+
+def newest_within(paths: list[Path], budget: int) -> list[Path]:
+    """The newest files (by modification time, then name) whose sizes add up to at most budget, in that order."""
+    dated = []
+    for path in paths:
+        try:
+            found = path.stat()
+        except OSError:
+            continue
+        dated.append((-found.st_mtime_ns, path.name, path, found.st_size))
+    chosen = []
+    for _, _, path, size in sorted(dated):
+        if size > budget:
+            break
+        chosen.append(path)
+        budget -= size
+    return chosen
 
 
 def front_matter_only(path: Path, text: str) -> str:
