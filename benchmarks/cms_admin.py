@@ -8,8 +8,9 @@ them leaves the preview without /admin/), given `[cms]` (and `search = false`, w
 shorten serve's first build), and served by `broadsheet serve`; a first build that fails stops the script
 with its problems. Debian's Chromium opens /admin/ with the real Decap bundle from node_modules (as the tests
 do) and the script prints, per run: `open` (navigation to /admin/ until its Login button is clicked: the bundle
-and config.yml loaded), `list` (Login to the section's first entries shown) and the size of the local
-backend's answer for the section's folder.
+and config.yml loaded; `bundle` is the part until Decap's 5 MB bundle was received, answered from
+node_modules through Playwright's route), `list` (Login to the section's first entries shown) and the size of
+the local backend's answer for the section's folder.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def main() -> None:
                     page.locator("[href*='/entries/']").first.wait_for(timeout=120_000)
                     listed.append(time.monotonic() - clicked)
                 print(json.dumps({"stories_in_section": stories, "open_s": round(opened[-1], 2),
+                                  "bundle_s": round(at.get("bundle", float("nan")) - at["goto"], 2),
                                   "list_s": round(listed[-1], 2), "listing_bytes": sizes[:1], "errors": errors[:3]}),
                       flush=True)
             print(f"median: open {statistics.median(opened):.2f} s, list {statistics.median(listed):.2f} s "
