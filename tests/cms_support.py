@@ -18,7 +18,8 @@ def admin_page(port: int, errors: list[str], timings: dict[str, float] | None = 
 
     The bundle keeps the SRI digest the page names: a copy that differs from the release would not run.
     Console errors and page errors are collected into `errors`; `timings` gets the monotonic instants the page
-    was asked for and its Login button clicked.
+    was asked for, Decap's bundle was received (answered from node_modules through Playwright's route) and the
+    Login button clicked.
     """
     import time
 
@@ -51,8 +52,14 @@ def admin_page(port: int, errors: list[str], timings: dict[str, float] | None = 
         page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        page.on("requestfinished",
+                lambda r: timings.setdefault("bundle", time.monotonic()) if r.url == DECAP_URL else None)
         timings["goto"] = time.monotonic()
-        page.goto(local + "admin/")
+        opened = page.goto(local + "admin/")
+        if opened is None or opened.status != 200:  # no Login button will ever show: say why now
+            problems = page.locator("#broadsheet-problems")
+            why = problems.inner_text()[:2000] if problems.count() else page.content()[:2000]
+            raise AssertionError(f"/admin/ answered {opened and opened.status}, so the editor cannot open:\n{why}")
         page.get_by_role("button", name="Login").click()
         timings["login"] = time.monotonic()
         yield page

@@ -98,6 +98,24 @@ def test_lists_reads_and_writes_a_story_and_its_picture_that_then_builds(served)
     assert not [p for p in site.rglob(".*.saving")]
 
 
+def test_a_listing_sends_each_story_up_to_its_front_matter_and_an_opened_story_whole(served):
+    """Decap lists a section whole (its local backend has no paging): the answer must not grow with the bodies."""
+    site, port, _ = served
+    long_body = "A long paragraph of the story. " * 4000  # 124 KB
+    raw = article("Long read", body=long_body)
+    saved = api(port, {"action": "persistEntry", "params": story_file("content/national/long-read.md", raw)})
+    assert saved.status == 200, saved.text
+    answer = api(port, {"action": "entriesByFolder",
+                        "params": {"folder": "content/national", "extension": "md", "depth": 1}})
+    assert answer.status == 200, answer.text
+    listed = {e["file"]["path"]: e for e in json.loads(answer.body)}
+    assert listed["content/national/long-read.md"]["data"] == raw[:raw.index("\n---\n") + 5]
+    assert len(answer.body) < 4096 and "long paragraph" not in answer.text
+    opened = json.loads(api(port, {"action": "getEntry", "params": {"path": "content/national/long-read.md"}}).body)
+    assert opened["data"] == raw
+    assert opened["file"]["id"] == listed["content/national/long-read.md"]["file"]["id"]  # the same file
+
+
 def test_a_file_the_build_would_refuse_is_reported_and_nothing_is_written(served):
     site, port, _ = served
     before = tree_snapshot(site / "content"), tree_snapshot(site / "static")
@@ -199,3 +217,22 @@ def test_without_cms_in_site_toml_the_backend_writes_nothing(tmp_path):
         assert not (site / "content/national/x.md").exists()
     finally:
         proc.interrupt()
+
+
+def test_a_media_listing_holds_the_newest_pictures_up_to_its_budget_and_others_are_still_read(tmp_path,
+                                                                                               monkeypatch):
+    """Decap waits for the media listing, every picture's bytes, before it opens a story: it must stay bounded."""
+    from broadsheet.preview import cms
+    site = write_site(tmp_path / "site", {"site.toml": CMS_TOML})
+    folder = site / "static/images/2026/02"
+    folder.mkdir(parents=True)
+    for second, name in enumerate(["old.jpg", "middle.jpg", "new.jpg"]):
+        (folder / name).write_bytes(jpeg())
+        os.utime(folder / name, ns=(second * 10**9, second * 10**9))
+    monkeypatch.setattr(cms, "MEDIA_BUDGET", 2 * len(jpeg()))
+    backend = cms.LocalBackend(site)
+    status, media = backend.answer({"action": "getMedia", "params": {"mediaFolder": "static/images/2026/02"}})
+    assert status == 200, media
+    assert [(m["name"], base64.b64decode(m["content"])) for m in media] == [("new.jpg", jpeg()), ("middle.jpg", jpeg())]
+    status, old = backend.answer({"action": "getMediaFile", "params": {"path": "static/images/2026/02/old.jpg"}})
+    assert status == 200 and base64.b64decode(old["content"]) == jpeg()

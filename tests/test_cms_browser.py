@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from cms_support import admin_page, field, publish, upload_picture, write_body
 from conftest import SITE_TOML, article, jpeg, run, write_site
@@ -23,7 +24,7 @@ def unexpected(errors: list[str]) -> list[str]:
     return [e for e in rest if e not in console] if console else rest
 
 
-def test_the_admin_opens_and_lists_a_section_with_no_console_error(tmp_path):
+def test_the_admin_lists_a_section_and_a_story_opened_from_it_keeps_its_body_with_no_console_error(tmp_path):
     site = write_site(tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n",
                                           "content/national/first.md": article("First story")})
     errors: list[str] = []
@@ -32,7 +33,32 @@ def test_the_admin_opens_and_lists_a_section_with_no_console_error(tmp_path):
         with admin_page(port, errors) as page:
             page.get_by_text("First story").wait_for()
             assert page.locator("script[src*='decap-cms']").get_attribute("integrity").startswith("sha384-")
+            # The list has each story's front matter only; the story opened from it is read whole.
+            page.get_by_text("First story").click()
+            expect(field(page, "title")).to_have_value("First story")
+            expect(page.locator("[data-slate-editor='true']").first).to_contain_text("Body text.")
+            field(page, "title").fill("First story, retitled")
+            publish(page)
+            proc.wait_line(r"content/national/first\.md")
         assert errors == []
+        text = (site / "content/national/first.md").read_text(encoding="utf-8")
+        assert "title: First story, retitled" in text
+        assert text.split("\n---\n", 1)[1].strip() == "Body text.", text
+    finally:
+        proc.interrupt()
+
+
+def test_an_admin_the_failed_build_left_out_is_reported_at_once_not_waited_for(tmp_path):
+    """A failed first build leaves the preview without /admin/: opening it says why, with the build's problem,
+    instead of waiting for a Login button that never comes (how a benchmark on a broken corpus looked stuck)."""
+    site = write_site(tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n",
+                                          "content/national/first.md": article("First", image="/images/none.jpg",
+                                                                               image_alt="Nothing")})
+    proc, port = start_serve(site, "--now", NOW)
+    try:
+        with pytest.raises(AssertionError, match=r"(?s)/admin/ answered 404.*first\.md:\d+: image /images/none\.jpg"):
+            with admin_page(port, []):
+                pass
     finally:
         proc.interrupt()
 

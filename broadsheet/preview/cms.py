@@ -5,6 +5,13 @@ is a POST of `{"action": ..., "params": {...}}` as JSON to one URL, answered wit
 `{"error": ...}` and a 4xx status. Paths are relative to the site folder. Only `content/` and the media
 folder are read or written, each path through the one guard; a story or page the build would refuse is
 reported with the build's own `path:line: message` lines and nothing of the request is written.
+
+A listing (`entriesByFolder`) sends each story's front matter without its body: Decap's proxy backend has no
+paging, so a section is listed whole, and its 2,171 stories at 10,000 are 10.8 MB with their bodies, 0.75 MB
+without. Decap shows, sorts and searches a list by front-matter fields only, and reads an entry whole
+(`getEntry`) when it is opened, so nothing an editor sees or saves is cut. A media listing (`getMedia`) sends
+every picture's bytes and Decap waits for it before it opens a story, so it holds the newest pictures up to
+MEDIA_BUDGET: a picture left out is still shown where a story names it (Decap asks for it by `getMediaFile`).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from broadsheet.errors import BuildError, Problem, one_line
 from broadsheet.guard import OutsideFolder, confined
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.discovery import is_junk
+from broadsheet.load.frontmatter import split_front_matter
 from broadsheet.load.reader import article_from_bytes
 from broadsheet.load.markdown import MarkdownRenderer
 from broadsheet.load.pages import page_from_bytes
@@ -33,6 +41,7 @@ CONTENT = "content"
 MAX_REQUEST = 64 * 1024 * 1024  # bytes of one request: a story and its pictures, base64-encoded
 MAX_READ = 16 * 1024 * 1024  # the largest file sent back to the editor
 MAX_DEPTH = 8  # folder levels listed below a collection's folder
+MEDIA_BUDGET = 16 * 1024 * 1024  # bytes of pictures in one media listing (sent whole, base64): the newest first
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")  # no SVG: it may carry scripts
 
 
@@ -49,6 +58,7 @@ class LocalBackend:
 
     def __init__(self, site_dir: Path):
         self.site_dir = Path(os.path.abspath(site_dir))
+        self.real_dir = Path(os.path.realpath(self.site_dir))  # what confined() returns paths under
 
     def answer(self, request: object) -> tuple[int, Any]:
         """Carry out one request; return the HTTP status and the JSON value to send."""
@@ -88,7 +98,7 @@ class LocalBackend:
         raise Refused(403, one_line(f"refusing {path!r}: the editor reads and writes only {' and '.join(r + '/' for r in roots)}"))
 
     def relative(self, path: Path) -> str:
-        return path.relative_to(os.path.realpath(self.site_dir)).as_posix()
+        return path.relative_to(self.real_dir).as_posix()
 
     # The actions, by the names Decap sends.
 
@@ -100,7 +110,8 @@ class LocalBackend:
         extension, depth = params.get("extension", "md"), params.get("depth", 1)
         if not isinstance(extension, str) or not isinstance(depth, int):
             raise Refused(400, "'extension' must be text and 'depth' a number")
-        return [self.entry(p) for p in self.listing(folder, "." + extension.lstrip("."), min(depth, MAX_DEPTH))]
+        found = self.listing(folder, "." + extension.lstrip("."), min(depth, MAX_DEPTH))
+        return [self.entry(p, head_only=True) for p in found]
 
     def entries_by_files(self, params: dict) -> list[dict]:
         files = params.get("files")
@@ -140,7 +151,7 @@ class LocalBackend:
 
     def get_media(self, params: dict) -> list[dict]:
         folder = self.place(params.get("mediaFolder"), roots=(CMS_MEDIA_FOLDER,))
-        return [self.media_file(p) for p in self.listing(folder, IMAGE_SUFFIXES, 1)]
+        return [self.media_file(p) for p in newest_within(self.listing(folder, IMAGE_SUFFIXES, 1), MEDIA_BUDGET)]
 
     def get_media_file(self, params: dict) -> dict:
         return self.media_file(self.place(params.get("path"), roots=(CMS_MEDIA_FOLDER,)))
@@ -215,12 +226,14 @@ class LocalBackend:
                 found.append(path)
         return found
 
-    def entry(self, path: Path) -> dict:
+    def entry(self, path: Path, *, head_only: bool = False) -> dict:
+        """A file as Decap reads it: its text (`head_only`: up to the end of its front matter) and its digest."""
         try:
             data = read_capped(path)
         except OSError:
             return {"data": None, "file": {"path": self.relative(path), "id": None}}
-        return {"data": data.decode("utf-8", "replace"),
+        text = data.decode("utf-8", "replace")
+        return {"data": front_matter_only(path, text) if head_only else text,
                 "file": {"path": self.relative(path), "id": hashlib.sha256(data).hexdigest()}}
 
     def media_file(self, path: Path) -> dict:
@@ -236,6 +249,30 @@ def _label(entry: dict, file: dict) -> dict:
     if isinstance(file.get("label"), str):
         entry["file"]["label"] = file["label"]
     return entry
+
+
+def newest_within(paths: list[Path], budget: int) -> list[Path]:
+    """The newest files (by modification time, then name) whose sizes add up to at most budget, in that order."""
+    dated = []
+    for path in paths:
+        try:
+            found = path.stat()
+        except OSError:
+            continue
+        dated.append((-found.st_mtime_ns, path.name, path, found.st_size))
+    chosen = []
+    for _, _, path, size in sorted(dated):
+        if size > budget:
+            break
+        chosen.append(path)
+        budget -= size
+    return chosen
+
+
+def front_matter_only(path: Path, text: str) -> str:
+    """The text up to and including the line that closes its front matter (all of it when that is unclear)."""
+    parts = split_front_matter(path, text)
+    return text if isinstance(parts, Problem) else text[:len(text) - len(parts[1])]
 
 
 def read_capped(path: Path) -> bytes:
