@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "broadsheet"
 
 # Each group may import only the groups listed for it (and the shared modules, and itself).
-SHARED = {"errors", "urls", "paths", "stamps", "parallel", "guard", "deadline"}
+SHARED = {"errors", "urls", "paths", "stamps", "parallel", "guard", "deadline", "frozen"}
 MAY_IMPORT = {
     "load": set(),
     "model": {"load"},

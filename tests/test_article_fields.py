@@ -88,3 +88,21 @@ def test_the_front_matter_keys_are_the_declared_fields_with_their_own_keys():
     derived = {"path", "section_slug", "url", "body_html", "body_images", "updates", "folder", "translation_line",
                "extra", "standfirst"}
     assert set(KNOWN_FIELDS) == {f.name for f in fields(Article)} - derived - {"authors"} | {"author"}
+
+
+def test_a_storys_unknown_front_matter_cannot_change_once_read(tmp_path):
+    # A template (or a plugin) that wrote into article.extra would change what every later page shows.
+    from conftest import article, write_site
+
+    from broadsheet.load.config import load_config
+    from broadsheet.load.sources import load_articles
+
+    site = write_site(tmp_path / "site", {"content/a.md": article("A story", kicker="Exclusive")})
+    config = load_config(site / "site.toml")
+    story = load_articles(site / "content", config).articles[0]
+    assert story.extra["kicker"] == "Exclusive"
+    with pytest.raises(TypeError):
+        story.extra["kicker"] = "Changed"
+    with pytest.raises(TypeError):
+        story.extra.update(kicker="Changed")
+    assert story.extra == {"kicker": "Exclusive"}

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from broadsheet.frozen import FrozenDict
 from broadsheet import urls
 from broadsheet.load.live import Update
 
@@ -33,7 +34,7 @@ class Correction:
     text: str
 
 
-class Extra(dict):
+class Extra(FrozenDict):
     """Free-form keys a template reads (front matter's unknown keys, site.toml's [params]): a missing one is
     falsy in a template (render/jinja.py), as a theme must work for stories without a site's own keys."""
 
@@ -87,7 +88,7 @@ class Article:
     translation_key: str | None = None  # links the versions of one story across editions
     # Where the front matter gives it, for the error naming two versions.
     translation_line: int | None = field(default=None, metadata=DERIVED | EDITED_IN_PLACE)
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, metadata=DERIVED | EDITED_IN_PLACE)
+    extra: Extra = field(default_factory=lambda: Extra(), compare=False, metadata=DERIVED | EDITED_IN_PLACE)
     # The summary as written: a summary drawn from the body is not shown twice.
     standfirst: str | None = field(default=None, metadata=DERIVED | EDITED_IN_PLACE)
 

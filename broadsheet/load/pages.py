@@ -44,7 +44,7 @@ class StandalonePage:
     summary: str
     line: int = 1  # the line that decides the URL (`slug`, else `title`): named when the URL collides
     folder: str = ""  # the URL folder of its edition (content/pages/<code>/): "" for the site's own language
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    extra: Extra = field(default_factory=lambda: Extra(), compare=False)
 
     @property
     def edition(self) -> str:

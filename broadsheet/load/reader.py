@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -121,11 +122,11 @@ def parse_article(
     draft = f.flag("draft")
     corrections, aliases = read_corrections(f, config), read_aliases(f, config)
     live = f.flag("live"), f.when("live_until", config)
-    featured, priority, expires, breaking = read_editorial(f, config, when)
+    editorial = read_editorial(f, config, when)
     free = f.flag("free") if fields.get("free", (None, 0))[0] is not None else True  # absent or empty: free
 
-    edition, translation_key = read_language(f, config), f.text("translation_key")
-    section, slug = read_section(f, section_name, edition), read_slug(f, path)
+    edition_config, translation_key = read_language(f, config), f.text("translation_key")
+    section, slug = read_section(f, section_name, edition_config), read_slug(f, path)
     check_after_date(f, when, updated, corrections, live[1])
 
     problems = problems + near_misses(path, fields, KNOWN_FIELDS) + f.problems
@@ -146,14 +147,14 @@ def parse_article(
         authors=authors,
         date=when,
         slug=slug,
-        url=urls.article(section.slug, slug, folder=edition.folder),
+        url=urls.article(section.slug, slug, folder=edition_config.folder),
         body_html=body_html, summary=summary or first_paragraph_text(body_html), updated=updated, tags=tags,
         image=image, image_caption=image_caption, image_alt=image_alt, source=source, draft=draft,
-        corrections=corrections,
-        aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
+        corrections=corrections, aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
         live=live[0], live_until=live[1], updates=updates,
-        featured=featured, priority=priority, expires=expires, breaking=breaking, free=free,
-        related=read_related(f), lang=edition.language, folder=edition.folder, translation_key=translation_key,
+        featured=editorial.featured, priority=editorial.priority, expires=editorial.expires,
+        breaking=editorial.breaking, free=free,
+        related=read_related(f), lang=edition_config.language, folder=edition_config.folder, translation_key=translation_key,
         translation_line=f.line("translation_key") if translation_key else None,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
         standfirst=summary,
@@ -229,10 +230,18 @@ def read_image(f: Fields) -> str | None:
     return image
 
 
-def read_editorial(f: Fields, config: Config,
-                   when: datetime | None) -> tuple[bool, int, datetime | None, datetime | None]:
-    """Return where an editor places the story on the front page (`featured`, `priority`: 0 when absent), when
-    it is taken down (`expires`) and until when it is breaking news (`breaking`)."""
+@dataclass(frozen=True, slots=True)
+class Editorial:
+    """Where an editor places a story on the front page, when it is taken down, until when it is breaking."""
+
+    featured: bool
+    priority: int  # 0 when absent
+    expires: datetime | None
+    breaking: datetime | None
+
+
+def read_editorial(f: Fields, config: Config, when: datetime | None) -> Editorial:
+    """Read `featured`, `priority`, `expires` and `breaking`, each checked against the story's date."""
     priority = f.get("priority", False)
     if priority is None:
         priority = 0
@@ -245,7 +254,7 @@ def read_editorial(f: Fields, config: Config,
     breaking = f.when("breaking", config)
     if breaking and when and breaking.timestamp() <= when.timestamp():
         f.bad("breaking", "'breaking' must be after 'date': the banner would never be shown")
-    return f.flag("featured"), priority, expires, breaking
+    return Editorial(f.flag("featured"), priority, expires, breaking)
 
 
 def read_related(f: Fields) -> tuple[str, ...]:

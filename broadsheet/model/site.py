@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from broadsheet import urls
+from broadsheet.frozen import FrozenDict
 from broadsheet.load.config import Config
 from broadsheet.load.article import Article
 from broadsheet.load.data import DataFiles
@@ -103,7 +104,7 @@ class Paper:
     pages: tuple[StandalonePage, ...] = ()  # content/pages/, by file name
     data: DataFiles = field(default_factory=DataFiles)  # data/, by file stem
     profiles: Profiles = NO_PROFILES  # data/authors.toml
-    versions: dict[str, tuple[Article, ...]] = field(default_factory=dict, compare=False)  # translation_key -> live
+    versions: FrozenDict = field(default_factory=FrozenDict, compare=False)  # translation_key -> its live versions
 
     def edition(self, folder: str) -> Edition:
         """Return the edition in this URL folder ("" for the site's own language)."""
@@ -185,7 +186,7 @@ def build_paper(
         next_scheduled=min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None,
         breaking=tuple(a for a in live if is_breaking(a, now)),
         next_change=next_change(articles, now, drafts, future),
-        versions={k: tuple(v) for k, v in versions.items()},
+        versions=FrozenDict({k: tuple(v) for k, v in versions.items()}),
         **shared,
     )
 
@@ -261,7 +262,7 @@ def swap_stories(paper: Paper, edits: tuple[tuple[Article, Article], ...]) -> Pa
     for name in ("sections", "authors", "tags"):  # the paper's groups are its editions' own, end to end
         changes[name] = tuple(g for e in editions for g in getattr(e, name))
     if paper.versions:
-        changes["versions"] = {k: _swapped(v, new) for k, v in paper.versions.items()}
+        changes["versions"] = FrozenDict({k: _swapped(v, new) for k, v in paper.versions.items()})
     return replace(paper, editions=editions, **changes)
 
 
