@@ -8,7 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import NOW, run
+from support import NOW, run
 
 
 def fingerprint(root: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import NOW, REPO
+from support import NOW, REPO
 
 TIMEOUT = 30.0  # generous: five engineers share two cores; every wait ends as soon as its event happens
 

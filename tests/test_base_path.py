@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from browser import chromium, serve
-from conftest import NOW, run
+from support import NOW, run
 from serve_support import request, start_serve
 from theme_site import THEME_TOML, write_theme_site
 
@@ -129,7 +129,7 @@ def test_serve_previews_the_site_under_its_path(hosted):
 
 
 def test_base_url_may_carry_a_path_but_not_a_query_or_dots(tmp_path, capsys):
-    from conftest import article, write_site
+    from support import article, write_site
 
     site = write_site(tmp_path / "site", {"content/national/a.md": article("First")})
     for bad in ("https://gazette.example/paper/?x=1", "https://gazette.example/a/../b/"):

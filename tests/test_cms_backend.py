@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SITE_TOML, article, jpeg, run, tree_snapshot, write_site
+from support import SITE_TOML, article, jpeg, run, tree_snapshot, write_site
 from serve_support import Response, request, start_serve
 
 API = "/__broadsheet/cms"

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 from cms_support import admin_page, field, publish, upload_picture, write_body
-from conftest import SITE_TOML, article, jpeg, run, write_site
+from support import SITE_TOML, article, jpeg, run, write_site
 from serve_support import request, start_serve
 
 NOW = "2026-02-12T12:00:00-08:00"

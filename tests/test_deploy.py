@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, SITE_TOML, article, build, write_site
+from support import NOW, REPO, SITE_TOML, article, build, write_site
 from nginx_support import check_config, nginx
 from serve_support import request
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import re
 
 import pytest
-from conftest import article, build, jpeg, read, tree_snapshot, write_site
+from support import article, build, jpeg, read, tree_snapshot, write_site
 
 from broadsheet.preview.includes import expand_includes
 

@@ -8,32 +8,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import SITE_TOML, article, build, read, run, tree_snapshot, write_site
+from support import BILINGUAL, SITE_TOML, article, bilingual, build, clean_build, read, run, tree_snapshot, write_site
 from lxml import etree
-
-BILINGUAL = SITE_TOML + """
-language = "en"
-
-[languages.pa]
-title = "ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ"
-sections = ["ਪੰਜਾਬ", "ਕੈਨੇਡਾ"]
-"""
-
-
-def bilingual(root: Path, toml: str = BILINGUAL, **more: str) -> Path:
-    return write_site(root, {
-        "site.toml": toml,
-        "content/ferry.md": article("Ferry fares rise", author="Ann Writer", tags="[ferries]",
-                                    translation_key="ferry-fares", body="Fares rise in April."),
-        "content/council.md": article("Council meets", section="Sports", date="2026-02-02 09:00"),
-        "content/pa-ferry.md": article("ਫੈਰੀ ਦੇ ਕਿਰਾਏ ਵਧੇ", section="ਕੈਨੇਡਾ", author="ਹਰਪ੍ਰੀਤ ਕੌਰ", lang="pa",
-                                       translation_key="ferry-fares", slug="ferry-fares", tags="[ਫੈਰੀ]",
-                                       body="ਅਪ੍ਰੈਲ ਵਿੱਚ ਕਿਰਾਏ ਵਧਣਗੇ।"),
-        "content/pa-farm.md": article("ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", section="ਪੰਜਾਬ", author="ਹਰਪ੍ਰੀਤ ਕੌਰ", lang="pa",
-                                      date="2026-02-03 10:00", slug="farmers", body="ਮੀਟਿੰਗ ਹੋਈ।"),
-        **more,
-    })
-
 
 def html_pages(public: Path) -> dict[str, str]:
     return {"/" + p.relative_to(public).as_posix(): p.read_text(encoding="utf-8")
@@ -212,8 +188,6 @@ def test_incremental_builds_equal_clean_builds_when_languages_and_keys_change(tm
     from dataclasses import replace
     from datetime import datetime
 
-    from test_perf_incremental import full_build
-
     from broadsheet.errors import BuildError
     from broadsheet.options import BuildOptions
     from broadsheet.pipeline import build_with_cache
@@ -238,7 +212,7 @@ def test_incremental_builds_equal_clean_builds_when_languages_and_keys_change(tm
             text = text.replace('language = "en"', 'language = "en"\nsearch = false')
         path.write_text(text, encoding="utf-8")
         try:
-            expected = full_build(site, now, tmp_path)
+            expected = clean_build(site, tmp_path, "--jobs", "1", now=now)
         except BuildError:  # the same error from both incremental builds, and the last output kept
             failed += 1
             with pytest.raises(BuildError):
@@ -394,7 +368,7 @@ def test_the_theme_catalogs_are_complete_and_keep_every_placeholder():
 
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
-    from conftest import REPO
+    from support import REPO
 
     method_map = [("templates/**.html", "jinja2.ext.babel_extract"), ("templates/**.xml", "jinja2.ext.babel_extract")]
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True",

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import pytest
 from browser import VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import SITE_TOML, article, build, write_site
-from test_editions import bilingual
+from support import SITE_TOML, article, bilingual, build, write_site
+
 
 URDU = SITE_TOML + """
 language = "en"

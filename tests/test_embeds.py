@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import chromium, describe, run_axe, serve
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 
 from broadsheet.load.markdown import MarkdownRenderer
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import article, build, write_site
+from support import article, build, write_site
 from hostile_support import built, fingerprint, refused
 
 GOOD = {"content/national/a.md": article("First story"), "content/sports/b.md": article("Match report", "Sports")}

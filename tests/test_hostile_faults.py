@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, write_site
+from support import NOW, REPO, article, build, write_site
 from hostile_support import fingerprint
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, run, write_site
+from support import NOW, REPO, article, build, read, run, write_site
 from hostile_support import Attributes, built, refused, runs_script
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, run, write_site
+from support import NOW, article, run, write_site
 from hostile_support import built, fingerprint, refused
 
 from broadsheet.output.folder import MARKER, UnsafeDeletion, clean_stale_temps, remove_ours, stale_temps

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, tree_snapshot, write_site
+from support import NOW, REPO, article, build, read, tree_snapshot, write_site
 from hostile_support import fingerprint, refused
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer

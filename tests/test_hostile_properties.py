@@ -12,7 +12,7 @@ from pathlib import Path
 import markupsafe
 import pytest
 import yaml
-from conftest import NOW, article, run, write_site
+from support import NOW, article, run, write_site
 from hostile_support import Attributes, fingerprint, outside, runs_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, write_site
+from support import NOW, REPO, article, build, read, write_site
 from hostile_support import refused
 
 # Root reads every folder; without these two capabilities chmod 000 binds it as it binds anyone.

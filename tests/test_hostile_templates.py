@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, run, write_site
+from support import NOW, REPO, article, build, read, run, write_site
 from hostile_support import refused
 
 from broadsheet import BuildError

@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import article, build, read, run, write_site
+from support import article, build, read, run, write_site
 
 SPRING = "2026-03-08"  # America/Vancouver springs from 02:00 to 03:00
 FALL = "2026-11-01"  # and falls back from 02:00 to 01:00

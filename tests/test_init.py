@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from browser import LINKCHECKER_RC, VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import NOW, REPO, run, tree_snapshot
+from support import NOW, REPO, run, tree_snapshot
 
 
 def init(folder: Path, *args: str) -> int:

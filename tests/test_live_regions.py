@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import NOW, SITE_TOML, article, build, read, run, tree_snapshot, write_site
+from support import NOW, SITE_TOML, article, build, read, run, tree_snapshot, write_site
 
 from broadsheet.preview.includes import expand_includes
 

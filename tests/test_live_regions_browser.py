@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser import LINKCHECKER_RC, VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import REPO, article, run
+from support import REPO, article, run
 from nginx_support import nginx
 from serve_support import request, start_serve
 from theme_site import THEME_TOML, write_theme_site

@@ -5,14 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import article, tree_snapshot, write_site
+from support import article, clean_build, tree_snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -279,15 +278,6 @@ def initial_site(root: Path, theme: int, search: bool = True) -> tuple[Path, dic
     return site, stories
 
 
-def full_build(site: Path, now: datetime, root: Path) -> dict[str, bytes]:
-    """A clean build: no cache, a fresh output folder."""
-    out = root / "full"
-    if out.exists():
-        shutil.rmtree(out)
-    build_with_cache(BuildOptions(site, out, now, cache=False, jobs=1))
-    return tree_snapshot(out)
-
-
 OLD = 1_000_000_000 * 1_000_000_000  # 2001-09-09, in ns: old enough that stats are trusted
 
 
@@ -322,7 +312,7 @@ def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bo
                 backdate(path, n)
             watcher.rebuild({path}, now=now)
             build_with_cache(replace(opts, out_dir=root / "public", now=now))
-            expected = full_build(site, now, root)
+            expected = clean_build(site, root, "--jobs", "1", now=now)
             assert tree_snapshot(root / "live") == expected, step
             assert tree_snapshot(root / "public") == expected, step
         watcher.close()

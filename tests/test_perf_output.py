@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, build, read, tree_snapshot, write_site
+from support import NOW, article, build, read, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
@@ -228,7 +228,7 @@ def test_build_from_inside_the_site_and_serve_share_one_cache(site, monkeypatch)
     """`python build.py` in the site folder and `serve` (absolute paths) must not redo each other's work."""
     from datetime import datetime
 
-    from conftest import run
+    from support import run
 
     three_stories(site)
     monkeypatch.chdir(site)

@@ -7,7 +7,7 @@ import subprocess
 from datetime import datetime
 
 from browser import serve
-from conftest import NOW, article, build, read, run, tree_snapshot, write_site
+from support import NOW, article, build, read, run, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session

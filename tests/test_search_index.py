@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, serve
-from conftest import NOW, article, build, write_site
+from support import NOW, article, build, write_site
 
 import broadsheet.plan.search as search_plan
 from broadsheet.options import BuildOptions
@@ -146,7 +146,7 @@ def test_the_index_of_a_build_from_scratch_equals_the_index_kept_up_by_edits(sit
 
 def test_a_failing_indexer_leaves_the_output_as_it_was(site, tmp_path, monkeypatch):
     import pagefind_bin_extended
-    from conftest import tree_snapshot
+    from support import tree_snapshot
 
     write_stories(site)
     assert build(site) == 0
@@ -162,7 +162,7 @@ def test_a_failing_indexer_leaves_the_output_as_it_was(site, tmp_path, monkeypat
 
 
 def test_each_edition_searches_its_own_stories(site, small_shards):
-    from test_editions import BILINGUAL
+    from support import BILINGUAL
 
     files = {f"content/en{n}.md": story(n, word) for n, word in enumerate(WORDS[:6])}
     files.update({f"content/pa{n}.md": article(f"ਕਹਾਣੀ {n} ਬਾਜ਼ ਬਾਰੇ", section="ਪੰਜਾਬ", lang="pa", slug=f"pa-{n}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, build, tree_snapshot, write_site
+from support import article, build, tree_snapshot, write_site
 from playwright.sync_api import expect, sync_playwright
 from serve_support import start_serve
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 
-from conftest import article, build, read, tree_snapshot, write_site
+from support import article, build, read, tree_snapshot, write_site
 from serve_support import TIMEOUT, CliProcess, EventStream, page_version, request, start_serve, temp_leftovers
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import article, build, write_site
+from support import article, build, write_site
 from serve_support import EventStream, raw_request, request
 
 from broadsheet.cli import make_parser

@@ -10,7 +10,7 @@ import feedparser
 import lxml.html
 import pytest
 from browser import NODE_MODULES, need_node_tool
-from conftest import NOW, REPO, SITE_TOML, article, build, read, run, write_site
+from support import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 from lxml import etree
 
 from broadsheet.cli import parse_now

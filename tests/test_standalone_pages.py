@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 
 ABOUT = "---\ntitle: About the Gazette\nsummary: Who we are.\n---\nWe cover the harbour.\n"
 ETHICS = "---\ntitle: Ethics policy\nslug: ethics\n---\nWe correct our mistakes.\n"

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from io import BytesIO
 
-from conftest import article, build, jpeg, read, tree_snapshot, write_site
+from support import Imgs, article, build, jpeg, read, srcset_urls, tree_snapshot, write_site
 from PIL import Image
-
-
-class Imgs(HTMLParser):
-    """Collect every <img> and <source> with its attributes."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.imgs: list[dict[str, str | None]] = []
-        self.sources: list[dict[str, str | None]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.imgs.append(dict(attrs))
-        elif tag == "source":
-            self.sources.append(dict(attrs))
-
-
-def srcset_urls(srcset: str) -> list[tuple[str, int]]:
-    return [(u, int(w.rstrip("w"))) for u, w in (c.strip().split() for c in srcset.split(","))]
 
 
 def image_site(site, **toml):
     extra = "".join(f"{k} = {v}\n" for k, v in toml.items())
-    from conftest import SITE_TOML
+    from support import SITE_TOML
     return write_site(site, {
         "site.toml": SITE_TOML + extra,
         "static/images/harbour.jpg": jpeg(1600, 900),

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, run, tree_snapshot, write_site
+from support import NOW, REPO, article, build, read, run, tree_snapshot, write_site
 
 from broadsheet import BuildError
 from broadsheet.options import BuildOptions

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser import LINKCHECKER_RC, VNU_JAR, WCAG_AA, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import REPO, run
+from support import REPO, run
 from serve_support import start_serve
 from theme_site import write_theme_site
 

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, write_site
+from support import NOW, article, write_site
 from serve_support import TIMEOUT
 
 from broadsheet.cli import parse_now
