@@ -18,6 +18,7 @@ from broadsheet.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-02-12T12:00:00-08:00"
+TIMEOUT = 30.0  # generous: five engineers share two cores; every wait ends as soon as its event happens
 
 SITE_TOML = """\
 title = "The Test Gazette"
@@ -92,12 +93,13 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
 
 
 def clean_build(site: Path, tmp_path: Path, *extra: str | Path, now: str | datetime = NOW,
-                output: Path | None = None) -> dict[str, bytes]:
+                output: Path | None = None, fails: bool = False) -> dict[str, bytes] | None:
     """Build a copy of the site's sources from nothing (no output folder, no cache) and return its output.
 
     The copy leaves out the site's public/ and .broadsheet-cache/, so nothing an earlier build left can reach
     it: what it gives is what a clean build of the sources as they are now gives. `output` (an empty folder,
-    or none yet) is where it writes, when not the copy's public/.
+    or none yet) is where it writes, when not the copy's public/. With `fails`, the sources are known to be
+    wrong: the build must stop with an error (exit code 1), and nothing is returned.
     """
     twin = tmp_path / "clean-build"
     shutil.rmtree(twin, ignore_errors=True)
@@ -105,7 +107,11 @@ def clean_build(site: Path, tmp_path: Path, *extra: str | Path, now: str | datet
         n for n in names if Path(d) == Path(site) and n in ("public", ".broadsheet-cache")])
     out = output if output is not None else twin / "public"
     when = now.isoformat() if isinstance(now, datetime) else now
-    assert build(twin, "--no-cache", "--output", out, *extra, now=when) == 0
+    code = build(twin, "--no-cache", "--output", out, *extra, now=when)
+    if fails:
+        assert code == 1, "a clean build of these sources should stop with an error"
+        return None
+    assert code == 0
     return tree_snapshot(out)
 
 

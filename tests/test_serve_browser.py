@@ -57,7 +57,7 @@ def test_an_open_article_follows_edits_errors_and_fixes_without_a_manual_reload(
         page.screenshot(path=str(site.parent / "after-fix.png"))
     finally:
         page.close()
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert code == 0
 
     assert build(site) == 0  # the deployable build, after all that previewing
@@ -89,5 +89,5 @@ def test_a_long_article_keeps_the_readers_place_and_a_new_stylesheet_reloads_the
         assert page.evaluate("window.__sameDocument === undefined")  # other stylesheets: the tab was reloaded
     finally:
         page.close()
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert code == 0

@@ -220,7 +220,7 @@ def test_search_works_in_the_preview_server(tmp_path, browser):
         titles = search_from_masthead(page, f"http://127.0.0.1:{port}", "cannery")
         page.close()
     finally:
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert titles == ["A winter festival turns the old cannery into a gallery"]
     assert code == 0
 

@@ -8,8 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import NOW, article, write_site
-from serve_support import TIMEOUT
+from support import NOW, TIMEOUT, article, write_site
 
 from broadsheet.cli import parse_now
 from broadsheet.options import BuildOptions
