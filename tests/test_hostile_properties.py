@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
 
@@ -22,7 +21,8 @@ from broadsheet.load.config import load_config
 from broadsheet.load.content import KNOWN_FIELDS, Article, read_article
 from broadsheet.load.markdown import MarkdownRenderer
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,  # the same examples every run
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 FILE = "content/national/x.md"
 
 
@@ -144,7 +144,8 @@ def mutate(rng: random.Random, data: str) -> str:
 
 
 def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
-    """A seeded, time-bounded fuzz of read_article: every input becomes an Article with safe HTML or Problems."""
+    """A seeded fuzz of read_article, the same 400 cases every run: each becomes an Article with safe HTML or
+    Problems."""
     site = write_site(tmp_path / "site", {})
     config = load_config(site / "site.toml")
     renderer = MarkdownRenderer(time_limit=2)
@@ -156,9 +157,7 @@ def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
     rng = random.Random(20260212)
     path = site / FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + 4  # the time bound: as many cases as fit, at most 800
-    runs = 0
-    while runs < 800 and time.monotonic() < deadline:
+    for _ in range(400):
         text = mutate(rng, rng.choice(seeds))
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
         result = read_article(path, config, renderer)
@@ -166,5 +165,3 @@ def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
             assert not [a for a in Attributes(result.body_html).values if runs_script(a[2])], text
         else:
             assert result and all(isinstance(p, Problem) and p.path == path and p.message for p in result), text
-        runs += 1
-    assert runs >= 20, "the fuzz loop ran too few cases to mean anything"

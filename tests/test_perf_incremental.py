@@ -329,7 +329,7 @@ def tiny_thresholds(monkeypatch):
     monkeypatch.setattr(search_plan_module, "RECENT_SPAN", 2)
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(edit, min_size=1, max_size=5), jobs=st.sampled_from([1, 2]),
        theme=st.sampled_from([-1, 0, 1]), old_files=st.booleans(), search=st.booleans())
