@@ -99,7 +99,7 @@ import os, signal, sys
 from broadsheet.cli import main
 from broadsheet.output import folder
 
-point, count, signum = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+point, count, signum = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])  # signal 0: pause until stdin closes
 me, calls = os.getpid(), 0
 
 
@@ -108,7 +108,10 @@ def fire():
     if os.getpid() != me:  # a worker process of a parallel build
         return
     calls += 1
-    if calls == count:
+    if calls == count and signum == 0:
+        print(f"test: paused at {point} ({count})", file=sys.stderr, flush=True)
+        sys.stdin.read()
+    elif calls == count:
         print(f"test: signal {signum} at {point} ({count})", file=sys.stderr, flush=True)
         os.kill(me, signum)
 
@@ -137,6 +140,11 @@ sys.exit(main(sys.argv[4:]))
 """
 
 
+def hooked_build_command(site: Path, point: str, signum: int, *args: str | Path, count: int = 1) -> list[str]:
+    return [sys.executable, "-c", SIGNAL_AT, point, str(count), str(signum),
+            "build", "--site", str(site), "--now", NOW, *map(str, args)]
+
+
 def signalled_build(site: Path, point: str, signum: int, *args: str | Path, count: int = 1
                     ) -> subprocess.CompletedProcess:
     """Run `build` on site in a new process that signals itself at `point` (the count-th time it is reached).
@@ -145,11 +153,26 @@ def signalled_build(site: Path, point: str, signum: int, *args: str | Path, coun
     point of a patch has passed; nothing is moved into place yet). The returned stderr starts with the line
     "test: signal ..." only if the point was reached.
     """
-    return subprocess.run(
-        [sys.executable, "-c", SIGNAL_AT, point, str(count), str(signum),
-         "build", "--site", str(site), "--now", NOW, *map(str, args)],
-        cwd=REPO, capture_output=True, text=True, timeout=4 * TIMEOUT, check=False,
-    )
+    return subprocess.run(hooked_build_command(site, point, signum, *args, count=count), cwd=REPO,
+                          capture_output=True, text=True, timeout=4 * TIMEOUT, check=False)
+
+
+class PausedBuild:
+    """A real `build` process paused at `point` (see signalled_build), holding its output folder's lock, until
+    resumed."""
+
+    def __init__(self, site: Path, point: str, *args: str | Path, count: int = 1):
+        self.proc = subprocess.Popen(hooked_build_command(site, point, 0, *args, count=count), cwd=REPO,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first = self.proc.stderr.readline()  # the pause's own line, or the first of an error
+        if not first.startswith(f"test: paused at {point} "):
+            out, err = self.proc.communicate("", timeout=4 * TIMEOUT)
+            raise AssertionError(f"the build never paused at {point} ({count}): {first}{err}")
+
+    def resume(self) -> tuple[int, str, str]:
+        """Let the build go on; return its exit code, stdout and the rest of its stderr."""
+        out, err = self.proc.communicate("", timeout=4 * TIMEOUT)
+        return self.proc.returncode, out, err
 
 
 def signalled_at(proc: subprocess.CompletedProcess, point: str) -> bool:
