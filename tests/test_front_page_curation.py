@@ -1,4 +1,5 @@
-"""The edited front page (featured, priority), stories that expire, the breaking-news banner, and the next change."""
+"""Front-page curation: what leads and in what order (featured, priority), stories that expire, the breaking-news
+banner, and the next change. (Language editions are tested in test_editions.py.)"""
 
 from __future__ import annotations
 
@@ -104,7 +105,7 @@ def test_bad_featured_and_priority_are_reported_with_their_lines(site, capsys):
     assert f"{content / 'c.md'}:6: 'priority' must be a whole number (higher comes first), not float 1.5" in err
 
 
-def test_same_input_and_now_give_the_same_edited_front_page(site, tmp_path):
+def test_same_input_and_now_give_the_same_curated_front_page(site, tmp_path):
     write_site(site, {"content/a.md": story("A", "2026-02-10 09:00", featured="true", priority="2"),
                       "content/b.md": story("B", "2026-02-11 09:00")})
     assert build(site) == 0
