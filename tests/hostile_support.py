@@ -141,8 +141,9 @@ sys.exit(main(sys.argv[4:]))
 
 
 def hooked_build_command(site: Path, point: str, signum: int, *args: str | Path, count: int = 1) -> list[str]:
+    now = () if "--now" in args else ("--now", NOW)
     return [sys.executable, "-c", SIGNAL_AT, point, str(count), str(signum),
-            "build", "--site", str(site), "--now", NOW, *map(str, args)]
+            "build", "--site", str(site), *now, *map(str, args)]
 
 
 def signalled_build(site: Path, point: str, signum: int, *args: str | Path, count: int = 1

@@ -185,6 +185,7 @@ INCREMENTAL_STEPS = [
 FAILING_STEPS = {3, 5}  # the two steps above whose sources are wrong
 
 
+@pytest.mark.slow
 def test_incremental_builds_equal_clean_builds_when_languages_and_keys_change(tmp_path):
     from dataclasses import replace
     from datetime import datetime
@@ -346,6 +347,7 @@ def test_a_site_in_a_right_to_left_language_and_a_punjabi_site_alone(tmp_path):
     assert '<html lang="pa">' in home and "ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026" in home and "ਮੁੱਖ ਸਮੱਗਰੀ ’ਤੇ ਜਾਓ" in home
 
 
+@pytest.mark.slow
 def test_serve_answers_a_missing_page_of_an_edition_with_its_own_404(site):
     from serve_support import request, start_serve
 
@@ -360,6 +362,7 @@ def test_serve_answers_a_missing_page_of_an_edition_with_its_own_404(site):
         proc.interrupt()
 
 
+@pytest.mark.slow
 def test_the_theme_catalogs_are_complete_and_keep_every_placeholder():
     import io
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from support import BILINGUAL, article, bilingual, build, read
 
 
@@ -147,6 +148,7 @@ def test_a_profile_gives_its_role_and_bio_in_each_editions_language(site, capsys
     assert "'Harpreet Kaur': [\"Harpreet Kaur\".pa]: unknown key 'rol' (did you mean 'role'?)" in err
 
 
+@pytest.mark.slow
 def test_an_editions_page_and_profile_words_added_later_build_as_a_clean_build(tmp_path):
     from support import clean_build, tree_snapshot
 

@@ -254,6 +254,7 @@ def announced(out: str) -> str | None:
     return lines[0] if lines else None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cache", [True, False], ids=["from the cache", "clean"])
 def test_build_announces_the_next_change_of_any_kind(site, capsys, cache):
     write_site(site, SCHEDULE)
@@ -267,6 +268,7 @@ def test_build_announces_the_next_change_of_any_kind(site, capsys, cache):
             assert out == line.format(site / "content" / FILES[title]) + "; rebuild then"
 
 
+@pytest.mark.slow
 def test_the_announced_instant_is_when_the_output_changes(site, capsys):
     # A story in every section: an empty feed is dated by the clock, which would change at any instant.
     write_site(site, {**SCHEDULE, "content/match.md": article("Match report", section="Sports"),

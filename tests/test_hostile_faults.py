@@ -26,6 +26,7 @@ def bulky_site(root: Path, files: int = 3000) -> Path:
     return write_site(root, content)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["staging", "journal written"])
 def test_sigkill_mid_write_leaves_previous_output_and_the_next_run_cleans_up(tmp_path, point):
     """SIGKILL with five new files staged (nothing in place yet), and just after the commit point of the patch
@@ -115,6 +116,7 @@ def limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (1024 * 1024, 1024 * 1024))
 
 
+@pytest.mark.slow
 def test_write_refused_by_the_os_leaves_previous_output(tmp_path, capsys):
     """A file-size limit set on a real build process: its write fails with EFBIG, its output is rolled back."""
     site = write_site(tmp_path / "site", {"content/national/a.md": article("First story")})

@@ -38,6 +38,7 @@ def comparable(tree: dict[str, bytes]) -> dict[str, bytes]:
     return {**{k: v for k, v in tree.items() if not k.startswith("pagefind/")}, "indexed pages": pages}
 
 
+@pytest.mark.slow
 def test_every_kind_of_build_into_a_mount_point_equals_a_clean_build(tmp_path, mounted, capsys):
     site = write_site(tmp_path / "site", {f"content/national/s{i}.md": article(f"Story {i}") for i in range(12)})
     (mounted / ".git").mkdir()

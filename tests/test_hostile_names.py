@@ -18,6 +18,7 @@ def output_names(out) -> list[str]:
     return [name for _root, dirs, files in os.walk(out) for name in dirs + files]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fields", [
     {"slug": "a" * 300},
     {"slug": "ह" * 300},

@@ -66,6 +66,7 @@ def bulky_site(root: Path, files: int = 2000) -> Path:
     return write_site(root, content)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [1, 300])
 def test_sigterm_stops_a_build_with_the_previous_output_intact_and_no_temporary_folder(tmp_path, count):
     """SIGTERM as the first new file is staged, and as the 300th is: the build stops there, drops its stage and

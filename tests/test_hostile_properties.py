@@ -80,6 +80,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 keys = st.sampled_from(KNOWN_FIELDS) | st.text(min_size=1, max_size=12)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(extra=st.dictionaries(keys, values, max_size=6), drop=st.sets(st.sampled_from(sorted(BASE))))
 def test_any_front_matter_mapping_builds_or_is_reported(world, capsys, extra, drop):
@@ -89,6 +90,7 @@ def test_any_front_matter_mapping_builds_or_is_reported(world, capsys, extra, dr
         page_is_safe((world / "site/public/index.html").read_text())
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(title=st.text(max_size=60))
 def test_any_title_is_shown_escaped_or_reported(world, capsys, title):
@@ -103,6 +105,7 @@ def test_any_title_is_shown_escaped_or_reported(world, capsys, title):
         assert "'title'" in err
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(slug=st.text(max_size=30) | st.sampled_from(["../x", "%2e%2e%2f", "/abs", "a\\b", "a\0b", "..", "CON", "nul"]))
 def test_any_slug_stays_inside_the_output_or_is_reported(world, capsys, slug):
@@ -115,6 +118,7 @@ def test_any_slug_stays_inside_the_output_or_is_reported(world, capsys, slug):
         assert "'slug'" in err
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(when=st.text(max_size=30) | st.dates() | st.datetimes() | st.integers()
        | st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=14)), timezone(-timedelta(hours=12))])))
@@ -143,6 +147,7 @@ def mutate(rng: random.Random, data: str) -> str:
     return data
 
 
+@pytest.mark.slow
 def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
     """A seeded fuzz of read_article, the same 400 cases every run: each becomes an Article with safe HTML or
     Problems."""

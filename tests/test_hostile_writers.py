@@ -48,6 +48,7 @@ def two_sites(tmp_path: Path) -> tuple[Path, Path]:
     return site, other
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ["the same site", "another site", "another site, through a link"])
 def test_a_second_writer_is_refused_naming_the_first(tmp_path, capsys, who):
     site, other = two_sites(tmp_path)
@@ -67,6 +68,7 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path, capsys, who):
     assert build(*args[1:2], *args[2:]) == 0  # let go: the next build may write
 
 
+@pytest.mark.slow
 def test_a_session_is_refused_while_another_process_writes_and_recovers_after(tmp_path):
     site, _ = two_sites(tmp_path)
     session = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
@@ -81,6 +83,7 @@ def test_a_session_is_refused_while_another_process_writes_and_recovers_after(tm
     assert "Story A" in (site / "public/national/a/index.html").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("first", [FEB, MAR])
 def test_concurrent_builds_leave_one_whole_build(tmp_path, first):
     """A second build starts while the first holds the lock with its files half staged: it is refused, naming
@@ -97,10 +100,12 @@ def test_concurrent_builds_leave_one_whole_build(tmp_path, first):
     before = fingerprint(tmp_path)
 
     holder = PausedBuild(site, "staging", "--now", first, count=5)  # inside the lock, four new files staged
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", second],
-                          capture_output=True, text=True, timeout=120)
-    during = fingerprint(tmp_path)
-    code, out, err = holder.resume()
+    try:
+        proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", second],
+                              capture_output=True, text=True, timeout=120)
+        during = fingerprint(tmp_path)
+    finally:
+        code, out, err = holder.resume()
     assert proc.returncode == 1, proc.stderr
     assert f"process {holder.proc.pid} (" in proc.stderr and "is writing this output folder" in proc.stderr
     assert {k: v for k, v in during.items() if not k.startswith("site/.public.")} == before  # only the stage and lock
@@ -117,6 +122,7 @@ def cron_site(tmp_path: Path) -> Path:
     })
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cron", [("--now", "2026-02-13T12:00:00-08:00"), ("--now", NOW, "--drafts"),
                                   ("--now", NOW, "--base-url", "https://elsewhere.example")])
 def test_a_session_notices_that_another_process_rewrote_its_output(tmp_path, cron):

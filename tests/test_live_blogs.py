@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
+import pytest
 from support import NOW, article, build, clean_build, read, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
@@ -96,6 +97,7 @@ def test_after_live_until_it_is_a_plain_story(tmp_path):
     assert not (site / "public/national/storm/updates.xml").exists()
 
 
+@pytest.mark.slow
 def test_the_blog_ending_between_two_builds_equals_a_clean_build(tmp_path):
     site = write_site(tmp_path / "site", storm())
     assert build(site) == 0
@@ -103,6 +105,7 @@ def test_the_blog_ending_between_two_builds_equals_a_clean_build(tmp_path):
     assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=LATER)
 
 
+@pytest.mark.slow
 def test_a_new_update_saved_between_two_builds_equals_a_clean_build(tmp_path):
     site = write_site(tmp_path / "site", storm())
     assert build(site) == 0

@@ -37,6 +37,7 @@ def reference(text: str) -> str:
                              output_format="html")
 
 
+@pytest.mark.slow
 @settings(max_examples=2500, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_same_html_as_smarty_for_any_text(text):
@@ -74,6 +75,7 @@ def test_libyaml_is_there_so_the_fast_path_is_taken():
     assert frontmatter._fast_compose('title: "A"\ntags: [a, b]\n') is not None
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(YAML_PIECES), min_size=1, max_size=30).map("".join))
 def test_front_matter_reads_the_same_with_libyaml(fm):

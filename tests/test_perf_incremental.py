@@ -329,6 +329,7 @@ def tiny_thresholds(monkeypatch):
     monkeypatch.setattr(search_plan_module, "RECENT_SPAN", 2)
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(edit, min_size=1, max_size=5), jobs=st.sampled_from([1, 2]),
@@ -337,6 +338,7 @@ def test_incremental_builds_equal_full_builds(tiny_thresholds, steps, jobs, them
     check_sequence(steps, jobs, theme, old_files, search)
 
 
+@pytest.mark.slow
 def test_worker_processes_render_the_same_bytes(tiny_thresholds, forks):
     check_sequence([("title", "story-1", "storm"), ("template", "templates/partials/card.html", 1),
                     ("body", "story-2", "vote")], jobs=2)
@@ -388,6 +390,7 @@ KINDS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old_files", [False, True], ids=["just written", "old files"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_kind_of_change_equals_a_full_build_in_a_session_and_in_a_new_process(tiny_thresholds, monkeypatch,
@@ -418,6 +421,7 @@ DAY = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("includes", ["client", "ssi", "esi", "static"])
 def test_a_newsroom_day_equals_a_full_build_in_a_session_and_in_new_processes(tiny_thresholds, includes):
     check_sequence([("includes", includes), *DAY], jobs=1, old_files=True)

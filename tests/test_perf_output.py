@@ -68,6 +68,7 @@ def test_a_build_with_nothing_changed_writes_nothing(site):
     assert changed_urls(site) == []
 
 
+@pytest.mark.slow
 def test_a_headline_edit_rewrites_the_pages_that_show_it(site):
     three_stories(site)
     assert build(site) == 0
@@ -84,6 +85,7 @@ def test_a_headline_edit_rewrites_the_pages_that_show_it(site):
     assert "https://gazette.example/national/b/" in listed and "https://gazette.example/sports/c/" not in listed
 
 
+@pytest.mark.slow
 def test_a_deleted_story_disappears_with_its_folder_and_is_listed(site):
     three_stories(site)
     assert build(site) == 0
@@ -113,6 +115,7 @@ DAMAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_or_foreign_cache_is_ignored(site, tmp_path, damage):
     """Both files the cache keeps are damaged and a story changes: the build starts over and is right."""
@@ -208,6 +211,7 @@ def test_builder_rebuild_writes_a_body_edit_and_reports_it(site):
     assert pages == ["https://gazette.example/national/b/"] and len(shards) == 1
 
 
+@pytest.mark.slow
 def test_a_cache_written_by_other_code_is_not_trusted(site):
     """Cached articles are only as good as the code that parsed them: another version's cache is ignored."""
     import dataclasses

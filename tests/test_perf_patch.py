@@ -35,6 +35,7 @@ def edit(site: Path) -> None:
     (site / "content/s58.md").unlink()  # the newest National story: lists count their pages from the oldest
 
 
+@pytest.mark.slow
 def test_a_small_edit_patches_the_folder_in_place_and_equals_a_clean_build(built_site, tmp_path):
     out = built_site / "public"
     folder, untouched = out.stat().st_ino, (out / "national/s2/index.html").stat()
@@ -62,6 +63,7 @@ def interrupt_second_move(monkeypatch, error: BaseException) -> None:
     monkeypatch.setattr(output_module.os, "rename", rename)
 
 
+@pytest.mark.slow
 def test_a_patch_interrupted_by_ctrl_c_is_finished_before_the_build_stops(built_site, tmp_path, monkeypatch):
     out = built_site / "public"
     edit(built_site)
@@ -72,6 +74,7 @@ def test_a_patch_interrupted_by_ctrl_c_is_finished_before_the_build_stops(built_
     assert stale_temps(out) == []
 
 
+@pytest.mark.slow
 def test_a_patch_killed_halfway_is_finished_by_the_next_run(built_site, tmp_path, monkeypatch):
     out = built_site / "public"
     before = tree_snapshot(out)
@@ -88,6 +91,7 @@ def test_a_patch_killed_halfway_is_finished_by_the_next_run(built_site, tmp_path
     assert stale_temps(out) == []
 
 
+@pytest.mark.slow
 def test_a_large_change_swaps_in_a_whole_new_tree(built_site):
     out = built_site / "public"
     folder = out.stat().st_ino

@@ -39,6 +39,7 @@ def stories(site: Path) -> Path:
     })
 
 
+@pytest.mark.slow
 def test_edits_in_a_new_process_match_a_full_build_without_planning_the_site(site, tmp_path, plans):
     stories(site)
     assert build(site) == 0
@@ -54,6 +55,7 @@ def test_edits_in_a_new_process_match_a_full_build_without_planning_the_site(sit
     assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_new_process_repairs_damaged_pages_and_removes_strays_while_editing(site, tmp_path, plans):
     stories(site)
     assert build(site) == 0
@@ -71,6 +73,7 @@ def test_a_new_process_repairs_damaged_pages_and_removes_strays_while_editing(si
     assert tree_snapshot(out) == clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", ["clock", "template", "date", "new story", "site.toml"])
 def test_anything_but_stories_edited_in_place_plans_the_whole_site(site, tmp_path, plans, change):
     stories(site)
@@ -96,6 +99,7 @@ def test_anything_but_stories_edited_in_place_plans_the_whole_site(site, tmp_pat
     assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=now)
 
 
+@pytest.mark.slow
 def test_a_failed_edit_leaves_everything_and_the_next_build_recovers(site, tmp_path, plans):
     stories(site)
     assert build(site) == 0
@@ -109,6 +113,7 @@ def test_a_failed_edit_leaves_everything_and_the_next_build_recovers(site, tmp_p
     assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("first", "later"), [
     ("2026-02-20T12:00:00+00:00", "2026-02-20T13:00:00+00:00"),  # the same edition
     ("2026-02-20T12:00:00+00:00", "2026-02-24T09:00:00+00:00"),  # another day: every page's edition date
@@ -132,6 +137,7 @@ def test_a_new_clock_is_applied_in_place_while_no_story_goes_live(site, tmp_path
     assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=later)
 
 
+@pytest.mark.slow
 def test_a_build_after_a_preview_edited_in_place_brings_the_output_up_to_date(site, tmp_path, plans):
     """serve renders into its own folder and saves the shared cache: public/ must still catch up."""
     from broadsheet.cli import parse_now

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from support import article, clean_build, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
@@ -45,6 +46,7 @@ def run_until(session: Session, builds: int) -> list[Rebuilt]:
     return done
 
 
+@pytest.mark.slow
 def test_the_session_rebuilds_at_the_next_change_with_its_clock_moved_on(site, tmp_path):
     scheduled_site(site)
     clock = Clock(NOW)

@@ -72,6 +72,8 @@ def index_folders(urls: list[str]) -> set[str]:
     return out
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_follows_every_publish_from_a_new_process(site, small_shards):
     write_stories(site, {"content/later.md": story(12, "bittern").replace("2026-02-03", "2026-02-20")})
     assert build(site) == 0
@@ -109,6 +111,8 @@ def test_search_follows_every_publish_from_a_new_process(site, small_shards):
         assert search(browser, base, "bittern") == ["Story 12 on the bittern"]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_follows_saves_in_a_preview(site, small_shards):
     write_stories(site)
     out = site / "preview"
@@ -128,6 +132,7 @@ def test_search_follows_saves_in_a_preview(site, small_shards):
         session.close()
 
 
+@pytest.mark.slow
 def test_the_index_of_a_build_from_scratch_equals_the_index_kept_up_by_edits(site, tmp_path, small_shards):
     write_stories(site)
     assert build(site) == 0
@@ -161,6 +166,8 @@ def test_a_failing_indexer_leaves_the_output_as_it_was(site, tmp_path, monkeypat
     assert tree_snapshot(site / "public") == before
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_each_edition_searches_its_own_stories(site, small_shards):
     from support import BILINGUAL
 

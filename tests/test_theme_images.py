@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import pytest
 from support import Imgs, article, build, jpeg, read, srcset_urls, tree_snapshot, write_site
 from PIL import Image
 
@@ -21,6 +22,7 @@ def image_site(site, **toml):
     })
 
 
+@pytest.mark.slow
 def test_lead_image_gets_webp_and_jpeg_srcsets_with_intrinsic_size(site):
     image_site(site)
     assert build(site) == 0
@@ -41,6 +43,7 @@ def test_lead_image_gets_webp_and_jpeg_srcsets_with_intrinsic_size(site):
             assert im.size == (width, round(width * 900 / 1600))
 
 
+@pytest.mark.slow
 def test_every_img_has_width_and_height_and_lists_lazy_load_thumbnails(site):
     image_site(site)
     assert build(site) == 0
@@ -62,6 +65,7 @@ def test_widths_come_from_config_and_never_upscale(site):
     assert [w for _, w in srcset_urls(lead["srcset"])] == [400, 1600]
 
 
+@pytest.mark.slow
 def test_resizing_runs_once_per_image_content(site):
     image_site(site)
     assert build(site) == 0
@@ -80,6 +84,7 @@ def test_resizing_runs_once_per_image_content(site):
     assert new_urls & old_urls == {"/images/harbour.jpg"}  # only the original keeps its name
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_between_builds(site):
     image_site(site)
     assert build(site) == 0
