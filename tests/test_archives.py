@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 
 
 def test_each_month_has_its_page_paginated_and_the_index_lists_them_newest_first(site):

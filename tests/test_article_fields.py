@@ -92,7 +92,7 @@ def test_the_front_matter_keys_are_the_declared_fields_with_their_own_keys():
 
 def test_a_storys_unknown_front_matter_cannot_change_once_read(tmp_path):
     # A template (or a plugin) that wrote into article.extra would change what every later page shows.
-    from conftest import article, write_site
+    from support import article, write_site
 
     from broadsheet.load.config import load_config
     from broadsheet.load.sources import load_articles

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import article, build, jpeg, read, run, write_site
+from support import article, build, jpeg, read, run, write_site
 
 AUTHORS = """\
 ["Ann Writer"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from browser import chromium, serve
-from conftest import NOW, run
+from support import NOW, run
 from serve_support import request, start_serve
 from theme_site import THEME_TOML, write_theme_site
 
@@ -50,6 +50,7 @@ def linkcheck(www: Path, tmp_path: Path) -> subprocess.CompletedProcess:
                               capture_output=True, text=True, timeout=600, check=False)
 
 
+@pytest.mark.slow
 def test_every_site_path_a_page_links_to_or_loads_is_under_the_path(hosted):
     pages = list((hosted / "www/paper").rglob("*.html"))
     assert len(pages) > 20
@@ -75,12 +76,14 @@ def test_feeds_sitemaps_and_robots_name_urls_under_the_path(hosted):
     assert f"Sitemap: {BASE}/sitemap.xml" in (public / "robots.txt").read_text()
 
 
+@pytest.mark.slow
 def test_linkchecker_finds_no_broken_links_under_the_path(hosted, tmp_path):
     result = linkcheck(hosted / "www", tmp_path)
     assert result.returncode == 0, result.stdout[-4000:]
     assert int(re.search(r"(\d+) links? in \d+ URLs checked", result.stdout).group(1)) > 50
 
 
+@pytest.mark.slow
 def test_linkchecker_would_catch_a_link_that_leaves_the_path(hosted, tmp_path):
     www = tmp_path / "www"
     shutil.copytree(hosted / "www", www)
@@ -90,6 +93,8 @@ def test_linkchecker_would_catch_a_link_that_leaves_the_path(hosted, tmp_path):
     assert result.returncode == 1 and "/sports/" in result.stdout
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_and_the_404_page_work_under_the_path(hosted):
     with chromium() as browser, serve(hosted / "www") as base:
         page = browser.new_page()
@@ -109,6 +114,7 @@ def test_search_and_the_404_page_work_under_the_path(hosted):
         browser.close()
 
 
+@pytest.mark.slow
 def test_serve_previews_the_site_under_its_path(hosted):
     site = hosted / "site"
     proc, port = start_serve(site)
@@ -129,7 +135,7 @@ def test_serve_previews_the_site_under_its_path(hosted):
 
 
 def test_base_url_may_carry_a_path_but_not_a_query_or_dots(tmp_path, capsys):
-    from conftest import article, write_site
+    from support import article, write_site
 
     site = write_site(tmp_path / "site", {"content/national/a.md": article("First")})
     for bad in ("https://gazette.example/paper/?x=1", "https://gazette.example/a/../b/"):

@@ -6,9 +6,10 @@ import json
 import re
 from io import BytesIO
 
-from conftest import NOW, SITE_TOML, article, build, jpeg, read, run, tree_snapshot, write_site
+import pytest
+from support import SITE_TOML, article, build, clean_build, Imgs, jpeg, read, srcset_urls, tree_snapshot, write_site
 from PIL import Image
-from test_theme_images import Imgs, srcset_urls
+
 
 BODY = """The ferry left at dawn.
 
@@ -34,6 +35,7 @@ def body_site(site, body: str = BODY, toml: str = "", **fields):
     })
 
 
+@pytest.mark.slow
 def test_a_body_image_gets_srcsets_webp_dimensions_and_lazy_loading(site):
     body_site(site)
     assert build(site) == 0
@@ -52,6 +54,7 @@ def test_a_body_image_gets_srcsets_webp_dimensions_and_lazy_loading(site):
     assert remote == {"alt": "Elsewhere", "src": "https://photos.example/x.jpg"}  # another host's: left alone
 
 
+@pytest.mark.slow
 def test_an_image_on_its_own_line_is_a_figure_with_its_caption_and_credit(site):
     body_site(site)
     assert build(site) == 0
@@ -60,6 +63,7 @@ def test_an_image_on_its_own_line_is_a_figure_with_its_caption_and_credit(site):
     assert '<figcaption>The 6:10 sailing <small class="credit">Ann Writer</small></figcaption>' in figure
 
 
+@pytest.mark.slow
 def test_images_on_consecutive_lines_are_a_gallery(site):
     body_site(site)
     assert build(site) == 0
@@ -71,6 +75,7 @@ def test_images_on_consecutive_lines_are_a_gallery(site):
     assert 'width="800" height="600"' in gallery and 'width="700" height="700"' in gallery
 
 
+@pytest.mark.slow
 def test_body_images_survive_sanitize(site):
     body_site(site, toml="sanitize = true\n")
     assert build(site) == 0
@@ -87,6 +92,7 @@ def test_a_missing_body_image_is_a_problem_at_its_line(site, capsys):
             "put the file at static/images/gone.jpg") in err
 
 
+@pytest.mark.slow
 def test_image_credit_shows_under_the_lead_image_and_in_json_ld(site):
     body_site(site, body="Text.", image="/images/harbour.jpg", image_caption="The harbour",
               image_credit="Cy Editor")
@@ -105,11 +111,11 @@ def test_a_lead_image_without_credit_is_drawn_as_before(site):
     assert "<figcaption>The harbour</figcaption>" in html and "credit" not in html
 
 
+@pytest.mark.slow
 def test_an_image_added_to_a_body_by_a_later_edit_builds_as_a_clean_build_does(site, tmp_path):
     body_site(site, body="Text without pictures.")
     assert build(site) == 0
     (site / "content/national/ferry.md").write_text(article("Ferry", body=BODY))
     assert build(site) == 0  # from the cache: the edit adds images, so the images are planned again
-    assert run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "clean") == 0
-    assert tree_snapshot(site / "public") == tree_snapshot(tmp_path / "clean")
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
     assert 'width="1600" height="900"' in read(site, "/national/ferry/")

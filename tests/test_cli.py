@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import frontmatter
-from conftest import REPO, article, run, write_site
+from support import REPO, article, run, write_site
 
 
 def test_bare_build_py_builds_into_public(site):

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SITE_TOML, article, jpeg, run, tree_snapshot, write_site
+from support import SITE_TOML, article, jpeg, run, tree_snapshot, write_site
 from serve_support import Response, request, start_serve
 
 API = "/__broadsheet/cms"
@@ -68,6 +68,7 @@ def served(tmp_path_factory):
     proc.interrupt()
 
 
+@pytest.mark.slow
 def test_info_names_the_local_file_system_backend(served):
     site, port, _ = served
     answer = api(port, {"action": "info"})
@@ -208,6 +209,7 @@ def test_unknown_methods_and_actions_and_non_json_bodies_are_refused(served):
     assert tree_snapshot(site / "content") == before
 
 
+@pytest.mark.slow
 def test_without_cms_in_site_toml_the_backend_writes_nothing(tmp_path):
     site = write_site(tmp_path / "site", {"content/national/first.md": article("First")})
     proc, port = start_serve(site)

@@ -8,8 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 from cms_support import admin_page, field, publish, upload_picture, write_body
-from conftest import SITE_TOML, article, jpeg, run, write_site
+from support import SITE_TOML, article, jpeg, run, write_site
 from serve_support import request, start_serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium drives every test here
 
 NOW = "2026-02-12T12:00:00-08:00"
 LIVE_AT = "2026-02-12T15:00:00-08:00"  # the story's scheduled time, three hours after serve's clock

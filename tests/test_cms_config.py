@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 from browser import NODE_MODULES, need_node_tool
-from conftest import NOW, SITE_TOML, article, build, jpeg, read, run, write_site
+from support import NOW, SITE_TOML, article, build, jpeg, read, run, write_site
 
 from broadsheet.plan.admin import DECAP_INTEGRITY, DECAP_URL, DECAP_VERSION
 

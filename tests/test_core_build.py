@@ -6,7 +6,7 @@ import json
 from html.parser import HTMLParser
 
 import yaml
-from conftest import SITE_TOML, article, build, jpeg, read, run, tree_snapshot, write_site
+from support import SITE_TOML, article, build, jpeg, read, run, tree_snapshot, write_site
 
 
 class Fragments(HTMLParser):

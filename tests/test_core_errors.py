@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SITE_TOML, article, build, run, tree_snapshot, write_site
+from support import SITE_TOML, article, build, run, tree_snapshot, write_site
 
 GOOD = {"content/good.md": article("Good story")}
 

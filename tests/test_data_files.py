@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import NOW, REPO, article, build, read, write_site
+from support import NOW, REPO, article, build, read, write_site
 
 from broadsheet.options import BuildOptions
 from broadsheet.pipeline import build_with_cache

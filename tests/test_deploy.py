@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, SITE_TOML, article, build, write_site
+from support import NOW, REPO, SITE_TOML, article, build, write_site
 from nginx_support import check_config, nginx
 from serve_support import request
 
@@ -38,6 +38,7 @@ def paper(root: Path, base_url: str | None = None) -> Path:
     return site / "public"
 
 
+@pytest.mark.slow
 def test_the_readme_gives_four_nginx_configurations_and_each_passes_nginx_t(tmp_path):
     blocks = fenced("nginx")
     assert len(blocks) == 4  # a new one needs its own test (the fourth, ssi: tests/test_live_regions_browser.py)
@@ -53,6 +54,7 @@ def split_http(block: str) -> tuple[str, str]:
     return block[:at], block[at:]
 
 
+@pytest.mark.slow
 def test_the_root_configuration_serves_pages_folders_404_and_immutable_assets(tmp_path):
     public = paper(tmp_path / "site")
     http, server = split_http(fenced("nginx")[0].replace(SERVED, str(public)))
@@ -70,6 +72,7 @@ def test_the_root_configuration_serves_pages_folders_404_and_immutable_assets(tm
         assert "cache-control" not in request(port, "/national/bridge/").headers
 
 
+@pytest.mark.slow
 def test_the_sub_path_configuration_serves_the_paper_and_its_404_under_the_path(tmp_path):
     public = paper(tmp_path / "site", "https://publisher.example/news/")
     http, server = split_http(fenced("nginx")[1].replace(SERVED, str(public)))
@@ -81,6 +84,7 @@ def test_the_sub_path_configuration_serves_the_paper_and_its_404_under_the_path(
         assert missing.status == 404 and missing.body == (public / "404.html").read_bytes()
 
 
+@pytest.mark.slow
 def test_the_editions_and_redirects_configuration_answers_each_edition_s_404_and_redirects(tmp_path):
     public = paper(tmp_path / "site")
     http, server = split_http(fenced("nginx")[2].replace(SERVED, str(public)))
@@ -93,6 +97,7 @@ def test_the_editions_and_redirects_configuration_answers_each_edition_s_404_and
         assert moved.status == 301 and moved.headers["location"].endswith("/national/bridge/")
 
 
+@pytest.mark.slow
 def test_an_nginx_that_refuses_a_configuration_fails_the_test_with_its_message(tmp_path):
     with pytest.raises(AssertionError, match="unknown directive"):
         with nginx(tmp_path, "server {\n location ~* \\.[0-9a-f]{10}\\.(css)$ { return 200; }\n}"):

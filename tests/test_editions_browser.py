@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import pytest
 from browser import VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import SITE_TOML, article, build, write_site
-from test_editions import bilingual
+from support import SITE_TOML, article, bilingual, build, write_site
+
 
 URDU = SITE_TOML + """
 language = "en"
@@ -62,6 +62,7 @@ def pages_of(public: Path, folder: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_nu_validator_finds_no_errors_on_either_edition_or_the_rtl_one(two, rtl, tmp_path):
     assert shutil.which("java"), "java is missing: run ./scripts/test, or apt-get install default-jre-headless"
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
@@ -73,6 +74,8 @@ def test_nu_validator_finds_no_errors_on_either_edition_or_the_rtl_one(two, rtl,
     assert len(list((two / "pa").rglob("*.html"))) >= 8
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 375])
 def test_axe_finds_no_violations_on_both_editions_and_the_rtl_one(browser, two, rtl, width):
     failures = []
@@ -89,6 +92,8 @@ def test_axe_finds_no_violations_on_both_editions_and_the_rtl_one(browser, two, 
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_rtl_edition_reads_right_to_left(browser, rtl):
     story = (rtl / "ur" / "پاکستان" / "fares" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ur" dir="rtl">' in story
@@ -104,6 +109,8 @@ def test_rtl_edition_reads_right_to_left(browser, rtl):
         page.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_drop_cap_only_where_the_script_allows_it_and_the_section_row_shows_it_scrolls(browser, two):
     with serve(two) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})

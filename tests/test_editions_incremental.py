@@ -4,13 +4,10 @@ changes only what it reaches, and the result equals a clean build, in a session 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from conftest import tree_snapshot
-from test_editions import bilingual
+from support import bilingual, clean_build, tree_snapshot
 
 from broadsheet import pipeline
 from broadsheet.options import BuildOptions
@@ -18,14 +15,6 @@ from broadsheet.pipeline import build_with_cache
 from broadsheet.preview.session import Session
 
 NOW = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
-
-
-def clean_build(site: Path, now: datetime, root: Path) -> dict[str, bytes]:
-    out = root / "clean"
-    if out.exists():
-        shutil.rmtree(out)
-    build_with_cache(BuildOptions(site, out, now, cache=False, jobs=1))
-    return tree_snapshot(out)
 
 
 def test_edits_in_place_of_a_bilingual_paper_plan_nothing_anew_and_equal_a_clean_build(tmp_path, monkeypatch):
@@ -52,7 +41,7 @@ def test_edits_in_place_of_a_bilingual_paper_plan_nothing_anew_and_equal_a_clean
         session.rebuild({path}, now=now)
         build_with_cache(replace(opts, out_dir=tmp_path / "public", now=now))
         assert len(plans) == before, f"step {n} planned the paper anew"
-        expected = clean_build(site, now, tmp_path)
+        expected = clean_build(site, tmp_path, now=now)
         assert tree_snapshot(tmp_path / "live") == expected, n
         assert tree_snapshot(tmp_path / "public") == expected, n
     session.close()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import article, build, read
-from test_editions import BILINGUAL, bilingual
+import pytest
+from support import BILINGUAL, article, bilingual, build, read
+
 
 AUTHORS = """\
 ["Harpreet Kaur"]
@@ -147,10 +148,9 @@ def test_a_profile_gives_its_role_and_bio_in_each_editions_language(site, capsys
     assert "'Harpreet Kaur': [\"Harpreet Kaur\".pa]: unknown key 'rol' (did you mean 'role'?)" in err
 
 
+@pytest.mark.slow
 def test_an_editions_page_and_profile_words_added_later_build_as_a_clean_build(tmp_path):
-    import shutil
-
-    from conftest import tree_snapshot
+    from support import clean_build, tree_snapshot
 
     site = newsroom(tmp_path / "site")
     assert build(site) == 0
@@ -158,8 +158,5 @@ def test_an_editions_page_and_profile_words_added_later_build_as_a_clean_build(t
     (site / "content/pages/pa/about.md").write_text("---\ntitle: ਸਾਡੇ ਬਾਰੇ ਜਾਣੋ\n---\nਅਸੀਂ ਕੌਣ ਹਾਂ।\n", encoding="utf-8")
     (site / "data/authors.toml").write_text(AUTHORS + '\n["Harpreet Kaur".pa]\nrole = "ਸਰੀ ਪੱਤਰਕਾਰ"\n', encoding="utf-8")
     assert build(site) == 0  # from the cache the first build left
-    clean = tmp_path / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("public", ".broadsheet-cache"))
-    assert build(clean) == 0
-    assert tree_snapshot(site / "public") == tree_snapshot(clean / "public")
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
     assert "ਸਰੀ ਪੱਤਰਕਾਰ" in read(site, "/pa/authors/harpreet-kaur/") and 'href="/pa/about/"' in read(site, "/pa/")

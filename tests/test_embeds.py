@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import chromium, describe, run_axe, serve
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 
 from broadsheet.load.markdown import MarkdownRenderer
 
@@ -63,6 +63,8 @@ def test_facades_are_in_the_page_and_unknown_urls_stay_text(embed_site):
     assert "<p>https://example.com/a-page</p>" in html
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_in_chromium_nothing_leaves_the_machine_before_a_click_and_a_click_loads_the_player(embed_site):
     with serve(embed_site) as base, chromium() as browser:
         context = browser.new_context(viewport={"width": 320, "height": 700})
@@ -88,6 +90,8 @@ def test_in_chromium_nothing_leaves_the_machine_before_a_click_and_a_click_loads
         context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_without_javascript_a_facade_is_a_link_to_the_post(embed_site):
     with serve(embed_site) as base, chromium() as browser:
         context = browser.new_context(java_script_enabled=False)

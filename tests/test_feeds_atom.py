@@ -9,7 +9,7 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from conftest import SITE_TOML, article, build, jpeg, read, write_site
+from support import SITE_TOML, article, build, jpeg, read, write_site
 from lxml import etree
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,7 @@ import json
 import re
 
 import frontmatter
-from conftest import NOW, article, build, read, run, write_site
+from support import NOW, article, build, read, run, write_site
 
 
 def story(title: str = "A story", **fields: str) -> str:

@@ -9,7 +9,7 @@ import zlib
 from datetime import datetime
 
 import pytest
-from conftest import NOW, SITE_TOML, article, build, run, write_site
+from support import NOW, SITE_TOML, article, build, run, write_site
 from hostile_support import refused
 
 from broadsheet.options import BuildOptions

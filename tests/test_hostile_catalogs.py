@@ -4,7 +4,7 @@ whose placeholders a page cannot fill is reported at the .po file's line. Each c
 from __future__ import annotations
 
 import pytest
-from conftest import SITE_TOML, article, build, write_site
+from support import SITE_TOML, article, build, write_site
 from hostile_support import refused
 from lxml import etree
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import article, build, write_site
+from support import article, build, write_site
 from hostile_support import built, fingerprint, refused
 
 GOOD = {"content/national/a.md": article("First story"), "content/sports/b.md": article("Match report", "Sports")}
@@ -84,6 +84,7 @@ def test_alias_bomb_is_refused_before_it_is_built(world, capsys):
     assert where(world, "content/national/x.md", 1) in err and "more than 5000 values" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("depth", "message"), [(30, "nested more than 20 levels"), (20000, "nested too deeply")])
 def test_deep_nesting_is_refused(world, capsys, depth, message):
     err = refuse(world, capsys, "content/national/x.md", fm(f"title: {'[' * depth}{']' * depth}\n{VALID}"))

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
-from conftest import NOW, SITE_TOML, write_site
+from support import NOW, SITE_TOML, write_site
 from hostile_support import built
 
 PAYLOAD = """</script><script>alert("x")</script>" onmouseover="alert(1)' onfocus='alert(2) &amp; <!-- <b>"""

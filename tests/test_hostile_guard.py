@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import NOW, article, build, run, write_site
+from support import NOW, article, build, run, write_site
 from hostile_support import built, refused, refused_command
 
 

@@ -8,7 +8,7 @@ import re
 import threading
 
 import pytest
-from conftest import write_site
+from support import write_site
 from serve_support import raw_request
 
 from broadsheet.preview.server import PreviewState, make_server

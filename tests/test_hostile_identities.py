@@ -7,7 +7,7 @@ import json
 import unicodedata
 
 import pytest
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 from hostile_support import refused
 
 NFC, NFD = (unicodedata.normalize(form, "Économie") for form in ("NFC", "NFD"))

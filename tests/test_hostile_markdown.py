@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, run, write_site
+from support import NOW, REPO, article, build, read, run, write_site
 from hostile_support import Attributes, built, refused, runs_script
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
@@ -162,6 +162,7 @@ def test_a_live_blog_with_many_headings_in_a_code_block_is_split_in_linear_time(
     assert run("check", "--site", site, "--now", NOW) == 0, capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_limit_inside_another_never_outlasts_it():
     from broadsheet.deadline import time_limit
 
@@ -226,6 +227,7 @@ def test_long_runs_of_equals_signs_are_not_quadratic(tmp_path, capsys, body):
     assert run("check", "--site", site, "--now", NOW) == 0, capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_unclosed_paragraph_tags_are_not_quadratic(tmp_path, capsys):
     """The summary is the first <p>…</p>; a lazy regex retried from each of 100 000 '<p>' and never ended."""
     site = write_site(tmp_path / "site", {"content/national/x.md": article("Paragraphs", body="<p>" * 100_000)})

@@ -6,7 +6,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import article, build, tree_snapshot, write_site
+from support import article, build, clean_build, tree_snapshot, write_site
 from hostile_support import fingerprint
 
 
@@ -31,11 +31,6 @@ def mounted(tmp_path):
         subprocess.run(["umount", "-l", str(tmp_path / name)], check=True)
 
 
-def clean_build(site, tmp_path, name: str) -> dict[str, bytes]:
-    assert build(site, "--output", tmp_path / "reference" / name, "--no-cache") == 0
-    return comparable(tree_snapshot(tmp_path / "reference" / name))
-
-
 def comparable(tree: dict[str, bytes]) -> dict[str, bytes]:
     """The tree with Pagefind's index reduced to what it indexes: its bytes follow the order files were written."""
     pages = json.loads(tree["pagefind/pagefind-entry.json"])["languages"]["en"]["page_count"] \
@@ -43,6 +38,7 @@ def comparable(tree: dict[str, bytes]) -> dict[str, bytes]:
     return {**{k: v for k, v in tree.items() if not k.startswith("pagefind/")}, "indexed pages": pages}
 
 
+@pytest.mark.slow
 def test_every_kind_of_build_into_a_mount_point_equals_a_clean_build(tmp_path, mounted, capsys):
     site = write_site(tmp_path / "site", {f"content/national/s{i}.md": article(f"Story {i}") for i in range(12)})
     (mounted / ".git").mkdir()
@@ -58,7 +54,7 @@ def test_every_kind_of_build_into_a_mount_point_equals_a_clean_build(tmp_path, m
     for n, step in enumerate(steps):
         step()
         assert build(site, "--output", mounted) == 0, capsys.readouterr().err
-        assert comparable(tree_snapshot(mounted)) == {**clean_build(site, tmp_path, f"clean-{n}"),
+        assert comparable(tree_snapshot(mounted)) == {**comparable(clean_build(site, tmp_path, output=tmp_path / "reference" / f"clean-{n}")),
                                           ".git/HEAD": b"ref: refs/heads/gh-pages\n"}, n
         assert [p.name for p in mounted.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import NOW, article, build, run, write_site
+from support import NOW, article, build, run, write_site
 
 from broadsheet.urls import MAX_SLUG_BYTES
 
@@ -18,6 +18,7 @@ def output_names(out) -> list[str]:
     return [name for _root, dirs, files in os.walk(out) for name in dirs + files]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fields", [
     {"slug": "a" * 300},
     {"slug": "ह" * 300},
@@ -58,7 +59,7 @@ def test_new_starts_a_story_from_a_long_hindi_headline(tmp_path, capsys):
 
 
 def test_a_static_image_whose_variants_would_be_too_long_is_refused_by_check_and_build(tmp_path, capsys):
-    from conftest import jpeg
+    from support import jpeg
 
     name = "p" * 240 + ".jpg"
     site = write_site(tmp_path / "site", {"content/national/a.md": article(image=f"/images/{name}"),

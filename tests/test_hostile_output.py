@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, run, write_site
+from support import NOW, article, run, write_site
 from hostile_support import built, fingerprint, refused
 
 from broadsheet.output.deletion import UnsafeDeletion, remove_ours

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
 
 import markupsafe
 import pytest
 import yaml
-from conftest import NOW, article, run, write_site
+from support import NOW, article, run, write_site
 from hostile_support import Attributes, fingerprint, outside, runs_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +22,8 @@ from broadsheet.load.article import Article
 from broadsheet.load.reader import KNOWN_FIELDS, read_article
 from broadsheet.load.markdown import MarkdownRenderer
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,  # the same examples every run
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 FILE = "content/national/x.md"
 
 
@@ -81,6 +81,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 keys = st.sampled_from(KNOWN_FIELDS) | st.text(min_size=1, max_size=12)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(extra=st.dictionaries(keys, values, max_size=6), drop=st.sets(st.sampled_from(sorted(BASE))))
 def test_any_front_matter_mapping_builds_or_is_reported(world, capsys, extra, drop):
@@ -90,6 +91,7 @@ def test_any_front_matter_mapping_builds_or_is_reported(world, capsys, extra, dr
         page_is_safe((world / "site/public/index.html").read_text())
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(title=st.text(max_size=60))
 def test_any_title_is_shown_escaped_or_reported(world, capsys, title):
@@ -104,6 +106,7 @@ def test_any_title_is_shown_escaped_or_reported(world, capsys, title):
         assert "'title'" in err
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(slug=st.text(max_size=30) | st.sampled_from(["../x", "%2e%2e%2f", "/abs", "a\\b", "a\0b", "..", "CON", "nul"]))
 def test_any_slug_stays_inside_the_output_or_is_reported(world, capsys, slug):
@@ -116,6 +119,7 @@ def test_any_slug_stays_inside_the_output_or_is_reported(world, capsys, slug):
         assert "'slug'" in err
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(when=st.text(max_size=30) | st.dates() | st.datetimes() | st.integers()
        | st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=14)), timezone(-timedelta(hours=12))])))
@@ -144,8 +148,10 @@ def mutate(rng: random.Random, data: str) -> str:
     return data
 
 
+@pytest.mark.slow
 def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
-    """A seeded, time-bounded fuzz of read_article: every input becomes an Article with safe HTML or Problems."""
+    """A seeded fuzz of read_article, the same 400 cases every run: each becomes an Article with safe HTML or
+    Problems."""
     site = write_site(tmp_path / "site", {})
     config = load_config(site / "site.toml")
     renderer = MarkdownRenderer(time_limit=2)
@@ -157,9 +163,7 @@ def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
     rng = random.Random(20260212)
     path = site / FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + 4  # the time bound: as many cases as fit, at most 800
-    runs = 0
-    while runs < 800 and time.monotonic() < deadline:
+    for _ in range(400):
         text = mutate(rng, rng.choice(seeds))
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
         result = read_article(path, config, renderer)
@@ -167,5 +171,3 @@ def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
             assert not [a for a in Attributes(result.body_html).values if runs_script(a[2])], text
         else:
             assert result and all(isinstance(p, Problem) and p.path == path and p.message for p in result), text
-        runs += 1
-    assert runs >= 20, "the fuzz loop ran too few cases to mean anything"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, write_site
+from support import NOW, REPO, article, build, read, write_site
 from hostile_support import refused
 
 # Root reads every folder; without these two capabilities chmod 000 binds it as it binds anyone.
@@ -24,6 +24,7 @@ def build_bound_by_permissions(site: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["content/national/archive", "static/downloads", "templates/partials/extra",
                                     "content/national"])
 def test_an_unreadable_folder_is_reported_not_dropped(tmp_path, folder):
@@ -70,6 +71,7 @@ def test_a_link_to_a_folder_elsewhere_in_the_site_is_followed(tmp_path, capsys):
     assert not (site / "public/loop").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["templates/partials/pipe.html", "templates/pipe.txt", "static/pipe.css",
                                    "static/sub/pipe", "content/pipe.txt", "content/national/pipe.md"])
 def test_a_fifo_anywhere_the_build_reads_is_reported_without_hanging(tmp_path, where):
@@ -83,6 +85,7 @@ def test_a_fifo_anywhere_the_build_reads_is_reported_without_hanging(tmp_path, w
         assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_site_toml_that_is_a_fifo_is_reported_without_hanging(tmp_path):
     site = write_site(tmp_path / "site", {"content/national/a.md": article()})
     (site / "site.toml").unlink()

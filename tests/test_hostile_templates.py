@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, run, write_site
+from support import NOW, REPO, article, build, read, run, write_site
 from hostile_support import refused
 
 from broadsheet import BuildError
@@ -40,6 +40,7 @@ def test_undefined_variable_names_the_template_and_line(world, capsys):
     assert f"{path}:{line}: 'no_such_thing' is undefined" in err
 
 
+@pytest.mark.slow
 def test_missing_template_names_the_including_template_and_line(world, capsys):
     path, line = with_article_template(world, '{% include "partials/nope.html" %}')
     err = refused(world, capsys, "--site", world / "site", code=1)
@@ -90,6 +91,7 @@ def test_the_loader_itself_refuses_a_link_outside(world):
         env.get_template("partials/leak.html")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("line", "message"), [
     ('{% include "article.html" %}', "maximum recursion depth exceeded"),
     ("{{ 1 // 0 }}", "by zero"),
@@ -123,6 +125,7 @@ def with_render_time_limit(world: Path, seconds: float) -> None:
     toml.write_text(toml.read_text() + f"render_time_limit = {seconds}\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("line", ENDLESS, ids=["loop", "macro"])
 def test_a_template_that_never_ends_is_stopped_at_the_time_limit_naming_the_page(world, capsys, line, backstop):
     path, n = with_article_template(world, line)
@@ -136,6 +139,7 @@ def test_a_template_that_never_ends_is_stopped_at_the_time_limit_naming_the_page
     assert f"{path}:{n}: took longer than 0.3 s to draw" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_template_that_never_ends_is_stopped_in_a_worker_process(world, capsys, monkeypatch, backstop, forks):
     from broadsheet.render import draw
 

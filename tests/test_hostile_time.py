@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import article, build, read, run, write_site
+from support import article, build, read, run, write_site
 
 SPRING = "2026-03-08"  # America/Vancouver springs from 02:00 to 03:00
 FALL = "2026-11-01"  # and falls back from 02:00 to 01:00
@@ -22,6 +22,7 @@ def order_on(site, url: str) -> list[str]:
     return re.findall(r"Story (\w+)", read(site, url))
 
 
+@pytest.mark.slow
 def test_a_time_the_clock_skips_is_moved_forward_by_the_gap_in_order_display_and_schedule(tmp_path, capsys):
     site = dst_site(tmp_path, {"gap": f"{SPRING} 02:30", "before": f"{SPRING} 01:50", "after": f"{SPRING} 03:10"})
     assert build(site, now=f"{SPRING}T12:00:00-07:00") == 0, capsys.readouterr().err

@@ -4,7 +4,7 @@ are a collision naming both sources, in `check` as in `build`."""
 from __future__ import annotations
 
 import pytest
-from conftest import NOW, SITE_TOML, article, build, read, run, write_site
+from support import NOW, SITE_TOML, article, build, read, run, write_site
 from hostile_support import refused
 
 CASES = {

@@ -9,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, tree_snapshot, write_site
-from hostile_support import refused
+from support import NOW, REPO, article, build, clean_build, tree_snapshot, write_site
+from hostile_support import PausedBuild, fingerprint, refused
 
 from broadsheet.errors import BuildError
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
+
+FEB, MAR = "2026-02-12T12:00:00-08:00", "2026-03-12T12:00:00-08:00"
 
 HOLD = """
 import sys
@@ -46,6 +48,7 @@ def two_sites(tmp_path: Path) -> tuple[Path, Path]:
     return site, other
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ["the same site", "another site", "another site, through a link"])
 def test_a_second_writer_is_refused_naming_the_first(tmp_path, capsys, who):
     site, other = two_sites(tmp_path)
@@ -65,6 +68,7 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path, capsys, who):
     assert build(*args[1:2], *args[2:]) == 0  # let go: the next build may write
 
 
+@pytest.mark.slow
 def test_a_session_is_refused_while_another_process_writes_and_recovers_after(tmp_path):
     site, _ = two_sites(tmp_path)
     session = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
@@ -79,25 +83,35 @@ def test_a_session_is_refused_while_another_process_writes_and_recovers_after(tm
     assert "Story A" in (site / "public/national/a/index.html").read_text()
 
 
-def test_concurrent_builds_leave_one_whole_build(tmp_path):
-    """Two real build processes at once, again and again: the output is always exactly one of the two builds."""
+@pytest.mark.slow
+@pytest.mark.parametrize("first", [FEB, MAR])
+def test_concurrent_builds_leave_one_whole_build(tmp_path, first):
+    """A second build starts while the first holds the lock with its files half staged: it is refused, naming
+    the first, and touches nothing; the output is then exactly the first build, whole."""
+    second = MAR if first == FEB else FEB
     site = write_site(tmp_path / "site", {
         **{f"content/national/s{i}.md": article(f"Story {i}") for i in range(20)},
+        "content/national/march.md": article("Out in March", date="2026-03-01 09:00"),  # only the March build has it
         **{f"static/files/f{i:03d}.txt": f"file {i}\n" for i in range(300)},
     })
-    expected = {}
-    for now in ("2026-02-12T12:00:00-08:00", "2026-03-12T12:00:00-08:00"):
-        assert build(site, "--output", tmp_path / f"clean-{now[:7]}", "--no-cache", now=now) == 0
-        expected[now] = tree_snapshot(tmp_path / f"clean-{now[:7]}")
-    for _ in range(3):
-        procs = [subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--site", str(site),
-                                   "--now", now, "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True) for now in expected]
-        results = [(p.communicate(timeout=120)[1], p.returncode) for p in procs]
-        for err, code in results:
-            assert code == 0 or (code == 1 and "is writing this output folder" in err), err
-        assert tree_snapshot(site / "public") in expected.values()
-        assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
+    expected = {now: clean_build(site, tmp_path / now[:7], now=now) for now in (FEB, MAR)}
+    assert expected[FEB] != expected[MAR]
+    assert build(site, now=second) == 0  # an output to replace: the March story comes or goes
+    before = fingerprint(tmp_path)
+
+    holder = PausedBuild(site, "staging", "--now", first, count=5)  # inside the lock, four new files staged
+    try:
+        proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", second],
+                              capture_output=True, text=True, timeout=120)
+        during = fingerprint(tmp_path)
+    finally:
+        code, out, err = holder.resume()
+    assert proc.returncode == 1, proc.stderr
+    assert f"process {holder.proc.pid} (" in proc.stderr and "is writing this output folder" in proc.stderr
+    assert {k: v for k, v in during.items() if not k.startswith("site/.public.")} == before  # only the stage and lock
+    assert code == 0 and "Traceback" not in err, err
+    assert tree_snapshot(site / "public") == expected[first]
+    assert [p.name for p in site.iterdir() if p.name.startswith(".public")] == []
 
 
 def cron_site(tmp_path: Path) -> Path:
@@ -108,6 +122,7 @@ def cron_site(tmp_path: Path) -> Path:
     })
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cron", [("--now", "2026-02-13T12:00:00-08:00"), ("--now", NOW, "--drafts"),
                                   ("--now", NOW, "--base-url", "https://elsewhere.example")])
 def test_a_session_notices_that_another_process_rewrote_its_output(tmp_path, cron):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from browser import LINKCHECKER_RC, VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import NOW, REPO, run, tree_snapshot
+from support import NOW, REPO, run, tree_snapshot
 
 
 def init(folder: Path, *args: str) -> int:
@@ -63,6 +63,7 @@ def test_the_paper_builds_every_page_kind_with_the_packaged_theme(paper):
     assert {"404.html", "search", "authors", "tags", "sitemap.xml", "feed.xml"} <= {p.name for p in public.iterdir()}
 
 
+@pytest.mark.slow
 def test_the_nu_validator_finds_no_errors_in_the_paper(paper, tmp_path):
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
     result = subprocess.run(
@@ -72,6 +73,7 @@ def test_the_nu_validator_finds_no_errors_in_the_paper(paper, tmp_path):
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
 
 
+@pytest.mark.slow
 def test_linkchecker_finds_no_broken_links_in_the_paper(paper, tmp_path):
     rc = tmp_path / "linkcheckerrc"
     rc.write_text(LINKCHECKER_RC)
@@ -82,6 +84,8 @@ def test_linkchecker_finds_no_broken_links_in_the_paper(paper, tmp_path):
     assert int(re.search(r"(\d+) links? in \d+ URLs checked", result.stdout).group(1)) > 30
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_wcag_aa_violations_in_the_paper(paper, scheme):
     pages = ["/", "/news/", "/news/welcome/", "/authors/", "/authors/the-editors/", "/tags/", "/tags/about-us/",

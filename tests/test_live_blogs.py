@@ -8,7 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
-from conftest import NOW, article, build, read, run, tree_snapshot, write_site
+import pytest
+from support import NOW, article, build, clean_build, read, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
@@ -96,22 +97,22 @@ def test_after_live_until_it_is_a_plain_story(tmp_path):
     assert not (site / "public/national/storm/updates.xml").exists()
 
 
+@pytest.mark.slow
 def test_the_blog_ending_between_two_builds_equals_a_clean_build(tmp_path):
     site = write_site(tmp_path / "site", storm())
     assert build(site) == 0
     assert build(site, now=LATER) == 0  # from the cache: the clock passes live_until
-    assert run("build", "--site", site, "--now", LATER, "--no-cache", "--output", tmp_path / "clean") == 0
-    assert tree_snapshot(site / "public") == tree_snapshot(tmp_path / "clean")
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=LATER)
 
 
+@pytest.mark.slow
 def test_a_new_update_saved_between_two_builds_equals_a_clean_build(tmp_path):
     site = write_site(tmp_path / "site", storm())
     assert build(site) == 0
     path = site / "content/national/storm.md"
     path.write_text(path.read_text() + "\n## 11:05 Power out downtown\n\nCrews are on the way.\n")
     assert build(site) == 0
-    assert run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "clean") == 0
-    assert tree_snapshot(site / "public") == tree_snapshot(tmp_path / "clean")
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
     assert read(site, "/national/storm/").index("update-20260212-1105") < read(site, "/national/storm/").index("1042")
 
 
@@ -141,6 +142,6 @@ def test_a_new_headline_reaches_the_updates_feed_in_a_session_as_in_a_clean_buil
         session.rebuild({path})
     finally:
         session.close()
-    assert run("build", "--site", site, "--now", NOW, "--no-cache", "--output", tmp_path / "clean") == 0
-    assert tree_snapshot(tmp_path / "preview") == tree_snapshot(tmp_path / "clean")
-    assert "Storm live: ferries stop: live updates" in (tmp_path / "clean/national/storm/updates.xml").read_text()
+    clean = clean_build(site, tmp_path)
+    assert tree_snapshot(tmp_path / "preview") == clean
+    assert "Storm live: ferries stop: live updates" in clean["national/storm/updates.xml"].decode()

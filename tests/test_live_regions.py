@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import NOW, SITE_TOML, article, build, read, run, tree_snapshot, write_site
+from support import NOW, SITE_TOML, article, build, read, run, tree_snapshot, write_site
 
 from broadsheet.preview.includes import expand_includes
 
@@ -92,6 +92,7 @@ def test_an_unknown_includes_mode_is_reported_with_its_line(tmp_path, capsys):
             in capsys.readouterr().err)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("includes", ["client", "ssi", "esi"])
 def test_a_story_page_is_final_whatever_else_is_published(tmp_path, includes):
     """A new day, another story, a banner going up and coming down: no existing story page changes."""
@@ -214,6 +215,7 @@ def test_a_list_that_fits_on_its_front_has_no_numbered_pages(tmp_path):
     assert '<nav class="pager"' not in read(site, "/national/")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("includes", MODES)
 def test_the_changed_url_list_names_exactly_the_changed_files(tmp_path, includes):
     site = paper(tmp_path, includes)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser import LINKCHECKER_RC, VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import REPO, article, run
+from support import REPO, article, run
 from nginx_support import nginx
 from serve_support import request, start_serve
 from theme_site import THEME_TOML, write_theme_site
@@ -81,6 +81,8 @@ def served(site: Path, mode: str) -> Iterator[str]:
             yield base
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 def test_every_page_shows_the_banner_and_the_date_and_passes_axe(sites, browser, mode):
     failures = []
@@ -100,6 +102,8 @@ def test_every_page_shows_the_banner_and_the_date_and_passes_axe(sites, browser,
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 def test_nothing_shifts_as_the_regions_fill(sites, browser, mode):
     """Lighthouse's cumulative layout shift stays at or under 0.1 with the banner up, on a phone and a desktop."""
@@ -113,6 +117,8 @@ def test_nothing_shifts_as_the_regions_fill(sites, browser, mode):
             page.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_edition_date_is_the_readers_today_whenever_the_page_was_written(sites, browser):
     """A page written on the 12th, read on the 14th after 23:00 UTC (still the 14th in Vancouver)."""
     with serve(sites["client"] / "public") as base:
@@ -127,6 +133,8 @@ def test_the_edition_date_is_the_readers_today_whenever_the_page_was_written(sit
         page.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_page_reads_well_without_scripts(sites, browser):
     with serve(sites["client"] / "public") as base:
         context = browser.new_context(java_script_enabled=False)
@@ -142,6 +150,8 @@ def test_the_page_reads_well_without_scripts(sites, browser):
         context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_nu_validator_passes_every_page_as_readers_get_it(sites, browser, tmp_path):
     """The document after the regions are filled (client) or included (ssi, esi), for every mode."""
     assert shutil.which("java"), "java is missing: run ./scripts/test, or apt-get install default-jre-headless"
@@ -161,6 +171,7 @@ def test_the_nu_validator_passes_every_page_as_readers_get_it(sites, browser, tm
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 def test_linkchecker_finds_no_broken_link_with_the_banner_up(sites, mode, tmp_path):
     """Every link of the pages as the host serves them, the fragments' links included where the host includes
@@ -175,6 +186,7 @@ def test_linkchecker_finds_no_broken_link_with_the_banner_up(sites, mode, tmp_pa
     assert checked > 50  # it crawled the site, not one page
 
 
+@pytest.mark.slow
 def test_nginx_includes_the_fragments_with_the_readmes_ssi_configuration(sites, tmp_path):
     """The README's configuration for includes = "ssi" (its fourth nginx block), in Debian's nginx."""
     public = sites["ssi"] / "public"
@@ -188,6 +200,7 @@ def test_nginx_includes_the_fragments_with_the_readmes_ssi_configuration(sites, 
         assert fragment.headers["cache-control"] == "public, max-age=60" and BANNER in fragment.text
 
 
+@pytest.mark.slow
 def test_serve_shows_esi_and_ssi_pages_as_the_host_would(sites):
     for mode in ("ssi", "esi"):
         with preview(sites[mode]) as port:

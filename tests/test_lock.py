@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from support import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
 import lockcheck  # noqa: E402

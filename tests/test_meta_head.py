@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 
 BASE = "https://gazette.example"
 

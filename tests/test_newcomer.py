@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, REPO, SITE_TOML, article, build, jpeg, read, run, write_site
+from support import NOW, REPO, SITE_TOML, article, build, jpeg, read, run, write_site
 from PIL import Image
 
 from broadsheet.workflow import install_source, source_from_direct_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import article, build, read, write_site
+from support import article, build, read, write_site
 
 
 def news_article(html: str) -> dict:

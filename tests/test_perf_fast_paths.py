@@ -37,7 +37,8 @@ def reference(text: str) -> str:
                              output_format="html")
 
 
-@settings(max_examples=2500, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=2500, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_same_html_as_smarty_for_any_text(text):
     md = new_markdown()
@@ -74,7 +75,8 @@ def test_libyaml_is_there_so_the_fast_path_is_taken():
     assert frontmatter._fast_compose('title: "A"\ntags: [a, b]\n') is not None
 
 
-@settings(max_examples=3000, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(YAML_PIECES), min_size=1, max_size=30).map("".join))
 def test_front_matter_reads_the_same_with_libyaml(fm):
     assert repr(frontmatter.parse_yaml_fields(Path("a.md"), fm)) == repr(read_slowly(fm))

@@ -5,14 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 import tempfile
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import article, tree_snapshot, write_site
+from support import article, clean_build, tree_snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -279,15 +278,6 @@ def initial_site(root: Path, theme: int, search: bool = True) -> tuple[Path, dic
     return site, stories
 
 
-def full_build(site: Path, now: datetime, root: Path) -> dict[str, bytes]:
-    """A clean build: no cache, a fresh output folder."""
-    out = root / "full"
-    if out.exists():
-        shutil.rmtree(out)
-    build_with_cache(BuildOptions(site, out, now, cache=False, jobs=1))
-    return tree_snapshot(out)
-
-
 OLD = 1_000_000_000 * 1_000_000_000  # 2001-09-09, in ns: old enough that stats are trusted
 
 
@@ -322,7 +312,7 @@ def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bo
                 backdate(path, n)
             watcher.rebuild({path}, now=now)
             build_with_cache(replace(opts, out_dir=root / "public", now=now))
-            expected = full_build(site, now, root)
+            expected = clean_build(site, root, "--jobs", "1", now=now)
             assert tree_snapshot(root / "live") == expected, step
             assert tree_snapshot(root / "public") == expected, step
         watcher.close()
@@ -339,7 +329,8 @@ def tiny_thresholds(monkeypatch):
     monkeypatch.setattr(search_plan_module, "RECENT_SPAN", 2)
 
 
-@settings(max_examples=20, deadline=None,
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(edit, min_size=1, max_size=5), jobs=st.sampled_from([1, 2]),
        theme=st.sampled_from([-1, 0, 1]), old_files=st.booleans(), search=st.booleans())
@@ -347,6 +338,7 @@ def test_incremental_builds_equal_full_builds(tiny_thresholds, steps, jobs, them
     check_sequence(steps, jobs, theme, old_files, search)
 
 
+@pytest.mark.slow
 def test_worker_processes_render_the_same_bytes(tiny_thresholds, forks):
     check_sequence([("title", "story-1", "storm"), ("template", "templates/partials/card.html", 1),
                     ("body", "story-2", "vote")], jobs=2)
@@ -398,6 +390,7 @@ KINDS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old_files", [False, True], ids=["just written", "old files"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_kind_of_change_equals_a_full_build_in_a_session_and_in_a_new_process(tiny_thresholds, monkeypatch,
@@ -428,6 +421,7 @@ DAY = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("includes", ["client", "ssi", "esi", "static"])
 def test_a_newsroom_day_equals_a_full_build_in_a_session_and_in_new_processes(tiny_thresholds, includes):
     check_sequence([("includes", includes), *DAY], jobs=1, old_files=True)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import article, build, tree_snapshot, write_site
+from support import article, build, clean_build, tree_snapshot, write_site
 
 from broadsheet.output import folder as output_module
 from broadsheet.output import publish as publish_module
@@ -36,16 +36,7 @@ def edit(site: Path) -> None:
     (site / "content/s58.md").unlink()  # the newest National story: lists count their pages from the oldest
 
 
-def clean_build_of(site: Path, tmp_path: Path) -> dict[str, bytes]:
-    """The output a clean build of the site's current sources gives."""
-    twin = tmp_path / "twin"
-    write_site(twin, {rel: (site / rel).read_text() for rel in
-                      (p.relative_to(site).as_posix() for p in (site / "content").rglob("*.md"))})
-    (twin / "site.toml").write_text((site / "site.toml").read_text())
-    assert build(twin, "--no-cache") == 0
-    return tree_snapshot(twin / "public")
-
-
+@pytest.mark.slow
 def test_a_small_edit_patches_the_folder_in_place_and_equals_a_clean_build(built_site, tmp_path):
     out = built_site / "public"
     folder, untouched = out.stat().st_ino, (out / "national/s2/index.html").stat()
@@ -55,7 +46,7 @@ def test_a_small_edit_patches_the_folder_in_place_and_equals_a_clean_build(built
     same = (out / "national/s2/index.html").stat()
     assert (same.st_ino, same.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
     assert not (out / "national/s58").exists()  # a deleted story's folder goes with it
-    assert tree_snapshot(out) == clean_build_of(built_site, tmp_path)
+    assert tree_snapshot(out) == clean_build(built_site, tmp_path)
     assert stale_temps(out) == []
 
 
@@ -73,16 +64,18 @@ def interrupt_second_move(monkeypatch, error: BaseException) -> None:
     monkeypatch.setattr(output_module.os, "rename", rename)
 
 
+@pytest.mark.slow
 def test_a_patch_interrupted_by_ctrl_c_is_finished_before_the_build_stops(built_site, tmp_path, monkeypatch):
     out = built_site / "public"
     edit(built_site)
     interrupt_second_move(monkeypatch, KeyboardInterrupt())
     assert build(built_site) == 130
     monkeypatch.undo()
-    assert tree_snapshot(out) == clean_build_of(built_site, tmp_path)
+    assert tree_snapshot(out) == clean_build(built_site, tmp_path)
     assert stale_temps(out) == []
 
 
+@pytest.mark.slow
 def test_a_patch_killed_halfway_is_finished_by_the_next_run(built_site, tmp_path, monkeypatch):
     out = built_site / "public"
     before = tree_snapshot(out)
@@ -95,10 +88,11 @@ def test_a_patch_killed_halfway_is_finished_by_the_next_run(built_site, tmp_path
     half = tree_snapshot(out)
     assert half != before and any((t / JOURNAL).is_file() for t in stale_temps(out))
     assert build(built_site) == 0
-    assert tree_snapshot(out) == clean_build_of(built_site, tmp_path)
+    assert tree_snapshot(out) == clean_build(built_site, tmp_path)
     assert stale_temps(out) == []
 
 
+@pytest.mark.slow
 def test_a_large_change_swaps_in_a_whole_new_tree(built_site):
     out = built_site / "public"
     folder = out.stat().st_ino

@@ -8,11 +8,10 @@ build does, and that anything else (a new clock, a template, a story that moves)
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, build, read, tree_snapshot, write_site
+from support import NOW, article, build, clean_build, read, tree_snapshot, write_site
 
 import broadsheet.pipeline
 
@@ -40,15 +39,7 @@ def stories(site: Path) -> Path:
     })
 
 
-def full_build(site: Path, tmp: Path, now: str = NOW) -> dict[str, bytes]:
-    """Build a copy of the site from nothing (no cache, no output) and return its output."""
-    clean = tmp / "clean"
-    shutil.rmtree(clean, ignore_errors=True)
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("public", ".broadsheet-cache"))
-    assert build(clean, "--no-cache", now=now) == 0
-    return tree_snapshot(clean / "public")
-
-
+@pytest.mark.slow
 def test_edits_in_a_new_process_match_a_full_build_without_planning_the_site(site, tmp_path, plans):
     stories(site)
     assert build(site) == 0
@@ -61,9 +52,10 @@ def test_edits_in_a_new_process_match_a_full_build_without_planning_the_site(sit
     assert "A rewritten body." in read(site, "/national/a/")
     assert "Delta, updated" in read(site, "/national/")  # d's headline on the front of its section
     assert "Delta, updated" in read(site, "/tags/harbour/")
-    assert tree_snapshot(site / "public") == full_build(site, tmp_path)
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_new_process_repairs_damaged_pages_and_removes_strays_while_editing(site, tmp_path, plans):
     stories(site)
     assert build(site) == 0
@@ -78,9 +70,10 @@ def test_a_new_process_repairs_damaged_pages_and_removes_strays_while_editing(si
     assert not (out / "stray.html").exists()
     assert "Bravo" in read(site, "/national/b/")
     assert "Charlie" in read(site, "/sports/c/")
-    assert tree_snapshot(out) == full_build(site, tmp_path)
+    assert tree_snapshot(out) == clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", ["clock", "template", "date", "new story", "site.toml"])
 def test_anything_but_stories_edited_in_place_plans_the_whole_site(site, tmp_path, plans, change):
     stories(site)
@@ -103,9 +96,10 @@ def test_anything_but_stories_edited_in_place_plans_the_whole_site(site, tmp_pat
                                                body="Edited too."))
     assert build(site, now=now) == 0
     assert len(plans) == 2
-    assert tree_snapshot(site / "public") == full_build(site, tmp_path, now)
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=now)
 
 
+@pytest.mark.slow
 def test_a_failed_edit_leaves_everything_and_the_next_build_recovers(site, tmp_path, plans):
     stories(site)
     assert build(site) == 0
@@ -116,9 +110,10 @@ def test_a_failed_edit_leaves_everything_and_the_next_build_recovers(site, tmp_p
     (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Fixed.'"))
     assert build(site) == 0
     assert "Fixed." in read(site, "/national/a/")
-    assert tree_snapshot(site / "public") == full_build(site, tmp_path)
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("first", "later"), [
     ("2026-02-20T12:00:00+00:00", "2026-02-20T13:00:00+00:00"),  # the same edition
     ("2026-02-20T12:00:00+00:00", "2026-02-24T09:00:00+00:00"),  # another day: every page's edition date
@@ -139,9 +134,10 @@ def test_a_new_clock_is_applied_in_place_while_no_story_goes_live(site, tmp_path
     assert "Echo" not in read(site, "/")
     if first.startswith("2026-02-06"):
         assert "Foxtrot" in news and "Foxtrot" not in read(site, "/news-sitemap.xml")
-    assert tree_snapshot(site / "public") == full_build(site, tmp_path, later)
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=later)
 
 
+@pytest.mark.slow
 def test_a_build_after_a_preview_edited_in_place_brings_the_output_up_to_date(site, tmp_path, plans):
     """serve renders into its own folder and saves the shared cache: public/ must still catch up."""
     from broadsheet.cli import parse_now
@@ -159,4 +155,4 @@ def test_a_build_after_a_preview_edited_in_place_brings_the_output_up_to_date(si
     assert build(site) == 0
     assert "Delta, from the preview" in read(site, "/national/d/")
     assert "Delta, from the preview" in read(site, "/national/")  # the section's front too
-    assert tree_snapshot(site / "public") == full_build(site, tmp_path)
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path)

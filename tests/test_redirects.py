@@ -6,8 +6,9 @@ import shutil
 import subprocess
 from datetime import datetime
 
+import pytest
 from browser import serve
-from conftest import NOW, article, build, read, run, tree_snapshot, write_site
+from support import NOW, article, build, read, run, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
@@ -151,6 +152,7 @@ def test_a_url_changed_with_its_alias_is_no_warning(tmp_path, capsys):
     assert "url=/national/bridge-final/" in read(site, "/national/bridge-reopens/")
 
 
+@pytest.mark.slow
 def test_move_renames_a_story_and_keeps_its_old_url_alive(tmp_path, capsys):
     text = article("Bridge reopens", slug="bridge-reopens", aliases='["/old/a/"]', tags="[Transit]")
     text = text.replace("tags:", "# the desk's note stays\ntags:")
@@ -196,6 +198,7 @@ def linkcheck(public, tmp_path, *paths: str) -> subprocess.CompletedProcess:
                                *(base + p for p in paths)], capture_output=True, text=True, timeout=300, check=False)
 
 
+@pytest.mark.slow
 def test_linkchecker_follows_each_old_url_to_a_live_page(tmp_path):
     site = write_site(tmp_path / "site", moved(aliases='["/national/bridge/", "/old/2019/bridge.html"]'))
     assert build(site) == 0

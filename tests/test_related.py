@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 
 
 def related(html: str) -> list[str]:

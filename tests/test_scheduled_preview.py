@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from conftest import article, tree_snapshot, write_site
+import pytest
+from support import article, clean_build, tree_snapshot, write_site
 
 from broadsheet.options import BuildOptions
-from broadsheet.pipeline import build_with_cache
 from broadsheet.preview.session import Session
 from broadsheet.preview.watch import ChangeQueue, Rebuilt, rebuild_forever
 
@@ -33,11 +33,6 @@ def scheduled_site(site):
     })
 
 
-def clean_build(site, now: datetime, root) -> dict[str, bytes]:
-    build_with_cache(BuildOptions(site, root / "clean", now, cache=False, jobs=1))
-    return tree_snapshot(root / "clean")
-
-
 def run_until(session: Session, builds: int) -> list[Rebuilt]:
     """Run the rebuild loop until it has built `builds` times, then close its queue."""
     queue, done = ChangeQueue(), []
@@ -51,6 +46,7 @@ def run_until(session: Session, builds: int) -> list[Rebuilt]:
     return done
 
 
+@pytest.mark.slow
 def test_the_session_rebuilds_at_the_next_change_with_its_clock_moved_on(site, tmp_path):
     scheduled_site(site)
     clock = Clock(NOW)
@@ -61,11 +57,11 @@ def test_the_session_rebuilds_at_the_next_change_with_its_clock_moved_on(site, t
     clock.now = NOW + timedelta(hours=1)  # the loop finds the change due at once: no file changed, no waiting
     [rebuilt] = run_until(session, 1)
     assert rebuilt.ok and rebuilt.batch.scheduled
-    assert tree_snapshot(tmp_path / "live") == clean_build(site, clock.now, tmp_path)
+    assert tree_snapshot(tmp_path / "live") == clean_build(site, tmp_path, "--jobs", "1", now=clock.now)
     assert session.seconds_to_next_change() == 3600.0  # next: the banner ends at 14:00
     clock.now = NOW + timedelta(hours=2, minutes=5)
     run_until(session, 1)
-    assert tree_snapshot(tmp_path / "live") == clean_build(site, clock.now, tmp_path)
+    assert tree_snapshot(tmp_path / "live") == clean_build(site, tmp_path, "--jobs", "1", now=clock.now)
     assert "Breaking until two" not in (tmp_path / "live/national/old/index.html").read_text().split("<main", 1)[0]
     assert session.seconds_to_next_change() is None
     session.close()
@@ -79,7 +75,7 @@ def test_a_save_is_built_at_the_clock_of_that_moment(site, tmp_path):
     clock.now = NOW + timedelta(hours=1, minutes=30)
     (site / "content/old.md").write_text(article("Already out, edited", date="2026-02-12 09:00"))
     session.rebuild({site / "content/old.md"})
-    assert tree_snapshot(tmp_path / "live") == clean_build(site, clock.now, tmp_path)
+    assert tree_snapshot(tmp_path / "live") == clean_build(site, tmp_path, "--jobs", "1", now=clock.now)
     session.close()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, serve
-from conftest import NOW, article, build, write_site
+from support import NOW, article, build, write_site
 
 import broadsheet.plan.search as search_plan
 from broadsheet.options import BuildOptions
@@ -72,6 +72,8 @@ def index_folders(urls: list[str]) -> set[str]:
     return out
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_follows_every_publish_from_a_new_process(site, small_shards):
     write_stories(site, {"content/later.md": story(12, "bittern").replace("2026-02-03", "2026-02-20")})
     assert build(site) == 0
@@ -109,6 +111,8 @@ def test_search_follows_every_publish_from_a_new_process(site, small_shards):
         assert search(browser, base, "bittern") == ["Story 12 on the bittern"]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_follows_saves_in_a_preview(site, small_shards):
     write_stories(site)
     out = site / "preview"
@@ -128,6 +132,7 @@ def test_search_follows_saves_in_a_preview(site, small_shards):
         session.close()
 
 
+@pytest.mark.slow
 def test_the_index_of_a_build_from_scratch_equals_the_index_kept_up_by_edits(site, tmp_path, small_shards):
     write_stories(site)
     assert build(site) == 0
@@ -146,7 +151,7 @@ def test_the_index_of_a_build_from_scratch_equals_the_index_kept_up_by_edits(sit
 
 def test_a_failing_indexer_leaves_the_output_as_it_was(site, tmp_path, monkeypatch):
     import pagefind_bin_extended
-    from conftest import tree_snapshot
+    from support import tree_snapshot
 
     write_stories(site)
     assert build(site) == 0
@@ -161,8 +166,10 @@ def test_a_failing_indexer_leaves_the_output_as_it_was(site, tmp_path, monkeypat
     assert tree_snapshot(site / "public") == before
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_each_edition_searches_its_own_stories(site, small_shards):
-    from test_editions import BILINGUAL
+    from support import BILINGUAL
 
     files = {f"content/en{n}.md": story(n, word) for n, word in enumerate(WORDS[:6])}
     files.update({f"content/pa{n}.md": article(f"ਕਹਾਣੀ {n} ਬਾਜ਼ ਬਾਰੇ", section="ਪੰਜਾਬ", lang="pa", slug=f"pa-{n}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import frontmatter
-from conftest import SITE_TOML, article, build, read, run, write_site
+from support import SITE_TOML, article, build, read, run, write_site
 
 SLUGGED = SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]',
                             'sections = ["National", { name = "Sports", slug = "sport" }, "Arts & Culture"]') + """

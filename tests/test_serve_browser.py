@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import article, build, tree_snapshot, write_site
+from support import article, build, tree_snapshot, write_site
 from playwright.sync_api import expect, sync_playwright
 from serve_support import start_serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium drives every test here
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -57,7 +59,7 @@ def test_an_open_article_follows_edits_errors_and_fixes_without_a_manual_reload(
         page.screenshot(path=str(site.parent / "after-fix.png"))
     finally:
         page.close()
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert code == 0
 
     assert build(site) == 0  # the deployable build, after all that previewing
@@ -89,5 +91,5 @@ def test_a_long_article_keeps_the_readers_place_and_a_new_stylesheet_reloads_the
         assert page.evaluate("window.__sameDocument === undefined")  # other stylesheets: the tab was reloaded
     finally:
         page.close()
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert code == 0

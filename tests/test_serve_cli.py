@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import threading
 
-from conftest import article, build, read, tree_snapshot, write_site
+import pytest
+from support import article, build, read, tree_snapshot, write_site
 from serve_support import TIMEOUT, CliProcess, EventStream, page_version, request, start_serve, temp_leftovers
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
@@ -20,6 +21,7 @@ def make_site(site):
     })
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_on_save_and_tells_open_tabs(site):
     make_site(site)
     proc, port = start_serve(site)
@@ -36,10 +38,11 @@ def test_serve_rebuilds_on_save_and_tells_open_tabs(site):
         proc.wait_line(r"^\d\d:\d\d:\d\d content/national/a\.md: \d+ pages written in \d+\.\d\d s$")
         assert not (site / "public").exists()  # previews never touch the deployable folder
     finally:
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert code == 0
 
 
+@pytest.mark.slow
 def test_a_broken_save_shows_problems_over_the_last_good_build_until_fixed(site):
     make_site(site)
     proc, port = start_serve(site)
@@ -66,6 +69,7 @@ def test_a_broken_save_shows_problems_over_the_last_good_build_until_fixed(site)
         proc.interrupt()
 
 
+@pytest.mark.slow
 def test_deleting_an_article_removes_its_page_and_drops_it_from_lists(site):
     make_site(site)
     proc, port = start_serve(site)
@@ -82,20 +86,21 @@ def test_deleting_an_article_removes_its_page_and_drops_it_from_lists(site):
         proc.interrupt()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_serve_cleanly_leaving_no_temp_folders(site):
     make_site(site)
     proc, port = start_serve(site)
     tab = EventStream(port, "stale-version-keeps-it-open")  # an open tab must not hold the exit
-    code, took = proc.interrupt()
+    code = proc.interrupt()
     tab.close()
     assert code == 0
-    assert took < 5, f"took {took:.2f} s to stop"  # about 0.1 s when the machine is quiet
     assert not any("Traceback" in line for line in proc.stderr), proc.stderr
     assert temp_leftovers(site) == []
     assert not (site / "public").exists()
     assert (site / ".broadsheet-cache" / ".gitignore").read_text().endswith("\n*\n")  # previews stay out of git
 
 
+@pytest.mark.slow
 def test_watch_rebuilds_public_without_any_reload_script(site):
     make_site(site)
     proc = CliProcess("watch", "--site", site, "--now", "2026-02-12T12:00:00-08:00")
@@ -106,13 +111,14 @@ def test_watch_rebuilds_public_without_any_reload_script(site):
         proc.wait_line(r"content/national/a\.md: \d+ pages written")
         assert "<h1>Watched edit</h1>" in read(site, "/national/a/")
     finally:
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert code == 0 and not any("Traceback" in line for line in proc.stderr)
     assert temp_leftovers(site.parent) == []
     files = tree_snapshot(site / "public")
     assert files and not any(b"EventSource" in data or b"__broadsheet" in data for data in files.values())
 
 
+@pytest.mark.slow
 def test_build_output_never_has_the_reload_script_even_after_serving(site):
     make_site(site)
     proc, port = start_serve(site)
@@ -129,6 +135,7 @@ def test_serve_refuses_a_missing_site_folder(tmp_path):
     assert any("no such folder" in line for line in proc.stderr)
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_the_middle_of_writing_a_build_leaves_no_temp_folder(site):
     files = {f"static/files/f{i:04}.txt": f"file {i}\n" for i in range(3000)}  # a write phase long enough to hit
     write_site(site, {"content/national/a.md": article("First story"), **files})
@@ -147,7 +154,7 @@ def test_ctrl_c_in_the_middle_of_writing_a_build_leaves_no_temp_folder(site):
     try:
         proc = CliProcess("serve", "--site", site, "--port", "0")
         assert writing.wait(TIMEOUT), f"the build never started writing: {proc.stderr}"
-        code, took = proc.interrupt()
+        code = proc.interrupt()
     finally:
         observer.stop()
         observer.join(timeout=5)
@@ -155,9 +162,9 @@ def test_ctrl_c_in_the_middle_of_writing_a_build_leaves_no_temp_folder(site):
     printed = [*proc.seen, *proc.lines.queue]
     assert printed == ["Stopped."], printed  # stopped mid-build: no rebuild line, no "Serving"
     assert temp_leftovers(site) == []
-    assert took < 5, f"took {took:.2f} s to stop"
 
 
+@pytest.mark.slow
 def test_serve_drafts_previews_draft_stories(site):
     write_site(site, {
         "content/national/a.md": article("First story"),
@@ -170,6 +177,7 @@ def test_serve_drafts_previews_draft_stories(site):
         proc.interrupt()
 
 
+@pytest.mark.slow
 def test_serve_open_opens_the_preview_in_the_users_browser(site, tmp_path, monkeypatch):
     make_site(site)
     fake_browser = tmp_path / "browser.sh"
@@ -183,6 +191,7 @@ def test_serve_open_opens_the_preview_in_the_users_browser(site, tmp_path, monke
         proc.interrupt()
 
 
+@pytest.mark.slow
 def test_fingerprinted_css_is_cached_by_tabs_and_a_changed_stylesheet_gets_a_new_name(site):
     make_site(site)
     proc, port = start_serve(site)
@@ -202,5 +211,5 @@ def test_fingerprinted_css_is_cached_by_tabs_and_a_changed_stylesheet_gets_a_new
         assert ".note { color: teal; }" in served.text
         assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
     finally:
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert code == 0

@@ -9,13 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import article, build, write_site
-from serve_support import EventStream, raw_request, request
+from support import article, build, write_site
+from serve_support import TIMEOUT, EventStream, raw_request, request
 
 from broadsheet.cli import make_parser
 from broadsheet.errors import Problem
 from broadsheet.preview.origins import bind_warning
-from broadsheet.preview.server import PreviewState, make_server
+from broadsheet.preview.server import PreviewHandler, PreviewState, make_server
 from broadsheet.preview.watch import Batch, Rebuilt
 
 SECRET = b"TOP SECRET: never served"
@@ -228,7 +228,7 @@ def test_live_reload_accepts_local_names(served, host):
 def test_a_client_that_hangs_up_mid_response_does_not_hurt_the_server(served):
     port, _, _, _ = served
     for _ in range(3):
-        sock = socket.create_connection(("127.0.0.1", port))
+        sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
         sock.sendall(f"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         assert sock.recv(1024).startswith(b"HTTP/1.1 200")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # reset
@@ -267,22 +267,26 @@ def test_binding_beyond_loopback_warns():
         assert warning and "warning" in warning and host in warning
 
 
-def test_stopping_closes_idle_connections_and_event_streams(tmp_path):
+def test_stopping_closes_idle_connections_and_event_streams(tmp_path, monkeypatch):
+    # The server's own idle timeout pushed far past this test's waits: only stop() can close the connection.
+    monkeypatch.setattr(PreviewHandler, "timeout", 3600)
     (tmp_path / "index.html").write_text("<html><body>hi</body></html>")
     state = PreviewState(tmp_path)
     server = make_server(state)
     server.start()
     port = server.server_address[1]
-    idle = socket.create_connection(("127.0.0.1", port), timeout=30)
+    idle = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     idle.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
     answer = b""
     while not answer.endswith(b"</html>"):  # the whole response; the connection stays open for the next
-        answer += idle.recv(65536)
+        chunk = idle.recv(65536)
+        assert chunk, f"the server closed the connection before the whole page: {answer!r}"
+        answer += chunk
     assert answer.startswith(b"HTTP/1.1 200")
     tab = EventStream(port, state.version)
     server.stop()
     try:
-        assert idle.recv(1024) == b""  # closed by the server, not left to its 30 s timeout
+        assert idle.recv(1024) == b""  # closed by stop(), not left to the server's idle timeout
         assert tab.sock.recv(1024) == b""
     finally:
         idle.close()

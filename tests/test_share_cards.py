@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import SITE_TOML, article, build, jpeg, read, tree_snapshot, write_site
+from support import SITE_TOML, article, build, jpeg, read, tree_snapshot, write_site
 from broadsheet.plan.cards import face, in_face
 
 BASE = "https://gazette.example"

@@ -10,7 +10,7 @@ import feedparser
 import lxml.html
 import pytest
 from browser import NODE_MODULES, need_node_tool
-from conftest import NOW, REPO, SITE_TOML, article, build, read, run, write_site
+from support import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 from lxml import etree
 
 from broadsheet.cli import parse_now
@@ -152,6 +152,7 @@ def test_an_empty_news_sitemap_is_still_written(site):
     assert root.tag == f"{SM}urlset" and len(root) == 0
 
 
+@pytest.mark.slow
 def test_news_sitemap_splits_past_1000_stories(site):
     now = parse_now(NOW)
     files = {f"content/n{i}.md": article(f"Story {i}", date=(now - timedelta(minutes=2 * i)).isoformat(), body="x")
@@ -222,6 +223,7 @@ def test_sitemap_split_by_size_keeps_each_file_under_the_limit(site, urlset_sche
     assert sorted(listed) == sorted(html_urls(site / "public"))
 
 
+@pytest.mark.slow
 def test_a_site_past_50000_urls_gets_a_sitemap_index(site, urlset_schema, index_schema):
     # 500 stories with 101 topics each: 50,500 topic pages. Tiny page templates keep the build quick;
     # the sitemap templates are the real ones.
@@ -250,6 +252,7 @@ def test_a_site_past_50000_urls_gets_a_sitemap_index(site, urlset_schema, index_
     assert set(listed) == html_urls(public) and len(listed) == len(set(listed))
 
 
+@pytest.mark.slow
 def test_the_sample_site_publishes_valid_feeds_sitemaps_and_metadata(tmp_path, urlset_schema):
     """The bundled sample site, which none of these tests wrote, checked end to end."""
     config = load_config(REPO / "site.toml")

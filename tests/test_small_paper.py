@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import article, build, read, write_site
+from support import article, build, read, write_site
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from conftest import article, build, read, write_site
+from support import article, build, read, write_site
 
 
 def test_builds_an_article_page_with_headline_and_sidebar(site):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import SITE_TOML, article, build, read, write_site
+import pytest
+from support import SITE_TOML, article, build, read, write_site
 
 ABOUT = "---\ntitle: About the Gazette\nsummary: Who we are.\n---\nWe cover the harbour.\n"
 ETHICS = "---\ntitle: Ethics policy\nslug: ethics\n---\nWe correct our mistakes.\n"
@@ -98,6 +99,7 @@ def test_transparency_must_name_known_properties_and_existing_pages(site, capsys
             "no page with that slug (the pages: ethics)") in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_editing_a_page_redraws_it_and_the_footers_without_a_clean_build(site):
     write_site(site, {"content/pages/about.md": ABOUT, "content/a.md": article("A story", date="2026-02-12 09:00")})
     assert build(site) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from conftest import REPO, SITE_TOML, article, build, read, run, write_site
+from support import REPO, SITE_TOML, article, build, read, run, write_site
 
 PARAMS_TOML = SITE_TOML + """
 [params]

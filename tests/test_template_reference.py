@@ -9,7 +9,7 @@ from datetime import datetime
 
 import jinja2
 import pytest
-from conftest import NOW, REPO
+from support import NOW, REPO
 from theme_site import write_theme_site
 
 from broadsheet.load.config import load_config

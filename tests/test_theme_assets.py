@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import article, build, read, write_site
+from support import article, build, read, write_site
 
 from broadsheet import urls
 from broadsheet.render.theme import reading_minutes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import tomllib
 
-from conftest import NOW, REPO, article, build, read, run, write_site
+from support import NOW, REPO, article, build, read, run, write_site
 
 from broadsheet.paper import eject, ejected_warnings
 

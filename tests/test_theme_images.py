@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from io import BytesIO
 
-from conftest import article, build, jpeg, read, tree_snapshot, write_site
+import pytest
+from support import Imgs, article, build, jpeg, read, srcset_urls, tree_snapshot, write_site
 from PIL import Image
-
-
-class Imgs(HTMLParser):
-    """Collect every <img> and <source> with its attributes."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.imgs: list[dict[str, str | None]] = []
-        self.sources: list[dict[str, str | None]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.imgs.append(dict(attrs))
-        elif tag == "source":
-            self.sources.append(dict(attrs))
-
-
-def srcset_urls(srcset: str) -> list[tuple[str, int]]:
-    return [(u, int(w.rstrip("w"))) for u, w in (c.strip().split() for c in srcset.split(","))]
 
 
 def image_site(site, **toml):
     extra = "".join(f"{k} = {v}\n" for k, v in toml.items())
-    from conftest import SITE_TOML
+    from support import SITE_TOML
     return write_site(site, {
         "site.toml": SITE_TOML + extra,
         "static/images/harbour.jpg": jpeg(1600, 900),
@@ -42,6 +22,7 @@ def image_site(site, **toml):
     })
 
 
+@pytest.mark.slow
 def test_lead_image_gets_webp_and_jpeg_srcsets_with_intrinsic_size(site):
     image_site(site)
     assert build(site) == 0
@@ -62,6 +43,7 @@ def test_lead_image_gets_webp_and_jpeg_srcsets_with_intrinsic_size(site):
             assert im.size == (width, round(width * 900 / 1600))
 
 
+@pytest.mark.slow
 def test_every_img_has_width_and_height_and_lists_lazy_load_thumbnails(site):
     image_site(site)
     assert build(site) == 0
@@ -83,6 +65,7 @@ def test_widths_come_from_config_and_never_upscale(site):
     assert [w for _, w in srcset_urls(lead["srcset"])] == [400, 1600]
 
 
+@pytest.mark.slow
 def test_resizing_runs_once_per_image_content(site):
     image_site(site)
     assert build(site) == 0
@@ -101,6 +84,7 @@ def test_resizing_runs_once_per_image_content(site):
     assert new_urls & old_urls == {"/images/harbour.jpg"}  # only the original keeps its name
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_between_builds(site):
     image_site(site)
     assert build(site) == 0

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, article, build, read, run, tree_snapshot, write_site
+from support import NOW, REPO, article, build, read, run, tree_snapshot, write_site
 
 from broadsheet import BuildError
 from broadsheet.options import BuildOptions
@@ -82,6 +82,7 @@ def test_a_site_static_file_replaces_the_theme_file_of_the_same_name(tmp_path):
     assert (site / "public/css/site.css").read_bytes() == (REPO / "static/css/site.css").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_changed_theme_file_redraws_exactly_the_pages_that_use_it(tmp_path):
     theme = copy_theme(tmp_path / "theme")
     site = bare_site(tmp_path / "site")
@@ -130,6 +131,7 @@ def test_check_names_the_site_file_with_a_syntax_error(tmp_path, capsys):
     assert f"{os.path.join('templates', 'article.html')}:" in err and "template syntax error" in err
 
 
+@pytest.mark.slow
 def test_a_wheel_carries_the_theme_and_the_installed_package_finds_it_outside_the_repo(tmp_path):
     src = tmp_path / "src"
     src.mkdir()

@@ -1,6 +1,6 @@
 """`search = false` in site.toml: no index, no search page, and no link to one."""
 
-from conftest import SITE_TOML, article, build, read, write_site
+from support import SITE_TOML, article, build, read, write_site
 
 
 def test_search_off_builds_no_index_and_links_nowhere(site):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser import LINKCHECKER_RC, VNU_JAR, WCAG_AA, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from conftest import REPO, run
+from support import REPO, run
 from serve_support import start_serve
 from theme_site import write_theme_site
 
@@ -75,6 +75,7 @@ def sample_pages(public: Path) -> dict[str, str]:
 # ---- Validators -------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_nu_validator_finds_no_errors_on_any_page(sample, small, tmp_path):
     # A deliberately broken page rides along, to show that this run would report errors (one JVM start-up).
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
@@ -95,6 +96,7 @@ def linkcheck(public: Path, tmp_path: Path) -> subprocess.CompletedProcess:
                               capture_output=True, text=True, timeout=600, check=False)
 
 
+@pytest.mark.slow
 def test_linkchecker_finds_no_broken_links_over_http(sample, small, tmp_path):
     for public in (sample, small):
         result = linkcheck(public, tmp_path)
@@ -103,6 +105,7 @@ def test_linkchecker_finds_no_broken_links_over_http(sample, small, tmp_path):
         assert checked > 50  # it crawled the site, not one page
 
 
+@pytest.mark.slow
 def test_linkchecker_would_catch_a_broken_link(small, tmp_path):
     broken = tmp_path / "public"
     shutil.copytree(small, broken)
@@ -112,6 +115,7 @@ def test_linkchecker_would_catch_a_broken_link(small, tmp_path):
     assert result.returncode == 1 and "/sportz/" in result.stdout
 
 
+@pytest.mark.slow
 def test_every_srcset_and_fragment_target_exists(sample, small):
     # linkchecker reads <img srcset> but not <source srcset>, nor same-page #fragments: check those here.
     for public in (sample, small):
@@ -137,6 +141,8 @@ AXE_RUNS = [  # contrast differs by scheme; layout by width, where one site is e
 ]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize(("scheme", "width", "sites"), AXE_RUNS)
 def test_axe_finds_no_wcag_aa_violations(request, browser, scheme, width, sites):
     failures = []
@@ -154,6 +160,8 @@ def test_axe_finds_no_wcag_aa_violations(request, browser, scheme, width, sites)
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_axe_would_catch_poor_contrast_and_a_missing_alt(small, browser):
     with serve(small) as base:
         page = browser.new_page()
@@ -179,6 +187,8 @@ def search_from_masthead(page, base: str, word: str) -> list[str]:
     return page.eval_on_selector_all("#search-results h2 a", "links => links.map(a => a.textContent)")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_finds_a_sample_article_by_a_word_in_its_body(sample, browser):
     with serve(sample) as base:
         page = browser.new_page()
@@ -192,6 +202,8 @@ def test_search_finds_a_sample_article_by_a_word_in_its_body(sample, browser):
         page.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_indexes_headlines_and_bodies_only(small, browser):
     with serve(small) as base:
         page = browser.new_page()
@@ -212,6 +224,8 @@ def test_search_indexes_headlines_and_bodies_only(small, browser):
             assert chrome not in text
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_search_works_in_the_preview_server(tmp_path, browser):
     site = write_theme_site(tmp_path / "site")
     proc, port = start_serve(site)
@@ -220,7 +234,7 @@ def test_search_works_in_the_preview_server(tmp_path, browser):
         titles = search_from_masthead(page, f"http://127.0.0.1:{port}", "cannery")
         page.close()
     finally:
-        code, _ = proc.interrupt()
+        code = proc.interrupt()
     assert titles == ["A winter festival turns the old cannery into a gallery"]
     assert code == 0
 
@@ -228,6 +242,8 @@ def test_search_works_in_the_preview_server(tmp_path, browser):
 # ---- Layout and screenshots -------------------------------------------------------------------------------
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [320, 375, 768, 1280])
 def test_layout_holds_without_sideways_scrolling(sample, browser, width, tmp_path):
     pages = sample_pages(sample)
@@ -250,6 +266,8 @@ def test_layout_holds_without_sideways_scrolling(sample, browser, width, tmp_pat
         context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_dark_mode_follows_the_system(small, browser):
     with serve(small) as base:
         colours = {}
@@ -262,6 +280,8 @@ def test_dark_mode_follows_the_system(small, browser):
     assert colours == {"light": "rgb(251, 249, 244)", "dark": "rgb(20, 20, 20)"}
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_print_hides_everything_but_the_story(sample, browser):
     pages = sample_pages(sample)
     with serve(sample) as base:

@@ -8,8 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import NOW, article, write_site
-from serve_support import TIMEOUT
+from support import NOW, TIMEOUT, article, write_site
 
 from broadsheet.cli import parse_now
 from broadsheet.options import BuildOptions
@@ -31,43 +30,93 @@ from broadsheet.preview.watch import (
 )
 
 
+class Clock:
+    """A test clock: time passes only when the test says so."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class RecordingQueue(ChangeQueue):
+    """A queue on a test clock that lets a test wait for the watcher's next event (never for time to pass)."""
+
+    def __init__(self, clock: Clock, **timings: float):
+        super().__init__(clock=clock, **timings)
+        self.clock_ = clock
+        self.events: list[tuple[frozenset[Path], bool, bool]] = []
+        self.arrived = threading.Condition()
+
+    def put(self, paths, full=False, finished=False):
+        paths = frozenset(paths)
+        super().put(paths, full, finished)
+        with self.arrived:
+            self.events.append((paths, finished, full))
+            self.arrived.notify_all()
+
+    def wait_for(self, path: Path, finished: bool | None, after: int) -> int:
+        """Wait until an event after the first `after` names path (finished, unfinished, or either: None);
+        return how many events have come."""
+        def seen() -> bool:
+            return any(path in paths and finished in (None, done) for paths, done, _ in self.events[after:])
+
+        with self.arrived:
+            what = {True: "finished ", False: "unfinished ", None: ""}[finished]
+            assert self.arrived.wait_for(seen, TIMEOUT), f"the watcher never reported a {what}change of {path}"
+            return len(self.events)
+
+    def batch_after(self, seconds: float) -> Batch | None:
+        """Move the clock on by `seconds` and return the batch then due, if any."""
+        self.clock_.advance(seconds)
+        return self.poll()
+
+
 @pytest.fixture
 def watched(site):
-    """A site with a running watcher; yields (site, queue)."""
+    """A site with a running watcher whose queue runs on a test clock; yields (site, queue)."""
     write_site(site, {"content/national/a.md": article("First story")})
     (site / "public").mkdir()
     (site / ".broadsheet-cache").mkdir()
-    queue = ChangeQueue()
+    queue = RecordingQueue(Clock())
     observer = start_observer(site, queue, ignore=(site / "public", site / ".broadsheet-cache"))
     yield site, queue
     observer.stop()
     observer.join(timeout=5)
 
 
-def next_batch(queue: ChangeQueue) -> Batch:
-    batch = queue.take(timeout=TIMEOUT)
-    assert batch is not None, "no change was noticed"
-    return batch
+def sentinels(site: Path) -> frozenset[Path]:
+    """One source in each place the watcher watches separately (each has its own stream of events)."""
+    return frozenset({site / "content" / "zz-sentinel.md", site / "templates" / "zz-sentinel.html",
+                      site / "static" / "zz-sentinel.css", site / "site.toml"})
 
 
-def batches_until_sentinel(site: Path, queue: ChangeQueue) -> list[Batch]:
-    """Save a sentinel file and collect batches up to the one that has it.
+def sentinel_batch(site: Path, queue: RecordingQueue) -> Batch | None:
+    """Save the sentinels, wait for the watcher to report each complete, and return the batch due SETTLED later.
 
-    Events arrive in order, so any straggler from earlier saves shows up before or beside the sentinel.
+    Each watched place reports its events in order, so every event of earlier saves has reached the queue by
+    then: a straggler (a junk file let through, a save reported twice) shows up in this batch beside them.
     """
-    first = [next_batch(queue)]
-    sentinel = site / "content" / "zz-sentinel.md"
-    sentinel.write_text(article("Sentinel"))
-    while sentinel not in first[-1].paths:
-        first.append(next_batch(queue))
-    return first
+    seen = len(queue.events)
+    for path in sorted(sentinels(site)):
+        path.write_text(path.read_text() if path.name == "site.toml" else "/* sentinel */")
+    for path in sentinels(site):
+        queue.wait_for(path, finished=True, after=seen)
+    return queue.batch_after(SETTLED)
 
 
-def assert_one_batch_of(site: Path, queue: ChangeQueue, *paths: Path) -> None:
-    batches = batches_until_sentinel(site, queue)
-    assert len(batches) == 2, batches
-    assert batches[0].paths == frozenset(paths)
-    assert batches[1].paths == frozenset({site / "content" / "zz-sentinel.md"})
+def assert_one_batch_of(site: Path, queue: RecordingQueue, *paths: Path) -> None:
+    """The save of `paths` is one batch, due as soon as it settles, and nothing else follows it: the next batch
+    holds only the sentinels saved afterwards."""
+    for path in paths:
+        queue.wait_for(path, finished=True, after=0)
+    assert queue.batch_after(SETTLED - 0.001) is None  # not before it has settled
+    assert queue.batch_after(0.001) == Batch(frozenset(paths))  # complete saves: no waiting for QUIET
+    assert sentinel_batch(site, queue) == Batch(sentinels(site))
 
 
 def test_vim_backup_and_rename_save_is_one_batch(watched):
@@ -133,41 +182,39 @@ def test_editor_junk_output_and_cache_folders_are_ignored(watched):
     (site / "public" / "index.html").write_text("output")
     (site / ".broadsheet-cache" / "anything").write_text("cache")
     (site / "README.txt").write_text("not a source")
-    sentinel = site / "content" / "zz-sentinel.md"
-    sentinel.write_text(article("Sentinel"))
-    assert next_batch(queue).paths == frozenset({sentinel})
+    assert sentinel_batch(site, queue) == Batch(sentinels(site))
 
 
-def test_a_checkout_of_200_files_is_one_or_two_batches(watched):
+def test_a_checkout_of_200_files_is_one_batch_of_those_files(watched):
     site, queue = watched
     paths = [site / "content" / "national" / f"story-{i:03}.md" for i in range(200)]
     for i, path in enumerate(paths):
         path.write_text(article(f"Story {i}"))
-    seen: set[Path] = set()
-    batches = 0
-    while not set(paths) <= seen:
-        seen |= next_batch(queue).paths
-        batches += 1
-    assert batches <= 2
+    assert_one_batch_of(site, queue, *paths)
 
 
 def test_a_new_folder_asks_for_a_full_rebuild(watched):
     site, queue = watched
     (site / "content" / "sports").mkdir()
-    batch = next_batch(queue)
-    assert batch.full and site / "content" / "sports" in batch.paths
+    queue.wait_for(site / "content" / "sports", finished=None, after=0)
+    assert queue.batch_after(QUIET - 0.001) is None  # a folder may be filled with files yet: it waits for quiet
+    batch = queue.batch_after(0.001)
+    assert batch is not None and batch.full and site / "content" / "sports" in batch.paths
 
 
 def test_a_source_folder_made_after_start_up_is_watched_too(site):
     write_site(site, {"content/national/a.md": article("First story")})
     shutil.rmtree(site / "static")  # the theme's CSS, JS and icon
-    queue = ChangeQueue()
+    queue = RecordingQueue(Clock())
     observer = start_observer(site, queue)
     try:
         (site / "static").mkdir()
-        assert next_batch(queue).full
+        seen = queue.wait_for(site / "static", finished=None, after=0)
+        batch = queue.batch_after(QUIET)
+        assert batch is not None and batch.full
         (site / "static" / "logo.svg").write_text("<svg/>")
-        assert next_batch(queue).paths == frozenset({site / "static" / "logo.svg"})
+        queue.wait_for(site / "static" / "logo.svg", finished=True, after=seen)
+        assert queue.batch_after(SETTLED) == Batch(frozenset({site / "static" / "logo.svg"}))
     finally:
         observer.stop()
         observer.join(timeout=5)
@@ -187,9 +234,9 @@ def test_is_watched_knows_sources_from_everything_else(site):
 
 @pytest.fixture
 def patient(site):
-    """A running watcher whose queue waits a whole minute for quiet: only finished saves come out sooner."""
+    """A running watcher whose queue (on a test clock) waits a whole minute for quiet."""
     write_site(site, {"content/national/a.md": article("First story")})
-    queue = ChangeQueue(quiet=60, max_wait=120)
+    queue = RecordingQueue(Clock(), quiet=60, max_wait=120)
     observer = start_observer(site, queue)
     yield site, queue
     observer.stop()
@@ -200,54 +247,16 @@ def test_a_save_that_closed_its_file_is_built_without_waiting_for_quiet(patient)
     site, queue = patient
     md = site / "content" / "national" / "a.md"
     md.write_text(article("Saved and closed"))  # open, write, close: the save is complete
-    batch = queue.take(timeout=TIMEOUT)
-    assert batch is not None and batch.paths == frozenset({md})
+    queue.wait_for(md, finished=True, after=0)
+    assert queue.batch_after(SETTLED) == Batch(frozenset({md}))  # a minute short of quiet
 
 
 def test_a_save_renamed_into_place_is_built_without_waiting_for_quiet(patient):
     site, queue = patient
     md = site / "content" / "national" / "a.md"
     save_atomically(md, article("Renamed into place"))
-    batch = queue.take(timeout=TIMEOUT)
-    assert batch is not None and batch.paths == frozenset({md})
-
-
-class Clock:
-    """A test clock: time passes only when the test says so."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class RecordingQueue(ChangeQueue):
-    """A queue on a test clock that lets a test wait for the watcher's next event (never for time to pass)."""
-
-    def __init__(self, clock: Clock):
-        super().__init__(clock=clock)
-        self.events: list[tuple[frozenset[Path], bool]] = []
-        self.arrived = threading.Condition()
-
-    def put(self, paths, full=False, finished=False):
-        paths = frozenset(paths)
-        super().put(paths, full, finished)
-        with self.arrived:
-            self.events.append((paths, finished))
-            self.arrived.notify_all()
-
-    def wait_for(self, path: Path, finished: bool, after: int) -> int:
-        """Wait until an event after the first `after` names path (as finished or not); return how many came."""
-        def seen() -> bool:
-            return any(path in paths and done == finished for paths, done in self.events[after:])
-
-        with self.arrived:
-            assert self.arrived.wait_for(seen, TIMEOUT), f"no {'finished' if finished else 'unfinished'} {path}"
-            return len(self.events)
+    queue.wait_for(md, finished=True, after=0)
+    assert queue.batch_after(SETTLED) == Batch(frozenset({md}))
 
 
 def test_a_file_still_open_or_deleted_waits_for_quiet_and_a_closed_one_does_not(site):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from conftest import article, write_site
+from support import article, write_site
 from PIL import Image, ImageDraw
 
 THEME_TOML = """\

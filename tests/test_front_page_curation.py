@@ -1,4 +1,5 @@
-"""The edited front page (featured, priority), stories that expire, the breaking-news banner, and the next change."""
+"""Front-page curation: what leads and in what order (featured, priority), stories that expire, the breaking-news
+banner, and the next change. (Language editions are tested in test_editions.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import re
 
 import pytest
-from conftest import article, build, jpeg, read, tree_snapshot, write_site
+from support import article, build, jpeg, read, tree_snapshot, write_site
 
 from broadsheet.preview.includes import expand_includes
 
@@ -108,7 +109,7 @@ def test_bad_featured_and_priority_are_reported_with_their_lines(site, capsys):
     assert f"{content / 'c.md'}:6: 'priority' must be a whole number (higher comes first), not float 1.5" in err
 
 
-def test_same_input_and_now_give_the_same_edited_front_page(site, tmp_path):
+def test_same_input_and_now_give_the_same_curated_front_page(site, tmp_path):
     write_site(site, {"content/a.md": story("A", "2026-02-10 09:00", featured="true", priority="2"),
                       "content/b.md": story("B", "2026-02-11 09:00")})
     assert build(site) == 0
@@ -257,6 +258,7 @@ def announced(out: str) -> str | None:
     return lines[0] if lines else None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cache", [True, False], ids=["from the cache", "clean"])
 def test_build_announces_the_next_change_of_any_kind(site, capsys, cache):
     write_site(site, SCHEDULE)
@@ -270,6 +272,7 @@ def test_build_announces_the_next_change_of_any_kind(site, capsys, cache):
             assert out == line.format(site / "content" / FILES[title]) + "; rebuild then"
 
 
+@pytest.mark.slow
 def test_the_announced_instant_is_when_the_output_changes(site, capsys):
     # A story in every section: an empty feed is dated by the clock, which would change at any instant.
     write_site(site, {**SCHEDULE, "content/match.md": article("Match report", section="Sports"),
