@@ -45,7 +45,7 @@ from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages
 from broadsheet.plan.redirects import uncovered_moves
 from broadsheet.plan.search import BUNDLE, plan_search
-from broadsheet.plan.static import StaticPlan, plan_static, static_collisions, with_cards
+from broadsheet.plan.static import StaticPlan, plan_static, static_collisions
 from broadsheet.render.draw import Rendered, render
 from broadsheet.render.jinja import Templates, load_templates
 from broadsheet.render.theme import add_theme_globals
@@ -209,14 +209,11 @@ def static_files(opts: BuildOptions, paper: Paper, previous: Memory | None, chan
                  stories: tuple[Article, ...]) -> StaticPlan:
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
-        static = with_cards(previous.files, paper, opts.site_dir / CACHE_DIR)  # a headline edit draws a new card
-    else:
-        static = plan_static(paper, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR,
-                             stories)
-        if opts.out_dir is not None:
-            make_images(static.images)  # resized into the cache, whence they are copied
+        return previous.files
+    static = plan_static(paper, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR, stories)
     if opts.out_dir is not None:
-        make_cards(static.cards, previous.files.cards if previous is not None else None)
+        make_images(static.images)  # resized into the cache, whence they are copied
+        make_cards(static.cards)
     return static
 
 

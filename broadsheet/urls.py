@@ -248,6 +248,6 @@ def cms_api() -> str:
     return "/__broadsheet/cms"
 
 
-def share_card(article_url: str) -> str:
-    """Return the URL of the picture drawn from a story's headline for sharing, beside its page."""
-    return f"{article_url}share.png"
+def share_card(folder: str = "") -> str:
+    """Return the URL of an edition's share card: the paper's name, drawn, for stories without a picture."""
+    return _in(folder, "/share.png")

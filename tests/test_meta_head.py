@@ -93,12 +93,12 @@ def test_article_open_graph_and_twitter_values(site):
     assert h.one("twitter:image") == f"{BASE}/national/vote/ferry.jpg"
 
 
-def test_a_story_without_a_picture_or_logo_shares_its_drawn_card_other_pages_none(site):
+def test_a_story_without_a_picture_or_logo_shares_the_papers_card_other_pages_none(site):
     assert build(newsroom(site, logo=False)) == 0
     h = head(site, "/sports/regatta/")
     assert h.one("og:type") == "article"
     assert h.one("description") == "The club won all three finals."  # the first paragraph
-    assert h.meta("og:image") == h.meta("twitter:image") == [f"{BASE}/sports/regatta/share.png"]
+    assert h.meta("og:image") == h.meta("twitter:image") == [f"{BASE}/share.png"]
     assert h.one("twitter:card") == "summary_large_image"
     section = head(site, "/sports/")
     assert section.one("og:type") == "website" and section.meta("article:section") == []

@@ -1,9 +1,11 @@
-"""Share cards: a 1200x630 picture drawn from a story's headline, for a story with no picture of its own on a
-site with no logo, so that every story shares with an image (Open Graph, Twitter, NewsArticle JSON-LD).
+"""Share cards: a 1200x630 picture of the paper's name, drawn once per edition, that a story without a picture
+of its own shares on a paper without a logo (Open Graph, Twitter, NewsArticle JSON-LD).
 
-A card shows the paper's name and the headline in the paper's colours. It is drawn once into the cache, named
-by what it shows (so a card changes only when its headline, the paper's name or the face changes), and copied
-to the story's folder (urls.share_card). The same input gives the same bytes: PNG without a time or text chunk.
+One card per edition, not one per story: a card per headline would be drawn for every story of the archive
+(minutes, and hundreds of megabytes, at 10,000 stories) to serve the few stories shared in a day. The card
+is drawn once into the cache, named by what it shows (so it changes only when the paper's name, its language or
+the face changes), and copied to the edition's folder (urls.share_card). The same input gives the same bytes:
+PNG without a time or text chunk.
 """
 
 from __future__ import annotations
@@ -20,18 +22,18 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
 from broadsheet import urls
-from broadsheet.load.config import Config
 from broadsheet.load.article import Article
+from broadsheet.load.config import Config
 from broadsheet.model.site import Paper
 
 SIZE = (1200, 630)  # what Facebook, LinkedIn and X show large
 # A site's face for the cards (static/fonts/share.ttf, or the theme's); without one, the Latin face Pillow carries.
 FONT_FILE = "fonts/share.ttf"
 # Bump when the drawing changes, so that cached cards are drawn again.
-RECIPE = f"v1:pillow-{PIL.__version__}:raqm-{features.check('raqm')}"
+RECIPE = f"v2:pillow-{PIL.__version__}:raqm-{features.check('raqm')}"
 PAPER, INK, ACCENT, RULE = "#fbf9f4", "#151515", "#a1171b", "#d3cdbf"  # the theme's light colours (site.css)
 MARGIN = 80
-HEADLINE_SIZES = (84, 76, 68, 60, 52, 46)  # the largest size at which the headline fits is used
+NAME_SIZES = (120, 104, 92, 80, 68, 56)  # the largest size at which the paper's name fits is used
 _NOT_A_CHARACTER = "\U0010fffd"  # drawn as the face's "missing glyph" box
 # Plain stand-ins for what a small Latin face may lack (Pillow's own has no accents or long dashes).
 _PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "...",
@@ -40,10 +42,9 @@ _PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2212": "-", "\u00a0": "
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """One story's card: what it shows, and the cached file that holds it."""
+    """One edition's card: what it shows, and the cached file that holds it."""
 
-    headline: str
-    name: str  # the paper's name, in the story's edition
+    name: str  # the paper's name, in the edition's language
     language: str
     rtl: bool
     font: Path | None  # None: Pillow's own face
@@ -51,69 +52,61 @@ class Card:
 
 
 def card_url(article: Article, config: Config) -> str | None:
-    """Return the site URL of a story's drawn card: a story with a picture, or a site with a logo, has none."""
-    return None if article.image or config.logo else urls.share_card(article.url)
+    """Return the site URL of the card a story shares (its edition's): None for a story with a picture of its
+    own, or on a paper with a logo."""
+    return None if article.image or config.logo else urls.share_card(config.folder)
 
 
-def plan_cards(site: Paper, static: dict[str, Path], cache_dir: Path) -> dict[str, Card]:
-    """Decide each story's card (by output path), named in the cache by what it shows."""
-    if site.config.logo:
+def plan_cards(paper: Paper, static: dict[str, Path], cache_dir: Path) -> dict[str, Card]:
+    """Decide each edition's card (by output path), named in the cache by what it shows."""
+    if paper.config.logo:
         return {}
     font = static.get(FONT_FILE)
-    face = hashlib.sha256(font.read_bytes()).hexdigest() if font is not None else "pillow"
-    editions = {e.folder: e.config for e in site.editions}
+    face_id = hashlib.sha256(font.read_bytes()).hexdigest() if font is not None else "pillow"
     cards: dict[str, Card] = {}
-    for article in site.articles:
-        url = card_url(article, site.config)
-        if url is None:
-            continue
-        config = editions.get(article.folder, site.config)
+    for edition in paper.editions:
+        config = edition.config
         rtl = config.direction == "rtl"
-        key = "\0".join((RECIPE, face, config.title, article.title, article.lang or config.language, str(rtl)))
+        key = "\0".join((RECIPE, face_id, config.title, config.language, str(rtl)))
         digest = hashlib.sha256(key.encode()).hexdigest()
-        cached = cache_dir / "cards" / digest[:2] / f"{digest}.png"
-        cards[urls.output_path(url)] = Card(article.title, config.title, article.lang or config.language, rtl,
-                                            font, cached)
+        cached = cache_dir / "cards" / f"{digest}.png"
+        cards[urls.output_path(urls.share_card(config.folder))] = Card(config.title, config.language, rtl, font,
+                                                                         cached)
     return cards
 
 
-def make_cards(cards: dict[str, Card], made: dict[str, Card] | None = None) -> None:
-    """Draw every card missing from the cache (`made`: the last build's, there already)."""
-    made = made or {}
-    for path, card in cards.items():
-        if made.get(path) != card and not card.cached.exists():
+def make_cards(cards: dict[str, Card]) -> None:
+    """Draw every card missing from the cache."""
+    for card in cards.values():
+        if not card.cached.exists():
             save_card(draw_card(card), card.cached)
 
 
 def draw_card(card: Card) -> Image.Image:
-    """Draw a card: a red rule, the paper's name, a rule, the headline as large as fits, a closing rule."""
+    """Draw a card: a red rule, the paper's name as large as fits between two rules."""
     width, height = SIZE
     im = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(im)
     draw.rectangle((0, 0, width, 14), fill=ACCENT)
-    text_width = width - 2 * MARGIN
-    x, anchor = (width - MARGIN, "ra") if card.rtl else (MARGIN, "la")
-    name_face, name = face(card.font, 38), in_face(face(card.font, 38), card.name)
-    if name is not None:
-        draw.text((x, 62), name, font=name_face, fill=INK, anchor=anchor, **shaping(card, name_face))
     draw.line((MARGIN, 130, width - MARGIN, 130), fill=INK, width=3)
-    draw.line((MARGIN, height - 70, width - MARGIN, height - 70), fill=RULE, width=2)
-    top, bottom = 170, height - 100
-    headline = in_face(face(card.font, HEADLINE_SIZES[-1]), card.headline)
-    if headline is None:
-        return im  # no face for the headline's script here: the card shows the paper's name alone
-    for size in HEADLINE_SIZES:
-        headline_face = face(card.font, size)
-        step = round(size * 1.18)
-        lines = wrap(draw, headline, headline_face, text_width, card)
+    draw.line((MARGIN, height - 130, width - MARGIN, height - 130), fill=INK, width=3)
+    name = in_face(face(card.font, NAME_SIZES[-1]), card.name)
+    if name is None:
+        return im  # no face for the name's script here: the card shows the paper's rules and colours alone
+    top, bottom, text_width = 150, height - 150, width - 2 * MARGIN
+    for size in NAME_SIZES:
+        name_face = face(card.font, size)
+        step = round(size * 1.15)
+        lines = wrap(draw, name, name_face, text_width, card)
         if len(lines) * step <= bottom - top:
             break
     fits = max(1, (bottom - top) // step)
     if len(lines) > fits:
-        lines = [*lines[:fits - 1], ellipsis(draw, lines[fits - 1], headline_face, text_width, card)]
+        lines = [*lines[:fits - 1], ellipsis(draw, lines[fits - 1], name_face, text_width, card)]
+    y = top + (bottom - top - len(lines) * step) // 2
     for n, line in enumerate(lines):
-        draw.text((x, top + n * step), line, font=headline_face, fill=INK, anchor=anchor,
-                  **shaping(card, headline_face))
+        draw.text((width // 2, y + n * step), line, font=name_face, fill=INK, anchor="ma",
+                  **shaping(card, name_face))
     return im
 
 

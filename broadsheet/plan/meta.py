@@ -128,7 +128,7 @@ def article_jsonld(article: Article, config: Config, site: Edition) -> dict[str,
                          if credit else image]
     elif config.logo:  # Google wants an image for every NewsArticle: the paper's logo stands in
         data["image"] = [urls.resolve(config.base_url, "/", config.logo)]
-    elif drawn := card_url(article, config):  # no logo either: the picture drawn from its headline
+    elif drawn := card_url(article, config):  # no logo either: the paper's card, drawn
         data["image"] = [urls.absolute(config.base_url, drawn)]
     if article.source:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
@@ -172,8 +172,8 @@ def page_meta(page: Page, site: Edition) -> PageMeta:
     elif page.kind == "home":
         jsonld.append(website_jsonld(config))
     drawn = card_url(article, config) if article is not None else None
-    if drawn is not None:  # a story with no picture on a paper with no logo: its headline, drawn (plan/cards.py)
-        image, image_alt = urls.absolute(config.base_url, drawn), article.title
+    if drawn is not None:  # a story with no picture on a paper with no logo: the paper's card (plan/cards.py)
+        image, image_alt = urls.absolute(config.base_url, drawn), config.title
     if image is None and config.logo:  # every page shares with a picture: the story's, else the paper's logo
         image, image_alt = urls.resolve(config.base_url, "/", config.logo), config.title
     return PageMeta(

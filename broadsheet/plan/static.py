@@ -20,7 +20,7 @@ class StaticPlan:
     static: dict[str, Path]  # static/ as it is
     assets: AssetPlan  # CSS and JS under fingerprinted names
     images: ImagePlan  # the stories' images, resized
-    # Stories' share cards, by output path: pages name them by a fixed URL, so they are not among `names`.
+    # Each edition's share card, by output path: pages name it by a fixed URL, so it is not among `names`.
     cards: dict[str, Card] = field(default_factory=dict)
 
     @property
@@ -43,11 +43,6 @@ def plan_static(site: Paper, static: dict[str, Path], cache_dir: Path,
     images = plan_images(site.articles, static, site.config.image_widths, cache_dir, photos,
                          not_live_yet(site, stories))
     return StaticPlan(static, plan_assets(static), images, plan_cards(site, static, cache_dir))
-
-
-def with_cards(plan: StaticPlan, site: Paper, cache_dir: Path) -> StaticPlan:
-    """Return the last build's static plan with the cards of these stories (a new headline, a new card)."""
-    return replace(plan, cards=plan_cards(site, plan.static, cache_dir))
 
 
 def not_live_yet(site: Paper, stories: tuple[Article, ...]) -> tuple[tuple[Article, str], ...]:
