@@ -51,8 +51,10 @@ def main() -> None:
         port = int(proc.wait_line(r"Serving .* at http://127\.0\.0\.1:(\d+)/", timeout=1800).group(1))
         try:
             if failed := [line for line in proc.seen if "build failed" in line]:
-                raise SystemExit("serve's first build failed, so the preview has no /admin/:\n"
-                                 + "\n".join(proc.seen[proc.seen.index(failed[0]):][:20]))
+                raise SystemExit(
+                    "serve's first build failed, so the preview has no /admin/:\n"
+                    + "\n".join(proc.seen[proc.seen.index(failed[0]) :][:20])
+                )
             opened, listed = [], []
             for _ in range(args.runs):
                 errors: list[str] = []
@@ -60,18 +62,37 @@ def main() -> None:
                 at: dict[str, float] = {}
                 with admin_page(port, errors, at) as page:  # returns once the Login button has been clicked
                     opened.append(at["login"] - at["goto"])
-                    page.on("response", lambda r: sizes.append(len(r.body())) if r.url.endswith("/__broadsheet/cms")
-                            and r.request.post_data and "entriesByFolder" in r.request.post_data else None)
+                    page.on(
+                        "response",
+                        lambda r: (
+                            sizes.append(len(r.body()))
+                            if r.url.endswith("/__broadsheet/cms")
+                            and r.request.post_data
+                            and "entriesByFolder" in r.request.post_data
+                            else None
+                        ),
+                    )
                     clicked = time.monotonic()
                     page.goto(f"http://127.0.0.1:{port}/admin/#/collections/{args.section}")
                     page.locator("[href*='/entries/']").first.wait_for(timeout=120_000)
                     listed.append(time.monotonic() - clicked)
-                print(json.dumps({"stories_in_section": stories, "open_s": round(opened[-1], 2),
-                                  "bundle_s": round(at.get("bundle", float("nan")) - at["goto"], 2),
-                                  "list_s": round(listed[-1], 2), "listing_bytes": sizes[:1], "errors": errors[:3]}),
-                      flush=True)
-            print(f"median: open {statistics.median(opened):.2f} s, list {statistics.median(listed):.2f} s "
-                  f"({stories} stories in {args.section})")
+                print(
+                    json.dumps(
+                        {
+                            "stories_in_section": stories,
+                            "open_s": round(opened[-1], 2),
+                            "bundle_s": round(at.get("bundle", float("nan")) - at["goto"], 2),
+                            "list_s": round(listed[-1], 2),
+                            "listing_bytes": sizes[:1],
+                            "errors": errors[:3],
+                        }
+                    ),
+                    flush=True,
+                )
+            print(
+                f"median: open {statistics.median(opened):.2f} s, list {statistics.median(listed):.2f} s "
+                f"({stories} stories in {args.section})"
+            )
         finally:
             proc.interrupt()
 

@@ -62,8 +62,15 @@ def as_file(url: str) -> str:
 
 
 def story(title: str, section: str, date: str, body: str = "", **fields: str) -> str:
-    lines = [f'title: "{title}"', f'section: "{section}"', 'author: "Maria Alvarez"', f"date: {date}",
-             'summary: "What happened, in one line."', 'tags: ["transit"]', *(f"{k}: {v}" for k, v in fields.items())]
+    lines = [
+        f'title: "{title}"',
+        f'section: "{section}"',
+        'author: "Maria Alvarez"',
+        f"date: {date}",
+        'summary: "What happened, in one line."',
+        'tags: ["transit"]',
+        *(f"{k}: {v}" for k, v in fields.items()),
+    ]
     body = body or "The council met on Thursday and voted on the plan.\n\nA second paragraph follows here."
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
 
@@ -87,19 +94,37 @@ def steps(site: Path) -> list[tuple[str, str, object]]:
     return [
         ("no change, minutes later", "2025-01-01T17:07:00-05:00", None),
         ("first build of a new day", f"{DAY}T05:30:00-05:00", None),
-        ("a new story in National", f"{DAY}T07:00:00-05:00",
-         lambda: national.write_text(story("Council approves the harbour plan", "National", f"{DAY}T06:55:00-05:00"))),
-        ("a body fix", f"{DAY}T07:10:00-05:00",
-         lambda: national.write_text(national.read_text().replace("voted on the plan", "voted for the plan"))),
-        ("a headline fix", f"{DAY}T07:20:00-05:00",
-         lambda: national.write_text(national.read_text().replace("approves the harbour", "approves a harbour"))),
-        ("a breaking story, banner up", f"{DAY}T08:00:00-05:00",
-         lambda: breaking.write_text(story("Storm closes the bridge", "National", f"{DAY}T07:58:00-05:00",
-                                           breaking=f"{DAY} 10:00"))),
+        (
+            "a new story in National",
+            f"{DAY}T07:00:00-05:00",
+            lambda: national.write_text(
+                story("Council approves the harbour plan", "National", f"{DAY}T06:55:00-05:00")
+            ),
+        ),
+        (
+            "a body fix",
+            f"{DAY}T07:10:00-05:00",
+            lambda: national.write_text(national.read_text().replace("voted on the plan", "voted for the plan")),
+        ),
+        (
+            "a headline fix",
+            f"{DAY}T07:20:00-05:00",
+            lambda: national.write_text(national.read_text().replace("approves the harbour", "approves a harbour")),
+        ),
+        (
+            "a breaking story, banner up",
+            f"{DAY}T08:00:00-05:00",
+            lambda: breaking.write_text(
+                story("Storm closes the bridge", "National", f"{DAY}T07:58:00-05:00", breaking=f"{DAY} 10:00")
+            ),
+        ),
         ("the banner ends (the clock)", f"{DAY}T10:05:00-05:00", None),
         ("a correction on an old story", f"{DAY}T10:30:00-05:00", lambda: add_correction(old_story(site))),
-        ("a new story in Sports", f"{DAY}T11:00:00-05:00",
-         lambda: sports.write_text(story("Harbour FC win the derby", "Sports", f"{DAY}T10:50:00-05:00"))),
+        (
+            "a new story in Sports",
+            f"{DAY}T11:00:00-05:00",
+            lambda: sports.write_text(story("Harbour FC win the derby", "Sports", f"{DAY}T10:50:00-05:00")),
+        ),
     ]
 
 
@@ -130,12 +155,25 @@ def day(site: Path) -> list[dict]:
         after = hashes(out)
         changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
         listed = {as_file(u) for u in (site / ".broadsheet-cache" / "changed-urls.txt").read_text().split()}
-        rows.append({"step": name, "changed": len(changed), "listed": len(listed), "exact": listed == changed,
-                     "seconds": seconds, "mb": mb, "files": len(after),
-                     "changed_files": sorted(changed), "unlisted": sorted(changed - listed),
-                     "overlisted": sorted(listed - changed)})
-        print(f"  {name:32} {len(changed):6} changed {len(listed):6} listed "
-              f"{'exact' if listed == changed else 'DIFFERENT'}  {seconds:6.2f} s  {mb} MB", flush=True)
+        rows.append(
+            {
+                "step": name,
+                "changed": len(changed),
+                "listed": len(listed),
+                "exact": listed == changed,
+                "seconds": seconds,
+                "mb": mb,
+                "files": len(after),
+                "changed_files": sorted(changed),
+                "unlisted": sorted(changed - listed),
+                "overlisted": sorted(listed - changed),
+            }
+        )
+        print(
+            f"  {name:32} {len(changed):6} changed {len(listed):6} listed "
+            f"{'exact' if listed == changed else 'DIFFERENT'}  {seconds:6.2f} s  {mb} MB",
+            flush=True,
+        )
     return rows
 
 
@@ -154,8 +192,9 @@ def main() -> None:
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(corpus, site, ignore=shutil.ignore_patterns("public", ".broadsheet-cache"))
     set_includes(site, args.includes)
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, check=False).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     print(f"{args.size} stories, includes = {args.includes or 'default'}, at {commit}", flush=True)
     cold, cold_mb = build(site, START)
     print(f"  {'cold build':32} {len(hashes(site / 'public')):6} files  {cold:6.2f} s  {cold_mb} MB", flush=True)
@@ -167,8 +206,15 @@ def main() -> None:
     build(site, last, out=clean, cache=False)
     same = hashes(clean) == {k: v for k, v in hashes(site / "public").items()}
     print(f"  the day's output equals a clean build at {last}: {same}", flush=True)
-    result = {"size": args.size, "includes": args.includes, "commit": commit, "cold": cold, "cold_mb": cold_mb,
-              "steps": rows, "equals_clean": same}
+    result = {
+        "size": args.size,
+        "includes": args.includes,
+        "commit": commit,
+        "cold": cold,
+        "cold_mb": cold_mb,
+        "steps": rows,
+        "equals_clean": same,
+    }
     if args.peers:
         hugo_site = args.work / f"hugo-{args.size}"
         make_corpus(hugo_site, args.size, "hugo")

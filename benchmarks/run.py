@@ -112,7 +112,21 @@ def builtin_corpus(dest: Path, n: int) -> None:
 
     rng = random.Random(1)
     sections = ["National", "International", "Business", "Entertainment", "Sports", "Health", "Technology", "Community"]
-    words = ["council", "budget", "vote", "storm", "bridge", "match", "gallery", "school", "transit", "harbour", "market", "season", "report"]
+    words = [
+        "council",
+        "budget",
+        "vote",
+        "storm",
+        "bridge",
+        "match",
+        "gallery",
+        "school",
+        "transit",
+        "harbour",
+        "market",
+        "season",
+        "report",
+    ]
     (dest / "content").mkdir(parents=True)
     (dest / "site.toml").write_text(
         'title = "The Example Gazette"\nbase_url = "https://gazette.example.org"\ntimezone = "America/Toronto"\n'
@@ -122,9 +136,9 @@ def builtin_corpus(dest: Path, n: int) -> None:
         section = sections[i % 8]
         body = "\n\n".join(" ".join(rng.choice(words) for _ in range(60)).capitalize() + "." for _ in range(10))
         (dest / "content" / f"story-{i}.md").write_text(
-            f"---\ntitle: \"Story {i} {rng.choice(words)}\"\nsection: {section}\nauthor: Writer {i % 15}\n"
+            f'---\ntitle: "Story {i} {rng.choice(words)}"\nsection: {section}\nauthor: Writer {i % 15}\n'
             f"date: 2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00-05:00\n"
-            f"summary: \"About {rng.choice(words)}.\"\ntags: [{rng.choice(words)}]\n---\n{body}\n"
+            f'summary: "About {rng.choice(words)}."\ntags: [{rng.choice(words)}]\n---\n{body}\n'
         )
 
 
@@ -143,9 +157,11 @@ def append_sentence(path: Path, n: int) -> None:
 
 def newest_article(site: Path) -> Path:
     """The story with the latest date (make_corpus.py writes ISO dates: they sort as text)."""
+
     def date(path: Path) -> str:
         with open(path, encoding="utf-8") as f:
             return next((line for line in f if line.startswith("date:")), "")
+
     return max(sorted((site / "content").rglob("*.md")), key=date)
 
 
@@ -228,8 +244,15 @@ def watch_probe(site: Path, runs: int) -> None:
         r = builder.rebuild({target})
         head.append(time.perf_counter() - t)
     builder.close()
-    print(json.dumps({"watch_body": statistics.median(body[1:]), "watch_head": statistics.median(head),
-                      "watch_head_pages": r.pages_written}))
+    print(
+        json.dumps(
+            {
+                "watch_body": statistics.median(body[1:]),
+                "watch_head": statistics.median(head),
+                "watch_head_pages": r.pages_written,
+            }
+        )
+    )
 
 
 def hugo_binary() -> str:
@@ -318,17 +341,27 @@ def table_default(results: dict) -> str:
         rows += [
             f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(peer, 'cold')}{split} | {ratio(ours, peer, 'cold', name=name)} | ≤ 1.2 × |",
             f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – | {ratio(ours, peer, 'no_change', name=name)} | |",
-            (f"| {n:,} | one body edit, an old story (new process) | {cell(ours, 'one_edit')} | {cell(peer, 'one_edit')} "
-            f"| {ratio(ours, peer, 'one_edit', name=name)} | ≤ 0.1 × |"),
-            (f"| {n:,} | one body edit, the newest story (new process) | {cell(ours, 'one_edit_newest')} | – "
-            f"| {ratio(ours, peer, 'one_edit_newest', name=name)} | ≤ 0.1 × |"),
-            (f"| {n:,} | one body edit at a new clock (new process) | {cell(ours, 'one_edit_clock')} | – "
-            f"| {ratio(ours, peer, 'one_edit_clock', name=name)} | |"),
+            (
+                f"| {n:,} | one body edit, an old story (new process) | {cell(ours, 'one_edit')} | {cell(peer, 'one_edit')} "
+                f"| {ratio(ours, peer, 'one_edit', name=name)} | ≤ 0.1 × |"
+            ),
+            (
+                f"| {n:,} | one body edit, the newest story (new process) | {cell(ours, 'one_edit_newest')} | – "
+                f"| {ratio(ours, peer, 'one_edit_newest', name=name)} | ≤ 0.1 × |"
+            ),
+            (
+                f"| {n:,} | one body edit at a new clock (new process) | {cell(ours, 'one_edit_clock')} | – "
+                f"| {ratio(ours, peer, 'one_edit_clock', name=name)} | |"
+            ),
             f"| {n:,} | watch: body edit → files written | {cell(ours, 'watch_body')} | – | – | |",
-            (f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) "
-            f"| {cell(ours, 'watch_head')} | – | – | ≤ 1 s |"),
-            (f"| {n:,} | peak memory of any process, cold build | {cell(ours, 'cold_mem_mb', 'mb')} "
-            f"| {cell(peer, 'cold_mem_mb', 'mb')} | {memory} | ≤ 0.5 × |"),
+            (
+                f"| {n:,} | watch: newest headline edit ({ours.get('watch_head_pages', '?')} files) "
+                f"| {cell(ours, 'watch_head')} | – | – | ≤ 1 s |"
+            ),
+            (
+                f"| {n:,} | peak memory of any process, cold build | {cell(ours, 'cold_mem_mb', 'mb')} "
+                f"| {cell(peer, 'cold_mem_mb', 'mb')} | {memory} | ≤ 0.5 × |"
+            ),
         ]
     return "\n".join(rows)
 
@@ -342,12 +375,18 @@ def table_plain(results: dict) -> str:
             continue
         memory = f"{ours['cold_mem_mb'] / hugo['cold_mem_mb']:.2f} × Hugo" if hugo else "–"
         rows += [
-            (f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(hugo, 'cold')} | {cell(pel, 'cold')} "
-             f"| {ratio(ours, hugo, 'cold')} |"),
-            (f"| {n:,} | one body edit, build (new process) | {cell(ours, 'one_edit')} | {cell(hugo, 'one_edit')} "
-             f"| {cell(pel, 'one_edit')} | {ratio(ours, hugo, 'one_edit')} |"),
-            (f"| {n:,} | peak memory, cold build | {cell(ours, 'cold_mem_mb', 'mb')} | {cell(hugo, 'cold_mem_mb', 'mb')} "
-             f"| {cell(pel, 'cold_mem_mb', 'mb')} | {memory} |"),
+            (
+                f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(hugo, 'cold')} | {cell(pel, 'cold')} "
+                f"| {ratio(ours, hugo, 'cold')} |"
+            ),
+            (
+                f"| {n:,} | one body edit, build (new process) | {cell(ours, 'one_edit')} | {cell(hugo, 'one_edit')} "
+                f"| {cell(pel, 'one_edit')} | {ratio(ours, hugo, 'one_edit')} |"
+            ),
+            (
+                f"| {n:,} | peak memory, cold build | {cell(ours, 'cold_mem_mb', 'mb')} | {cell(hugo, 'cold_mem_mb', 'mb')} "
+                f"| {cell(pel, 'cold_mem_mb', 'mb')} | {memory} |"
+            ),
         ]
     return "\n".join(rows)
 
@@ -395,8 +434,10 @@ def main() -> None:
         results[n] = r
         print(json.dumps({n: r}), flush=True)
     load = os.getloadavg()
-    print(f"\n{platform.node()}: {platform.platform()}, Python {platform.python_version()}, "
-          f"{os.cpu_count()} cores, load average {load[0]:.1f} at the end, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n")
+    print(
+        f"\n{platform.node()}: {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load average {load[0]:.1f} at the end, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+    )
     print("Default configuration (search on):\n")
     print(table_default(results))
     if not args.no_plain:

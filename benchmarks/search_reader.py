@@ -26,14 +26,15 @@ def main() -> None:
     with chromium() as browser, serve(folder) as base:
         page = browser.new_page()
         fetched: list[int] = []
-        page.on("requestfinished", lambda r: fetched.append(len(r.response().body())) if "/pagefind/" in r.url else None)
+        page.on(
+            "requestfinished", lambda r: fetched.append(len(r.response().body())) if "/pagefind/" in r.url else None
+        )
         page.goto(f"{base}/search/")
         for word in words:
             fetched.clear()
             started = time.perf_counter()
             page.fill("#search-q", word)
-            page.wait_for_function("/match/.test(document.getElementById('search-status').textContent)",
-                                   timeout=120000)
+            page.wait_for_function("/match/.test(document.getElementById('search-status').textContent)", timeout=120000)
             seconds = time.perf_counter() - started
             status = page.inner_text("#search-status")
             print(f"{word}: {seconds * 1000:.0f} ms, {len(fetched)} requests, {sum(fetched) // 1024} KB; {status}")

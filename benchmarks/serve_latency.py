@@ -36,16 +36,26 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 NOW = "2026-11-25T12:00:00+00:00"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def prepare_site(args: argparse.Namespace, tmp: Path) -> Path:
     """Copy the chosen site (or make a corpus) into tmp, so the benchmark never edits real files."""
     site = tmp / "site"
     if args.corpus:
-        subprocess.run([sys.executable, str(args.make_corpus), str(site), "--articles", str(args.corpus)],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(args.make_corpus), str(site), "--articles", str(args.corpus)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         for name in ("templates", "static"):
             shutil.copytree(REPO / name, site / name, dirs_exist_ok=True)
     else:
@@ -64,7 +74,11 @@ class Serve:
     def __init__(self, site: Path):
         self.proc = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), "serve", "--site", str(site), "--port", "0", "--now", NOW],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self.lines: list[str] = []
@@ -137,10 +151,12 @@ def set_body(md: Path, words: str) -> None:
 
 
 EDITS = {  # how to save the edit, and what shows it: in the served HTML, and in the tab (JavaScript)
-    "headline": (set_headline, lambda w: f">{w}<",
-                 "w => document.querySelector('h1')?.textContent.trim() === w"),
-    "body": (set_body, lambda w: f"{MARK} {w}</p>",
-             f"w => [...document.querySelectorAll('p')].some(p => p.textContent === '{MARK} ' + w)"),
+    "headline": (set_headline, lambda w: f">{w}<", "w => document.querySelector('h1')?.textContent.trim() === w"),
+    "body": (
+        set_body,
+        lambda w: f"{MARK} {w}</p>",
+        f"w => [...document.querySelectorAll('p')].some(p => p.textContent === '{MARK} ' + w)",
+    ),
 }
 
 
@@ -203,8 +219,10 @@ def measure_browser(serve: Serve, md: Path, url: str, runs: int, edit: str) -> l
 def summary(name: str, times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
     p90 = ms[min(len(ms) - 1, round(0.9 * (len(ms) - 1)))]
-    return (f"{name:8} n={len(ms):<3} median {statistics.median(ms):7.0f} ms   min {ms[0]:7.0f} ms   "
-            f"p90 {p90:7.0f} ms   max {ms[-1]:7.0f} ms")
+    return (
+        f"{name:8} n={len(ms):<3} median {statistics.median(ms):7.0f} ms   min {ms[0]:7.0f} ms   "
+        f"p90 {p90:7.0f} ms   max {ms[-1]:7.0f} ms"
+    )
 
 
 def rebuild_times(lines: list[str]) -> list[float]:
@@ -236,16 +254,24 @@ def cmd_reload(args: argparse.Namespace) -> None:
 
 
 def run_wrk(url: str, seconds: int, connections: int) -> dict[str, str]:
-    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
     total = re.search(r"(\d+) requests in", out).group(1)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p50 = re.search(r"(?m)^\s+50%\s+(\S+)", out).group(1)
-    return {"req/s": rps, "requests": total, "p50": p50,
-            "socket errors": socket_errors.group(1) if socket_errors else "none",
-            "non-2xx/3xx": non_2xx.group(1) if non_2xx else "0"}
+    return {
+        "req/s": rps,
+        "requests": total,
+        "p50": p50,
+        "socket errors": socket_errors.group(1) if socket_errors else "none",
+        "non-2xx/3xx": non_2xx.group(1) if non_2xx else "0",
+    }
 
 
 def free_port() -> int:
@@ -262,14 +288,25 @@ def cmd_wrk(args: argparse.Namespace) -> None:
         serve = Serve(site)
         try:
             _, url = pick_article(site)
-            rows = [("broadsheet serve", run_wrk(f"http://127.0.0.1:{serve.port}{url}", args.seconds, args.connections))]
+            rows = [
+                ("broadsheet serve", run_wrk(f"http://127.0.0.1:{serve.port}{url}", args.seconds, args.connections))
+            ]
         finally:
             serve.stop()
         port = free_port()
         plain = subprocess.Popen(
-            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
-             str(site / ".broadsheet-cache" / "preview"), str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(site / ".broadsheet-cache" / "preview"),
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             for _ in range(100):
@@ -278,15 +315,18 @@ def cmd_wrk(args: argparse.Namespace) -> None:
                     break
                 except OSError:
                     time.sleep(0.05)
-            rows.append(("python -m http.server", run_wrk(f"http://127.0.0.1:{port}{url}", args.seconds,
-                                                          args.connections)))
+            rows.append(
+                ("python -m http.server", run_wrk(f"http://127.0.0.1:{port}{url}", args.seconds, args.connections))
+            )
         finally:
             plain.send_signal(signal.SIGINT)
             plain.wait(timeout=10)
     print(f"wrk -t2 -c{args.connections} -d{args.seconds}s {url} on 127.0.0.1")
     for name, r in rows:
-        print(f"{name:22} {r['req/s']:>9} req/s  {r['requests']:>7} requests  p50 {r['p50']:>8}  "
-              f"socket errors: {r['socket errors']}  non-2xx/3xx: {r['non-2xx/3xx']}")
+        print(
+            f"{name:22} {r['req/s']:>9} req/s  {r['requests']:>7} requests  p50 {r['p50']:>8}  "
+            f"socket errors: {r['socket errors']}  non-2xx/3xx: {r['non-2xx/3xx']}"
+        )
 
 
 def main() -> None:
@@ -299,7 +339,9 @@ def main() -> None:
         p.add_argument("--make-corpus", type=Path, default=MAKE_CORPUS, help="path to make_corpus.py")
     sub.choices["reload"].add_argument("--runs", type=int, default=10)
     sub.choices["reload"].add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
-    sub.choices["reload"].add_argument("--edit", choices=sorted(EDITS), default="headline", help="what each save changes")
+    sub.choices["reload"].add_argument(
+        "--edit", choices=sorted(EDITS), default="headline", help="what each save changes"
+    )
     sub.choices["wrk"].add_argument("--seconds", type=int, default=10)
     sub.choices["wrk"].add_argument("--connections", type=int, default=10)
     args = parser.parse_args()

@@ -15,8 +15,28 @@ from pathlib import Path
 from broadsheet.errors import BuildError, OutputChanged, UsageError, display_path, one_line
 from broadsheet.guard import OutsideFolder
 
-KIND_ORDER = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives", "search", "404",
-              "feed", "sitemap", "news-sitemap", "robots", "redirect", "redirects", "updates", "fragment")
+KIND_ORDER = (
+    "home",
+    "section",
+    "article",
+    "page",
+    "author",
+    "authors",
+    "tag",
+    "tags",
+    "archive",
+    "archives",
+    "search",
+    "404",
+    "feed",
+    "sitemap",
+    "news-sitemap",
+    "robots",
+    "redirect",
+    "redirects",
+    "updates",
+    "fragment",
+)
 
 
 # The clock must leave room for the date arithmetic a build does (feeds, schedules) on either side.
@@ -36,8 +56,10 @@ def parse_now(text: str | None) -> datetime:
         try:
             now = datetime.fromtimestamp(int(epoch), UTC)
         except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds between "
-                             f"{int(EARLIEST.timestamp())} and {int(LATEST.timestamp())}, not {epoch!r}")
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds between "
+                f"{int(EARLIEST.timestamp())} and {int(LATEST.timestamp())}, not {epoch!r}"
+            )
         return within_calendar(now, f"SOURCE_DATE_EPOCH={epoch!r}")
     return datetime.now(UTC)
 
@@ -70,14 +92,19 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build the site into the output folder")
     site_options(build)
-    build.add_argument("--changed", type=Path, metavar="FILE",
-                       help="list the changed URLs here (default: <site>/.broadsheet-cache/changed-urls.txt)")
+    build.add_argument(
+        "--changed",
+        type=Path,
+        metavar="FILE",
+        help="list the changed URLs here (default: <site>/.broadsheet-cache/changed-urls.txt)",
+    )
     build.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--no-cache", action="store_true", help="neither read nor write <site>/.broadsheet-cache")
     check = sub.add_parser("check", help="check config, content and templates; write nothing")
     site_options(check, output=False)
-    check.add_argument("--missing-profiles", action="store_true",
-                       help="list the bylines that have no profile in data/authors.toml")
+    check.add_argument(
+        "--missing-profiles", action="store_true", help="list the bylines that have no profile in data/authors.toml"
+    )
     new = sub.add_parser("new", help="start a new article")
     new.add_argument("headline")
     new.add_argument("--section", required=True)
@@ -89,7 +116,8 @@ def make_parser() -> argparse.ArgumentParser:
     add_init(sub)
     theme = sub.add_parser("theme", help="the theme Broadsheet ships")
     eject = theme.add_subparsers(dest="theme_command", required=True).add_parser(
-        "eject", help="copy one theme file into the site to edit it (check tells when the theme's one changes)")
+        "eject", help="copy one theme file into the site to edit it (check tells when the theme's one changes)"
+    )
     eject.add_argument("path", help="e.g. partials/byline.html, templates/article.html or static/css/site.css")
     eject.add_argument("--site", type=Path, default=Path("."))
     move = sub.add_parser("move", help="give a story a new slug or section; its old URL redirects to the new one")
@@ -99,7 +127,9 @@ def make_parser() -> argparse.ArgumentParser:
     move.add_argument("--site", type=Path, default=Path("."))
     serve = sub.add_parser("serve", help="preview the site in a browser; rebuild and reload on every save")
     site_options(serve, output=False)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--open", action="store_true", help="open the preview in your web browser")
     site_options(sub.add_parser("watch", help="rebuild the output folder on every save, without serving it"))
@@ -114,10 +144,13 @@ def add_init(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--timezone", help="IANA time zone, e.g. America/Vancouver (default: UTC)")
     init.add_argument("--sections", help="section names separated by commas (default: News, Sport, Opinion)")
     init.add_argument("--language", help="the paper's language tag, e.g. en, fr, pa (default: en)")
-    init.add_argument("--install", metavar="SOURCE",
-                      help="where the publishing workflow installs Broadsheet from: a Git URL pinned to a tag or "
-                           "commit (git+https://…/broadsheet@v1.0) or a release archive's URL (default: where "
-                           "this Broadsheet was installed from, when pip recorded a URL)")
+    init.add_argument(
+        "--install",
+        metavar="SOURCE",
+        help="where the publishing workflow installs Broadsheet from: a Git URL pinned to a tag or "
+        "commit (git+https://…/broadsheet@v1.0) or a release archive's URL (default: where "
+        "this Broadsheet was installed from, when pip recorded a URL)",
+    )
     init.add_argument("--now", help=argparse.SUPPRESS)
 
 
@@ -147,20 +180,33 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OutputChanged as e:  # the new output is in place; only a later step (the changed-URL list) failed
         cause = e.cause
-        what = f"{cause.strerror or cause}{f' ({cause.filename})' if getattr(cause, 'filename', None) else ''}" \
-            if isinstance(cause, OSError) else f"{type(cause).__name__}: {cause}"
-        print(one_line(f"broadsheet: error: {what}; the output folder was already updated "
-                       f"({e.changed} files changed), but the steps after it did not finish"), file=sys.stderr)
+        what = (
+            f"{cause.strerror or cause}{f' ({cause.filename})' if getattr(cause, 'filename', None) else ''}"
+            if isinstance(cause, OSError)
+            else f"{type(cause).__name__}: {cause}"
+        )
+        print(
+            one_line(
+                f"broadsheet: error: {what}; the output folder was already updated "
+                f"({e.changed} files changed), but the steps after it did not finish"
+            ),
+            file=sys.stderr,
+        )
         return 1
     except OSError as e:  # a full disk, a read-only folder: the write was abandoned and rolled back
         where = f" ({e.filename})" if e.filename else ""
-        print(one_line(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was"),
-              file=sys.stderr)
+        print(
+            one_line(f"broadsheet: error: {e.strerror or e}{where}; the previous output was left as it was"),
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the stage is dropped, or a patch under way is finished
         how = "terminated" if isinstance(e, Terminated) else "interrupted"
-        print(f"broadsheet: {how}; the output folder was left whole: the previous build, or this one "
-              "if it was already being put in place", file=sys.stderr)
+        print(
+            f"broadsheet: {how}; the output folder was left whole: the previous build, or this one "
+            "if it was already being put in place",
+            file=sys.stderr,
+        )
         return 128 + signal.SIGTERM if isinstance(e, Terminated) else 130
 
 
@@ -171,23 +217,30 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "new":
         from broadsheet.scaffold import new_article
 
-        path = new_article(args.site, args.headline, args.section, args.author or ["Staff"], parse_now(args.now),
-                           args.lang, args.translation_key)
+        path = new_article(
+            args.site,
+            args.headline,
+            args.section,
+            args.author or ["Staff"],
+            parse_now(args.now),
+            args.lang,
+            args.translation_key,
+        )
         print(one_line(f"Created {display_path(path)}"))
         return 0
     if args.command == "init":
         return cmd_init(args)
     if args.command == "theme":
-        from broadsheet.paper import eject
+        from broadsheet.paper import EJECTED, eject
         from broadsheet.paths import default_theme
-
-        from broadsheet.paper import EJECTED
 
         record = args.site / EJECTED
         new = not record.exists()
         print(f"Copied the theme's file to {display_path(eject(args.site, default_theme(), args.path))}")
-        print(f"{'Created' if new else 'Updated'} {display_path(record)}: it remembers the theme's original, so "
-              f"that `broadsheet check` tells you when an upgrade changes it (commit it with the copy)")
+        print(
+            f"{'Created' if new else 'Updated'} {display_path(record)}: it remembers the theme's original, so "
+            f"that `broadsheet check` tells you when an upgrade changes it (commit it with the copy)"
+        )
         return 0
     if args.command == "move":
         return cmd_move(args)
@@ -270,9 +323,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     if source:
         print(f"The publishing workflow installs Broadsheet from {source}")
     else:
-        print("Before publishing with GitHub Actions: set BROADSHEET in .github/workflows/publish.yml to where pip "
-              "installs Broadsheet from (a Git URL pinned to a tag or commit), or run init with --install; this "
-              "Broadsheet was not installed from a URL a runner can reach")
+        print(
+            "Before publishing with GitHub Actions: set BROADSHEET in .github/workflows/publish.yml to where pip "
+            "installs Broadsheet from (a Git URL pinned to a tag or commit), or run init with --install; this "
+            "Broadsheet was not installed from a URL a runner can reach"
+        )
     folder = display_path(Path(os.path.abspath(args.dir)))
     print(f"\nNext: cd {folder} && broadsheet serve   (then edit site.toml's base_url before publishing)")
     print("To publish on a schedule from your own server, add this line with `crontab -e`:")

@@ -51,7 +51,7 @@ def confined_name(relative: str, *, decode: bool = False, reserved: Iterable[str
     text = _decoded(os.fspath(relative), _ANY, decode)
     resolved = posixpath.normpath(posixpath.join(_ANY, text))
     _judge(text, _ANY, resolved, reserved)
-    return resolved[len(_ANY) + 1:]  # judged inside _ANY: the part after it, '' for the folder itself
+    return resolved[len(_ANY) + 1 :]  # judged inside _ANY: the part after it, '' for the folder itself
 
 
 _ANY = "/output"  # the folder in which a name is judged before there is one
@@ -77,7 +77,7 @@ def _judge(text: str, base: str, resolved: str, reserved: Iterable[str]) -> None
     if not inside:
         raise OutsideFolder(text, base, "it leads outside the folder" + (f" (to {resolved})" if base != _ANY else ""))
     # Judged for every page of a build: string operations, not Path objects.
-    parts = [p for p in resolved[len(base):].split(os.sep) if p] if resolved != base else []
+    parts = [p for p in resolved[len(base) :].split(os.sep) if p] if resolved != base else []
     if any(_folded(p) == ".git" for p in parts):
         raise OutsideFolder(text, base, "it lies in a .git folder")
     if parts and _folded(parts[0]) in _kept(tuple(reserved)):

@@ -67,9 +67,15 @@ class BuildResult:
     @classmethod
     def of(cls, outcome: Outcome, seconds: float, **more) -> BuildResult:
         """Return the report of a build that made `outcome` in `seconds` (`more`: what it drew and wrote)."""
-        return cls(pages_by_kind=dict(outcome.pages_by_kind), static_files=outcome.static_files, seconds=seconds,
-                   next_scheduled=outcome.next_scheduled, next_change=outcome.next_change,
-                   unprofiled=outcome.unprofiled, **more)
+        return cls(
+            pages_by_kind=dict(outcome.pages_by_kind),
+            static_files=outcome.static_files,
+            seconds=seconds,
+            next_scheduled=outcome.next_scheduled,
+            next_change=outcome.next_change,
+            unprofiled=outcome.unprofiled,
+            **more,
+        )
 
     def next_change_note(self) -> str | None:
         """Say when the site next changes by itself, and why, so that a scheduler can rebuild exactly then."""

@@ -36,8 +36,14 @@ class PaperSettings:
     install: str | None = None  # where the workflow installs Broadsheet from (None: the workflow says to set it)
 
 
-def settings(folder: Path, title: str | None, timezone: str | None, sections: str | None,
-             language: str | None = None, install: str | None = None) -> PaperSettings:
+def settings(
+    folder: Path,
+    title: str | None,
+    timezone: str | None,
+    sections: str | None,
+    language: str | None = None,
+    install: str | None = None,
+) -> PaperSettings:
     """Check the settings given (a missing one takes its default); raise UsageError."""
     title = (title if title is not None else default_title(folder)).strip()
     if not title:
@@ -49,8 +55,9 @@ def settings(folder: Path, title: str | None, timezone: str | None, sections: st
         raise UsageError(f"--timezone: unknown time zone {timezone!r}; use an IANA name such as 'America/Vancouver'")
     names = tuple(dict.fromkeys(s.strip() for s in sections.split(","))) if sections else DEFAULT_SECTIONS
     if not all(names) or not all(urls.slugify(n) for n in names):
-        raise UsageError(f"--sections: give names separated by commas, such as 'Local, Politics, Sport', "
-                         f"not {sections!r}")
+        raise UsageError(
+            f"--sections: give names separated by commas, such as 'Local, Politics, Sport', not {sections!r}"
+        )
     language = (language or "en").strip()
     if not LANGUAGE_TAG.fullmatch(language):
         raise UsageError(f"--language: {language!r} is not a language tag; use one such as 'en', 'fr' or 'pa'")
@@ -101,25 +108,39 @@ def paper_files(paper: PaperSettings, now: datetime) -> dict[str, str]:
     """Return each file of the new paper by its path in the paper's folder."""
     tz = ZoneInfo(paper.timezone)
     local = (now if now.tzinfo else now.replace(tzinfo=tz)).astimezone(tz).replace(second=0, microsecond=0)
-    files = {"site.toml": site_toml(paper), "README.md": readme(paper), ".gitignore": GITIGNORE,
-             ".github/workflows/publish.yml": workflow(paper.install, CRON_EVERY), "templates/.gitkeep": TEMPLATES_NOTE,
-             "static/.gitkeep": STATIC_NOTE}
+    files = {
+        "site.toml": site_toml(paper),
+        "README.md": readme(paper),
+        ".gitignore": GITIGNORE,
+        ".github/workflows/publish.yml": workflow(paper.install, CRON_EVERY),
+        "templates/.gitkeep": TEMPLATES_NOTE,
+        "static/.gitkeep": STATIC_NOTE,
+    }
     for i, (slug, title, tags, body) in enumerate(STORIES):
         section = paper.sections[i % len(paper.sections)]
         date = (local - timedelta(hours=1 + 26 * i)).isoformat()
-        front = [f"title: {json.dumps(title.format(title=paper.title))}", f"section: {json.dumps(section)}",
-                 "author: The Editors", f"date: {date}"]
+        front = [
+            f"title: {json.dumps(title.format(title=paper.title))}",
+            f"section: {json.dumps(section)}",
+            "author: The Editors",
+            f"date: {date}",
+        ]
         if tags:
             front.append("tags: [" + ", ".join(tags) + "]")
-        files[f"content/{urls.slugify(section)}/{slug}.md"] = ("---\n" + "\n".join(front) + "\n---\n"
-                                                               + body.format(title=paper.title))
+        files[f"content/{urls.slugify(section)}/{slug}.md"] = (
+            "---\n" + "\n".join(front) + "\n---\n" + body.format(title=paper.title)
+        )
     return files
 
 
 def site_toml(paper: PaperSettings) -> str:
     sections = ", ".join(json.dumps(s) for s in paper.sections)
-    return SITE_TOML.format(title=json.dumps(paper.title), timezone=json.dumps(paper.timezone), sections=sections,
-                            language=json.dumps(paper.language))
+    return SITE_TOML.format(
+        title=json.dumps(paper.title),
+        timezone=json.dumps(paper.timezone),
+        sections=sections,
+        language=json.dumps(paper.language),
+    )
 
 
 def readme(paper: PaperSettings) -> str:
@@ -215,7 +236,11 @@ server, the same schedule is one crontab line (`crontab -e`):
 """
 
 STORIES = (
-    ("welcome", "Welcome to {title}", ["about-us"], """\
+    (
+        "welcome",
+        "Welcome to {title}",
+        ["about-us"],
+        """\
 This is the first story in {title}. It lives in a plain text file under `content/`, and the lines between
 the two `---` markers at the top say what it is: its headline, its section, who wrote it and when.
 
@@ -223,8 +248,13 @@ Everything below those lines is the story itself, written in Markdown. A blank l
 a line that begins with `##` is a subheading; a word between two asterisks is *emphasised*.
 
 Replace this story with your own, or keep it until the first real one is filed.
-"""),
-    ("how-a-story-goes-live", "How a story reaches the front page", ["about-us", "how-to"], """\
+""",
+    ),
+    (
+        "how-a-story-goes-live",
+        "How a story reaches the front page",
+        ["about-us", "how-to"],
+        """\
 A story appears on the front page, in its section and in the feeds as soon as the paper is built at or
 after the time in its `date` line. A story dated tomorrow morning waits, unseen, until a build runs then.
 
@@ -237,13 +267,19 @@ dated, and tells search engines the story changed:
     corrections:
       - date: 2026-02-12 16:00
         text: "An earlier version of this story misstated the vote count."
-"""),
-    ("letters", "Letters: what should this paper cover?", [], """\
+""",
+    ),
+    (
+        "letters",
+        "Letters: what should this paper cover?",
+        [],
+        """\
 Every paper starts with a question to its readers. Which council meetings go unreported? Which teams play
 every weekend in front of a few dozen parents and nobody else? Which shops opened, and which closed?
 
 Write to the editors. The best letters will run here, in this section, with the writer's name.
-"""),
+""",
+    ),
 )
 
 
@@ -266,8 +302,12 @@ def theme_file(theme_dir: Path, name: str) -> str:
 
 def theme_listing(theme_dir: Path) -> list[str]:
     """List the theme's files, as `theme eject` names them."""
-    return sorted(p.relative_to(theme_dir).as_posix() for top in THEME_FOLDERS for p in (theme_dir / top).rglob("*")
-                  if p.is_file() and not p.relative_to(theme_dir).as_posix().startswith(THEME_STATIC_SKIPPED_PATHS))
+    return sorted(
+        p.relative_to(theme_dir).as_posix()
+        for top in THEME_FOLDERS
+        for p in (theme_dir / top).rglob("*")
+        if p.is_file() and not p.relative_to(theme_dir).as_posix().startswith(THEME_STATIC_SKIPPED_PATHS)
+    )
 
 
 def eject(site_dir: Path, theme_dir: Path, name: str) -> Path:
@@ -325,11 +365,22 @@ def ejected_warnings(site_dir: Path, theme_dir: Path) -> list[Problem]:
         try:
             now = fingerprint((theme_dir / rel).read_bytes())
         except OSError:
-            warnings.append(Problem(site_dir / rel, None, f"warning: the theme no longer has {rel}; "
-                                                          f"this copy is all there is (remove it from {EJECTED})"))
+            warnings.append(
+                Problem(
+                    site_dir / rel,
+                    None,
+                    f"warning: the theme no longer has {rel}; this copy is all there is (remove it from {EJECTED})",
+                )
+            )
             continue
         if now != then:
-            warnings.append(Problem(site_dir / rel, None, f"warning: the theme's {rel} changed since it was ejected; "
-                                                          f"compare with {theme_dir / rel}, "
-                                                          f"then set it to \"{now}\" in {EJECTED}"))
+            warnings.append(
+                Problem(
+                    site_dir / rel,
+                    None,
+                    f"warning: the theme's {rel} changed since it was ejected; "
+                    f"compare with {theme_dir / rel}, "
+                    f'then set it to "{now}" in {EJECTED}',
+                )
+            )
     return warnings

@@ -78,8 +78,9 @@ def read_regular(path: Path | str) -> bytes | None:
         return f.read()
 
 
-def walk_confined(top: Path, allowed: tuple[Path, ...], unreadable: Callable[[Path, OSError], None] | None = None,
-                  once: bool = True) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
+def walk_confined(
+    top: Path, allowed: tuple[Path, ...], unreadable: Callable[[Path, OSError], None] | None = None, once: bool = True
+) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
     """Walk like os.walk, sorted, following links only while they stay inside `allowed`, each real folder once.
 
     Yields (folder, dirs, files, links): every entry name (dot-folders and outside links included, for
@@ -186,5 +187,8 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:
-        return [name for name in super().list_templates()
-                if is_within(os.path.join(self.root, name), self.root) and is_regular(os.path.join(self.root, name))]
+        return [
+            name
+            for name in super().list_templates()
+            if is_within(os.path.join(self.root, name), self.root) and is_regular(os.path.join(self.root, name))
+        ]

@@ -24,8 +24,8 @@ from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_paper
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
-from broadsheet.load.config import Config, load_config, placeholder_warnings
 from broadsheet.load.article import Article
+from broadsheet.load.config import Config, load_config, placeholder_warnings
 from broadsheet.load.dates import local_instant
 from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
@@ -51,8 +51,9 @@ from broadsheet.render.jinja import Templates, load_templates
 from broadsheet.render.theme import add_theme_globals
 
 
-def build(opts: BuildOptions, previous: Previous | None = None,
-          touched: frozenset[Path] | None = None) -> tuple[BuildResult, Memory | None]:
+def build(
+    opts: BuildOptions, previous: Previous | None = None, touched: frozenset[Path] | None = None
+) -> tuple[BuildResult, Memory | None]:
     """Build the site (or only check it), redoing only what changed since `previous`; raise BuildError.
 
     `opts` are normalised (options.normalise); `touched`: the only files that may have changed since (a
@@ -73,24 +74,44 @@ def build(opts: BuildOptions, previous: Previous | None = None,
     sources = read_sources(opts, config, last, changes)
     changes = classify(changes, last, sources.stories, opts)
     paper = update_paper(last, changes, opts.now) or build_paper(
-        config, sources.stories.articles, opts.now, opts.drafts, opts.future,
-        sources.extras.pages, sources.extras.data, sources.extras.profiles)
+        config,
+        sources.stories.articles,
+        opts.now,
+        opts.drafts,
+        opts.future,
+        sources.extras.pages,
+        sources.extras.data,
+        sources.extras.profiles,
+    )
     static = static_files(opts, paper, last, changes, sources.stories.articles)
     # Profiles reach bylines, feeds and JSON-LD on every page: a page depends on them all (an edit draws every page).
-    inputs = SiteInputs(paper, sources.templates.digests, encode((config, static.names, paper.profiles)),
-                        carried(last, sources.stories))
+    inputs = SiteInputs(
+        paper, sources.templates.digests, encode((config, static.names, paper.profiles)), carried(last, sources.stories)
+    )
     plan = replan(last, inputs, changes) or checked(plan_pages(paper), static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
     target = output_target(opts, config, last)
     refuse_unwritable(opts)
     with open_stage(target) as stage, search_index(paper, inputs, last, target) as finish_index:
-        rendered = render(plan, sources.templates.env, inputs, last.records if last else {}, target and target.files,
-                          stage, opts.jobs, target is not None and target.trusted, last.plan.pages if last else ())
+        rendered = render(
+            plan,
+            sources.templates.env,
+            inputs,
+            last.records if last else {},
+            target and target.files,
+            stage,
+            opts.jobs,
+            target is not None and target.trusted,
+            last.plan.pages if last else (),
+        )
         index = stage and finish_index(stage.put)
-        published = stage and publish(stage, target, {**rendered.written, **index.written},
-                                      plan.files | index.files, static.files)
-    warnings = (*placeholder_warnings(config),
-                *(uncovered_moves(last and last.paper, paper) if Change.STRUCTURE in changes.kinds else ()))
+        published = stage and publish(
+            stage, target, {**rendered.written, **index.written}, plan.files | index.files, static.files
+        )
+    warnings = (
+        *placeholder_warnings(config),
+        *(uncovered_moves(last and last.paper, paper) if Change.STRUCTURE in changes.kinds else ()),
+    )
     try:  # the output is in place: no failure from here on may claim that it was left as it was
         memory = remember(opts, last, sources, Built(paper, plan, static, inputs, rendered), published, index)
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
@@ -123,22 +144,35 @@ class Built:
 def read_sources(opts: BuildOptions, config: Config, last: Memory | None, changes: Changes) -> Sources:
     """Read what changed of the templates, stories, pages and data (the rest is the last build's); raise
     BuildError with every problem found in any of them."""
-    templates = load_templates((opts.site_dir / "templates", opts.theme / "templates"), config,
-                               last and (last.environment or last.templates),
-                               changed=Change.TEMPLATES in changes.kinds)
-    stories = load_articles(opts.site_dir / "content", config, last and last.sources, changes.suspects,
-                            opts.jobs, describe_story, changes.listing)
-    extras = (Extras(last.paper.pages, last.paper.data, last.extras, profiles=last.paper.profiles)
-              if last and changes.in_place
-              else load_extras(opts.site_dir, config))  # pages and data files: the last build's if none changed
+    templates = load_templates(
+        (opts.site_dir / "templates", opts.theme / "templates"),
+        config,
+        last and (last.environment or last.templates),
+        changed=Change.TEMPLATES in changes.kinds,
+    )
+    stories = load_articles(
+        opts.site_dir / "content",
+        config,
+        last and last.sources,
+        changes.suspects,
+        opts.jobs,
+        describe_story,
+        changes.listing,
+    )
+    extras = (
+        Extras(last.paper.pages, last.paper.data, last.extras, profiles=last.paper.profiles)
+        if last and changes.in_place
+        else load_extras(opts.site_dir, config)
+    )  # pages and data files: the last build's if none changed
     links = link_problems(opts.site_dir, changes.touched)
     if problems := [*links, *templates.problems, *stories.problems, *extras.problems]:
         raise BuildError(problems)
     return Sources(templates, stories, extras)
 
 
-def search_index(paper: Paper, inputs: SiteInputs, previous: Memory | None,
-                 target: Target | None) -> AbstractContextManager[Callable[[Put], SearchIndex]]:
+def search_index(
+    paper: Paper, inputs: SiteInputs, previous: Memory | None, target: Target | None
+) -> AbstractContextManager[Callable[[Put], SearchIndex]]:
     """Start indexing the search shards whose stories changed (or whose files in the output did)."""
     if target is None:  # only checking
         return nullcontext(lambda put: SearchIndex({}, {}))
@@ -205,8 +239,9 @@ def unchanged(opts: BuildOptions, outcome: Outcome, started: float) -> BuildResu
     return BuildResult.of(outcome, time.perf_counter() - started)
 
 
-def static_files(opts: BuildOptions, paper: Paper, previous: Memory | None, changes: Changes,
-                 stories: tuple[Article, ...]) -> StaticPlan:
+def static_files(
+    opts: BuildOptions, paper: Paper, previous: Memory | None, changes: Changes, stories: tuple[Article, ...]
+) -> StaticPlan:
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
         return previous.files
@@ -228,8 +263,13 @@ def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
     """Refuse a plan in which two outputs take one path (a static file over a page, a section over a built-in page)."""
     folders = {BUNDLE: "the search index (search = true)"} if config.search else {}
     collisions = static_collisions(plan.files, static.files)
-    collisions += output_collisions(plan.pages, {r: p for r, p in static.files.items() if r not in plan.files},
-                                    folders, config.path, (*RESERVED_OUTPUT, *config.keep))
+    collisions += output_collisions(
+        plan.pages,
+        {r: p for r, p in static.files.items() if r not in plan.files},
+        folders,
+        config.path,
+        (*RESERVED_OUTPUT, *config.keep),
+    )
     if collisions:
         raise BuildError(collisions)
     return plan
@@ -247,8 +287,14 @@ def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -
     return find_target(opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static)
 
 
-def remember(opts: BuildOptions, last: Memory | None, sources: Sources, built: Built, published: Published | None,
-             index: SearchIndex | None) -> Memory:
+def remember(
+    opts: BuildOptions,
+    last: Memory | None,
+    sources: Sources,
+    built: Built,
+    published: Published | None,
+    index: SearchIndex | None,
+) -> Memory:
     """Return what this build leaves for the next."""
     folders, search, here = (last.folders, last.search, last.here) if last else ({}, {}, frozenset())
     static_stamps = last.static if last else {}
@@ -258,22 +304,38 @@ def remember(opts: BuildOptions, last: Memory | None, sources: Sources, built: B
         search = {**search, out: index.shards}
         here, static_stamps = here | {out}, published.static
     return Memory(
-        options=opts.key, config=digest_of(opts.site_dir / "site.toml"), templates=sources.templates.digests,
-        static=static_stamps, sources=sources.stories.sources, paper=built.paper,
-        plan=Plan(built.plan.pages, built.plan.files), files=built.static, records=built.rendered.records,
-        folders=folders, search=search, extras=sources.extras.digests, environment=sources.templates,
-        values=built.inputs.values, here=frozenset(here),
+        options=opts.key,
+        config=digest_of(opts.site_dir / "site.toml"),
+        templates=sources.templates.digests,
+        static=static_stamps,
+        sources=sources.stories.sources,
+        paper=built.paper,
+        plan=Plan(built.plan.pages, built.plan.files),
+        files=built.static,
+        records=built.rendered.records,
+        folders=folders,
+        search=search,
+        extras=sources.extras.digests,
+        environment=sources.templates,
+        values=built.inputs.values,
+        here=frozenset(here),
     )
 
 
-def report(opts: BuildOptions, config: Config, memory: Memory, rendered: Rendered, published: Published | None,
-           started: float) -> BuildResult:
+def report(
+    opts: BuildOptions, config: Config, memory: Memory, rendered: Rendered, published: Published | None, started: float
+) -> BuildResult:
     """Say what the build did, and list the changed URLs for CDN purges."""
     changed = published.changed if published is not None else ()
     changed_urls = tuple(url_of(config.base_url, rel) for rel in changed)
     write_changed_urls(opts, changed_urls)
-    return BuildResult.of(memory.outcome(), time.perf_counter() - started, pages_written=len(changed),
-                          pages_rendered=rendered.drawn, changed_urls=changed_urls)
+    return BuildResult.of(
+        memory.outcome(),
+        time.perf_counter() - started,
+        pages_written=len(changed),
+        pages_rendered=rendered.drawn,
+        changed_urls=changed_urls,
+    )
 
 
 def url_of(base_url: str, rel: str) -> str:

@@ -13,16 +13,23 @@ import frontmatter
 from broadsheet import urls
 from broadsheet.errors import BuildError, UsageError, did_you_mean
 from broadsheet.guard import confined
-from broadsheet.load.config import Config, load_config
 from broadsheet.load.article import Article
-from broadsheet.load.reader import read_article
+from broadsheet.load.config import Config, load_config
 from broadsheet.load.markdown import MarkdownRenderer
+from broadsheet.load.reader import read_article
 from broadsheet.load.sections import unknown_section
 from broadsheet.paths import PAGES_FOLDER
 
 
-def new_article(site_dir: Path, headline: str, section: str, authors: list[str], now: datetime,
-                lang: str | None = None, translation_key: str | None = None) -> Path:
+def new_article(
+    site_dir: Path,
+    headline: str,
+    section: str,
+    authors: list[str],
+    now: datetime,
+    lang: str | None = None,
+    translation_key: str | None = None,
+) -> Path:
     """Write content/<section-slug>/<slug>.md as a draft (content/<lang>/… for another edition's story);
     never overwrite a file."""
     site = load_config(site_dir / "site.toml")
@@ -63,8 +70,10 @@ def edition(config: Config, lang: str | None) -> Config:
     found = config.edition_of(lang)
     if found is None:
         codes = [e.language for e in config.editions]
-        raise UsageError(f"unknown language '{lang}'{did_you_mean(lang, codes)}; the site's editions are: "
-                         f"{', '.join(codes)} (add a [languages.{lang}] table to site.toml for another)")
+        raise UsageError(
+            f"unknown language '{lang}'{did_you_mean(lang, codes)}; the site's editions are: "
+            f"{', '.join(codes)} (add a [languages.{lang}] table to site.toml for another)"
+        )
     return found
 
 

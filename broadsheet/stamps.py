@@ -44,7 +44,10 @@ def stamp_file(path: Path | str, old: Stamp | None, racy: bool = True, follow: b
     except OSError:
         return None
     if (
-        old is not None and st.st_size == old.size and st.st_mtime_ns == old.mtime_ns and st.st_ino == old.ino
+        old is not None
+        and st.st_size == old.size
+        and st.st_mtime_ns == old.mtime_ns
+        and st.st_ino == old.ino
         and (not racy or old.seen_ns - old.mtime_ns > RACY_NS)
     ):
         return old

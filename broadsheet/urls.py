@@ -184,6 +184,7 @@ def under_path(html: str, prefix: str) -> str:
     root; this is what moves all of them, the theme's and the writers' alike, under the site's path.
     """
     html = _LINK_ATTRIBUTE.sub(lambda m: f"{m.group(1)}{m.group(2)}{prefix}/", html)
+
     def srcset(m: re.Match) -> str:
         return m.group(1) + m.group(2) + _SRCSET_URL.sub(lambda u: f"{u.group(1)}{prefix}/", m.group(3)) + m.group(2)
 

@@ -32,9 +32,11 @@ def checked_source(spec: str) -> str:
     """Refuse a source a GitHub runner cannot install from (a bare name, a local path); raise UsageError."""
     url = spec.removeprefix("git+") if spec.startswith("git+") else spec if spec.startswith("http") else ""
     if urlsplit(url).scheme not in REACHABLE:
-        raise UsageError(f"--install: {spec!r} is not something a GitHub runner can install Broadsheet from; give "
-                         "a Git URL pinned to a tag or commit, such as 'git+https://github.com/you/broadsheet@v1.0', "
-                         "or the https:// URL of a release archive (the index's 'broadsheet' is another project)")
+        raise UsageError(
+            f"--install: {spec!r} is not something a GitHub runner can install Broadsheet from; give "
+            "a Git URL pinned to a tag or commit, such as 'git+https://github.com/you/broadsheet@v1.0', "
+            "or the https:// URL of a release archive (the index's 'broadsheet' is another project)"
+        )
     return spec
 
 

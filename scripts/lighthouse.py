@@ -38,8 +38,9 @@ def lighthouse_bin() -> Path:
     cli = TOOLS / "node_modules" / ".bin" / "lighthouse"
     if not cli.exists():
         TOOLS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "i", "-E", "--no-audit", "--no-fund", "--prefix", str(TOOLS), f"lighthouse@{VERSION}"],
-                       check=True)
+        subprocess.run(
+            ["npm", "i", "-E", "--no-audit", "--no-fund", "--prefix", str(TOOLS), f"lighthouse@{VERSION}"], check=True
+        )
     return cli
 
 
@@ -68,9 +69,19 @@ def pick_pages(public: Path) -> dict[str, str]:
 def score(cli: Path, url: str, report: Path) -> dict[str, float]:
     """Run Lighthouse once on url; return each category's score."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    subprocess.run([str(cli), url, "--quiet", "--output=json", f"--output-path={report}",
-                    f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
-                   check=True, env=env)
+    subprocess.run(
+        [
+            str(cli),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+        ],
+        check=True,
+        env=env,
+    )
     data = json.loads(report.read_text())
     return {c: data["categories"][c]["score"] for c in CATEGORIES}
 
@@ -90,7 +101,9 @@ def main() -> int:
         rows = []
         with serve(public) as base:
             for name, url in pick_pages(public).items():
-                runs = [score(cli, base + url, reports / f"{name.replace(' ', '-')}-{n}.json") for n in range(args.runs)]
+                runs = [
+                    score(cli, base + url, reports / f"{name.replace(' ', '-')}-{n}.json") for n in range(args.runs)
+                ]
                 rows.append((name, url, {c: min(r[c] for r in runs) for c in CATEGORIES}))
     print(f"| page | {' | '.join(CATEGORIES)} |")
     print("|---|" + "---|" * len(CATEGORIES))

@@ -66,8 +66,10 @@ def main() -> int:
     for line in found:
         print(f"scripts/lockcheck.py: {line}", file=sys.stderr)
     if found:
-        print("scripts/lockcheck.py: the lock is stale: run ./scripts/lock and commit requirements/test.txt",
-              file=sys.stderr)
+        print(
+            "scripts/lockcheck.py: the lock is stale: run ./scripts/lock and commit requirements/test.txt",
+            file=sys.stderr,
+        )
     return 1 if found else 0
 
 

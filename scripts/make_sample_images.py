@@ -10,6 +10,7 @@ Usage:
 
 Default output directory: static/images/ (relative to the repository root).
 """
+
 from __future__ import annotations
 
 import math
@@ -66,11 +67,17 @@ def radial_glow(img: Image.Image, centre, radius, colour, strength=0.6):
 # Individual compositions
 # --------------------------------------------------------------------------
 
+
 def harbour_skyline(rng: random.Random) -> Image.Image:
-    img = vertical_gradient([
-        (0.0, (28, 36, 78)), (0.45, (204, 110, 96)), (0.62, (250, 190, 120)),
-        (0.63, (40, 58, 86)), (1.0, (14, 24, 40)),
-    ])
+    img = vertical_gradient(
+        [
+            (0.0, (28, 36, 78)),
+            (0.45, (204, 110, 96)),
+            (0.62, (250, 190, 120)),
+            (0.63, (40, 58, 86)),
+            (1.0, (14, 24, 40)),
+        ]
+    )
     img = radial_glow(img, (1120, 560), 260, (255, 214, 150), 0.7)
     d = ImageDraw.Draw(img)
     horizon = int(H * 0.625)
@@ -161,7 +168,7 @@ def housing_chart(rng: random.Random) -> Image.Image:
         d.rectangle([x0, y0, x1, bottom - 2], fill=colour)
         tops.append(((x0 + x1) / 2, y0 - 40))
     d.line(tops, fill=(32, 40, 52), width=5, joint="curve")
-    for (x, y) in tops:
+    for x, y in tops:
         d.ellipse([x - 9, y - 9, x + 9, y + 9], fill=(248, 244, 236), outline=(32, 40, 52), width=4)
     # little house icon
     hx, hy = 1300, 190
@@ -172,14 +179,23 @@ def housing_chart(rng: random.Random) -> Image.Image:
 
 
 def ball_field(rng: random.Random) -> Image.Image:
-    img = vertical_gradient([(0.0, (120, 180, 230)), (0.22, (190, 222, 240)), (0.23, (30, 70, 50)),
-                             (0.3, (60, 130, 70)), (1.0, (40, 110, 56))])
+    img = vertical_gradient(
+        [
+            (0.0, (120, 180, 230)),
+            (0.22, (190, 222, 240)),
+            (0.23, (30, 70, 50)),
+            (0.3, (60, 130, 70)),
+            (1.0, (40, 110, 56)),
+        ]
+    )
     d = ImageDraw.Draw(img)
     # mowing stripes
     for i in range(20):
         x0 = -400 + i * 120
-        d.polygon([(x0, H), (x0 + 60, H), (800 + (x0 - 800) * 0.1 + 6, 210), (800 + (x0 - 800) * 0.1, 210)],
-                  fill=(52, 124, 64) if i % 2 else (62, 140, 72))
+        d.polygon(
+            [(x0, H), (x0 + 60, H), (800 + (x0 - 800) * 0.1 + 6, 210), (800 + (x0 - 800) * 0.1, 210)],
+            fill=(52, 124, 64) if i % 2 else (62, 140, 72),
+        )
     # outfield wall
     d.rectangle([0, 200, W, 230], fill=(20, 60, 44))
     # infield dirt (diamond in perspective)
@@ -196,8 +212,16 @@ def ball_field(rng: random.Random) -> Image.Image:
     # bases
     for bx, by in (first, second, third):
         d.polygon([(bx, by - 14), (bx + 18, by), (bx, by + 14), (bx - 18, by)], fill=(252, 252, 252))
-    d.polygon([(home[0] - 20, home[1] - 10), (home[0] + 20, home[1] - 10), (home[0] + 20, home[1] + 6),
-               (home[0], home[1] + 18), (home[0] - 20, home[1] + 6)], fill=(252, 252, 252))
+    d.polygon(
+        [
+            (home[0] - 20, home[1] - 10),
+            (home[0] + 20, home[1] - 10),
+            (home[0] + 20, home[1] + 6),
+            (home[0], home[1] + 18),
+            (home[0] - 20, home[1] + 6),
+        ],
+        fill=(252, 252, 252),
+    )
     # mound
     d.ellipse([760, 608, 840, 648], fill=(196, 140, 94))
     d.rectangle([788, 622, 812, 630], fill=(252, 252, 252))
@@ -214,8 +238,12 @@ def forest_canopy(rng: random.Random) -> Image.Image:
     img = vertical_gradient([(0.0, (232, 240, 226)), (0.5, (168, 200, 170)), (1.0, (40, 72, 56))])
     img = radial_glow(img, (1250, 180), 300, (255, 248, 210), 0.8)
     d = ImageDraw.Draw(img)
-    layers = [((128, 166, 140), 420, 0.55), ((84, 128, 100), 520, 0.75), ((50, 90, 70), 640, 1.0),
-              ((26, 56, 44), 760, 1.3)]
+    layers = [
+        ((128, 166, 140), 420, 0.55),
+        ((84, 128, 100), 520, 0.75),
+        ((50, 90, 70), 640, 1.0),
+        ((26, 56, 44), 760, 1.3),
+    ]
     for col, base, scale in layers:
         x = -60
         while x < W + 60:
@@ -260,8 +288,9 @@ def sound_arcs(rng: random.Random) -> Image.Image:
 
 
 def shipping_containers(rng: random.Random) -> Image.Image:
-    img = vertical_gradient([(0.0, (212, 226, 236)), (0.55, (236, 230, 218)), (0.56, (112, 118, 126)),
-                             (1.0, (84, 88, 96))])
+    img = vertical_gradient(
+        [(0.0, (212, 226, 236)), (0.55, (236, 230, 218)), (0.56, (112, 118, 126)), (1.0, (84, 88, 96))]
+    )
     d = ImageDraw.Draw(img)
     cols = [(196, 64, 48), (38, 96, 150), (232, 164, 44), (40, 130, 104), (120, 124, 132), (170, 84, 40)]
     ground = 560
@@ -313,8 +342,7 @@ def lab_cells(rng: random.Random) -> Image.Image:
 
 
 def smoke_haze(rng: random.Random) -> Image.Image:
-    img = vertical_gradient([(0.0, (120, 80, 70)), (0.45, (232, 140, 70)), (0.7, (200, 110, 60)),
-                             (1.0, (60, 36, 30))])
+    img = vertical_gradient([(0.0, (120, 80, 70)), (0.45, (232, 140, 70)), (0.7, (200, 110, 60)), (1.0, (60, 36, 30))])
     img = radial_glow(img, (980, 330), 110, (255, 90, 40), 0.95)
     haze = Image.new("L", (W, H), 0)
     hd = ImageDraw.Draw(haze)
@@ -406,8 +434,10 @@ def main(argv: list[str]) -> int:
             if path.stat().st_size <= MAX_BYTES or quality <= 50:
                 break
             quality -= 5
-        print(f"{path.relative_to(root) if path.is_relative_to(root) else path}: "
-              f"{path.stat().st_size // 1024} KB (q={quality})")
+        print(
+            f"{path.relative_to(root) if path.is_relative_to(root) else path}: "
+            f"{path.stat().st_size // 1024} KB (q={quality})"
+        )
     return 0
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build a site and photograph its front page and an article at phone and desktop widths.
 
-    python scripts/screenshots.py [--site .] [--out docs/screenshots] [--article /national/some-story/] [--dark]
+python scripts/screenshots.py [--site .] [--out docs/screenshots] [--article /national/some-story/] [--dark]
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def main() -> int:
         with serve(public) as base, chromium() as browser:
             for scheme in schemes:
                 for label, (w, h) in WIDTHS.items():
-                    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme,
-                                                  device_scale_factor=1)
+                    context = browser.new_context(
+                        viewport={"width": w, "height": h}, color_scheme=scheme, device_scale_factor=1
+                    )
                     page = context.new_page()
                     for name, url in pages.items():
                         page.goto(base + url, wait_until="networkidle")

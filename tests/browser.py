@@ -11,8 +11,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 NODE_MODULES = REPO / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -62,8 +69,14 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-SiteHandler.extensions_map = {**SiteHandler.extensions_map, ".js": "text/javascript", ".mjs": "text/javascript",
-                              ".wasm": "application/wasm", ".webp": "image/webp", ".svg": "image/svg+xml"}
+SiteHandler.extensions_map = {
+    **SiteHandler.extensions_map,
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".wasm": "application/wasm",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+}
 
 
 @contextlib.contextmanager
@@ -115,7 +128,9 @@ def describe(violations: list[dict]) -> str:
     """Say what axe found, one rule and its first offending elements per line."""
     lines = []
     for v in violations:
-        targets = "; ".join(" ".join(map(str, n["target"])) + f" ({n.get('failureSummary', '').splitlines()[-1].strip()})"
-                            for n in v["nodes"][:3])
+        targets = "; ".join(
+            " ".join(map(str, n["target"])) + f" ({n.get('failureSummary', '').splitlines()[-1].strip()})"
+            for n in v["nodes"][:3]
+        )
         lines.append(f"{v['id']} [{v['impact']}]: {v['help']} — {len(v['nodes'])} nodes, e.g. {targets}")
     return "\n".join(lines)

@@ -33,11 +33,17 @@ def admin_page(port: int, errors: list[str], timings: dict[str, float] | None = 
     def route(r) -> None:
         url = r.request.url
         if url.startswith(cdn):
-            file = DECAP_DIST / url[len(cdn):].split("?")[0]
-            kind = "text/javascript" if file.suffix == ".js" else "application/wasm" if file.suffix == ".wasm" \
+            file = DECAP_DIST / url[len(cdn) :].split("?")[0]
+            kind = (
+                "text/javascript"
+                if file.suffix == ".js"
+                else "application/wasm"
+                if file.suffix == ".wasm"
                 else "text/css"
-            r.fulfill(status=200, body=file.read_bytes(),
-                      headers={"Content-Type": kind, "Access-Control-Allow-Origin": "*"})
+            )
+            r.fulfill(
+                status=200, body=file.read_bytes(), headers={"Content-Type": kind, "Access-Control-Allow-Origin": "*"}
+            )
         elif url.startswith(local):
             r.continue_()
         else:
@@ -52,8 +58,9 @@ def admin_page(port: int, errors: list[str], timings: dict[str, float] | None = 
         page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
-        page.on("requestfinished",
-                lambda r: timings.setdefault("bundle", time.monotonic()) if r.url == DECAP_URL else None)
+        page.on(
+            "requestfinished", lambda r: timings.setdefault("bundle", time.monotonic()) if r.url == DECAP_URL else None
+        )
         timings["goto"] = time.monotonic()
         opened = page.goto(local + "admin/")
         if opened is None or opened.status != 200:  # no Login button will ever show: say why now
@@ -79,6 +86,7 @@ def publish(page) -> None:
         page.get_by_text("Entry saved").wait_for()
     except Exception:
         import os
+
         if os.environ.get("CMS_SHOT"):
             page.screenshot(path=os.environ["CMS_SHOT"], full_page=True)
         raise

@@ -37,8 +37,11 @@ def outside(tree: dict[str, str], out_rel: str) -> dict[str, str]:
     The site's own build cache (.broadsheet-cache/, documented, git-ignored) is the one other place a
     successful build may write.
     """
-    return {k: v for k, v in tree.items()
-            if k != out_rel and not k.startswith(out_rel + "/") and ".broadsheet-cache" not in k.split("/")}
+    return {
+        k: v
+        for k, v in tree.items()
+        if k != out_rel and not k.startswith(out_rel + "/") and ".broadsheet-cache" not in k.split("/")
+    }
 
 
 def refused(world: Path, capsys, *args: str | Path, code: int | None = None, now: str = NOW) -> str:
@@ -88,7 +91,9 @@ class Attributes(HTMLParser):
 def runs_script(value: str) -> bool:
     """An independent reading of a decoded URL's scheme: strip what the URL parser strips, then look."""
     url = re.sub(r"[\t\n\r]", "", value).lstrip("".join(map(chr, range(0x21)))).lower()
-    return url.startswith(("javascript:", "vbscript:")) or (url.startswith("data:") and not url.startswith("data:image/png"))
+    return url.startswith(("javascript:", "vbscript:")) or (
+        url.startswith("data:") and not url.startswith("data:image/png")
+    )
 
 
 # A real `build` process that sends itself a signal at a point of the build the test names, and says so on
@@ -142,20 +147,38 @@ sys.exit(main(sys.argv[4:]))
 
 def hooked_build_command(site: Path, point: str, signum: int, *args: str | Path, count: int = 1) -> list[str]:
     now = () if "--now" in args else ("--now", NOW)
-    return [sys.executable, "-c", SIGNAL_AT, point, str(count), str(signum),
-            "build", "--site", str(site), *now, *map(str, args)]
+    return [
+        sys.executable,
+        "-c",
+        SIGNAL_AT,
+        point,
+        str(count),
+        str(signum),
+        "build",
+        "--site",
+        str(site),
+        *now,
+        *map(str, args),
+    ]
 
 
-def signalled_build(site: Path, point: str, signum: int, *args: str | Path, count: int = 1
-                    ) -> subprocess.CompletedProcess:
+def signalled_build(
+    site: Path, point: str, signum: int, *args: str | Path, count: int = 1
+) -> subprocess.CompletedProcess:
     """Run `build` on site in a new process that signals itself at `point` (the count-th time it is reached).
 
     Points: "staging" (the count-th changed file is about to be staged) and "journal written" (the commit
     point of a patch has passed; nothing is moved into place yet). The returned stderr starts with the line
     "test: signal ..." only if the point was reached.
     """
-    return subprocess.run(hooked_build_command(site, point, signum, *args, count=count), cwd=REPO,
-                          capture_output=True, text=True, timeout=4 * TIMEOUT, check=False)
+    return subprocess.run(
+        hooked_build_command(site, point, signum, *args, count=count),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=4 * TIMEOUT,
+        check=False,
+    )
 
 
 class PausedBuild:
@@ -163,8 +186,14 @@ class PausedBuild:
     resumed."""
 
     def __init__(self, site: Path, point: str, *args: str | Path, count: int = 1):
-        self.proc = subprocess.Popen(hooked_build_command(site, point, 0, *args, count=count), cwd=REPO,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            hooked_build_command(site, point, 0, *args, count=count),
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         first = self.proc.stderr.readline()  # the pause's own line, or the first of an error
         if not first.startswith(f"test: paused at {point} "):
             out, err = self.proc.communicate("", timeout=4 * TIMEOUT)

@@ -44,20 +44,29 @@ def config_text(folder: Path, server: str, port: int, http: str = "") -> str:
     """Return a whole nginx.conf around one server block (and more `http { }` directives, such as a map)."""
     block = re.sub(r"^\s*server\s*\{", f"server {{\n    listen 127.0.0.1:{port};", server.strip(), count=1)
     assert block != server.strip(), f"not a server block: {server[:80]!r}"
-    temps = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temps = "\n".join(
+        f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     types = f"include {MIME_TYPES};" if MIME_TYPES.is_file() else "types { text/html html; text/css css; }"
     user = "user root;\n" if os.geteuid() == 0 else ""  # as root, workers would otherwise run as nobody
-    return (f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log stderr notice;\n"
-            f"events {{ worker_connections 64; }}\n"
-            f"http {{\n    {types}\n    default_type application/octet-stream;\n    access_log off;\n{temps}\n"
-            f"{http}\n{block}\n}}\n")
+    return (
+        f"{user}daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log stderr notice;\n"
+        f"events {{ worker_connections 64; }}\n"
+        f"http {{\n    {types}\n    default_type application/octet-stream;\n    access_log off;\n{temps}\n"
+        f"{http}\n{block}\n}}\n"
+    )
 
 
 def check_config(tmp_path: Path, server: str, http: str = "") -> subprocess.CompletedProcess:
     """Run `nginx -t` on the configuration (its verdict and messages are in the result)."""
     folder, conf = write_config(tmp_path, server, free_port(), http)
-    return subprocess.run([need_nginx(), "-t", "-p", str(folder), "-e", "stderr", "-c", str(conf)],
-                          capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    return subprocess.run(
+        [need_nginx(), "-t", "-p", str(folder), "-e", "stderr", "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
 
 
 def write_config(tmp_path: Path, server: str, port: int, http: str) -> tuple[Path, Path]:
@@ -73,8 +82,11 @@ def nginx(tmp_path: Path, server: str, http: str = "") -> Iterator[int]:
     """Run nginx in the foreground with this server block until the block ends; yield its port."""
     port = free_port()
     folder, conf = write_config(tmp_path, server, port, http)
-    proc = subprocess.Popen([need_nginx(), "-p", str(folder), "-e", "stderr", "-c", str(conf)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [need_nginx(), "-p", str(folder), "-e", "stderr", "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_ready(proc)
         yield port

@@ -18,7 +18,6 @@ from pathlib import Path
 from support import NOW, REPO, TIMEOUT
 
 
-
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -110,8 +109,13 @@ class CliProcess:
     def __init__(self, *args: str | Path, cwd: Path | None = None):
         self.proc = subprocess.Popen(
             [sys.executable, str(REPO / "build.py"), *map(str, args)],
-            cwd=cwd or REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, bufsize=1, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            cwd=cwd or REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
             # Ctrl-C as a terminal sends it, even when the tests themselves run where SIGINT is ignored (a job
             # started with & by a shell without job control): the child would inherit the ignoring.
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

@@ -30,11 +30,21 @@ more_from = 2
 """
 
 
-def article(title: str = "A story", section: str = "National", author: str = "Ann Writer",
-            date: str = "2026-02-01 09:00", body: str = "Body text.", **fields: str) -> str:
+def article(
+    title: str = "A story",
+    section: str = "National",
+    author: str = "Ann Writer",
+    date: str = "2026-02-01 09:00",
+    body: str = "Body text.",
+    **fields: str,
+) -> str:
     """Return the text of an article file; extra fields are written as given (YAML)."""
-    lines = [f"title: {title!r}" if title is not None else "", f"section: {section}",
-             f"author: {author}", f"date: {date}"]
+    lines = [
+        f"title: {title!r}" if title is not None else "",
+        f"section: {section}",
+        f"author: {author}",
+        f"date: {date}",
+    ]
     lines += [f"{k}: {v}" for k, v in fields.items()]
     return "---\n" + "\n".join(l for l in lines if l) + "\n---\n" + body + "\n"
 
@@ -92,8 +102,14 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def clean_build(site: Path, tmp_path: Path, *extra: str | Path, now: str | datetime = NOW,
-                output: Path | None = None, fails: bool = False) -> dict[str, bytes] | None:
+def clean_build(
+    site: Path,
+    tmp_path: Path,
+    *extra: str | Path,
+    now: str | datetime = NOW,
+    output: Path | None = None,
+    fails: bool = False,
+) -> dict[str, bytes] | None:
     """Build a copy of the site's sources from nothing (no output folder, no cache) and return its output.
 
     The copy leaves out the site's public/ and .broadsheet-cache/, so nothing an earlier build left can reach
@@ -103,8 +119,12 @@ def clean_build(site: Path, tmp_path: Path, *extra: str | Path, now: str | datet
     """
     twin = tmp_path / "clean-build"
     shutil.rmtree(twin, ignore_errors=True)
-    shutil.copytree(site, twin, symlinks=True, ignore=lambda d, names: [
-        n for n in names if Path(d) == Path(site) and n in ("public", ".broadsheet-cache")])
+    shutil.copytree(
+        site,
+        twin,
+        symlinks=True,
+        ignore=lambda d, names: [n for n in names if Path(d) == Path(site) and n in ("public", ".broadsheet-cache")],
+    )
     out = output if output is not None else twin / "public"
     when = now.isoformat() if isinstance(now, datetime) else now
     code = build(twin, "--no-cache", "--output", out, *extra, now=when)
@@ -116,28 +136,53 @@ def clean_build(site: Path, tmp_path: Path, *extra: str | Path, now: str | datet
 
 
 # A site in English with a Punjabi edition (the language-editions tests and those that need two languages).
-BILINGUAL = SITE_TOML + """
+BILINGUAL = (
+    SITE_TOML
+    + """
 language = "en"
 
 [languages.pa]
 title = "ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ"
 sections = ["ਪੰਜਾਬ", "ਕੈਨੇਡਾ"]
 """
+)
 
 
 def bilingual(root: Path, toml: str = BILINGUAL, **more: str) -> Path:
-    return write_site(root, {
-        "site.toml": toml,
-        "content/ferry.md": article("Ferry fares rise", author="Ann Writer", tags="[ferries]",
-                                    translation_key="ferry-fares", body="Fares rise in April."),
-        "content/council.md": article("Council meets", section="Sports", date="2026-02-02 09:00"),
-        "content/pa-ferry.md": article("ਫੈਰੀ ਦੇ ਕਿਰਾਏ ਵਧੇ", section="ਕੈਨੇਡਾ", author="ਹਰਪ੍ਰੀਤ ਕੌਰ", lang="pa",
-                                       translation_key="ferry-fares", slug="ferry-fares", tags="[ਫੈਰੀ]",
-                                       body="ਅਪ੍ਰੈਲ ਵਿੱਚ ਕਿਰਾਏ ਵਧਣਗੇ।"),
-        "content/pa-farm.md": article("ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", section="ਪੰਜਾਬ", author="ਹਰਪ੍ਰੀਤ ਕੌਰ", lang="pa",
-                                      date="2026-02-03 10:00", slug="farmers", body="ਮੀਟਿੰਗ ਹੋਈ।"),
-        **more,
-    })
+    return write_site(
+        root,
+        {
+            "site.toml": toml,
+            "content/ferry.md": article(
+                "Ferry fares rise",
+                author="Ann Writer",
+                tags="[ferries]",
+                translation_key="ferry-fares",
+                body="Fares rise in April.",
+            ),
+            "content/council.md": article("Council meets", section="Sports", date="2026-02-02 09:00"),
+            "content/pa-ferry.md": article(
+                "ਫੈਰੀ ਦੇ ਕਿਰਾਏ ਵਧੇ",
+                section="ਕੈਨੇਡਾ",
+                author="ਹਰਪ੍ਰੀਤ ਕੌਰ",
+                lang="pa",
+                translation_key="ferry-fares",
+                slug="ferry-fares",
+                tags="[ਫੈਰੀ]",
+                body="ਅਪ੍ਰੈਲ ਵਿੱਚ ਕਿਰਾਏ ਵਧਣਗੇ।",
+            ),
+            "content/pa-farm.md": article(
+                "ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ",
+                section="ਪੰਜਾਬ",
+                author="ਹਰਪ੍ਰੀਤ ਕੌਰ",
+                lang="pa",
+                date="2026-02-03 10:00",
+                slug="farmers",
+                body="ਮੀਟਿੰਗ ਹੋਈ।",
+            ),
+            **more,
+        },
+    )
 
 
 # Lead images and their srcsets, as the theme writes them.

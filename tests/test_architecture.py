@@ -51,8 +51,7 @@ def graph() -> dict[str, set[str]]:
     for name, path in modules.items():
         if path.name == "__init__.py":
             continue  # a package's __init__ re-exports; importing a submodule runs it first anyway
-        edges[name] = {m for m in imports_of(path) if m in modules and m != name
-                       and modules[m].name != "__init__.py"}
+        edges[name] = {m for m in imports_of(path) if m in modules and m != name and modules[m].name != "__init__.py"}
     return edges
 
 
@@ -66,7 +65,7 @@ def test_no_module_imports_in_a_circle():
 
     def visit(module: str, trail: list[str]) -> None:
         if module in trail:
-            raise AssertionError("import circle: " + " -> ".join([*trail[trail.index(module):], module]))
+            raise AssertionError("import circle: " + " -> ".join([*trail[trail.index(module) :], module]))
         if module in done:
             return
         for target in sorted(edges.get(module, ())):
@@ -87,8 +86,11 @@ def test_imports_run_one_way_between_the_stages():
 
 
 def test_no_module_is_overlong_and_no_function_runs_past_a_screen():
-    long_modules = [f"{p.relative_to(PACKAGE)}: {n} lines" for p in sorted(PACKAGE.rglob("*.py"))
-                    if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450]
+    long_modules = [
+        f"{p.relative_to(PACKAGE)}: {n} lines"
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450
+    ]
     long_functions = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

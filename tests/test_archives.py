@@ -16,10 +16,13 @@ def test_each_month_has_its_page_paginated_and_the_index_lists_them_newest_first
     assert build(site) == 0
     index = read(site, "/archive/")
     months = re.findall(r'<li><a href="(/archive/\d{4}/\d\d/)">([^<]+)</a> <span class="count">(\d+)</span>', index)
-    assert months == [("/archive/2026/02/", "February 2026", "1"), ("/archive/2026/01/", "January 2026", "4"),
-                      ("/archive/2025/12/", "December 2025", "1")]
+    assert months == [
+        ("/archive/2026/02/", "February 2026", "1"),
+        ("/archive/2026/01/", "January 2026", "4"),
+        ("/archive/2025/12/", "December 2025", "1"),
+    ]
     first = read(site, "/archive/2026/01/")  # per_page = 3
-    assert "<h1 class=\"page-title\">January 2026</h1>" in first
+    assert '<h1 class="page-title">January 2026</h1>' in first
     main = first.split('<main id="main">', 1)[1].split("</main>", 1)[0]
     positions = [main.find(f"/national/jan{i}/") for i in (3, 2, 1)]
     assert -1 not in positions and positions == sorted(positions) and "/national/jan0/" not in main
@@ -32,7 +35,9 @@ def test_each_month_has_its_page_paginated_and_the_index_lists_them_newest_first
     assert 'rel="prev" href="/archive/2026/01/"' in newest and 'rel="next" href="/archive/2026/01/page/1/"' in newest
     assert "/national/eve/" in read(site, "/archive/2025/12/")
     sitemap = read(site, "/sitemap.xml")
-    assert "https://gazette.example/archive/2026/01/page/2/" in sitemap and "https://gazette.example/archive/" in sitemap
+    assert (
+        "https://gazette.example/archive/2026/01/page/2/" in sitemap and "https://gazette.example/archive/" in sitemap
+    )
 
 
 def test_section_pages_and_the_footer_link_the_archive(site):

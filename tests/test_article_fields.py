@@ -26,9 +26,18 @@ class WithNewFields(Article):
 
 
 def story(cls: type = Article, **changed) -> Article:
-    made = cls(path=Path(PATH), title="Ferries return", section="National", section_slug="national",
-               authors=("Ann Writer",), date=datetime(2026, 2, 1, 9, tzinfo=UTC), slug="a",
-               url="/national/a/", body_html="<p>Body.</p>", summary="Body.")
+    made = cls(
+        path=Path(PATH),
+        title="Ferries return",
+        section="National",
+        section_slug="national",
+        authors=("Ann Writer",),
+        date=datetime(2026, 2, 1, 9, tzinfo=UTC),
+        slug="a",
+        url="/national/a/",
+        body_html="<p>Body.</p>",
+        summary="Body.",
+    )
     return replace(made, **changed)
 
 
@@ -85,8 +94,18 @@ def test_each_field_is_edited_in_place_only_when_its_declaration_says_so(name):
 
 def test_the_front_matter_keys_are_the_declared_fields_with_their_own_keys():
     assert "author" in KNOWN_FIELDS and "authors" not in KNOWN_FIELDS  # a byline is written `author:`
-    derived = {"path", "section_slug", "url", "body_html", "body_images", "updates", "folder", "translation_line",
-               "extra", "standfirst"}
+    derived = {
+        "path",
+        "section_slug",
+        "url",
+        "body_html",
+        "body_images",
+        "updates",
+        "folder",
+        "translation_line",
+        "extra",
+        "standfirst",
+    }
     assert set(KNOWN_FIELDS) == {f.name for f in fields(Article)} - derived - {"authors"} | {"author"}
 
 

@@ -24,12 +24,16 @@ def person(html: str) -> list[dict]:
 
 
 def profile_site(site):
-    return write_site(site, {
-        "data/authors.toml": AUTHORS, "static/images/ann.jpg": jpeg(600, 600),
-        "content/a.md": article("First", author="Ann Writer", date="2026-02-10 09:00"),
-        "content/b.md": article("Second", author="ਐਨ ਰਾਈਟਰ", date="2026-02-11 09:00"),
-        "content/c.md": article("Third", author="Bo Reporter", date="2026-02-11 10:00"),
-    })
+    return write_site(
+        site,
+        {
+            "data/authors.toml": AUTHORS,
+            "static/images/ann.jpg": jpeg(600, 600),
+            "content/a.md": article("First", author="Ann Writer", date="2026-02-10 09:00"),
+            "content/b.md": article("Second", author="ਐਨ ਰਾਈਟਰ", date="2026-02-11 09:00"),
+            "content/c.md": article("Third", author="Bo Reporter", date="2026-02-11 10:00"),
+        },
+    )
 
 
 def test_the_author_page_shows_the_profile_with_a_resized_photo(site):
@@ -62,19 +66,29 @@ def test_person_json_ld_has_the_profile_url_image_and_same_as(site):
     profile_site(site)
     assert build(site) == 0
     [ann] = person(read(site, "/national/b/"))
-    assert ann == {"@type": "Person", "name": "ਐਨ ਰਾਈਟਰ", "url": "https://gazette.example/authors/ann-writer/",
-                   "image": "https://gazette.example/images/ann.jpg", "jobTitle": "City hall reporter",
-                   "sameAs": ["https://social.example/@ann", "https://www.example.org/ann"]}
+    assert ann == {
+        "@type": "Person",
+        "name": "ਐਨ ਰਾਈਟਰ",
+        "url": "https://gazette.example/authors/ann-writer/",
+        "image": "https://gazette.example/images/ann.jpg",
+        "jobTitle": "City hall reporter",
+        "sameAs": ["https://social.example/@ann", "https://www.example.org/ann"],
+    }
     [bo] = person(read(site, "/national/c/"))
     assert bo == {"@type": "Person", "name": "Bo Reporter", "url": "https://gazette.example/authors/bo-reporter/"}
 
 
 def test_bad_profiles_are_problems_at_their_table(site, capsys):
-    write_site(site, {"data/authors.toml": '["Ann Writer"]\nbio = "x"\nemial = "a@b.example"\n\n'
-                                           '["Di Sportswriter"]\nlinks = ["javascript:alert(1)"]\n\n'
-                                           '["Bo Reporter"]\nnames = ["B. Reporter"]\n\n'
-                                           '["Cy Editor"]\nnames = ["Bo Reporter"]\n',
-                      "content/a.md": article()})
+    write_site(
+        site,
+        {
+            "data/authors.toml": '["Ann Writer"]\nbio = "x"\nemial = "a@b.example"\n\n'
+            '["Di Sportswriter"]\nlinks = ["javascript:alert(1)"]\n\n'
+            '["Bo Reporter"]\nnames = ["B. Reporter"]\n\n'
+            '["Cy Editor"]\nnames = ["Bo Reporter"]\n',
+            "content/a.md": article(),
+        },
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
     assert "data/authors.toml:1: 'Ann Writer': unknown key 'emial' (did you mean 'email'?)" in err

@@ -12,8 +12,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 from browser import chromium, serve
-from support import NOW, run
 from serve_support import request, start_serve
+from support import NOW, run
 from theme_site import THEME_TOML, write_theme_site
 
 BASE = "https://gazette.example/paper"
@@ -46,8 +46,13 @@ def linkcheck(www: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     with serve(www) as base:
         rc = tmp_path / "linkcheckerrc"
         rc.write_text(LINKCHECKER_RC.format(host=re.escape(base)))
-        return subprocess.run([sys.executable, "-m", "linkcheck", "--config", str(rc), "--no-status", base + "/paper/"],
-                              capture_output=True, text=True, timeout=600, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "linkcheck", "--config", str(rc), "--no-status", base + "/paper/"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
 
 
 @pytest.mark.slow
@@ -67,7 +72,7 @@ def test_feeds_sitemaps_and_robots_name_urls_under_the_path(hosted):
     public = hosted / "www/paper"
     feed = (public / "feed.xml").read_text()
     assert f'<link rel="self" type="application/atom+xml" href="{BASE}/feed.xml"/>' in feed
-    links = re.findall(r'(?:href|src)=&#34;([^&]+)&#34;|(?:href|src)=&quot;([^&]+)&quot;', feed)
+    links = re.findall(r"(?:href|src)=&#34;([^&]+)&#34;|(?:href|src)=&quot;([^&]+)&quot;", feed)
     local = [a or b for a, b in links if (a or b).startswith("https://gazette.example")]
     assert local and all(u.startswith(BASE + "/") for u in local)  # story bodies' own links, made absolute
     assert "tag:gazette.example,2026-02-11:/paper/national/ferry-plan/" in feed

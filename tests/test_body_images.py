@@ -7,9 +7,8 @@ import re
 from io import BytesIO
 
 import pytest
-from support import SITE_TOML, article, build, clean_build, Imgs, jpeg, read, srcset_urls, tree_snapshot, write_site
 from PIL import Image
-
+from support import SITE_TOML, Imgs, article, build, clean_build, jpeg, read, srcset_urls, tree_snapshot, write_site
 
 BODY = """The ferry left at dawn.
 
@@ -25,14 +24,17 @@ Later, ![a map](/images/map.jpg) showed the route.
 
 
 def body_site(site, body: str = BODY, toml: str = "", **fields):
-    return write_site(site, {
-        "site.toml": SITE_TOML + toml,
-        "static/images/harbour.jpg": jpeg(1600, 900),
-        "static/images/map.jpg": jpeg(500, 500),
-        "static/images/one.jpg": jpeg(800, 600),
-        "static/images/two.jpg": jpeg(700, 700),
-        "content/national/ferry.md": article("Ferry", body=body, **fields),
-    })
+    return write_site(
+        site,
+        {
+            "site.toml": SITE_TOML + toml,
+            "static/images/harbour.jpg": jpeg(1600, 900),
+            "static/images/map.jpg": jpeg(500, 500),
+            "static/images/one.jpg": jpeg(800, 600),
+            "static/images/two.jpg": jpeg(700, 700),
+            "content/national/ferry.md": article("Ferry", body=body, **fields),
+        },
+    )
 
 
 @pytest.mark.slow
@@ -88,20 +90,26 @@ def test_a_missing_body_image_is_a_problem_at_its_line(site, capsys):
     body_site(site, body="First paragraph.\n\nSecond.\n\n![Gone](/images/gone.jpg)\n")
     assert build(site) == 1
     err = capsys.readouterr().err
-    assert ("content/national/ferry.md:11: image /images/gone.jpg not found: "
-            "put the file at static/images/gone.jpg") in err
+    assert (
+        "content/national/ferry.md:11: image /images/gone.jpg not found: put the file at static/images/gone.jpg"
+    ) in err
 
 
 @pytest.mark.slow
 def test_image_credit_shows_under_the_lead_image_and_in_json_ld(site):
-    body_site(site, body="Text.", image="/images/harbour.jpg", image_caption="The harbour",
-              image_credit="Cy Editor")
+    body_site(site, body="Text.", image="/images/harbour.jpg", image_caption="The harbour", image_credit="Cy Editor")
     assert build(site) == 0
     html = read(site, "/national/ferry/")
     assert '<figcaption>The harbour <small class="credit">Cy Editor</small></figcaption>' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
-    assert data["image"] == [{"@type": "ImageObject", "url": "https://gazette.example/images/harbour.jpg",
-                              "contentUrl": "https://gazette.example/images/harbour.jpg", "creditText": "Cy Editor"}]
+    assert data["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": "https://gazette.example/images/harbour.jpg",
+            "contentUrl": "https://gazette.example/images/harbour.jpg",
+            "creditText": "Cy Editor",
+        }
+    ]
 
 
 def test_a_lead_image_without_credit_is_drawn_as_before(site):

@@ -11,8 +11,13 @@ from support import REPO, article, run, write_site
 
 def test_bare_build_py_builds_into_public(site):
     write_site(site, {"content/a.md": article("Hello")})
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--now", "2026-02-12T12:00:00Z"],
-                          cwd=site, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--now", "2026-02-12T12:00:00Z"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (site / "public/national/a/index.html").exists()
     assert "Built" in proc.stdout and "1 article" in proc.stdout and "static files" in proc.stdout
@@ -20,8 +25,12 @@ def test_bare_build_py_builds_into_public(site):
 
 def test_build_py_exit_code_for_bad_content(site):
     write_site(site, {"content/a.md": article("Hello", section="Nowhere")})
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert "content/a.md:3: unknown section 'Nowhere'" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -29,8 +38,21 @@ def test_build_py_exit_code_for_bad_content(site):
 
 def test_new_scaffolds_a_draft_in_site_time_and_never_overwrites(site, capsys):
     write_site(site, {})
-    assert run("new", "Council backs ferry plan", "--section", "Arts & Culture", "--author", "Ann Writer",
-               "--site", site, "--now", "2026-02-12T20:30:00Z") == 0
+    assert (
+        run(
+            "new",
+            "Council backs ferry plan",
+            "--section",
+            "Arts & Culture",
+            "--author",
+            "Ann Writer",
+            "--site",
+            site,
+            "--now",
+            "2026-02-12T20:30:00Z",
+        )
+        == 0
+    )
     path = site / "content/arts-culture/council-backs-ferry-plan.md"
     post = frontmatter.load(path)
     assert post["title"] == "Council backs ferry plan" and post["section"] == "Arts & Culture"

@@ -8,19 +8,27 @@ import os
 from pathlib import Path
 
 import pytest
-from support import SITE_TOML, article, jpeg, run, tree_snapshot, write_site
 from serve_support import Response, request, start_serve
+from support import SITE_TOML, article, jpeg, run, tree_snapshot, write_site
 
 API = "/__broadsheet/cms"
 CMS_TOML = SITE_TOML + "\n[cms]\n"
 
 
-def api(port: int, payload: object, *, origin: str | None = "", host: str | None = None,
-        content_type: str = "application/json", method: str = "POST") -> Response:
+def api(
+    port: int,
+    payload: object,
+    *,
+    origin: str | None = "",
+    host: str | None = None,
+    content_type: str = "application/json",
+    method: str = "POST",
+) -> Response:
     """POST one action as Decap's admin page sends it (its own Origin unless told otherwise)."""
     import http.client
 
     from serve_support import TIMEOUT
+
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     host = host or f"127.0.0.1:{port}"
     headers = {"Host": host, "Content-Type": content_type, "Content-Length": str(len(body))}
@@ -39,8 +47,11 @@ def api(port: int, payload: object, *, origin: str | None = "", host: str | None
 
 
 def story_file(path: str, raw: str) -> dict:
-    return {"dataFiles": [{"path": path, "slug": Path(path).stem, "raw": raw}], "assets": [],
-            "options": {"commitMessage": "Create story", "useWorkflow": False, "status": ""}}
+    return {
+        "dataFiles": [{"path": path, "slug": Path(path).stem, "raw": raw}],
+        "assets": [],
+        "options": {"commitMessage": "Create story", "useWorkflow": False, "status": ""},
+    }
 
 
 def sources(site: Path) -> dict[str, bytes]:
@@ -58,8 +69,7 @@ def sources(site: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("cms")
-    site = write_site(root / "site", {"site.toml": CMS_TOML,
-                                      "content/national/first.md": article("First story")})
+    site = write_site(root / "site", {"site.toml": CMS_TOML, "content/national/first.md": article("First story")})
     outside = root / "outside"
     outside.mkdir()
     (outside / "secret.md").write_text(article("Secret"), encoding="utf-8")
@@ -79,14 +89,22 @@ def test_info_names_the_local_file_system_backend(served):
 
 def test_lists_reads_and_writes_a_story_and_its_picture_that_then_builds(served):
     site, port, _ = served
-    listed = json.loads(api(port, {"action": "entriesByFolder",
-                                   "params": {"folder": "content/national", "extension": "md", "depth": 1}}).body)
+    listed = json.loads(
+        api(
+            port, {"action": "entriesByFolder", "params": {"folder": "content/national", "extension": "md", "depth": 1}}
+        ).body
+    )
     assert [e["file"]["path"] for e in listed] == ["content/national/first.md"]
     assert listed[0]["data"].startswith("---\ntitle: 'First story'")
     raw = article("Harbour reopens", image="/images/2026/02/harbour.jpg", image_alt="The harbour at dawn")
     payload = story_file("content/national/harbour-reopens.md", raw)
-    payload["assets"] = [{"path": "static/images/2026/02/harbour.jpg", "encoding": "base64",
-                          "content": base64.b64encode(jpeg()).decode()}]
+    payload["assets"] = [
+        {
+            "path": "static/images/2026/02/harbour.jpg",
+            "encoding": "base64",
+            "content": base64.b64encode(jpeg()).decode(),
+        }
+    ]
     answer = api(port, {"action": "persistEntry", "params": payload})
     assert answer.status == 200, answer.text
     assert (site / "content/national/harbour-reopens.md").read_text(encoding="utf-8") == raw
@@ -94,7 +112,9 @@ def test_lists_reads_and_writes_a_story_and_its_picture_that_then_builds(served)
     got = json.loads(api(port, {"action": "getEntry", "params": {"path": "content/national/harbour-reopens.md"}}).body)
     assert got["data"] == raw and len(got["file"]["id"]) == 64
     media = json.loads(api(port, {"action": "getMedia", "params": {"mediaFolder": "static/images/2026/02"}}).body)
-    assert [(m["path"], base64.b64decode(m["content"])) for m in media] == [("static/images/2026/02/harbour.jpg", jpeg())]
+    assert [(m["path"], base64.b64decode(m["content"])) for m in media] == [
+        ("static/images/2026/02/harbour.jpg", jpeg())
+    ]
     assert run("check", "--site", site, "--now", "2026-02-12T12:00:00-08:00") == 0
     assert not [p for p in site.rglob(".*.saving")]
 
@@ -106,11 +126,12 @@ def test_a_listing_sends_each_story_up_to_its_front_matter_and_an_opened_story_w
     raw = article("Long read", body=long_body)
     saved = api(port, {"action": "persistEntry", "params": story_file("content/national/long-read.md", raw)})
     assert saved.status == 200, saved.text
-    answer = api(port, {"action": "entriesByFolder",
-                        "params": {"folder": "content/national", "extension": "md", "depth": 1}})
+    answer = api(
+        port, {"action": "entriesByFolder", "params": {"folder": "content/national", "extension": "md", "depth": 1}}
+    )
     assert answer.status == 200, answer.text
     listed = {e["file"]["path"]: e for e in json.loads(answer.body)}
-    assert listed["content/national/long-read.md"]["data"] == raw[:raw.index("\n---\n") + 5]
+    assert listed["content/national/long-read.md"]["data"] == raw[: raw.index("\n---\n") + 5]
     assert len(answer.body) < 4096 and "long paragraph" not in answer.text
     opened = json.loads(api(port, {"action": "getEntry", "params": {"path": "content/national/long-read.md"}}).body)
     assert opened["data"] == raw
@@ -122,12 +143,19 @@ def test_a_file_the_build_would_refuse_is_reported_and_nothing_is_written(served
     before = tree_snapshot(site / "content"), tree_snapshot(site / "static")
     bad = article("Nowhere", section="Natinal")
     payload = story_file("content/national/nowhere.md", bad)
-    payload["assets"] = [{"path": "static/images/2026/02/nowhere.jpg", "encoding": "base64",
-                          "content": base64.b64encode(jpeg()).decode()}]
+    payload["assets"] = [
+        {
+            "path": "static/images/2026/02/nowhere.jpg",
+            "encoding": "base64",
+            "content": base64.b64encode(jpeg()).decode(),
+        }
+    ]
     answer = api(port, {"action": "persistEntry", "params": payload})
     assert answer.status == 422
     assert "content/national/nowhere.md:3: unknown section 'Natinal' (did you mean 'National'?)" in answer.text
-    edit = api(port, {"action": "persistEntry", "params": story_file("content/national/first.md", "---\ntitle: [\n---\n")})
+    edit = api(
+        port, {"action": "persistEntry", "params": story_file("content/national/first.md", "---\ntitle: [\n---\n")}
+    )
     assert edit.status == 422 and "content/national/first.md" in edit.text
     assert (tree_snapshot(site / "content"), tree_snapshot(site / "static")) == before
 
@@ -142,25 +170,44 @@ def leak(served):
     link.unlink()
 
 
-@pytest.mark.parametrize("action, params", [
-    ("getEntry", {"path": "site.toml"}),
-    ("getEntry", {"path": "content/../site.toml"}),
-    ("getEntry", {"path": "/etc/passwd"}),
-    ("getEntry", {"path": "content/leak/secret.md"}),
-    ("entriesByFolder", {"folder": "content/leak", "extension": "md", "depth": 1}),
-    ("entriesByFolder", {"folder": "templates", "extension": "html", "depth": 1}),
-    ("getMedia", {"mediaFolder": "static/images/../../content"}),
-    ("getMediaFile", {"path": "static/css/site.css"}),
-    ("persistMedia", {"asset": {"path": "static/images/../../templates/base.html", "encoding": "base64",
-                                "content": base64.b64encode(b"<p>owned</p>").decode()}}),
-    ("persistMedia", {"asset": {"path": "static/images/page.html", "encoding": "base64",
-                                "content": base64.b64encode(b"<p>owned</p>").decode()}}),
-    ("persistEntry", story_file("content/../templates/x.md", article("Out"))),
-    ("persistEntry", story_file("content/leak/new.md", article("Out"))),
-    ("persistEntry", story_file("site.md", article("Out"))),
-    ("deleteFile", {"path": "site.toml"}),
-    ("deleteFiles", {"paths": ["content/national/first.md", "content/../site.toml"]}),
-])
+@pytest.mark.parametrize(
+    "action, params",
+    [
+        ("getEntry", {"path": "site.toml"}),
+        ("getEntry", {"path": "content/../site.toml"}),
+        ("getEntry", {"path": "/etc/passwd"}),
+        ("getEntry", {"path": "content/leak/secret.md"}),
+        ("entriesByFolder", {"folder": "content/leak", "extension": "md", "depth": 1}),
+        ("entriesByFolder", {"folder": "templates", "extension": "html", "depth": 1}),
+        ("getMedia", {"mediaFolder": "static/images/../../content"}),
+        ("getMediaFile", {"path": "static/css/site.css"}),
+        (
+            "persistMedia",
+            {
+                "asset": {
+                    "path": "static/images/../../templates/base.html",
+                    "encoding": "base64",
+                    "content": base64.b64encode(b"<p>owned</p>").decode(),
+                }
+            },
+        ),
+        (
+            "persistMedia",
+            {
+                "asset": {
+                    "path": "static/images/page.html",
+                    "encoding": "base64",
+                    "content": base64.b64encode(b"<p>owned</p>").decode(),
+                }
+            },
+        ),
+        ("persistEntry", story_file("content/../templates/x.md", article("Out"))),
+        ("persistEntry", story_file("content/leak/new.md", article("Out"))),
+        ("persistEntry", story_file("site.md", article("Out"))),
+        ("deleteFile", {"path": "site.toml"}),
+        ("deleteFiles", {"paths": ["content/national/first.md", "content/../site.toml"]}),
+    ],
+)
 def test_paths_outside_content_and_the_media_folder_are_refused(served, leak, action, params):
     site, port, outside = served
     before = sources(site)
@@ -171,14 +218,17 @@ def test_paths_outside_content_and_the_media_folder_are_refused(served, leak, ac
     assert sources(site) == before
 
 
-@pytest.mark.parametrize("origin", [None, "null", "http://evil.example", "https://127.0.0.1:{port}",
-                                    "http://127.0.0.1:1", "http://localhost:{port}"])
+@pytest.mark.parametrize(
+    "origin",
+    [None, "null", "http://evil.example", "https://127.0.0.1:{port}", "http://127.0.0.1:1", "http://localhost:{port}"],
+)
 def test_other_origins_are_refused(served, origin):
     site, port, _ = served
     before = tree_snapshot(site / "content")
     origin = origin.format(port=port) if origin else origin
-    answer = api(port, {"action": "persistEntry", "params": story_file("content/national/x.md", article("X"))},
-                 origin=origin)
+    answer = api(
+        port, {"action": "persistEntry", "params": story_file("content/national/x.md", article("X"))}, origin=origin
+    )
     assert answer.status == 403, answer.text
     assert api(port, {"action": "info"}, origin=origin).status == 403
     assert tree_snapshot(site / "content") == before
@@ -188,8 +238,12 @@ def test_other_host_names_are_refused_even_with_a_matching_origin(served):
     site, port, _ = served
     before = tree_snapshot(site / "content")
     for host in (f"evil.example:{port}", f"127.0.0.1.evil.example:{port}"):
-        answer = api(port, {"action": "persistEntry", "params": story_file("content/national/x.md", article("X"))},
-                     host=host, origin=f"http://{host}")
+        answer = api(
+            port,
+            {"action": "persistEntry", "params": story_file("content/national/x.md", article("X"))},
+            host=host,
+            origin=f"http://{host}",
+        )
         assert answer.status == 403, answer.text
     assert tree_snapshot(site / "content") == before
 
@@ -221,10 +275,10 @@ def test_without_cms_in_site_toml_the_backend_writes_nothing(tmp_path):
         proc.interrupt()
 
 
-def test_a_media_listing_holds_the_newest_pictures_up_to_its_budget_and_others_are_still_read(tmp_path,
-                                                                                               monkeypatch):
+def test_a_media_listing_holds_the_newest_pictures_up_to_its_budget_and_others_are_still_read(tmp_path, monkeypatch):
     """Decap waits for the media listing, every picture's bytes, before it opens a story: it must stay bounded."""
     from broadsheet.preview import cms
+
     site = write_site(tmp_path / "site", {"site.toml": CMS_TOML})
     folder = site / "static/images/2026/02"
     folder.mkdir(parents=True)

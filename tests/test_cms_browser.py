@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 from cms_support import admin_page, field, publish, upload_picture, write_body
-from support import SITE_TOML, article, jpeg, run, write_site
+from playwright.sync_api import expect
 from serve_support import request, start_serve
+from support import SITE_TOML, article, jpeg, run, write_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium drives every test here
 
@@ -27,8 +27,9 @@ def unexpected(errors: list[str]) -> list[str]:
 
 
 def test_the_admin_lists_a_section_and_a_story_opened_from_it_keeps_its_body_with_no_console_error(tmp_path):
-    site = write_site(tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n",
-                                          "content/national/first.md": article("First story")})
+    site = write_site(
+        tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n", "content/national/first.md": article("First story")}
+    )
     errors: list[str] = []
     proc, port = start_serve(site, "--now", NOW)
     try:
@@ -53,9 +54,13 @@ def test_the_admin_lists_a_section_and_a_story_opened_from_it_keeps_its_body_wit
 def test_an_admin_the_failed_build_left_out_is_reported_at_once_not_waited_for(tmp_path):
     """A failed first build leaves the preview without /admin/: opening it says why, with the build's problem,
     instead of waiting for a Login button that never comes (how a benchmark on a broken corpus looked stuck)."""
-    site = write_site(tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n",
-                                          "content/national/first.md": article("First", image="/images/none.jpg",
-                                                                               image_alt="Nothing")})
+    site = write_site(
+        tmp_path / "site",
+        {
+            "site.toml": SITE_TOML + "\n[cms]\n",
+            "content/national/first.md": article("First", image="/images/none.jpg", image_alt="Nothing"),
+        },
+    )
     proc, port = start_serve(site, "--now", NOW)
     try:
         with pytest.raises(AssertionError, match=r"(?s)/admin/ answered 404.*first\.md:\d+: image /images/none\.jpg"):
@@ -66,8 +71,9 @@ def test_an_admin_the_failed_build_left_out_is_reported_at_once_not_waited_for(t
 
 
 def test_an_editor_writes_illustrates_schedules_retitles_and_corrects_a_story(tmp_path):
-    site = write_site(tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n",
-                                          "content/national/first.md": article("First story")})
+    site = write_site(
+        tmp_path / "site", {"site.toml": SITE_TOML + "\n[cms]\n", "content/national/first.md": article("First story")}
+    )
     picture = tmp_path / "ferry.jpg"
     picture.write_bytes(jpeg(320, 180))
     errors: list[str] = []
@@ -109,7 +115,9 @@ def test_an_editor_writes_illustrates_schedules_retitles_and_corrects_a_story(tm
         assert "title: Ferry returns to Harbour Town" in text
         assert "An earlier version gave the wrong day" in text
         assert sorted(p.name for p in site.rglob("*.md") if "content" in p.parts) == [
-            "ferry-returns-to-the-harbour.md", "first.md"]
+            "ferry-returns-to-the-harbour.md",
+            "first.md",
+        ]
         assert unexpected(errors) == [], errors
     finally:
         proc.interrupt()
@@ -129,21 +137,23 @@ def test_an_editor_writes_illustrates_schedules_retitles_and_corrects_a_story(tm
         proc.interrupt()
 
 
-BILINGUAL = SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]',
-                              'sections = ["National", "Punjab"]') + """
+BILINGUAL = (
+    SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["National", "Punjab"]')
+    + """
 [languages.pa]
 title = "ਗਜ਼ਟ"
 sections = ["ਪੰਜਾਬ", "ਕੈਨੇਡਾ"]
 
 [cms]
 """
+)
 
 
 def test_an_editor_writes_the_punjabi_version_of_an_english_story(tmp_path):
-    site = write_site(tmp_path / "site", {
-        "site.toml": BILINGUAL,
-        "content/national/ferry.md": article("Ferry returns", date="2026-02-10 09:00"),
-    })
+    site = write_site(
+        tmp_path / "site",
+        {"site.toml": BILINGUAL, "content/national/ferry.md": article("Ferry returns", date="2026-02-10 09:00")},
+    )
     errors: list[str] = []
     proc, port = start_serve(site, "--now", NOW)
     try:

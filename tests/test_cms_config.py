@@ -16,11 +16,13 @@ from support import NOW, SITE_TOML, article, build, jpeg, read, run, write_site
 from broadsheet.plan.admin import DECAP_INTEGRITY, DECAP_URL, DECAP_VERSION
 
 SVELTIA_SCHEMA = NODE_MODULES / "@sveltia" / "cms" / "schema" / "sveltia-cms.json"
-BILINGUAL = SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]',
-                              'sections = ["National", "Punjab"]') + """
+BILINGUAL = (
+    SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["National", "Punjab"]')
+    + """
 [languages.pa]
 sections = ["ਪੰਜਾਬ", "ਕੈਨੇਡਾ"]
 """
+)
 AUTHORS = '["Ann Writer"]\nrole = "Reporter"\n\n["Bo Reporter"]\nnames = ["ਬੋ ਰਿਪੋਰਟਰ"]\n'
 
 
@@ -37,10 +39,15 @@ def built_config(site) -> dict:
 
 @pytest.fixture
 def bilingual(site):
-    return write_site(site, {"site.toml": BILINGUAL + '\n[cms]\nrepo = "valley/voice"\nbranch = "live"\n',
-                             "data/authors.toml": AUTHORS,
-                             "content/national/a.md": article("A story"),
-                             "content/pages/about.md": "---\ntitle: About\n---\nWho we are.\n"})
+    return write_site(
+        site,
+        {
+            "site.toml": BILINGUAL + '\n[cms]\nrepo = "valley/voice"\nbranch = "live"\n',
+            "data/authors.toml": AUTHORS,
+            "content/national/a.md": article("A story"),
+            "content/pages/about.md": "---\ntitle: About\n---\nWho we are.\n",
+        },
+    )
 
 
 def test_config_yml_validates_against_sveltias_published_schema(bilingual):
@@ -54,11 +61,17 @@ def test_one_collection_per_section_and_edition_in_the_folders_new_writes(biling
     config = built_config(bilingual)
     assert config["backend"] == {"name": "github", "repo": "valley/voice", "branch": "live"}
     folders = {c["name"]: c.get("folder") for c in config["collections"]}
-    assert folders == {"national": "content/national", "punjab": "content/punjab",
-                       "pa-ਪੰਜਾਬ": "content/pa/ਪੰਜਾਬ", "pa-ਕੈਨੇਡਾ": "content/pa/ਕੈਨੇਡਾ", "pages": "content/pages"}
+    assert folders == {
+        "national": "content/national",
+        "punjab": "content/punjab",
+        "pa-ਪੰਜਾਬ": "content/pa/ਪੰਜਾਬ",
+        "pa-ਕੈਨੇਡਾ": "content/pa/ਕੈਨੇਡਾ",
+        "pages": "content/pages",
+    }
     assert run("new", "Bridge reopens", "--section", "ਕੈਨੇਡਾ", "--lang", "pa", "--site", bilingual) == 0
-    assert [p.parent.relative_to(bilingual).as_posix() for p in (bilingual / "content/pa").rglob("*.md")] == \
-        ["content/pa/ਕੈਨੇਡਾ"]
+    assert [p.parent.relative_to(bilingual).as_posix() for p in (bilingual / "content/pa").rglob("*.md")] == [
+        "content/pa/ਕੈਨੇਡਾ"
+    ]
     punjabi = next(c for c in config["collections"] if c["name"] == "pa-ਕੈਨੇਡਾ")
     fields = {f["name"]: f for f in punjabi["fields"]}
     assert fields["section"]["options"] == ["ਪੰਜਾਬ", "ਕੈਨੇਡਾ"] and fields["section"]["default"] == "ਕੈਨੇਡਾ"
@@ -89,9 +102,14 @@ def test_the_admin_page_loads_the_pinned_release_with_its_digest(site):
 
 
 def test_readers_pages_never_reference_the_editor_and_robots_keeps_crawlers_out(site):
-    write_site(site, {"site.toml": SITE_TOML + "\n[cms]\n",
-                      "content/national/a.md": article("A story", image="/images/a.jpg", image_alt="A"),
-                      "static/images/a.jpg": jpeg()})
+    write_site(
+        site,
+        {
+            "site.toml": SITE_TOML + "\n[cms]\n",
+            "content/national/a.md": article("A story", image="/images/a.jpg", image_alt="A"),
+            "static/images/a.jpg": jpeg(),
+        },
+    )
     assert build(site) == 0
     public = site / "public"
     for path in public.rglob("*"):
@@ -103,8 +121,13 @@ def test_readers_pages_never_reference_the_editor_and_robots_keeps_crawlers_out(
 
 
 def test_robots_disallows_the_admin_under_the_sites_path_and_allows_all_without_cms(site):
-    write_site(site, {"site.toml": SITE_TOML.replace("https://gazette.example", "https://you.github.io/paper/")
-                      + "\n[cms]\n", "content/national/a.md": article("A story")})
+    write_site(
+        site,
+        {
+            "site.toml": SITE_TOML.replace("https://gazette.example", "https://you.github.io/paper/") + "\n[cms]\n",
+            "content/national/a.md": article("A story"),
+        },
+    )
     assert build(site) == 0
     assert "Disallow: /paper/admin/" in read(site, "/robots.txt").splitlines()
     (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
@@ -113,12 +136,15 @@ def test_robots_disallows_the_admin_under_the_sites_path_and_allows_all_without_
     assert not (site / "public/admin").exists()
 
 
-@pytest.mark.parametrize("table, message", [
-    ('repo = "valley"', "site.toml:9: [cms]: 'repo' must be the repository as \"owner/name\""),
-    ('workflow = "yes"', "site.toml:9: [cms]: 'workflow' must be true or false"),
-    ('branh = "main"', "site.toml:9: [cms]: unknown key 'branh' (did you mean 'branch'?)"),
-    ('auth_url = "http://auth.example"', "site.toml:9: [cms]: 'auth_url' must be the https:// address"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ('repo = "valley"', "site.toml:9: [cms]: 'repo' must be the repository as \"owner/name\""),
+        ('workflow = "yes"', "site.toml:9: [cms]: 'workflow' must be true or false"),
+        ('branh = "main"', "site.toml:9: [cms]: unknown key 'branh' (did you mean 'branch'?)"),
+        ('auth_url = "http://auth.example"', "site.toml:9: [cms]: 'auth_url' must be the https:// address"),
+    ],
+)
 def test_bad_cms_keys_are_reported_at_their_line(site, capsys, table, message):
     write_site(site, {"site.toml": SITE_TOML + f"\n[cms]\n{table}\n", "content/national/a.md": article("A")})
     assert build(site) == 1

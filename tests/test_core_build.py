@@ -67,13 +67,16 @@ def headlines_in_aside(html: str) -> list[str]:
 
 def test_articles_order_by_instant_across_offsets(site):
     # 08:00 in Vancouver is 16:00 UTC; 15:30Z is earlier, 17:00+01:00 (16:00Z) ties, broken by URL.
-    write_site(site, {
-        "site.toml": SITE_TOML.replace("per_page = 3", "per_page = 10"),
-        "content/van.md": article("Vancouver morning", date="2026-02-10 08:00"),
-        "content/utc.md": article("UTC afternoon", date="2026-02-10T15:30:00Z"),
-        "content/paris.md": article("Paris evening", date="2026-02-10T17:00:00+01:00"),
-        "content/tokyo.md": article("Tokyo next day", date="2026-02-11T09:00:00+09:00"),
-    })
+    write_site(
+        site,
+        {
+            "site.toml": SITE_TOML.replace("per_page = 3", "per_page = 10"),
+            "content/van.md": article("Vancouver morning", date="2026-02-10 08:00"),
+            "content/utc.md": article("UTC afternoon", date="2026-02-10T15:30:00Z"),
+            "content/paris.md": article("Paris evening", date="2026-02-10T17:00:00+01:00"),
+            "content/tokyo.md": article("Tokyo next day", date="2026-02-11T09:00:00+09:00"),
+        },
+    )
     assert build(site) == 0
     html = read(site, "/national/")
     order = [t for t in ("Tokyo next day", "Paris evening", "Vancouver morning", "UTC afternoon")]
@@ -85,11 +88,16 @@ def test_articles_order_by_instant_across_offsets(site):
 
 
 def test_drafts_and_future_stories_appear_nowhere(site, capsys):
-    write_site(site, {
-        "content/live.md": article("Live story", date="2026-02-01 09:00", tags="[budget]"),
-        "content/draft.md": article("Secret draft", date="2026-02-02 09:00", draft="true", tags="[budget]"),
-        "content/later.md": article("Embargoed story", date="2026-03-01 06:00", tags="[budget]", author="Late Writer"),
-    })
+    write_site(
+        site,
+        {
+            "content/live.md": article("Live story", date="2026-02-01 09:00", tags="[budget]"),
+            "content/draft.md": article("Secret draft", date="2026-02-02 09:00", draft="true", tags="[budget]"),
+            "content/later.md": article(
+                "Embargoed story", date="2026-03-01 06:00", tags="[budget]", author="Late Writer"
+            ),
+        },
+    )
     assert build(site) == 0
     out = tree_snapshot(site / "public")
     everything = b"".join(out.values())
@@ -139,7 +147,9 @@ def test_sidebar_lists_the_stories_of_the_section_published_just_before(site):
 def test_pagination_boundaries_and_rel_chain(site):
     # per_page = 3: 3 stories fit on the front, 7 make the front and three numbered pages, counted from the oldest.
     files = {f"content/n{i}.md": article(f"Nat {i}", date=f"2026-02-0{i} 09:00") for i in range(1, 8)}
-    files.update({f"content/s{i}.md": article(f"Sport {i}", section="Sports", date=f"2026-02-0{i} 09:00") for i in range(1, 4)})
+    files.update(
+        {f"content/s{i}.md": article(f"Sport {i}", section="Sports", date=f"2026-02-0{i} 09:00") for i in range(1, 4)}
+    )
     write_site(site, files)
     assert build(site) == 0
     sports = parse(read(site, "/sports/"))
@@ -174,14 +184,24 @@ def test_front_page_links_every_section_by_name_and_the_chain_reaches_all_storie
 
 
 def test_article_page_markup_and_jsonld(site):
-    write_site(site, {
-        "content/deep/dive.md": article(
-            "Harbour plan approved", author="[Ann Writer, Bo Reporter]", date="2026-02-03T10:15:00-05:00",
-            updated="2026-02-04 08:00", source="The Canadian Press", image="/img/harbour.jpg",
-            image_caption="The harbour at dawn.", image_alt="Boats at a pier", tags="[harbour, City Hall]",
-            summary="Council said yes."),
-        "static/img/harbour.jpg": jpeg(),
-    })
+    write_site(
+        site,
+        {
+            "content/deep/dive.md": article(
+                "Harbour plan approved",
+                author="[Ann Writer, Bo Reporter]",
+                date="2026-02-03T10:15:00-05:00",
+                updated="2026-02-04 08:00",
+                source="The Canadian Press",
+                image="/img/harbour.jpg",
+                image_caption="The harbour at dawn.",
+                image_alt="Boats at a pier",
+                tags="[harbour, City Hall]",
+                summary="Council said yes.",
+            ),
+            "static/img/harbour.jpg": jpeg(),
+        },
+    )
     assert build(site) == 0
     html = read(site, "/national/dive/")
     f = parse(html)
@@ -216,11 +236,18 @@ def test_summary_defaults_to_first_paragraph(site):
 
 
 def test_front_matter_text_is_escaped_everywhere(site):
-    evil = '<script>alert(1)</script> & "quoted" \'single\''
+    evil = "<script>alert(1)</script> & \"quoted\" 'single'"
     fields = {
-        "title": evil, "section": "National", "author": ['"<b>Ann</b> & Co"'], "date": "2026-02-01 09:00",
-        "summary": evil, "source": 'A & "B" <i>', "image": "/i.jpg", "image_alt": '" onmouseover="alert(1)',
-        "image_caption": "<em>cap</em>", "tags": ["<t>&"],
+        "title": evil,
+        "section": "National",
+        "author": ['"<b>Ann</b> & Co"'],
+        "date": "2026-02-01 09:00",
+        "summary": evil,
+        "source": 'A & "B" <i>',
+        "image": "/i.jpg",
+        "image_alt": '" onmouseover="alert(1)',
+        "image_caption": "<em>cap</em>",
+        "tags": ["<t>&"],
     }
     write_site(site, {"content/x.md": "---\n" + yaml.safe_dump(fields) + "---\nBody.\n", "static/i.jpg": jpeg()})
     assert build(site) == 0
@@ -239,12 +266,15 @@ def test_front_matter_text_is_escaped_everywhere(site):
 
 
 def test_unicode_titles_and_section_names(site):
-    write_site(site, {
-        "site.toml": 'title = "ਖ਼ਬਰਾਂ"\nbase_url = "https://x.example"\ntimezone = "Asia/Kolkata"\n'
-                     'sections = ["ਪੰਜਾਬੀ", "Café Society"]\n',
-        "content/a.md": article("ਪੰਜਾਬ ਦੀ ਖ਼ਬਰ", section="ਪੰਜਾਬੀ", author="ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ", date="2026-02-01 09:00"),
-        "content/b.md": article("Crème brûlée returns", section="Café Society", date="2026-02-01 10:00"),
-    })
+    write_site(
+        site,
+        {
+            "site.toml": 'title = "ਖ਼ਬਰਾਂ"\nbase_url = "https://x.example"\ntimezone = "Asia/Kolkata"\n'
+            'sections = ["ਪੰਜਾਬੀ", "Café Society"]\n',
+            "content/a.md": article("ਪੰਜਾਬ ਦੀ ਖ਼ਬਰ", section="ਪੰਜਾਬੀ", author="ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ", date="2026-02-01 09:00"),
+            "content/b.md": article("Crème brûlée returns", section="Café Society", date="2026-02-01 10:00"),
+        },
+    )
     assert build(site) == 0
     assert (site / "public/ਪੰਜਾਬੀ/a/index.html").exists()
     assert (site / "public/cafe-society/b/index.html").exists()
@@ -273,8 +303,13 @@ def test_static_files_are_copied_as_is(site):
 
 
 def test_now_defaults_to_source_date_epoch(site, monkeypatch):
-    write_site(site, {"content/a.md": article("Old news", date="2026-01-01 09:00"),
-                      "content/b.md": article("Newer news", date="2026-03-01 09:00")})
+    write_site(
+        site,
+        {
+            "content/a.md": article("Old news", date="2026-01-01 09:00"),
+            "content/b.md": article("Newer news", date="2026-03-01 09:00"),
+        },
+    )
     (site / "site.toml").write_text((site / "site.toml").read_text() + 'includes = "static"\n')  # the date in pages
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1771000000")  # 2026-02-13
     assert run("build", "--site", site) == 0

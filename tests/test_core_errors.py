@@ -15,28 +15,36 @@ def problems(capsys) -> list[str]:
 
 
 def test_all_content_problems_in_one_run_with_lines(site, capsys):
-    write_site(site, {
-        **GOOD,
-        "content/yaml.md": "---\ntitle: ok\nsection: [National\nauthor: x\n---\nBody\n",
-        "content/missing.md": "---\ntitle: No author\nsection: National\ndate: 2026-02-01\n---\nBody\n",
-        "content/baddate.md": article("Bad date", date="2026-02-30"),
-        "content/badstr.md": article("Bad date string", date="'next tuesday'"),
-        "content/section.md": article("Typo", section="Natinal"),
-        "content/latin1.md": "---\ntitle: Caf\xe9\n".encode("latin-1") + b"section: National\n---\n",
-        "content/bool.md": "---\ntitle: no\nsection: National\nauthor: A\ndate: 2026-02-01\n---\n",
-        "content/authordate.md": article("Author is a date", author="2024-01-01"),
-        "content/noclose.md": "---\ntitle: x\nsection: National\n",
-        "content/nofm.md": "Just text\n",
-    })
+    write_site(
+        site,
+        {
+            **GOOD,
+            "content/yaml.md": "---\ntitle: ok\nsection: [National\nauthor: x\n---\nBody\n",
+            "content/missing.md": "---\ntitle: No author\nsection: National\ndate: 2026-02-01\n---\nBody\n",
+            "content/baddate.md": article("Bad date", date="2026-02-30"),
+            "content/badstr.md": article("Bad date string", date="'next tuesday'"),
+            "content/section.md": article("Typo", section="Natinal"),
+            "content/latin1.md": "---\ntitle: Caf\xe9\n".encode("latin-1") + b"section: National\n---\n",
+            "content/bool.md": "---\ntitle: no\nsection: National\nauthor: A\ndate: 2026-02-01\n---\n",
+            "content/authordate.md": article("Author is a date", author="2024-01-01"),
+            "content/noclose.md": "---\ntitle: x\nsection: National\n",
+            "content/nofm.md": "Just text\n",
+        },
+    )
     assert build(site) == 1
     err = problems(capsys)
     text = "\n".join(err)
-    assert "content/yaml.md:4:7: invalid YAML in front matter: a list opened with '[' is not closed with ']' " \
-           "(it opens on line 3)" in text
+    assert (
+        "content/yaml.md:4:7: invalid YAML in front matter: a list opened with '[' is not closed with ']' "
+        "(it opens on line 3)" in text
+    )
     assert "content/missing.md:1: missing required field 'author'" in text
     assert "content/baddate.md:5: 'date': impossible date '2026-02-30'" in text
     assert "content/badstr.md:5: 'date': cannot read 'next tuesday' as a date" in text
-    assert "content/section.md:3: unknown section 'Natinal' (did you mean 'National'?); the sections are: National, Sports, Arts & Culture" in text
+    assert (
+        "content/section.md:3: unknown section 'Natinal' (did you mean 'National'?); the sections are: National, Sports, Arts & Culture"
+        in text
+    )
     assert "content/latin1.md:2: not valid UTF-8: byte 0xe9 at offset 14" in text
     assert "content/bool.md:2: 'title' must be text, not the yes/no value false" in text
     assert "content/authordate.md:4: 'author' must be a name or a list of names, not the date 2024-01-01" in text
@@ -47,12 +55,15 @@ def test_all_content_problems_in_one_run_with_lines(site, capsys):
 
 
 def test_url_collision_names_both_files(site, capsys):
-    write_site(site, {
-        "content/one/story.md": article("One"),
-        "content/two/story.md": article("Two"),
-        "content/cafe.md": article("Cafe", slug="Café-x"),
-        "content/café-x.md": article("Café"),
-    })
+    write_site(
+        site,
+        {
+            "content/one/story.md": article("One"),
+            "content/two/story.md": article("Two"),
+            "content/cafe.md": article("Cafe", slug="Café-x"),
+            "content/café-x.md": article("Café"),
+        },
+    )
     assert build(site) == 1
     text = "\n".join(problems(capsys))
     assert "content/one/story.md: URL /national/story/ is wanted by 2 files:" in text
@@ -61,11 +72,14 @@ def test_url_collision_names_both_files(site, capsys):
 
 
 def test_template_errors_name_the_template_and_line(site, capsys):
-    write_site(site, {
-        **GOOD,
-        "templates/section.html": "{% extends 'base.html' %}\n{% block main %}\n{{ section.nmae }}\n{% endblock %}\n",
-        "templates/tag.html": "{% extends 'base.html' %}\n{% block main %}\n{% for x in %}\n{% endblock %}\n",
-    })
+    write_site(
+        site,
+        {
+            **GOOD,
+            "templates/section.html": "{% extends 'base.html' %}\n{% block main %}\n{{ section.nmae }}\n{% endblock %}\n",
+            "templates/tag.html": "{% extends 'base.html' %}\n{% block main %}\n{% for x in %}\n{% endblock %}\n",
+        },
+    )
     assert build(site) == 1
     text = "\n".join(problems(capsys))
     assert "templates/tag.html:3: template syntax error" in text
@@ -77,8 +91,14 @@ def test_template_errors_name_the_template_and_line(site, capsys):
 
 
 def test_config_problems_are_reported_together(site, capsys):
-    write_site(site, {**GOOD, "site.toml": 'title = "X"\nbase_url = "ftp://x"\ntimezone = "Mars/Olympus"\n'
-                                            'sections = ["National"]\nper_pgae = 3\n'})
+    write_site(
+        site,
+        {
+            **GOOD,
+            "site.toml": 'title = "X"\nbase_url = "ftp://x"\ntimezone = "Mars/Olympus"\n'
+            'sections = ["National"]\nper_pgae = 3\n',
+        },
+    )
     assert build(site) == 1
     text = "\n".join(problems(capsys))
     assert "site.toml:2: 'base_url' must be an absolute http(s) URL" in text

@@ -18,7 +18,7 @@ TAGS_PAGE = """{% extends "base.html" %}
 {% endblock %}
 """
 DATA = {
-    "data/results.csv": "team,score\nHerons,3\n\"Gulls, Jr.\",1\n",
+    "data/results.csv": 'team,score\nHerons,3\n"Gulls, Jr.",1\n',
     "data/masthead.toml": 'editor = "Ann Writer"\n',
     "data/staff.yaml": "desk:\n  - Metro\n  - Sports\n",
     "data/polls.json": '{"leader": {"name": "Bo"}}\n',
@@ -35,11 +35,19 @@ def test_templates_read_each_kind_of_data_file_by_its_stem(site):
 
 
 def test_every_malformed_data_file_is_a_problem_at_its_line_in_one_run(site, capsys):
-    write_site(site, {
-        "data/a.toml": 'x = 1\ny = \n', "data/b.json": '{\n  "x": 1,\n}\n', "data/c.yaml": "a: 1\nb: [\n",
-        "data/d.csv": "team,score\nHerons,3\nGulls\n", "data/e.csv": "team,team\n", "data/f.json": "{}", "data/f.toml": "",
-        "content/bad.md": article(section="Nowhere"),
-    })
+    write_site(
+        site,
+        {
+            "data/a.toml": "x = 1\ny = \n",
+            "data/b.json": '{\n  "x": 1,\n}\n',
+            "data/c.yaml": "a: 1\nb: [\n",
+            "data/d.csv": "team,score\nHerons,3\nGulls\n",
+            "data/e.csv": "team,team\n",
+            "data/f.json": "{}",
+            "data/f.toml": "",
+            "content/bad.md": article(section="Nowhere"),
+        },
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
     assert "data/a.toml:2: invalid TOML" in err
@@ -53,7 +61,8 @@ def test_every_malformed_data_file_is_a_problem_at_its_line_in_one_run(site, cap
 
 def test_an_alias_bomb_in_yaml_is_refused(site, capsys):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh"))
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefg", "bcdefgh")
+    )
     write_site(site, {"data/bomb.yaml": bomb})
     assert build(site) == 1
     assert "data/bomb.yaml:1: invalid YAML:" in capsys.readouterr().err
@@ -62,11 +71,17 @@ def test_an_alias_bomb_in_yaml_is_refused(site, capsys):
 def test_editing_a_data_file_redraws_exactly_the_pages_that_read_it(site):
     # The site's article.html extends the theme's (copied as story.html) and shows a score in its rail.
     page = '{% extends "story.html" %}{% block rail %}<p id=score>{{ site.data.results[0].score }}</p>{% endblock %}\n'
-    write_site(site, {"data/results.csv": "team,score\nHerons,3\n", "data/other.toml": "x = 1\n",
-                      "templates/story.html": (REPO / "templates/article.html").read_text(encoding="utf-8"),
-                      "templates/article.html": page,
-                      "content/a.md": article("A", date="2026-02-10 09:00"),
-                      "content/b.md": article("B", date="2026-02-11 09:00")})
+    write_site(
+        site,
+        {
+            "data/results.csv": "team,score\nHerons,3\n",
+            "data/other.toml": "x = 1\n",
+            "templates/story.html": (REPO / "templates/article.html").read_text(encoding="utf-8"),
+            "templates/article.html": page,
+            "content/a.md": article("A", date="2026-02-10 09:00"),
+            "content/b.md": article("B", date="2026-02-11 09:00"),
+        },
+    )
     opts = BuildOptions(site, site / "public", datetime.fromisoformat(NOW))
     build_with_cache(opts)
     assert "<p id=score>3</p>" in read(site, "/national/a/")

@@ -12,9 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support import NOW, REPO, SITE_TOML, article, build, write_site
 from nginx_support import check_config, nginx
 from serve_support import request
+from support import REPO, SITE_TOML, article, build, write_site
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SERVED = "/var/www/valleyvoice"  # where the README's configurations serve the paper from
@@ -29,11 +29,14 @@ def fenced(language: str) -> list[str]:
 
 def paper(root: Path, base_url: str | None = None) -> Path:
     """Build a small two-language paper with a moved story into root/public."""
-    site = write_site(root, {
-        "site.toml": EDITIONS,
-        "content/bridge.md": article("Bridge reopens", aliases='["/local/old-bridge/"]'),
-        "content/pa.md": article("ਪੁਲ ਖੁੱਲ੍ਹਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="bridge"),
-    })
+    site = write_site(
+        root,
+        {
+            "site.toml": EDITIONS,
+            "content/bridge.md": article("Bridge reopens", aliases='["/local/old-bridge/"]'),
+            "content/pa.md": article("ਪੁਲ ਖੁੱਲ੍ਹਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="bridge"),
+        },
+    )
     assert build(site, *(["--base-url", base_url] if base_url else [])) == 0
     return site / "public"
 
@@ -107,13 +110,16 @@ def test_an_nginx_that_refuses_a_configuration_fails_the_test_with_its_message(t
 def test_the_cloudfront_function_maps_folders_to_index_html_and_adds_the_slash(tmp_path):
     (code,) = fenced("js")
     script = tmp_path / "run.js"
-    script.write_text(code + """
+    script.write_text(
+        code
+        + """
 const out = {};
 for (const uri of ["/", "/local/bridge/", "/local/bridge", "/css/site.1a2b3c4d5e.css", "/feed.xml"]) {
   out[uri] = handler({request: {uri: uri, headers: {}}});
 }
 console.log(JSON.stringify(out));
-""")
+"""
+    )
     result = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
@@ -137,14 +143,26 @@ def test_the_s3_script_uploads_with_cache_headers_without_the_marker_and_invalid
     calls = tmp_path / "calls.jsonl"
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for name, body in (("aws", f'import json, sys\nopen({str(calls)!r}, "a").write(json.dumps(sys.argv[1:]) + "\\n")\n'
-                                "if 'create-invalidation' in sys.argv: print('I' + str(len(sys.argv)))\n"),
-                       ("broadsheet", "pass\n")):  # the build ran above; the AWS CLI only records what it is asked
+    for name, body in (
+        (
+            "aws",
+            f'import json, sys\nopen({str(calls)!r}, "a").write(json.dumps(sys.argv[1:]) + "\\n")\n'
+            "if 'create-invalidation' in sys.argv: print('I' + str(len(sys.argv)))\n",
+        ),
+        ("broadsheet", "pass\n"),
+    ):  # the build ran above; the AWS CLI only records what it is asked
         tool = bin_dir / name
         tool.write_text(f"#!{os.sys.executable}\n{body}")
         tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
-    result = subprocess.run(["bash", "-c", s3_script()], cwd=site, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}, check=False)
+    result = subprocess.run(
+        ["bash", "-c", s3_script()],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     made = [json.loads(line) for line in calls.read_text().splitlines()]
     syncs = [c for c in made if c[:2] == ["s3", "sync"]]
@@ -157,7 +175,7 @@ def test_the_s3_script_uploads_with_cache_headers_without_the_marker_and_invalid
     fingerprinted = [f for f in files if re.search(r"\.[0-9a-f]{10}\.[a-z]+$", f)]
     assert fingerprinted and [f for f in files if fnmatch.fnmatch(f, pattern)] == fingerprinted
     assert not fnmatch.fnmatch(".broadsheet-output", pattern)
-    batches = [c[c.index("--paths") + 1:c.index("--query")] for c in made if "create-invalidation" in c]
+    batches = [c[c.index("--paths") + 1 : c.index("--query")] for c in made if "create-invalidation" in c]
     waits = [c for c in made if "invalidation-completed" in c]
     assert [len(b) for b in batches] == [1000, 1000, 1000, 401] and len(waits) == 4
     paths = [p for b in batches for p in b]

@@ -8,21 +8,36 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from support import BILINGUAL, SITE_TOML, article, bilingual, build, clean_build, read, run, tree_snapshot, write_site
 from lxml import etree
+from support import BILINGUAL, SITE_TOML, article, bilingual, build, clean_build, read, run, tree_snapshot, write_site
+
 
 def html_pages(public: Path) -> dict[str, str]:
-    return {"/" + p.relative_to(public).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(public.rglob("*.html")) if "pagefind" not in p.parts}
+    return {
+        "/" + p.relative_to(public).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(public.rglob("*.html"))
+        if "pagefind" not in p.parts
+    }
 
 
 def test_each_edition_has_its_pages_under_its_folder(site):
     bilingual(site)
     assert build(site) == 0
     public = site / "public"
-    for rel in ("index.html", "pa/index.html", "pa/ਕੈਨੇਡਾ/ferry-fares/index.html", "pa/ਪੰਜਾਬ/farmers/index.html",
-                "pa/authors/index.html", "pa/tags/index.html", "pa/search/index.html", "pa/404.html",
-                "pa/feed.xml", "pa/rss.xml", "pa/ਕੈਨੇਡਾ/feed.xml", "national/ferry/index.html"):
+    for rel in (
+        "index.html",
+        "pa/index.html",
+        "pa/ਕੈਨੇਡਾ/ferry-fares/index.html",
+        "pa/ਪੰਜਾਬ/farmers/index.html",
+        "pa/authors/index.html",
+        "pa/tags/index.html",
+        "pa/search/index.html",
+        "pa/404.html",
+        "pa/feed.xml",
+        "pa/rss.xml",
+        "pa/ਕੈਨੇਡਾ/feed.xml",
+        "national/ferry/index.html",
+    ):
         assert (public / rel).is_file(), rel
     english_home = read(site, "/")
     assert "Ferry fares rise" in english_home and "ਕਿਸਾਨਾਂ" not in english_home
@@ -59,9 +74,25 @@ def test_every_page_says_its_language(site):
 
 
 # Words of the theme that must never be left in English on a page of another edition.
-ENGLISH_WORDS = ("Skip to content", "Front page", "Our journalists", "Search stories", "min read", "More from",
-                 "Latest", "No stories yet", "Page not found", "Topics", " By ", ">By ", "Sections", "Thursday",
-                 "February", " AM", " PM")
+ENGLISH_WORDS = (
+    "Skip to content",
+    "Front page",
+    "Our journalists",
+    "Search stories",
+    "min read",
+    "More from",
+    "Latest",
+    "No stories yet",
+    "Page not found",
+    "Topics",
+    " By ",
+    ">By ",
+    "Sections",
+    "Thursday",
+    "February",
+    " AM",
+    " PM",
+)
 
 
 def visible_text(html: str) -> str:
@@ -94,11 +125,15 @@ def test_punjabi_pages_have_punjabi_words_and_dates(site):
 
 def test_plural_forms_follow_each_language(site):
     long_body = " ".join(["word"] * 1200)
-    bilingual(site, **{
-        "content/long.md": article("A long read", body=long_body, date="2026-02-04 09:00"),
-        "content/pa-long.md": article("ਲੰਮੀ ਖ਼ਬਰ", section="ਪੰਜਾਬ", lang="pa", slug="long", body=long_body,
-                                      date="2026-02-04 09:00"),
-    })
+    bilingual(
+        site,
+        **{
+            "content/long.md": article("A long read", body=long_body, date="2026-02-04 09:00"),
+            "content/pa-long.md": article(
+                "ਲੰਮੀ ਖ਼ਬਰ", section="ਪੰਜਾਬ", lang="pa", slug="long", body=long_body, date="2026-02-04 09:00"
+            ),
+        },
+    )
     assert build(site) == 0
     assert "1 min read" in read(site, "/national/ferry/") and "6 min read" in read(site, "/national/long/")
     assert "6 ਮਿੰਟ ਦੀ ਪੜ੍ਹਤ" in read(site, "/pa/ਪੰਜਾਬ/long/")
@@ -109,8 +144,10 @@ def test_plural_forms_follow_each_language(site):
 
 
 def test_page_numbers_in_titles_are_translated(site):
-    more = {f"content/pa-{i}.md": article(f"ਖ਼ਬਰ {i}", section="ਪੰਜਾਬ", lang="pa", slug=f"n{i}", date=f"2026-02-0{i} 10:00")
-            for i in range(1, 6)}
+    more = {
+        f"content/pa-{i}.md": article(f"ਖ਼ਬਰ {i}", section="ਪੰਜਾਬ", lang="pa", slug=f"n{i}", date=f"2026-02-0{i} 10:00")
+        for i in range(1, 6)
+    }
     bilingual(site, **more)
     assert build(site) == 0
     page_two = read(site, "/pa/ਪੰਜਾਬ/page/2/")
@@ -120,16 +157,22 @@ def test_page_numbers_in_titles_are_translated(site):
 
 
 def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
-    toml = SITE_TOML + '\nlanguage = "fr"\nincludes = "ssi"\n\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n'
-    write_site(site, {
-        "site.toml": toml,
-        "content/a.md": article("Les tarifs augmentent", date="2026-02-01 21:05"),
-        "content/b.md": article("किराया बढ़ा", section="देश", lang="hi", slug="kiraya"),
-        "content/c.md": article("ਕਿਰਾਇਆ ਵਧਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="kiraya"),
-        # The site replaces one of the theme's Punjabi strings, and keeps the rest.
-        "locales/pa/LC_MESSAGES/messages.po": 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
-                                              'msgid "Skip to content"\nmsgstr "ਸਿੱਧੇ ਖ਼ਬਰ ’ਤੇ ਜਾਓ"\n',
-    })
+    toml = (
+        SITE_TOML
+        + '\nlanguage = "fr"\nincludes = "ssi"\n\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n'
+    )
+    write_site(
+        site,
+        {
+            "site.toml": toml,
+            "content/a.md": article("Les tarifs augmentent", date="2026-02-01 21:05"),
+            "content/b.md": article("किराया बढ़ा", section="देश", lang="hi", slug="kiraya"),
+            "content/c.md": article("ਕਿਰਾਇਆ ਵਧਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="kiraya"),
+            # The site replaces one of the theme's Punjabi strings, and keeps the rest.
+            "locales/pa/LC_MESSAGES/messages.po": 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+            'msgid "Skip to content"\nmsgstr "ਸਿੱਧੇ ਖ਼ਬਰ ’ਤੇ ਜਾਓ"\n',
+        },
+    )
     assert build(site) == 0
     french = read(site, "/national/a/")
     assert "jeudi 12 février 2026" in read(site, "/fragments/date.html") and "1 févr. 2026, 21:05" in french
@@ -144,15 +187,20 @@ def test_french_and_hindi_catalogs_and_a_sites_own_strings(site):
 def test_the_search_entry_names_the_languages_in_the_same_order_every_build(site):
     # Pagefind lists an index's languages in the order of a hash map; Broadsheet puts them in order of code,
     # so that the same input gives the same bytes (with four, Pagefind's order is this one 1 time in 24).
-    toml = SITE_TOML + '\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n' \
+    toml = (
+        SITE_TOML + '\n[languages.hi]\nsections = ["देश"]\n\n[languages.pa]\nsections = ["ਪੰਜਾਬ"]\n'
         '\n[languages.fr]\nsections = ["Monde"]\n'
-    write_site(site, {
-        "site.toml": toml,
-        "content/a.md": article("Fares rise"),
-        "content/b.md": article("किराया बढ़ा", section="देश", lang="hi", slug="kiraya"),
-        "content/c.md": article("ਕਿਰਾਇਆ ਵਧਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="kiraya"),
-        "content/d.md": article("Les tarifs augmentent", section="Monde", lang="fr", slug="tarifs"),
-    })
+    )
+    write_site(
+        site,
+        {
+            "site.toml": toml,
+            "content/a.md": article("Fares rise"),
+            "content/b.md": article("किराया बढ़ा", section="देश", lang="hi", slug="kiraya"),
+            "content/c.md": article("ਕਿਰਾਇਆ ਵਧਿਆ", section="ਪੰਜਾਬ", lang="pa", slug="kiraya"),
+            "content/d.md": article("Les tarifs augmentent", section="Monde", lang="fr", slug="tarifs"),
+        },
+    )
     assert build(site) == 0
     entry = json.loads((site / "public/pagefind/pagefind-entry.json").read_bytes())
     assert list(entry["languages"]) == ["en", "fr", "hi", "pa"]
@@ -176,8 +224,10 @@ INCREMENTAL_STEPS = [
     ("content/c.md", _story("ਕੌਂਸਲ", "ਪੰਜਾਬ", "pa", None)),  # the story changes language (and URL)
     ("content/c.md", _story("Council", "Sports", "en", "k1")),  # back, with a key an English story has: an error
     ("content/c.md", _story("Council", "Sports", "en", "k2")),
-    ("locales/pa/LC_MESSAGES/messages.po", ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
-                                            'msgid "Topics"\nmsgstr "ਮਜ਼ਮੂਨ"\n')),  # the site's own catalog
+    (
+        "locales/pa/LC_MESSAGES/messages.po",
+        ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Topics"\nmsgstr "ਮਜ਼ਮੂਨ"\n'),
+    ),  # the site's own catalog
     ("content/a.md", _story("Ferry", "National", None, "k1", body="A new body.")),
     ("site.toml", BILINGUAL.replace("ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਸਾਂਝ", "ਸਾਂਝ")),  # the edition's title
     ("content/b.md", _story("ਫੈਰੀ", "ਕੈਨੇਡਾ", "pa", None)),
@@ -196,12 +246,15 @@ def test_incremental_builds_equal_clean_builds_when_languages_and_keys_change(tm
     from broadsheet.preview.session import Session
 
     now = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
-    site = write_site(tmp_path / "site", {
-        "site.toml": BILINGUAL.replace('language = "en"', 'language = "en"\nsearch = false'),
-        "content/a.md": _story("Ferry", "National", None, None),
-        "content/b.md": _story("ਫੈਰੀ", "ਕੈਨੇਡਾ", "pa", "k1"),
-        "content/c.md": _story("Council", "Sports", None, None),
-    })
+    site = write_site(
+        tmp_path / "site",
+        {
+            "site.toml": BILINGUAL.replace('language = "en"', 'language = "en"\nsearch = false'),
+            "content/a.md": _story("Ferry", "National", None, None),
+            "content/b.md": _story("ਫੈਰੀ", "ਕੈਨੇਡਾ", "pa", "k1"),
+            "content/c.md": _story("Council", "Sports", None, None),
+        },
+    )
     opts = BuildOptions(site, tmp_path / "live", now, jobs=1)
     session = Session(opts)
     session.rebuild()
@@ -250,7 +303,10 @@ def test_hreflang_alternates_are_reciprocal_absolute_and_in_the_sitemap(site):
             found[page] = links
             assert all(href.startswith(base + "/") for href in links.values()), url
             assert "x-default" in links and page in links.values(), url
-    story_en, story_pa = base + "/national/ferry/", base + "/pa/%E0%A8%95%E0%A9%88%E0%A8%A8%E0%A9%87%E0%A8%A1%E0%A8%BE/ferry-fares/"
+    story_en, story_pa = (
+        base + "/national/ferry/",
+        base + "/pa/%E0%A8%95%E0%A9%88%E0%A8%A8%E0%A9%87%E0%A8%A1%E0%A8%BE/ferry-fares/",
+    )
     assert found[story_en] == {"en": story_en, "pa": story_pa, "x-default": story_en}
     assert {base + "/", base + "/pa/", base + "/authors/", base + "/pa/tags/"} <= set(found)
     assert base + "/sports/council/" not in found  # a story without a translation has no alternates
@@ -258,40 +314,58 @@ def test_hreflang_alternates_are_reciprocal_absolute_and_in_the_sitemap(site):
         for lang, href in links.items():
             assert found[href] == links, (page, lang)
     # The switch goes to the translation, else to the other edition's front page.
-    assert '<a href="/pa/%E0%A8%95%E0%A9%88%E0%A8%A8%E0%A9%87%E0%A8%A1%E0%A8%BE/ferry-fares/" hreflang="pa"' in read(site, "/national/ferry/")
+    assert '<a href="/pa/%E0%A8%95%E0%A9%88%E0%A8%A8%E0%A9%87%E0%A8%A1%E0%A8%BE/ferry-fares/" hreflang="pa"' in read(
+        site, "/national/ferry/"
+    )
     assert '<a href="/pa/" hreflang="pa"' in read(site, "/sports/council/")
     # sitemap.xml carries the same alternates, and passes the official schema with the xhtml:link one.
     sitemap = etree.parse(str(public / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    in_sitemap = {u.findtext("s:loc", namespaces=ns): {l.get("hreflang"): l.get("href") for l in u.iterfind("x:link", ns)}
-                  for u in sitemap.getroot().iterfind("s:url", ns)}
+    in_sitemap = {
+        u.findtext("s:loc", namespaces=ns): {l.get("hreflang"): l.get("href") for l in u.iterfind("x:link", ns)}
+        for u in sitemap.getroot().iterfind("s:url", ns)
+    }
     assert {page: links for page, links in in_sitemap.items() if links} == found
     wrapper = site / "sitemap-with-links.xsd"
-    wrapper.write_text(SITEMAP_WITH_LINKS.format(
-        sitemap=need_node_tool(NODE_MODULES / "sitemap" / "schema" / "sitemap.xsd").as_uri(),
-        xhtml=(Path(__file__).parent / "schemas" / "xhtml-link.xsd").as_uri()))
+    wrapper.write_text(
+        SITEMAP_WITH_LINKS.format(
+            sitemap=need_node_tool(NODE_MODULES / "sitemap" / "schema" / "sitemap.xsd").as_uri(),
+            xhtml=(Path(__file__).parent / "schemas" / "xhtml-link.xsd").as_uri(),
+        )
+    )
     schema = etree.XMLSchema(etree.parse(str(wrapper)))
     assert schema.validate(sitemap), schema.error_log
 
 
 def test_two_versions_in_one_language_and_wrong_sections_are_errors(site, capsys):
-    bilingual(site, **{
-        "content/twin.md": article("Ferry fares, again", translation_key="ferry-fares", slug="twin"),
-        "content/wrong.md": article("ਗ਼ਲਤ", section="Panjab", lang="pa", slug="wrong"),
-        "content/nowhere.md": article("Nowhere", lang="de", slug="nowhere"),
-    })
+    bilingual(
+        site,
+        **{
+            "content/twin.md": article("Ferry fares, again", translation_key="ferry-fares", slug="twin"),
+            "content/wrong.md": article("ਗ਼ਲਤ", section="Panjab", lang="pa", slug="wrong"),
+            "content/nowhere.md": article("Nowhere", lang="de", slug="nowhere"),
+        },
+    )
     assert build(site) != 0
     err = capsys.readouterr().err
     ferry, twin = site / "content" / "ferry.md", site / "content" / "twin.md"
     first, second = sorted([ferry, twin], key=str)
-    assert re.search(rf"{re.escape(second.name)}:\d+: translation_key 'ferry-fares' is already the key of \S*{re.escape(first.name)}:\d+", err)
+    assert re.search(
+        rf"{re.escape(second.name)}:\d+: translation_key 'ferry-fares' is already the key of \S*{re.escape(first.name)}:\d+",
+        err,
+    )
     assert "unknown section 'Panjab'" in err and "the sections are: ਪੰਜਾਬ, ਕੈਨੇਡਾ" in err
     assert "unknown language 'de'" in err and "the site's editions are: en, pa" in err
 
 
 def test_bad_language_tables_are_reported(site, capsys):
-    write_site(site, {"site.toml": SITE_TOML + '\n[languages.pa]\nsection = ["ਪੰਜਾਬ"]\n\n[languages.national]\n\n'
-                                              '[languages.en]\ntitle = "Again"\n'})
+    write_site(
+        site,
+        {
+            "site.toml": SITE_TOML + '\n[languages.pa]\nsection = ["ਪੰਜਾਬ"]\n\n[languages.national]\n\n'
+            '[languages.en]\ntitle = "Again"\n'
+        },
+    )
     assert build(site) != 0
     err = capsys.readouterr().err
     assert "site.toml:8: [languages.pa]: unknown key 'section' (did you mean 'sections'?)" in err
@@ -303,8 +377,25 @@ def test_new_takes_lang_and_move_stays_in_the_edition(site, capsys):
     import frontmatter
 
     write_site(site, {"site.toml": BILINGUAL})
-    assert run("new", "ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", "--section", "ਪੰਜਾਬ", "--lang", "pa", "--translation-key", "farmers",
-               "--author", "ਹਰਪ੍ਰੀਤ ਕੌਰ", "--site", site, "--now", "2026-02-12T20:30:00Z") == 0
+    assert (
+        run(
+            "new",
+            "ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ",
+            "--section",
+            "ਪੰਜਾਬ",
+            "--lang",
+            "pa",
+            "--translation-key",
+            "farmers",
+            "--author",
+            "ਹਰਪ੍ਰੀਤ ਕੌਰ",
+            "--site",
+            site,
+            "--now",
+            "2026-02-12T20:30:00Z",
+        )
+        == 0
+    )
     path = site / "content/pa/ਪੰਜਾਬ/ਕਿਸਾਨਾਂ-ਦੀ-ਮੀਟਿੰਗ.md"
     post = frontmatter.load(path)
     assert post["lang"] == "pa" and post["section"] == "ਪੰਜਾਬ" and post["translation_key"] == "farmers"
@@ -332,16 +423,26 @@ def test_a_site_in_one_language_gets_none_of_the_editions_markup(site):
 
 
 def test_a_site_in_a_right_to_left_language_and_a_punjabi_site_alone(tmp_path):
-    urdu = write_site(tmp_path / "ur", {
-        "site.toml": SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["پاکستان"]')
-        + 'language = "ur"\n',
-        "content/a.md": article("کرایوں میں اضافہ", section="پاکستان", slug="a")})
+    urdu = write_site(
+        tmp_path / "ur",
+        {
+            "site.toml": SITE_TOML.replace(
+                'sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["پاکستان"]'
+            )
+            + 'language = "ur"\n',
+            "content/a.md": article("کرایوں میں اضافہ", section="پاکستان", slug="a"),
+        },
+    )
     assert build(urdu) == 0
     assert '<html lang="ur" dir="rtl">' in read(urdu, "/")
-    punjabi = write_site(tmp_path / "pa", {
-        "site.toml": SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["ਪੰਜਾਬ"]')
-        + 'language = "pa"\nincludes = "static"\n',
-        "content/a.md": article("ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", section="ਪੰਜਾਬ", slug="a")})
+    punjabi = write_site(
+        tmp_path / "pa",
+        {
+            "site.toml": SITE_TOML.replace('sections = ["National", "Sports", "Arts & Culture"]', 'sections = ["ਪੰਜਾਬ"]')
+            + 'language = "pa"\nincludes = "static"\n',
+            "content/a.md": article("ਕਿਸਾਨਾਂ ਦੀ ਮੀਟਿੰਗ", section="ਪੰਜਾਬ", slug="a"),
+        },
+    )
     assert build(punjabi) == 0
     home = read(punjabi, "/")
     assert '<html lang="pa">' in home and "ਵੀਰਵਾਰ, 12 ਫ਼ਰਵਰੀ 2026" in home and "ਮੁੱਖ ਸਮੱਗਰੀ ’ਤੇ ਜਾਓ" in home
@@ -371,10 +472,18 @@ def test_the_theme_catalogs_are_complete_and_keep_every_placeholder():
     from support import REPO
 
     method_map = [("templates/**.html", "jinja2.ext.babel_extract"), ("templates/**.xml", "jinja2.ext.babel_extract")]
-    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True",
-               "newstyle_gettext": "True"}
-    in_templates = {message for *_, message, _comments, _context in
-                    extract_from_dir(str(REPO), method_map, {p: options for p, _ in method_map})}
+    options = {
+        "extensions": "jinja2.ext.i18n",
+        "trim_blocks": "True",
+        "lstrip_blocks": "True",
+        "newstyle_gettext": "True",
+    }
+    in_templates = {
+        message
+        for *_, message, _comments, _context in extract_from_dir(
+            str(REPO), method_map, {p: options for p, _ in method_map}
+        )
+    }
     in_templates = {m if isinstance(m, str) else m[0] for m in in_templates}
     template = read_po(io.BytesIO((REPO / "locales/messages.pot").read_bytes()))
     assert {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id} == in_templates  # extracted anew

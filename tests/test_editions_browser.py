@@ -12,34 +12,54 @@ import pytest
 from browser import VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
 from support import SITE_TOML, article, bilingual, build, write_site
 
-
-URDU = SITE_TOML + """
+URDU = (
+    SITE_TOML
+    + """
 language = "en"
 
 [languages.ur]
 title = "وادی کی خبریں"
 sections = ["پاکستان", "دنیا"]
 """
+)
 
 
 @pytest.fixture(scope="module")
 def two(tmp_path_factory) -> Path:
-    site = bilingual(tmp_path_factory.mktemp("two") / "site", **{
-        "content/more.md": article("Harbour festival returns", section="Arts & Culture", date="2026-02-05 09:00",
-                                   body="The festival is back on the water this summer.\n\nMore to come."),
-    })
+    site = bilingual(
+        tmp_path_factory.mktemp("two") / "site",
+        **{
+            "content/more.md": article(
+                "Harbour festival returns",
+                section="Arts & Culture",
+                date="2026-02-05 09:00",
+                body="The festival is back on the water this summer.\n\nMore to come.",
+            )
+        },
+    )
     assert build(site) == 0
     return site / "public"
 
 
 @pytest.fixture(scope="module")
 def rtl(tmp_path_factory) -> Path:
-    site = write_site(tmp_path_factory.mktemp("rtl") / "site", {
-        "site.toml": URDU,
-        "content/a.md": article("Ferry fares rise", translation_key="fares", body="Fares rise in April."),
-        "content/b.md": article("کرایوں میں اضافہ", section="پاکستان", author="عائشہ خان", lang="ur", slug="fares",
-                                translation_key="fares", tags="[سفر]", body="اپریل میں کرائے بڑھیں گے۔\n\nمزید تفصیل۔"),
-    })
+    site = write_site(
+        tmp_path_factory.mktemp("rtl") / "site",
+        {
+            "site.toml": URDU,
+            "content/a.md": article("Ferry fares rise", translation_key="fares", body="Fares rise in April."),
+            "content/b.md": article(
+                "کرایوں میں اضافہ",
+                section="پاکستان",
+                author="عائشہ خان",
+                lang="ur",
+                slug="fares",
+                translation_key="fares",
+                tags="[سفر]",
+                body="اپریل میں کرائے بڑھیں گے۔\n\nمزید تفصیل۔",
+            ),
+        },
+    )
     assert build(site) == 0
     return site / "public"
 
@@ -67,8 +87,21 @@ def test_nu_validator_finds_no_errors_on_either_edition_or_the_rtl_one(two, rtl,
     assert shutil.which("java"), "java is missing: run ./scripts/test, or apt-get install default-jre-headless"
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
     result = subprocess.run(
-        ["java", "-jar", str(need_node_tool(VNU_JAR)), "--errors-only", "--skip-non-html", str(two), str(rtl),
-         str(tmp_path)], capture_output=True, text=True, timeout=300, check=False)
+        [
+            "java",
+            "-jar",
+            str(need_node_tool(VNU_JAR)),
+            "--errors-only",
+            "--skip-non-html",
+            str(two),
+            str(rtl),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     errors = [line for line in result.stderr.splitlines() if ": error" in line]
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
     assert len(list((two / "pa").rglob("*.html"))) >= 8

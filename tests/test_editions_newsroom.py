@@ -9,7 +9,6 @@ import re
 import pytest
 from support import BILINGUAL, article, bilingual, build, read
 
-
 AUTHORS = """\
 ["Harpreet Kaur"]
 role = "Surrey correspondent"
@@ -19,12 +18,15 @@ names = ["ਹਰਪ੍ਰੀਤ ਕੌਰ"]
 
 
 def newsroom(site):
-    return bilingual(site, **{
-        "data/authors.toml": AUTHORS,
-        "content/en-surrey.md": "---\ntitle: Surrey budget\nsection: National\nauthor: Harpreet Kaur\n"
-                                "date: 2026-01-20 09:00\ntags: [ferries]\n---\nThe budget.\n",
-        "content/pages/about.md": "---\ntitle: About us\n---\nWho we are.\n",
-    })
+    return bilingual(
+        site,
+        **{
+            "data/authors.toml": AUTHORS,
+            "content/en-surrey.md": "---\ntitle: Surrey budget\nsection: National\nauthor: Harpreet Kaur\n"
+            "date: 2026-01-20 09:00\ntags: [ferries]\n---\nThe budget.\n",
+            "content/pages/about.md": "---\ntitle: About us\n---\nWho we are.\n",
+        },
+    )
 
 
 def test_a_punjabi_byline_under_an_english_profile_links_its_page_in_the_punjabi_edition(site):
@@ -40,8 +42,11 @@ def test_a_punjabi_byline_under_an_english_profile_links_its_page_in_the_punjabi
     assert not (site / "public/pa/authors" / "ਹਰਪ੍ਰੀਤ-ਕੌਰ").exists()
     english = read(site, "/authors/harpreet-kaur/")
     assert "Surrey budget" in english and "ਕਿਸਾਨਾਂ" not in english
-    people = [p for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', story, re.S)
-              for p in json.loads(m).get("author", [])]
+    people = [
+        p
+        for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', story, re.S)
+        for p in json.loads(m).get("author", [])
+    ]
     assert people and people[0]["url"].endswith("/pa/authors/harpreet-kaur/")
 
 
@@ -71,14 +76,26 @@ def test_related_stories_are_of_the_same_edition_and_pages_are_the_sites(site):
 
 
 def test_the_switch_on_author_topic_and_search_pages_goes_to_the_same_page_in_the_other_edition(site):
-    toml = BILINGUAL.replace('[languages.pa]\n', '[languages.pa]\nper_page = 1\n')
-    bilingual(site, toml, **{
-        "data/authors.toml": AUTHORS,
-        "content/en-surrey.md": article("Surrey budget", author="Harpreet Kaur", date="2026-01-20 09:00",
-                                        tags="[ferries, budget]"),
-        "content/pa-budget.md": article("ਬਜਟ", section="ਕੈਨੇਡਾ", author="ਹਰਪ੍ਰੀਤ ਕੌਰ", lang="pa",
-                                        date="2026-01-21 09:00", slug="budget", tags="[budget]"),
-    })
+    toml = BILINGUAL.replace("[languages.pa]\n", "[languages.pa]\nper_page = 1\n")
+    bilingual(
+        site,
+        toml,
+        **{
+            "data/authors.toml": AUTHORS,
+            "content/en-surrey.md": article(
+                "Surrey budget", author="Harpreet Kaur", date="2026-01-20 09:00", tags="[ferries, budget]"
+            ),
+            "content/pa-budget.md": article(
+                "ਬਜਟ",
+                section="ਕੈਨੇਡਾ",
+                author="ਹਰਪ੍ਰੀਤ ਕੌਰ",
+                lang="pa",
+                date="2026-01-21 09:00",
+                slug="budget",
+                tags="[budget]",
+            ),
+        },
+    )
     assert build(site) == 0
 
     def switch_to(url: str, lang: str) -> str:
@@ -93,11 +110,12 @@ def test_the_switch_on_author_topic_and_search_pages_goes_to_the_same_page_in_th
     assert switch_to("/authors/ann-writer/", "pa") == "/pa/"
     assert switch_to("/tags/ferries/", "pa") == "/pa/"
     # The versions name one another as hreflang alternates; a numbered page switches to the first page only.
-    assert '<link rel="alternate" hreflang="pa" href="https://gazette.example/pa/authors/harpreet-kaur/">' \
-        in read(site, "/authors/harpreet-kaur/")
+    assert '<link rel="alternate" hreflang="pa" href="https://gazette.example/pa/authors/harpreet-kaur/">' in read(
+        site, "/authors/harpreet-kaur/"
+    )
     numbered = next((site / "public/pa/authors/harpreet-kaur/page").glob("*/index.html"))
     url = "/" + numbered.relative_to(site / "public").parent.as_posix() + "/"
-    assert switch_to(url, "en") == "/authors/harpreet-kaur/" and "hreflang=\"x-default\"" not in read(site, url)
+    assert switch_to(url, "en") == "/authors/harpreet-kaur/" and 'hreflang="x-default"' not in read(site, url)
 
 
 def test_an_editions_own_standalone_pages_replace_the_sites_in_its_footer(site, capsys):
@@ -111,7 +129,10 @@ def test_an_editions_own_standalone_pages_replace_the_sites_in_its_footer(site, 
     assert '<html lang="pa"' in page and "ਅਸੀਂ ਕੌਣ ਹਾਂ।" in page
     footer = read(site, "/pa/ਕੈਨੇਡਾ/ferry-fares/").split('<nav aria-label="ਸਾਡੇ ਬਾਰੇ">', 1)[1].split("</nav>", 1)[0]
     assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', footer) == [
-        ("/pa/about/", "ਸਾਡੇ ਬਾਰੇ ਜਾਣੋ"), ("/ethics/", "Ethics policy"), ("/pa/contact/", "ਸੰਪਰਕ")]
+        ("/pa/about/", "ਸਾਡੇ ਬਾਰੇ ਜਾਣੋ"),
+        ("/ethics/", "Ethics policy"),
+        ("/pa/contact/", "ਸੰਪਰਕ"),
+    ]
     english = read(site, "/national/ferry/")
     assert 'href="/about/">About us</a>' in english and "/pa/about/" not in english.split("<footer", 1)[1]
     # The versions of a page switch to one another; a page only one edition has switches to the front page.
@@ -121,14 +142,18 @@ def test_an_editions_own_standalone_pages_replace_the_sites_in_its_footer(site, 
     (site / "content/pages/pan").mkdir()
     (site / "content/pages/pan/x.md").write_text("---\ntitle: X\n---\nX.\n", encoding="utf-8")
     assert build(site) == 1
-    assert "x.md: a page in a subfolder of content/pages/ is not published (pan/ is no edition's folder " \
-           "(did you mean 'pa'?)" in capsys.readouterr().err
+    assert (
+        "x.md: a page in a subfolder of content/pages/ is not published (pan/ is no edition's folder "
+        "(did you mean 'pa'?)" in capsys.readouterr().err
+    )
 
 
 def test_a_profile_gives_its_role_and_bio_in_each_editions_language(site, capsys):
     newsroom(site)
-    (site / "data/authors.toml").write_text(AUTHORS + '\n["Harpreet Kaur".pa]\nrole = "ਸਰੀ ਪੱਤਰਕਾਰ"\n'
-                                            'bio = "ਹਰਪ੍ਰੀਤ ਸਰੀ ਅਤੇ ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਦੀਆਂ ਖ਼ਬਰਾਂ ਲਿਖਦੀ ਹੈ।"\n', encoding="utf-8")
+    (site / "data/authors.toml").write_text(
+        AUTHORS + '\n["Harpreet Kaur".pa]\nrole = "ਸਰੀ ਪੱਤਰਕਾਰ"\nbio = "ਹਰਪ੍ਰੀਤ ਸਰੀ ਅਤੇ ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ ਦੀਆਂ ਖ਼ਬਰਾਂ ਲਿਖਦੀ ਹੈ।"\n',
+        encoding="utf-8",
+    )
     assert build(site) == 0
     punjabi = read(site, "/pa/authors/harpreet-kaur/")
     assert "ਸਰੀ ਪੱਤਰਕਾਰ" in punjabi and "ਹਰਪ੍ਰੀਤ ਸਰੀ ਅਤੇ ਫ਼ਰੇਜ਼ਰ ਵੈਲੀ" in punjabi
@@ -136,15 +161,21 @@ def test_a_profile_gives_its_role_and_bio_in_each_editions_language(site, capsys
     english = read(site, "/authors/harpreet-kaur/")
     assert "Surrey correspondent" in english and "ਸਰੀ ਪੱਤਰਕਾਰ" not in english
     story = read(site, "/pa/ਕੈਨੇਡਾ/ferry-fares/")
-    people = [p for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', story, re.S)
-              for p in json.loads(m).get("author", [])]
+    people = [
+        p
+        for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', story, re.S)
+        for p in json.loads(m).get("author", [])
+    ]
     assert people[0]["jobTitle"] == "ਸਰੀ ਪੱਤਰਕਾਰ"
-    (site / "data/authors.toml").write_text(AUTHORS + '\n["Harpreet Kaur".pan]\nrole = "x"\n'
-                                            '\n["Harpreet Kaur".pa]\nrol = "ਸਰੀ ਪੱਤਰਕਾਰ"\n', encoding="utf-8")
+    (site / "data/authors.toml").write_text(
+        AUTHORS + '\n["Harpreet Kaur".pan]\nrole = "x"\n\n["Harpreet Kaur".pa]\nrol = "ਸਰੀ ਪੱਤਰਕਾਰ"\n', encoding="utf-8"
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
-    assert "authors.toml:1: 'Harpreet Kaur': [\"Harpreet Kaur\".pan] is for the edition 'pan', which the site " \
-           "does not have (did you mean 'pa'?); the other editions are: pa" in err
+    assert (
+        "authors.toml:1: 'Harpreet Kaur': [\"Harpreet Kaur\".pan] is for the edition 'pan', which the site "
+        "does not have (did you mean 'pa'?); the other editions are: pa" in err
+    )
     assert "'Harpreet Kaur': [\"Harpreet Kaur\".pa]: unknown key 'rol' (did you mean 'role'?)" in err
 
 

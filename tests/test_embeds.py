@@ -30,12 +30,15 @@ def test_each_service_draws_its_golden_facade(service, sanitize):
     assert html + "\n" == (GOLDEN / f"{service}.html").read_text()
 
 
-@pytest.mark.parametrize("line", [
-    "https://example.com/watch?v=dQw4w9WgXcQ",  # not a service we know
-    "https://www.youtube.com/@gazette",  # a channel, not a video
-    "Watch https://www.youtube.com/watch?v=dQw4w9WgXcQ tonight",  # not on a line of its own
-    "http://www.youtube.com/watch?v=dQw4w9WgXcQ",  # not https
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "https://example.com/watch?v=dQw4w9WgXcQ",  # not a service we know
+        "https://www.youtube.com/@gazette",  # a channel, not a video
+        "Watch https://www.youtube.com/watch?v=dQw4w9WgXcQ tonight",  # not on a line of its own
+        "http://www.youtube.com/watch?v=dQw4w9WgXcQ",  # not https
+    ],
+)
 def test_other_lines_stay_as_they_were(line):
     html = MarkdownRenderer().render(line)
     assert "embed" not in html and html.startswith("<p>")
@@ -49,10 +52,13 @@ def test_a_page_without_embeds_has_no_embed_script_or_style(tmp_path):
 
 @pytest.fixture(scope="module")
 def embed_site(tmp_path_factory) -> Path:
-    site = write_site(tmp_path_factory.mktemp("embeds") / "site", {
-        "site.toml": SITE_TOML + "sanitize = true\n",
-        "content/national/meeting.md": article("Council meets", body=BODY),
-    })
+    site = write_site(
+        tmp_path_factory.mktemp("embeds") / "site",
+        {
+            "site.toml": SITE_TOML + "sanitize = true\n",
+            "content/national/meeting.md": article("Council meets", body=BODY),
+        },
+    )
     assert build(site) == 0
     return site / "public"
 

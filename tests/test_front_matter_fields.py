@@ -15,9 +15,15 @@ def story(title: str = "A story", **fields: str) -> str:
 
 
 def test_a_field_one_typo_from_a_known_one_is_a_problem_with_did_you_mean(tmp_path, capsys):
-    site = write_site(tmp_path / "site", {"content/national/a.md": (
-        "---\ntittle: Ferries return\nsection: National\nauther: Ann Writer\ndate: 2026-02-01 09:00\n"
-        "subtitle: A longer headline\nphoto_credit: Jo Lens\n---\nBody.\n")})
+    site = write_site(
+        tmp_path / "site",
+        {
+            "content/national/a.md": (
+                "---\ntittle: Ferries return\nsection: National\nauther: Ann Writer\ndate: 2026-02-01 09:00\n"
+                "subtitle: A longer headline\nphoto_credit: Jo Lens\n---\nBody.\n"
+            )
+        },
+    )
     assert run("check", "--site", site, "--now", NOW) == 1
     err = capsys.readouterr().err
     assert re.search(r"a\.md:2: unknown field 'tittle' \(did you mean 'title'\?\)", err)
@@ -26,9 +32,13 @@ def test_a_field_one_typo_from_a_known_one_is_a_problem_with_did_you_mean(tmp_pa
 
 
 def test_a_site_field_far_from_every_known_one_still_reaches_extra(tmp_path):
-    site = write_site(tmp_path / "site", {
-        "content/national/a.md": article("First", subtitle="'A longer headline'"),
-        "templates/partials/byline.html": '<p class="sub">{{ article.extra.subtitle }}</p>\n'})
+    site = write_site(
+        tmp_path / "site",
+        {
+            "content/national/a.md": article("First", subtitle="'A longer headline'"),
+            "templates/partials/byline.html": '<p class="sub">{{ article.extra.subtitle }}</p>\n',
+        },
+    )
     assert build(site) == 0
     assert '<p class="sub">A longer headline</p>' in read(site, "/national/a/")
 
@@ -52,8 +62,23 @@ def test_an_author_text_with_a_comma_is_an_error_showing_the_list_form(tmp_path,
 
 def test_new_keeps_every_author(tmp_path):
     site = write_site(tmp_path / "site", {})
-    assert run("new", "Ferries return", "--section", "National", "--author", "A One", "--author", "B Two",
-               "--site", site, "--now", NOW) == 0
+    assert (
+        run(
+            "new",
+            "Ferries return",
+            "--section",
+            "National",
+            "--author",
+            "A One",
+            "--author",
+            "B Two",
+            "--site",
+            site,
+            "--now",
+            NOW,
+        )
+        == 0
+    )
     post = frontmatter.load(site / "content/national/ferries-return.md")
     assert post["author"] == ["A One", "B Two"]
     assert run("new", "Council votes", "--section", "National", "--site", site, "--now", NOW) == 0
@@ -62,8 +87,10 @@ def test_new_keeps_every_author(tmp_path):
 
 def test_wire_copy_without_an_author_shows_the_agency_and_makes_no_author_page(tmp_path):
     wire = "---\ntitle: Wire story\nsection: National\nsource: The Canadian Press\ndate: 2026-02-05 09:00\n---\nBody.\n"
-    site = write_site(tmp_path / "site", {"content/national/wire.md": wire,
-                                          "content/national/a.md": article("Staff story", date="2026-02-01 09:00")})
+    site = write_site(
+        tmp_path / "site",
+        {"content/national/wire.md": wire, "content/national/a.md": article("Staff story", date="2026-02-01 09:00")},
+    )
     assert build(site) == 0
     page = read(site, "/national/wire/")
     assert '<p class="byline"><span class="source">The Canadian Press</span></p>' in page
@@ -76,18 +103,28 @@ def test_wire_copy_without_an_author_shows_the_agency_and_makes_no_author_page(t
 
 
 def test_a_story_with_neither_author_nor_source_still_needs_an_author(tmp_path, capsys):
-    site = write_site(tmp_path / "site", {"content/national/a.md": "---\ntitle: X\nsection: National\ndate: 2026-02-01\n---\nB\n"})
+    site = write_site(
+        tmp_path / "site", {"content/national/a.md": "---\ntitle: X\nsection: National\ndate: 2026-02-01\n---\nB\n"}
+    )
     assert run("check", "--site", site, "--now", NOW) == 1
     assert "missing required field 'author'" in capsys.readouterr().err
 
 
 def test_a_bare_date_shows_as_a_date_and_a_time_as_a_time(tmp_path):
-    site = write_site(tmp_path / "site", {"content/national/a.md": article("Dated", date="2026-02-03"),
-                                          "content/national/b.md": article("Quoted", date="'2026-02-04'"),
-                                          "content/national/c.md": article("Timed", date="2026-02-05 09:15")})
+    site = write_site(
+        tmp_path / "site",
+        {
+            "content/national/a.md": article("Dated", date="2026-02-03"),
+            "content/national/b.md": article("Quoted", date="'2026-02-04'"),
+            "content/national/c.md": article("Timed", date="2026-02-05 09:15"),
+        },
+    )
     assert build(site) == 0
-    for url, shown in (("/national/a/", "03 Feb, 2026"), ("/national/b/", "04 Feb, 2026"),
-                       ("/national/c/", "05 Feb, 2026 09:15 AM")):
+    for url, shown in (
+        ("/national/a/", "03 Feb, 2026"),
+        ("/national/b/", "04 Feb, 2026"),
+        ("/national/c/", "05 Feb, 2026 09:15 AM"),
+    ):
         time_text = re.search(r'<p class="dateline"><time datetime="[^"]+">([^<]+)</time>', read(site, url)).group(1)
         assert time_text == shown, url
 

@@ -4,8 +4,8 @@ banner, and the next change. (Language editions are tested in test_editions.py.)
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 import re
+from pathlib import Path
 
 import pytest
 from support import article, build, jpeg, read, tree_snapshot, write_site
@@ -34,26 +34,66 @@ def story(title: str, date: str, **fields: str) -> str:
 # name: (featured, priority, picture, date); the expected lead and top stories (URL slugs), newest...
 CASES = {
     "no flags: the newest leads": (
-        {"a": (False, 0, False, "2026-02-10 09:00"), "b": (False, 0, True, "2026-02-11 09:00"),
-         "c": (False, 0, False, "2026-02-12 09:00")}, "c", ["b", "a"]),
+        {
+            "a": (False, 0, False, "2026-02-10 09:00"),
+            "b": (False, 0, True, "2026-02-11 09:00"),
+            "c": (False, 0, False, "2026-02-12 09:00"),
+        },
+        "c",
+        ["b", "a"],
+    ),
     "an older featured story leads": (
-        {"a": (True, 0, True, "2026-02-10 09:00"), "b": (False, 0, False, "2026-02-11 09:00"),
-         "c": (False, 0, False, "2026-02-12 09:00")}, "a", ["c", "b"]),
+        {
+            "a": (True, 0, True, "2026-02-10 09:00"),
+            "b": (False, 0, False, "2026-02-11 09:00"),
+            "c": (False, 0, False, "2026-02-12 09:00"),
+        },
+        "a",
+        ["c", "b"],
+    ),
     "the newest of two featured stories leads": (
-        {"a": (True, 0, False, "2026-02-10 09:00"), "b": (True, 0, False, "2026-02-11 09:00"),
-         "c": (False, 0, True, "2026-02-12 09:00")}, "b", ["c", "a"]),
+        {
+            "a": (True, 0, False, "2026-02-10 09:00"),
+            "b": (True, 0, False, "2026-02-11 09:00"),
+            "c": (False, 0, True, "2026-02-12 09:00"),
+        },
+        "b",
+        ["c", "a"],
+    ),
     "priority does not choose the lead": (
-        {"a": (False, 5, False, "2026-02-10 09:00"), "b": (False, 0, True, "2026-02-11 09:00")}, "b", ["a"]),
+        {"a": (False, 5, False, "2026-02-10 09:00"), "b": (False, 0, True, "2026-02-11 09:00")},
+        "b",
+        ["a"],
+    ),
     "higher priority first among the top stories, however old": (
-        {"a": (False, 2, False, "2026-02-01 09:00"), "b": (False, 1, False, "2026-02-05 09:00"),
-         "c": (False, 0, False, "2026-02-11 09:00"), "d": (False, 0, False, "2026-02-12 09:00"),
-         "e": (False, 1, True, "2026-02-06 09:00")}, "d", ["a", "e", "b", "c"]),
+        {
+            "a": (False, 2, False, "2026-02-01 09:00"),
+            "b": (False, 1, False, "2026-02-05 09:00"),
+            "c": (False, 0, False, "2026-02-11 09:00"),
+            "d": (False, 0, False, "2026-02-12 09:00"),
+            "e": (False, 1, True, "2026-02-06 09:00"),
+        },
+        "d",
+        ["a", "e", "b", "c"],
+    ),
     "a negative priority sinks a story": (
-        {"a": (False, -1, False, "2026-02-11 09:00"), "b": (False, 0, False, "2026-02-10 09:00"),
-         "c": (False, 0, False, "2026-02-12 09:00")}, "c", ["b", "a"]),
+        {
+            "a": (False, -1, False, "2026-02-11 09:00"),
+            "b": (False, 0, False, "2026-02-10 09:00"),
+            "c": (False, 0, False, "2026-02-12 09:00"),
+        },
+        "c",
+        ["b", "a"],
+    ),
     "a featured story not yet live does not lead": (
-        {"a": (True, 3, True, "2026-03-01 09:00"), "b": (False, 0, False, "2026-02-11 09:00"),
-         "c": (False, 0, False, "2026-02-10 09:00")}, "b", ["c"]),
+        {
+            "a": (True, 3, True, "2026-03-01 09:00"),
+            "b": (False, 0, False, "2026-02-11 09:00"),
+            "c": (False, 0, False, "2026-02-10 09:00"),
+        },
+        "b",
+        ["c"],
+    ),
 }
 
 
@@ -96,11 +136,14 @@ def test_section_block_shows_the_next_stories_when_the_lead_is_left_out(site):
 
 
 def test_bad_featured_and_priority_are_reported_with_their_lines(site, capsys):
-    write_site(site, {
-        "content/a.md": story("A", "2026-02-10 09:00", featured="'yes'"),
-        "content/b.md": story("B", "2026-02-10 09:00", priority="high"),
-        "content/c.md": story("C", "2026-02-10 09:00", priority="1.5"),
-    })
+    write_site(
+        site,
+        {
+            "content/a.md": story("A", "2026-02-10 09:00", featured="'yes'"),
+            "content/b.md": story("B", "2026-02-10 09:00", priority="high"),
+            "content/c.md": story("C", "2026-02-10 09:00", priority="1.5"),
+        },
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
     content = site / "content"
@@ -110,8 +153,13 @@ def test_bad_featured_and_priority_are_reported_with_their_lines(site, capsys):
 
 
 def test_same_input_and_now_give_the_same_curated_front_page(site, tmp_path):
-    write_site(site, {"content/a.md": story("A", "2026-02-10 09:00", featured="true", priority="2"),
-                      "content/b.md": story("B", "2026-02-11 09:00")})
+    write_site(
+        site,
+        {
+            "content/a.md": story("A", "2026-02-10 09:00", featured="true", priority="2"),
+            "content/b.md": story("B", "2026-02-11 09:00"),
+        },
+    )
     assert build(site) == 0
     first = tree_snapshot(site / "public")
     assert build(site, "--no-cache") == 0
@@ -119,8 +167,14 @@ def test_same_input_and_now_give_the_same_curated_front_page(site, tmp_path):
 
 
 EXPIRING = {
-    "content/gone.md": story("Vanishing headline", "2026-02-10 09:00", tags="[ferries]", author="Gone Writer",
-                             expires="2026-02-12 12:00", body="Quokka sightings rise."),
+    "content/gone.md": story(
+        "Vanishing headline",
+        "2026-02-10 09:00",
+        tags="[ferries]",
+        author="Gone Writer",
+        expires="2026-02-12 12:00",
+        body="Quokka sightings rise.",
+    ),
     "content/stays.md": story("Staying headline", "2026-02-09 09:00", tags="[ferries]", body="Harbour news."),
 }
 
@@ -140,8 +194,13 @@ def test_an_expired_story_is_gone_exactly_as_a_draft_is_search_index_included(si
     fragments = b"".join(gzip.decompress(data) for rel, data in expired.items() if rel.endswith(".pf_fragment"))
     assert b"Quokka" not in fragments and b"Harbour" in fragments
 
-    draft = write_site(tmp_path / "draft", {**EXPIRING, "content/gone.md": EXPIRING["content/gone.md"].replace(
-        "expires: 2026-02-12 12:00", "draft: true")})
+    draft = write_site(
+        tmp_path / "draft",
+        {
+            **EXPIRING,
+            "content/gone.md": EXPIRING["content/gone.md"].replace("expires: 2026-02-12 12:00", "draft: true"),
+        },
+    )
     assert build(draft, now="2026-02-12T12:00:00-08:00") == 0
     assert tree_snapshot(draft / "public") == expired
 
@@ -153,10 +212,13 @@ def test_an_expired_story_stays_gone_with_drafts_and_future(site):
 
 
 def test_bad_expires_is_reported_with_its_line(site, capsys):
-    write_site(site, {
-        "content/a.md": story("A", "2026-02-10 09:00", expires="2026-02-10 09:00"),
-        "content/b.md": story("B", "2026-02-10 09:00", expires="'next week'"),
-    })
+    write_site(
+        site,
+        {
+            "content/a.md": story("A", "2026-02-10 09:00", expires="2026-02-10 09:00"),
+            "content/b.md": story("B", "2026-02-10 09:00", expires="'next week'"),
+        },
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
     content = site / "content"
@@ -169,8 +231,18 @@ BREAKING = {
     "content/second.md": story("Bridge closed", "2026-02-12 10:00", breaking="2026-02-12T23:30:00Z"),
     "content/calm.md": story("Calm story", "2026-02-11 09:00", tags="[weather]"),
 }
-HTML_PAGES = ("/", "/national/", "/national/calm/", "/national/flash/", "/authors/", "/authors/ann-writer/",
-              "/tags/", "/tags/weather/", "/search/", "/404.html")
+HTML_PAGES = (
+    "/",
+    "/national/",
+    "/national/calm/",
+    "/national/flash/",
+    "/authors/",
+    "/authors/ann-writer/",
+    "/tags/",
+    "/tags/weather/",
+    "/search/",
+    "/404.html",
+)
 
 
 def with_ssi(site: Path) -> Path:
@@ -191,12 +263,15 @@ def banner(html: str) -> list[str]:
     return re.findall(r'<li><a href="([^"]+)">', part)
 
 
-@pytest.mark.parametrize(("now", "shown"), [
-    ("2026-02-12T09:30:00-08:00", ["/national/flash/"]),  # the second story is not live yet
-    ("2026-02-12T12:00:00-08:00", ["/national/second/", "/national/flash/"]),  # newest first
-    ("2026-02-12T15:00:00-08:00", ["/national/second/"]),  # the first banner ends at its very instant
-    ("2026-02-12T15:30:00-08:00", []),  # 23:30 UTC is 15:30 in Vancouver
-])
+@pytest.mark.parametrize(
+    ("now", "shown"),
+    [
+        ("2026-02-12T09:30:00-08:00", ["/national/flash/"]),  # the second story is not live yet
+        ("2026-02-12T12:00:00-08:00", ["/national/second/", "/national/flash/"]),  # newest first
+        ("2026-02-12T15:00:00-08:00", ["/national/second/"]),  # the first banner ends at its very instant
+        ("2026-02-12T15:30:00-08:00", []),  # 23:30 UTC is 15:30 in Vancouver
+    ],
+)
 def test_breaking_banner_shows_on_every_page_until_its_instant(site, now, shown):
     with_ssi(write_site(site, BREAKING))
     assert build(site, now=now) == 0
@@ -206,22 +281,29 @@ def test_breaking_banner_shows_on_every_page_until_its_instant(site, now, shown)
 
 
 def test_breaking_banner_never_shows_a_story_that_is_not_live(site):
-    write_site(site, {
-        "content/draft.md": story("Draft flash", "2026-02-12 09:00", breaking="2026-02-13 09:00", draft="true"),
-        "content/gone.md": story("Gone flash", "2026-02-12 09:00", breaking="2026-02-13 09:00",
-                                 expires="2026-02-12 11:00"),
-        "content/calm.md": story("Calm story", "2026-02-11 09:00"),
-    })
+    write_site(
+        site,
+        {
+            "content/draft.md": story("Draft flash", "2026-02-12 09:00", breaking="2026-02-13 09:00", draft="true"),
+            "content/gone.md": story(
+                "Gone flash", "2026-02-12 09:00", breaking="2026-02-13 09:00", expires="2026-02-12 11:00"
+            ),
+            "content/calm.md": story("Calm story", "2026-02-11 09:00"),
+        },
+    )
     with_ssi(site)
     assert build(site) == 0
     assert banner(shown_page(site, "/")) == [] and "flash" not in shown_page(site, "/national/calm/")
 
 
 def test_bad_breaking_is_reported_with_its_line(site, capsys):
-    write_site(site, {
-        "content/a.md": story("A", "2026-02-10 09:00", breaking="2026-02-09 09:00"),
-        "content/b.md": story("B", "2026-02-10 09:00", breaking="true"),
-    })
+    write_site(
+        site,
+        {
+            "content/a.md": story("A", "2026-02-10 09:00", breaking="2026-02-09 09:00"),
+            "content/b.md": story("B", "2026-02-10 09:00", breaking="true"),
+        },
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
     content = site / "content"
@@ -234,22 +316,31 @@ SCHEDULE = {
     "content/flash.md": story("Flash flood warning", "2026-02-12 09:00", breaking="2026-02-12 15:00"),
     "content/recall.md": story("Recalled story", "2026-02-11 09:00", expires="2026-02-12 18:00"),
     # Neither of these is announced: a banner ending after its story is gone, and a draft's schedule.
-    "content/late.md": story("Late banner", "2026-02-11 09:00", breaking="2026-02-12 13:00",
-                             expires="2026-02-12 12:30"),
+    "content/late.md": story(
+        "Late banner", "2026-02-11 09:00", breaking="2026-02-12 13:00", expires="2026-02-12 12:30"
+    ),
     "content/draft.md": story("Draft flash", "2026-02-12 09:00", breaking="2026-02-12 12:15", draft="true"),
 }
 ANNOUNCED = [  # each clock, and the line announcing the next change after it
     ("2026-02-12T12:00:00-08:00", "Next change at 2026-02-12T12:30:00-08:00: 'Late banner' ({}) is taken down"),
     ("2026-02-12T12:20:00-08:00", "Next change at 2026-02-12T12:30:00-08:00: 'Late banner' ({}) is taken down"),
-    ("2026-02-12T12:30:00-08:00", ("Next change at 2026-02-12T15:00:00-08:00: 'Flash flood warning' ({}) leaves "
-                                   "the breaking-news banner")),
+    (
+        "2026-02-12T12:30:00-08:00",
+        ("Next change at 2026-02-12T15:00:00-08:00: 'Flash flood warning' ({}) leaves the breaking-news banner"),
+    ),
     ("2026-02-12T15:00:00-08:00", "Next change at 2026-02-12T18:00:00-08:00: 'Recalled story' ({}) is taken down"),
-    ("2026-02-12T18:00:00-08:00", ("Next scheduled story goes live at 2026-02-13T06:00:00-08:00: "
-                                   "'Embargoed report' ({})")),
+    (
+        "2026-02-12T18:00:00-08:00",
+        ("Next scheduled story goes live at 2026-02-13T06:00:00-08:00: 'Embargoed report' ({})"),
+    ),
     ("2026-02-13T06:00:00-08:00", None),
 ]
-FILES = {"Late banner": "late.md", "Flash flood warning": "flash.md", "Recalled story": "recall.md",
-         "Embargoed report": "soon.md"}
+FILES = {
+    "Late banner": "late.md",
+    "Flash flood warning": "flash.md",
+    "Recalled story": "recall.md",
+    "Embargoed report": "soon.md",
+}
 
 
 def announced(out: str) -> str | None:
@@ -275,8 +366,14 @@ def test_build_announces_the_next_change_of_any_kind(site, capsys, cache):
 @pytest.mark.slow
 def test_the_announced_instant_is_when_the_output_changes(site, capsys):
     # A story in every section: an empty feed is dated by the clock, which would change at any instant.
-    write_site(site, {**SCHEDULE, "content/match.md": article("Match report", section="Sports"),
-                      "content/film.md": article("Film review", section="Arts & Culture")})
+    write_site(
+        site,
+        {
+            **SCHEDULE,
+            "content/match.md": article("Match report", section="Sports"),
+            "content/film.md": article("Film review", section="Arts & Culture"),
+        },
+    )
     assert build(site, now="2026-02-12T14:00:00-08:00") == 0
     assert "15:00:00-08:00" in announced(capsys.readouterr().out)
     first = tree_snapshot(site / "public")
@@ -293,7 +390,8 @@ def test_a_headline_edit_in_place_is_announced_with_the_new_headline(site, capsy
     flash.write_text(flash.read_text().replace("Flash flood warning", "Flood warning extended"))
     capsys.readouterr()
     assert build(site, now="2026-02-12T14:00:00-08:00") == 0
-    assert announced(capsys.readouterr().out).startswith("Next change at 2026-02-12T15:00:00-08:00: 'Flood warning "
-                                                         "extended'")
+    assert announced(capsys.readouterr().out).startswith(
+        "Next change at 2026-02-12T15:00:00-08:00: 'Flood warning extended'"
+    )
     assert banner(shown_page(site, "/")) == ["/national/flash/"]
     assert "Flood warning extended" in shown_page(site, "/national/recall/")  # in its banner

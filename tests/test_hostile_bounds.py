@@ -9,8 +9,8 @@ import zlib
 from datetime import datetime
 
 import pytest
-from support import NOW, SITE_TOML, article, build, run, write_site
 from hostile_support import refused
+from support import NOW, SITE_TOML, article, build, write_site
 
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
@@ -50,8 +50,16 @@ def test_a_base_url_option_with_anything_but_a_plain_host_is_a_usage_error(tmp_p
     assert err.startswith("broadsheet: error: --base-url: 'base_url'") and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("base_url", ["https://gazette.example/", "http://localhost:8080", "https://[::1]:8000",
-                                      "https://bücher.example", "HTTPS://Gazette.Example"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://gazette.example/",
+        "http://localhost:8080",
+        "https://[::1]:8000",
+        "https://bücher.example",
+        "HTTPS://Gazette.Example",
+    ],
+)
 def test_a_plain_host_is_accepted(tmp_path, capsys, base_url):
     site = write_site(tmp_path / "site", {"content/national/a.md": article()})
     assert build(site, "--base-url", base_url) == 0, capsys.readouterr().err
@@ -61,21 +69,24 @@ def toml_string(text: str) -> str:
     return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}" for c in text) + '"'
 
 
-@pytest.mark.parametrize("line, message", [
-    ("max_file_size = 1000000000000000000", "'max_file_size' is in bytes and must be at most"),
-    ("per_page = 9223372036854775807", "'per_page' must be at most 1000"),
-    ("more_from = 1000000000", "'more_from' must be at most 100"),
-    ("feed_size = 1000000000000", "'feed_size' must be at most 10000"),
-    ("per_page = -9223372036854775808", "'per_page' must be at least 1"),
-    ("markdown_time_limit = inf", "'markdown_time_limit' must be between 0 and 3600 seconds"),
-    ("markdown_time_limit = nan", "'markdown_time_limit' must be between 0 and 3600 seconds"),
-    ("render_time_limit = inf", "'render_time_limit' must be between 0 and 3600 seconds"),
-    ("render_time_limit = nan", "'render_time_limit' must be between 0 and 3600 seconds"),
-    ("render_time_limit = 0", "'render_time_limit' must be between 0 and 3600 seconds"),
-    ("render_time_limit = -1", "'render_time_limit' must be between 0 and 3600 seconds"),
-    ("render_time_limit = 3601", "'render_time_limit' must be between 0 and 3600 seconds"),
-    ('render_time_limit = "30"', "'render_time_limit' must be a number, not str"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("max_file_size = 1000000000000000000", "'max_file_size' is in bytes and must be at most"),
+        ("per_page = 9223372036854775807", "'per_page' must be at most 1000"),
+        ("more_from = 1000000000", "'more_from' must be at most 100"),
+        ("feed_size = 1000000000000", "'feed_size' must be at most 10000"),
+        ("per_page = -9223372036854775808", "'per_page' must be at least 1"),
+        ("markdown_time_limit = inf", "'markdown_time_limit' must be between 0 and 3600 seconds"),
+        ("markdown_time_limit = nan", "'markdown_time_limit' must be between 0 and 3600 seconds"),
+        ("render_time_limit = inf", "'render_time_limit' must be between 0 and 3600 seconds"),
+        ("render_time_limit = nan", "'render_time_limit' must be between 0 and 3600 seconds"),
+        ("render_time_limit = 0", "'render_time_limit' must be between 0 and 3600 seconds"),
+        ("render_time_limit = -1", "'render_time_limit' must be between 0 and 3600 seconds"),
+        ("render_time_limit = 3601", "'render_time_limit' must be between 0 and 3600 seconds"),
+        ('render_time_limit = "30"', "'render_time_limit' must be a number, not str"),
+    ],
+)
 def test_numbers_out_of_bounds_are_refused_naming_the_key(tmp_path, capsys, line, message):
     toml = "\n".join(l for l in SITE_TOML.splitlines() if l.split(" =")[0] != line.split(" =")[0]) + "\n" + line + "\n"
     site = write_site(tmp_path / "site", {"site.toml": toml, "content/national/a.md": article()})
@@ -83,10 +94,16 @@ def test_numbers_out_of_bounds_are_refused_naming_the_key(tmp_path, capsys, line
     assert f"site.toml:{toml.count(chr(10))}: {message}" in err
 
 
-@pytest.mark.parametrize("name, shown", [("\x1b[2J\x1b[31mred.md", "\\x1b[2J\\x1b[31mred.md"),
-                                         ("two\nlines 12:00:00 forged.md", "two\\nlines 12:00:00 forged.md"),
-                                         ("bell\x07\r.md", "bell\\x07\\r.md"), ("csi\x9b2J.md", "csi\\x9b2J.md"),
-                                         ("rtl\u202eevil.md", "rtl\\u202eevil.md")])
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("\x1b[2J\x1b[31mred.md", "\\x1b[2J\\x1b[31mred.md"),
+        ("two\nlines 12:00:00 forged.md", "two\\nlines 12:00:00 forged.md"),
+        ("bell\x07\r.md", "bell\\x07\\r.md"),
+        ("csi\x9b2J.md", "csi\\x9b2J.md"),
+        ("rtl\u202eevil.md", "rtl\\u202eevil.md"),
+    ],
+)
 def test_file_names_printed_by_watch_are_escaped(tmp_path, name, shown):
     site = write_site(tmp_path / "site", {"content/national/a.md": article()})
     session = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
@@ -102,23 +119,27 @@ def test_file_names_printed_by_watch_are_escaped(tmp_path, name, shown):
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG that claims width x height pixels: its header only, with a valid checksum."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
 
 
 def gif_header(width: int, height: int) -> bytes:
-    return b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00" + b"\x2c" + bytes(8) + b"\x02\x02\x44\x01\x00;"
+    return (
+        b"GIF89a" + struct.pack("<HH", width, height) + b"\x00\x00\x00" + b"\x2c" + bytes(8) + b"\x02\x02\x44\x01\x00;"
+    )
 
 
-@pytest.mark.parametrize("image", [png_header(100_000, 100_000), png_header(10_000, 10_000),
-                                   gif_header(65_535, 65_535)])
+@pytest.mark.parametrize(
+    "image", [png_header(100_000, 100_000), png_header(10_000, 10_000), gif_header(65_535, 65_535)]
+)
 def test_an_image_that_claims_enormous_dimensions_is_refused(tmp_path, capsys, image):
-    site = write_site(tmp_path / "site", {"content/national/a.md": article(image="/images/bomb.png"),
-                                          "static/images/bomb.png": image})
+    site = write_site(
+        tmp_path / "site", {"content/national/a.md": article(image="/images/bomb.png"), "static/images/bomb.png": image}
+    )
     err = refused(tmp_path, capsys, "--site", site, code=1)
     assert "a.md:6: image /images/bomb.png claims more than" in err and "decompression bomb" in err
 

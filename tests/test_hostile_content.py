@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from support import article, build, write_site
 from hostile_support import built, fingerprint, refused
+from support import article, build, write_site
 
 GOOD = {"content/national/a.md": article("First story"), "content/sports/b.md": article("Match report", "Sports")}
 
@@ -55,19 +55,23 @@ VALID = "section: National\nauthor: Ann\ndate: 2026-02-01"
 
 # --- YAML -----------------------------------------------------------------------------------------------
 
+
 def test_broken_yaml_gives_path_line_and_column(world, capsys):
     err = refuse(world, capsys, "content/national/x.md", fm(f"{VALID}\ntitle: [unclosed\nsummary: x"))
     assert where(world, "content/national/x.md", 6) in err and "invalid YAML" in err
     assert f"{world / 'site/content/national/x.md'}:6:8: invalid YAML" in err
 
 
-@pytest.mark.parametrize("payload", [
-    "title: !!python/object/apply:os.system ['touch {pwned}']",
-    "title: !!python/object/new:os.system ['touch {pwned}']",
-    "title: !!python/name:os.system",
-    "title: x\nextra: !!python/object/apply:subprocess.call [['touch', '{pwned}']]",
-    "!!python/object/apply:os.system\nargs: ['touch {pwned}']",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "title: !!python/object/apply:os.system ['touch {pwned}']",
+        "title: !!python/object/new:os.system ['touch {pwned}']",
+        "title: !!python/name:os.system",
+        "title: x\nextra: !!python/object/apply:subprocess.call [['touch', '{pwned}']]",
+        "!!python/object/apply:os.system\nargs: ['touch {pwned}']",
+    ],
+)
 def test_python_tags_are_a_yaml_error_and_no_code_runs(world, capsys, payload):
     pwned = world / "pwned"
     err = refuse(world, capsys, "content/national/x.md", fm(payload.format(pwned=pwned) + "\n" + VALID))
@@ -119,37 +123,51 @@ def test_a_fifo_named_like_markdown_is_refused_without_hanging(world, capsys):
 
 # --- Shape and types of the front matter ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "line", "message"), [
-    ("- a\n- b", 2, "front matter must be a mapping"),
-    ("just a sentence", 2, "front matter must be a mapping"),
-    ("", 1, "front matter is empty"),
-    (f"title: no\n{VALID}", 2, "'title' must be text, not the yes/no value false; put it in quotes"),
-    (f"title: 1984\n{VALID}", 2, "'title' must be text, not int 1984"),
-    ("title: T\nsection: National\nauthor: 2024-01-01\ndate: 2026-02-01", 4,
-     "'author' must be a name or a list of names, not the date 2024-01-01"),
-    (f"title: T\n{VALID}\ntags: [a, [b]]", 6, "'tags' must be a name or a list of names"),
-    (f"title: T\n{VALID}\ndraft: maybe", 6, "'draft' must be true or false"),
-    (f"title: T\n{VALID}\nsummary: {{a: 1}}", 6, "'summary' must be text, not a mapping"),
-    ("title: T\nsection: National\nauthor: Ann\ndate: yesterday", 5, "'date': cannot read 'yesterday' as a date"),
-    ("title: T\nsection: National\nauthor: Ann\ndate: 2026-02-30", 5, "'date': impossible date '2026-02-30'"),
-    ("title: T\nsection: National\nauthor: Ann\ndate: 9999-12-31 23:59:59", 5, "is out of range"),
-    (f"title: T\n{VALID}\n1: one", 6, "field names must be text"),
-    (f"title: T\n{VALID}\ntitle: Again", 6, "'title' is given twice"),
-    (f"title: T\n{VALID}\nwordcount: !!int", 6, "invalid YAML in 'wordcount': cannot read value '': its tag needs a value"),
-    (f'title: "half \\ud800"\n{VALID}', 2, "'title' contains U+D800, half of a character"),
-    (f"title: T\n{VALID}\nimage: 'javascript:alert(1)'", 6, "'image' must be a path on the site"),
-    (f"title: T\n{VALID}\nimage: 'data:text/html,<script>'", 6, "'image' must be a path on the site"),
-    (f"title: T\n{VALID}\nextra_field: [\"\\udfff\"]", 6, "'extra_field' contains U+DFFF"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("- a\n- b", 2, "front matter must be a mapping"),
+        ("just a sentence", 2, "front matter must be a mapping"),
+        ("", 1, "front matter is empty"),
+        (f"title: no\n{VALID}", 2, "'title' must be text, not the yes/no value false; put it in quotes"),
+        (f"title: 1984\n{VALID}", 2, "'title' must be text, not int 1984"),
+        (
+            "title: T\nsection: National\nauthor: 2024-01-01\ndate: 2026-02-01",
+            4,
+            "'author' must be a name or a list of names, not the date 2024-01-01",
+        ),
+        (f"title: T\n{VALID}\ntags: [a, [b]]", 6, "'tags' must be a name or a list of names"),
+        (f"title: T\n{VALID}\ndraft: maybe", 6, "'draft' must be true or false"),
+        (f"title: T\n{VALID}\nsummary: {{a: 1}}", 6, "'summary' must be text, not a mapping"),
+        ("title: T\nsection: National\nauthor: Ann\ndate: yesterday", 5, "'date': cannot read 'yesterday' as a date"),
+        ("title: T\nsection: National\nauthor: Ann\ndate: 2026-02-30", 5, "'date': impossible date '2026-02-30'"),
+        ("title: T\nsection: National\nauthor: Ann\ndate: 9999-12-31 23:59:59", 5, "is out of range"),
+        (f"title: T\n{VALID}\n1: one", 6, "field names must be text"),
+        (f"title: T\n{VALID}\ntitle: Again", 6, "'title' is given twice"),
+        (
+            f"title: T\n{VALID}\nwordcount: !!int",
+            6,
+            "invalid YAML in 'wordcount': cannot read value '': its tag needs a value",
+        ),
+        (f'title: "half \\ud800"\n{VALID}', 2, "'title' contains U+D800, half of a character"),
+        (f"title: T\n{VALID}\nimage: 'javascript:alert(1)'", 6, "'image' must be a path on the site"),
+        (f"title: T\n{VALID}\nimage: 'data:text/html,<script>'", 6, "'image' must be a path on the site"),
+        (f'title: T\n{VALID}\nextra_field: ["\\udfff"]', 6, "'extra_field' contains U+DFFF"),
+    ],
+)
 def test_wrong_shapes_and_types_name_the_field_and_line(world, capsys, text, line, message):
     err = refuse(world, capsys, "content/national/x.md", fm(text))
     assert reports(err, where(world, "content/national/x.md", line), message), err
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("---\ntitle: T\nsection: National\n", "front matter is not closed"),
-    ("Just a story with no front matter.\n", "no front matter"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("---\ntitle: T\nsection: National\n", "front matter is not closed"),
+        ("Just a story with no front matter.\n", "no front matter"),
+    ],
+)
 def test_missing_front_matter_lines_are_named(world, capsys, text, message):
     err = refuse(world, capsys, "content/national/x.md", text)
     assert reports(err, where(world, "content/national/x.md", 1), message)
@@ -162,12 +180,13 @@ def test_a_boolean_title_never_reaches_a_page(world, capsys):
 
 # --- Encodings --------------------------------------------------------------------------------------------
 
+
 def test_bom_and_crlf_give_the_same_output_as_clean_utf8(tmp_path, capsys):
     text = article("Café crème: the “best” in town", tags="[Food, Cafés]", body="First line.\n\nSecond — para.")
     clean = write_site(tmp_path / "clean", {"content/national/cafe.md": text})
-    messy = write_site(tmp_path / "messy", {
-        "content/national/cafe.md": b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"),
-    })
+    messy = write_site(
+        tmp_path / "messy", {"content/national/cafe.md": b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")}
+    )
     assert build(clean) == 0 and build(messy) == 0
     assert fingerprint(clean / "public") == fingerprint(messy / "public")
 
@@ -181,30 +200,41 @@ def test_latin1_file_is_an_error_with_the_byte_offset(world, capsys):
 
 # --- Files that are not content ---------------------------------------------------------------------------
 
+
 def test_editor_and_os_junk_is_ignored(tmp_path, capsys):
     plain = write_site(tmp_path / "plain", GOOD)
-    junk = write_site(tmp_path / "junk", {
-        **GOOD,
-        "content/national/._a.md": b"\x00\x05\x16\x07Mac OS X resource fork \xff\xfe",
-        "content/national/.#a.md": "ann@laptop.1234:1700000000",
-        "content/national/a.md~": "---\ntitle: [broken backup\n",
-        "content/national/.a.md.swp": b"b0VIM 9.0\x00\x00\xff",
-        "content/national/4913": "",
-        "content/.DS_Store": b"\x00\x00\x00\x01Bud1\x00",
-        "content/national/Thumbs.db": b"\xd0\xcf\x11\xe0",
-    })
+    junk = write_site(
+        tmp_path / "junk",
+        {
+            **GOOD,
+            "content/national/._a.md": b"\x00\x05\x16\x07Mac OS X resource fork \xff\xfe",
+            "content/national/.#a.md": "ann@laptop.1234:1700000000",
+            "content/national/a.md~": "---\ntitle: [broken backup\n",
+            "content/national/.a.md.swp": b"b0VIM 9.0\x00\x00\xff",
+            "content/national/4913": "",
+            "content/.DS_Store": b"\x00\x00\x00\x01Bud1\x00",
+            "content/national/Thumbs.db": b"\xd0\xcf\x11\xe0",
+        },
+    )
     assert build(plain) == 0 and build(junk) == 0
     assert fingerprint(plain / "public") == fingerprint(junk / "public")
 
 
 # --- URLs -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("first", "second"), [
-    (("content/national/story.md", article("One")), ("content/national/Story.md", article("Two"))),
-    (("content/national/cafe.md", article("One")), ("content/national/café.md", article("Two"))),
-    (("content/national/one.md", article("One", slug="Café")), ("content/national/two.md", article("Two", slug="cafe"))),
-    (("content/national/one.md", article("One", slug="same")), ("content/national/same.md", article("Two"))),
-])
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("content/national/story.md", article("One")), ("content/national/Story.md", article("Two"))),
+        (("content/national/cafe.md", article("One")), ("content/national/café.md", article("Two"))),
+        (
+            ("content/national/one.md", article("One", slug="Café")),
+            ("content/national/two.md", article("Two", slug="cafe")),
+        ),
+        (("content/national/one.md", article("One", slug="same")), ("content/national/same.md", article("Two"))),
+    ],
+)
 def test_url_collisions_list_both_files(world, capsys, first, second):
     add(world, *first)
     add(world, *second)
@@ -221,9 +251,10 @@ def test_slug_escaping_its_folder_is_rejected(world, capsys, slug):
 
 # --- Symbolic links ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rel", [
-    "content/national/leak.md", "content/leaked-folder", "templates/partials/ad.html", "static/secret.txt",
-])
+
+@pytest.mark.parametrize(
+    "rel", ["content/national/leak.md", "content/leaked-folder", "templates/partials/ad.html", "static/secret.txt"]
+)
 def test_symlink_leading_outside_the_site_is_reported_and_not_followed(world, capsys, rel):
     target = world / "bystander" if rel.endswith("folder") else world / "bystander" / "secret.md"
     link = world / "site" / rel
@@ -266,8 +297,11 @@ def test_outside_link_inside_a_linked_folder_is_reported_too(world, capsys):
 
 def test_invisible_control_characters_are_dropped_like_a_bom(tmp_path, capsys):
     text = article("Wire copy", body="Para one.\n\nPage break.", summary="'Sum mary'")
-    dirty = text.replace("Page break", "Page\x0c break\x00").replace("Para", "Pa\x1bra").replace("title: 'Wire copy'",
-                                                                                                 'title: "Wire\\a copy\x7f"')
+    dirty = (
+        text.replace("Page break", "Page\x0c break\x00")
+        .replace("Para", "Pa\x1bra")
+        .replace("title: 'Wire copy'", 'title: "Wire\\a copy\x7f"')
+    )
     clean = write_site(tmp_path / "clean", {"content/national/x.md": text})
     messy = write_site(tmp_path / "messy", {"content/national/x.md": dirty})
     assert build(clean) == 0 and build(messy) == 0
@@ -295,7 +329,9 @@ def test_an_upper_case_extension_is_still_a_story(world, capsys):
     assert "Saved on Windows" in (world / "site/public/national/shout/index.html").read_text()
 
 
-@pytest.mark.parametrize("image", ['"java\\tscript:alert(1)"', '"JAVASCRIPT:alert(1)"', "'vbscript:x'", "'data:image/svg+xml,<svg/>'"])
+@pytest.mark.parametrize(
+    "image", ['"java\\tscript:alert(1)"', '"JAVASCRIPT:alert(1)"', "'vbscript:x'", "'data:image/svg+xml,<svg/>'"]
+)
 def test_image_with_a_script_scheme_in_any_spelling_is_refused(world, capsys, image):
     err = refuse(world, capsys, "content/national/x.md", article("Pic", image=image))
     assert reports(err, where(world, "content/national/x.md", 6), "'image' must be a path on the site")

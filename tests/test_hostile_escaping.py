@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
-from support import NOW, SITE_TOML, write_site
 from hostile_support import built
+from support import NOW, SITE_TOML, write_site
 
 PAYLOAD = """</script><script>alert("x")</script>" onmouseover="alert(1)' onfocus='alert(2) &amp; <!-- <b>"""
 SECTION = 'Arts <script>alert(3)</script> & "Culture"'
@@ -55,10 +55,17 @@ def hostile_site(root: Path) -> Path:
     toml = SITE_TOML.replace('title = "The Test Gazette"', f"title = {json.dumps(PAYLOAD)}")
     toml = toml.replace('sections = ["National", "Sports", "Arts & Culture"]', f"sections = [{json.dumps(SECTION)}]")
     fields = {name: PAYLOAD for name in FIELDS}
-    fields.update(section=SECTION, date="2026-02-12T09:00:00-08:00", tags=[PAYLOAD, "Harbour"],
-                  image='https://img.example/a.jpg"onerror="alert(4)', hostile_extra=PAYLOAD)
+    fields.update(
+        section=SECTION,
+        date="2026-02-12T09:00:00-08:00",
+        tags=[PAYLOAD, "Harbour"],
+        image='https://img.example/a.jpg"onerror="alert(4)',
+        hostile_extra=PAYLOAD,
+    )
     text = "---\n" + "\n".join(f"{k}: {json.dumps(v)}" for k, v in fields.items()) + "\n---\nBody " + "text.\n"
-    other = text.replace(json.dumps(PAYLOAD), json.dumps("A quiet story"), 1).replace("img.example/a.jpg", "img.example/b.jpg")
+    other = text.replace(json.dumps(PAYLOAD), json.dumps("A quiet story"), 1).replace(
+        "img.example/a.jpg", "img.example/b.jpg"
+    )
     return write_site(root, {"site.toml": toml, "content/arts/x.md": text, "content/arts/y.md": other})
 
 
@@ -97,7 +104,9 @@ def test_hostile_front_matter_stays_text_in_feeds_and_sitemaps(tmp_path, capsys)
     texts: dict[str, list[str]] = {}
     for path in documents:
         root = ElementTree.parse(path).getroot()  # well-formed, or this raises
-        assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "b")], f"{path.name}: markup got in"
+        assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "b")], (
+            f"{path.name}: markup got in"
+        )
         texts[path.relative_to(site / "public").as_posix()] = [e.text or "" for e in root.iter()]
     assert PAYLOAD in texts["feed.xml"] and PAYLOAD in texts["rss.xml"]  # entry titles, as plain text
     assert PAYLOAD in texts["news-sitemap.xml"]  # news:title

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import NOW, REPO, article, build, clean_build, tree_snapshot, write_site
 from hostile_support import fingerprint, signalled_at, signalled_build
+from support import NOW, REPO, article, build, clean_build, tree_snapshot, write_site
 
 from broadsheet.output.folder import JOURNAL, Stage
 
@@ -43,8 +43,11 @@ def test_sigkill_mid_write_leaves_previous_output_and_the_next_run_cleans_up(tmp
     assert len(leftovers) == 1, "a killed build cannot remove its stage"
     assert (leftovers[0] / JOURNAL).is_file() == (point == "journal written")
     # A killed process cannot remove its lock file either; it is empty, and no longer held by anyone.
-    after = {k: v for k, v in fingerprint(tmp_path).items()
-             if not any(TEMP.fullmatch(p) for p in k.split("/")) and k != "site/.public.lock"}
+    after = {
+        k: v
+        for k, v in fingerprint(tmp_path).items()
+        if not any(TEMP.fullmatch(p) for p in k.split("/")) and k != "site/.public.lock"
+    }
     assert after == before, "the previous output (and everything else) must be exactly as it was"
 
     assert build(site) == 0  # drops the stage, or finishes the patch its journal describes
@@ -67,7 +70,7 @@ def test_disk_full_mid_write_leaves_previous_output_and_no_temporary_folder(site
             return real_put(stage, rel, data)
         full.append(rel)
         with open(stage.staged(rel), "wb") as f:  # half of it fits
-            f.write(data.read_bytes()[:768 * 1024])
+            f.write(data.read_bytes()[: 768 * 1024])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(stage.staged(rel)))
 
     monkeypatch.setattr(Stage, "put", put_until_the_disk_is_full)
@@ -85,8 +88,9 @@ def small_disk(tmp_path: Path):
     """A real 1 MB file system (tmpfs); mounting one needs root."""
     mnt = tmp_path / "disk"
     mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         pytest.fail(f"this test needs to mount a 1 MB tmpfs (run it as root): {proc.stderr.strip()}")
     yield mnt
@@ -125,7 +129,11 @@ def test_write_refused_by_the_os_leaves_previous_output(tmp_path, capsys):
     before = fingerprint(tmp_path)
     proc = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", NOW],
-        capture_output=True, text=True, preexec_fn=limit_file_size, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_file_size,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 1, proc.stderr
     assert "File too large" in proc.stderr and "Traceback" not in proc.stderr

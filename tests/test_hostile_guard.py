@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from support import NOW, article, build, run, write_site
 from hostile_support import built, refused, refused_command
+from support import NOW, article, build, run, write_site
 
 
 @pytest.fixture
@@ -24,10 +24,25 @@ def with_alias(world, alias: str) -> None:
     (world / "site" / "content/national/b.md").write_text(article("Moved", aliases=f"[{alias!r}]"))
 
 
-@pytest.mark.parametrize("alias", ["/%2e%2e/site.toml", "/%2E%2E/%2e%2e/bystander/notes.txt", "/x/%2e%2e/",
-                                   "/a/%2e%2e/%2e%2e/site.toml", "/%2e%2e%2fsite.toml", "/CNAME", "/cname",
-                                   "/.nojekyll", "/.git/config", "/news/.git/hooks/post-checkout", "/Mine/x/",
-                                   "/a%00b/", "/a%0ab/", "/caf%e9/"])
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2e%2e/bystander/notes.txt",
+        "/x/%2e%2e/",
+        "/a/%2e%2e/%2e%2e/site.toml",
+        "/%2e%2e%2fsite.toml",
+        "/CNAME",
+        "/cname",
+        "/.nojekyll",
+        "/.git/config",
+        "/news/.git/hooks/post-checkout",
+        "/Mine/x/",
+        "/a%00b/",
+        "/a%0ab/",
+        "/caf%e9/",
+    ],
+)
 def test_an_alias_that_would_write_outside_or_onto_a_kept_name_is_a_problem_at_its_line(world, capsys, alias):
     site = world / "site"
     (site / "site.toml").write_text((site / "site.toml").read_text() + 'keep = ["mine"]\n')
@@ -46,8 +61,14 @@ def test_a_changed_url_list_naming_a_source_is_refused_before_anything_is_writte
     os.symlink(site / "templates" / "base.html", world / "innocent.txt")
     (site / ".broadsheet-cache" / "changed-urls.txt").unlink()
     os.symlink(site / "site.toml", site / ".broadsheet-cache" / "changed-urls.txt")
-    for changed in (site / "site.toml", site / "templates" / "article.html", site / "content/national/a.md",
-                    world / "innocent.txt", site / "public" / "urls.txt", None):
+    for changed in (
+        site / "site.toml",
+        site / "templates" / "article.html",
+        site / "content/national/a.md",
+        world / "innocent.txt",
+        site / "public" / "urls.txt",
+        None,
+    ):
         extra = ("--changed", changed) if changed else ()
         err = refused(world, capsys, "--site", site, *extra, code=2)
         assert "refusing to write the list of changed URLs" in err
@@ -87,9 +108,12 @@ def test_move_refuses_what_is_not_a_story_file_in_content_with_a_usage_error(wor
     site = world / "site"
     (world / "bystander" / "b.md").write_text(article("Elsewhere"))
     os.symlink(world / "bystander" / "b.md", site / "content" / "national" / "b.md")
-    given = {"outside the site": world / "bystander" / "b.md",
-             "through a link in content": site / "content" / "national" / "b.md",
-             "a folder": site / "content" / "national", "missing": site / "content" / "nope.md"}[how]
+    given = {
+        "outside the site": world / "bystander" / "b.md",
+        "through a link in content": site / "content" / "national" / "b.md",
+        "a folder": site / "content" / "national",
+        "missing": site / "content" / "nope.md",
+    }[how]
     err = refused_command(world, capsys, "move", given, "--slug", "new-slug", "--site", site, code=2)
     assert "previous output" not in err
 

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import NOW, REPO, article, build, read, run, write_site
 from hostile_support import Attributes, built, refused, runs_script
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from PIL import Image
+from support import NOW, REPO, article, build, read, run, write_site
 
 SPELLINGS = [
     "javascript:alert(1)",
@@ -73,14 +73,18 @@ def png(width: int, height: int) -> bytes:
 
 
 def test_raw_html_embeds_are_kept_by_default(tmp_path):
-    embed = ('<blockquote class="twitter-tweet"><p>Tide is high</p></blockquote>\n'
-             '<script async src="https://platform.twitter.com/widgets.js"></script>\n\n'
-             '<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/abc" allowfullscreen></iframe>\n\n'
-             '[safe link](https://example.org/a?b=c) and ![chart](/images/chart.png) and '
-             '<img src="data:image/png;base64,iVBORw0KGgo=" alt="dot">')
+    embed = (
+        '<blockquote class="twitter-tweet"><p>Tide is high</p></blockquote>\n'
+        '<script async src="https://platform.twitter.com/widgets.js"></script>\n\n'
+        '<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/abc" allowfullscreen></iframe>\n\n'
+        "[safe link](https://example.org/a?b=c) and ![chart](/images/chart.png) and "
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="dot">'
+    )
     # A body image on this site must exist: it is resized like a lead image.
-    site = write_site(tmp_path / "site", {"content/national/x.md": article("Embeds", body=embed),
-                                          "static/images/chart.png": png(40, 20)})
+    site = write_site(
+        tmp_path / "site",
+        {"content/national/x.md": article("Embeds", body=embed), "static/images/chart.png": png(40, 20)},
+    )
     assert build(site) == 0
     body = story_body(read(site, "/national/x/"))
     assert '<script async src="https://platform.twitter.com/widgets.js"></script>' in body
@@ -97,11 +101,13 @@ def sanitized_site(tmp_path: Path, body: str) -> Path:
 
 
 def test_sanitize_passes_bodies_through_an_allow_list(tmp_path, capsys):
-    body = ('<script>alert(1)</script><iframe src="https://evil.example/"></iframe>\n\n'
-            '<p onclick="alert(2)" style="position:fixed;inset:0">Hello <b onmouseover="x">there</b></p>\n\n'
-            '<a href="javascript:alert(3)">bad</a> <a href="https://ok.example/">good</a>\n\n'
-            '<form action="https://evil.example/"><input name="password"></form><style>body{display:none}</style>\n\n'
-            '| left | right |\n|:-----|------:|\n| 1    | 2     |\n\nA claim.[^1]\n\n[^1]: The source.')
+    body = (
+        '<script>alert(1)</script><iframe src="https://evil.example/"></iframe>\n\n'
+        '<p onclick="alert(2)" style="position:fixed;inset:0">Hello <b onmouseover="x">there</b></p>\n\n'
+        '<a href="javascript:alert(3)">bad</a> <a href="https://ok.example/">good</a>\n\n'
+        '<form action="https://evil.example/"><input name="password"></form><style>body{display:none}</style>\n\n'
+        "| left | right |\n|:-----|------:|\n| 1    | 2     |\n\nA claim.[^1]\n\n[^1]: The source."
+    )
     site = sanitized_site(tmp_path, body)
     built(tmp_path, site / "public", capsys, "--site", site)
     out = story_body(read(site, "/national/x/"))
@@ -127,10 +133,10 @@ def test_markdown_that_runs_too_long_is_reported_within_the_time_limit(tmp_path,
     # emphasis take far longer than 50 ms to convert, while the short story converts in time.
     paragraph = "A [link](https://x.example/{n}) with *emphasis*, `code` and **more** in paragraph {n}."
     long_body = "\n\n".join(paragraph.format(n=n) for n in range(8000))
-    site = write_site(tmp_path / "site", {
-        "content/national/ok.md": article("Fine"),
-        "content/national/slow.md": article("Very long", body=long_body),
-    })
+    site = write_site(
+        tmp_path / "site",
+        {"content/national/ok.md": article("Fine"), "content/national/slow.md": article("Very long", body=long_body)},
+    )
     (site / "site.toml").write_text((site / "site.toml").read_text() + "markdown_time_limit = 0.05\n")
     err = refused(tmp_path, capsys, "--site", site, code=1)
     assert f"{site / 'content/national/slow.md'}: Markdown took longer than 0.05 s to convert" in err
@@ -140,15 +146,19 @@ def test_markdown_that_runs_too_long_is_reported_within_the_time_limit(tmp_path,
 def test_a_live_blog_is_stopped_at_the_time_limit_of_the_whole_story(tmp_path, capsys):
     """The limit was per update: 60 000 updates of a tenth of a millisecond each were never stopped."""
     updates = "".join(f"## {n // 60 % 24:02d}:{n % 60:02d} Update\n\nText {n}.\n\n" for n in range(60_000))
-    site = write_site(tmp_path / "site", {
-        "content/national/ok.md": article("Fine"),
-        "content/national/live.md": article("Live", body="Intro.\n\n" + updates, live="true"),
-    })
+    site = write_site(
+        tmp_path / "site",
+        {
+            "content/national/ok.md": article("Fine"),
+            "content/national/live.md": article("Live", body="Intro.\n\n" + updates, live="true"),
+        },
+    )
     # Each update converts some thousand times faster than the limit; all of them take seconds.
     (site / "site.toml").write_text((site / "site.toml").read_text() + "markdown_time_limit = 0.2\n")
     err = refused(tmp_path, capsys, "--site", site, code=1)
-    assert (f"{site / 'content/national/live.md'}: Markdown took longer than 0.2 s to convert; split the live blog"
-            in err)
+    assert (
+        f"{site / 'content/national/live.md'}: Markdown took longer than 0.2 s to convert; split the live blog" in err
+    )
     assert "ok.md" not in err and err.count("took longer") == 1
 
 
@@ -212,12 +222,15 @@ def test_a_story_after_a_timed_out_one_converts_normally(tmp_path):
         renderer.render("SPIN")
     # The interrupted converter is replaced by a fresh one (the extension included), which converts normally.
     assert renderer.render("A [link](https://x.example) and *more*.") == (
-        '<p>A <a href="https://x.example">link</a> and <em>more</em>.</p>')
+        '<p>A <a href="https://x.example">link</a> and <em>more</em>.</p>'
+    )
     with pytest.raises(MarkdownTimeout):
         renderer.render("SPIN again")
 
 
-@pytest.mark.parametrize("body", ["=" * 300_000, "=a" * 150_000, "='" + "=x" * 150_000], ids=["eq", "eq-a", "quote-eq-x"])
+@pytest.mark.parametrize(
+    "body", ["=" * 300_000, "=a" * 150_000, "='" + "=x" * 150_000], ids=["eq", "eq-a", "quote-eq-x"]
+)
 def test_long_runs_of_equals_signs_are_not_quadratic(tmp_path, capsys, body):
     """Each '=' starts a possible attribute value; a scan that read to the end from each took minutes."""
     site = write_site(tmp_path / "site", {"content/national/x.md": article("Equals", body=body)})
@@ -233,6 +246,11 @@ def test_unclosed_paragraph_tags_are_not_quadratic(tmp_path, capsys):
     site = write_site(tmp_path / "site", {"content/national/x.md": article("Paragraphs", body="<p>" * 100_000)})
     # A real process with a generous bound, so a regression fails the test instead of hanging the suite.
     # `check` reads and renders everything but writes nothing: the search indexer (not ours) is slow on this.
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--site", str(site), "--now", NOW],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "check", "--site", str(site), "--now", NOW],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from support import NOW, article, run, write_site
 from hostile_support import built, fingerprint, refused
+from support import NOW, article, run, write_site
 
 from broadsheet.output.deletion import UnsafeDeletion, remove_ours
 from broadsheet.output.ours import MARKER, stale_temps
@@ -141,7 +141,11 @@ def test_git_cname_nojekyll_and_the_keep_list_survive_every_build(world, capsys)
     (out / "downloads" / "report.pdf").write_bytes(b"%PDF-1.7 precious")
     (out / "verify.txt").write_text("google-site-verification")
     (out / "stale.html").write_text("not in the site any more")
-    kept = {k: v for k, v in fingerprint(out).items() if k.split("/")[0] in (".git", "CNAME", ".nojekyll", "downloads", "verify.txt")}
+    kept = {
+        k: v
+        for k, v in fingerprint(out).items()
+        if k.split("/")[0] in (".git", "CNAME", ".nojekyll", "downloads", "verify.txt")
+    }
     for _ in range(2):
         built(world, out, capsys, "--site", "site")
         assert {k: v for k, v in fingerprint(out).items() if k in kept} == kept

@@ -8,8 +8,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from support import article, build, read, write_site
 from hostile_support import fingerprint, refused, signalled_at, signalled_build
+from support import article, build, read, write_site
 
 
 def edited_site(tmp_path: Path) -> Path:
@@ -25,8 +25,11 @@ def test_a_changed_url_list_that_cannot_be_written_is_refused_before_the_output_
     site = edited_site(tmp_path)
     capsys.readouterr()
     (tmp_path / "plain-file").write_text("x")
-    changed = {"a folder": tmp_path / "urls-folder", "inside a file": tmp_path / "plain-file" / "urls.txt",
-               "inside a file, deeper": tmp_path / "plain-file" / "a" / "b" / "urls.txt"}[where]
+    changed = {
+        "a folder": tmp_path / "urls-folder",
+        "inside a file": tmp_path / "plain-file" / "urls.txt",
+        "inside a file, deeper": tmp_path / "plain-file" / "a" / "b" / "urls.txt",
+    }[where]
     if where == "a folder":
         changed.mkdir()
     err = refused(tmp_path, capsys, "--site", site, "--changed", changed, code=1)
@@ -55,8 +58,11 @@ def test_file_names_that_are_not_utf8_are_published_and_listed_as_their_bytes(tm
             f.write(b"bytes\n")
     assert build(site) == 0, capsys.readouterr().err
     urls = (site / ".broadsheet-cache/changed-urls.txt").read_text(encoding="utf-8").split()
-    assert {"https://gazette.example/caf%E9.txt", "https://gazette.example/%FF%FE.txt",
-            "https://gazette.example/na%EFve/r%E9sum%E9.txt"} <= set(urls)
+    assert {
+        "https://gazette.example/caf%E9.txt",
+        "https://gazette.example/%FF%FE.txt",
+        "https://gazette.example/na%EFve/r%E9sum%E9.txt",
+    } <= set(urls)
     assert os.path.isfile(os.path.join(os.fsencode(site / "public"), b"caf\xe9.txt"))
 
 

@@ -11,19 +11,23 @@ from pathlib import Path
 import markupsafe
 import pytest
 import yaml
-from support import NOW, article, run, write_site
 from hostile_support import Attributes, fingerprint, outside, runs_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import NOW, article, run, write_site
 
 from broadsheet.errors import Problem
-from broadsheet.load.config import load_config
 from broadsheet.load.article import Article
-from broadsheet.load.reader import KNOWN_FIELDS, read_article
+from broadsheet.load.config import load_config
 from broadsheet.load.markdown import MarkdownRenderer
+from broadsheet.load.reader import KNOWN_FIELDS, read_article
 
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,  # the same examples every run
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,  # the same examples every run
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 FILE = "content/national/x.md"
 
 
@@ -73,11 +77,20 @@ def front_matter(fields: dict) -> str:
 
 BASE = {"title": "T", "section": "National", "author": "Ann", "date": "2026-02-01 09:00"}
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40),
-    st.dates(), st.datetimes(timezones=st.just(UTC)), st.binary(max_size=8),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.dates(),
+    st.datetimes(timezones=st.just(UTC)),
+    st.binary(max_size=8),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                      max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 keys = st.sampled_from(KNOWN_FIELDS) | st.text(min_size=1, max_size=12)
 
 
@@ -121,17 +134,63 @@ def test_any_slug_stays_inside_the_output_or_is_reported(world, capsys, slug):
 
 @pytest.mark.slow
 @SETTINGS
-@given(when=st.text(max_size=30) | st.dates() | st.datetimes() | st.integers()
-       | st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=14)), timezone(-timedelta(hours=12))])))
+@given(
+    when=st.text(max_size=30)
+    | st.dates()
+    | st.datetimes()
+    | st.integers()
+    | st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=14)), timezone(-timedelta(hours=12))]))
+)
 def test_any_date_is_read_or_reported(world, capsys, when):
     code, err = build_with(world, capsys, front_matter({**BASE, "date": when}))
     if code == 1:
         assert "'date'" in err
 
 
-TOKENS = ["---", "\n", "[", "]", "(", ")", "<![", "<", ">", "&#106;", "javascript:", "&colon;", "*", "_", "`", "!",
-          "\"", "'", ":", "- ", "#", "&", "\ufeff", "\r\n", "\x00", "{", "}", "&a", "*a", "!!python/name:os.system",
-          "<a href=", "<script>", "</script>", "=", "data:text/html,", "\\", "|", "[^1]", "    ", "\t", "\xe9", "é"]
+TOKENS = [
+    "---",
+    "\n",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<![",
+    "<",
+    ">",
+    "&#106;",
+    "javascript:",
+    "&colon;",
+    "*",
+    "_",
+    "`",
+    "!",
+    '"',
+    "'",
+    ":",
+    "- ",
+    "#",
+    "&",
+    "\ufeff",
+    "\r\n",
+    "\x00",
+    "{",
+    "}",
+    "&a",
+    "*a",
+    "!!python/name:os.system",
+    "<a href=",
+    "<script>",
+    "</script>",
+    "=",
+    "data:text/html,",
+    "\\",
+    "|",
+    "[^1]",
+    "    ",
+    "\t",
+    "\xe9",
+    "é",
+]
 
 
 def mutate(rng: random.Random, data: str) -> str:
@@ -141,10 +200,10 @@ def mutate(rng: random.Random, data: str) -> str:
         if kind < 0.5:
             data = data[:at] + rng.choice(TOKENS) * rng.choice((1, 1, 1, 3, 50)) + data[at:]
         elif kind < 0.8:
-            data = data[:at] + data[at + rng.randint(1, 10):]
+            data = data[:at] + data[at + rng.randint(1, 10) :]
         else:
             other = rng.randint(0, len(data))
-            data = data[:at] + data[other:other + rng.randint(1, 40)] + data[at:]
+            data = data[:at] + data[other : other + rng.randint(1, 40)] + data[at:]
     return data
 
 
@@ -157,7 +216,9 @@ def test_fuzz_front_matter_and_markdown_never_crash(tmp_path):
     renderer = MarkdownRenderer(time_limit=2)
     seeds = [
         article("Seed", body="Para with [a link](https://x.example) and *emphasis*.\n\n> quote\n\n- one\n- two"),
-        article("Seed", tags="[a, b]", summary="'s'", body="<a href='https://x'>raw</a>\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
+        article(
+            "Seed", tags="[a, b]", summary="'s'", body="<a href='https://x'>raw</a>\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+        ),
         "---\ntitle: T\nsection: National\nauthor: [A, B]\ndate: 2026-02-01T09:00:00Z\n---\n```\ncode\n```\n\n[^1]\n\n[^1]: n",
     ]
     rng = random.Random(20260212)

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import NOW, REPO, article, build, read, run, write_site
 from hostile_support import refused
+from support import NOW, REPO, article, build, read, run, write_site
 
 from broadsheet import BuildError
 from broadsheet.options import BuildOptions
@@ -53,14 +53,20 @@ def test_required_template_missing_from_the_site_and_the_theme_is_named(world):
     theme = world / "theme"
     shutil.copytree(REPO / "templates", theme / "templates", ignore=shutil.ignore_patterns("tag.html"))
     with pytest.raises(BuildError) as e:
-        build_with_cache(BuildOptions(site_dir=world / "site", out_dir=world / "site/public",
-                                      now=datetime.fromisoformat(NOW), theme_dir=theme))
+        build_with_cache(
+            BuildOptions(
+                site_dir=world / "site", out_dir=world / "site/public", now=datetime.fromisoformat(NOW), theme_dir=theme
+            )
+        )
     assert [(p.path, p.message) for p in e.value.problems] == [
-        (world / "site/templates/tag.html", "required template is missing, here and in the theme")]
+        (world / "site/templates/tag.html", "required template is missing, here and in the theme")
+    ]
 
 
-@pytest.mark.parametrize("name", ["../site.toml", "../../secret.txt", "partials/../../site.toml", "/etc/passwd",
-                                  "partials/../../../secret.txt"])
+@pytest.mark.parametrize(
+    "name",
+    ["../site.toml", "../../secret.txt", "partials/../../site.toml", "/etc/passwd", "partials/../../../secret.txt"],
+)
 def test_a_template_cannot_include_files_outside_templates(world, capsys, name):
     path, line = with_article_template(world, f'{{% include "{name}" %}}')
     err = refused(world, capsys, "--site", world / "site", code=1)
@@ -92,11 +98,14 @@ def test_the_loader_itself_refuses_a_link_outside(world):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("line", "message"), [
-    ('{% include "article.html" %}', "maximum recursion depth exceeded"),
-    ("{{ 1 // 0 }}", "by zero"),
-    ("{{ [1][5] }}", "list object has no element 5"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{% include "article.html" %}', "maximum recursion depth exceeded"),
+        ("{{ 1 // 0 }}", "by zero"),
+        ("{{ [1][5] }}", "list object has no element 5"),
+    ],
+)
 def test_a_template_that_recurses_or_computes_nonsense_is_named(world, capsys, line, message):
     path, n = with_article_template(world, line)
     err = refused(world, capsys, "--site", world / "site", code=1)
@@ -132,8 +141,10 @@ def test_a_template_that_never_ends_is_stopped_at_the_time_limit_naming_the_page
     with_render_time_limit(world, 0.3)
     # The previous output stays exactly as it was (refused() compares the whole world before and after).
     err = refused(world, capsys, "--site", world / "site", code=1)
-    assert (f"{path}:{n}: took longer than 0.3 s to draw (render_time_limit); does a loop in the template never "
-            "end? (drawing /national/a/, an article page") in err
+    assert (
+        f"{path}:{n}: took longer than 0.3 s to draw (render_time_limit); does a loop in the template never "
+        "end? (drawing /national/a/, an article page"
+    ) in err
     assert err.count("took longer") == 1  # only the story's page runs the loop; the others were drawn in time
     assert run("check", "--site", world / "site", "--now", NOW) == 1  # check draws every page too
     assert f"{path}:{n}: took longer than 0.3 s to draw" in capsys.readouterr().err

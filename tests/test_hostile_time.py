@@ -14,8 +14,10 @@ FALL = "2026-11-01"  # and falls back from 02:00 to 01:00
 
 
 def dst_site(tmp_path, dates: dict[str, str]):
-    return write_site(tmp_path / "site", {f"content/national/{name}.md": article(f"Story {name}", date=f"'{when}'")
-                                          for name, when in dates.items()})
+    return write_site(
+        tmp_path / "site",
+        {f"content/national/{name}.md": article(f"Story {name}", date=f"'{when}'") for name, when in dates.items()},
+    )
 
 
 def order_on(site, url: str) -> list[str]:
@@ -39,8 +41,9 @@ def test_a_time_the_clock_skips_is_moved_forward_by_the_gap_in_order_display_and
 
 
 def test_a_time_the_clock_shows_twice_is_the_first_of_the_two(tmp_path, capsys):
-    site = dst_site(tmp_path, {"naive": f"{FALL} 01:30", "first": f"{FALL}T01:50:00-07:00",
-                               "second": f"{FALL}T01:05:00-08:00"})
+    site = dst_site(
+        tmp_path, {"naive": f"{FALL} 01:30", "first": f"{FALL}T01:50:00-07:00", "second": f"{FALL}T01:05:00-08:00"}
+    )
     assert build(site, now=f"{FALL}T12:00:00-08:00") == 0, capsys.readouterr().err
     assert order_on(site, "/national/")[:3] == ["second", "first", "naive"]
     assert f"{FALL}T01:30:00-07:00" in read(site, "/national/naive/")
@@ -57,8 +60,17 @@ def test_a_naive_clock_in_a_gap_follows_the_same_rule(tmp_path, capsys):
     assert "Story gap" not in read(site, "/national/")
 
 
-@pytest.mark.parametrize("now", ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59-08:00",
-                                 "9999-12-31T23:59:59", "9999-12-31T23:59:59+00:00", "0999-12-31T23:59:59Z"])
+@pytest.mark.parametrize(
+    "now",
+    [
+        "0001-01-01T00:00:00+01:00",
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59-08:00",
+        "9999-12-31T23:59:59",
+        "9999-12-31T23:59:59+00:00",
+        "0999-12-31T23:59:59Z",
+    ],
+)
 def test_a_clock_at_the_edges_of_the_calendar_is_a_usage_error(tmp_path, capsys, now):
     site = dst_site(tmp_path, {"a": "2026-02-01 09:00"})
     for command in ("build", "check"):
@@ -68,8 +80,9 @@ def test_a_clock_at_the_edges_of_the_calendar_is_a_usage_error(tmp_path, capsys,
     assert not (site / "public").exists()
 
 
-@pytest.mark.parametrize("epoch", ["99999999999999999999", "-99999999999999", "253402300800", "-62135596801",
-                                   "1e10", "0x10", " ", "-1.5"])
+@pytest.mark.parametrize(
+    "epoch", ["99999999999999999999", "-99999999999999", "253402300800", "-62135596801", "1e10", "0x10", " ", "-1.5"]
+)
 def test_source_date_epoch_at_the_edges_is_a_usage_error(tmp_path, capsys, monkeypatch, epoch):
     site = dst_site(tmp_path, {"a": "2026-02-01 09:00"})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)

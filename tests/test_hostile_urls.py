@@ -4,32 +4,38 @@ are a collision naming both sources, in `check` as in `build`."""
 from __future__ import annotations
 
 import pytest
-from support import NOW, SITE_TOML, article, build, read, run, write_site
 from hostile_support import refused
+from support import NOW, SITE_TOML, article, build, read, run, write_site
 
 CASES = {
     "a section named Search": (
         {"site.toml": SITE_TOML.replace('"Arts & Culture"', '"Search"')},
-        "site.toml: two outputs at /search/index.html: the section 'Search' (site.toml) and the search page"),
+        "site.toml: two outputs at /search/index.html: the section 'Search' (site.toml) and the search page",
+    ),
     "a section named Pagefind": (
         {"site.toml": SITE_TOML.replace('"Arts & Culture"', '"Pagefind"')},
         "site.toml: the section 'Pagefind' (site.toml) would write /pagefind/index.html, inside /pagefind/, "
-        "which the search index (search = true) fills"),
+        "which the search index (search = true) fills",
+    ),
     "a static file where a section needs its folder": (
         {"static/national": "a file"},
         "static/national: /national would be both a file, from the static file /national, and the folder of "
-        "/national/index.html, from the section 'National' (site.toml)"),
+        "/national/index.html, from the section 'National' (site.toml)",
+    ),
     "a static folder named like the sitemap": (
         {"static/sitemap.xml/x.txt": "x"},
         "static/sitemap.xml/x.txt: /sitemap.xml would be both a file, from the sitemap, and the folder of "
-        "/sitemap.xml/x.txt, from the static file /sitemap.xml/x.txt"),
+        "/sitemap.xml/x.txt, from the static file /sitemap.xml/x.txt",
+    ),
     "a static file inside the search index": (
         {"static/pagefind/pagefind.js": "alert(1)"},
-        "the static file /pagefind/pagefind.js would write /pagefind/pagefind.js, inside /pagefind/"),
+        "the static file /pagefind/pagefind.js would write /pagefind/pagefind.js, inside /pagefind/",
+    ),
     "a static file where a story needs its folder": (
         {"static/national/a": "a file"},
         "/national/a would be both a file, from the static file /national/a, and the folder of "
-        "/national/a/index.html, from the story a.md"),
+        "/national/a/index.html, from the story a.md",
+    ),
 }
 
 
@@ -55,7 +61,8 @@ def test_a_previous_output_is_not_replaced_by_a_colliding_section(tmp_path, caps
 
 def test_a_section_named_search_is_fine_when_there_is_no_search_page(tmp_path, capsys):
     toml = SITE_TOML.replace('"Arts & Culture"', '"Search"') + "search = false\n"
-    site = write_site(tmp_path / "site", {"site.toml": toml,
-                                          "content/search/a.md": article("Looking for answers", section="Search")})
+    site = write_site(
+        tmp_path / "site", {"site.toml": toml, "content/search/a.md": article("Looking for answers", section="Search")}
+    )
     assert build(site) == 0, capsys.readouterr().err
     assert "Looking for answers" in read(site, "/search/")

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from support import NOW, REPO, article, build, clean_build, tree_snapshot, write_site
 from hostile_support import PausedBuild, fingerprint, refused
+from support import NOW, REPO, article, build, clean_build, tree_snapshot, write_site
 
 from broadsheet.errors import BuildError
 from broadsheet.options import BuildOptions
@@ -32,8 +32,13 @@ class Holder:
     """A real process holding an output folder's lock until it is let go."""
 
     def __init__(self, out_dir: Path):
-        self.proc = subprocess.Popen([sys.executable, "-c", HOLD, str(out_dir)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, cwd=REPO)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", HOLD, str(out_dir)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
         assert self.proc.stdout.readline() == "held\n"
 
     def release(self) -> None:
@@ -56,9 +61,11 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path, capsys, who):
     out = site / "public"
     if who == "another site, through a link":
         (tmp_path / "link").symlink_to(site)
-    args = {"the same site": ("--site", site),
-            "another site": ("--site", other, "--output", out, "--force"),
-            "another site, through a link": ("--site", other, "--output", tmp_path / "link/public", "--force")}[who]
+    args = {
+        "the same site": ("--site", site),
+        "another site": ("--site", other, "--output", out, "--force"),
+        "another site, through a link": ("--site", other, "--output", tmp_path / "link/public", "--force"),
+    }[who]
     holder = Holder(out)
     try:
         err = refused(tmp_path, capsys, *args, code=1)
@@ -89,11 +96,16 @@ def test_concurrent_builds_leave_one_whole_build(tmp_path, first):
     """A second build starts while the first holds the lock with its files half staged: it is refused, naming
     the first, and touches nothing; the output is then exactly the first build, whole."""
     second = MAR if first == FEB else FEB
-    site = write_site(tmp_path / "site", {
-        **{f"content/national/s{i}.md": article(f"Story {i}") for i in range(20)},
-        "content/national/march.md": article("Out in March", date="2026-03-01 09:00"),  # only the March build has it
-        **{f"static/files/f{i:03d}.txt": f"file {i}\n" for i in range(300)},
-    })
+    site = write_site(
+        tmp_path / "site",
+        {
+            **{f"content/national/s{i}.md": article(f"Story {i}") for i in range(20)},
+            "content/national/march.md": article(
+                "Out in March", date="2026-03-01 09:00"
+            ),  # only the March build has it
+            **{f"static/files/f{i:03d}.txt": f"file {i}\n" for i in range(300)},
+        },
+    )
     expected = {now: clean_build(site, tmp_path / now[:7], now=now) for now in (FEB, MAR)}
     assert expected[FEB] != expected[MAR]
     assert build(site, now=second) == 0  # an output to replace: the March story comes or goes
@@ -101,8 +113,12 @@ def test_concurrent_builds_leave_one_whole_build(tmp_path, first):
 
     holder = PausedBuild(site, "staging", "--now", first, count=5)  # inside the lock, four new files staged
     try:
-        proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", second],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--now", second],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         during = fingerprint(tmp_path)
     finally:
         code, out, err = holder.resume()
@@ -115,23 +131,36 @@ def test_concurrent_builds_leave_one_whole_build(tmp_path, first):
 
 
 def cron_site(tmp_path: Path) -> Path:
-    return write_site(tmp_path / "site", {
-        "content/national/a.md": article("Story A", date="2026-02-01 09:00"),
-        "content/national/tomorrow.md": article("Tomorrow's story", date="2026-02-13 06:00"),
-        "content/national/draft.md": article("A draft", date="2026-02-02 09:00", draft="true"),
-    })
+    return write_site(
+        tmp_path / "site",
+        {
+            "content/national/a.md": article("Story A", date="2026-02-01 09:00"),
+            "content/national/tomorrow.md": article("Tomorrow's story", date="2026-02-13 06:00"),
+            "content/national/draft.md": article("A draft", date="2026-02-02 09:00", draft="true"),
+        },
+    )
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("cron", [("--now", "2026-02-13T12:00:00-08:00"), ("--now", NOW, "--drafts"),
-                                  ("--now", NOW, "--base-url", "https://elsewhere.example")])
+@pytest.mark.parametrize(
+    "cron",
+    [
+        ("--now", "2026-02-13T12:00:00-08:00"),
+        ("--now", NOW, "--drafts"),
+        ("--now", NOW, "--base-url", "https://elsewhere.example"),
+    ],
+)
 def test_a_session_notices_that_another_process_rewrote_its_output(tmp_path, cron):
     """A cron build between two saves of a watch session: the session's next save must not mix the two."""
     site = cron_site(tmp_path)
     session = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
     session.rebuild()
-    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), *cron],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), *cron],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     (site / "content/national/a.md").write_text(article("Story A, edited"))
     session.rebuild({site / "content/national/a.md"})

@@ -35,8 +35,22 @@ def test_init_writes_a_paper_of_site_toml_stories_notes_and_a_schedule(paper):
     assert config["title"] == "Harbour Times" and config["timezone"] == "UTC"
     assert config["sections"] == ["News", "Sport", "Opinion"] and config["language"] == "en"
     commented = [line for line in (paper / "site.toml").read_text().splitlines() if line.startswith("# ")]
-    for key in ("per_page", "more_from", "date_format", "feed_size", "feed_content", "logo", "image_widths",
-                "search", "includes", "keep", "max_file_size", "sanitize", "markdown_time_limit", "render_time_limit"):
+    for key in (
+        "per_page",
+        "more_from",
+        "date_format",
+        "feed_size",
+        "feed_content",
+        "logo",
+        "image_widths",
+        "search",
+        "includes",
+        "keep",
+        "max_file_size",
+        "sanitize",
+        "markdown_time_limit",
+        "render_time_limit",
+    ):
         assert any(line.startswith(f"# {key} = ") for line in commented), key
     stories = sorted((paper / "content").rglob("*.md"))
     assert 2 <= len(stories) <= 3
@@ -47,10 +61,13 @@ def test_init_writes_a_paper_of_site_toml_stories_notes_and_a_schedule(paper):
     workflow = yaml.safe_load((paper / ".github/workflows/publish.yml").read_text())
     assert workflow[True]["schedule"] == [{"cron": "*/15 * * * *"}]  # YAML 1.1 reads the key `on` as true
     steps = workflow["jobs"]["publish"]["steps"]
-    assert any(s.get("uses", "").startswith("actions/cache@") and s["with"]["path"] == ".broadsheet-cache"
-               for s in steps)
+    assert any(
+        s.get("uses", "").startswith("actions/cache@") and s["with"]["path"] == ".broadsheet-cache" for s in steps
+    )
     assert any(s.get("run") == "broadsheet build" for s in steps)
-    assert re.search(r"^    \*/15 \* \* \* \* cd .+ && broadsheet build", (paper / "README.md").read_text(), re.MULTILINE)
+    assert re.search(
+        r"^    \*/15 \* \* \* \* cd .+ && broadsheet build", (paper / "README.md").read_text(), re.MULTILINE
+    )
 
 
 def test_the_paper_builds_every_page_kind_with_the_packaged_theme(paper):
@@ -67,8 +84,20 @@ def test_the_paper_builds_every_page_kind_with_the_packaged_theme(paper):
 def test_the_nu_validator_finds_no_errors_in_the_paper(paper, tmp_path):
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
     result = subprocess.run(
-        ["java", "-jar", str(need_node_tool(VNU_JAR)), "--errors-only", "--skip-non-html", str(paper / "public"),
-         str(tmp_path)], capture_output=True, text=True, timeout=300, check=False)
+        [
+            "java",
+            "-jar",
+            str(need_node_tool(VNU_JAR)),
+            "--errors-only",
+            "--skip-non-html",
+            str(paper / "public"),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     errors = [line for line in result.stderr.splitlines() if ": error" in line]
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
 
@@ -78,8 +107,13 @@ def test_linkchecker_finds_no_broken_links_in_the_paper(paper, tmp_path):
     rc = tmp_path / "linkcheckerrc"
     rc.write_text(LINKCHECKER_RC)
     with serve(paper / "public") as base:
-        result = subprocess.run([sys.executable, "-m", "linkcheck", "--config", str(rc), "--no-status", base + "/"],
-                                capture_output=True, text=True, timeout=600, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "linkcheck", "--config", str(rc), "--no-status", base + "/"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     assert result.returncode == 0, result.stdout[-4000:]
     assert int(re.search(r"(\d+) links? in \d+ URLs checked", result.stdout).group(1)) > 30
 
@@ -88,8 +122,17 @@ def test_linkchecker_finds_no_broken_links_in_the_paper(paper, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_wcag_aa_violations_in_the_paper(paper, scheme):
-    pages = ["/", "/news/", "/news/welcome/", "/authors/", "/authors/the-editors/", "/tags/", "/tags/about-us/",
-             "/search/", "/no-such-page/"]
+    pages = [
+        "/",
+        "/news/",
+        "/news/welcome/",
+        "/authors/",
+        "/authors/the-editors/",
+        "/tags/",
+        "/tags/about-us/",
+        "/search/",
+        "/no-such-page/",
+    ]
     failures = []
     with chromium() as browser, serve(paper / "public") as base:
         context = axe_context(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
@@ -105,8 +148,18 @@ def test_axe_finds_no_wcag_aa_violations_in_the_paper(paper, scheme):
 
 def test_init_takes_title_timezone_and_sections(tmp_path):
     folder = tmp_path / "paper"
-    assert init(folder, "--title", "La Gazette du Lac", "--timezone", "Europe/Paris",
-                "--sections", "Local, Politique, Sports & Loisirs") == 0
+    assert (
+        init(
+            folder,
+            "--title",
+            "La Gazette du Lac",
+            "--timezone",
+            "Europe/Paris",
+            "--sections",
+            "Local, Politique, Sports & Loisirs",
+        )
+        == 0
+    )
     config = tomllib.loads((folder / "site.toml").read_text())
     assert (config["title"], config["timezone"]) == ("La Gazette du Lac", "Europe/Paris")
     assert config["sections"] == ["Local", "Politique", "Sports & Loisirs"]
@@ -136,9 +189,23 @@ def test_init_asks_for_what_it_was_not_given_when_run_in_a_terminal(tmp_path):
     folder = tmp_path / "paper"
     controller, terminal = pty.openpty()
     try:
-        process = subprocess.Popen([sys.executable, "-c", "import sys, broadsheet.cli; sys.exit(broadsheet.cli.main())",
-                                    "init", str(folder), "--now", NOW, "--timezone", "Asia/Tokyo"],
-                                   stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys, broadsheet.cli; sys.exit(broadsheet.cli.main())",
+                "init",
+                str(folder),
+                "--now",
+                NOW,
+                "--timezone",
+                "Asia/Tokyo",
+            ],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         os.write(controller, b"The Night Edition\n\n")  # a name, then the default sections
         out, err = process.communicate(timeout=60)
     finally:
@@ -149,16 +216,32 @@ def test_init_asks_for_what_it_was_not_given_when_run_in_a_terminal(tmp_path):
     assert "time zone" not in out.split("Its sections")[0]  # given on the command line: not asked
     config = tomllib.loads((folder / "site.toml").read_text())
     assert (config["title"], config["timezone"], config["sections"]) == (
-        "The Night Edition", "Asia/Tokyo", ["News", "Sport", "Opinion"])
+        "The Night Edition",
+        "Asia/Tokyo",
+        ["News", "Sport", "Opinion"],
+    )
 
 
 def test_init_without_a_terminal_takes_the_defaults_without_asking(tmp_path):
     folder = tmp_path / "quiet-paper"
-    done = subprocess.run([sys.executable, "-c", "import sys, broadsheet.cli; sys.exit(broadsheet.cli.main())",
-                           "init", str(folder), "--now", NOW], stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, broadsheet.cli; sys.exit(broadsheet.cli.main())",
+            "init",
+            str(folder),
+            "--now",
+            NOW,
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "[" not in done.stdout.split("Created")[0]  # no question before the files
     assert tomllib.loads((folder / "site.toml").read_text())["title"] == "Quiet Paper"
-    assert re.search(r"^  \*/15 \* \* \* \* cd .*quiet-paper && \S*broadsheet build >> build\.log 2>&1$",
-                     done.stdout, re.MULTILINE)
+    assert re.search(
+        r"^  \*/15 \* \* \* \* cd .*quiet-paper && \S*broadsheet build >> build\.log 2>&1$", done.stdout, re.MULTILINE
+    )

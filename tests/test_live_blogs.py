@@ -32,8 +32,10 @@ LATER = "2026-02-12T20:00:00-08:00"  # after live_until
 
 def storm(**fields: str) -> dict[str, str]:
     fields = {"live": "true", "live_until": "2026-02-12 18:00", **fields}
-    return {"content/national/storm.md": article("Storm live", date="2026-02-12 08:00", body=BODY, **fields),
-            "content/national/older.md": article("Older story", date="2026-02-11 08:00")}
+    return {
+        "content/national/storm.md": article("Storm live", date="2026-02-12 08:00", body=BODY, **fields),
+        "content/national/older.md": article("Older story", date="2026-02-11 08:00"),
+    }
 
 
 def jsonld(html: str) -> dict:
@@ -61,10 +63,13 @@ def test_json_ld_is_a_live_blog_posting_with_its_coverage_and_updates(tmp_path):
     assert data["coverageEndTime"] == "2026-02-12T18:00:00-08:00"
     updates = data["liveBlogUpdate"]
     assert [u["headline"] for u in updates] == ["Ferry service suspended", "Schools close early", "Wind picks up"]
-    assert updates[0] == {"@type": "BlogPosting", "headline": "Ferry service suspended",
-                          "datePublished": "2026-02-12T10:42:00-08:00",
-                          "url": "https://gazette.example/national/storm/#update-20260212-1042",
-                          "articleBody": "All sailings are cancelled until further notice."}
+    assert updates[0] == {
+        "@type": "BlogPosting",
+        "headline": "Ferry service suspended",
+        "datePublished": "2026-02-12T10:42:00-08:00",
+        "url": "https://gazette.example/national/storm/#update-20260212-1042",
+        "articleBody": "All sailings are cancelled until further notice.",
+    }
     assert data["headline"] == "Storm live" and data["author"][0]["name"] == "Ann Writer"
 
 
@@ -74,7 +79,10 @@ def test_the_updates_feed_lists_each_update_newest_first(tmp_path):
     feed = ET.fromstring((site / "public/national/storm/updates.xml").read_bytes())
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == [
-        "Ferry service suspended", "Schools close early", "Wind picks up"]
+        "Ferry service suspended",
+        "Schools close early",
+        "Wind picks up",
+    ]
     assert entries[0].find(f"{ATOM}link").get("href") == "https://gazette.example/national/storm/#update-20260212-1042"
     assert feed.findtext(f"{ATOM}updated") == "2026-02-12T10:42:00-08:00"
     assert '<a href="/national/storm/updates.xml">Follow the updates (Atom feed)</a>' in read(site, "/national/storm/")

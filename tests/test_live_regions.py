@@ -19,10 +19,18 @@ MODES = ["client", "ssi", "esi", "static"]
 
 def paper(root: Path, includes: str | None = None, extra: dict[str, str] | None = None) -> Path:
     """Seven National stories a day apart, two in Sports, tags shared unevenly."""
-    files = {f"content/n{i}.md": article(f"National {i}", date=f"2026-02-0{i} 09:00",
-                                         tags="[harbour, council]" if i % 2 else "[harbour]") for i in range(1, 8)}
-    files.update({f"content/s{i}.md": article(f"Sport {i}", section="Sports", date=f"2026-02-0{i} 10:00",
-                                              tags="[harbour]") for i in (2, 4)})
+    files = {
+        f"content/n{i}.md": article(
+            f"National {i}", date=f"2026-02-0{i} 09:00", tags="[harbour, council]" if i % 2 else "[harbour]"
+        )
+        for i in range(1, 8)
+    }
+    files.update(
+        {
+            f"content/s{i}.md": article(f"Sport {i}", section="Sports", date=f"2026-02-0{i} 10:00", tags="[harbour]")
+            for i in (2, 4)
+        }
+    )
     site = write_site(root / "site", {**files, **(extra or {})})
     if includes is not None:
         (site / "site.toml").write_text(SITE_TOML + f'includes = "{includes}"\n')
@@ -48,14 +56,18 @@ def listed(site: Path) -> set[str]:
 
 def story_pages(out: Path) -> dict[str, str]:
     """Every story page of the output (the theme marks them <article class="story">) with its digest."""
-    return {rel: digest for rel, digest in hashes(out).items()
-            if rel.endswith("index.html") and '<article class="story">' in (out / rel).read_text()}
+    return {
+        rel: digest
+        for rel, digest in hashes(out).items()
+        if rel.endswith("index.html") and '<article class="story">' in (out / rel).read_text()
+    }
 
 
 @pytest.mark.parametrize("includes", MODES)
 def test_each_mode_brings_the_live_regions_into_the_page_its_own_way(tmp_path, includes):
-    banner = {"content/flash.md": article("Flood closes the causeway", date="2026-02-12 08:00",
-                                          breaking="2026-02-12 18:00")}
+    banner = {
+        "content/flash.md": article("Flood closes the causeway", date="2026-02-12 08:00", breaking="2026-02-12 18:00")
+    }
     site = paper(tmp_path, includes, banner)
     assert build(site) == 0
     page = read(site, "/national/n3/")
@@ -72,12 +84,20 @@ def test_each_mode_brings_the_live_regions_into_the_page_its_own_way(tmp_path, i
         assert "Flood closes the causeway" in (fragments / "live.js").read_text()
         assert sorted(p.name for p in fragments.iterdir()) == ["live.js"]
     else:
-        directive = ('<!--# include virtual="/fragments/breaking.html" -->' if includes == "ssi"
-                     else '<esi:include src="/fragments/breaking.html"/>')
+        directive = (
+            '<!--# include virtual="/fragments/breaking.html" -->'
+            if includes == "ssi"
+            else '<esi:include src="/fragments/breaking.html"/>'
+        )
         assert directive in page and "Flood closes the causeway" not in page
         assert sorted(p.name for p in fragments.iterdir()) == [
-            "breaking.html", "date.html", "latest-arts-culture.html", "latest-national.html", "latest-sports.html",
-            "latest.html"]
+            "breaking.html",
+            "date.html",
+            "latest-arts-culture.html",
+            "latest-national.html",
+            "latest-sports.html",
+            "latest.html",
+        ]
         shown = expand_includes(page.encode(), lambda url: (site / "public" / url.lstrip("/")).read_bytes()).decode()
         assert "Flood closes the causeway" in shown and "Thursday, February 12, 2026" in shown
         assert 'href="/national/flash/"' in (fragments / "latest-national.html").read_text()
@@ -88,8 +108,9 @@ def test_an_unknown_includes_mode_is_reported_with_its_line(tmp_path, capsys):
     site = paper(tmp_path)
     (site / "site.toml").write_text(SITE_TOML + 'includes = "edge"\n')
     assert build(site) == 1
-    assert ("site.toml:7: 'includes' must be one of 'client', 'ssi', 'esi', 'static', not 'edge'"
-            in capsys.readouterr().err)
+    assert (
+        "site.toml:7: 'includes' must be one of 'client', 'ssi', 'esi', 'static', not 'edge'" in capsys.readouterr().err
+    )
 
 
 @pytest.mark.slow
@@ -102,8 +123,10 @@ def test_a_story_page_is_final_whatever_else_is_published(tmp_path, includes):
     steps = [
         ({}, DAY2),
         ({"content/n8.md": article("National 8", date="2026-02-13 05:00", tags="[harbour, council]")}, DAY2),
-        ({"content/flash.md": article("Storm warning", date="2026-02-13 05:30", breaking="2026-02-13 09:00")},
-         "2026-02-13T07:00:00-08:00"),
+        (
+            {"content/flash.md": article("Storm warning", date="2026-02-13 05:30", breaking="2026-02-13 09:00")},
+            "2026-02-13T07:00:00-08:00",
+        ),
         ({}, "2026-02-13T10:00:00-08:00"),  # the banner ends by the clock
     ]
     for files, now in steps:
@@ -180,7 +203,9 @@ def test_related_is_chosen_among_earlier_stories_with_weights_counted_over_them(
 def numbered(site: Path, base: str) -> dict[str, list[str]]:
     """Each numbered page of a list (its URL -> the stories it lists), from the output folder."""
     folder = site / "public" / base.strip("/") / "page"
-    return {p.name: cards(p.joinpath("index.html").read_text()) for p in sorted(folder.iterdir(), key=lambda p: int(p.name))}
+    return {
+        p.name: cards(p.joinpath("index.html").read_text()) for p in sorted(folder.iterdir(), key=lambda p: int(p.name))
+    }
 
 
 def cards(page: str) -> list[str]:
@@ -192,14 +217,17 @@ def test_numbered_pages_hold_fixed_sets_counted_from_the_oldest(tmp_path):
     site = paper(tmp_path)  # per_page = 3, seven National stories
     assert build(site) == 0
     assert cards(read(site, "/national/")) == ["National 7", "National 6", "National 5"]
-    assert numbered(site, "/national/") == {"1": ["National 3", "National 2", "National 1"],
-                                            "2": ["National 6", "National 5", "National 4"], "3": ["National 7"]}
+    assert numbered(site, "/national/") == {
+        "1": ["National 3", "National 2", "National 1"],
+        "2": ["National 6", "National 5", "National 4"],
+        "3": ["National 7"],
+    }
     front = read(site, "/national/")
     assert '<a rel="next" href="/national/page/2/">' in front and 'rel="prev"' not in front.split("<main", 1)[1]
     page3 = read(site, "/national/page/3/")
     assert '<a rel="prev" href="/national/">' in page3 and '<a rel="next" href="/national/page/2/">' in page3
     assert '<a rel="prev" href="/national/page/3/">' in read(site, "/national/page/2/")
-    assert "rel=\"next\"" not in read(site, "/national/page/1/").split("<main", 1)[1]
+    assert 'rel="next"' not in read(site, "/national/page/1/").split("<main", 1)[1]
     before = hashes(site / "public")
     (site / "content/n8.md").write_text(article("National 8", date="2026-02-08 09:00", tags="[harbour]"))
     assert build(site) == 0
@@ -223,14 +251,26 @@ def test_the_changed_url_list_names_exactly_the_changed_files(tmp_path, includes
     steps = [
         ({}, DAY2),
         ({"content/n8.md": article("National 8", date="2026-02-13 05:00", tags="[harbour]")}, DAY2),
-        ({"content/n8.md": article("National 8", date="2026-02-13 05:00", tags="[harbour]", body="Fixed.")},
-         "2026-02-13T06:10:00-08:00"),
-        ({"content/flash.md": article("Storm warning", date="2026-02-13 05:30", breaking="2026-02-13 09:00")},
-         "2026-02-13T07:00:00-08:00"),
+        (
+            {"content/n8.md": article("National 8", date="2026-02-13 05:00", tags="[harbour]", body="Fixed.")},
+            "2026-02-13T06:10:00-08:00",
+        ),
+        (
+            {"content/flash.md": article("Storm warning", date="2026-02-13 05:30", breaking="2026-02-13 09:00")},
+            "2026-02-13T07:00:00-08:00",
+        ),
         ({}, "2026-02-13T10:00:00-08:00"),
-        ({"content/n2.md": article("National 2", date="2026-02-02 09:00", tags="[harbour]",
-                                   corrections='[{date: "2026-02-13 10:30", text: "An earlier version erred."}]')},
-         "2026-02-13T10:30:00-08:00"),
+        (
+            {
+                "content/n2.md": article(
+                    "National 2",
+                    date="2026-02-02 09:00",
+                    tags="[harbour]",
+                    corrections='[{date: "2026-02-13 10:30", text: "An earlier version erred."}]',
+                )
+            },
+            "2026-02-13T10:30:00-08:00",
+        ),
     ]
     for files, now in steps:
         before = hashes(site / "public")

@@ -13,17 +13,25 @@ from pathlib import Path
 
 import pytest
 from browser import LINKCHECKER_RC, VNU_JAR, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from support import REPO, article, run
 from nginx_support import nginx
 from serve_support import request, start_serve
+from support import REPO, article, run
 from theme_site import THEME_TOML, write_theme_site
 
 NOW = "2026-02-12T12:00:00-08:00"
 MODES = ["client", "ssi", "esi", "static"]
 BANNER = "Storm closes the harbour bridge"
-PAGES = {"front": "/", "section": "/national/", "numbered page": "/national/page/1/",
-         "article": "/national/budget/", "author": "/authors/ann-writer/", "tag": "/tags/harbour/",
-         "404": "/404.html", "search": "/search/", "standalone page": "/about/"}
+PAGES = {
+    "front": "/",
+    "section": "/national/",
+    "numbered page": "/national/page/1/",
+    "article": "/national/budget/",
+    "author": "/authors/ann-writer/",
+    "tag": "/tags/harbour/",
+    "404": "/404.html",
+    "search": "/search/",
+    "standalone page": "/about/",
+}
 # The whole of a page's layout shift, once it has loaded and two frames have been drawn since.
 CLS = """async () => {
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -42,7 +50,8 @@ def build_mode(root: Path, mode: str) -> Path:
     write_theme_site(site)
     (site / "site.toml").write_text(THEME_TOML + f'includes = "{mode}"\n')
     (site / "content/national/bridge.md").write_text(
-        article(BANNER, date="2026-02-12 09:00", breaking="2026-02-12 18:00", summary="'The bridge is shut.'"))
+        article(BANNER, date="2026-02-12 09:00", breaking="2026-02-12 18:00", summary="'The bridge is shut.'")
+    )
     assert run("build", "--site", site, "--now", NOW) == 0
     return site
 
@@ -165,8 +174,13 @@ def test_the_nu_validator_passes_every_page_as_readers_get_it(sites, browser, tm
                 (out / mode / f"{kind.replace(' ', '-')}.html").write_text(page.content())
             page.close()
     (out / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
-    result = subprocess.run(["java", "-jar", str(need_node_tool(VNU_JAR)), "--errors-only", str(out)],
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        ["java", "-jar", str(need_node_tool(VNU_JAR)), "--errors-only", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     errors = [line for line in result.stderr.splitlines() if ": error" in line]
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
 
@@ -179,8 +193,13 @@ def test_linkchecker_finds_no_broken_link_with_the_banner_up(sites, mode, tmp_pa
     rc = tmp_path / "linkcheckerrc"
     rc.write_text(LINKCHECKER_RC)
     with served(sites[mode], mode) as base:
-        result = subprocess.run(["linkchecker", "--config", str(rc), "--no-status", base + "/"],
-                                capture_output=True, text=True, timeout=600, check=False)
+        result = subprocess.run(
+            ["linkchecker", "--config", str(rc), "--no-status", base + "/"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     assert result.returncode == 0, result.stdout[-4000:]
     checked = int(re.search(r"(\d+) links? in \d+ URLs checked", result.stdout).group(1))
     assert checked > 50  # it crawled the site, not one page

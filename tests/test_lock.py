@@ -42,8 +42,9 @@ def test_the_test_command_stops_on_a_stale_lock_before_installing_anything(tmp_p
     (checkout / "scripts" / "lockcheck.py").write_text((REPO / "scripts" / "lockcheck.py").read_text())
     (checkout / "requirements" / "test.txt").write_text("jinja2==3.1.6 \\\n    --hash=sha256:00\n")
     (checkout / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text())
-    proc = subprocess.run(["python3", "-I", str(checkout / "scripts" / "lockcheck.py")],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["python3", "-I", str(checkout / "scripts" / "lockcheck.py")], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 1
     assert "pyproject.toml names 'Markdown>=3.8.1', which test.txt does not pin" in proc.stderr
     assert "the lock is stale: run ./scripts/lock" in proc.stderr

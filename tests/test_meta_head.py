@@ -43,20 +43,33 @@ def head(site: Path, url: str) -> Head:
     return Head(read(site, url))
 
 
-CORRECTIONS = ('\n  - date: 2026-02-11 10:00\n    text: "An earlier version gave the wrong date for the vote."'
-               '\n  - date: 2026-02-10T18:00:00-08:00\n    text: "The mayor\'s name is Ana Li, not Anna Lee."')
+CORRECTIONS = (
+    '\n  - date: 2026-02-11 10:00\n    text: "An earlier version gave the wrong date for the vote."'
+    '\n  - date: 2026-02-10T18:00:00-08:00\n    text: "The mayor\'s name is Ana Li, not Anna Lee."'
+)
 
 
 def newsroom(site: Path, logo: bool = True) -> Path:
-    return write_site(site, {
-        "site.toml": SITE_TOML + ('logo = "/images/logo.png"\n' if logo else ""),
-        "content/national/vote.md": article(
-            "Council backs ferry plan", author="[Ann Writer, Bo Reporter]", date="2026-02-10 08:00",
-            updated="2026-02-10T12:00:00-08:00", summary="'The vote was 7-2.'", tags="[ferries, council]",
-            image="ferry.jpg", image_alt="'A ferry at dusk'", corrections=CORRECTIONS),
-        "content/sports/regatta.md": article("Rowers sweep regatta", section="Sports", date="2026-02-09 07:00",
-                                             body="The club won all three finals."),
-    })
+    return write_site(
+        site,
+        {
+            "site.toml": SITE_TOML + ('logo = "/images/logo.png"\n' if logo else ""),
+            "content/national/vote.md": article(
+                "Council backs ferry plan",
+                author="[Ann Writer, Bo Reporter]",
+                date="2026-02-10 08:00",
+                updated="2026-02-10T12:00:00-08:00",
+                summary="'The vote was 7-2.'",
+                tags="[ferries, council]",
+                image="ferry.jpg",
+                image_alt="'A ferry at dusk'",
+                corrections=CORRECTIONS,
+            ),
+            "content/sports/regatta.md": article(
+                "Rowers sweep regatta", section="Sports", date="2026-02-09 07:00", body="The club won all three finals."
+            ),
+        },
+    )
 
 
 def test_every_page_has_an_absolute_canonical_and_a_description(site):
@@ -116,13 +129,23 @@ def test_news_article_jsonld(site):
     assert ld["dateModified"] == "2026-02-11T10:00:00-08:00"
     assert ld["image"] == [f"{BASE}/national/vote/ferry.jpg"]
     assert [a["name"] for a in ld["author"]] == ["Ann Writer", "Bo Reporter"]
-    assert ld["publisher"] == {"@type": "NewsMediaOrganization", "name": "The Test Gazette", "url": f"{BASE}/",
-                               "logo": {"@type": "ImageObject", "url": f"{BASE}/images/logo.png"}}
+    assert ld["publisher"] == {
+        "@type": "NewsMediaOrganization",
+        "name": "The Test Gazette",
+        "url": f"{BASE}/",
+        "logo": {"@type": "ImageObject", "url": f"{BASE}/images/logo.png"},
+    }
     assert ld["correction"] == [
-        {"@type": "CorrectionComment", "text": "The mayor's name is Ana Li, not Anna Lee.",
-         "datePublished": "2026-02-10T18:00:00-08:00"},
-        {"@type": "CorrectionComment", "text": "An earlier version gave the wrong date for the vote.",
-         "datePublished": "2026-02-11T10:00:00-08:00"},
+        {
+            "@type": "CorrectionComment",
+            "text": "The mayor's name is Ana Li, not Anna Lee.",
+            "datePublished": "2026-02-10T18:00:00-08:00",
+        },
+        {
+            "@type": "CorrectionComment",
+            "text": "An earlier version gave the wrong date for the vote.",
+            "datePublished": "2026-02-11T10:00:00-08:00",
+        },
     ]
 
 
@@ -130,8 +153,10 @@ def test_breadcrumbs_and_website(site):
     assert build(newsroom(site)) == 0
     crumbs = head(site, "/national/vote/").jsonld("BreadcrumbList")["itemListElement"]
     assert [(c["position"], c["name"], c["item"]) for c in crumbs] == [
-        (1, "The Test Gazette", f"{BASE}/"), (2, "National", f"{BASE}/national/"),
-        (3, "Council backs ferry plan", f"{BASE}/national/vote/")]
+        (1, "The Test Gazette", f"{BASE}/"),
+        (2, "National", f"{BASE}/national/"),
+        (3, "Council backs ferry plan", f"{BASE}/national/vote/"),
+    ]
     section = head(site, "/sports/").jsonld("BreadcrumbList")["itemListElement"]
     assert [c["item"] for c in section] == [f"{BASE}/", f"{BASE}/sports/"]
     home = head(site, "/")
@@ -156,22 +181,21 @@ def test_corrections_render_dated_at_the_foot_of_the_story(site):
     assert block.getparent().tag == "article"
     assert block.find("h2").text_content() == "Corrections"
     items = block.find_class("correction")
-    assert [i.find("time").get("datetime") for i in items] == ["2026-02-10T18:00:00-08:00",
-                                                               "2026-02-11T10:00:00-08:00"]
+    assert [i.find("time").get("datetime") for i in items] == ["2026-02-10T18:00:00-08:00", "2026-02-11T10:00:00-08:00"]
     assert "The mayor's name is Ana Li, not Anna Lee." in items[0].text_content()
     # It comes after the story's body.
     body = doc.find_class("story-body")[0]
     assert body.getparent().index(body) < block.getparent().index(block)
     assert doc.find_class("corrections") and not lxml.html.fromstring(read(site, "/sports/regatta/")).find_class(
-        "corrections")
+        "corrections"
+    )
 
 
 HOSTILE = """'"Quotes" & <b>bold</b> </script><script>alert(1)</script> <!-- x'"""
 
 
 def test_hostile_headline_is_escaped_in_attributes_and_jsonld(site):
-    write_site(site, {"content/x.md": article(HOSTILE.strip("'"), summary=HOSTILE, date="2026-02-10 08:00",
-                                              slug="x")})
+    write_site(site, {"content/x.md": article(HOSTILE.strip("'"), summary=HOSTILE, date="2026-02-10 08:00", slug="x")})
     assert build(site) == 0
     raw = HOSTILE.strip("'")
     h = head(site, "/national/x/")
@@ -182,18 +206,24 @@ def test_hostile_headline_is_escaped_in_attributes_and_jsonld(site):
     scripts = [s for s in h.doc.iter("script")]
     # Nothing injected: the two JSON-LD blocks, and the theme's live regions (includes = "client").
     assert [(s.get("type"), s.get("src")) for s in scripts] == [
-        ("application/ld+json", None), ("application/ld+json", None), (None, "/fragments/live.js")]
+        ("application/ld+json", None),
+        ("application/ld+json", None),
+        (None, "/fragments/live.js"),
+    ]
     assert not [s for s in scripts if s.get("src") is None and s.get("type") != "application/ld+json"]
     assert h.doc.xpath("//b") == []
 
 
-@pytest.mark.parametrize("value, message", [
-    ("'not a list'", "'corrections' must be a list of {date, text} entries"),
-    ("[{date: 2026-02-11}]", "correction 1: 'text' must be non-empty text"),
-    ("[{text: Fixed.}]", "correction 1: 'date' is missing or not a date"),
-    ("[{date: 2026-02-11, text: Fixed., txt: x}]", "correction 1: unknown field 'txt' (did you mean 'text'?)"),
-    ("[{date: 2026-01-01, text: Fixed.}]", "a correction is dated before the story's 'date'"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("'not a list'", "'corrections' must be a list of {date, text} entries"),
+        ("[{date: 2026-02-11}]", "correction 1: 'text' must be non-empty text"),
+        ("[{text: Fixed.}]", "correction 1: 'date' is missing or not a date"),
+        ("[{date: 2026-02-11, text: Fixed., txt: x}]", "correction 1: unknown field 'txt' (did you mean 'text'?)"),
+        ("[{date: 2026-01-01, text: Fixed.}]", "a correction is dated before the story's 'date'"),
+    ],
+)
 def test_bad_corrections_are_reported_with_their_line(site, capsys, value, message):
     write_site(site, {"content/a.md": article(date="2026-02-01 09:00", corrections=value)})
     assert build(site) == 1

@@ -14,9 +14,14 @@ def news_article(html: str) -> dict:
 
 
 def test_a_story_not_free_is_marked_in_json_ld_and_its_body_carries_the_selector(site):
-    write_site(site, {"content/paid.md": article("Paid", date="2026-02-10 09:00", free="false"),
-                      "content/open.md": article("Open", date="2026-02-10 09:00"),
-                      "content/said.md": article("Said free", date="2026-02-10 09:00", free="true")})
+    write_site(
+        site,
+        {
+            "content/paid.md": article("Paid", date="2026-02-10 09:00", free="false"),
+            "content/open.md": article("Open", date="2026-02-10 09:00"),
+            "content/said.md": article("Said free", date="2026-02-10 09:00", free="true"),
+        },
+    )
     assert build(site) == 0
     paid = read(site, "/national/paid/")
     ld = news_article(paid)

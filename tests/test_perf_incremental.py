@@ -11,16 +11,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import article, clean_build, tree_snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import article, clean_build, tree_snapshot, write_site
 
 from broadsheet import pipeline, urls
 from broadsheet.load import sources as sources_module
 from broadsheet.options import BuildOptions
 from broadsheet.output import folder as output_module
-from broadsheet.plan import search as search_plan_module
 from broadsheet.pipeline import build_with_cache
+from broadsheet.plan import search as search_plan_module
 from broadsheet.preview.session import Session
 from broadsheet.render import draw as render_module
 
@@ -48,18 +48,31 @@ TEMPLATE_EDITS = {
 }
 # data/results.csv, which the site's tags.html reads (None: the file is deleted), and content/pages/about.md.
 DATA_EDITS = ["team,score\nHerons,3\n", "team,score\nHerons,4\nGulls,1\n", None]
-PAGE_EDITS = ["---\ntitle: About us\n---\nWho we are.\n", "---\ntitle: About the paper\n---\nWho we are.\n",
-              "---\ntitle: About us\n---\nWhat we do.\n", None]
+PAGE_EDITS = [
+    "---\ntitle: About us\n---\nWho we are.\n",
+    "---\ntitle: About the paper\n---\nWho we are.\n",
+    "---\ntitle: About us\n---\nWhat we do.\n",
+    None,
+]
 # data/authors.toml: none; a profile; Bo Reporter as another spelling of Ann Writer (one author page for both).
-PROFILE_EDITS = [None, '["Ann Writer"]\nrole = "Reporter"\nbio = "Ann covers the council."\n',
-                 '["Ann Writer"]\nrole = "Editor"\nnames = ["Bo Reporter"]\nlinks = ["https://social.example/@ann"]\n']
-TAGS_PAGE = ('{% extends "base.html" %}{% block main %}<h1>Topics</h1>'
-             '{% for row in site.data.results %}<p>{{ row.team }} {{ row.score }}</p>{% endfor %}{% endblock %}\n')
+PROFILE_EDITS = [
+    None,
+    '["Ann Writer"]\nrole = "Reporter"\nbio = "Ann covers the council."\n',
+    '["Ann Writer"]\nrole = "Editor"\nnames = ["Bo Reporter"]\nlinks = ["https://social.example/@ann"]\n',
+]
+TAGS_PAGE = (
+    '{% extends "base.html" %}{% block main %}<h1>Topics</h1>'
+    "{% for row in site.data.results %}<p>{{ row.team }} {{ row.score }}</p>{% endfor %}{% endblock %}\n"
+)
 SITE_TOMLS = [
-    ('title = "The Test Gazette"\nbase_url = "https://gazette.example"\ntimezone = "America/Vancouver"\n'
-     'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\nsearch = false\n'),
-    ('title = "The Other Gazette"\nbase_url = "https://other.example"\ntimezone = "America/Toronto"\n'
-     'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 2\nmore_from = 3\n'),
+    (
+        'title = "The Test Gazette"\nbase_url = "https://gazette.example"\ntimezone = "America/Vancouver"\n'
+        'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 3\nmore_from = 2\nsearch = false\n'
+    ),
+    (
+        'title = "The Other Gazette"\nbase_url = "https://other.example"\ntimezone = "America/Toronto"\n'
+        'sections = ["National", "Sports", "Arts & Culture"]\nper_page = 2\nmore_from = 3\n'
+    ),
 ]
 
 names = st.sampled_from([f"story-{i}" for i in range(8)])
@@ -129,8 +142,12 @@ class Story:
         if self.breaking is not None:
             extra["breaking"] = (self.date + timedelta(hours=self.breaking)).isoformat()
         if self.corrections:
-            extra["corrections"] = json.dumps([{"date": (self.date + timedelta(hours=i + 1)).isoformat(),
-                                                "text": f"Fix {i}."} for i in range(self.corrections)])
+            extra["corrections"] = json.dumps(
+                [
+                    {"date": (self.date + timedelta(hours=i + 1)).isoformat(), "text": f"Fix {i}."}
+                    for i in range(self.corrections)
+                ]
+            )
         body = self.body
         if self.live:  # ends an hour after NOW (or after its date): some clocks find it running, some ended
             extra.update(live="true", live_until=(max(self.date, NOW) + timedelta(hours=1)).isoformat())
@@ -180,7 +197,9 @@ def apply(site: Path, stories: dict[str, Story], step: tuple) -> tuple[Path, dat
         stories.setdefault(name, Story(section, date, word, len(stories)))
         path = site / "content" / f"{name}.md"
     elif kind in ("data", "page", "profiles"):
-        path = site / {"data": "data/results.csv", "page": "content/pages/about.md", "profiles": "data/authors.toml"}[kind]
+        path = (
+            site / {"data": "data/results.csv", "page": "content/pages/about.md", "profiles": "data/authors.toml"}[kind]
+        )
         text = {"data": DATA_EDITS, "page": PAGE_EDITS, "profiles": PROFILE_EDITS}[kind][args[0]]
         if text is None:
             path.unlink(missing_ok=True)
@@ -287,8 +306,9 @@ def backdate(path: Path, step: int) -> None:
         os.utime(path, ns=(OLD + step * 1_000_000_000, OLD + step * 1_000_000_000))
 
 
-def check_sequence(steps: list[tuple], jobs: int, theme: int = -1, old_files: bool = False,
-                   search: bool = True) -> None:
+def check_sequence(
+    steps: list[tuple], jobs: int, theme: int = -1, old_files: bool = False, search: bool = True
+) -> None:
     """Apply the steps one by one; after each, both kinds of incremental build must equal a full build.
 
     With old_files, every source gets an old, distinct mtime, which takes the paths that trust
@@ -330,18 +350,29 @@ def tiny_thresholds(monkeypatch):
 
 
 @pytest.mark.slow
-@settings(max_examples=20, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(edit, min_size=1, max_size=5), jobs=st.sampled_from([1, 2]),
-       theme=st.sampled_from([-1, 0, 1]), old_files=st.booleans(), search=st.booleans())
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    steps=st.lists(edit, min_size=1, max_size=5),
+    jobs=st.sampled_from([1, 2]),
+    theme=st.sampled_from([-1, 0, 1]),
+    old_files=st.booleans(),
+    search=st.booleans(),
+)
 def test_incremental_builds_equal_full_builds(tiny_thresholds, steps, jobs, theme, old_files, search):
     check_sequence(steps, jobs, theme, old_files, search)
 
 
 @pytest.mark.slow
 def test_worker_processes_render_the_same_bytes(tiny_thresholds, forks):
-    check_sequence([("title", "story-1", "storm"), ("template", "templates/partials/card.html", 1),
-                    ("body", "story-2", "vote")], jobs=2)
+    check_sequence(
+        [("title", "story-1", "storm"), ("template", "templates/partials/card.html", 1), ("body", "story-2", "vote")],
+        jobs=2,
+    )
     assert forks, "no worker process was started"
 
 
@@ -385,16 +416,19 @@ KINDS = {
     "standalone page deleted": ([("page", 3)], False),
     "author profile added": ([("profiles", 1)], False),
     "another spelling merges two bylines, then is taken back": ([("profiles", 2), ("profiles", 1)], False),
-    "clock, a story live and gone between builds": ([("expires", "story-3", 0.5), ("now", NOW + timedelta(hours=2))],
-                                                    False),
+    "clock, a story live and gone between builds": (
+        [("expires", "story-3", 0.5), ("now", NOW + timedelta(hours=2))],
+        False,
+    ),
 }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("old_files", [False, True], ids=["just written", "old files"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_each_kind_of_change_equals_a_full_build_in_a_session_and_in_a_new_process(tiny_thresholds, monkeypatch,
-                                                                                   kind, old_files):
+def test_each_kind_of_change_equals_a_full_build_in_a_session_and_in_a_new_process(
+    tiny_thresholds, monkeypatch, kind, old_files
+):
     """Both the live session and a new process reach a clean build's bytes; edits in place do not plan anew."""
     steps, in_place = KINDS[kind]
     plans = []

@@ -18,16 +18,22 @@ OLD_NS = 1_000_000_000 * 1_000_000_000  # 2001-09-09
 
 def mtimes(root: Path) -> dict[str, int]:
     """Each output file's mtime, leaving out the search index: Pagefind rewrites it whenever a page changes."""
-    return {rel: p.stat().st_mtime_ns for p in root.rglob("*")
-            if p.is_file() and not (rel := p.relative_to(root).as_posix()).startswith("pagefind/")}
+    return {
+        rel: p.stat().st_mtime_ns
+        for p in root.rglob("*")
+        if p.is_file() and not (rel := p.relative_to(root).as_posix()).startswith("pagefind/")
+    }
 
 
 def three_stories(site: Path) -> Path:
-    return write_site(site, {
-        "content/a.md": article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'"),
-        "content/b.md": article("Bravo", date="2026-02-02 09:00", summary="'Bravo summary.'"),
-        "content/c.md": article("Charlie", date="2026-02-03 09:00", section="Sports", summary="'Charlie summary.'"),
-    })
+    return write_site(
+        site,
+        {
+            "content/a.md": article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'"),
+            "content/b.md": article("Bravo", date="2026-02-02 09:00", summary="'Bravo summary.'"),
+            "content/c.md": article("Charlie", date="2026-02-03 09:00", section="Sports", summary="'Charlie summary.'"),
+        },
+    )
 
 
 def changed_urls(site: Path) -> list[str]:
@@ -37,8 +43,11 @@ def changed_urls(site: Path) -> list[str]:
 def pages_and_index(urls: list[str] | tuple[str, ...]) -> tuple[list[str], set[str]]:
     """Split changed URLs into pages (feeds left out: they carry whole bodies) and the search-index shards
     they touch (pagefind/ itself, or pagefind/shards/<name>/)."""
-    shards = {"/".join(u.split("/pagefind/", 1)[1].split("/")[:2]) if "/pagefind/shards/" in u else "head"
-              for u in urls if "/pagefind/" in u and not u.endswith("shards.json")}
+    shards = {
+        "/".join(u.split("/pagefind/", 1)[1].split("/")[:2]) if "/pagefind/shards/" in u else "head"
+        for u in urls
+        if "/pagefind/" in u and not u.endswith("shards.json")
+    }
     return [u for u in urls if "/pagefind/" not in u and not u.endswith(("feed.xml", "rss.xml"))], shards
 
 
@@ -46,8 +55,9 @@ def test_a_body_edit_rewrites_only_that_story_and_lists_its_url(site):
     three_stories(site)
     assert build(site) == 0
     before = mtimes(site / "public")
-    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
-                                               body="A rewritten body."))
+    (site / "content/a.md").write_text(
+        article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'", body="A rewritten body.")
+    )
     assert build(site) == 0
     after = mtimes(site / "public")
     assert "A rewritten body." in read(site, "/national/a/")
@@ -78,8 +88,13 @@ def test_a_headline_edit_rewrites_the_pages_that_show_it(site):
     after = mtimes(site / "public")
     rewritten = {rel for rel in after if after[rel] != before[rel]}
     # its own page, the sidebar of the later National story, and every list that shows it
-    assert {"national/a/index.html", "national/b/index.html", "index.html", "national/index.html",
-            "authors/ann-writer/index.html"} <= rewritten
+    assert {
+        "national/a/index.html",
+        "national/b/index.html",
+        "index.html",
+        "national/index.html",
+        "authors/ann-writer/index.html",
+    } <= rewritten
     assert "sports/c/index.html" not in rewritten  # another section's sidebar does not show it
     listed = (site.parent / "purge.txt").read_text().splitlines()
     assert "https://gazette.example/national/b/" in listed and "https://gazette.example/sports/c/" not in listed
@@ -109,7 +124,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(site, capsys):
 
 DAMAGES = {
     "garbage": lambda data: b"\x80\x05not a pickle at all",
-    "truncated": lambda data: data[:len(data) // 2],  # a build killed while writing it, by a tool without rename
+    "truncated": lambda data: data[: len(data) // 2],  # a build killed while writing it, by a tool without rename
     # Another program's pickles under our names: this code's header, then objects of the wrong kind.
     "foreign": lambda data: b"".join(pickle.dumps(part) for part in (cache_header(), {"not": "ours"}, {}, {})),
 }
@@ -123,8 +138,9 @@ def test_a_damaged_or_foreign_cache_is_ignored(site, tmp_path, damage):
     for name in ("memory.pickle", "summary.pickle"):  # what broadsheet/incremental/store.py keeps
         path = site / ".broadsheet-cache" / name
         path.write_bytes(DAMAGES[damage](path.read_bytes()))
-    (site / "content/a.md").write_text(article("Alpha rewritten", date="2026-02-01 09:00",
-                                               summary="'Alpha summary.'", body="A new body."))
+    (site / "content/a.md").write_text(
+        article("Alpha rewritten", date="2026-02-01 09:00", summary="'Alpha summary.'", body="A new body.")
+    )
     assert build(site) == 0
     assert "<h1>Alpha rewritten</h1>" in read(site, "/national/a/") and "A new body." in read(site, "/national/a/")
     assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
@@ -170,8 +186,11 @@ def test_a_no_change_build_proved_from_stats_still_clears_what_was_dropped_into_
     """The summary proves the pages current; anything else found in or beside the output folder still goes."""
     old_site_built(site)
     out = site / "public"
-    stray = {"a file": out / "stray.html", "a link": out / "national" / "to-content",
-             "a temporary folder": site / ".public.tmp-0123abcd"}[dropped]
+    stray = {
+        "a file": out / "stray.html",
+        "a link": out / "national" / "to-content",
+        "a temporary folder": site / ".public.tmp-0123abcd",
+    }[dropped]
     if dropped == "a link":
         stray.symlink_to(site / "content")
     elif dropped == "a file":
@@ -202,8 +221,9 @@ def test_builder_rebuild_writes_a_body_edit_and_reports_it(site):
     three_stories(site)
     builder = Session(BuildOptions(site, site / "public", __import__("datetime").datetime.fromisoformat(NOW)))
     builder.rebuild()
-    (site / "content/b.md").write_text(article("Bravo", date="2026-02-02 09:00", summary="'Bravo summary.'",
-                                               body="Fresh words."))
+    (site / "content/b.md").write_text(
+        article("Bravo", date="2026-02-02 09:00", summary="'Bravo summary.'", body="Fresh words.")
+    )
     result = builder.rebuild({site / "content/b.md"})
     builder.close()
     assert "Fresh words." in read(site, "/national/b/")
@@ -224,8 +244,12 @@ def test_a_cache_written_by_other_code_is_not_trusted(site):
 
     def poison(header: tuple) -> None:
         memory = load_memory(site)
-        sources = {name: dataclasses.replace(source, article=dataclasses.replace(source.article, title="Poisoned"))
-                   if name.endswith("a.md") else source for name, source in memory.sources.items()}
+        sources = {
+            name: dataclasses.replace(source, article=dataclasses.replace(source.article, title="Poisoned"))
+            if name.endswith("a.md")
+            else source
+            for name, source in memory.sources.items()
+        }
         # Other options than any build's: the site is made again from the cached stories.
         memory = dataclasses.replace(memory, sources=sources, options=("poisoned",), records={}, folders={})
         with open(site / ".broadsheet-cache" / "memory.pickle", "wb") as f:  # the layout store.save writes
@@ -253,8 +277,9 @@ def test_build_from_inside_the_site_and_serve_share_one_cache(site, monkeypatch)
     builder = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)))
     assert builder.rebuild().pages_rendered == 0
     builder.close()
-    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
-                                               body="Changed."))
+    (site / "content/a.md").write_text(
+        article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'", body="Changed.")
+    )
     before = mtimes(site / "public")
     assert run("build", "--site", ".", "--output", "public", "--now", NOW) == 0
     rewritten = {rel for rel, m in mtimes(site / "public").items() if before.get(rel) != m}

@@ -13,8 +13,15 @@ from broadsheet.output import publish as publish_module
 from broadsheet.output.journal import JOURNAL
 from broadsheet.output.ours import stale_temps
 
-STORIES = {f"content/s{i}.md": article(f"Story {i}", date=f"2026-01-{1 + i // 2:02d} {10 + i % 2}:00",
-                                       section=["National", "Sports"][i % 2], author=f"Writer {i % 6}") for i in range(60)}
+STORIES = {
+    f"content/s{i}.md": article(
+        f"Story {i}",
+        date=f"2026-01-{1 + i // 2:02d} {10 + i % 2}:00",
+        section=["National", "Sports"][i % 2],
+        author=f"Writer {i % 6}",
+    )
+    for i in range(60)
+}
 
 
 def no_search(site: Path) -> None:
@@ -31,8 +38,9 @@ def built_site(tmp_path: Path) -> Path:
 
 
 def edit(site: Path) -> None:
-    (site / "content/s59.md").write_text(article("Story 59", date="2026-01-30 11:00", section="Sports",
-                                                 author="Writer 5", body="A corrected body."))
+    (site / "content/s59.md").write_text(
+        article("Story 59", date="2026-01-30 11:00", section="Sports", author="Writer 5", body="A corrected body.")
+    )
     (site / "content/s58.md").unlink()  # the newest National story: lists count their pages from the oldest
 
 

@@ -31,12 +31,15 @@ def plans(monkeypatch) -> list[int]:
 
 
 def stories(site: Path) -> Path:
-    return write_site(site, {
-        "content/a.md": article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'"),
-        "content/b.md": article("Bravo", date="2026-02-02 09:00"),
-        "content/c.md": article("Charlie", date="2026-02-03 09:00", section="Sports"),
-        "content/d.md": article("Delta", date="2026-02-04 09:00", tags="[harbour]"),
-    })
+    return write_site(
+        site,
+        {
+            "content/a.md": article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'"),
+            "content/b.md": article("Bravo", date="2026-02-02 09:00"),
+            "content/c.md": article("Charlie", date="2026-02-03 09:00", section="Sports"),
+            "content/d.md": article("Delta", date="2026-02-04 09:00", tags="[harbour]"),
+        },
+    )
 
 
 @pytest.mark.slow
@@ -44,8 +47,9 @@ def test_edits_in_a_new_process_match_a_full_build_without_planning_the_site(sit
     stories(site)
     assert build(site) == 0
     assert len(plans) == 1
-    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
-                                               body="A rewritten body."))
+    (site / "content/a.md").write_text(
+        article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'", body="A rewritten body.")
+    )
     (site / "content/d.md").write_text(article("Delta, updated", date="2026-02-04 09:00", tags="[harbour]"))
     assert build(site) == 0
     assert len(plans) == 1  # the second build re-planned only what shows the two stories
@@ -63,8 +67,9 @@ def test_a_new_process_repairs_damaged_pages_and_removes_strays_while_editing(si
     (out / "national/b/index.html").write_text("tampered")
     (out / "sports/c/index.html").unlink()
     (out / "stray.html").write_text("dropped here by hand")
-    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
-                                               body="Another body."))
+    (site / "content/a.md").write_text(
+        article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'", body="Another body.")
+    )
     assert build(site) == 0
     assert len(plans) == 1
     assert not (out / "stray.html").exists()
@@ -92,8 +97,9 @@ def test_anything_but_stories_edited_in_place_plans_the_whole_site(site, tmp_pat
     else:
         toml = site / "site.toml"
         toml.write_text(toml.read_text().replace("more_from = 2", "more_from = 3"))
-    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
-                                               body="Edited too."))
+    (site / "content/a.md").write_text(
+        article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'", body="Edited too.")
+    )
     assert build(site, now=now) == 0
     assert len(plans) == 2
     assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=now)
@@ -114,21 +120,28 @@ def test_a_failed_edit_leaves_everything_and_the_next_build_recovers(site, tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("first", "later"), [
-    ("2026-02-20T12:00:00+00:00", "2026-02-20T13:00:00+00:00"),  # the same edition
-    ("2026-02-20T12:00:00+00:00", "2026-02-24T09:00:00+00:00"),  # another day: every page's edition date
-    ("2026-02-06T20:00:00+00:00", "2026-02-08T20:00:00+00:00"),  # Foxtrot leaves the 48-hour news sitemap
-])
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        ("2026-02-20T12:00:00+00:00", "2026-02-20T13:00:00+00:00"),  # the same edition
+        ("2026-02-20T12:00:00+00:00", "2026-02-24T09:00:00+00:00"),  # another day: every page's edition date
+        ("2026-02-06T20:00:00+00:00", "2026-02-08T20:00:00+00:00"),  # Foxtrot leaves the 48-hour news sitemap
+    ],
+)
 def test_a_new_clock_is_applied_in_place_while_no_story_goes_live(site, tmp_path, plans, first, later):
     stories(site)
-    write_site(site, {
-        "content/f.md": article("Foxtrot", date="2026-02-05 09:00", section="Arts & Culture"),  # no empty feed
-        "content/e.md": article("Echo", date="2026-03-01 09:00"),  # scheduled: after both clocks
-    })
+    write_site(
+        site,
+        {
+            "content/f.md": article("Foxtrot", date="2026-02-05 09:00", section="Arts & Culture"),  # no empty feed
+            "content/e.md": article("Echo", date="2026-03-01 09:00"),  # scheduled: after both clocks
+        },
+    )
     assert build(site, now=first) == 0
     news = read(site, "/news-sitemap.xml")
-    (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'",
-                                               body="Edited later."))
+    (site / "content/a.md").write_text(
+        article("Alpha", date="2026-02-01 09:00", summary="'Alpha summary.'", body="Edited later.")
+    )
     assert build(site, now=later) == 0
     assert len(plans) == 1  # the same day, or days later: nothing went live, nothing was planned again
     assert "Echo" not in read(site, "/")

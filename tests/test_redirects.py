@@ -57,21 +57,34 @@ def test_a_site_without_aliases_has_no_redirect_files(tmp_path):
 
 
 def test_a_story_moved_twice_sends_both_old_urls_straight_to_the_newest(tmp_path):
-    site = write_site(tmp_path / "site", {
-        "content/national/bridge.md": article("Bridge reopens", section="Sports", slug="bridge-final",
-                                              aliases='["/national/bridge/", "/national/bridge-reopens/"]')})
+    site = write_site(
+        tmp_path / "site",
+        {
+            "content/national/bridge.md": article(
+                "Bridge reopens",
+                section="Sports",
+                slug="bridge-final",
+                aliases='["/national/bridge/", "/national/bridge-reopens/"]',
+            )
+        },
+    )
     assert build(site) == 0
     for old in ("/national/bridge/", "/national/bridge-reopens/"):
         assert "url=/sports/bridge-final/" in read(site, old)
     assert set((site / "public/_redirects").read_text().splitlines()[1:]) == {
-        "/national/bridge/ /sports/bridge-final/ 301", "/national/bridge-reopens/ /sports/bridge-final/ 301"}
+        "/national/bridge/ /sports/bridge-final/ 301",
+        "/national/bridge-reopens/ /sports/bridge-final/ 301",
+    }
 
 
 def test_an_alias_that_is_another_storys_url_names_both_files(tmp_path, capsys):
-    site = write_site(tmp_path / "site", {
-        **moved(aliases='["/national/ferry/"]'),
-        "content/national/ferry.md": article("Ferry", date="2026-02-02 09:00"),
-    })
+    site = write_site(
+        tmp_path / "site",
+        {
+            **moved(aliases='["/national/ferry/"]'),
+            "content/national/ferry.md": article("Ferry", date="2026-02-02 09:00"),
+        },
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
     assert "content/national/bridge.md:7: alias /national/ferry/ is the URL of " in err
@@ -130,22 +143,32 @@ def test_the_same_input_builds_the_same_bytes(tmp_path):
 def test_a_url_changed_without_an_alias_is_a_warning_with_the_line_to_add(tmp_path, capsys):
     site = write_site(tmp_path / "site", moved(aliases='["/old/a/"]'))
     assert build(site) == 0
-    write_site(tmp_path / "site", {"content/national/bridge.md": article("Bridge reopens", slug="bridge-final",
-                                                                           aliases='["/old/a/"]')})
+    write_site(
+        tmp_path / "site",
+        {"content/national/bridge.md": article("Bridge reopens", slug="bridge-final", aliases='["/old/a/"]')},
+    )
     capsys.readouterr()
     assert build(site) == 0
     err = capsys.readouterr().err
-    assert ("content/national/bridge.md:7: warning: its URL changed from /national/bridge-reopens/ to "
-            "/national/bridge-final/, and the old one is now dead; to redirect it, put this line in its front "
-            'matter: aliases: ["/old/a/", "/national/bridge-reopens/"]') in err
+    assert (
+        "content/national/bridge.md:7: warning: its URL changed from /national/bridge-reopens/ to "
+        "/national/bridge-final/, and the old one is now dead; to redirect it, put this line in its front "
+        'matter: aliases: ["/old/a/", "/national/bridge-reopens/"]'
+    ) in err
     assert build(site) == 0 and "warning" not in capsys.readouterr().err  # said once, when it happened
 
 
 def test_a_url_changed_with_its_alias_is_no_warning(tmp_path, capsys):
     site = write_site(tmp_path / "site", moved())
     assert build(site) == 0
-    write_site(tmp_path / "site", {"content/national/bridge.md": article(
-        "Bridge reopens", slug="bridge-final", aliases='["/national/bridge-reopens/"]')})
+    write_site(
+        tmp_path / "site",
+        {
+            "content/national/bridge.md": article(
+                "Bridge reopens", slug="bridge-final", aliases='["/national/bridge-reopens/"]'
+            )
+        },
+    )
     capsys.readouterr()
     assert build(site) == 0
     assert "warning" not in capsys.readouterr().err
@@ -186,16 +209,23 @@ def test_move_refuses_an_unknown_section_and_leaves_the_file_alone(tmp_path, cap
 
 
 # Links to the test server count as the site's own, not only those below the old URLs it starts from.
-LINKCHECKER_RC = ("[checking]\nthreads=2\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n"
-                  "internlinks=^http://127\\.0\\.0\\.1:\n[output]\nverbose=0\n")
+LINKCHECKER_RC = (
+    "[checking]\nthreads=2\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n"
+    "internlinks=^http://127\\.0\\.0\\.1:\n[output]\nverbose=0\n"
+)
 
 
 def linkcheck(public, tmp_path, *paths: str) -> subprocess.CompletedProcess:
     rc = tmp_path / "linkcheckerrc"
     rc.write_text(LINKCHECKER_RC)
     with serve(public) as base:
-        return subprocess.run(["linkchecker", "--config", str(rc), "--no-status",
-                               *(base + p for p in paths)], capture_output=True, text=True, timeout=300, check=False)
+        return subprocess.run(
+            ["linkchecker", "--config", str(rc), "--no-status", *(base + p for p in paths)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
 
 
 @pytest.mark.slow

@@ -23,15 +23,17 @@ def story(date: str, tags: str, section: str = "National", **fields: str) -> str
 def crafted_site(site):
     # Ten stories tagged Council make it common; Ferry (three stories) and Heron (two) are rare.
     files = {f"content/c{i}.md": story(f"2026-01-{i + 10:02d} 09:00", "[Council]") for i in range(10)}
-    files.update({
-        "content/me.md": story("2026-02-01 09:00", "[Council, Ferry, Heron]"),
-        "content/heron-old.md": story("2026-01-02 09:00", "[Heron]"),  # the rarest tag: first, though oldest
-        "content/ferry-new.md": story("2026-01-31 09:00", "[Ferry]"),
-        "content/ferry-old.md": story("2026-01-05 09:00", "[Ferry]", section="Sports"),
-        "content/both.md": story("2026-01-03 09:00", "[Council, Ferry]"),  # two shared tags: above Ferry alone
-        "content/same-day-sports.md": story("2026-01-19 09:00", "[Council]", section="Sports"),
-        "content/untagged.md": article("No tags", date="2026-02-02 09:00"),
-    })
+    files.update(
+        {
+            "content/me.md": story("2026-02-01 09:00", "[Council, Ferry, Heron]"),
+            "content/heron-old.md": story("2026-01-02 09:00", "[Heron]"),  # the rarest tag: first, though oldest
+            "content/ferry-new.md": story("2026-01-31 09:00", "[Ferry]"),
+            "content/ferry-old.md": story("2026-01-05 09:00", "[Ferry]", section="Sports"),
+            "content/both.md": story("2026-01-03 09:00", "[Council, Ferry]"),  # two shared tags: above Ferry alone
+            "content/same-day-sports.md": story("2026-01-19 09:00", "[Council]", section="Sports"),
+            "content/untagged.md": article("No tags", date="2026-02-02 09:00"),
+        }
+    )
     return write_site(site, {"site.toml": SITE_TOML.replace("more_from = 2", "more_from = 0"), **files})
 
 
@@ -51,19 +53,21 @@ def test_related_stories_rank_by_rare_shared_tags_then_newer_then_same_section(s
 
 
 def test_equal_scores_and_dates_prefer_the_same_section(site):
-    write_site(site, {
-        "content/me.md": story("2026-02-01", "[Ferry]"),
-        "content/a-sports.md": story("2026-01-20", "[Ferry]", section="Sports"),
-        "content/z-national.md": story("2026-01-20", "[Ferry]"),
-    })
+    write_site(
+        site,
+        {
+            "content/me.md": story("2026-02-01", "[Ferry]"),
+            "content/a-sports.md": story("2026-01-20", "[Ferry]", section="Sports"),
+            "content/z-national.md": story("2026-01-20", "[Ferry]"),
+        },
+    )
     assert build(site) == 0
     assert related(read(site, "/national/me/")) == ["z-national", "a-sports"]
 
 
 def test_front_matter_related_overrides_the_ranking(site):
     crafted_site(site)
-    (site / "content/me.md").write_text(story("2026-02-01 09:00", "[Council, Ferry, Heron]",
-                                              related="[untagged, c0]"))
+    (site / "content/me.md").write_text(story("2026-02-01 09:00", "[Council, Ferry, Heron]", related="[untagged, c0]"))
     assert build(site) == 0
     assert related(read(site, "/national/me/")) == ["untagged", "c0"]
 
@@ -77,7 +81,8 @@ def test_a_related_slug_no_story_has_is_a_problem(site, capsys):
 def test_a_retitled_related_story_is_redrawn_in_the_aside_in_place(site):
     crafted_site(site)
     assert build(site) == 0
-    (site / "content/both.md").write_text(story("2026-01-03 09:00", "[Council, Ferry]").replace(
-        "Story 2026-01-03 09:00", "A new headline"))
+    (site / "content/both.md").write_text(
+        story("2026-01-03 09:00", "[Council, Ferry]").replace("Story 2026-01-03 09:00", "A new headline")
+    )
     assert build(site) == 0
     assert "A new headline" in read(site, "/national/me/").split('<aside class="rail related"', 1)[1]

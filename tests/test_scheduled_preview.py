@@ -26,11 +26,14 @@ class Clock:
 
 
 def scheduled_site(site):
-    return write_site(site, {
-        "content/old.md": article("Already out", date="2026-02-12 09:00"),
-        "content/later.md": article("Goes live at one", date="2026-02-12 13:00"),
-        "content/banner.md": article("Breaking until two", date="2026-02-12 10:00", breaking="2026-02-12 14:00"),
-    })
+    return write_site(
+        site,
+        {
+            "content/old.md": article("Already out", date="2026-02-12 09:00"),
+            "content/later.md": article("Goes live at one", date="2026-02-12 13:00"),
+            "content/banner.md": article("Breaking until two", date="2026-02-12 10:00", breaking="2026-02-12 14:00"),
+        },
+    )
 
 
 def run_until(session: Session, builds: int) -> list[Rebuilt]:

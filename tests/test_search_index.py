@@ -29,8 +29,12 @@ def small_shards(monkeypatch):
 
 def story(n: int, word: str, **fields: str) -> str:
     # Dated over the months before NOW (2026-02-12): older shards and recent ones.
-    return article(f"Story {n} on the {word}", date=f"2025-{1 + n:02d}-10 09:00" if n < 10 else f"2026-02-0{n - 9} 09:00",
-                   body=f"Birders counted one {word} at the estuary.", **fields)
+    return article(
+        f"Story {n} on the {word}",
+        date=f"2025-{1 + n:02d}-10 09:00" if n < 10 else f"2026-02-0{n - 9} 09:00",
+        body=f"Birders counted one {word} at the estuary.",
+        **fields,
+    )
 
 
 def write_stories(site: Path, extra: dict[str, str] | None = None) -> None:
@@ -144,7 +148,9 @@ def test_the_index_of_a_build_from_scratch_equals_the_index_kept_up_by_edits(sit
     assert build(site, "--output", clean, "--no-cache") == 0
 
     def index(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in (folder / "pagefind").rglob("*") if p.is_file()}
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes() for p in (folder / "pagefind").rglob("*") if p.is_file()
+        }
 
     assert index(site / "public") == index(clean)
 
@@ -172,9 +178,19 @@ def test_each_edition_searches_its_own_stories(site, small_shards):
     from support import BILINGUAL
 
     files = {f"content/en{n}.md": story(n, word) for n, word in enumerate(WORDS[:6])}
-    files.update({f"content/pa{n}.md": article(f"ਕਹਾਣੀ {n} ਬਾਜ਼ ਬਾਰੇ", section="ਪੰਜਾਬ", lang="pa", slug=f"pa-{n}",
-                                               date=f"2025-{1 + n:02d}-11 09:00", body=f"ਦਰਿਆ ਕੰਢੇ ਇੱਕ ਬਾਜ਼ ਦੇਖਿਆ ਗਿਆ {n}।")
-                  for n in range(6)})
+    files.update(
+        {
+            f"content/pa{n}.md": article(
+                f"ਕਹਾਣੀ {n} ਬਾਜ਼ ਬਾਰੇ",
+                section="ਪੰਜਾਬ",
+                lang="pa",
+                slug=f"pa-{n}",
+                date=f"2025-{1 + n:02d}-11 09:00",
+                body=f"ਦਰਿਆ ਕੰਢੇ ਇੱਕ ਬਾਜ਼ ਦੇਖਿਆ ਗਿਆ {n}।",
+            )
+            for n in range(6)
+        }
+    )
     write_site(site, {"site.toml": BILINGUAL, **files})
     assert build(site) == 0
     manifest = (site / "public/pagefind/shards.json").read_text()

@@ -5,20 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import article, build, tree_snapshot, write_site
 from playwright.sync_api import expect, sync_playwright
 from serve_support import start_serve
+from support import article, build, tree_snapshot, write_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium drives every test here
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WAIT_MS = 30_000
 
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path("/usr/bin/chromium").is_file(), "/usr/bin/chromium is missing: run ./scripts/test, or apt-get install chromium"
+    assert Path("/usr/bin/chromium").is_file(), (
+        "/usr/bin/chromium is missing: run ./scripts/test, or apt-get install chromium"
+    )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
@@ -26,10 +35,13 @@ def browser():
 
 
 def test_an_open_article_follows_edits_errors_and_fixes_without_a_manual_reload(site, browser):
-    write_site(site, {
-        "content/national/a.md": article("First story", body="The opening paragraph."),
-        "content/national/b.md": article("Second story", date="2026-02-02 09:00"),
-    })
+    write_site(
+        site,
+        {
+            "content/national/a.md": article("First story", body="The opening paragraph."),
+            "content/national/b.md": article("Second story", date="2026-02-02 09:00"),
+        },
+    )
     md = site / "content" / "national" / "a.md"
     proc, port = start_serve(site)
     page = browser.new_page()
@@ -69,7 +81,9 @@ def test_an_open_article_follows_edits_errors_and_fixes_without_a_manual_reload(
 
 
 def test_a_long_article_keeps_the_readers_place_and_a_new_stylesheet_reloads_the_tab(site, browser):
-    paragraphs = "\n\n".join(f"Paragraph {i} of a long story, with enough words to fill a line or two." for i in range(120))
+    paragraphs = "\n\n".join(
+        f"Paragraph {i} of a long story, with enough words to fill a line or two." for i in range(120)
+    )
     write_site(site, {"content/national/a.md": article("Long story", body=paragraphs)})
     md = site / "content" / "national" / "a.md"
     proc, port = start_serve(site)
@@ -87,7 +101,8 @@ def test_a_long_article_keeps_the_readers_place_and_a_new_stylesheet_reloads_the
         css.write_text(css.read_text() + "\n:root { --preview-probe: seven; }\n")  # a new fingerprinted name in <head>
         page.wait_for_function(
             "getComputedStyle(document.documentElement).getPropertyValue('--preview-probe').trim() === 'seven'",
-            timeout=WAIT_MS)
+            timeout=WAIT_MS,
+        )
         assert page.evaluate("window.__sameDocument === undefined")  # other stylesheets: the tab was reloaded
     finally:
         page.close()

@@ -6,8 +6,8 @@ import re
 import threading
 
 import pytest
-from support import article, build, read, tree_snapshot, write_site
 from serve_support import TIMEOUT, CliProcess, EventStream, page_version, request, start_serve, temp_leftovers
+from support import article, build, read, tree_snapshot, write_site
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -15,10 +15,13 @@ BROKEN = "---\ntitle: 'Unclosed\nsection: National\nauthor: Ann Writer\ndate: 20
 
 
 def make_site(site):
-    return write_site(site, {
-        "content/national/a.md": article("First story"),
-        "content/national/b.md": article("Second story", date="2026-02-02 09:00"),
-    })
+    return write_site(
+        site,
+        {
+            "content/national/a.md": article("First story"),
+            "content/national/b.md": article("Second story", date="2026-02-02 09:00"),
+        },
+    )
 
 
 @pytest.mark.slow
@@ -166,10 +169,13 @@ def test_ctrl_c_in_the_middle_of_writing_a_build_leaves_no_temp_folder(site):
 
 @pytest.mark.slow
 def test_serve_drafts_previews_draft_stories(site):
-    write_site(site, {
-        "content/national/a.md": article("First story"),
-        "content/national/d.md": article("Draft story", draft="true"),
-    })
+    write_site(
+        site,
+        {
+            "content/national/a.md": article("First story"),
+            "content/national/d.md": article("Draft story", draft="true"),
+        },
+    )
     proc, port = start_serve(site, "--drafts")
     try:
         assert "<h1>Draft story</h1>" in request(port, "/national/d/").text

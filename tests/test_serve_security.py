@@ -9,8 +9,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import article, build, write_site
 from serve_support import TIMEOUT, EventStream, raw_request, request
+from support import article, build, write_site
 
 from broadsheet.cli import make_parser
 from broadsheet.errors import Problem
@@ -43,10 +43,13 @@ class Log(io.TextIOBase):
 def served(tmp_path_factory):
     """A built site served by the preview server, with a secret file and symlinks beside it."""
     tmp = tmp_path_factory.mktemp("serve")
-    site = write_site(tmp / "site", {
-        "content/national/a.md": article("First story"),
-        "content/national/b.md": article("Second story", date="2026-02-02 09:00"),
-    })
+    site = write_site(
+        tmp / "site",
+        {
+            "content/national/a.md": article("First story"),
+            "content/national/b.md": article("Second story", date="2026-02-02 09:00"),
+        },
+    )
     assert build(site) == 0
     public = site / "public"
     (tmp / "secret.txt").write_bytes(SECRET)
@@ -56,8 +59,15 @@ def served(tmp_path_factory):
     (public / "secret-link.txt").symlink_to(tmp / "secret.txt")
     (public / "inside-link.html").symlink_to(public / "national" / "a" / "index.html")
     (public / "empty-dir").mkdir()
-    for name, data in {"feed.xml": b"<rss/>", "data.json": b"{}", "pic.webp": b"RIFF", "pic.avif": b"\0",
-                       "font.woff2": b"wOF2", "app.js": b"1;", "logo.svg": b"<svg/>"}.items():
+    for name, data in {
+        "feed.xml": b"<rss/>",
+        "data.json": b"{}",
+        "pic.webp": b"RIFF",
+        "pic.avif": b"\0",
+        "font.woff2": b"wOF2",
+        "app.js": b"1;",
+        "logo.svg": b"<svg/>",
+    }.items():
         (public / "files").mkdir(exist_ok=True)
         (public / "files" / name).write_bytes(data)
     (public / "big.bin").write_bytes(os.urandom(8 * 1024 * 1024))
@@ -120,10 +130,21 @@ def test_directories_are_never_listed(served):
         assert ">site.css<" not in resp.text and "pic.webp" not in resp.text
 
 
-@pytest.mark.parametrize("path", [
-    "//evil.example/..%2f..", "//evil.example/", "//evil.example", "///evil.example/", "/\\evil.example",
-    "/%2f%2fevil.example", "/%5cevil.example", "//national", "/national", "//national//a",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "//evil.example/..%2f..",
+        "//evil.example/",
+        "//evil.example",
+        "///evil.example/",
+        "/\\evil.example",
+        "/%2f%2fevil.example",
+        "/%5cevil.example",
+        "//national",
+        "/national",
+        "//national//a",
+    ],
+)
 def test_no_redirect_ever_leaves_the_site(served, path):
     port, _, _, _ = served
     resp = request(port, path)
@@ -142,11 +163,18 @@ def test_a_folder_without_slash_redirects_to_its_slash_form(served):
     assert request(port, "//national//a").headers["location"] == "/national/a/"
 
 
-@pytest.mark.parametrize("name, ctype", [
-    ("feed.xml", "application/xml"), ("data.json", "application/json"), ("pic.webp", "image/webp"),
-    ("pic.avif", "image/avif"), ("font.woff2", "font/woff2"), ("app.js", "text/javascript; charset=utf-8"),
-    ("logo.svg", "image/svg+xml"),
-])
+@pytest.mark.parametrize(
+    "name, ctype",
+    [
+        ("feed.xml", "application/xml"),
+        ("data.json", "application/json"),
+        ("pic.webp", "image/webp"),
+        ("pic.avif", "image/avif"),
+        ("font.woff2", "font/woff2"),
+        ("app.js", "text/javascript; charset=utf-8"),
+        ("logo.svg", "image/svg+xml"),
+    ],
+)
 def test_content_types(served, name, ctype):
     port, _, _, public = served
     resp = request(port, f"/files/{name}")
@@ -189,19 +217,24 @@ def test_missing_pages_get_the_sites_404_page(served):
 
 def test_control_characters_are_escaped_in_the_log(served):
     port, log, _, _ = served
-    answer = raw_request(port, b"GET /\x1b[2J\x1b]0;pwned\x07boom HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    answer = raw_request(
+        port, b"GET /\x1b[2J\x1b]0;pwned\x07boom HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
     assert answer.startswith(b"HTTP/1.1 404")
     assert "\\x1b[2J\\x1b]0;pwned\\x07boom" in log.text
     assert "\x1b" not in log.text and "\x07" not in log.text
 
 
-@pytest.mark.parametrize("headers", [
-    {"Host": "evil.example:8000"},
-    {"Host": "attacker.localhost.evil.example"},
-    {"Origin": "http://evil.example"},
-    {"Origin": "null"},
-    {"Origin": "https://127.0.0.1.evil.example"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "evil.example:8000"},
+        {"Host": "attacker.localhost.evil.example"},
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "https://127.0.0.1.evil.example"},
+    ],
+)
 def test_live_reload_refuses_foreign_hosts_and_origins(served, headers):
     port, _, _, _ = served
     resp = request(port, "/__broadsheet/events?v=x", headers=headers)
@@ -218,8 +251,9 @@ def test_a_rebound_host_cannot_read_pages_either(served):
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
 def test_live_reload_accepts_local_names(served, host):
     port, _, _, _ = served
-    resp = request(port, "/__broadsheet/events?v=stale", headers={
-        "Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"})
+    resp = request(
+        port, "/__broadsheet/events?v=stale", headers={"Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"}
+    )
     assert resp.status == 200
     assert resp.headers["content-type"] == "text/event-stream"
     assert b"event: reload" in resp.body  # the tab's version is stale, so it is told at once

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
 from support import SITE_TOML, article, build, jpeg, read, tree_snapshot, write_site
+
 from broadsheet.plan.cards import face, in_face
 
 BASE = "https://gazette.example"
@@ -37,9 +37,14 @@ def card(site: Path, folder: str = "") -> Path:
 
 
 def test_a_story_without_a_picture_shares_the_papers_card(site):
-    write_site(site, {"static/images/p.jpg": jpeg(),
-                      "content/a.md": article("Council backs the ferry plan"),
-                      "content/b.md": article("Pictured", image="/images/p.jpg", image_alt="'The harbour'")})
+    write_site(
+        site,
+        {
+            "static/images/p.jpg": jpeg(),
+            "content/a.md": article("Council backs the ferry plan"),
+            "content/b.md": article("Pictured", image="/images/p.jpg", image_alt="'The harbour'"),
+        },
+    )
     assert build(site) == 0
     meta = head_meta(read(site, "/national/a/"))
     assert meta["og:image"] == meta["twitter:image"] == [f"{BASE}/share.png"]
@@ -54,8 +59,14 @@ def test_a_story_without_a_picture_shares_the_papers_card(site):
 
 
 def test_a_paper_with_a_logo_shares_the_logo_and_draws_no_card(site):
-    write_site(site, {"site.toml": SITE_TOML + 'logo = "/images/logo.png"\n', "static/images/logo.png": jpeg(),
-                      "content/a.md": article("Plain story")})
+    write_site(
+        site,
+        {
+            "site.toml": SITE_TOML + 'logo = "/images/logo.png"\n',
+            "static/images/logo.png": jpeg(),
+            "content/a.md": article("Plain story"),
+        },
+    )
     assert build(site) == 0
     assert head_meta(read(site, "/national/a/"))["og:image"] == [f"{BASE}/images/logo.png"]
     assert not card(site).exists()

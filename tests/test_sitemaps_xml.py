@@ -10,8 +10,8 @@ import feedparser
 import lxml.html
 import pytest
 from browser import NODE_MODULES, need_node_tool
-from support import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 from lxml import etree
+from support import NOW, REPO, SITE_TOML, article, build, read, run, write_site
 
 from broadsheet.cli import parse_now
 from broadsheet.load.config import load_config
@@ -67,14 +67,18 @@ def html_urls(public: Path) -> set[str]:
 
 
 def newsroom(site: Path) -> Path:
-    return write_site(site, {
-        "content/n1.md": article("Plain story", date="2026-02-01 09:00"),
-        "content/n2.md": article("Updated story", date="2026-02-02 09:00", updated="2026-02-05T10:30:00-08:00"),
-        "content/s1.md": article("Sports story", section="Sports", author="Bo Reporter", date="2026-01-20 18:00",
-                                 tags="[rowing]"),
-        "content/draft.md": article("Draft", date="2026-02-03 09:00", draft="true"),
-        "content/future.md": article("Future", date="2026-03-01 09:00"),
-    })
+    return write_site(
+        site,
+        {
+            "content/n1.md": article("Plain story", date="2026-02-01 09:00"),
+            "content/n2.md": article("Updated story", date="2026-02-02 09:00", updated="2026-02-05T10:30:00-08:00"),
+            "content/s1.md": article(
+                "Sports story", section="Sports", author="Bo Reporter", date="2026-01-20 18:00", tags="[rowing]"
+            ),
+            "content/draft.md": article("Draft", date="2026-02-03 09:00", draft="true"),
+            "content/future.md": article("Future", date="2026-03-01 09:00"),
+        },
+    )
 
 
 def test_sitemap_lists_every_public_page_and_is_valid(site, urlset_schema):
@@ -101,8 +105,9 @@ def test_lastmod_comes_from_updated_else_date(site):
 
 def test_a_correction_moves_lastmod(site):
     corrections = '[{date: "2026-02-07 08:00", text: "Fixed a date."}]'
-    assert build(write_site(site, {"content/n1.md": article("S", date="2026-02-01 09:00",
-                                                            corrections=corrections)})) == 0
+    assert (
+        build(write_site(site, {"content/n1.md": article("S", date="2026-02-01 09:00", corrections=corrections)})) == 0
+    )
     assert lastmods(xml(site, "/sitemap.xml"))[f"{BASE}/national/n1/"] == "2026-02-07T08:00:00-08:00"
 
 
@@ -111,19 +116,24 @@ def test_robots_txt_names_both_sitemaps(site):
     lines = read(site, "/robots.txt").splitlines()
     assert "User-agent: *" in lines
     assert [line for line in lines if line.startswith("Sitemap:")] == [
-        f"Sitemap: {BASE}/sitemap.xml", f"Sitemap: {BASE}/news-sitemap.xml"]
+        f"Sitemap: {BASE}/sitemap.xml",
+        f"Sitemap: {BASE}/news-sitemap.xml",
+    ]
 
 
 # The news sitemap: NOW is 2026-02-12T12:00:00-08:00, so the window opens at 2026-02-10 12:00 local.
 def test_news_sitemap_holds_exactly_the_last_48_hours(site):
-    write_site(site, {
-        "content/edge-in.md": article("Exactly 48 hours old", date="2026-02-10 12:00"),
-        "content/edge-out.md": article("A minute too old", date="2026-02-10 11:59"),
-        "content/utc.md": article("Filed in UTC", date="2026-02-12T19:30:00Z", section="Sports"),  # 11:30 local
-        "content/now.md": article("Published at now", date="2026-02-12 12:00"),
-        "content/later.md": article("A minute in the future", date="2026-02-12 12:01"),
-        "content/draft.md": article("Recent draft", date="2026-02-12 08:00", draft="true"),
-    })
+    write_site(
+        site,
+        {
+            "content/edge-in.md": article("Exactly 48 hours old", date="2026-02-10 12:00"),
+            "content/edge-out.md": article("A minute too old", date="2026-02-10 11:59"),
+            "content/utc.md": article("Filed in UTC", date="2026-02-12T19:30:00Z", section="Sports"),  # 11:30 local
+            "content/now.md": article("Published at now", date="2026-02-12 12:00"),
+            "content/later.md": article("A minute in the future", date="2026-02-12 12:01"),
+            "content/draft.md": article("Recent draft", date="2026-02-12 08:00", draft="true"),
+        },
+    )
     assert build(site) == 0
     root = xml(site, "/news-sitemap.xml")
     assert root.tag == f"{SM}urlset"
@@ -132,10 +142,13 @@ def test_news_sitemap_holds_exactly_the_last_48_hours(site):
 
 
 def test_news_sitemap_fields(site):
-    write_site(site, {
-        "site.toml": SITE_TOML + 'language = "en-CA"\n',
-        "content/n1.md": article("Harbour & ferry <news>", date="2026-02-12 08:15", slug="harbour"),
-    })
+    write_site(
+        site,
+        {
+            "site.toml": SITE_TOML + 'language = "en-CA"\n',
+            "content/n1.md": article("Harbour & ferry <news>", date="2026-02-12 08:15", slug="harbour"),
+        },
+    )
     assert build(site) == 0
     (url,) = xml(site, "/news-sitemap.xml")
     news = url.find(f"{NEWS}news")
@@ -155,8 +168,10 @@ def test_an_empty_news_sitemap_is_still_written(site):
 @pytest.mark.slow
 def test_news_sitemap_splits_past_1000_stories(site):
     now = parse_now(NOW)
-    files = {f"content/n{i}.md": article(f"Story {i}", date=(now - timedelta(minutes=2 * i)).isoformat(), body="x")
-             for i in range(1001)}
+    files = {
+        f"content/n{i}.md": article(f"Story {i}", date=(now - timedelta(minutes=2 * i)).isoformat(), body="x")
+        for i in range(1001)
+    }
     assert build(write_site(site, files)) == 0
     index = xml(site, "/news-sitemap.xml")
     assert index.tag == f"{SM}sitemapindex"
@@ -187,7 +202,9 @@ def render_plan(site_dir: Path, **limits: int) -> dict[str, bytes]:
     pages = plan_pages(model).pages
     files = {}
     for f in sitemaps.plan_sitemap(pages, model, **limits):
-        files[f.url] = render_page(env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), model, site_view(model.editions[0], config))
+        files[f.url] = render_page(
+            env, Page(f.url, "sitemap", f.template, "Sitemap", (), f.view), model, site_view(model.editions[0], config)
+        )
     return files
 
 
@@ -227,16 +244,32 @@ def test_sitemap_split_by_size_keeps_each_file_under_the_limit(site, urlset_sche
 def test_a_site_past_50000_urls_gets_a_sitemap_index(site, urlset_schema, index_schema):
     # 500 stories with 101 topics each: 50,500 topic pages. Tiny page templates keep the build quick;
     # the sitemap templates are the real ones.
-    tiny = {f"templates/{name}": "{{ page.title }}\n" for name in (
-        "base.html", "home.html", "section.html", "article.html", "author.html", "authors.html",
-        "tag.html", "tags.html", "404.html", "search.html")}
-    real = {f"templates/{p.name}": p.read_text(encoding="utf-8")
-            for p in sorted((REPO / "templates").iterdir()) if p.suffix in (".xml", ".txt")}
+    tiny = {
+        f"templates/{name}": "{{ page.title }}\n"
+        for name in (
+            "base.html",
+            "home.html",
+            "section.html",
+            "article.html",
+            "author.html",
+            "authors.html",
+            "tag.html",
+            "tags.html",
+            "404.html",
+            "search.html",
+        )
+    }
+    real = {
+        f"templates/{p.name}": p.read_text(encoding="utf-8")
+        for p in sorted((REPO / "templates").iterdir())
+        if p.suffix in (".xml", ".txt")
+    }
     stories = {}
     for i in range(500):
         tags = ", ".join(f"t{i}-{j}" for j in range(101))
-        stories[f"content/a{i}.md"] = (f"---\ntitle: S{i}\nsection: National\nauthor: A\n"
-                                       f"date: 2026-01-01 00:00\ntags: [{tags}]\n---\nx\n")
+        stories[f"content/a{i}.md"] = (
+            f"---\ntitle: S{i}\nsection: National\nauthor: A\ndate: 2026-01-01 00:00\ntags: [{tags}]\n---\nx\n"
+        )
     assert build(write_site(site, {**tiny, **real, **stories}, templates=False)) == 0
     public = site / "public"
     index = xml(site, "/sitemap.xml")
@@ -278,8 +311,11 @@ def test_the_sample_site_publishes_valid_feeds_sitemaps_and_metadata(tmp_path, u
     sitemap = etree.parse(str(out / "sitemap.xml"))
     assert urlset_schema.validate(sitemap), urlset_schema.error_log
     listed = set(locs(sitemap.getroot()))
-    pages = {base + "/" + p.relative_to(out).as_posix().removesuffix("index.html")
-             for p in out.rglob("*.html") if p.relative_to(out).as_posix() not in ("404.html", "search/index.html")}
+    pages = {
+        base + "/" + p.relative_to(out).as_posix().removesuffix("index.html")
+        for p in out.rglob("*.html")
+        if p.relative_to(out).as_posix() not in ("404.html", "search/index.html")
+    }
     assert listed == pages
 
     news = etree.parse(str(out / "news-sitemap.xml")).getroot()
@@ -291,8 +327,11 @@ def test_the_sample_site_publishes_valid_feeds_sitemaps_and_metadata(tmp_path, u
         canonical = doc.head.xpath("link[@rel='canonical']/@href")
         assert canonical == doc.head.xpath("meta[@property='og:url']/@content") and canonical[0].startswith(base)
         if doc.head.xpath("meta[@property='og:type']/@content") == ["article"]:
-            (ld,) = [d for s in doc.xpath("//script[@type='application/ld+json']")
-                     if (d := json.loads(s.text))["@type"] == "NewsArticle"]
+            (ld,) = [
+                d
+                for s in doc.xpath("//script[@type='application/ld+json']")
+                if (d := json.loads(s.text))["@type"] == "NewsArticle"
+            ]
             assert ld["@type"] == "NewsArticle" and ld["url"] == canonical[0]
             assert ld["headline"] == doc.xpath("//h1")[0].text_content().strip()
             assert doc.head.xpath("meta[@property='og:title']/@content") == [ld["headline"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from support import article, build, read, write_site
 
 
@@ -15,9 +14,15 @@ def site(tmp_path: Path) -> Path:
 
 
 def stories(n: int) -> dict[str, str]:
-    return {f"content/s{i}.md": article(f"Story {i}", section=("National", "Sports")[i % 2],
-                                        date=f"2026-02-{i + 1:02d} 09:00", body=f"Paragraph of story {i}.")
-            for i in range(n)}
+    return {
+        f"content/s{i}.md": article(
+            f"Story {i}",
+            section=("National", "Sports")[i % 2],
+            date=f"2026-02-{i + 1:02d} 09:00",
+            body=f"Paragraph of story {i}.",
+        )
+        for i in range(n)
+    }
 
 
 def test_few_stories_beside_the_lead_make_no_latest_column_the_lead_takes_the_top(site):
@@ -40,9 +45,14 @@ def test_enough_stories_beside_the_lead_fill_the_latest_column(site):
 
 
 def test_more_from_shows_each_story_s_summary_under_its_headline(site):
-    write_site(site, {"content/a.md": article("Ferry plan", summary="'Council backs the plan.'"),
-                      "content/b.md": article("Bridge tolls", date="2026-02-02 09:00", body="Tolls rise in May."),
-                      "content/c.md": article("Budget", date="2026-02-03 09:00")})
+    write_site(
+        site,
+        {
+            "content/a.md": article("Ferry plan", summary="'Council backs the plan.'"),
+            "content/b.md": article("Bridge tolls", date="2026-02-02 09:00", body="Tolls rise in May."),
+            "content/c.md": article("Budget", date="2026-02-03 09:00"),
+        },
+    )
     assert build(site) == 0
     aside = read(site, "/national/c/").split('class="rail more-from"')[1].split("</aside>")[0]
     assert '<a href="/national/a/">Ferry plan</a>' in aside

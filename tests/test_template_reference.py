@@ -12,10 +12,10 @@ import pytest
 from support import NOW, REPO
 from theme_site import write_theme_site
 
-from broadsheet.load.config import load_config
 from broadsheet.load.article import Correction
-from broadsheet.load.live import Update
+from broadsheet.load.config import load_config
 from broadsheet.load.extras import load_extras
+from broadsheet.load.live import Update
 from broadsheet.load.profiles import ProfileText
 from broadsheet.load.sources import load_articles
 from broadsheet.model.site import build_paper
@@ -51,8 +51,14 @@ def drawn(tmp_path_factory):
     site_dir = write_theme_site(tmp_path_factory.mktemp("ref") / "site")
     config = load_config(site_dir / "site.toml")
     extras = load_extras(site_dir, config)
-    site = build_paper(config, load_articles(site_dir / "content", config).articles, datetime.fromisoformat(NOW),
-                      pages=extras.pages, data=extras.data, profiles=extras.profiles)
+    site = build_paper(
+        config,
+        load_articles(site_dir / "content", config).articles,
+        datetime.fromisoformat(NOW),
+        pages=extras.pages,
+        data=extras.data,
+        profiles=extras.profiles,
+    )
     pages = list(plan_pages(site).pages)
     ssi = dataclasses.replace(site.editions[0], config=dataclasses.replace(config, includes="ssi"))
     pages += plan_regions(ssi)  # the fragments the server includes (this site's own mode loads live.js)
@@ -89,7 +95,14 @@ def test_each_template_gets_exactly_the_variables_the_reference_lists(drawn):
 
 def test_every_type_a_template_can_reach_is_in_the_reference_with_exactly_its_attributes(drawn):
     given, _ = drawn
-    types = {SiteView_type(given), ImageSet, Variant, Correction, Update, ProfileText}  # also those this site may not reach
+    types = {
+        SiteView_type(given),
+        ImageSet,
+        Variant,
+        Correction,
+        Update,
+        ProfileText,
+    }  # also those this site may not reach
     stack = [v for variables in given.values() for v in variables.values()]
     seen: set[int] = set()
     while stack:
@@ -108,8 +121,10 @@ def test_every_type_a_template_can_reach_is_in_the_reference_with_exactly_its_at
     assert {t.__name__ for t in types} == set(documented)
     for cls in types:
         offered = {f.name for f in dataclasses.fields(cls)} | {
-            name for name, member in vars(cls).items()
-            if not name.startswith("_") and (isinstance(member, property) or callable(member))}
+            name
+            for name, member in vars(cls).items()
+            if not name.startswith("_") and (isinstance(member, property) or callable(member))
+        }
         assert documented[cls.__name__] == offered, cls.__name__
 
 

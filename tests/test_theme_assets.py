@@ -18,7 +18,9 @@ def test_css_is_served_under_a_content_hash_that_changes_with_the_file(site):
     write_site(site, {"content/a.md": article("A")})
     assert build(site) == 0
     first = stylesheet_urls(read(site, "/national/a/"))
-    assert re.fullmatch(r"/css/site\.[0-9a-f]{10}\.css", first[0]) and re.fullmatch(r"/css/print\.[0-9a-f]{10}\.css", first[1])
+    assert re.fullmatch(r"/css/site\.[0-9a-f]{10}\.css", first[0]) and re.fullmatch(
+        r"/css/print\.[0-9a-f]{10}\.css", first[1]
+    )
     assert (site / "public" / first[0].lstrip("/")).read_bytes() == (site / "static/css/site.css").read_bytes()
     with open(site / "static/css/site.css", "a") as fh:
         fh.write("\nbody { color: red; }\n")
@@ -37,10 +39,13 @@ def test_search_page_script_is_fingerprinted(site):
 
 
 def test_asset_naming_a_missing_file_is_a_template_problem(site, capsys):
-    write_site(site, {
-        "content/a.md": article("A"),
-        "templates/404.html": '{% extends "base.html" %}{% block main %}<link href="{{ asset(\'css/gone.css\') }}">{% endblock %}',
-    })
+    write_site(
+        site,
+        {
+            "content/a.md": article("A"),
+            "templates/404.html": '{% extends "base.html" %}{% block main %}<link href="{{ asset(\'css/gone.css\') }}">{% endblock %}',
+        },
+    )
     assert build(site) == 1
     assert "templates/404.html:1: asset('css/gone.css'): no file static/css/gone.css" in capsys.readouterr().err
 
@@ -73,7 +78,9 @@ def test_search_index_is_built_into_the_output(site):
     assert (public / "pagefind" / "pagefind.js").is_file()
     assert list((public / "pagefind" / "fragment").glob("*.pf_fragment"))  # one fragment per indexed page
     # The masthead box sends its query to the search page.
-    assert '<form class="search-box" role="search" aria-label="Site search" action="/search/" method="get">' in read(site, "/")
+    assert '<form class="search-box" role="search" aria-label="Site search" action="/search/" method="get">' in read(
+        site, "/"
+    )
 
 
 def test_only_one_fragment_per_article_is_indexed(site):

@@ -21,9 +21,13 @@ def test_eject_copies_one_theme_file_and_an_edit_of_it_is_picked_up(tmp_path, ca
     copied = site / "templates/partials/byline.html"
     assert copied.read_bytes() == (REPO / "templates/partials/byline.html").read_bytes()
     assert sorted(p.relative_to(site).as_posix() for p in (site / "templates").rglob("*")) == [
-        "templates/partials", "templates/partials/byline.html"]
+        "templates/partials",
+        "templates/partials/byline.html",
+    ]
     record = tomllib.loads((site / "ejected.toml").read_text())["files"]
-    assert list(record) == ["templates/partials/byline.html"] and record["templates/partials/byline.html"].startswith("sha256:")
+    assert list(record) == ["templates/partials/byline.html"] and record["templates/partials/byline.html"].startswith(
+        "sha256:"
+    )
     copied.write_text('<p class="byline">Filed by {{ article.authors|join(" & ") }}</p>\n')
     assert build(site) == 0
     assert '<p class="byline">Filed by Ann Writer</p>' in read(site, "/national/a/")
@@ -46,7 +50,9 @@ def test_eject_of_a_file_the_theme_lacks_lists_the_theme_files(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "the theme has no file 'partials/nope.html'" in err and "templates/partials/byline.html" in err
     assert run("theme", "eject", "../site.toml", "--site", site) == 2
-    assert run("theme", "eject", "static/images/ballot-box-vote.jpg", "--site", site) == 2  # the sample's, not the theme's
+    assert (
+        run("theme", "eject", "static/images/ballot-box-vote.jpg", "--site", site) == 2
+    )  # the sample's, not the theme's
     assert not (site / "templates").exists() and not (site / "ejected.toml").exists()
 
 

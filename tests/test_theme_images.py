@@ -5,21 +5,26 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
-from support import Imgs, article, build, jpeg, read, srcset_urls, tree_snapshot, write_site
 from PIL import Image
+from support import Imgs, article, build, jpeg, read, srcset_urls, tree_snapshot, write_site
 
 
 def image_site(site, **toml):
     extra = "".join(f"{k} = {v}\n" for k, v in toml.items())
     from support import SITE_TOML
-    return write_site(site, {
-        "site.toml": SITE_TOML + extra,
-        "static/images/harbour.jpg": jpeg(1600, 900),
-        "content/a.md": article("With a photo", image="/images/harbour.jpg", image_alt="Boats at dawn",
-                                date="2026-02-02 09:00"),
-        "content/b.md": article("Another story", image="/images/harbour.jpg", date="2026-02-01 09:00"),
-        "content/c.md": article("No photo here", date="2026-01-30 09:00"),
-    })
+
+    return write_site(
+        site,
+        {
+            "site.toml": SITE_TOML + extra,
+            "static/images/harbour.jpg": jpeg(1600, 900),
+            "content/a.md": article(
+                "With a photo", image="/images/harbour.jpg", image_alt="Boats at dawn", date="2026-02-02 09:00"
+            ),
+            "content/b.md": article("Another story", image="/images/harbour.jpg", date="2026-02-01 09:00"),
+            "content/c.md": article("No photo here", date="2026-01-30 09:00"),
+        },
+    )
 
 
 @pytest.mark.slow
@@ -94,11 +99,14 @@ def test_output_is_byte_identical_between_builds(site):
 
 
 def test_missing_or_broken_image_is_reported_with_file_and_line(site, capsys):
-    write_site(site, {
-        "content/a.md": article("Gone", image="/images/nope.jpg"),
-        "content/b.md": article("Broken", image="/images/broken.jpg"),
-        "static/images/broken.jpg": b"not a jpeg at all",
-    })
+    write_site(
+        site,
+        {
+            "content/a.md": article("Gone", image="/images/nope.jpg"),
+            "content/b.md": article("Broken", image="/images/broken.jpg"),
+            "static/images/broken.jpg": b"not a jpeg at all",
+        },
+    )
     assert build(site) == 1
     err = capsys.readouterr().err
     assert "content/a.md:6: image /images/nope.jpg not found: put the file at static/images/nope.jpg" in err
@@ -117,8 +125,9 @@ def test_image_on_another_host_is_shown_without_resizing(site):
 def test_png_keeps_its_format_and_transparency_in_webp(site):
     out = BytesIO()
     Image.new("RGBA", (800, 400), (200, 30, 30, 120)).save(out, "PNG")
-    write_site(site, {"static/images/chart.png": out.getvalue(),
-                      "content/a.md": article("Chart", image="/images/chart.png")})
+    write_site(
+        site, {"static/images/chart.png": out.getvalue(), "content/a.md": article("Chart", image="/images/chart.png")}
+    )
     assert build(site) == 0
     page = Imgs(read(site, "/national/a/"))
     assert [u.rsplit(".", 1)[1] for u, _ in srcset_urls(page.imgs[0]["srcset"])] == ["png"] * 3
@@ -128,8 +137,13 @@ def test_png_keeps_its_format_and_transparency_in_webp(site):
 
 
 def test_file_names_with_spaces_and_commas_stay_one_srcset_candidate(site):
-    write_site(site, {"static/images/harbour, at dawn.jpg": jpeg(700, 400),
-                      "content/a.md": article("Dawn", image="'/images/harbour, at dawn.jpg'")})
+    write_site(
+        site,
+        {
+            "static/images/harbour, at dawn.jpg": jpeg(700, 400),
+            "content/a.md": article("Dawn", image="'/images/harbour, at dawn.jpg'"),
+        },
+    )
     assert build(site) == 0
     lead = Imgs(read(site, "/national/a/")).imgs[0]
     candidates = srcset_urls(lead["srcset"])

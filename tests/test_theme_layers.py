@@ -38,8 +38,7 @@ def copy_theme(dest: Path) -> Path:
 
 
 def build_with_theme(site: Path, theme: Path, out: Path | None = None):
-    opts = BuildOptions(site_dir=site, out_dir=out or site / "public", now=datetime.fromisoformat(NOW),
-                        theme_dir=theme)
+    opts = BuildOptions(site_dir=site, out_dir=out or site / "public", now=datetime.fromisoformat(NOW), theme_dir=theme)
     return build_with_cache(opts)
 
 
@@ -67,7 +66,7 @@ def test_one_overridden_partial_changes_only_the_pages_that_include_it(tmp_path)
     before = tree_snapshot(site / "public")
     byline = (REPO / "templates/partials/byline.html").read_text(encoding="utf-8")
     (site / "templates/partials").mkdir(parents=True)
-    (site / "templates/partials/byline.html").write_text("<p class=\"house-byline\">Our own byline</p>\n" + byline)
+    (site / "templates/partials/byline.html").write_text('<p class="house-byline">Our own byline</p>\n' + byline)
     assert build(site) == 0
     after = tree_snapshot(site / "public")
     changed = {rel for rel in after if after[rel] != before.get(rel)}
@@ -140,23 +139,50 @@ def test_a_wheel_carries_the_theme_and_the_installed_package_finds_it_outside_th
     for name in ("broadsheet", "templates", "static", "locales"):
         shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     # Offline, with the setuptools the test extra installs.
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index",
-                            "-q", str(src), "-w", str(tmp_path / "dist")], capture_output=True, text=True)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-build-isolation",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            str(src),
+            "-w",
+            str(tmp_path / "dist"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "dist").glob("broadsheet-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for rel in [*(p.relative_to(REPO).as_posix() for p in (REPO / "templates").rglob("*") if p.is_file()),
-                "static/css/site.css", "static/css/print.css", "static/js/search.js", "static/favicon.svg",
-                *(f"locales/{code}/LC_MESSAGES/messages.po" for code in ("en", "pa", "fr", "hi"))]:
+    for rel in [
+        *(p.relative_to(REPO).as_posix() for p in (REPO / "templates").rglob("*") if p.is_file()),
+        "static/css/site.css",
+        "static/css/print.css",
+        "static/js/search.js",
+        "static/favicon.svg",
+        *(f"locales/{code}/LC_MESSAGES/messages.po" for code in ("en", "pa", "fr", "hi")),
+    ]:
         assert f"broadsheet/theme/{rel}" in names
     assert not any(n.startswith("broadsheet/theme/static/images/") for n in names)
     installed = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(installed)
     site = bare_site(tmp_path / "site")
-    code = ("import sys, broadsheet, broadsheet.cli; print(broadsheet.__file__, file=sys.stderr); "
-            "sys.exit(broadsheet.cli.main(sys.argv[1:]))")
-    done = subprocess.run([sys.executable, "-c", code, "build", "--now", NOW], cwd=site, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(installed)})
+    code = (
+        "import sys, broadsheet, broadsheet.cli; print(broadsheet.__file__, file=sys.stderr); "
+        "sys.exit(broadsheet.cli.main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "build", "--now", NOW],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith(str(installed))
     assert (site / "public/css/site.css").read_bytes() == (REPO / "static/css/site.css").read_bytes()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from browser import LINKCHECKER_RC, VNU_JAR, WCAG_AA, axe_context, chromium, describe, need_node_tool, run_axe, serve
-from support import REPO, run
 from serve_support import start_serve
+from support import REPO, run
 from theme_site import write_theme_site
 
 SAMPLE_NOW = "2026-11-25T12:00:00-08:00"
@@ -24,7 +24,14 @@ THEME_NOW = "2026-02-12T12:00:00-08:00"
 
 def build_copy(src: Path, dest: Path, now: str) -> Path:
     """Copy a site's sources (not its output or cache) into dest, build it, and return the output folder."""
-    for name in ("site.toml", "content", "static", "templates", "data", ".broadsheet-cache"):  # resized images are reusable
+    for name in (
+        "site.toml",
+        "content",
+        "static",
+        "templates",
+        "data",
+        ".broadsheet-cache",
+    ):  # resized images are reusable
         if (src / name).is_dir():
             shutil.copytree(src / name, dest / name)
         elif (src / name).exists():
@@ -67,9 +74,17 @@ def sample_pages(public: Path) -> dict[str, str]:
     def url(folder: Path) -> str:
         return "/" + folder.relative_to(public).as_posix() + "/"
 
-    return {"front": "/", "section": section, "article with image": url(with_image),
-            "article without image": url(without_image), "author": url(author), "tag": url(tag),
-            "404": "/404.html", "search": "/search/", "standalone page": "/about/"}
+    return {
+        "front": "/",
+        "section": section,
+        "article with image": url(with_image),
+        "article without image": url(without_image),
+        "author": url(author),
+        "tag": url(tag),
+        "404": "/404.html",
+        "search": "/search/",
+        "standalone page": "/about/",
+    }
 
 
 # ---- Validators -------------------------------------------------------------------------------------------
@@ -81,8 +96,21 @@ def test_nu_validator_finds_no_errors_on_any_page(sample, small, tmp_path):
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div>nested</p>")
     assert shutil.which("java"), "java is missing: run ./scripts/test, or apt-get install default-jre-headless"
     result = subprocess.run(
-        ["java", "-jar", str(need_node_tool(VNU_JAR)), "--errors-only", "--skip-non-html", str(sample), str(small), str(tmp_path)],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            "java",
+            "-jar",
+            str(need_node_tool(VNU_JAR)),
+            "--errors-only",
+            "--skip-non-html",
+            str(sample),
+            str(small),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     errors = [line for line in result.stderr.splitlines() if ": error" in line]
     assert errors and all("/bad.html" in line for line in errors), "\n".join(errors[:40])
     assert len(list(sample.rglob("*.html"))) > 100
@@ -92,8 +120,13 @@ def linkcheck(public: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     rc = tmp_path / "linkcheckerrc"
     rc.write_text(LINKCHECKER_RC)
     with serve(public) as base:
-        return subprocess.run(["linkchecker", "--config", str(rc), "--no-status", base + "/"],
-                              capture_output=True, text=True, timeout=600, check=False)
+        return subprocess.run(
+            ["linkchecker", "--config", str(rc), "--no-status", base + "/"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
 
 
 @pytest.mark.slow

@@ -62,6 +62,7 @@ class RecordingQueue(ChangeQueue):
     def wait_for(self, path: Path, finished: bool | None, after: int) -> int:
         """Wait until an event after the first `after` names path (finished, unfinished, or either: None);
         return how many events have come."""
+
         def seen() -> bool:
             return any(path in paths and finished in (None, done) for paths, done, _ in self.events[after:])
 
@@ -91,8 +92,14 @@ def watched(site):
 
 def sentinels(site: Path) -> frozenset[Path]:
     """One source in each place the watcher watches separately (each has its own stream of events)."""
-    return frozenset({site / "content" / "zz-sentinel.md", site / "templates" / "zz-sentinel.html",
-                      site / "static" / "zz-sentinel.css", site / "site.toml"})
+    return frozenset(
+        {
+            site / "content" / "zz-sentinel.md",
+            site / "templates" / "zz-sentinel.html",
+            site / "static" / "zz-sentinel.css",
+            site / "site.toml",
+        }
+    )
 
 
 def sentinel_batch(site: Path, queue: RecordingQueue) -> Batch | None:
@@ -221,13 +228,27 @@ def test_a_source_folder_made_after_start_up_is_watched_too(site):
 
 
 def test_is_watched_knows_sources_from_everything_else(site):
-    ok = [site / "site.toml", site / "content" / "a.md", site / "content" / "x" / "b.markdown",
-          site / "templates" / "partials" / "card.html", site / "static" / "img" / "a.webp"]
-    no = [site / "public" / "index.html", site / ".broadsheet-cache" / "preview" / "index.html",
-          site / "content" / "a.md.swp", site / "content" / ".#a.md", site / "content" / "4913",
-          site / "content" / "a.md~", site / "static" / ".DS_Store", site / "content" / "sedX1y2z3",
-          site / ".git" / "index", site / "other.toml", site.parent / "elsewhere.md",
-          site / "static" / "public" / "x.css"]
+    ok = [
+        site / "site.toml",
+        site / "content" / "a.md",
+        site / "content" / "x" / "b.markdown",
+        site / "templates" / "partials" / "card.html",
+        site / "static" / "img" / "a.webp",
+    ]
+    no = [
+        site / "public" / "index.html",
+        site / ".broadsheet-cache" / "preview" / "index.html",
+        site / "content" / "a.md.swp",
+        site / "content" / ".#a.md",
+        site / "content" / "4913",
+        site / "content" / "a.md~",
+        site / "static" / ".DS_Store",
+        site / "content" / "sedX1y2z3",
+        site / ".git" / "index",
+        site / "other.toml",
+        site.parent / "elsewhere.md",
+        site / "static" / "public" / "x.css",
+    ]
     assert all(is_watched(p, site) for p in ok)
     assert not any(is_watched(p, site, ignore=(site / "static" / "public",)) for p in no)
 

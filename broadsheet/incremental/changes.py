@@ -11,8 +11,8 @@ from pathlib import Path
 from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Summary
 from broadsheet.load.article import Article, shape_fields
-from broadsheet.load.discovery import find_markdown
 from broadsheet.load.dates import local_instant
+from broadsheet.load.discovery import find_markdown
 from broadsheet.load.extras import extra_digests, extra_files
 from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
@@ -69,8 +69,12 @@ class Changes:
         return not self.kinds & ~IN_PLACE
 
 
-def what_changed(opts: BuildOptions, memory: Memory | None, touched: frozenset[Path] | None = None,
-                 listing: tuple[Path, ...] | None = None) -> Changes:
+def what_changed(
+    opts: BuildOptions,
+    memory: Memory | None,
+    touched: frozenset[Path] | None = None,
+    listing: tuple[Path, ...] | None = None,
+) -> Changes:
     """Compare the site folder (or, in a session, the files the watcher saw change) with the last build.
 
     `touched`: the only files that may have changed, when a session's watcher knows (None: any);
@@ -82,8 +86,11 @@ def what_changed(opts: BuildOptions, memory: Memory | None, touched: frozenset[P
     if (opts.now if opts.now.tzinfo else local_instant(opts.now, memory.paper.config.timezone)) != memory.paper.now:
         kinds |= Change.CLOCK
     if touched is not None:
-        return Changes(kinds | touched_kinds(opts.site_dir, touched, memory), touched,
-                       suspects=touched_stories(opts.site_dir, touched))
+        return Changes(
+            kinds | touched_kinds(opts.site_dir, touched, memory),
+            touched,
+            suspects=touched_stories(opts.site_dir, touched),
+        )
     if digest_of(opts.site_dir / "site.toml") != memory.config:
         kinds |= Change.CONFIG
     if template_digests(opts.site_dir / "templates", opts.theme / "templates") != memory.templates:
@@ -123,8 +130,9 @@ def touched_kinds(site_dir: Path, touched: frozenset[Path], memory: Memory) -> C
             kinds |= Change.STORY_FIELDS
         elif rel == "site.toml" and digest_of(path) != memory.config:
             kinds |= Change.CONFIG
-        elif (top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix())
-              or top == "locales"):  # a gettext catalog: its digest is among the templates' (render/i18n.py)
+        elif (
+            top == "templates" and digest_of(path) != memory.templates.get(Path(inner).as_posix()) or top == "locales"
+        ):  # a gettext catalog: its digest is among the templates' (render/i18n.py)
             kinds |= Change.TEMPLATES
         elif top == "static" and static_file_changed(path, memory):
             kinds |= Change.STATIC
@@ -141,9 +149,11 @@ def static_file_changed(path: Path, memory: Memory) -> bool:
 
 def touched_stories(site_dir: Path, touched: frozenset[Path]) -> frozenset[str]:
     content = os.path.join(site_dir, "content")
-    return frozenset(os.path.join(content, rel) for path in touched
-                     if not (rel := os.path.relpath(path, content)).startswith("..")
-                     and Path(rel).parts[:1] != (PAGES_FOLDER,))
+    return frozenset(
+        os.path.join(content, rel)
+        for path in touched
+        if not (rel := os.path.relpath(path, content)).startswith("..") and Path(rel).parts[:1] != (PAGES_FOLDER,)
+    )
 
 
 def digest_of(path: Path) -> bytes | None:
@@ -257,13 +267,20 @@ def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) ->
     """Tell whether the last plan holds at another clock: no story goes live or back, none expires, no live blog
     ends."""
     before = previous.paper.now
-    if any(is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
-           for s in previous.sources.values()):
+    if any(
+        is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
+        for s in previous.sources.values()
+    ):
         return False
-    if any(s.article.live and is_live_blog(s.article, before) != is_live_blog(s.article, now)
-           for s in previous.sources.values()):
+    if any(
+        s.article.live and is_live_blog(s.article, before) != is_live_blog(s.article, now)
+        for s in previous.sources.values()
+    ):
         return False  # a live blog ended: it loses its mark, its feed and its LiveBlogPosting
     # A story can go live and expire between the two clocks, live at neither: the next change moved all the same.
     low, high = sorted((before.timestamp(), now.timestamp()))
-    return not any(low < t.timestamp() <= high
-                   for s in previous.sources.values() for t, _ in scheduled_changes(s.article, opts.drafts, opts.future))
+    return not any(
+        low < t.timestamp() <= high
+        for s in previous.sources.values()
+        for t, _ in scheduled_changes(s.article, opts.drafts, opts.future)
+    )

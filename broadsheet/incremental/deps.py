@@ -31,7 +31,15 @@ from broadsheet.plan.pages import site_view
 from broadsheet.stamps import digest
 
 # Kinds of input.
-STORY, SECTION, AUTHOR, TAG, SITE, DERIVED, TEMPLATE = "story", "section", "author", "tag", "site", "derived", "template"
+STORY, SECTION, AUTHOR, TAG, SITE, DERIVED, TEMPLATE = (
+    "story",
+    "section",
+    "author",
+    "tag",
+    "site",
+    "derived",
+    "template",
+)
 PAGE, DATA = "page", "data"  # a standalone page; a data file (by stem)
 # Field groups of an object.
 META = "meta"  # every field not in another group
@@ -42,7 +50,6 @@ DAY = "day"  # the edition date: the day of the clock in the site's time zone
 YEAR = "year"  # its year (a footer's copyright)
 BREAKING = "breaking"  # the stories whose banner shows
 LATEST = "latest"  # the newest stories
-
 
 
 class Dependency(NamedTuple):
@@ -215,8 +222,7 @@ class SiteInputs:
         self.view = self.objects[(SITE, "")]  # the default edition's
         for a in paper.articles:
             self.objects[(STORY, a.url)] = a
-        for kind, items in ((SECTION, paper.sections), (AUTHOR, paper.authors), (TAG, paper.tags),
-                            (PAGE, paper.pages)):
+        for kind, items in ((SECTION, paper.sections), (AUTHOR, paper.authors), (TAG, paper.tags), (PAGE, paper.pages)):
             for item in items:
                 self.objects[(kind, item.url)] = item
         self._memo: dict[Dependency, bytes | None] = {}

@@ -46,9 +46,13 @@ class Memory:
 
     def outcome(self) -> Outcome:
         """Return what the build made, to report."""
-        return Outcome(tuple(Counter(p.kind for p in self.plan.pages).items()), len(self.files.files),
-                       self.paper.next_scheduled, self.paper.next_change,
-                       tuple(a.name for a in self.paper.authors if a.profile is None))
+        return Outcome(
+            tuple(Counter(p.kind for p in self.plan.pages).items()),
+            len(self.files.files),
+            self.paper.next_scheduled,
+            self.paper.next_change,
+            tuple(a.name for a in self.paper.authors if a.profile is None),
+        )
 
 
 @dataclass(frozen=True, slots=True)

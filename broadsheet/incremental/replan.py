@@ -13,7 +13,18 @@ from dataclasses import replace
 from datetime import datetime
 
 from broadsheet.incremental.changes import Change, Changes
-from broadsheet.incremental.deps import BODY, DAY, META, NOW, SITE, YEAR, SiteInputs, refresh, site_dependency, story_dependency
+from broadsheet.incremental.deps import (
+    BODY,
+    DAY,
+    META,
+    NOW,
+    SITE,
+    YEAR,
+    SiteInputs,
+    refresh,
+    site_dependency,
+    story_dependency,
+)
 from broadsheet.incremental.memory import Memory
 from broadsheet.model.site import Paper, swap_stories
 from broadsheet.plan.live import plan_live_feeds
@@ -43,15 +54,22 @@ def replan(previous: Memory | None, inputs: SiteInputs, changes: Changes) -> Pla
     if Change.CLOCK in changes.kinds:  # the pages that show the clock: its instant, the edition date, its year
         for edition, before in zip(paper.editions, previous.paper.editions):
             view, was = inputs.objects[(SITE, edition.folder)], site_view(before, previous.paper.config)
-            reads |= {site_dependency(NOW, edition.folder),
-                      *([site_dependency(DAY, edition.folder)] if view.day != was.day else []),
-                      *([site_dependency(YEAR, edition.folder)] if view.year != was.year else [])}
+            reads |= {
+                site_dependency(NOW, edition.folder),
+                *([site_dependency(DAY, edition.folder)] if view.day != was.day else []),
+                *([site_dependency(YEAR, edition.folder)] if view.year != was.year else []),
+            }
     planned = {p.url: p for p in edition_feeds(paper, urls)} if urls else {}
     if changes.shown:  # a live blog's updates feed carries its headline and summary; the story's own page
-        planned.update({p.url: with_meta(in_edition(p, paper, e.folder)) for e in paper.editions
-                        for p in plan_live_feeds(e, urls)})
-        planned.update({new.url: with_meta(in_edition(plan_article(paper.edition(new.folder), new), paper,
-                                                      new.folder)) for _, new in changes.edits})
+        planned.update(
+            {p.url: with_meta(in_edition(p, paper, e.folder)) for e in paper.editions for p in plan_live_feeds(e, urls)}
+        )
+        planned.update(
+            {
+                new.url: with_meta(in_edition(plan_article(paper.edition(new.folder), new), paper, new.folder))
+                for _, new in changes.edits
+            }
+        )
     if changes.shown or Change.CLOCK in changes.kinds:
         news = plan_news_pages(paper)
         if [p.url for p in news] != [p.url for p in previous.plan.pages if p.kind == "news-sitemap"]:

@@ -39,8 +39,9 @@ class SearchIndex:
 
 
 @contextmanager
-def index_search(plan: SearchPlan | None, previous: Mapping[str, Indexed] | None,
-                 on_disk: Mapping[str, object] | None, where: Path) -> Iterator[Callable[[Put], SearchIndex]]:
+def index_search(
+    plan: SearchPlan | None, previous: Mapping[str, Indexed] | None, on_disk: Mapping[str, object] | None, where: Path
+) -> Iterator[Callable[[Put], SearchIndex]]:
     """Start indexing the shards whose key changed, or whose files are not in the output as written;
     yield `finish(put)`, which waits for Pagefind, stages the new files with `put(rel, data)` and returns
     the whole index. Pagefind works while the pages render (its records come from the stories alone).
@@ -84,8 +85,12 @@ def output_digests(previous: Mapping[str, Indexed], on_disk: Mapping[str, object
     """The digest of each index file the output holds now: as the last build wrote it, or as found on disk."""
     if on_disk is None:
         return {rel: d for shard in previous.values() for rel, d in shard.files.items()}
-    return {rel: d for shard in previous.values() for rel in shard.files
-            if (d := getattr(on_disk.get(rel), "digest", None)) is not None}
+    return {
+        rel: d
+        for shard in previous.values()
+        for rel in shard.files
+        if (d := getattr(on_disk.get(rel), "digest", None)) is not None
+    }
 
 
 def _reusable(old: Indexed | None, key: bytes, on_disk: Mapping[str, object] | None) -> bool:

@@ -37,6 +37,7 @@ def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previou
 
     `on_load` runs once the memory is loaded (the command line freezes it out of later garbage collections).
     """
+
     def load() -> Memory | None:
         memory = load_memory(site_dir)
         if on_load is not None:
@@ -93,8 +94,12 @@ def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) 
             pickle.dump(memory.records, f, protocol=pickle.HIGHEST_PROTOCOL)
             stamps = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
             stamps.fast = True  # no memo at all
-            stamps.dump({out: {rel: (s.size, s.mtime_ns, s.ino, s.seen_ns, s.digest) for rel, s in files.items()}
-                         for out, files in memory.folders.items()})
+            stamps.dump(
+                {
+                    out: {rel: (s.size, s.mtime_ns, s.ino, s.seen_ns, s.digest) for rel, s in files.items()}
+                    for out, files in memory.folders.items()
+                }
+            )
         os.replace(tmp, confined(folder, "memory.pickle"))
     except (OSError, OutsideFolder):
         return
@@ -118,8 +123,12 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
     inputs = summary_inputs(site_dir, theme_dir)
     fresh = now_ns() - RACY_NS
     sources = memory.sources.values()
-    if (out_dir is None or inputs is None or str(out_dir) not in memory.folders
-            or any(s.mtime_ns >= fresh or s.seen_ns - s.mtime_ns <= RACY_NS for s in sources)):
+    if (
+        out_dir is None
+        or inputs is None
+        or str(out_dir) not in memory.folders
+        or any(s.mtime_ns >= fresh or s.seen_ns - s.mtime_ns <= RACY_NS for s in sources)
+    ):
         return None
     outputs = memory.folders[str(out_dir)]
     return Summary(

@@ -28,9 +28,14 @@ def parse_aliases(value: Any, reserved: Iterable[str] = RESERVED_OUTPUT) -> tupl
     for item in items:
         path = item.strip()
         segments = path.split("/")
-        if (not path.startswith("/") or path.startswith("//") or path == "/" or _FORBIDDEN.search(path)
-                or any(s in (".", "..") for s in segments)):
-            messages.append(f"alias {clip(item)!r} must be a path on this site, like \"/old/path/\"")
+        if (
+            not path.startswith("/")
+            or path.startswith("//")
+            or path == "/"
+            or _FORBIDDEN.search(path)
+            or any(s in (".", "..") for s in segments)
+        ):
+            messages.append(f'alias {clip(item)!r} must be a path on this site, like "/old/path/"')
             continue
         try:
             name = confined_name(path, decode=True, reserved=reserved)
@@ -38,7 +43,7 @@ def parse_aliases(value: Any, reserved: Iterable[str] = RESERVED_OUTPUT) -> tupl
             messages.append(f"alias {clip(item)!r} cannot be written: {e.reason}")
             continue
         if any(s in (".", "..") for s in unquote(path).split("/")):  # '%2e%2e' is '..' to every web server
-            messages.append(f"alias {clip(item)!r} must be a path on this site, like \"/old/path/\"")
+            messages.append(f'alias {clip(item)!r} must be a path on this site, like "/old/path/"')
             continue
         if not name:
             messages.append(f"alias {clip(item)!r} is the front page")

@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from broadsheet.frozen import FrozenDict
 from broadsheet import urls
+from broadsheet.frozen import FrozenDict
 from broadsheet.load.live import Update
 
 EDITED_IN_PLACE = {"in_place": True}  # changing it changes only what pages show of the story, not where it goes

@@ -16,19 +16,24 @@ def render_body(path: Path, body: str, renderer: MarkdownRenderer) -> str | Prob
     return convert_story(path, body, renderer, False)[0]  # the HTML, or the one problem
 
 
-def convert_story(path: Path, body: str, renderer: MarkdownRenderer, live_since: datetime | bool,
-                  tz: ZoneInfo | None = None) -> tuple[str, tuple[Update, ...]] | list[Problem]:
+def convert_story(
+    path: Path, body: str, renderer: MarkdownRenderer, live_since: datetime | bool, tz: ZoneInfo | None = None
+) -> tuple[str, tuple[Update, ...]] | list[Problem]:
     """Convert a story's body, a live blog's text and every update, all within one `markdown_time_limit`.
 
     A limit per update would let a live blog of many updates run without bound.
     """
     try:
         with time_limit(renderer.time_limit):
-            return render_story(path, body, lambda t: convert_part(path, t, renderer), live_since,
-                                tz or ZoneInfo("UTC"))
+            return render_story(
+                path, body, lambda t: convert_part(path, t, renderer), live_since, tz or ZoneInfo("UTC")
+            )
     except MarkdownTimeout as e:
-        advice = ("split the live blog, or simplify it (its text and every update share the limit)" if live_since
-                  else "simplify the body (long runs of '[' or '<![' do this)")
+        advice = (
+            "split the live blog, or simplify it (its text and every update share the limit)"
+            if live_since
+            else "simplify the body (long runs of '[' or '<![' do this)"
+        )
         return [Problem(path, None, f"Markdown {e} to convert; {advice}")]
 
 

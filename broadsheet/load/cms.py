@@ -45,5 +45,8 @@ def read_cms(table: object, bad: Callable[[str, str], None]) -> CmsConfig | None
 
 
 _PATTERNS = {"repo": _REPO, "branch": _BRANCH, "auth_url": re.compile(r"https://[^\s\"'<>]+")}
-_FORMS = {"repo": 'the repository as "owner/name"', "branch": 'a branch name such as "main"',
-          "auth_url": 'the https:// address of the OAuth client, such as "https://auth.example.org"'}
+_FORMS = {
+    "repo": 'the repository as "owner/name"',
+    "branch": 'a branch name such as "main"',
+    "auth_url": 'the https:// address of the OAuth client, such as "https://auth.example.org"',
+}

@@ -77,11 +77,25 @@ class Config:
 
 
 _REQUIRED = ("title", "base_url", "timezone", "sections")
-_OPTIONAL = {"language": str, "per_page": int, "more_from": int, "date_format": str,
-             "feed_size": int, "feed_content": str, "logo": str, "image_widths": list,
-             "keep": list, "max_file_size": int, "sanitize": bool, "markdown_time_limit": float,
-             "render_time_limit": float,
-             "search": bool, "params": dict, "transparency": dict, "includes": str}
+_OPTIONAL = {
+    "language": str,
+    "per_page": int,
+    "more_from": int,
+    "date_format": str,
+    "feed_size": int,
+    "feed_content": str,
+    "logo": str,
+    "image_widths": list,
+    "keep": list,
+    "max_file_size": int,
+    "sanitize": bool,
+    "markdown_time_limit": float,
+    "render_time_limit": float,
+    "search": bool,
+    "params": dict,
+    "transparency": dict,
+    "includes": str,
+}
 FEED_CONTENTS = ("full", "summary")
 # How what must be fresh on every page (the edition date, the banner, the latest stories) reaches it: a script
 # fills it from a fragment (any static host), the server includes it (nginx/Apache SSI, an ESI edge), or it is
@@ -119,8 +133,10 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
 # A host (a name or an IPv6 literal, and a port), and a path for a site that lives under one, and nothing else.
 # Whatever else a base_url holds (a newline, a control or invisible character, a space, '#', '?', '@', a quote)
 # would land raw in robots.txt, feeds, sitemaps and canonical links.
-_BASE_URL = re.compile(r"(?i:https?)://(?:[^\s/?#@:\\\"'<>`\[\]{}|^]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?"
-                       r"(/[^\s?#@\\\"'<>`{}|^]*)?")
+_BASE_URL = re.compile(
+    r"(?i:https?)://(?:[^\s/?#@:\\\"'<>`\[\]{}|^]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?"
+    r"(/[^\s?#@\\\"'<>`{}|^]*)?"
+)
 _BASE_URL_FORM = "a host, or a host and a path such as https://you.github.io/paper/"
 
 
@@ -132,9 +148,15 @@ def placeholder_warnings(config: Config) -> list[Problem]:
     if config.base_url.rstrip("/") != PLACEHOLDER_BASE_URL:
         return []
     text = config.path.read_text(encoding="utf-8", errors="replace") if config.path.is_file() else ""
-    return [Problem(config.path, key_line(text, "base_url"), f"warning: base_url is still the placeholder "
-                    f"{PLACEHOLDER_BASE_URL}; set it to where the paper will live (https://you.github.io/paper/) "
-                    "before publishing, or feeds, sitemaps and shared links point there")]
+    return [
+        Problem(
+            config.path,
+            key_line(text, "base_url"),
+            f"warning: base_url is still the placeholder "
+            f"{PLACEHOLDER_BASE_URL}; set it to where the paper will live (https://you.github.io/paper/) "
+            "before publishing, or feeds, sitemaps and shared links point there",
+        )
+    ]
 
 
 def base_url_problem(base_url: object) -> str | None:
@@ -156,9 +178,18 @@ _BOUNDS = {"per_page": (1, 1000), "more_from": (0, 100), "feed_size": (1, 10_000
 _TYPE_NAMES = {float: "number", bool: "true or false", list: "list", dict: "table (such as [params])"}
 # The schema.org properties of a NewsMediaOrganization that name a page, which Google News reads.
 TRANSPARENCY_PROPERTIES = (
-    "publishingPrinciples", "ethicsPolicy", "correctionsPolicy", "masthead", "diversityPolicy",
-    "diversityStaffingReport", "ownershipFundingInfo", "actionableFeedbackPolicy", "unnamedSourcesPolicy",
-    "verificationFactCheckingPolicy", "missionCoveragePrioritiesPolicy", "noBylinesPolicy",
+    "publishingPrinciples",
+    "ethicsPolicy",
+    "correctionsPolicy",
+    "masthead",
+    "diversityPolicy",
+    "diversityStaffingReport",
+    "ownershipFundingInfo",
+    "actionableFeedbackPolicy",
+    "unnamedSourcesPolicy",
+    "verificationFactCheckingPolicy",
+    "missionCoveragePrioritiesPolicy",
+    "noBylinesPolicy",
 )
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 _KEEP_NAME = re.compile(r"^[^/\\\x00]+$")
@@ -170,18 +201,25 @@ def check_limits(values: dict) -> list[tuple[str, str]]:
     if "keep" in values:
         names = values["keep"]
         # ".broadsheet-output" is the marker every build writes afresh; keeping the old one would clash.
-        bad_names = [n for n in names if not isinstance(n, str) or not _KEEP_NAME.match(n)
-                     or n in (".", "..", ".broadsheet-output")]
+        bad_names = [
+            n
+            for n in names
+            if not isinstance(n, str) or not _KEEP_NAME.match(n) or n in (".", "..", ".broadsheet-output")
+        ]
         if bad_names:
-            message = ("'keep' must list plain names of files or folders at the top of the output "
-                       f"(no '/', no '..'), not {bad_names[0]!r}")
+            message = (
+                "'keep' must list plain names of files or folders at the top of the output "
+                f"(no '/', no '..'), not {bad_names[0]!r}"
+            )
             problems.append(("keep", message))
         else:
             values["keep"] = tuple(dict.fromkeys(names))
     if "max_file_size" in values and values["max_file_size"] < 1024:
         problems.append(("max_file_size", "'max_file_size' is in bytes and must be at least 1024"))
     elif "max_file_size" in values and values["max_file_size"] > MAX_FILE_SIZE_LIMIT:
-        problems.append(("max_file_size", f"'max_file_size' is in bytes and must be at most {MAX_FILE_SIZE_LIMIT} (1 GiB)"))
+        problems.append(
+            ("max_file_size", f"'max_file_size' is in bytes and must be at most {MAX_FILE_SIZE_LIMIT} (1 GiB)")
+        )
     for key in ("markdown_time_limit", "render_time_limit"):
         if key in values and not 0 < values[key] <= 3600:  # not 0 < nan either
             problems.append((key, f"'{key}' must be between 0 and 3600 seconds"))
@@ -198,7 +236,7 @@ def key_line(text: str, key: str) -> int | None:
     for n, line in enumerate(text.splitlines(), 1):
         if key.startswith("[") and line.strip().startswith(key):
             return n
-        if line.strip().startswith(key) and line.strip()[len(key):].lstrip().startswith("="):
+        if line.strip().startswith(key) and line.strip()[len(key) :].lstrip().startswith("="):
             return n
     return None
 
@@ -224,8 +262,15 @@ def parse_config(path: Path, raw: dict, text: str = "") -> Config:
         values["cms"] = read_cms(raw["cms"], bad)
     if problems:
         raise BuildError(problems)
-    config = Config(path=path, title=title.strip(), base_url=base_url.rstrip("/"), timezone=tz,
-                    sections=tuple(sections), direction=direction_of(values.get("language", "en")), **values)
+    config = Config(
+        path=path,
+        title=title.strip(),
+        base_url=base_url.rstrip("/"),
+        timezone=tz,
+        sections=tuple(sections),
+        direction=direction_of(values.get("language", "en")),
+        **values,
+    )
     if "languages" in raw:
         config = replace(config, languages=read_editions(raw, config, bad, read_sections, _LANGUAGE))
         if problems:
@@ -256,12 +301,18 @@ def optional_values(raw: dict, bad: Bad) -> dict:
             bad(key, f"'{key}' must be at least {low}" if values[key] < low else f"'{key}' must be at most {high}")
             del values[key]
     if values.get("includes", "client") not in INCLUDES:
-        bad("includes", f"'includes' must be one of {', '.join(map(repr, INCLUDES))}, not {one_line(repr(values.pop('includes')))}")
+        bad(
+            "includes",
+            f"'includes' must be one of {', '.join(map(repr, INCLUDES))}, not {one_line(repr(values.pop('includes')))}",
+        )
     if values.get("feed_content", "full") not in FEED_CONTENTS:
-        bad("feed_content", f"'feed_content' must be \"full\" or \"summary\", not {values.pop('feed_content')!r}")
+        bad("feed_content", f'\'feed_content\' must be "full" or "summary", not {values.pop("feed_content")!r}')
     if "language" in values and not _LANGUAGE.fullmatch(values["language"]):
         # It lands in <html lang>, xml:lang and HTTP-like headers of feeds: a language tag and nothing else.
-        bad("language", f"'language' must be a language tag such as \"en\" or \"pt-BR\", not {one_line(repr(values.pop('language')))}")
+        bad(
+            "language",
+            f'\'language\' must be a language tag such as "en" or "pt-BR", not {one_line(repr(values.pop("language")))}',
+        )
     if "logo" in values and not values["logo"].strip():
         bad("logo", "'logo' must be a path such as /images/logo.png, or an absolute URL")
         del values["logo"]
@@ -270,7 +321,10 @@ def optional_values(raw: dict, bad: Bad) -> dict:
         if all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8192 for w in widths):
             values["image_widths"] = tuple(sorted(set(widths)))
         else:
-            bad("image_widths", "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]")
+            bad(
+                "image_widths",
+                "'image_widths' must be a list of widths in pixels between 16 and 8192, e.g. [320, 640, 960]",
+            )
     if "transparency" in values:
         values["transparency"] = read_transparency(values.pop("transparency"), bad)
     if "date_format" in values:
@@ -286,8 +340,11 @@ def read_transparency(table: dict, bad: Bad) -> tuple[tuple[str, str], ...]:
     pairs = []
     for prop, slug in table.items():
         if prop not in TRANSPARENCY_PROPERTIES:
-            bad(prop, f"[transparency]: unknown property '{prop}'{did_you_mean(prop, TRANSPARENCY_PROPERTIES)}; "
-                      f"the properties are: {', '.join(TRANSPARENCY_PROPERTIES)}")
+            bad(
+                prop,
+                f"[transparency]: unknown property '{prop}'{did_you_mean(prop, TRANSPARENCY_PROPERTIES)}; "
+                f"the properties are: {', '.join(TRANSPARENCY_PROPERTIES)}",
+            )
         elif not isinstance(slug, str) or not urls.slugify(slug):
             bad(prop, f"[transparency]: '{prop}' must be the slug of a page in content/pages/, such as \"ethics\"")
         else:

@@ -124,8 +124,12 @@ def parse_yaml(path: Path, text: str) -> Any:
         if node is None:
             return None
         if (count := count_nodes(node)) > MAX_DATA_VALUES:
-            return Problem(path, 1, f"invalid YAML: {count} values or more (aliases counted each time they are used);"
-                                    f" the limit is {MAX_DATA_VALUES}")
+            return Problem(
+                path,
+                1,
+                f"invalid YAML: {count} values or more (aliases counted each time they are used);"
+                f" the limit is {MAX_DATA_VALUES}",
+            )
         if (twice := repeated_key(node)) is not None:
             return Problem(path, twice.start_mark.line + 1, f"invalid YAML: the key {twice.value!r} is given twice")
         return as_template_value(loader.construct_document(node))
@@ -206,9 +210,13 @@ def parse_csv(path: Path, text: str) -> Any:
             if header is None:
                 header = [name.strip() for name in row]
                 if not all(header) or len(set(header)) != len(header):
-                    return Problem(path, reader.line_num, "invalid CSV: the first row must name every column, each once")
+                    return Problem(
+                        path, reader.line_num, "invalid CSV: the first row must name every column, each once"
+                    )
             elif row and len(row) != len(header):
-                return Problem(path, reader.line_num, f"invalid CSV: {len(row)} values in a row of {len(header)} columns")
+                return Problem(
+                    path, reader.line_num, f"invalid CSV: {len(row)} values in a row of {len(header)} columns"
+                )
             elif row:
                 out.append(Extra(zip(header, row)))
     except csv.Error as e:

@@ -16,17 +16,19 @@ def files_in(folder: Path, suffixes: tuple[str, ...], site_dir: Path) -> list[Pa
     except OSError:
         return []
     allowed = allowed_roots(site_dir)
-    return [folder / n for n in names if n.lower().endswith(suffixes) and not is_junk(n)
-            and is_followable(folder / n, allowed) and (folder / n).is_file()]
+    return [
+        folder / n
+        for n in names
+        if n.lower().endswith(suffixes)
+        and not is_junk(n)
+        and is_followable(folder / n, allowed)
+        and (folder / n).is_file()
+    ]
 
 
 def is_junk(name: str) -> bool:
     """Tell whether a file name is editor or OS litter rather than content."""
-    return (
-        name.startswith((".", "~"))
-        or name.endswith(("~", ".swp", ".swx", ".tmp"))
-        or name in ("4913", "Thumbs.db")
-    )
+    return name.startswith((".", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name in ("4913", "Thumbs.db")
 
 
 def find_markdown(content_dir: Path) -> list[Path]:

@@ -13,11 +13,9 @@ from broadsheet.errors import did_you_mean, one_line
 
 DEFAULT_DATE_FORMAT = "%d %b, %Y %I:%M %p"  # 07 Mar, 2023 11:08 AM; a language other than English: CLDR's
 # The keys an edition may set; every other key is the site's.
-EDITION_KEYS = {"title": str, "sections": list, "date_format": str, "per_page": int, "more_from": int,
-                "direction": str}
+EDITION_KEYS = {"title": str, "sections": list, "date_format": str, "per_page": int, "more_from": int, "direction": str}
 # Languages written right to left (their primary subtag): pages in them get dir="rtl".
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku-arab", "ps", "sd", "syr", "ug", "ur",
-                           "yi"})
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku-arab", "ps", "sd", "syr", "ug", "ur", "yi"})
 # Folders at the site's root that an edition's code must not take.
 RESERVED = frozenset({"authors", "tags", "page", "search", "css", "js", "images", "pagefind", "fonts"})
 
@@ -40,17 +38,19 @@ def read_editions(raw: dict, config, bad, read_sections, language_pattern) -> tu
     for code, table in tables.items():
         where = f"[languages.{code}]"
         if (first := codes.setdefault(code.casefold(), code)) != code:  # language tags ignore case
-            bad(where, f"{where}: '{code}' is the language of [languages.{first}] spelled otherwise; "
-                       "keep one table")
+            bad(where, f"{where}: '{code}' is the language of [languages.{first}] spelled otherwise; keep one table")
             continue
         if not language_pattern.fullmatch(code):
-            bad(f"[languages.{code}]", f"{where}: {one_line(repr(code))} is not a language tag such as \"pa\" or \"pt-BR\"")
+            bad(f"[languages.{code}]", f'{where}: {one_line(repr(code))} is not a language tag such as "pa" or "pt-BR"')
             continue
         if code.casefold() == config.language.casefold():
             bad(f"[languages.{code}]", f"{where}: '{code}' is the site's own language; its edition is the site itself")
             continue
         if code.casefold() in taken or code.lower() in RESERVED:
-            bad(f"[languages.{code}]", f"{where}: the edition would take the URL /{code}/, which a section or the site already has")
+            bad(
+                f"[languages.{code}]",
+                f"{where}: the edition would take the URL /{code}/, which a section or the site already has",
+            )
             continue
         if not isinstance(table, dict):
             bad(f"[languages.{code}]", f"{where} must be a table of keys")
@@ -68,8 +68,10 @@ def read_edition(code: str, table: dict, config, bad, read_sections):
     for key, value in table.items():
         typ = EDITION_KEYS.get(key)
         if typ is None:
-            bad(f"unknown key '{key}'{did_you_mean(key, sorted(EDITION_KEYS))}; an edition may set "
-                f"{', '.join(sorted(EDITION_KEYS))}, and takes every other key from the site")
+            bad(
+                f"unknown key '{key}'{did_you_mean(key, sorted(EDITION_KEYS))}; an edition may set "
+                f"{', '.join(sorted(EDITION_KEYS))}, and takes every other key from the site"
+            )
             ok = False
         elif not isinstance(value, typ) or isinstance(value, bool):
             bad(f"'{key}' must be a {typ.__name__}, not {type(value).__name__}")
@@ -80,7 +82,7 @@ def read_edition(code: str, table: dict, config, bad, read_sections):
         bad("'title' must be a non-empty string")
         ok = False
     if "direction" in values and values["direction"] not in ("ltr", "rtl"):
-        bad(f"'direction' must be \"ltr\" or \"rtl\", not {one_line(repr(values['direction']))}")
+        bad(f'\'direction\' must be "ltr" or "rtl", not {one_line(repr(values["direction"]))}')
         ok = False
     for key, (low, high) in {"per_page": (1, 1000), "more_from": (0, 100)}.items():
         if key in values and not low <= values[key] <= high:
@@ -95,14 +97,22 @@ def read_edition(code: str, table: dict, config, bad, read_sections):
     sections = config.sections
     if "sections" in values:
         found: list = []
-        sections = tuple(read_sections({"sections": values.pop("sections")}, lambda _key, message: found.append(message)))
+        sections = tuple(
+            read_sections({"sections": values.pop("sections")}, lambda _key, message: found.append(message))
+        )
         for message in found:
             bad(message)
         ok = ok and not found
     if not ok:
         return None
-    return replace(config, language=code, folder=code, sections=sections, languages=(),
-                   title=values.pop("title", config.title).strip(),
-                   direction=values.pop("direction", direction_of(code)),
-                   date_format=values.pop("date_format", DEFAULT_DATE_FORMAT), **values)
-
+    return replace(
+        config,
+        language=code,
+        folder=code,
+        sections=sections,
+        languages=(),
+        title=values.pop("title", config.title).strip(),
+        direction=values.pop("direction", direction_of(code)),
+        date_format=values.pop("date_format", DEFAULT_DATE_FORMAT),
+        **values,
+    )

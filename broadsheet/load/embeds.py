@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
 # A paragraph holding only a URL, or only a link (with the attributes sanitising adds).
-_PARAGRAPH = re.compile(r'^<p>(?:(?P<bare>https://[^\s<>"]+)'
-                        r'|<a href="(?P<href>https://[^"]+)"[^>]*>(?P<text>[^<]*)</a>)</p>$', re.MULTILINE)
+_PARAGRAPH = re.compile(
+    r'^<p>(?:(?P<bare>https://[^\s<>"]+)'
+    r'|<a href="(?P<href>https://[^"]+)"[^>]*>(?P<text>[^<]*)</a>)</p>$',
+    re.MULTILINE,
+)
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NUMBER = re.compile(r"[0-9]{1,24}")
 
@@ -61,16 +64,28 @@ def _youtube(host: str, segments: list[str], query: dict, fragment: str) -> tupl
             video = segments[1]
     if not video or not _ID.fullmatch(video):
         return None
-    return ("youtube", "video", f"https://www.youtube.com/watch?v={video}",
-            f"https://www.youtube-nocookie.com/embed/{video}?autoplay=1", "Play on YouTube", "Video on YouTube")
+    return (
+        "youtube",
+        "video",
+        f"https://www.youtube.com/watch?v={video}",
+        f"https://www.youtube-nocookie.com/embed/{video}?autoplay=1",
+        "Play on YouTube",
+        "Video on YouTube",
+    )
 
 
 def _vimeo(host: str, segments: list[str], query: dict, fragment: str) -> tuple | None:
     if host != "vimeo.com" or len(segments) != 1 or not _NUMBER.fullmatch(segments[0]):
         return None
     video = segments[0]
-    return ("vimeo", "video", f"https://vimeo.com/{video}", f"https://player.vimeo.com/video/{video}?autoplay=1",
-            "Play on Vimeo", "Video on Vimeo")
+    return (
+        "vimeo",
+        "video",
+        f"https://vimeo.com/{video}",
+        f"https://player.vimeo.com/video/{video}?autoplay=1",
+        "Play on Vimeo",
+        "Video on Vimeo",
+    )
 
 
 def _x(host: str, segments: list[str], query: dict, fragment: str) -> tuple | None:
@@ -79,8 +94,14 @@ def _x(host: str, segments: list[str], query: dict, fragment: str) -> tuple | No
     user, post = segments[0], segments[2]
     if not _ID.fullmatch(user) or not _NUMBER.fullmatch(post):
         return None
-    return ("x", "post", f"https://x.com/{user}/status/{post}",
-            f"https://platform.twitter.com/embed/Tweet.html?id={post}", "Show the post from X", f"Post by @{user} on X")
+    return (
+        "x",
+        "post",
+        f"https://x.com/{user}/status/{post}",
+        f"https://platform.twitter.com/embed/Tweet.html?id={post}",
+        "Show the post from X",
+        f"Post by @{user} on X",
+    )
 
 
 def _instagram(host: str, segments: list[str], query: dict, fragment: str) -> tuple | None:
@@ -89,8 +110,14 @@ def _instagram(host: str, segments: list[str], query: dict, fragment: str) -> tu
     if not _ID.fullmatch(segments[1]):
         return None
     kind, code = segments[0], segments[1]
-    return ("instagram", "post", f"https://www.instagram.com/{kind}/{code}/",
-            f"https://www.instagram.com/{kind}/{code}/embed/", "Show the post from Instagram", "Post on Instagram")
+    return (
+        "instagram",
+        "post",
+        f"https://www.instagram.com/{kind}/{code}/",
+        f"https://www.instagram.com/{kind}/{code}/embed/",
+        "Show the post from Instagram",
+        "Post on Instagram",
+    )
 
 
 def _map(host: str, segments: list[str], query: dict, fragment: str) -> tuple | None:
@@ -101,24 +128,32 @@ def _map(host: str, segments: list[str], query: dict, fragment: str) -> tuple | 
     zoom, lat, lon = int(m.group(1)), float(m.group(2)), float(m.group(3))
     if not (0 <= zoom <= 19 and -90 <= lat <= 90 and -180 <= lon <= 180):
         return None
-    span = 360 / 2 ** zoom  # the width of the view in degrees, about; its height about half of it
+    span = 360 / 2**zoom  # the width of the view in degrees, about; its height about half of it
     bbox = f"{lon - span / 2:.5f},{lat - span / 4:.5f},{lon + span / 2:.5f},{lat + span / 4:.5f}"
     player = f"https://www.openstreetmap.org/export/embed.html?bbox={quote(bbox)}&layer=mapnik"
     marker = (query.get("mlat", [""])[0], query.get("mlon", [""])[0])
     if all(re.fullmatch(r"-?\d{1,3}(?:\.\d+)?", v) for v in marker):
         player += f"&marker={marker[0]}%2C{marker[1]}"
-    return ("map", "map", f"https://www.openstreetmap.org/#{m.group(0)}", player,
-            "Show the map from OpenStreetMap", "Map on OpenStreetMap")
+    return (
+        "map",
+        "map",
+        f"https://www.openstreetmap.org/#{m.group(0)}",
+        player,
+        "Show the map from OpenStreetMap",
+        "Map on OpenStreetMap",
+    )
 
 
 def facade(embed: Embed) -> str:
     """Draw an embed's facade: a figure holding one link, with what the script needs to load the player."""
     esc = html.escape
     kinds = embed.kind if embed.kind == embed.service else f"{embed.kind} embed-{embed.service}"
-    return (f'<figure class="embed embed-{kinds}" data-embed="{esc(embed.player)}">'
-            f'<a class="embed-link" href="{esc(embed.link)}"><span class="embed-play" aria-hidden="true"></span>'
-            f'<span class="embed-title">{esc(embed.title)}</span> <span class="embed-label">{esc(embed.label)}</span>'
-            f"</a></figure>")
+    return (
+        f'<figure class="embed embed-{kinds}" data-embed="{esc(embed.player)}">'
+        f'<a class="embed-link" href="{esc(embed.link)}"><span class="embed-play" aria-hidden="true"></span>'
+        f'<span class="embed-title">{esc(embed.title)}</span> <span class="embed-label">{esc(embed.label)}</span>'
+        f"</a></figure>"
+    )
 
 
 def with_embeds(body_html: str) -> str:

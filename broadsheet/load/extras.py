@@ -63,5 +63,12 @@ def transparency_problems(config: Config, pages: tuple[StandalonePage, ...]) -> 
     except OSError:
         text = ""
     have = ", ".join(sorted(slugs)) or "none"
-    return [Problem(config.path, key_line(text, prop), f"[transparency] {prop} names the page {slug!r}, but "
-                    f"content/pages/ has no page with that slug (the pages: {have})") for prop, slug in missing]
+    return [
+        Problem(
+            config.path,
+            key_line(text, prop),
+            f"[transparency] {prop} names the page {slug!r}, but "
+            f"content/pages/ has no page with that slug (the pages: {have})",
+        )
+        for prop, slug in missing
+    ]

@@ -59,8 +59,11 @@ class Fields:
                 items = [i for i in value.split(",") if i.strip()]
             else:  # a name may hold a comma ("Smith, Jr."): ask which was meant
                 listed = ", ".join(i.strip() for i in value.split(","))
-                self.bad(key, f"'{key}' is one text with a comma; for several, write a list: {key}: [{listed}]; "
-                              f"for one name with a comma, a list of one: {key}: [{json.dumps(value.strip())}]")
+                self.bad(
+                    key,
+                    f"'{key}' is one text with a comma; for several, write a list: {key}: [{listed}]; "
+                    f"for one name with a comma, a list of one: {key}: [{json.dumps(value.strip())}]",
+                )
                 return ()
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             self.bad(key, f"'{key}' must be a name or a list of names, not {describe_value(value)}")
@@ -89,7 +92,10 @@ class Fields:
             return None
         parsed = to_datetime(value, config)
         if parsed is None:
-            self.bad(key, f"'{key}': cannot read {clip(value)!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00")
+            self.bad(
+                key,
+                f"'{key}': cannot read {clip(value)!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00",
+            )
             return None
         try:  # every page shows dates in UTC and in the site's zone; year 1 or 9999 cannot be shifted
             parsed.astimezone(UTC).astimezone(config.timezone)

@@ -66,8 +66,11 @@ class _Figures(Treeprocessor):
 def as_figure(p: etree.Element) -> etree.Element | None:
     """Return the figure (or gallery) a paragraph of nothing but images on this site stands for, else None."""
     images = list(p)
-    if (p.text or "").strip() or not images or any(
-            im.tag != "img" or not is_local(im.get("src", "")) or (im.tail or "").strip() for im in images):
+    if (
+        (p.text or "").strip()
+        or not images
+        or any(im.tag != "img" or not is_local(im.get("src", "")) or (im.tail or "").strip() for im in images)
+    ):
         return None
     figures = []
     for im in images:

@@ -31,6 +31,8 @@ INVISIBLE_TITLE = "'title' shows nothing: it has no visible character (only spac
 def visible(text: str) -> bool:
     """Tell whether text shows at least one character on screen (a headline of only ZWSP and SHY shows none)."""
     return any(unicodedata.category(c) not in _UNSEEN_CATEGORIES and c not in _UNSEEN for c in text)
+
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_FRONT_MATTER = 64 * 1024  # characters; a story's fields fit in a few hundred
 MAX_YAML_NODES = 5000  # after expanding aliases: stops "billion laughs" before it is built
@@ -40,7 +42,9 @@ _CSafeLoader = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
 # Deep indentation, or block indicators chained on one line ("- - - -"), can nest without limit.
 # Where libyaml and PyYAML read text differently (document markers, directives, tabs, line breaks other than
 # LF, a BOM), or nest without limit, the pure-Python loader reads it.
-_NOT_FAST = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:\.\.\.|---|%)|[|>][-+0-9]*#|^ {40}|(?:[-?:] +){8}", re.MULTILINE)
+_NOT_FAST = re.compile(
+    r"[\t\r\x85\u2028\u2029\ufeff]|^(?:\.\.\.|---|%)|[|>][-+0-9]*#|^ {40}|(?:[-?:] +){8}", re.MULTILINE
+)
 
 
 def decode(path: Path, data: bytes) -> str | Problem:
@@ -51,7 +55,9 @@ def decode(path: Path, data: bytes) -> str | Problem:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        return Problem(path, line, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}; save the file as UTF-8")
+        return Problem(
+            path, line, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}; save the file as UTF-8"
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -90,8 +96,14 @@ def near_misses(path: Path, fields: dict[str, tuple[Any, int]], known: tuple[str
             continue
         close = [k for k in known if edits(key.lower(), k) <= (1 if len(k) <= 5 else 2)]
         if close:
-            problems.append(Problem(path, line, f"unknown field '{key}'{did_you_mean(key, close)}; "
-                                                "a field of the site's own needs a name further from Broadsheet's"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"unknown field '{key}'{did_you_mean(key, close)}; "
+                    "a field of the site's own needs a name further from Broadsheet's",
+                )
+            )
     return problems
 
 
@@ -125,8 +137,14 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
     """Parse front matter safely into {key: (value, line)}, keeping each field's line."""
     problems: list[Problem] = []
     if len(fm) > MAX_FRONT_MATTER:
-        return {}, [Problem(path, 1, f"front matter is {len(fm) // 1024} KB; the limit is "
-                                     f"{MAX_FRONT_MATTER // 1024} KB (put long text in the body)")]
+        return {}, [
+            Problem(
+                path,
+                1,
+                f"front matter is {len(fm) // 1024} KB; the limit is "
+                f"{MAX_FRONT_MATTER // 1024} KB (put long text in the body)",
+            )
+        ]
     if (fast := _fast_compose(fm)) is not None:
         loader, node = fast
     else:
@@ -138,7 +156,9 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
     if not isinstance(node, yaml.MappingNode):
         return {}, [Problem(path, node.start_mark.line + 2, "front matter must be a mapping of 'field: value' lines")]
     if node.tag != _YAML_MAP:
-        return {}, [Problem(path, node.start_mark.line + 2, f"invalid YAML in front matter: tag {node.tag!r} is not allowed")]
+        return {}, [
+            Problem(path, node.start_mark.line + 2, f"invalid YAML in front matter: tag {node.tag!r} is not allowed")
+        ]
     if too_big := yaml_too_big(node):
         return {}, [Problem(path, 1, f"invalid YAML in front matter: {too_big}")]
     fields: dict[str, tuple[Any, int]] = {}
@@ -153,18 +173,29 @@ def parse_yaml_fields(path: Path, fm: str) -> tuple[dict[str, tuple[Any, int]], 
             continue
         try:
             value = loader.construct_object(value_node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError, LookupError) as e:  # "!!int" with no digits: IndexError
+        except (
+            yaml.YAMLError,
+            ValueError,
+            TypeError,
+            OverflowError,
+            LookupError,
+        ) as e:  # "!!int" with no digits: IndexError
             raw = value_node.value if isinstance(value_node, yaml.ScalarNode) else "…"
             if key in ("date", "updated") and not isinstance(e, yaml.YAMLError):
                 problems.append(Problem(path, line, f"'{key}': impossible date {raw!r} ({e})"))
             else:
                 reason = "its tag needs a value" if isinstance(e, LookupError) else getattr(e, "problem", None) or e
-                problems.append(Problem(path, line, f"invalid YAML in '{key}': cannot read value {clip(raw)!r}: {reason}"))
+                problems.append(
+                    Problem(path, line, f"invalid YAML in '{key}': cannot read value {clip(raw)!r}: {reason}")
+                )
             fields[key] = (UNREADABLE, line)  # reported already; not "missing" as well
             continue
         if (bad := lone_surrogate(value)) is not None:
-            problems.append(Problem(path, line, f"'{key}' contains U+{ord(bad):04X}, half of a character; "
-                                                "write the character itself"))
+            problems.append(
+                Problem(
+                    path, line, f"'{key}' contains U+{ord(bad):04X}, half of a character; write the character itself"
+                )
+            )
             fields[key] = (UNREADABLE, line)
             continue
         # A slug names a file: a control character in it is refused, not quietly dropped.
@@ -197,7 +228,9 @@ def _compose(path: Path, fm: str) -> tuple[Any, yaml.Node | None] | tuple[list[P
         loader = yaml.SafeLoader(fm)
     except yaml.reader.ReaderError as e:  # raised by the constructor for characters YAML forbids
         line = fm[: e.position].count("\n") + 2
-        return [Problem(path, line, f"invalid YAML in front matter: character U+{e.character:04X} is not allowed")], None
+        return [
+            Problem(path, line, f"invalid YAML in front matter: character U+{e.character:04X} is not allowed")
+        ], None
     try:
         node = loader.get_single_node()
     except RecursionError:
@@ -240,15 +273,24 @@ def yaml_advice(e: yaml.YAMLError, fm: str) -> tuple[int, str] | None:
         first = value[:1] or "this character"
         return at, f"a value cannot start with {first!r} in YAML; {quoted}"
     if "quoted scalar" in context:
-        return at, (f"the quote that opens the value of '{key}' is not closed; end it with the same quote, "
-                    "and write a quote inside it as \\\" (or '' between single quotes)")
+        return at, (
+            f"the quote that opens the value of '{key}' is not closed; end it with the same quote, "
+            "and write a quote inside it as \\\" (or '' between single quotes)"
+        )
     if "expected <block end>" in problem and value[:1] in "'\"":
-        return at, f"text follows the closing quote of '{key}'; quote the whole value: {key}: {json.dumps(value, ensure_ascii=False)}"
+        return (
+            at,
+            f"text follows the closing quote of '{key}'; quote the whole value: {key}: {json.dumps(value, ensure_ascii=False)}",
+        )
     if "expected ':'" in problem:
-        return at, ("this line is not 'field: value'; continue a long value on the next line indented by two spaces, "
-                    "or put the whole value in quotes")
+        return at, (
+            "this line is not 'field: value'; continue a long value on the next line indented by two spaces, "
+            "or put the whole value in quotes"
+        )
     if "flow sequence" in context:
-        return at, "a list opened with '[' is not closed with ']'" + (f" (it opens on line {start.line + 2})" if start else "")
+        return at, "a list opened with '[' is not closed with ']'" + (
+            f" (it opens on line {start.line + 2})" if start else ""
+        )
     return None
 
 

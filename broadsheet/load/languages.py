@@ -18,11 +18,16 @@ def read_language(f: Any, config: Config) -> Config:
     if edition is None:
         codes = [e.language for e in config.editions]
         if not config.languages:
-            f.bad("lang", f"unknown language '{lang}': the site publishes only in '{config.language}'; "
-                          f"add a [languages.{lang}] table to site.toml for an edition in it")
+            f.bad(
+                "lang",
+                f"unknown language '{lang}': the site publishes only in '{config.language}'; "
+                f"add a [languages.{lang}] table to site.toml for an edition in it",
+            )
         else:
-            f.bad("lang", f"unknown language '{lang}'{did_you_mean(lang, codes)}; the site's editions are: "
-                          f"{', '.join(codes)}")
+            f.bad(
+                "lang",
+                f"unknown language '{lang}'{did_you_mean(lang, codes)}; the site's editions are: {', '.join(codes)}",
+            )
         return config
     return edition
 
@@ -35,7 +40,12 @@ def translation_collisions(articles: Iterable[Any]) -> list[Problem]:
         first = seen.setdefault((a.lang, a.translation_key), a)
         if first is not a:
             where = f"{first.path}:{first.translation_line}"
-            problems.append(Problem(a.path, a.translation_line,
-                                    f"translation_key '{a.translation_key}' is already the key of {where}, "
-                                    f"another '{a.lang}' story; each edition may have one version of a story"))
+            problems.append(
+                Problem(
+                    a.path,
+                    a.translation_line,
+                    f"translation_key '{a.translation_key}' is already the key of {where}, "
+                    f"another '{a.lang}' story; each edition may have one version of a story",
+                )
+            )
     return problems

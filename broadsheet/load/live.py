@@ -20,8 +20,11 @@ from zoneinfo import ZoneInfo
 
 from broadsheet.errors import Problem
 
-_HEADING = re.compile(r"^## +(?:(?P<day>\d{4}-\d{2}-\d{2})[ T]+)?(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:])[ \t]*"
-                      r"(?P<title>.*?)[ \t#]*$", re.MULTILINE)
+_HEADING = re.compile(
+    r"^## +(?:(?P<day>\d{4}-\d{2}-\d{2})[ T]+)?(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:])[ \t]*"
+    r"(?P<title>.*?)[ \t#]*$",
+    re.MULTILINE,
+)
 _FENCE = re.compile(r"^(?:```|~~~)", re.MULTILINE)
 
 
@@ -56,7 +59,7 @@ def split_updates(body: str, day: date, tz: ZoneInfo) -> tuple[str, list[Heading
         return body, []
     headings = []
     for m, end in zip(found, [n.start() for n in found[1:]] + [len(body)]):
-        headings.append(Heading(m.group(0), when_of(m, day, tz), m.group("title"), body[m.end():end]))
+        headings.append(Heading(m.group(0), when_of(m, day, tz), m.group("title"), body[m.end() : end]))
     return body[: found[0].start()], headings
 
 
@@ -84,9 +87,11 @@ def draw_updates(intro_html: str, updates: tuple[Update, ...]) -> str:
     """Return a live blog's body: the introduction, then each update, newest first, with its time and anchor."""
     parts = [intro_html] if intro_html else []
     for u in updates:
-        parts.append(f'<section class="live-update" id="{u.anchor}">\n<h2><a class="live-time" href="#{u.anchor}">'
-                     f'<time datetime="{u.time.isoformat()}">{u.time:%H:%M}</time></a> {html.escape(u.title)}</h2>\n'
-                     f"{u.html}\n</section>")
+        parts.append(
+            f'<section class="live-update" id="{u.anchor}">\n<h2><a class="live-time" href="#{u.anchor}">'
+            f'<time datetime="{u.time.isoformat()}">{u.time:%H:%M}</time></a> {html.escape(u.title)}</h2>\n'
+            f"{u.html}\n</section>"
+        )
     return "\n".join(parts)
 
 
@@ -94,8 +99,9 @@ def newest_first(updates: list[Update]) -> tuple[Update, ...]:
     return tuple(sorted(updates, key=lambda u: u.time, reverse=True))
 
 
-def render_story(path: Path, body: str, render: Callable[[str], str | Problem], live_since: datetime | bool,
-                 tz: ZoneInfo) -> tuple[str, tuple[Update, ...]] | list[Problem]:
+def render_story(
+    path: Path, body: str, render: Callable[[str], str | Problem], live_since: datetime | bool, tz: ZoneInfo
+) -> tuple[str, tuple[Update, ...]] | list[Problem]:
     """Convert a body; a live blog's (live_since: when it started; False: not one) update by update."""
     if not isinstance(live_since, datetime):
         body_html = render(body)
@@ -109,8 +115,12 @@ def render_story(path: Path, body: str, render: Callable[[str], str | Problem], 
     if problems:
         return problems
     timed = [(h.when, h.title) for h in headings]
-    updates = newest_first([Update(when, title.strip(), anchor, text)
-                            for (when, title), anchor, text in zip(timed, anchors(timed), parts[1:])])
+    updates = newest_first(
+        [
+            Update(when, title.strip(), anchor, text)
+            for (when, title), anchor, text in zip(timed, anchors(timed), parts[1:])
+        ]
+    )
     return draw_updates(parts[0] if intro.strip() else "", updates), updates
 
 
@@ -125,5 +135,7 @@ def lines_of(path: Path, texts: list[str]) -> list[int | None]:
     first: dict[str, int] = {}
     for n, line in enumerate(lines, 1):
         first.setdefault(line.strip(), n)
-    return [first.get(text.strip()) or next((n for n, line in enumerate(lines, 1) if text.strip() in line), None)
-            for text in texts]
+    return [
+        first.get(text.strip()) or next((n for n, line in enumerate(lines, 1) if text.strip() in line), None)
+        for text in texts
+    ]

@@ -18,8 +18,12 @@ from broadsheet.load.typography import SmartyExtension
 
 EXTENSIONS = ("extra", "sane_lists")  # plus our SmartyExtension: smarty's output, several times faster
 # Part of every cache key for rendered bodies: change it when the output can change.
-RENDERER_VERSION = (f"markdown-{_markdown.__version__}:" + ",".join(EXTENSIONS) + ",smarty-fast-1,inline-triggers-1"
-                    + f":nh3-{nh3.__version__}:urls-1:figures-1:embeds-1")
+RENDERER_VERSION = (
+    f"markdown-{_markdown.__version__}:"
+    + ",".join(EXTENSIONS)
+    + ",smarty-fast-1,inline-triggers-1"
+    + f":nh3-{nh3.__version__}:urls-1:figures-1:embeds-1"
+)
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -34,8 +38,31 @@ _SAFE_DATA = re.compile(r"image/(?:png|gif|jpeg|webp|avif)[;,]")
 
 # ammonia's default tags, plus what Python-Markdown's extensions (tables, footnotes, abbr, def lists) emit.
 SANITIZE_TAGS = frozenset(nh3.ALLOWED_TAGS) | {
-    "figure", "figcaption", "picture", "source", "sup", "sub", "dl", "dt", "dd", "abbr", "hr", "details",
-    "summary", "mark", "time", "cite", "small", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "table",
+    "figure",
+    "figcaption",
+    "picture",
+    "source",
+    "sup",
+    "sub",
+    "dl",
+    "dt",
+    "dd",
+    "abbr",
+    "hr",
+    "details",
+    "summary",
+    "mark",
+    "time",
+    "cite",
+    "small",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "table",
 }
 SANITIZE_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
@@ -60,8 +87,12 @@ class MarkdownTimeout(Exception):
 class MarkdownRenderer:
     """A reusable Python-Markdown converter (reset between documents)."""
 
-    def __init__(self, sanitize: bool = False, time_limit: float | None = None,
-                 extensions: tuple[type[_markdown.Extension], ...] = ()) -> None:
+    def __init__(
+        self,
+        sanitize: bool = False,
+        time_limit: float | None = None,
+        extensions: tuple[type[_markdown.Extension], ...] = (),
+    ) -> None:
         self._extensions = extensions  # more Python-Markdown extensions, classes: each converter gets new ones
         self._md = new_markdown(extensions)
         self.sanitize = sanitize
@@ -83,9 +114,16 @@ class MarkdownRenderer:
 
 
 def new_markdown(more: tuple[type[_markdown.Extension], ...] = ()) -> _markdown.Markdown:
-    return _markdown.Markdown(extensions=[*EXTENSIONS, SmartyExtension(), FastInlineExtension(), FiguresExtension(),
-                                          *(extension() for extension in more)],
-                              output_format="html")
+    return _markdown.Markdown(
+        extensions=[
+            *EXTENSIONS,
+            SmartyExtension(),
+            FastInlineExtension(),
+            FiguresExtension(),
+            *(extension() for extension in more),
+        ],
+        output_format="html",
+    )
 
 
 def time_limit(seconds: float | None) -> AbstractContextManager[None]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
-from broadsheet.load.config import Config
 from broadsheet.load.article import Extra
 from broadsheet.load.body import render_body
+from broadsheet.load.config import Config
 from broadsheet.load.discovery import MARKDOWN_SUFFIXES, files_in, is_junk
 from broadsheet.load.frontmatter import (
     CONTROLS,
@@ -60,8 +59,13 @@ def find_pages(content_dir: Path) -> list[Path]:
     """List the Markdown files in content/pages/, by name, skipping junk and links leaving the site: those
     directly in it, then those in its subfolders (which load_pages reports rather than leave out unsaid)."""
     top = pages_folder(content_dir)
-    nested = [root / name for root, _dirs, files, _links in walk_confined(top, allowed_roots(content_dir.parent))
-              if root != top for name in files if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name)]
+    nested = [
+        root / name
+        for root, _dirs, files, _links in walk_confined(top, allowed_roots(content_dir.parent))
+        if root != top
+        for name in files
+        if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name)
+    ]
     return [*files_in(top, MARKDOWN_SUFFIXES, content_dir.parent), *nested]
 
 
@@ -92,13 +96,23 @@ def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage,
 
 def misplaced(folder: str, codes: list[str]) -> str:
     """Say why a page in a subfolder of content/pages/ is not published, and where it belongs."""
-    editions = (f" ({folder}/ is no edition's folder{did_you_mean(folder, codes)}: content/{PAGES_FOLDER}/"
-                f"{codes[0]}/ holds the pages of the edition '{codes[0]}')") if codes else ""
-    return (f"a page in a subfolder of content/{PAGES_FOLDER}/ is not published{editions}; move it into "
-            f"content/{PAGES_FOLDER}/ itself (a page's URL is /<slug>/, whatever folder it is in)")
+    editions = (
+        (
+            f" ({folder}/ is no edition's folder{did_you_mean(folder, codes)}: content/{PAGES_FOLDER}/"
+            f"{codes[0]}/ holds the pages of the edition '{codes[0]}')"
+        )
+        if codes
+        else ""
+    )
+    return (
+        f"a page in a subfolder of content/{PAGES_FOLDER}/ is not published{editions}; move it into "
+        f"content/{PAGES_FOLDER}/ itself (a page's URL is /<slug>/, whatever folder it is in)"
+    )
 
 
-def read_page(path: Path, config: Config, renderer: MarkdownRenderer, edition: str = "") -> StandalonePage | list[Problem]:
+def read_page(
+    path: Path, config: Config, renderer: MarkdownRenderer, edition: str = ""
+) -> StandalonePage | list[Problem]:
     """Read and check one standalone page (of `edition`: "" for the site's own language)."""
     data = read_limited(path, config.max_file_size)
     if isinstance(data, Problem):
@@ -106,8 +120,9 @@ def read_page(path: Path, config: Config, renderer: MarkdownRenderer, edition: s
     return page_from_bytes(path, data, config, renderer, edition)
 
 
-def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownRenderer,
-                    edition: str = "") -> StandalonePage | list[Problem]:
+def page_from_bytes(
+    path: Path, data: bytes, config: Config, renderer: MarkdownRenderer, edition: str = ""
+) -> StandalonePage | list[Problem]:
     """Check one standalone page's bytes, already read within max_file_size."""
     text = decode(path, data)
     if isinstance(text, Problem):
@@ -134,8 +149,9 @@ def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownR
         problems.append(Problem(path, slug_line, f"'slug' must be a plain name, not {values['slug']!r}"))
     slug = urls.slugify(values["slug"] or path.stem)
     if not slug:
-        problems.append(Problem(path, slug_line, f"cannot make a URL from {(values['slug'] or path.stem)!r}; "
-                                                 "set a 'slug'"))
+        problems.append(
+            Problem(path, slug_line, f"cannot make a URL from {(values['slug'] or path.stem)!r}; set a 'slug'")
+        )
     problems += near_misses(path, fields, PAGE_FIELDS)
     body_html = render_body(path, split[1], renderer)
     if isinstance(body_html, Problem):
@@ -144,8 +160,13 @@ def page_from_bytes(path: Path, data: bytes, config: Config, renderer: MarkdownR
         return problems
     assert values["title"] is not None and isinstance(body_html, str)
     return StandalonePage(
-        path=path, title=values["title"], slug=slug, url=urls.standalone(slug, edition), body_html=body_html,
-        summary=values["summary"] or first_paragraph_text(body_html), line=slug_line,
+        path=path,
+        title=values["title"],
+        slug=slug,
+        url=urls.standalone(slug, edition),
+        body_html=body_html,
+        summary=values["summary"] or first_paragraph_text(body_html),
+        line=slug_line,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in PAGE_FIELDS and v is not UNREADABLE}),
         folder=edition,
     )

@@ -78,14 +78,24 @@ def read_profiles(data: DataFiles, site_dir: Path, languages: tuple[str, ...] = 
     for name, table in data[PROFILES_STEM].items():
         line = header_line(text, name)
         if not isinstance(table, dict):
-            problems.append(Problem(path, line, f"{name!r} must be a table ([\"{name}\"]) of bio, photo, role, "
-                                                "email, links and names"))
+            problems.append(
+                Problem(
+                    path, line, f'{name!r} must be a table (["{name}"]) of bio, photo, role, email, links and names'
+                )
+            )
             continue
-        profile = read_profile(name, table, lambda message, n=line: problems.append(Problem(path, n, message)), line,
-                               languages)
+        profile = read_profile(
+            name, table, lambda message, n=line: problems.append(Problem(path, n, message)), line, languages
+        )
         if profile is not None and (twin := by_slug.get(urls.slugify(name))) is not None:
-            problems.append(Problem(path, line, f"{name!r} and {twin.name!r} are two spellings of one name; "
-                                                "keep one table, and list the other spelling in its 'names'"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{name!r} and {twin.name!r} are two spellings of one name; "
+                    "keep one table, and list the other spelling in its 'names'",
+                )
+            )
         elif profile is not None:
             by_slug[urls.slugify(name)] = profile
     spellings: dict[str, str] = {}
@@ -94,15 +104,25 @@ def read_profiles(data: DataFiles, site_dir: Path, languages: tuple[str, ...] = 
             slug = urls.slugify(other)
             taken = by_slug.get(slug) or (by_slug.get(urls.slugify(spellings[slug])) if slug in spellings else None)
             if taken is not None and taken is not profile:
-                problems.append(Problem(path, header_line(text, profile.name),
-                                        f"{profile.name!r}: the other name {other!r} is also {taken.name!r}'s"))
+                problems.append(
+                    Problem(
+                        path,
+                        header_line(text, profile.name),
+                        f"{profile.name!r}: the other name {other!r} is also {taken.name!r}'s",
+                    )
+                )
             elif taken is None:
                 spellings[slug] = profile.name
     return Profiles(by_slug, spellings, path), problems
 
 
-def read_profile(name: str, table: dict[str, Any], bad: Callable[[str], None],
-                 line: int | None = None, languages: tuple[str, ...] = ()) -> AuthorProfile | None:
+def read_profile(
+    name: str,
+    table: dict[str, Any],
+    bad: Callable[[str], None],
+    line: int | None = None,
+    languages: tuple[str, ...] = (),
+) -> AuthorProfile | None:
     """Check one author's table; report each bad key through `bad` (None: the profile is unusable)."""
     fields: dict[str, Any] = {}
     failed = False
@@ -121,8 +141,9 @@ def read_profile(name: str, table: dict[str, Any], bad: Callable[[str], None],
             fail(f"unknown key '{key}'{did_you_mean(key, PROFILE_FIELDS)}; the keys are: {', '.join(PROFILE_FIELDS)}")
         elif key in ("bio", "role", "photo", "email") and not (isinstance(value, str) and value.strip()):
             fail(f"'{key}' must be text")
-        elif key in ("links", "names") and not (isinstance(value, list) and all(isinstance(v, str) and v.strip()
-                                                                                 for v in value)):
+        elif key in ("links", "names") and not (
+            isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+        ):
             fail(f"'{key}' must be a list of texts")
         else:
             fields[key] = tuple(v.strip() for v in value) if isinstance(value, list) else value.strip()
@@ -135,20 +156,24 @@ def read_profile(name: str, table: dict[str, Any], bad: Callable[[str], None],
     return None if failed else AuthorProfile(name=name, **fields, line=line, languages=tuple(texts))
 
 
-def read_text(name: str, code: str, table: dict[str, Any], fail: Callable[[str], None],
-              languages: tuple[str, ...]) -> ProfileText | None:
+def read_text(
+    name: str, code: str, table: dict[str, Any], fail: Callable[[str], None], languages: tuple[str, ...]
+) -> ProfileText | None:
     """Check a profile's table for another edition's language (["Ann Writer".pa]: role, bio)."""
     where = f'["{name}".{code}]'
     if code not in languages:
         have = f"the other editions are: {', '.join(languages)}" if languages else "site.toml has no [languages]"
-        fail(f"{where} is for the edition '{code}', which the site does not have{did_you_mean(code, languages)}; "
-             f"{have}")
+        fail(
+            f"{where} is for the edition '{code}', which the site does not have{did_you_mean(code, languages)}; {have}"
+        )
         return None
     values: dict[str, str] = {}
     for key, value in table.items():
         if key not in LANGUAGE_FIELDS:
-            fail(f"{where}: unknown key '{key}'{did_you_mean(key, LANGUAGE_FIELDS)}; an edition's table gives "
-                 f"{' and '.join(LANGUAGE_FIELDS)} in its language, and takes the rest from the profile")
+            fail(
+                f"{where}: unknown key '{key}'{did_you_mean(key, LANGUAGE_FIELDS)}; an edition's table gives "
+                f"{' and '.join(LANGUAGE_FIELDS)} in its language, and takes the rest from the profile"
+            )
         elif not (isinstance(value, str) and value.strip()):
             fail(f"{where}: '{key}' must be text")
         else:

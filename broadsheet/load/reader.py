@@ -16,7 +16,6 @@ from broadsheet.load.aliases import parse_aliases
 from broadsheet.load.article import Article, Correction, Extra, front_matter_keys
 from broadsheet.load.body import convert_story
 from broadsheet.load.config import Config, SectionConfig
-from broadsheet.load.sections import unknown_section
 from broadsheet.load.dates import to_datetime
 from broadsheet.load.fields import Fields, describe_value
 from broadsheet.load.figures import body_images, relative_images, site_path_hint
@@ -34,6 +33,7 @@ from broadsheet.load.frontmatter import (
 )
 from broadsheet.load.languages import read_language
 from broadsheet.load.markdown import MarkdownRenderer, first_paragraph_text
+from broadsheet.load.sections import unknown_section
 
 KNOWN_FIELDS = front_matter_keys(Article)
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
@@ -53,7 +53,10 @@ def read_corrections(f: Fields, config: Config) -> tuple[Correction, ...]:
             f.bad("corrections", f"correction {n} must be a mapping with 'date' and 'text', not {describe_value(item)}")
             continue
         if unknown := sorted(str(k) for k in item if k not in ("date", "text")):
-            f.bad("corrections", f"correction {n}: unknown field '{unknown[0]}'{did_you_mean(unknown[0], ['date', 'text'])}")
+            f.bad(
+                "corrections",
+                f"correction {n}: unknown field '{unknown[0]}'{did_you_mean(unknown[0], ['date', 'text'])}",
+            )
         when = to_datetime(item.get("date"), config)
         text = item.get("text")
         if when is None:
@@ -148,13 +151,31 @@ def parse_article(
         date=when,
         slug=slug,
         url=urls.article(section.slug, slug, folder=edition_config.folder),
-        body_html=body_html, summary=summary or first_paragraph_text(body_html), updated=updated, tags=tags,
-        image=image, image_caption=image_caption, image_alt=image_alt, source=source, draft=draft,
-        corrections=corrections, aliases=aliases, image_credit=image_credit, body_images=body_images(body_html),
-        live=live[0], live_until=live[1], updates=updates,
-        featured=editorial.featured, priority=editorial.priority, expires=editorial.expires,
-        breaking=editorial.breaking, free=free,
-        related=read_related(f), lang=edition_config.language, folder=edition_config.folder, translation_key=translation_key,
+        body_html=body_html,
+        summary=summary or first_paragraph_text(body_html),
+        updated=updated,
+        tags=tags,
+        image=image,
+        image_caption=image_caption,
+        image_alt=image_alt,
+        source=source,
+        draft=draft,
+        corrections=corrections,
+        aliases=aliases,
+        image_credit=image_credit,
+        body_images=body_images(body_html),
+        live=live[0],
+        live_until=live[1],
+        updates=updates,
+        featured=editorial.featured,
+        priority=editorial.priority,
+        expires=editorial.expires,
+        breaking=editorial.breaking,
+        free=free,
+        related=read_related(f),
+        lang=edition_config.language,
+        folder=edition_config.folder,
+        translation_key=translation_key,
         translation_line=f.line("translation_key") if translation_key else None,
         extra=Extra.of({k: v for k, (v, _) in fields.items() if k not in KNOWN_FIELDS and v is not UNREADABLE}),
         standfirst=summary,
@@ -168,12 +189,18 @@ def relative_image_problem(path: Path, src: str) -> Problem:
     except OSError:
         lines = []
     line = next((n for n, text in enumerate(lines, 1) if f"({src}" in text), None)
-    return Problem(path, line, f"image {src} must be a path on the site, starting with /: "
-                               f"did you mean {site_path_hint(src)}?")
+    return Problem(
+        path, line, f"image {src} must be a path on the site, starting with /: did you mean {site_path_hint(src)}?"
+    )
 
 
-def check_after_date(f: Fields, when: datetime | None, updated: datetime | None,
-                     corrections: tuple[Correction, ...], live_until: datetime | None) -> None:
+def check_after_date(
+    f: Fields,
+    when: datetime | None,
+    updated: datetime | None,
+    corrections: tuple[Correction, ...],
+    live_until: datetime | None,
+) -> None:
     """Report the instants a story gives that come before its own date."""
     if updated and when and updated.timestamp() < when.timestamp():
         f.bad("updated", "'updated' is before 'date'")
@@ -190,7 +217,9 @@ def read_section(f: Fields, name: str | None, config: Config) -> SectionConfig |
     section = config.section_named(name)
     if section is None:
         if (by_slug := config.section_called(name)) is not None:  # its URL slug: the story names it as readers see it
-            f.bad("section", f"'{name}' is the URL slug of the section '{by_slug.name}'; write `section: {by_slug.name}`")
+            f.bad(
+                "section", f"'{name}' is the URL slug of the section '{by_slug.name}'; write `section: {by_slug.name}`"
+            )
         else:
             f.bad("section", unknown_section(config.sections, name))
     return section

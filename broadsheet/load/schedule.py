@@ -36,11 +36,13 @@ def scheduled_changes(article: Article, drafts: bool = False, future: bool = Fal
     return tuple(changes)
 
 
-def next_change(articles: tuple[Article, ...], now: datetime, drafts: bool = False,
-                future: bool = False) -> NextChange | None:
+def next_change(
+    articles: tuple[Article, ...], now: datetime, drafts: bool = False, future: bool = False
+) -> NextChange | None:
     """Return the first change after `now` among the stories (ties: by URL, so the report is stable)."""
-    upcoming = [(when, a.url, what, a) for a in articles for when, what in scheduled_changes(a, drafts, future)
-                if when > now]
+    upcoming = [
+        (when, a.url, what, a) for a in articles for when, what in scheduled_changes(a, drafts, future) if when > now
+    ]
     if not upcoming:
         return None
     when, _, what, article = min(upcoming, key=lambda c: (c[0], c[1]))

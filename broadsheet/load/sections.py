@@ -45,8 +45,10 @@ def read_sections(raw: dict, bad: Bad) -> list[SectionConfig]:
                 continue
             name, slug = read
             if not slug:
-                bad("sections", f"section {name!r} gives an empty URL slug; give it one: "
-                                f"{{ name = {name!r}, slug = \"...\" }}")
+                bad(
+                    "sections",
+                    f'section {name!r} gives an empty URL slug; give it one: {{ name = {name!r}, slug = "..." }}',
+                )
             elif slug.casefold() in seen:
                 bad("sections", f"sections {seen[slug.casefold()]!r} and {name!r} both want the URL /{slug}/")
             elif slug in RESERVED_SLUGS:
@@ -63,13 +65,19 @@ def read_entry(entry: object, bad: Bad) -> tuple[str, str] | None:
         # One normal form for every name compared: 'Économie' typed decomposed is the same section.
         return unicodedata.normalize("NFC", entry.strip()), urls.slugify(entry)
     if not isinstance(entry, dict):
-        bad("sections", f"each of 'sections' must be a section's name or a table {{ name = \"…\", slug = \"…\" }}, "
-                        f"not {one_line(repr(entry))}")
+        bad(
+            "sections",
+            f'each of \'sections\' must be a section\'s name or a table {{ name = "…", slug = "…" }}, '
+            f"not {one_line(repr(entry))}",
+        )
         return None
     ok = True
     for key in entry:
         if key not in SECTION_KEYS:
-            bad("sections", f"a section's table has the keys name and slug, not '{key}'{did_you_mean(key, SECTION_KEYS)}")
+            bad(
+                "sections",
+                f"a section's table has the keys name and slug, not '{key}'{did_you_mean(key, SECTION_KEYS)}",
+            )
             ok = False
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -80,8 +88,11 @@ def read_entry(entry: object, bad: Bad) -> tuple[str, str] | None:
     if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
         hint = urls.slugify(slug) if isinstance(slug, str) else ""
         suggestion = f" such as '{hint}'" if hint and _SLUG.fullmatch(hint) else " such as 'punjab'"
-        bad("sections", f"section {name!r}: the slug {one_line(repr(slug))} must be lower-case ASCII letters, "
-                        f"digits and hyphens,{suggestion}")
+        bad(
+            "sections",
+            f"section {name!r}: the slug {one_line(repr(slug))} must be lower-case ASCII letters, "
+            f"digits and hyphens,{suggestion}",
+        )
         return None
     return (name, slug) if ok else None
 
@@ -98,4 +109,6 @@ def section_called(sections: Sequence[SectionConfig], text: str) -> SectionConfi
 def unknown_section(sections: Sequence[SectionConfig], text: str) -> str:
     """Say that no section is called `text`: the near miss among names and slugs, and every section."""
     words = [s.name for s in sections] + [s.slug for s in sections if s.label != s.name]
-    return f"unknown section '{text}'{did_you_mean(text, words)}; the sections are: {', '.join(s.label for s in sections)}"
+    return (
+        f"unknown section '{text}'{did_you_mean(text, words)}; the sections are: {', '.join(s.label for s in sections)}"
+    )

@@ -10,13 +10,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from broadsheet.errors import Problem
-from broadsheet.load.config import Config
 from broadsheet.load.article import Article
+from broadsheet.load.config import Config
 from broadsheet.load.discovery import find_markdown
 from broadsheet.load.frontmatter import read_limited
-from broadsheet.load.reader import article_from_bytes
 from broadsheet.load.languages import translation_collisions
 from broadsheet.load.markdown import RENDERER_VERSION, MarkdownRenderer
+from broadsheet.load.reader import article_from_bytes
 from broadsheet.parallel import run_chunks
 from broadsheet.stamps import RACY_NS, digest, now_ns
 
@@ -50,8 +50,12 @@ class Loaded:
 
 
 def load_articles(
-    content_dir: Path, config: Config, previous: Mapping[str, Source] | None = None,
-    suspects: frozenset[str] | None = None, jobs: int = 1, describe: Describe | None = None,
+    content_dir: Path,
+    config: Config,
+    previous: Mapping[str, Source] | None = None,
+    suspects: frozenset[str] | None = None,
+    jobs: int = 1,
+    describe: Describe | None = None,
     listing: tuple[Path, ...] | None = None,
 ) -> Loaded:
     """Read every article, parsing only files whose bytes changed since `previous`.
@@ -86,13 +90,23 @@ def load_articles(
             problems.extend(result)
     sources = {str(p): fresh[str(p)] for p in paths if str(p) in fresh}
     articles = tuple(s.article for s in sources.values())
-    problems.extend(url_collisions(list(articles)) + alias_collisions(articles) + translation_collisions(articles)
-                    + related_problems(articles))
+    problems.extend(
+        url_collisions(list(articles))
+        + alias_collisions(articles)
+        + translation_collisions(articles)
+        + related_problems(articles)
+    )
     return Loaded(articles, sources, tuple(problems))
 
 
-def load_suspects(previous: Mapping[str, Source], suspects: frozenset[str], key: bytes, config: Config, jobs: int,
-                  describe: Describe | None) -> Loaded:
+def load_suspects(
+    previous: Mapping[str, Source],
+    suspects: frozenset[str],
+    key: bytes,
+    config: Config,
+    jobs: int,
+    describe: Describe | None,
+) -> Loaded:
     """Read just the files that may have changed, when no file came or went: the rest are as last time."""
     sources = dict(previous)  # the same files, in the same order
     todo = []
@@ -122,8 +136,12 @@ def related_problems(articles: tuple[Article, ...]) -> list[Problem]:
     if not any(a.related for a in articles):
         return []
     slugs = {(a.folder, a.slug) for a in articles}
-    return [Problem(a.path, line_of(a.path, "related:"), f"related: no story has the slug {slug!r}")
-            for a in articles for slug in a.related if (a.folder, slug) not in slugs]
+    return [
+        Problem(a.path, line_of(a.path, "related:"), f"related: no story has the slug {slug!r}")
+        for a in articles
+        for slug in a.related
+        if (a.folder, slug) not in slugs
+    ]
 
 
 def url_collisions(articles: list[Article]) -> list[Problem]:
@@ -158,8 +176,9 @@ def alias_collisions(articles: tuple[Article, ...]) -> list[Problem]:
                 what = "the story's own URL: it would redirect to itself" if other is a else f"the URL of {other.path}"
                 problems.append(Problem(a.path, line_of(a.path, alias), f"alias {alias} is {what}"))
             elif claimed.setdefault(key, a) is not a:
-                problems.append(Problem(a.path, line_of(a.path, alias),
-                                        f"alias {alias} is also an alias of {claimed[key].path}"))
+                problems.append(
+                    Problem(a.path, line_of(a.path, alias), f"alias {alias} is also an alias of {claimed[key].path}")
+                )
     return problems
 
 
@@ -208,8 +227,9 @@ def reuse_source(path: Path, old: Source | None, key: bytes) -> Source | None:
     return replace(old, size=st.st_size, mtime_ns=st.st_mtime_ns, seen_ns=now)
 
 
-def parse_files(paths: list[Path], config: Config, jobs: int = 1,
-                describe: Describe | None = None) -> list[tuple[Path, Source | list[Problem]]]:
+def parse_files(
+    paths: list[Path], config: Config, jobs: int = 1, describe: Describe | None = None
+) -> list[tuple[Path, Source | list[Problem]]]:
     """Parse files (in worker processes when there are many), keeping their order."""
     if jobs > 1 and len(paths) >= PARALLEL_PARSE_MIN:
         chunks = [paths[i : i + PARSE_CHUNK] for i in range(0, len(paths), PARSE_CHUNK)]
@@ -217,8 +237,9 @@ def parse_files(paths: list[Path], config: Config, jobs: int = 1,
     return _parse_chunk(paths, config, describe)
 
 
-def _parse_chunk(paths: list[Path], config: Config,
-                 describe: Describe | None) -> list[tuple[Path, Source | list[Problem]]]:
+def _parse_chunk(
+    paths: list[Path], config: Config, describe: Describe | None
+) -> list[tuple[Path, Source | list[Problem]]]:
     renderer = MarkdownRenderer(sanitize=config.sanitize, time_limit=config.markdown_time_limit)
     key = parse_key(config)
     out: list[tuple[Path, Source | list[Problem]]] = []

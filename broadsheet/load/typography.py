@@ -28,15 +28,16 @@ _S = _smarty.substitutions
 # smarty's registration order for its default configuration (dashes, quotes, ellipses; no angle quotes),
 # each with what every one of its matches contains.
 PATTERNS: tuple[tuple[re.Pattern[str], tuple[int | str, ...], str], ...] = tuple(
-    (re.compile(pattern), replace, needs) for pattern, replace, needs in (
-        (r"(?<!-)---(?!-)", (_S["mdash"],), '---'),
-        (r"(?<!-)--(?!-)", (_S["ndash"],), '--'),
+    (re.compile(pattern), replace, needs)
+    for pattern, replace, needs in (
+        (r"(?<!-)---(?!-)", (_S["mdash"],), "---"),
+        (r"(?<!-)--(?!-)", (_S["ndash"],), "--"),
         (_smarty.singleQuoteStartRe, (_S["right-single-quote"],), "'"),
         (_smarty.doubleQuoteStartRe, (_S["right-double-quote"],), '"'),
-        (_smarty.doubleQuoteSetsRe, (_S["left-double-quote"] + _S["left-single-quote"],), '"\''),
-        (_smarty.singleQuoteSetsRe, (_S["left-single-quote"] + _S["left-double-quote"],), '\'"'),
-        (_smarty.doubleQuoteSetsRe2, (_S["right-single-quote"] + _S["right-double-quote"],), '\'"'),
-        (_smarty.singleQuoteSetsRe2, (_S["right-double-quote"] + _S["right-single-quote"],), '"\''),
+        (_smarty.doubleQuoteSetsRe, (_S["left-double-quote"] + _S["left-single-quote"],), "\"'"),
+        (_smarty.singleQuoteSetsRe, (_S["left-single-quote"] + _S["left-double-quote"],), "'\""),
+        (_smarty.doubleQuoteSetsRe2, (_S["right-single-quote"] + _S["right-double-quote"],), "'\""),
+        (_smarty.singleQuoteSetsRe2, (_S["right-double-quote"] + _S["right-single-quote"],), "\"'"),
         (_smarty.decadeAbbrRe, (_S["right-single-quote"],), "'"),
         (_smarty.openingSingleQuotesRegex, (1, _S["left-single-quote"]), "'"),
         (_smarty.closingSingleQuotesRegex, (_S["right-single-quote"],), "'"),
@@ -46,7 +47,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], tuple[int | str, ...], str], ...] = tuple
         (_smarty.closingDoubleQuotesRegex, (_S["right-double-quote"],), '"'),
         (_smarty.closingDoubleQuotesRegex2, (_S["right-double-quote"],), '"'),
         (_smarty.remainingDoubleQuotesRegex, (_S["left-double-quote"],), '"'),
-        (r"(?<!\.)\.{3}(?!\.)", (_S["ellipsis"],), '...'),
+        (r"(?<!\.)\.{3}(?!\.)", (_S["ellipsis"],), "..."),
     )
 )
 _TRIGGERS = re.compile(r"""['"]|--|\.\.\.""")  # text without any of these has nothing to educate
@@ -74,7 +75,7 @@ class _Educate(Treeprocessor):
                 placeholder = f"\x02smarty:{len(parts)}\x03"
                 parts.append("".join(m.group(r) if isinstance(r, int) else store(r) for r in replace))
                 start = m.start()
-                text = text[:start] + placeholder + text[m.end():]
+                text = text[:start] + placeholder + text[m.end() :]
                 m = regex.search(text, start + len(placeholder))
         return _PLACEHOLDER.sub(lambda m: parts[int(m.group(1))], text) if parts else text
 

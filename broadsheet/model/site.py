@@ -7,8 +7,8 @@ from datetime import datetime
 
 from broadsheet import urls
 from broadsheet.frozen import FrozenDict
-from broadsheet.load.config import Config
 from broadsheet.load.article import Article
+from broadsheet.load.config import Config
 from broadsheet.load.data import DataFiles
 from broadsheet.load.pages import StandalonePage
 from broadsheet.load.profiles import NO_PROFILES, AuthorProfile, Profiles
@@ -85,7 +85,6 @@ class Edition:
         return earlier(articles, at, self.config.more_from)
 
 
-
 @dataclass(frozen=True, slots=True)
 class Paper:
     """Everything the pages are planned from: one edition per language (a one-language site is a paper of
@@ -116,6 +115,7 @@ class Paper:
         found = self.versions.get(article.translation_key) if article.translation_key else None
         return found if found and len(found) > 1 else ()
 
+
 def earlier(articles: tuple[Article, ...], at: int, n: int) -> tuple[Article, ...]:
     """Return the n stories of a newest-first list published before the one at `at`, newest first."""
     return articles[at + 1 : at + 1 + n]
@@ -133,8 +133,11 @@ def is_live(article: Article, now: datetime, drafts: bool = False, future: bool 
 
     An expired story is gone whatever the flags: it was taken down, often for a reason no preview should undo.
     """
-    return ((drafts or not article.draft) and (future or article.date.timestamp() <= now.timestamp())
-            and not is_expired(article, now))
+    return (
+        (drafts or not article.draft)
+        and (future or article.date.timestamp() <= now.timestamp())
+        and not is_expired(article, now)
+    )
 
 
 def is_expired(article: Article, now: datetime) -> bool:
@@ -166,11 +169,21 @@ def build_paper(
     pages and data, shared by every edition."""
     shared = {"pages": pages, "data": data or DataFiles(), "profiles": profiles}
     several = bool(config.languages)
-    editions = tuple(build_edition(e, tuple(a for a in articles if a.lang == e.language) if several else articles,
-                                   now, drafts, future, **shared) for e in config.editions)
+    editions = tuple(
+        build_edition(
+            e,
+            tuple(a for a in articles if a.lang == e.language) if several else articles,
+            now,
+            drafts,
+            future,
+            **shared,
+        )
+        for e in config.editions
+    )
     if not several:  # a paper of one edition holds its very lists
-        return Paper(config=config, now=now, editions=editions, **{n: getattr(editions[0], n) for n in _SHARED},
-                     **shared)
+        return Paper(
+            config=config, now=now, editions=editions, **{n: getattr(editions[0], n) for n in _SHARED}, **shared
+        )
     live = newest_first([a for e in editions for a in e.articles])
     versions: dict[str, list[Article]] = {}
     for e in editions:
@@ -179,7 +192,10 @@ def build_paper(
                 versions.setdefault(a.translation_key, []).append(a)
     waiting = [e.next_scheduled for e in editions if e.next_scheduled is not None]
     return Paper(
-        config=config, now=now, editions=editions, articles=live,
+        config=config,
+        now=now,
+        editions=editions,
+        articles=live,
         sections=tuple(s for e in editions for s in e.sections),
         authors=tuple(x for e in editions for x in e.authors),
         tags=tuple(x for e in editions for x in e.tags),
@@ -209,8 +225,9 @@ def build_edition(
     next_scheduled = min(waiting, key=lambda a: (a.date.timestamp(), a.url)) if waiting else None
 
     sections = tuple(
-        Section(s.name, s.slug, urls.section(s.slug, folder=config.folder),
-                tuple(a for a in live if a.section == s.name))
+        Section(
+            s.name, s.slug, urls.section(s.slug, folder=config.folder), tuple(a for a in live if a.section == s.name)
+        )
         for s in config.sections
     )
     return Edition(
@@ -218,9 +235,16 @@ def build_edition(
         now=now,
         articles=live,
         sections=sections,
-        authors=tuple(Author(p.name if (p := profiles.by_slug.get(s)) else n, s, urls.author(s, folder=ed), arts,
-                             p.in_language(config.language) if p else None)
-                      for n, s, arts in _group(live, lambda a: dict.fromkeys(map(profiles.canonical, a.authors)))),
+        authors=tuple(
+            Author(
+                p.name if (p := profiles.by_slug.get(s)) else n,
+                s,
+                urls.author(s, folder=ed),
+                arts,
+                p.in_language(config.language) if p else None,
+            )
+            for n, s, arts in _group(live, lambda a: dict.fromkeys(map(profiles.canonical, a.authors)))
+        ),
         tags=tuple(Tag(n, s, urls.tag(s, folder=ed), arts) for n, s, arts in _group(live, lambda a: a.tags)),
         next_scheduled=next_scheduled,
         breaking=tuple(a for a in live if is_breaking(a, now)),

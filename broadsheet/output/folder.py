@@ -57,8 +57,15 @@ def commit_stage(stage: Stage, out_dir: Path, keep: tuple[str, ...] = (), staged
         raise
 
 
-def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[str], deleted: list[str],
-                  keep: tuple[str, ...] = (), patch: bool = True) -> None:
+def publish_stage(
+    stage: Stage,
+    out_dir: Path,
+    changed: list[str],
+    unchanged: list[str],
+    deleted: list[str],
+    keep: tuple[str, ...] = (),
+    patch: bool = True,
+) -> None:
     """Put a build's staged files (`changed`) into out_dir, with `unchanged` kept and `deleted` gone.
 
     When few files change, out_dir is patched in place: each staged file is renamed over the old one, so an
@@ -82,8 +89,15 @@ def publish_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: li
     commit_stage(stage, out_dir, keep, changed)
 
 
-def sync_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[str], deleted: list[str],
-               keep: tuple[str, ...], patch: bool) -> None:
+def sync_stage(
+    stage: Stage,
+    out_dir: Path,
+    changed: list[str],
+    unchanged: list[str],
+    deleted: list[str],
+    keep: tuple[str, ...],
+    patch: bool,
+) -> None:
     """Publish into a folder that cannot be renamed: the whole new tree (or a patch) moved in file by file.
 
     The same journal as a patch makes it all or nothing; anything that could stop a move (a file where a folder
@@ -101,9 +115,17 @@ def sync_stage(stage: Stage, out_dir: Path, changed: list[str], unchanged: list[
             deleted = sorted(set(list_output(out_dir, keep)) - new)
         refuse_keep_clashes(out_dir, keep, {rel.split("/", 1)[0] for rel in changed}.__contains__)
         if not fits(out_dir, changed):
-            raise BuildError([Problem(out_dir, None, "the output folder cannot be renamed (a mount point), and this "
-                                                     "build puts a file where it has a folder or the other way round; "
-                                                     "empty the folder once, then build again")])
+            raise BuildError(
+                [
+                    Problem(
+                        out_dir,
+                        None,
+                        "the output folder cannot be renamed (a mount point), and this "
+                        "build puts a file where it has a folder or the other way round; "
+                        "empty the folder once, then build again",
+                    )
+                ]
+            )
         commit_journal(stage, changed, deleted)
     except BaseException:
         if not (stage.path / JOURNAL).is_file():

@@ -34,12 +34,16 @@ def check_output_dir(out_dir: Path, site_dir: Path, force: bool = False) -> Path
     given = Path(os.path.abspath(out_dir))
     if given.is_symlink():
         # Replacing a link by a folder would silently move the site; say where it leads instead.
-        raise UsageError(f"refusing to use {out_dir} as the output folder: it is a symbolic link to {out}; "
-                         f"pass --output {out}")
+        raise UsageError(
+            f"refusing to use {out_dir} as the output folder: it is a symbolic link to {out}; pass --output {out}"
+        )
     if out.exists() and not out.is_dir():
         raise UsageError(f"refusing to use {out_dir} as the output folder: it exists and is not a folder")
-    if out.is_dir() and not force and not (out / MARKER).is_file() and any(
-        entry.name not in KEEP for entry in out.iterdir()
+    if (
+        out.is_dir()
+        and not force
+        and not (out / MARKER).is_file()
+        and any(entry.name not in KEEP for entry in out.iterdir())
     ):
         raise UsageError(
             f"refusing to replace {out_dir}: it is not empty and was not made by Broadsheet "

@@ -91,8 +91,16 @@ def _acquire(path: Path, out_dir: Path) -> int:
         except BlockingIOError:
             holder = holder_of(os.fstat(fd).st_ino)
             os.close(fd)
-            raise BuildError([Problem(out_dir, None, f"{holder} is writing this output folder (it holds {path.name}); "
-                                                     "wait for it to finish, or stop it, then build again")])
+            raise BuildError(
+                [
+                    Problem(
+                        out_dir,
+                        None,
+                        f"{holder} is writing this output folder (it holds {path.name}); "
+                        "wait for it to finish, or stop it, then build again",
+                    )
+                ]
+            )
         except BaseException:
             os.close(fd)
             raise

@@ -16,8 +16,13 @@ KEEP = RESERVED_OUTPUT  # never ours, carried over on every swap
 def is_ours(out_dir: Path) -> bool:
     """Tell whether out_dir is a real folder that carries our marker."""
     marker = out_dir / MARKER
-    return (out_dir.is_dir() and not out_dir.is_symlink() and marker.is_file() and not marker.is_symlink()
-            and marker.read_text() == MARKER_TEXT)
+    return (
+        out_dir.is_dir()
+        and not out_dir.is_symlink()
+        and marker.is_file()
+        and not marker.is_symlink()
+        and marker.read_text() == MARKER_TEXT
+    )
 
 
 def fixed(out_dir: Path) -> bool:

@@ -31,8 +31,13 @@ class Target:
     static: Mapping[str, Stamp]  # the static source files last copied in, by source path
 
 
-def find_target(out_dir: Path, previous: Mapping[str, Stamp] | None, trusted: bool, keep: tuple[str, ...],
-                static: Mapping[str, Stamp]) -> Target:
+def find_target(
+    out_dir: Path,
+    previous: Mapping[str, Stamp] | None,
+    trusted: bool,
+    keep: tuple[str, ...],
+    static: Mapping[str, Stamp],
+) -> Target:
     """Describe the output folder: as the last build left it when `trusted`, else as the disk has it now."""
     if trusted and previous is not None:
         return Target(out_dir, dict(previous), (), keep, True, static)
@@ -44,8 +49,11 @@ def find_target(out_dir: Path, previous: Mapping[str, Stamp] | None, trusted: bo
         if previous is None:  # no record of this folder: read what is there
             files = {rel: s for rel in listed if (s := stamp_file(os.path.join(root, rel), None, follow=False))}
         else:
-            files = {rel: s for rel, old in previous.items()
-                     if (s := stamp_file(os.path.join(root, rel), old, racy=False, follow=False))}
+            files = {
+                rel: s
+                for rel, old in previous.items()
+                if (s := stamp_file(os.path.join(root, rel), old, racy=False, follow=False))
+            }
             strays = tuple(sorted(rel for rel in listed if rel not in files))
     return Target(out_dir, files, strays, keep, False, static)
 
@@ -75,8 +83,9 @@ class Published:
     static: dict[str, Stamp]  # static source path -> stamp
 
 
-def publish(stage: Stage, target: Target, digests: Mapping[str, bytes], page_files: frozenset[str],
-            static: Mapping[str, Path]) -> Published:
+def publish(
+    stage: Stage, target: Target, digests: Mapping[str, bytes], page_files: frozenset[str], static: Mapping[str, Path]
+) -> Published:
     """Stage the changed static files, then put every staged file in place and drop what is no longer made.
 
     `digests`: the digest of the bytes of each file the render and the search index staged, by output path;

@@ -52,8 +52,7 @@ class Indexing:
             answers = [a for a in self.service.receive() if a.get("type") == "GetFiles"]
         finally:
             self.close()
-        return [{f["path"]: _settled(f["path"], base64.b64decode(f["content"])) for f in a["files"]}
-                for a in answers]
+        return [{f["path"]: _settled(f["path"], base64.b64decode(f["content"])) for f in a["files"]} for a in answers]
 
     def close(self) -> None:
         self.service.close()
@@ -79,11 +78,15 @@ class Service:
             import pagefind_bin_extended  # imported here: a site with search off never needs it
 
             command = [str(pagefind_bin_extended.get_executable()), "--service"]
-            self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
         except (ImportError, OSError) as e:
-            raise _failed(where, f"search indexing could not run ({e}): install Broadsheet with its dependencies "
-                                 "(pip install broadsheet), or set search = false in site.toml") from None
+            raise _failed(
+                where,
+                f"search indexing could not run ({e}): install Broadsheet with its dependencies "
+                "(pip install broadsheet), or set search = false in site.toml",
+            ) from None
 
     def send(self, payloads: list[dict]) -> None:
         """Send requests; their answers are read by receive(). Stdin stays open: at its end Pagefind exits

@@ -58,8 +58,12 @@ def refuse_keep_clashes(out_dir: Path, keep: tuple[str, ...], written: Callable[
     """Refuse a configured keep name that the output folder has and the build also writes."""
     clashes = [n for n in dict.fromkeys(keep) if n not in KEEP and written(n) and present(out_dir / n)]
     if clashes:
-        raise BuildError([Problem(out_dir / n, None, f"'{n}' is listed in keep, but the build also writes it; "
-                                                     "rename one of them") for n in clashes])
+        raise BuildError(
+            [
+                Problem(out_dir / n, None, f"'{n}' is listed in keep, but the build also writes it; rename one of them")
+                for n in clashes
+            ]
+        )
 
 
 def put_back(names: list[str], tmp: Path, out_dir: Path) -> None:

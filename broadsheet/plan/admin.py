@@ -25,11 +25,21 @@ def plan_admin(site: Paper) -> list[Page]:
     """Plan /admin/ and /admin/config.yml when site.toml has [cms]; nothing otherwise."""
     if site.config.cms is None:
         return []
-    view = {"decap": {"url": DECAP_URL, "integrity": DECAP_INTEGRITY, "local_api": urls.cms_api(),
-                      "hosted": site.config.cms.repo is not None, "title": site.config.title}}
-    return [Page(urls.admin(), "admin", "admin.html", "Content manager", (), view),
-            Page(urls.admin_config(), "admin-config", "admin-config.yml", "config.yml", (),
-                 {"config_yml": config_yml(site)})]
+    view = {
+        "decap": {
+            "url": DECAP_URL,
+            "integrity": DECAP_INTEGRITY,
+            "local_api": urls.cms_api(),
+            "hosted": site.config.cms.repo is not None,
+            "title": site.config.title,
+        }
+    }
+    return [
+        Page(urls.admin(), "admin", "admin.html", "Content manager", (), view),
+        Page(
+            urls.admin_config(), "admin-config", "admin-config.yml", "config.yml", (), {"config_yml": config_yml(site)}
+        ),
+    ]
 
 
 def config_yml(site: Paper) -> str:
@@ -41,8 +51,9 @@ def decap_config(site: Paper) -> dict[str, Any]:
     """Return the CMS configuration: the backend, the media folder, and a collection per section and edition."""
     config, cms = site.config, site.config.cms
     assert cms is not None
-    backend: dict[str, Any] = {"name": "github", "repo": cms.repo, "branch": cms.branch} if cms.repo \
-        else {"name": "test-repo"}  # only `serve`'s local backend is used: the admin page says so elsewhere
+    backend: dict[str, Any] = (
+        {"name": "github", "repo": cms.repo, "branch": cms.branch} if cms.repo else {"name": "test-repo"}
+    )  # only `serve`'s local backend is used: the admin page says so elsewhere
     if cms.repo and cms.auth_url:
         backend["base_url"] = cms.auth_url
     out: dict[str, Any] = {"backend": backend}
@@ -67,21 +78,23 @@ def story_collections(site: Paper) -> list[dict[str, Any]]:
         several = len(site.editions) > 1
         for section in config.sections:
             folder = f"content/{code}/{section.slug}" if code else f"content/{section.slug}"
-            collections.append({
-                "name": f"{code}-{section.slug}" if code else section.slug,
-                "label": f"{section.name} ({config.language})" if several else section.name,
-                "label_singular": "story",
-                "folder": folder,
-                "create": True,
-                "extension": "md",
-                "format": "frontmatter",
-                "slug": "{{slug}}",
-                "summary": "{{title}}",
-                "sortable_fields": ["date", "title"],
-                "media_folder": f"/{MEDIA_FOLDER}/{{{{year}}}}/{{{{month}}}}",
-                "public_folder": "/images/{{year}}/{{month}}",
-                "fields": story_fields(edition, section.name, names, config.language if several else None),
-            })
+            collections.append(
+                {
+                    "name": f"{code}-{section.slug}" if code else section.slug,
+                    "label": f"{section.name} ({config.language})" if several else section.name,
+                    "label_singular": "story",
+                    "folder": folder,
+                    "create": True,
+                    "extension": "md",
+                    "format": "frontmatter",
+                    "slug": "{{slug}}",
+                    "summary": "{{title}}",
+                    "sortable_fields": ["date", "title"],
+                    "media_folder": f"/{MEDIA_FOLDER}/{{{{year}}}}/{{{{month}}}}",
+                    "public_folder": "/images/{{year}}/{{month}}",
+                    "fields": story_fields(edition, section.name, names, config.language if several else None),
+                }
+            )
     return collections
 
 
@@ -90,52 +103,115 @@ def story_fields(edition: Paper, section: str, authors: list[str], lang: str | N
     zone = edition.config.timezone.key
 
     def when(label: str, name: str, **more: Any) -> dict[str, Any]:
-        return {"label": label, "name": name, "widget": "datetime", "format": STORY_DATE_FORMAT, "required": False,
-                **more}
+        return {
+            "label": label,
+            "name": name,
+            "widget": "datetime",
+            "format": STORY_DATE_FORMAT,
+            "required": False,
+            **more,
+        }
 
     fields: list[dict[str, Any]] = [
         {"label": "Headline", "name": "title", "widget": "string"},
-        {"label": "Section", "name": "section", "widget": "select", "default": section,
-         "options": [s.name for s in edition.config.sections]},
-        {"label": "By", "name": "author", "widget": "select", "multiple": True, "options": authors,
-         "required": False, "hint": "Bylines with a profile in data/authors.toml; leave empty for wire copy "
-                                    "with a source"} if authors else
-        {"label": "By", "name": "author", "widget": "list", "required": False,
-         "hint": "One name per entry; leave empty for wire copy with a source"},
-        when("Date", "date", required=True, default="{{now}}",
-             hint=f"In the paper's time zone ({zone}). A time still to come schedules the story: it goes live "
-                  "with the first build after it."),
-        {"label": "Summary", "name": "summary", "widget": "text", "required": False,
-         "hint": "One or two sentences; without one, the first paragraph"},
+        {
+            "label": "Section",
+            "name": "section",
+            "widget": "select",
+            "default": section,
+            "options": [s.name for s in edition.config.sections],
+        },
+        {
+            "label": "By",
+            "name": "author",
+            "widget": "select",
+            "multiple": True,
+            "options": authors,
+            "required": False,
+            "hint": "Bylines with a profile in data/authors.toml; leave empty for wire copy with a source",
+        }
+        if authors
+        else {
+            "label": "By",
+            "name": "author",
+            "widget": "list",
+            "required": False,
+            "hint": "One name per entry; leave empty for wire copy with a source",
+        },
+        when(
+            "Date",
+            "date",
+            required=True,
+            default="{{now}}",
+            hint=f"In the paper's time zone ({zone}). A time still to come schedules the story: it goes live "
+            "with the first build after it.",
+        ),
+        {
+            "label": "Summary",
+            "name": "summary",
+            "widget": "text",
+            "required": False,
+            "hint": "One or two sentences; without one, the first paragraph",
+        },
         {"label": "Topics", "name": "tags", "widget": "list", "required": False},
         {"label": "Picture", "name": "image", "widget": "image", "required": False},
         {"label": "Picture caption", "name": "image_caption", "widget": "string", "required": False},
-        {"label": "Picture description (alt text)", "name": "image_alt", "widget": "string", "required": False,
-         "hint": "Required with a picture: what it shows, for readers who cannot see it"},
+        {
+            "label": "Picture description (alt text)",
+            "name": "image_alt",
+            "widget": "string",
+            "required": False,
+            "hint": "Required with a picture: what it shows, for readers who cannot see it",
+        },
         {"label": "Picture credit", "name": "image_credit", "widget": "string", "required": False},
         {"label": "Source (wire agency)", "name": "source", "widget": "string", "required": False},
         {"label": "Draft", "name": "draft", "widget": "boolean", "required": False, "default": False},
-        {"label": "Featured (may lead the front page)", "name": "featured", "widget": "boolean", "required": False,
-         "default": False},
-        {"label": "Priority on the front page", "name": "priority", "widget": "number", "value_type": "int",
-         "required": False, "hint": "0 is ordinary; higher stays among the top stories, negative sinks"},
+        {
+            "label": "Featured (may lead the front page)",
+            "name": "featured",
+            "widget": "boolean",
+            "required": False,
+            "default": False,
+        },
+        {
+            "label": "Priority on the front page",
+            "name": "priority",
+            "widget": "number",
+            "value_type": "int",
+            "required": False,
+            "hint": "0 is ordinary; higher stays among the top stories, negative sinks",
+        },
         when("Breaking-news banner until", "breaking"),
         when("Take down at", "expires"),
         {"label": "Free to read", "name": "free", "widget": "boolean", "required": False, "default": True},
         {"label": "Live blog", "name": "live", "widget": "boolean", "required": False, "default": False},
         when("Live blog ends", "live_until"),
-        {"label": "Corrections", "name": "corrections", "widget": "list", "required": False, "default": [],
-         "label_singular": "correction", "summary": "{{fields.date}}: {{fields.text}}",
-         "fields": [when("When", "date", required=True, default="{{now}}"),
-                    {"label": "What was wrong, and what is right", "name": "text", "widget": "text"}]},
+        {
+            "label": "Corrections",
+            "name": "corrections",
+            "widget": "list",
+            "required": False,
+            "default": [],
+            "label_singular": "correction",
+            "summary": "{{fields.date}}: {{fields.text}}",
+            "fields": [
+                when("When", "date", required=True, default="{{now}}"),
+                {"label": "What was wrong, and what is right", "name": "text", "widget": "text"},
+            ],
+        },
         {"label": "Old addresses (redirected here)", "name": "aliases", "widget": "list", "required": False},
         {"label": "Related stories (slugs)", "name": "related", "widget": "list", "required": False},
     ]
     if lang is not None:
         fields += [
             {"label": "Language", "name": "lang", "widget": "hidden", "default": lang},
-            {"label": "Translation key", "name": "translation_key", "widget": "string", "required": False,
-             "hint": "The same key on each edition's version of a story links them (e.g. the English story's slug)"},
+            {
+                "label": "Translation key",
+                "name": "translation_key",
+                "widget": "string",
+                "required": False,
+                "hint": "The same key on each edition's version of a story links them (e.g. the English story's slug)",
+            },
         ]
     return [*fields, {"label": "Story", "name": "body", "widget": "markdown"}]
 
@@ -143,12 +219,23 @@ def story_fields(edition: Paper, section: str, authors: list[str], lang: str | N
 def pages_collection() -> dict[str, Any]:
     """Standalone pages (content/pages/: About, Contact, policies) as a collection of their own."""
     return {
-        "name": "pages", "label": "Standalone pages", "label_singular": "page", "folder": "content/pages",
-        "create": True, "extension": "md", "format": "frontmatter", "slug": "{{slug}}",
+        "name": "pages",
+        "label": "Standalone pages",
+        "label_singular": "page",
+        "folder": "content/pages",
+        "create": True,
+        "extension": "md",
+        "format": "frontmatter",
+        "slug": "{{slug}}",
         "fields": [
             {"label": "Title", "name": "title", "widget": "string"},
-            {"label": "Address (slug)", "name": "slug", "widget": "string", "required": False,
-             "hint": "The page is at /<slug>/; without one, the file name"},
+            {
+                "label": "Address (slug)",
+                "name": "slug",
+                "widget": "string",
+                "required": False,
+                "hint": "The page is at /<slug>/; without one, the file name",
+            },
             {"label": "Summary", "name": "summary", "widget": "text", "required": False},
             {"label": "Page", "name": "body", "widget": "markdown"},
         ],

@@ -35,8 +35,10 @@ def months_of(site: Edition) -> tuple[Month, ...]:
         local = a.date.astimezone(zone)
         groups.setdefault((local.year, local.month), []).append(a)
     language, ed = site.config.language, site.folder
-    return tuple(Month(y, m, month_name(y, m, language), urls.archive(y, m, folder=ed), tuple(arts))
-                 for (y, m), arts in sorted(groups.items(), reverse=True))
+    return tuple(
+        Month(y, m, month_name(y, m, language), urls.archive(y, m, folder=ed), tuple(arts))
+        for (y, m), arts in sorted(groups.items(), reverse=True)
+    )
 
 
 def month_name(year: int, month: int, language: str) -> str:
@@ -54,10 +56,19 @@ def plan_archives(site: Edition) -> list[Page]:
     months, ed = months_of(site), site.folder
     pages = [Page(urls.archives(ed), "archives", "archives.html", ARCHIVE_TITLE, (), {"months": months})]
     for month in months:
-        pagers: list[Pager] = paginate(month.articles, site.config.per_page,
-                                       lambda n, m=month: urls.archive(m.year, m.month, n, ed))
+        pagers: list[Pager] = paginate(
+            month.articles, site.config.per_page, lambda n, m=month: urls.archive(m.year, m.month, n, ed)
+        )
         for pager in pagers:
             title = month.name if pager.number is None else f"{month.name} (page {pager.number})"
-            pages.append(Page(urls.archive(month.year, month.month, pager.number, ed), "archive", "archive.html", title,
-                              pager.items, {"month": month, "pager": pager}))
+            pages.append(
+                Page(
+                    urls.archive(month.year, month.month, pager.number, ed),
+                    "archive",
+                    "archive.html",
+                    title,
+                    pager.items,
+                    {"month": month, "pager": pager},
+                )
+            )
     return pages

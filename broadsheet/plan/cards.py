@@ -36,8 +36,21 @@ MARGIN = 80
 NAME_SIZES = (120, 104, 92, 80, 68, 56)  # the largest size at which the paper's name fits is used
 _NOT_A_CHARACTER = "\U0010fffd"  # drawn as the face's "missing glyph" box
 # Plain stand-ins for what a small Latin face may lack (Pillow's own has no accents or long dashes).
-_PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "...",
-                        "\u00df": "ss", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u00f8": "o", "\u00d8": "O"})
+_PLAIN = str.maketrans(
+    {
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+        "\u00df": "ss",
+        "\u00e6": "ae",
+        "\u00c6": "AE",
+        "\u0153": "oe",
+        "\u00f8": "o",
+        "\u00d8": "O",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +83,7 @@ def plan_cards(paper: Paper, static: dict[str, Path], cache_dir: Path) -> dict[s
         key = "\0".join((RECIPE, face_id, config.title, config.language, str(rtl)))
         digest = hashlib.sha256(key.encode()).hexdigest()
         cached = cache_dir / "cards" / f"{digest}.png"
-        cards[urls.output_path(urls.share_card(config.folder))] = Card(config.title, config.language, rtl, font,
-                                                                         cached)
+        cards[urls.output_path(urls.share_card(config.folder))] = Card(config.title, config.language, rtl, font, cached)
     return cards
 
 
@@ -102,11 +114,10 @@ def draw_card(card: Card) -> Image.Image:
             break
     fits = max(1, (bottom - top) // step)
     if len(lines) > fits:
-        lines = [*lines[:fits - 1], ellipsis(draw, lines[fits - 1], name_face, text_width, card)]
+        lines = [*lines[: fits - 1], ellipsis(draw, lines[fits - 1], name_face, text_width, card)]
     y = top + (bottom - top - len(lines) * step) // 2
     for n, line in enumerate(lines):
-        draw.text((width // 2, y + n * step), line, font=name_face, fill=INK, anchor="ma",
-                  **shaping(card, name_face))
+        draw.text((width // 2, y + n * step), line, font=name_face, fill=INK, anchor="ma", **shaping(card, name_face))
     return im
 
 

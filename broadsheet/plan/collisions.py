@@ -15,10 +15,18 @@ from broadsheet.plan.page import Page
 
 NAME_MAX = 255  # bytes in one file or folder name, on every common file system
 
-BUILT_IN = {"home": "the home page", "authors": "the list of authors", "tags": "the list of topics",
-            "archives": "the archive", "archive": "a month of the archive",
-            "search": "the search page", "404": "the not-found page", "sitemap": "the sitemap",
-            "news-sitemap": "the news sitemap", "robots": "robots.txt"}
+BUILT_IN = {
+    "home": "the home page",
+    "authors": "the list of authors",
+    "tags": "the list of topics",
+    "archives": "the archive",
+    "archive": "a month of the archive",
+    "search": "the search page",
+    "404": "the not-found page",
+    "sitemap": "the sitemap",
+    "news-sitemap": "the news sitemap",
+    "robots": "robots.txt",
+}
 
 
 def owner_of(page: Page, config_path: Path) -> tuple[str, Path]:
@@ -37,8 +45,13 @@ def owner_of(page: Page, config_path: Path) -> tuple[str, Path]:
     return BUILT_IN.get(page.kind, f"the {page.kind} {page.url}"), config_path
 
 
-def output_collisions(pages: tuple[Page, ...], static: Mapping[str, Path], folders: Mapping[str, str],
-                      config_path: Path, reserved: tuple[str, ...] = RESERVED_OUTPUT) -> list[Problem]:
+def output_collisions(
+    pages: tuple[Page, ...],
+    static: Mapping[str, Path],
+    folders: Mapping[str, str],
+    config_path: Path,
+    reserved: tuple[str, ...] = RESERVED_OUTPUT,
+) -> list[Problem]:
     """Every pair of outputs that would take one path, or a file where another output needs a folder, and
     every page the output guard refuses (outside the folder, or onto a name kept there: `reserved`).
 
@@ -74,12 +87,21 @@ def output_collisions(pages: tuple[Page, ...], static: Mapping[str, Path], folde
                 clash(owner, (who, config_path), f"{owner[0]} would write /{rel}, inside /{folder}/, which {who} fills")
     for rel, owner in owners.items():
         if (longest := max(len(part.encode("utf-8", "surrogateescape")) for part in rel.split("/"))) > NAME_MAX:
-            problems.append(Problem(owner[1], None, f"{owner[0]} would write a file or folder named with {longest} "
-                                    f"bytes, more than the {NAME_MAX} a file system allows; shorten the name"))
+            problems.append(
+                Problem(
+                    owner[1],
+                    None,
+                    f"{owner[0]} would write a file or folder named with {longest} "
+                    f"bytes, more than the {NAME_MAX} a file system allows; shorten the name",
+                )
+            )
         parent = rel.rpartition("/")[0]
         while parent:
             if (other := owners.get(parent)) is not None:
-                clash(other, owner, f"/{parent} would be both a file, from {other[0]}, and the folder of /{rel}, "
-                                    f"from {owner[0]}")
+                clash(
+                    other,
+                    owner,
+                    f"/{parent} would be both a file, from {other[0]}, and the folder of /{rel}, from {owner[0]}",
+                )
             parent = parent.rpartition("/")[0]
     return problems

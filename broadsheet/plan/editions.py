@@ -99,12 +99,15 @@ def alternates(group: dict[str, str], config: Config) -> tuple[Alternate, ...]:
     """Return the hreflang alternates of one group of versions, in the editions' order, then x-default."""
     ordered = [(e.language, group[e.language]) for e in config.editions if e.language in group]
     default = group.get(config.language, ordered[0][1])
-    return tuple(Alternate(lang, urls.absolute(config.base_url, url))
-                 for lang, url in [*ordered, ("x-default", default)])
+    return tuple(
+        Alternate(lang, urls.absolute(config.base_url, url)) for lang, url in [*ordered, ("x-default", default)]
+    )
 
 
 def switch(group: dict[str, str] | None, current: str, config: Config) -> tuple[EditionLink, ...]:
     """Return the language switch of a page in the `current` language: each edition, at the page's version."""
     group = group or {}
-    return tuple(EditionLink(e.language, e.name, group.get(e.language, e.url), e.language == current)
-                 for e in editions_of(config))
+    return tuple(
+        EditionLink(e.language, e.name, group.get(e.language, e.url), e.language == current)
+        for e in editions_of(config)
+    )

@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from broadsheet import urls
-from broadsheet.load.config import Config
 from broadsheet.load.article import Article
+from broadsheet.load.config import Config
 from broadsheet.model.site import Edition
 
 FEED_TYPE = "application/atom+xml"
@@ -203,15 +203,24 @@ def feed_entry(article: Article, config: Config, author_url: Callable[[str], str
         published=rfc3339(article.date, config),
         updated=rfc3339(article.modified, config),
         pub_date=rfc822(article.date, config),
-        authors=tuple(Person(xml_text(name), urls.absolute(config.base_url, author_url(name))) for name in article.authors),
+        authors=tuple(
+            Person(xml_text(name), urls.absolute(config.base_url, author_url(name))) for name in article.authors
+        ),
         categories=tuple(xml_text(c) for c in dict.fromkeys((article.section, *article.tags))),
         summary=xml_text(article.summary),
         content_html=entry_content(article, config) if config.feed_content == "full" else None,
     )
 
 
-def make_feed(site: Edition, where: tuple[str, str], title: str, subtitle: tuple, page_url: str,
-              shown: tuple[Article, ...], entries: dict[str, Entry]) -> Feed:
+def make_feed(
+    site: Edition,
+    where: tuple[str, str],
+    title: str,
+    subtitle: tuple,
+    page_url: str,
+    shown: tuple[Article, ...],
+    entries: dict[str, Entry],
+) -> Feed:
     """Describe the feed at (Atom URL, RSS URL) holding the stories shown, newest first."""
     config = site.config
     url, rss_url = where
@@ -242,20 +251,43 @@ def site_feeds(site: Edition, only: set[str] | None = None) -> list[tuple[tuple[
     """
     title, size, ed = site.config.title, site.config.feed_size, site.folder
     # The subtitles are the theme's messages (templates word them in the feed's language; see Feed).
-    wanted = [((urls.site_feed(folder=ed), urls.site_feed("rss", ed)), title,
-               ("Latest news from %(title)s", (("title", title),)), urls.home(ed), site.articles)]
-    wanted += [((urls.section_feed(s.slug, folder=ed), urls.section_feed(s.slug, "rss", ed)), f"{s.name} | {title}",
-                ("The latest %(section)s stories from %(title)s", (("section", s.name), ("title", title))), s.url,
-                s.articles) for s in site.sections]
-    wanted += [((urls.author_feed(a.slug, folder=ed), urls.author_feed(a.slug, "rss", ed)), f"{a.name} | {title}",
-                ("Stories by %(name)s for %(title)s", (("name", a.name), ("title", title))), a.url, a.articles)
-               for a in site.authors]
+    wanted = [
+        (
+            (urls.site_feed(folder=ed), urls.site_feed("rss", ed)),
+            title,
+            ("Latest news from %(title)s", (("title", title),)),
+            urls.home(ed),
+            site.articles,
+        )
+    ]
+    wanted += [
+        (
+            (urls.section_feed(s.slug, folder=ed), urls.section_feed(s.slug, "rss", ed)),
+            f"{s.name} | {title}",
+            ("The latest %(section)s stories from %(title)s", (("section", s.name), ("title", title))),
+            s.url,
+            s.articles,
+        )
+        for s in site.sections
+    ]
+    wanted += [
+        (
+            (urls.author_feed(a.slug, folder=ed), urls.author_feed(a.slug, "rss", ed)),
+            f"{a.name} | {title}",
+            ("Stories by %(name)s for %(title)s", (("name", a.name), ("title", title))),
+            a.url,
+            a.articles,
+        )
+        for a in site.authors
+    ]
     if only is not None:
         wanted = [w for w in wanted if any(a.url in only for a in w[-1][:size])]
     # A story sits in several feeds; describe it once.
     entries = {a.url: feed_entry(a, site.config, site.author_url) for *_, arts in wanted for a in arts[:size]}
-    return [(pair, make_feed(site, pair, t, sub, page_url, arts[:size], entries), arts[:size])
-            for pair, t, sub, page_url, arts in wanted]
+    return [
+        (pair, make_feed(site, pair, t, sub, page_url, arts[:size], entries), arts[:size])
+        for pair, t, sub, page_url, arts in wanted
+    ]
 
 
 def feed_links(site: Edition, kind: str, view: dict) -> tuple[FeedLink, ...]:

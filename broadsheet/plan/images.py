@@ -92,9 +92,14 @@ class ImagePlan:
         return {v.output_path: v.cached for s in self.sets.values() for v in s.variants}
 
 
-def plan_images(articles: tuple[Article, ...], static: dict[str, Path], widths: tuple[int, ...],
-                cache_dir: Path, others: tuple[tuple[str, Path, int | None], ...] = (),
-                later: tuple[tuple[Article, str], ...] = ()) -> ImagePlan:
+def plan_images(
+    articles: tuple[Article, ...],
+    static: dict[str, Path],
+    widths: tuple[int, ...],
+    cache_dir: Path,
+    others: tuple[tuple[str, Path, int | None], ...] = (),
+    later: tuple[tuple[Article, str], ...] = (),
+) -> ImagePlan:
     """Read each local image's size and hash, and decide its resized copies; raise BuildError on bad images.
 
     `others`: more images to resize, each with the file and line that name it (authors' photos). `later`: the
@@ -157,8 +162,10 @@ def plan_image(url: str, source: Path, widths: tuple[int, ...], cache_dir: Path)
                 if im.getexif().get(0x0112) in _ROTATED:
                     width, height = height, width
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return (f"image {url} claims more than {Image.MAX_IMAGE_PIXELS} pixels; decoding it could exhaust "
-                "memory (a decompression bomb?)")
+        return (
+            f"image {url} claims more than {Image.MAX_IMAGE_PIXELS} pixels; decoding it could exhaust "
+            "memory (a decompression bomb?)"
+        )
     except (UnidentifiedImageError, OSError) as e:
         return f"cannot read image {url}: {e}"
     if fmt not in _RESIZABLE:
@@ -166,8 +173,11 @@ def plan_image(url: str, source: Path, widths: tuple[int, ...], cache_dir: Path)
     digest = hashlib.sha256(RECIPE.encode() + data).hexdigest()
     folder = cache_dir / "images" / digest[:2] / digest
     sizes = sorted({w for w in widths if w < width})
-    variants = [Variant(urls.image_variant(url, digest, w, "webp"), w, "WEBP", folder / f"{w}.webp")
-                for w in [*sizes, width] if fmt != "WEBP" or w < width]
+    variants = [
+        Variant(urls.image_variant(url, digest, w, "webp"), w, "WEBP", folder / f"{w}.webp")
+        for w in [*sizes, width]
+        if fmt != "WEBP" or w < width
+    ]
     if fmt != "WEBP":
         ext = _RESIZABLE[fmt]
         variants += [Variant(urls.image_variant(url, digest, w, ext), w, fmt, folder / f"{w}.{ext}") for w in sizes]
@@ -193,7 +203,9 @@ def resize_image(source: Path, variants: list[Variant]) -> None:
         im.load()
     for v in sorted(variants, key=lambda v: -v.width):
         height = max(1, round(v.width * im.height / im.width))
-        resized = im if v.width == im.width else im.resize((v.width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        resized = (
+            im if v.width == im.width else im.resize((v.width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        )
         save_atomically(resized, v)
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from broadsheet import urls
-from broadsheet.load.config import Config
 from broadsheet.load.article import Article
+from broadsheet.load.config import Config
 from broadsheet.model.site import Edition
 from broadsheet.plan.cards import card_url
 from broadsheet.plan.feeds import FeedLink, feed_links, rfc3339
@@ -48,8 +48,11 @@ class PageMeta:
 def publisher_jsonld(config: Config) -> dict[str, Any]:
     """Return the publication as a schema.org NewsMediaOrganization, with its logo and the standalone pages
     site.toml's [transparency] maps to its properties (ethicsPolicy…), when configured."""
-    data: dict[str, Any] = {"@type": "NewsMediaOrganization", "name": config.title,
-                            "url": urls.absolute(config.base_url, "/")}
+    data: dict[str, Any] = {
+        "@type": "NewsMediaOrganization",
+        "name": config.title,
+        "url": urls.absolute(config.base_url, "/"),
+    }
     if config.logo:
         data["logo"] = {"@type": "ImageObject", "url": urls.resolve(config.base_url, "/", config.logo)}
     for prop, slug in config.transparency:
@@ -124,8 +127,9 @@ def article_jsonld(article: Article, config: Config, site: Edition) -> dict[str,
         data["keywords"] = list(article.tags)
     if image := article_image(article, config):
         credit = article.image_credit
-        data["image"] = [{"@type": "ImageObject", "url": image, "contentUrl": image, "creditText": credit}
-                         if credit else image]
+        data["image"] = [
+            {"@type": "ImageObject", "url": image, "contentUrl": image, "creditText": credit} if credit else image
+        ]
     elif config.logo:  # Google wants an image for every NewsArticle: the paper's logo stands in
         data["image"] = [urls.resolve(config.base_url, "/", config.logo)]
     elif drawn := card_url(article, config):  # no logo either: the paper's card, drawn
@@ -165,8 +169,9 @@ def page_meta(page: Page, site: Edition) -> PageMeta:
             authors=tuple(urls.absolute(config.base_url, site.author_url(name)) for name in article.authors),
             tags=article.tags,
         )
-        jsonld.append(breadcrumbs_jsonld(config, [home, (article.section, article.section_url),
-                                                  (article.title, article.url)]))
+        jsonld.append(
+            breadcrumbs_jsonld(config, [home, (article.section, article.section_url), (article.title, article.url)])
+        )
     elif page.kind == "section" and section is not None:
         jsonld.append(breadcrumbs_jsonld(config, [home, (section.name, section.url)]))
     elif page.kind == "home":

@@ -115,8 +115,9 @@ def paginate(items: tuple[Article, ...], per_page: int, url_for) -> list[Pager]:
     pagers = [front]
     for n in range(1, last + 1):
         chunk = oldest_first[(n - 1) * per_page : n * per_page]
-        pagers.append(Pager(n, chunk[::-1], url_for(n + 1) if n < last else url_for(None),
-                            url_for(n - 1) if n > 1 else None))
+        pagers.append(
+            Pager(n, chunk[::-1], url_for(n + 1) if n < last else url_for(None), url_for(n - 1) if n > 1 else None)
+        )
     return pagers
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.errors import BuildError
-from broadsheet.load.config import Config
 from broadsheet.load.article import Article, Extra
+from broadsheet.load.config import Config
 from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Edition, Paper, earlier, is_live_blog
 from broadsheet.plan.admin import plan_admin
@@ -54,10 +54,16 @@ def plan_edition(site: Edition) -> list[Page]:
     pages: list[Page] = [plan_home(site)]
     for section in site.sections:
         for pager in paginate(section.articles, config.per_page, lambda n, s=section: urls.section(s.slug, n, ed)):
-            pages.append(Page(
-                urls.section(section.slug, pager.number, ed), "section", "section.html",
-                _numbered(section.name, pager), pager.items, {"section": section, "pager": pager},
-            ))
+            pages.append(
+                Page(
+                    urls.section(section.slug, pager.number, ed),
+                    "section",
+                    "section.html",
+                    _numbered(section.name, pager),
+                    pager.items,
+                    {"section": section, "pager": pager},
+                )
+            )
     # An edition's stories: related stories are of the story's own edition; both asides are settled lists.
     related = related_all(site, related_index(site))
     more = {a.url: earlier(s.articles, i, config.more_from) for s in site.sections for i, a in enumerate(s.articles)}
@@ -68,18 +74,30 @@ def plan_edition(site: Edition) -> list[Page]:
     pages.append(Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), {"authors": site.authors}))
     for author in site.authors:
         for pager in paginate(author.articles, config.per_page, lambda n, a=author: urls.author(a.slug, n, ed)):
-            pages.append(Page(
-                urls.author(author.slug, pager.number, ed), "author", "author.html",
-                _numbered(author.name, pager), pager.items, {"author": author, "pager": pager},
-            ))
+            pages.append(
+                Page(
+                    urls.author(author.slug, pager.number, ed),
+                    "author",
+                    "author.html",
+                    _numbered(author.name, pager),
+                    pager.items,
+                    {"author": author, "pager": pager},
+                )
+            )
     pages.append(Page(urls.tags_index(ed), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
     pages += plan_archives(site)
     for tag in site.tags:
         for pager in paginate(tag.articles, config.per_page, lambda n, t=tag: urls.tag(t.slug, n, ed)):
-            pages.append(Page(
-                urls.tag(tag.slug, pager.number, ed), "tag", "tag.html",
-                _numbered(tag.name, pager), pager.items, {"tag": tag, "pager": pager},
-            ))
+            pages.append(
+                Page(
+                    urls.tag(tag.slug, pager.number, ed),
+                    "tag",
+                    "tag.html",
+                    _numbered(tag.name, pager),
+                    pager.items,
+                    {"tag": tag, "pager": pager},
+                )
+            )
     if site.config.search:
         pages.append(Page(urls.search(ed), "search", "search.html", "Search"))
     pages += plan_regions(site)
@@ -104,8 +122,9 @@ def plan_editions(paper: Paper) -> list[Page]:
     return out
 
 
-def plan_article(site: Edition, article: Article, more: tuple[Article, ...] | None = None,
-                 related: tuple[Article, ...] | None = None) -> Page:
+def plan_article(
+    site: Edition, article: Article, more: tuple[Article, ...] | None = None, related: tuple[Article, ...] | None = None
+) -> Page:
     """Plan one story's page (without its meta; see with_meta): its own fields, and the settled lists beside it
     (`more` and `related`, when the caller has made them for every story at once)."""
     more = site.more_from(article) if more is None else more
@@ -143,8 +162,9 @@ def plan_machine_readable(paper: Paper, pages: list[Page]) -> list[Page]:
     """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
     planned = edition_feeds(paper)
     # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
-    planned += [Page(f.url, "sitemap", f.template, "Sitemap", paper.articles, f.view)
-                for f in plan_sitemap(pages, paper)]
+    planned += [
+        Page(f.url, "sitemap", f.template, "Sitemap", paper.articles, f.view) for f in plan_sitemap(pages, paper)
+    ]
     planned += plan_news_pages(paper)
     robots = plan_robots(paper.config)
     planned.append(Page(robots.url, "robots", robots.template, "robots.txt", (), robots.view))
@@ -158,14 +178,18 @@ def edition_feeds(paper: Paper, only: set[str] | None = None) -> list[Page]:
 
 def plan_news_pages(site: Paper) -> list[Page]:
     """Plan the news sitemap: the last 48 hours' stories, their headlines included."""
-    return [Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view)
-            for f in plan_news_sitemap(site)]
+    return [
+        Page(f.url, "news-sitemap", f.template, "News sitemap", site.articles, f.view) for f in plan_news_sitemap(site)
+    ]
 
 
 def plan_feeds(site: Edition, only: set[str] | None = None) -> list[Page]:
     """Plan the Atom and RSS feeds (with `only`, story URLs: just the feeds that carry one of them)."""
-    return [Page(url, "feed", template, feed.title, shown, {"feed": feed})
-            for pair, feed, shown in site_feeds(site, only) for url, template in zip(pair, ("feed.xml", "rss.xml"))]
+    return [
+        Page(url, "feed", template, feed.title, shown, {"feed": feed})
+        for pair, feed, shown in site_feeds(site, only)
+        for url, template in zip(pair, ("feed.xml", "rss.xml"))
+    ]
 
 
 def plan_home(site: Edition) -> Page:
@@ -176,8 +200,14 @@ def plan_home(site: Edition) -> Page:
     latest = latest if len(latest) >= HOME_LATEST_MIN else ()
     blocks = tuple((s, tuple(a for a in s.articles if a is not lead)[:HOME_SECTION_BLOCK]) for s in site.sections)
     shown = tuple(dict.fromkeys([*([lead] if lead else []), *latest, *(a for _, arts in blocks for a in arts)]))
-    return Page(urls.home(site.folder), "home", "home.html", site.config.title, shown,
-                {"lead": lead, "latest": latest, "section_blocks": blocks})
+    return Page(
+        urls.home(site.folder),
+        "home",
+        "home.html",
+        site.config.title,
+        shown,
+        {"lead": lead, "latest": latest, "section_blocks": blocks},
+    )
 
 
 def _numbered(title: str, pager: Pager) -> str:

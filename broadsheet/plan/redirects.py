@@ -24,14 +24,23 @@ def plan_redirects(site: Paper) -> list[Page]:
     if not moved:
         return []
     # The headline is read through the view, not held in the plan: an edit in place refreshes the view's story.
-    pages = [Page(alias, "redirect", "redirect.html", "Moved", (a,), {"article": a, "target": a.url})
-             for a in moved for alias in a.aliases]
+    pages = [
+        Page(alias, "redirect", "redirect.html", "Moved", (a,), {"article": a, "target": a.url})
+        for a in moved
+        for alias in a.aliases
+    ]
     pairs = tuple(sorted((p.url, p.view["target"]) for p in pages))
     return [
         *pages,
         Page(urls.host_redirects(), "redirects", "_redirects.txt", "Redirects", moved, {"redirects": pairs}),
-        Page(urls.nginx_redirects(), "redirects", "redirects.nginx.txt", "Redirects", moved,
-             {"redirects": pairs, "variants": nginx_variants(pairs)}),
+        Page(
+            urls.nginx_redirects(),
+            "redirects",
+            "redirects.nginx.txt",
+            "Redirects",
+            moved,
+            {"redirects": pairs, "variants": nginx_variants(pairs)},
+        ),
     ]
 
 
@@ -57,9 +66,14 @@ def redirect_collisions(pages: list[Page]) -> list[Problem]:
     for page in pages:
         if page.kind == "redirect" and (other := taken.get(page.output_path.casefold())) is not None:
             story = page.articles[0]
-            problems.append(Problem(story.path, line_of(story.path, page.url),
-                                    f"alias {page.url} is the URL of the site's {other.kind} page {other.title!r}; "
-                                    "remove it from 'aliases'"))
+            problems.append(
+                Problem(
+                    story.path,
+                    line_of(story.path, page.url),
+                    f"alias {page.url} is the URL of the site's {other.kind} page {other.title!r}; "
+                    "remove it from 'aliases'",
+                )
+            )
     return problems
 
 
@@ -78,7 +92,12 @@ def uncovered_moves(before: Paper | None, after: Paper) -> list[Problem]:
         if new is None or new.url == old.url or old.url in taken:
             continue
         line = "aliases: [" + ", ".join(f'"{a}"' for a in (*new.aliases, old.url)) + "]"
-        warnings.append(Problem(new.path, line_of(new.path, "aliases:") if new.aliases else None,
-                                f"warning: its URL changed from {old.url} to {new.url}, and the old one is now "
-                                f"dead; to redirect it, put this line in its front matter: {line}"))
+        warnings.append(
+            Problem(
+                new.path,
+                line_of(new.path, "aliases:") if new.aliases else None,
+                f"warning: its URL changed from {old.url} to {new.url}, and the old one is now "
+                f"dead; to redirect it, put this line in its front matter: {line}",
+            )
+        )
     return warnings

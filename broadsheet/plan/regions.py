@@ -38,16 +38,44 @@ def plan_regions(site: Edition) -> list[Page]:
     sections = tuple((s, s.articles[:LATEST_COUNT]) for s in site.sections)
     if mode == "client":
         shown = tuple(dict.fromkeys((*site.breaking, *newest, *(a for _, arts in sections for a in arts))))
-        return [Page(urls.fragment("live.js", ed), FRAGMENT_KIND, "live.js", "Live regions", shown,
-                     {"stories": newest, "sections": sections})]
+        return [
+            Page(
+                urls.fragment("live.js", ed),
+                FRAGMENT_KIND,
+                "live.js",
+                "Live regions",
+                shown,
+                {"stories": newest, "sections": sections},
+            )
+        ]
     pages = [
         Page(urls.fragment(f"{DATE}.html", ed), FRAGMENT_KIND, "fragment.html", "Edition date", (), {"region": DATE}),
-        Page(urls.fragment(f"{BREAKING}.html", ed), FRAGMENT_KIND, "fragment.html", "Breaking news", site.breaking,
-             {"region": BREAKING}),
-        Page(urls.fragment(f"{LATEST}.html", ed), FRAGMENT_KIND, "fragment.html", "Latest", newest,
-             {"region": LATEST, "stories": newest}),
+        Page(
+            urls.fragment(f"{BREAKING}.html", ed),
+            FRAGMENT_KIND,
+            "fragment.html",
+            "Breaking news",
+            site.breaking,
+            {"region": BREAKING},
+        ),
+        Page(
+            urls.fragment(f"{LATEST}.html", ed),
+            FRAGMENT_KIND,
+            "fragment.html",
+            "Latest",
+            newest,
+            {"region": LATEST, "stories": newest},
+        ),
     ]
     for section, stories in sections:
-        pages.append(Page(urls.fragment(f"{section_region(section.slug)}.html", ed), FRAGMENT_KIND, "fragment.html",
-                          f"Latest in {section.name}", stories, {"region": LATEST, "section": section, "stories": stories}))
+        pages.append(
+            Page(
+                urls.fragment(f"{section_region(section.slug)}.html", ed),
+                FRAGMENT_KIND,
+                "fragment.html",
+                f"Latest in {section.name}",
+                stories,
+                {"region": LATEST, "section": section, "stories": stories},
+            )
+        )
     return pages

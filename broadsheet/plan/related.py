@@ -94,8 +94,9 @@ def named(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
     return tuple(dict.fromkeys(a for a in chosen if a is not None and a.url != article.url))[:RELATED_COUNT]
 
 
-def ranked(article: Article, weighed: list[tuple[float, tuple[Article, ...] | list[Article]]],
-           index: RelatedIndex) -> tuple[Article, ...]:
+def ranked(
+    article: Article, weighed: list[tuple[float, tuple[Article, ...] | list[Article]]], index: RelatedIndex
+) -> tuple[Article, ...]:
     """Rank the candidates of each shared tag by the sum of its weights, best first."""
     scores: dict[str, float] = {}  # by URL, whose hash a string keeps
     stories: dict[str, Article] = {}

@@ -91,7 +91,7 @@ def plan_search(site: Paper, fingerprint: Callable[[Article], bytes], version: s
         for chunk in older:
             folder = f"{SHARDS}/{language}-{_hash(chunk[0].url)[:12]}/"
             shards.append(_shard(folder, tuple(chunk), fingerprint, version, site.config.language))
-            listed.setdefault(language, []).append(folder[len(BUNDLE) + 1:])
+            listed.setdefault(language, []).append(folder[len(BUNDLE) + 1 :])
         listed.setdefault(language, [])
     shards.insert(0, _shard(BUNDLE + "/", tuple(heads), fingerprint, version, site.config.language))
     manifest = json.dumps({"languages": {lang: listed[lang][::-1] for lang in sorted(listed)}}, indent=1)
@@ -131,8 +131,9 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _shard(folder: str, stories: tuple[Article, ...], fingerprint: Callable[[Article], bytes], version: str,
-           default: str) -> Shard:
+def _shard(
+    folder: str, stories: tuple[Article, ...], fingerprint: Callable[[Article], bytes], version: str, default: str
+) -> Shard:
     h = hashlib.sha256(f"{version}\0{folder}\0{default}\0".encode())
     for article in stories:
         h.update(article.url.encode("utf-8", "surrogatepass") + b"\0" + fingerprint(article))

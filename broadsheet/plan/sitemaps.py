@@ -19,7 +19,18 @@ MAX_URLS = 50_000  # per file, by the sitemaps.org protocol
 MAX_BYTES = 50 * 1024 * 1024  # 52,428,800 bytes uncompressed, by the same protocol
 NEWS_MAX_URLS = 1_000  # per file, by Google News
 NEWS_WINDOW = timedelta(hours=48)
-HTML_KINDS = ("home", "section", "article", "page", "author", "authors", "tag", "tags", "archive", "archives")  # the pages worth indexing
+HTML_KINDS = (
+    "home",
+    "section",
+    "article",
+    "page",
+    "author",
+    "authors",
+    "tag",
+    "tags",
+    "archive",
+    "archives",
+)  # the pages worth indexing
 # Bytes reserved per file for the XML declaration and the root element, and per entry for the markup
 # around its values: generous, so that a theme's indentation cannot push a file past the limit.
 _ENVELOPE = 1024
@@ -77,19 +88,30 @@ def sitemap_entries(pages: Sequence[Page], site: Paper) -> list[SitemapEntry]:
     """
     config = site.config
     entries = []
-    stories = sorted((p for p in pages if p.kind == "article"), key=lambda p: (p.view["article"].date.timestamp(), p.url))
+    stories = sorted(
+        (p for p in pages if p.kind == "article"), key=lambda p: (p.view["article"].date.timestamp(), p.url)
+    )
     for page in [*stories, *(p for p in pages if p.kind != "article")]:
         if page.kind in HTML_KINDS:
             when = page_lastmod(page, site)
-            entries.append(SitemapEntry(urls.absolute(config.base_url, page.url),
-                                        rfc3339(when, config) if when else None, page.view.get("alternates", ())))
+            entries.append(
+                SitemapEntry(
+                    urls.absolute(config.base_url, page.url),
+                    rfc3339(when, config) if when else None,
+                    page.view.get("alternates", ()),
+                )
+            )
     return entries
 
 
 def entry_size(entry: SitemapEntry) -> int:
     """Bound the bytes one entry takes in a sitemap file, from above."""
-    return (len(str(escape(entry.loc)).encode()) + len(entry.lastmod or "") + _ENTRY_MARKUP
-            + sum(len(str(escape(a.href)).encode()) + len(a.hreflang) + _ENTRY_MARKUP for a in entry.alternates))
+    return (
+        len(str(escape(entry.loc)).encode())
+        + len(entry.lastmod or "")
+        + _ENTRY_MARKUP
+        + sum(len(str(escape(a.href)).encode()) + len(a.hreflang) + _ENTRY_MARKUP for a in entry.alternates)
+    )
 
 
 def news_entry_size(entry: NewsEntry) -> int:
@@ -112,21 +134,30 @@ def split_entries(entries: Sequence[T], max_urls: int, max_bytes: int, size: Cal
     return runs
 
 
-def split_files(runs: list[tuple[Any, ...]], template: str, url_for: Callable[[int], str],
-                lastmod_of: Callable[[Any], str | None], base_url: str) -> list[XmlFile]:
+def split_files(
+    runs: list[tuple[Any, ...]],
+    template: str,
+    url_for: Callable[[int], str],
+    lastmod_of: Callable[[Any], str | None],
+    base_url: str,
+) -> list[XmlFile]:
     """Plan one file for a single run, or numbered parts under an index at the unnumbered URL."""
     if len(runs) == 1:
         return [XmlFile(url_for(0), template, {"entries": runs[0]})]
     parts = [XmlFile(url_for(n), template, {"entries": run}) for n, run in enumerate(runs, 1)]
     index = tuple(
-        SitemapEntry(urls.absolute(base_url, part.url),
-                     max((m for e in run if (m := lastmod_of(e))), key=datetime.fromisoformat, default=None))
+        SitemapEntry(
+            urls.absolute(base_url, part.url),
+            max((m for e in run if (m := lastmod_of(e))), key=datetime.fromisoformat, default=None),
+        )
         for part, run in zip(parts, runs)
     )
     return [XmlFile(url_for(0), "sitemap-index.xml", {"entries": index}), *parts]
 
 
-def plan_sitemap(pages: Sequence[Page], site: Paper, max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> list[XmlFile]:
+def plan_sitemap(
+    pages: Sequence[Page], site: Paper, max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES
+) -> list[XmlFile]:
     """Plan /sitemap.xml, split into /sitemap-N.xml parts under an index when it is too big for one file."""
     runs = split_entries(sitemap_entries(pages, site), max_urls, max_bytes, entry_size)
     return split_files(runs, "sitemap.xml", urls.sitemap, lambda e: e.lastmod, site.config.base_url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from broadsheet.errors import Problem
@@ -34,22 +34,28 @@ class StaticPlan:
         return (sorted(self.assets.names.items()), sorted(self.images.sets.items()))
 
 
-def plan_static(site: Paper, static: dict[str, Path], cache_dir: Path,
-                stories: tuple[Article, ...] = ()) -> StaticPlan:
+def plan_static(site: Paper, static: dict[str, Path], cache_dir: Path, stories: tuple[Article, ...] = ()) -> StaticPlan:
     """Plan the static files, their fingerprinted names and the resized images of stories and authors' photos;
     raise BuildError. `stories`: every story read, live or not: those not live yet have their images checked."""
-    photos = tuple((p.photo, site.profiles.path, p.line) for p in site.profiles.by_slug.values()
-                   if p.photo and site.profiles.path is not None)
-    images = plan_images(site.articles, static, site.config.image_widths, cache_dir, photos,
-                         not_live_yet(site, stories))
+    photos = tuple(
+        (p.photo, site.profiles.path, p.line)
+        for p in site.profiles.by_slug.values()
+        if p.photo and site.profiles.path is not None
+    )
+    images = plan_images(
+        site.articles, static, site.config.image_widths, cache_dir, photos, not_live_yet(site, stories)
+    )
     return StaticPlan(static, plan_assets(static), images, plan_cards(site, static, cache_dir))
 
 
 def not_live_yet(site: Paper, stories: tuple[Article, ...]) -> tuple[tuple[Article, str], ...]:
     """Return the stories that are not live but may be one day (drafts and scheduled), each with when."""
     live = set(map(id, site.articles))
-    return tuple((a, "a draft" if a.draft else f"scheduled for {a.date.isoformat(sep=' ', timespec='minutes')}")
-                 for a in stories if id(a) not in live and not is_expired(a, site.now))
+    return tuple(
+        (a, "a draft" if a.draft else f"scheduled for {a.date.isoformat(sep=' ', timespec='minutes')}")
+        for a in stories
+        if id(a) not in live and not is_expired(a, site.now)
+    )
 
 
 def static_collisions(pages: frozenset[str], files: dict[str, Path]) -> list[Problem]:

@@ -31,9 +31,9 @@ from broadsheet.guard import OutsideFolder, confined
 from broadsheet.load.config import Config, load_config
 from broadsheet.load.discovery import is_junk
 from broadsheet.load.frontmatter import split_front_matter
-from broadsheet.load.reader import article_from_bytes
 from broadsheet.load.markdown import MarkdownRenderer
 from broadsheet.load.pages import page_from_bytes
+from broadsheet.load.reader import article_from_bytes
 from broadsheet.paths import CMS_MEDIA_FOLDER, PAGES_FOLDER
 from broadsheet.preview.origins import same_origin
 
@@ -94,8 +94,10 @@ class LocalBackend:
             raise Refused(400, "a path is required")
         for root in roots:
             if path == root or path.startswith(root + "/"):
-                return confined(self.site_dir / root, path[len(root) + 1:])
-        raise Refused(403, one_line(f"refusing {path!r}: the editor reads and writes only {' and '.join(r + '/' for r in roots)}"))
+                return confined(self.site_dir / root, path[len(root) + 1 :])
+        raise Refused(
+            403, one_line(f"refusing {path!r}: the editor reads and writes only {' and '.join(r + '/' for r in roots)}")
+        )
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.real_dir).as_posix()
@@ -194,8 +196,11 @@ class LocalBackend:
         return found if isinstance(found, list) else []
 
     def media_write(self, asset: object) -> tuple[Path, bytes]:
-        if not isinstance(asset, dict) or asset.get("encoding", "base64") != "base64" \
-                or not isinstance(asset.get("content"), str):
+        if (
+            not isinstance(asset, dict)
+            or asset.get("encoding", "base64") != "base64"
+            or not isinstance(asset.get("content"), str)
+        ):
             raise Refused(400, "a picture is sent as {path, content, encoding: base64}")
         target = self.place(asset.get("path"), roots=(CMS_MEDIA_FOLDER,))
         if target.suffix.lower() not in IMAGE_SUFFIXES:
@@ -233,16 +238,23 @@ class LocalBackend:
         except OSError:
             return {"data": None, "file": {"path": self.relative(path), "id": None}}
         text = data.decode("utf-8", "replace")
-        return {"data": front_matter_only(path, text) if head_only else text,
-                "file": {"path": self.relative(path), "id": hashlib.sha256(data).hexdigest()}}
+        return {
+            "data": front_matter_only(path, text) if head_only else text,
+            "file": {"path": self.relative(path), "id": hashlib.sha256(data).hexdigest()},
+        }
 
     def media_file(self, path: Path) -> dict:
         try:
             data = read_capped(path)
         except OSError:
             raise Refused(404, f"{self.relative(path)} not found") from None
-        return {"id": hashlib.sha256(data).hexdigest(), "content": base64.b64encode(data).decode("ascii"),
-                "encoding": "base64", "path": self.relative(path), "name": path.name}
+        return {
+            "id": hashlib.sha256(data).hexdigest(),
+            "content": base64.b64encode(data).decode("ascii"),
+            "encoding": "base64",
+            "path": self.relative(path),
+            "name": path.name,
+        }
 
 
 def _label(entry: dict, file: dict) -> dict:
@@ -272,7 +284,7 @@ def newest_within(paths: list[Path], budget: int) -> list[Path]:
 def front_matter_only(path: Path, text: str) -> str:
     """The text up to and including the line that closes its front matter (all of it when that is unclear)."""
     parts = split_front_matter(path, text)
-    return text if isinstance(parts, Problem) else text[:len(text) - len(parts[1])]
+    return text if isinstance(parts, Problem) else text[: len(text) - len(parts[1])]
 
 
 def read_capped(path: Path) -> bytes:
@@ -320,8 +332,10 @@ def answer_cms(handler: Any, backend: LocalBackend) -> tuple[int, bytes] | None:
     which a form or a no-CORS fetch from another page cannot send.
     """
     headers = handler.headers
-    if not same_origin(headers.get("Origin"), headers.get("Host"), handler.server.bound_host) \
-            or headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+    if (
+        not same_origin(headers.get("Origin"), headers.get("Host"), handler.server.bound_host)
+        or headers.get("Sec-Fetch-Site", "same-origin") != "same-origin"
+    ):
         handler.close_connection = True
         return 403, _error("refused: the editor's backend answers only the /admin/ page of this preview")
     if headers.get_content_type() != "application/json":

@@ -16,6 +16,7 @@ def expand_includes(page: bytes, read: Callable[[str], bytes | None]) -> bytes:
 
     Once, not recursively: the fragments Broadsheet writes include nothing.
     """
+
     def included(m: re.Match[bytes]) -> bytes:
         url = (m.group(1) or m.group(2)).decode("utf-8", "replace")
         data = read(url)

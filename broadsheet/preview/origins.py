@@ -52,5 +52,7 @@ def bind_warning(host: str) -> str | None:
         loopback = False
     if loopback:
         return None
-    return (f"broadsheet: warning: listening on {host}, not 127.0.0.1: anyone on your network can read this "
-            "preview, drafts included")
+    return (
+        f"broadsheet: warning: listening on {host}, not 127.0.0.1: anyone on your network can read this "
+        "preview, drafts included"
+    )

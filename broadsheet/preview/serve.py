@@ -53,8 +53,14 @@ def fingerprinted_outputs(session: Session) -> frozenset[str] | None:
     return None if memory is None else frozenset([*memory.files.assets.files, *memory.files.images.files])
 
 
-def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-              out: TextIO | None = None, clock: Callable[[], datetime] | None = None) -> int:
+def run_serve(
+    opts: BuildOptions,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    out: TextIO | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> int:
     """Build, serve, and rebuild on every change and every scheduled change until Ctrl-C; the `serve` command.
 
     `clock`: the real time, read at each build (None: every build is at opts.now).
@@ -82,7 +88,9 @@ def run_serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000, ope
             server.start()
             publish(run_build(session, None))
             url = server.url.rstrip("/") + state.prefix + "/"
-            print(f"Serving {one_line(display_path(opts.site_dir))} at {url} ; press Ctrl-C to stop", file=out, flush=True)
+            print(
+                f"Serving {one_line(display_path(opts.site_dir))} at {url} ; press Ctrl-C to stop", file=out, flush=True
+            )
             if open_browser:
                 webbrowser.open(url)
             rebuild_forever(session, queue, publish)

@@ -28,7 +28,7 @@ from broadsheet.preview.watch import Rebuilt
 MAX_BODY = 1 << 16  # bytes of a request body read and dropped; more is refused
 _LENGTH = re.compile(r"[0-9]{1,12}")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream; finds closed tabs
-NOT_FOUND_PAGE = b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n"
+NOT_FOUND_PAGE = b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n'
 
 
 class PreviewState:
@@ -120,8 +120,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         line the parser drops or glues to another ('Content-Length : 5', a fold): its length would go unseen.
         """
         lengths = self.headers.get_all("Content-Length") or []
-        if self.headers.get_all("Transfer-Encoding") or self.headers.defects or any(
-                "\n" in v or "\r" in v for v in self.headers.values()):
+        if (
+            self.headers.get_all("Transfer-Encoding")
+            or self.headers.defects
+            or any("\n" in v or "\r" in v for v in self.headers.values())
+        ):
             self.send_error(400, "Transfer-Encoding or a malformed header line is not accepted")
             return None
         if not lengths:
@@ -202,7 +205,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         with f:
             if ctype.startswith("text/html") and not self.is_admin(path):  # with its includes (ssi, esi)
                 page = expand_includes(f.read(), self.read_local)
-                return self.send_bytes(status, inject(page, self.server.state.problems, self.server.state.version), ctype, head)
+                return self.send_bytes(
+                    status, inject(page, self.server.state.problems, self.server.state.version), ctype, head
+                )
             state = self.server.state
             rel = os.path.relpath(path, state.root).replace(os.sep, "/")
             cache = "public, max-age=31536000, immutable" if rel in state.immutable else "no-store"
@@ -223,7 +228,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return os.path.relpath(path, self.server.state.root).replace(os.sep, "/").startswith("admin/")
 
     def send_not_found(self, head: bool) -> None:
-        root, first = self.server.state.root, unquote(urlsplit(self.path).path)[len(self.server.state.prefix):]
+        root, first = self.server.state.root, unquote(urlsplit(self.path).path)[len(self.server.state.prefix) :]
         first = first.lstrip("/").split("/")[0]  # an edition's folder has its own 404.html (/pa/404.html)
         edition = root / first / "404.html"
         page = edition if first and "." not in first and edition.is_file() else root / "404.html"
@@ -231,7 +236,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             body = page.read_bytes()
         except OSError:
             body = NOT_FOUND_PAGE  # no build yet: still a page, so the overlay and reload script show
-        self.send_bytes(404, inject(body, self.server.state.problems, self.server.state.version), "text/html; charset=utf-8", head)
+        self.send_bytes(
+            404, inject(body, self.server.state.problems, self.server.state.version), "text/html; charset=utf-8", head
+        )
 
     def send_text(self, status: int, text: str, head: bool) -> None:
         self.send_bytes(status, text.encode("utf-8"), "text/plain; charset=utf-8", head)
@@ -326,8 +333,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     def start(self) -> threading.Thread:
         """Serve from a background thread."""
-        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                                  name="broadsheet-preview", daemon=True)
+        thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name="broadsheet-preview", daemon=True
+        )
         thread.start()
         return thread
 
@@ -348,7 +356,9 @@ class PreviewServer6(PreviewServer):
     address_family = socket.AF_INET6
 
 
-def make_server(state: PreviewState, host: str = "127.0.0.1", port: int = 0, log: TextIO | None = None) -> PreviewServer:
+def make_server(
+    state: PreviewState, host: str = "127.0.0.1", port: int = 0, log: TextIO | None = None
+) -> PreviewServer:
     """Bind the preview server (not yet serving); UsageError if the address is taken or invalid."""
     cls = PreviewServer6 if ":" in host else PreviewServer
     try:

@@ -30,7 +30,7 @@ def resolve_target(root: Path, raw_path: str, prefix: str = "") -> Resolved:
             return Resolved(location=prefix + "/")
         if not path.startswith(prefix + "/"):
             return Resolved()
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     segments = [s for s in unquote(path).split("/") if s]
     candidate = Path(root, *segments)
     real_root = os.path.realpath(root)

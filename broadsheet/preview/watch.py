@@ -47,8 +47,14 @@ SCHEDULE_RECHECK = 60.0
 # Opening and closing without writing are left out on purpose: the build reads every source, and would
 # wake itself up. Closing after writing (inotify's IN_CLOSE_WRITE) says a save is complete.
 EVENT_TYPES = [
-    FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent, FileClosedEvent,
-    DirCreatedEvent, DirMovedEvent, DirDeletedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileDeletedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirMovedEvent,
+    DirDeletedEvent,
 ]
 
 
@@ -68,8 +74,13 @@ class ChangeQueue:
     without waiting for it.
     """
 
-    def __init__(self, quiet: float = QUIET, max_wait: float = MAX_WAIT, settled: float = SETTLED,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        quiet: float = QUIET,
+        max_wait: float = MAX_WAIT,
+        settled: float = SETTLED,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.quiet = quiet
         self.max_wait = max_wait
         self.settled = settled
@@ -168,8 +179,9 @@ def is_watched(path: Path, site_dir: Path, ignore: tuple[Path, ...] = (), is_dir
 class _Forward(FileSystemEventHandler):
     """Pass relevant watchdog events on to a ChangeQueue."""
 
-    def __init__(self, site_dir: Path, queue: ChangeQueue, ignore: tuple[Path, ...],
-                 watch_folder: Callable[[Path], None]):
+    def __init__(
+        self, site_dir: Path, queue: ChangeQueue, ignore: tuple[Path, ...], watch_folder: Callable[[Path], None]
+    ):
         self.site_dir = site_dir
         self.queue = queue
         self.ignore = ignore
@@ -340,7 +352,11 @@ def run_watch(opts: BuildOptions, out: TextIO | None = None, clock: Callable[[],
     try:
         with interrupt_on_sigterm():
             print_rebuilt(run_build(session, None), out)
-            print(f"Watching {one_line(display_path(opts.site_dir))} for changes; press Ctrl-C to stop", file=out, flush=True)
+            print(
+                f"Watching {one_line(display_path(opts.site_dir))} for changes; press Ctrl-C to stop",
+                file=out,
+                flush=True,
+            )
             rebuild_forever(session, queue, lambda done: print_rebuilt(done, out))
     except KeyboardInterrupt:
         pass  # the build in progress (if any) has dropped its stage, or finished its patch, on the way out

@@ -90,9 +90,17 @@ def render_page(env: jinja2.Environment, page: Page, site: Paper, view: SiteView
     return text.encode("utf-8")
 
 
-def render(plan: Plan, env: TrackingEnvironment, inputs: Inputs, previous: Mapping[str, PageRecord],
-           held: Mapping[str, Any] | None, sink: Sink | None, jobs: int = 1, trusted: bool = False,
-           planned: tuple[Page, ...] = ()) -> Rendered:
+def render(
+    plan: Plan,
+    env: TrackingEnvironment,
+    inputs: Inputs,
+    previous: Mapping[str, PageRecord],
+    held: Mapping[str, Any] | None,
+    sink: Sink | None,
+    jobs: int = 1,
+    trusted: bool = False,
+    planned: tuple[Page, ...] = (),
+) -> Rendered:
     """Draw the pages whose inputs changed; stage in `sink` those whose bytes differ from the files `held`.
 
     `previous`: the records of the last drawing; `held`: the output folder's files, each with a `digest`
@@ -141,8 +149,14 @@ def one_report(found: list[PageProblem]) -> Problem:
     return replace(first.problem, message=f"{first.problem.message} (drawing {first.page}{others})")
 
 
-def needs_drawing(page: Page, stale: frozenset[str] | None, inputs: Inputs, previous: Mapping[str, PageRecord],
-                  held: Mapping[str, Any] | None, last: Mapping[str, Page] | None = None) -> bool:
+def needs_drawing(
+    page: Page,
+    stale: frozenset[str] | None,
+    inputs: Inputs,
+    previous: Mapping[str, PageRecord],
+    held: Mapping[str, Any] | None,
+    last: Mapping[str, Page] | None = None,
+) -> bool:
     """Tell whether a page must be drawn: stale, never drawn, changed inputs, or not what the folder holds."""
     record = previous.get(page.url)
     if record is None:
@@ -162,8 +176,12 @@ def needs_drawing(page: Page, stale: frozenset[str] | None, inputs: Inputs, prev
 
 
 def _render_chunk(
-    indices: list[int], pages: tuple[Page, ...], env: TrackingEnvironment, inputs: Inputs,
-    held: Mapping[str, Any] | None, sink: Sink | None,
+    indices: list[int],
+    pages: tuple[Page, ...],
+    env: TrackingEnvironment,
+    inputs: Inputs,
+    held: Mapping[str, Any] | None,
+    sink: Sink | None,
 ) -> list[tuple | Problem]:
     out: list[tuple | Problem] = []
     limit = inputs.paper.config.render_time_limit
@@ -172,11 +190,23 @@ def _render_chunk(
         env.recording, env.story = set(), None
         try:
             # SIGALRM: in-process and in a forked worker alike, each draws on its main thread.
-            with time_limit(limit, lambda: RenderTimeout(f"took longer than {limit:g} s to draw (render_time_limit); "
-                                                         "does a loop in the template never end?")):
+            with time_limit(
+                limit,
+                lambda: RenderTimeout(
+                    f"took longer than {limit:g} s to draw (render_time_limit); does a loop in the template never end?"
+                ),
+            ):
                 data = render_page(env, page, inputs.paper, inputs.view)
-        except (jinja2.TemplateError, RecursionError, ArithmeticError, LookupError, TypeError, ValueError,
-                AttributeError, RenderTimeout) as e:
+        except (
+            jinja2.TemplateError,
+            RecursionError,
+            ArithmeticError,
+            LookupError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            RenderTimeout,
+        ) as e:
             # A template that includes itself, or divides by zero, is a template error like any other.
             out.append(template_problem(e, env, page))
             continue
@@ -190,8 +220,17 @@ def _render_chunk(
             if changed:
                 sink.put(page.output_path, data)
         entry = inputs.entry(page)
-        out.append((page.url, page.output_path, inputs.fingerprint(page, deps, entry) or b"", deps, data_digest, changed,
-                    entry))
+        out.append(
+            (
+                page.url,
+                page.output_path,
+                inputs.fingerprint(page, deps, entry) or b"",
+                deps,
+                data_digest,
+                changed,
+                entry,
+            )
+        )
     return out
 
 
@@ -211,8 +250,11 @@ def template_problem(e: Exception, env: TrackingEnvironment, page: Page) -> Page
 
 def _template_frame(e: BaseException, roots: tuple[Path, ...]) -> tuple[Path, int] | None:
     resolved = [root.resolve() for root in roots]
-    frames = [(Path(f.filename), f.lineno) for f in traceback.extract_tb(e.__traceback__)
-              if f.filename and any(Path(f.filename).resolve().is_relative_to(r) for r in resolved)]
+    frames = [
+        (Path(f.filename), f.lineno)
+        for f in traceback.extract_tb(e.__traceback__)
+        if f.filename and any(Path(f.filename).resolve().is_relative_to(r) for r in resolved)
+    ]
     if isinstance(e, RecursionError) and frames:  # the stack runs out anywhere: name the template that recurses
         most = Counter(path for path, _ in frames).most_common(1)[0][0]
         return next(frame for frame in reversed(frames) if frame[0] == most)

@@ -81,8 +81,9 @@ def compile_catalogs(template_layers: tuple[Path, ...], languages: tuple[str, ..
             if path is None:
                 continue
             try:
-                catalog = read_po(io.BytesIO(read_regular(path) or b""), locale=_locale(language), domain=DOMAIN,
-                                  abort_invalid=True)
+                catalog = read_po(
+                    io.BytesIO(read_regular(path) or b""), locale=_locale(language), domain=DOMAIN, abort_invalid=True
+                )
             except Exception as e:  # noqa: BLE001 -- a broken catalog is the site's problem to fix, reported
                 problems.append(Problem(path, getattr(e, "lineno", None), f"cannot read the catalog: {e}"))
                 continue
@@ -118,12 +119,24 @@ def placeholder_problems(path: Path, catalog: Catalog) -> list[Problem]:
             for m in _PLACEHOLDER.finditer(text):
                 name, stray = m.groups()
                 if stray is not None:
-                    problems.append(Problem(path, message.lineno, f"the translation of {ids[0]!r} has a '%' that "
-                                                                  "starts no %(name)s placeholder; write '%%' for one"))
+                    problems.append(
+                        Problem(
+                            path,
+                            message.lineno,
+                            f"the translation of {ids[0]!r} has a '%' that "
+                            "starts no %(name)s placeholder; write '%%' for one",
+                        )
+                    )
                 elif name and name not in given and not (len(ids) > 1 and name == "num"):
                     gives = ", ".join(sorted(given)) or "none"
-                    problems.append(Problem(path, message.lineno, f"the translation of {ids[0]!r} uses "
-                                            f"%({name})s, which the message does not give (it gives: {gives})"))
+                    problems.append(
+                        Problem(
+                            path,
+                            message.lineno,
+                            f"the translation of {ids[0]!r} uses "
+                            f"%({name})s, which the message does not give (it gives: {gives})",
+                        )
+                    )
     return problems
 
 
@@ -147,8 +160,9 @@ def _locale(language: str) -> Locale | None:
         return None
 
 
-def install_i18n(env: jinja2.Environment, template_layers: tuple[Path, ...], config: Config,
-                 record: Callable[[], Any]) -> None:
+def install_i18n(
+    env: jinja2.Environment, template_layers: tuple[Path, ...], config: Config, record: Callable[[], Any]
+) -> None:
     """Give templates gettext and ngettext in the language of the page being drawn, and its date filters."""
     languages = tuple(e.language for e in config.editions)
     catalogs = compile_catalogs(template_layers, languages)
@@ -259,4 +273,3 @@ def og_locale(language: str) -> str:
         likely = get_global("likely_subtags").get(parts[0].lower(), "")
         territory = next((p for p in likely.split("_")[1:] if len(p) == 2 or p.isdigit()), None)
     return f"{parts[0].lower()}_{territory}" if territory else parts[0].lower()
-

@@ -13,18 +13,35 @@ from markupsafe import Markup
 
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
-from broadsheet.load.config import Config
 from broadsheet.load.article import Article, Extra
+from broadsheet.load.config import Config
 from broadsheet.load.data import DataFiles
 from broadsheet.paths import ConfinedLoader, read_regular
 from broadsheet.render.i18n import CATALOGS, catalogs_digest, install_i18n
 from broadsheet.stamps import digest
 
 TEMPLATE_NAMES = (
-    "base.html", "home.html", "section.html", "article.html", "author.html",
-    "authors.html", "tag.html", "tags.html", "archive.html", "archives.html", "404.html", "search.html",
-    "page.html", "feed.xml", "rss.xml", "sitemap.xml", "sitemap-index.xml", "news-sitemap.xml", "robots.txt",
-    "live.js", "fragment.html",
+    "base.html",
+    "home.html",
+    "section.html",
+    "article.html",
+    "author.html",
+    "authors.html",
+    "tag.html",
+    "tags.html",
+    "archive.html",
+    "archives.html",
+    "404.html",
+    "search.html",
+    "page.html",
+    "feed.xml",
+    "rss.xml",
+    "sitemap.xml",
+    "sitemap-index.xml",
+    "news-sitemap.xml",
+    "robots.txt",
+    "live.js",
+    "fragment.html",
 )
 
 
@@ -97,8 +114,9 @@ class Templates:
     problems: tuple[Problem, ...] = ()
 
 
-def load_templates(layers: tuple[Path, ...], config: Config, previous: Templates | dict[str, bytes] | None = None,
-                   changed: bool = True) -> Templates:
+def load_templates(
+    layers: tuple[Path, ...], config: Config, previous: Templates | dict[str, bytes] | None = None, changed: bool = True
+) -> Templates:
     """Compile the templates and check them, unless none `changed` since `previous`.
 
     `layers`: the site's templates/ and then the theme's; a name is drawn from the first that has it.
@@ -149,8 +167,9 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
         auto_reload=False,  # a build reads each template once; a changed template means a new environment
     )
     # local, dateline, edition_date, number; gettext and ngettext: each in the language of the page drawn.
-    install_i18n(env, layers, config, lambda: env.recording is not None
-                 and env.recording.add(env.template_dependency(CATALOGS)))
+    install_i18n(
+        env, layers, config, lambda: env.recording is not None and env.recording.add(env.template_dependency(CATALOGS))
+    )
     env.filters["isodate"] = lambda dt: env.filters["local"](dt).isoformat()
     env.filters["absolute"] = lambda url: urls.absolute(config.base_url, url)
     env.filters["pictures"] = Markup  # a body's images with their sizes: render/theme.py, once images are planned
@@ -188,6 +207,6 @@ def template_file(env: jinja2.Environment, name: str) -> Path:
 
 def is_template(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
-    return not base.startswith(".") and not base.endswith("~") and name.endswith((".html", ".xml", ".txt", ".json", ".js"))
-
-
+    return (
+        not base.startswith(".") and not base.endswith("~") and name.endswith((".html", ".xml", ".txt", ".json", ".js"))
+    )

@@ -46,7 +46,7 @@ def with_pictures(body_html: str, images: ImagePlan) -> str:
         found = images.sets.get(html.unescape(attributes.get("src", "")))
         if found is None:
             continue
-        out += [body_html[done:m.start()], picture(found, attributes.get("alt", ""))]
+        out += [body_html[done : m.start()], picture(found, attributes.get("alt", ""))]
         done = m.end()
     return "".join(out) + body_html[done:] if out else body_html
 
@@ -56,8 +56,10 @@ def picture(img: ImageSet, alt: str) -> str:
     esc = html.escape
     webp = f'<source type="image/webp" srcset="{esc(img.webp_srcset)}" sizes="{BODY_SIZES}">' if img.webp_srcset else ""
     srcset = f' srcset="{esc(img.srcset)}" sizes="{BODY_SIZES}"' if img.variants else ""
-    return (f'<picture>{webp}<img class="body-image" src="{esc(img.src)}"{srcset} alt="{alt}" width="{img.width}" '
-            f'height="{img.height}" loading="lazy" decoding="async"></picture>')
+    return (
+        f'<picture>{webp}<img class="body-image" src="{esc(img.src)}"{srcset} alt="{alt}" width="{img.width}" '
+        f'height="{img.height}" loading="lazy" decoding="async"></picture>'
+    )
 
 
 def reading_minutes(body_html: str) -> int:
