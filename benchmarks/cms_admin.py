@@ -64,7 +64,7 @@ def main() -> None:
                     opened.append(at["login"] - at["goto"])
                     page.on(
                         "response",
-                        lambda r: (
+                        lambda r, sizes=sizes: (
                             sizes.append(len(r.body()))
                             if r.url.endswith("/__broadsheet/cms")
                             and r.request.post_data

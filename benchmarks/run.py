@@ -339,8 +339,10 @@ def table_default(results: dict) -> str:
         split = f" ({peer['cold'] - peer['pagefind']:.1f} + {peer['pagefind']:.1f})" if peer else ""
         memory = f"{ours['cold_mem_mb'] / peer['cold_mem_mb']:.2f} ×" if peer else "–"
         rows += [
-            f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(peer, 'cold')}{split} | {ratio(ours, peer, 'cold', name=name)} | ≤ 1.2 × |",
-            f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – | {ratio(ours, peer, 'no_change', name=name)} | |",
+            f"| {n:,} | cold build | {cell(ours, 'cold')} | {cell(peer, 'cold')}{split} "
+            f"| {ratio(ours, peer, 'cold', name=name)} | ≤ 1.2 × |",
+            f"| {n:,} | no-change rebuild (new process) | {cell(ours, 'no_change')} | – "
+            f"| {ratio(ours, peer, 'no_change', name=name)} | |",
             (
                 f"| {n:,} | one body edit, an old story (new process) | {cell(ours, 'one_edit')} | {cell(peer, 'one_edit')} "
                 f"| {ratio(ours, peer, 'one_edit', name=name)} | ≤ 0.1 × |"

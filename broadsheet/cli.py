@@ -49,7 +49,7 @@ def parse_now(text: str | None) -> datetime:
         try:
             now = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
         except ValueError:
-            raise UsageError(f"--now: cannot read {text!r}; use ISO 8601, e.g. 2026-02-12T09:00:00-08:00")
+            raise UsageError(f"--now: cannot read {text!r}; use ISO 8601, e.g. 2026-02-12T09:00:00-08:00") from None
         return within_calendar(now, f"--now {text!r}")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
@@ -59,7 +59,7 @@ def parse_now(text: str | None) -> datetime:
             raise UsageError(
                 f"SOURCE_DATE_EPOCH must be a whole number of seconds between "
                 f"{int(EARLIEST.timestamp())} and {int(LATEST.timestamp())}, not {epoch!r}"
-            )
+            ) from None
         return within_calendar(now, f"SOURCE_DATE_EPOCH={epoch!r}")
     return datetime.now(UTC)
 

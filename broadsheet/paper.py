@@ -52,7 +52,9 @@ def settings(
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"--timezone: unknown time zone {timezone!r}; use an IANA name such as 'America/Vancouver'")
+        raise UsageError(
+            f"--timezone: unknown time zone {timezone!r}; use an IANA name such as 'America/Vancouver'"
+        ) from None
     names = tuple(dict.fromkeys(s.strip() for s in sections.split(","))) if sections else DEFAULT_SECTIONS
     if not all(names) or not all(urls.slugify(n) for n in names):
         raise UsageError(

@@ -30,7 +30,10 @@ from broadsheet.cli import main as broadsheet
 VERSION = "12.2.3"
 TOOLS = REPO / ".tools" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+    "--disable-sync --no-first-run"
+)
 
 
 def lighthouse_bin() -> Path:

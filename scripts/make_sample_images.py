@@ -107,7 +107,7 @@ def harbour_skyline(rng: random.Random) -> Image.Image:
     d.line([(1240, horizon - 350), (1560, horizon - 350)], fill=(20, 24, 36), width=8)
     d.line([(1500, horizon - 350), (1500, horizon - 230)], fill=(20, 24, 36), width=2)
     # reflections on water
-    for i in range(70):
+    for _ in range(70):
         y = rng.randint(horizon + 8, H - 10)
         x0 = rng.randint(0, W)
         ln = rng.randint(30, 180)
@@ -423,7 +423,7 @@ def main(argv: list[str]) -> int:
     root = Path(__file__).resolve().parent.parent
     out_dir = Path(argv[1]) if len(argv) > 1 else root / "static" / "images"
     out_dir.mkdir(parents=True, exist_ok=True)
-    for index, (name, fn) in enumerate(sorted(IMAGES.items())):
+    for name, fn in sorted(IMAGES.items()):
         rng = random.Random(f"harbour-ledger:{name}")
         img = fn(rng)
         assert img.size == (W, H), name

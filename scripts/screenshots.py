@@ -57,7 +57,8 @@ def main() -> int:
                         # Lazy images in view start after load: wait until every one on screen is decoded.
                         page.evaluate("""() => Promise.all([...document.images]
                             .filter((i) => i.getBoundingClientRect().top < innerHeight)
-                            .map((i) => i.complete ? i.decode().catch(() => {}) : new Promise((r) => { i.onload = i.onerror = r; })))""")
+                            .map((i) => i.complete ? i.decode().catch(() => {})
+                                : new Promise((r) => { i.onload = i.onerror = r; })))""")
                         suffix = "" if scheme == "light" else "-dark"
                         shot = args.out / f"{name}-{label}{suffix}.png"
                         page.screenshot(path=str(shot), full_page=args.full)

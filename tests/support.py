@@ -46,7 +46,7 @@ def article(
         f"date: {date}",
     ]
     lines += [f"{k}: {v}" for k, v in fields.items()]
-    return "---\n" + "\n".join(l for l in lines if l) + "\n---\n" + body + "\n"
+    return "---\n" + "\n".join(line for line in lines if line) + "\n---\n" + body + "\n"
 
 
 def write_site(root: Path, files: dict[str, str | bytes], templates: bool = True) -> Path:

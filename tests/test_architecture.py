@@ -91,9 +91,10 @@ def test_no_module_is_overlong_and_no_function_runs_past_a_screen():
         for p in sorted(PACKAGE.rglob("*.py"))
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450
     ]
+    # A screen: 80 lines of ruff-formatted code, which puts each argument of a long call on a line of its own.
     long_functions = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 60:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > 80:
                 long_functions.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.name}")
     assert long_modules == [] and long_functions == []

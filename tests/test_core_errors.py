@@ -42,8 +42,8 @@ def test_all_content_problems_in_one_run_with_lines(site, capsys):
     assert "content/baddate.md:5: 'date': impossible date '2026-02-30'" in text
     assert "content/badstr.md:5: 'date': cannot read 'next tuesday' as a date" in text
     assert (
-        "content/section.md:3: unknown section 'Natinal' (did you mean 'National'?); the sections are: National, Sports, Arts & Culture"
-        in text
+        "content/section.md:3: unknown section 'Natinal' (did you mean 'National'?); "
+        "the sections are: National, Sports, Arts & Culture" in text
     )
     assert "content/latin1.md:2: not valid UTF-8: byte 0xe9 at offset 14" in text
     assert "content/bool.md:2: 'title' must be text, not the yes/no value false" in text

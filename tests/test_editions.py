@@ -322,7 +322,7 @@ def test_hreflang_alternates_are_reciprocal_absolute_and_in_the_sitemap(site):
     sitemap = etree.parse(str(public / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     in_sitemap = {
-        u.findtext("s:loc", namespaces=ns): {l.get("hreflang"): l.get("href") for l in u.iterfind("x:link", ns)}
+        u.findtext("s:loc", namespaces=ns): {x.get("hreflang"): x.get("href") for x in u.iterfind("x:link", ns)}
         for u in sitemap.getroot().iterfind("s:url", ns)
     }
     assert {page: links for page, links in in_sitemap.items() if links} == found

@@ -88,7 +88,7 @@ def toml_string(text: str) -> str:
     ],
 )
 def test_numbers_out_of_bounds_are_refused_naming_the_key(tmp_path, capsys, line, message):
-    toml = "\n".join(l for l in SITE_TOML.splitlines() if l.split(" =")[0] != line.split(" =")[0]) + "\n" + line + "\n"
+    toml = "\n".join(s for s in SITE_TOML.splitlines() if s.split(" =")[0] != line.split(" =")[0]) + "\n" + line + "\n"
     site = write_site(tmp_path / "site", {"site.toml": toml, "content/national/a.md": article()})
     err = refused(tmp_path, capsys, "--site", site, code=1)
     assert f"site.toml:{toml.count(chr(10))}: {message}" in err

@@ -31,7 +31,8 @@ def test_templates_read_site_params_and_a_missing_param_is_falsy(tmp_path):
             "site.toml": PARAMS_TOML,
             "content/national/a.md": article("First"),
             "templates/article.html": article_template(
-                '<p class="breaking">{{ site.params.breaking }}</p><a class="social" href="{{ site.params.social.mastodon }}">M</a>'
+                '<p class="breaking">{{ site.params.breaking }}</p>'
+                '<a class="social" href="{{ site.params.social.mastodon }}">M</a>'
                 '{% if site.params.no_such_setting %}<p class="never">x</p>{% endif %}'
             ),
         },
@@ -81,7 +82,7 @@ def test_a_misspelt_known_field_is_still_an_error_naming_the_page_and_the_story(
     assert build(site) == 1
     err = capsys.readouterr().err
     template = os.path.join("templates", "article.html")
-    lines = [l for l in err.splitlines() if "has no attribute 'tittle'" in l]
+    lines = [x for x in err.splitlines() if "has no attribute 'tittle'" in x]
     assert len(lines) == 1  # one mistake, reported once for both pages it broke
     line = lines[0]
     assert template in line and "(did you mean 'title'?)" in line and "and 1 more page)" in line
@@ -105,5 +106,5 @@ def test_an_error_in_a_list_page_names_the_story_its_card_was_reading(tmp_path, 
     assert "{{ item.title }}" in card
     assert build(site) == 1
     err = capsys.readouterr().err
-    line = next(l for l in err.splitlines() if "drawing /national/," in l)
+    line = next(x for x in err.splitlines() if "drawing /national/," in x)
     assert "a section page, reading" in line and line.endswith("a.md, and 2 more pages)")  # one line for them all

@@ -43,7 +43,8 @@ def test_asset_naming_a_missing_file_is_a_template_problem(site, capsys):
         site,
         {
             "content/a.md": article("A"),
-            "templates/404.html": '{% extends "base.html" %}{% block main %}<link href="{{ asset(\'css/gone.css\') }}">{% endblock %}',
+            "templates/404.html": '{% extends "base.html" %}{% block main %}'
+            "<link href=\"{{ asset('css/gone.css') }}\">{% endblock %}",
         },
     )
     assert build(site) == 1

@@ -111,16 +111,16 @@ def load_config(path: Path, base_url: str | None = None) -> Config:
             raise BuildError([Problem(path, None, "not a regular file; site.toml must be a plain text file")])
         text = data.decode("utf-8")
     except FileNotFoundError:
-        raise BuildError([Problem(path, None, "site.toml not found; is --site the site folder?")])
+        raise BuildError([Problem(path, None, "site.toml not found; is --site the site folder?")]) from None
     except OSError as e:
-        raise BuildError([Problem(path, None, f"cannot read: {e.strerror}")])
+        raise BuildError([Problem(path, None, f"cannot read: {e.strerror}")]) from None
     except UnicodeDecodeError as e:
-        raise BuildError([Problem(path, None, f"not valid UTF-8 (byte {e.start})")])
+        raise BuildError([Problem(path, None, f"not valid UTF-8 (byte {e.start})")]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = getattr(e, "lineno", None) or _toml_line(str(e))
-        raise BuildError([Problem(path, line, f"invalid TOML: {e}")])
+        raise BuildError([Problem(path, line, f"invalid TOML: {e}")]) from None
     except RecursionError:
         raise BuildError([Problem(path, None, "invalid TOML: nested too deeply")]) from None
     if base_url is not None:

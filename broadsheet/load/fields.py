@@ -94,7 +94,8 @@ class Fields:
         if parsed is None:
             self.bad(
                 key,
-                f"'{key}': cannot read {clip(value)!r} as a date; write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00",
+                f"'{key}': cannot read {clip(value)!r} as a date; "
+                "write e.g. 2026-02-12, '2026-02-12 08:30' or 2026-02-12T08:30:00-08:00",
             )
             return None
         try:  # every page shows dates in UTC and in the site's zone; year 1 or 9999 cannot be shifted

@@ -100,7 +100,7 @@ def _acquire(path: Path, out_dir: Path) -> int:
                         "wait for it to finish, or stop it, then build again",
                     )
                 ]
-            )
+            ) from None
         except BaseException:
             os.close(fd)
             raise

@@ -101,43 +101,20 @@ def story_collections(site: Paper) -> list[dict[str, Any]]:
 def story_fields(edition: Paper, section: str, authors: list[str], lang: str | None) -> list[dict[str, Any]]:
     """The front-matter fields of a story (the README's rules), with the widgets that fit them."""
     zone = edition.config.timezone.key
-
-    def when(label: str, name: str, **more: Any) -> dict[str, Any]:
-        return {
-            "label": label,
-            "name": name,
-            "widget": "datetime",
-            "format": STORY_DATE_FORMAT,
-            "required": False,
-            **more,
-        }
-
+    sections = [s.name for s in edition.config.sections]
     fields: list[dict[str, Any]] = [
-        {"label": "Headline", "name": "title", "widget": "string"},
-        {
-            "label": "Section",
-            "name": "section",
-            "widget": "select",
-            "default": section,
-            "options": [s.name for s in edition.config.sections],
-        },
-        {
-            "label": "By",
-            "name": "author",
-            "widget": "select",
-            "multiple": True,
-            "options": authors,
-            "required": False,
-            "hint": "Bylines with a profile in data/authors.toml; leave empty for wire copy with a source",
-        }
+        field("Headline", "title", "string", required=None),
+        field("Section", "section", "select", required=None, default=section, options=sections),
+        field(
+            "By",
+            "author",
+            "select",
+            multiple=True,
+            options=authors,
+            hint="Bylines with a profile in data/authors.toml; leave empty for wire copy with a source",
+        )
         if authors
-        else {
-            "label": "By",
-            "name": "author",
-            "widget": "list",
-            "required": False,
-            "hint": "One name per entry; leave empty for wire copy with a source",
-        },
+        else field("By", "author", "list", hint="One name per entry; leave empty for wire copy with a source"),
         when(
             "Date",
             "date",
@@ -146,74 +123,74 @@ def story_fields(edition: Paper, section: str, authors: list[str], lang: str | N
             hint=f"In the paper's time zone ({zone}). A time still to come schedules the story: it goes live "
             "with the first build after it.",
         ),
-        {
-            "label": "Summary",
-            "name": "summary",
-            "widget": "text",
-            "required": False,
-            "hint": "One or two sentences; without one, the first paragraph",
-        },
-        {"label": "Topics", "name": "tags", "widget": "list", "required": False},
-        {"label": "Picture", "name": "image", "widget": "image", "required": False},
-        {"label": "Picture caption", "name": "image_caption", "widget": "string", "required": False},
-        {
-            "label": "Picture description (alt text)",
-            "name": "image_alt",
-            "widget": "string",
-            "required": False,
-            "hint": "Required with a picture: what it shows, for readers who cannot see it",
-        },
-        {"label": "Picture credit", "name": "image_credit", "widget": "string", "required": False},
-        {"label": "Source (wire agency)", "name": "source", "widget": "string", "required": False},
-        {"label": "Draft", "name": "draft", "widget": "boolean", "required": False, "default": False},
-        {
-            "label": "Featured (may lead the front page)",
-            "name": "featured",
-            "widget": "boolean",
-            "required": False,
-            "default": False,
-        },
-        {
-            "label": "Priority on the front page",
-            "name": "priority",
-            "widget": "number",
-            "value_type": "int",
-            "required": False,
-            "hint": "0 is ordinary; higher stays among the top stories, negative sinks",
-        },
+        field("Summary", "summary", "text", hint="One or two sentences; without one, the first paragraph"),
+        field("Topics", "tags", "list"),
+        field("Picture", "image", "image"),
+        field("Picture caption", "image_caption", "string"),
+        field(
+            "Picture description (alt text)",
+            "image_alt",
+            "string",
+            hint="Required with a picture: what it shows, for readers who cannot see it",
+        ),
+        field("Picture credit", "image_credit", "string"),
+        field("Source (wire agency)", "source", "string"),
+        field("Draft", "draft", "boolean", default=False),
+        field("Featured (may lead the front page)", "featured", "boolean", default=False),
+        field(
+            "Priority on the front page",
+            "priority",
+            "number",
+            value_type="int",
+            hint="0 is ordinary; higher stays among the top stories, negative sinks",
+        ),
         when("Breaking-news banner until", "breaking"),
         when("Take down at", "expires"),
-        {"label": "Free to read", "name": "free", "widget": "boolean", "required": False, "default": True},
-        {"label": "Live blog", "name": "live", "widget": "boolean", "required": False, "default": False},
+        field("Free to read", "free", "boolean", default=True),
+        field("Live blog", "live", "boolean", default=False),
         when("Live blog ends", "live_until"),
-        {
-            "label": "Corrections",
-            "name": "corrections",
-            "widget": "list",
-            "required": False,
-            "default": [],
-            "label_singular": "correction",
-            "summary": "{{fields.date}}: {{fields.text}}",
-            "fields": [
+        field(
+            "Corrections",
+            "corrections",
+            "list",
+            default=[],
+            label_singular="correction",
+            summary="{{fields.date}}: {{fields.text}}",
+            fields=[
                 when("When", "date", required=True, default="{{now}}"),
-                {"label": "What was wrong, and what is right", "name": "text", "widget": "text"},
+                field("What was wrong, and what is right", "text", "text", required=None),
             ],
-        },
-        {"label": "Old addresses (redirected here)", "name": "aliases", "widget": "list", "required": False},
-        {"label": "Related stories (slugs)", "name": "related", "widget": "list", "required": False},
+        ),
+        field("Old addresses (redirected here)", "aliases", "list"),
+        field("Related stories (slugs)", "related", "list"),
     ]
     if lang is not None:
         fields += [
-            {"label": "Language", "name": "lang", "widget": "hidden", "default": lang},
-            {
-                "label": "Translation key",
-                "name": "translation_key",
-                "widget": "string",
-                "required": False,
-                "hint": "The same key on each edition's version of a story links them (e.g. the English story's slug)",
-            },
+            field("Language", "lang", "hidden", required=None, default=lang),
+            field(
+                "Translation key",
+                "translation_key",
+                "string",
+                hint="The same key on each edition's version of a story links them (e.g. the English story's slug)",
+            ),
         ]
-    return [*fields, {"label": "Story", "name": "body", "widget": "markdown"}]
+    return [*fields, field("Story", "body", "markdown", required=None)]
+
+
+def field(label: str, name: str, widget: str, required: bool | None = False, **more: Any) -> dict[str, Any]:
+    """One field of a Decap collection (`required` None: left to Decap's default, required)."""
+    return {
+        "label": label,
+        "name": name,
+        "widget": widget,
+        **({} if required is None else {"required": required}),
+        **more,
+    }
+
+
+def when(label: str, name: str, **more: Any) -> dict[str, Any]:
+    """A date and time field, written as stories write them."""
+    return field(label, name, "datetime", format=STORY_DATE_FORMAT, **more)
 
 
 def pages_collection() -> dict[str, Any]:

@@ -3,9 +3,10 @@
 A page has versions in other editions when it is a story with a `translation_key` that a live story of
 another edition shares, one of the pages every edition has (its front page, its authors and topics indexes,
 its search page), or the page of an author, a topic or a standalone page that another edition has too (the
-same slug: a byline under one profile, a topic of the same name, content/pages/pa/about.md for about.md). Each version lists every version (itself included) as an
-absolute hreflang alternate, and `x-default` names the default edition's version (else the first one); the
-language switch goes to the version in each other edition, else to that edition's front page. A numbered page
+same slug: a byline under one profile, a topic of the same name, content/pages/pa/about.md for about.md).
+Each version lists every version (itself included) as an absolute hreflang alternate, and `x-default` names
+the default edition's version (else the first one); the language switch goes to the version in each other
+edition, else to that edition's front page. A numbered page
 of an author or topic (`/authors/ann/page/2/`) switches to the first page of its versions, and has no
 alternates, since the other edition's page 2 holds other stories; nor has the search page (search engines
 do not index it).

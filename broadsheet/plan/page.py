@@ -130,7 +130,9 @@ class Page:
     """
 
     url: str
-    kind: str  # home, section, article, page, author, authors, tag, tags, archive, archives, 404; feed, sitemap, news-sitemap, robots
+    # home, section, article, page, author, authors, tag, tags, archive, archives, 404; feed, sitemap, news-sitemap,
+    # robots
+    kind: str
     template: str
     title: str
     articles: tuple[Article, ...] = ()

@@ -7,8 +7,9 @@ shards, each a complete Pagefind index of some stories, that the browser merges 
 Where the cuts fall is a function of the live stories and the clock alone (the same input gives the same
 shards, whatever was built before), and stable as stories come and go: stories are taken oldest first,
 and a shard ends after a story whose URL hashes to a multiple of the span (or, rarely, after four spans
-without one). A new, deleted or edited story therefore changes one shard, not the ones after it. Recent stories, which change most, are cut into
-small shards (RECENT_SPAN); older ones into larger ones (SPAN), so that the browser merges fewer indexes.
+without one). A new, deleted or edited story therefore changes one shard, not the ones after it. Recent
+stories, which change most, are cut into small shards (RECENT_SPAN); older ones into larger ones (SPAN), so
+that the browser merges fewer indexes.
 "Recent" is since the Monday of the previous week, in the site's time zone: the boundary moves once a week
 (and that week's shards of recent stories become one of older ones).
 

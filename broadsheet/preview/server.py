@@ -28,7 +28,10 @@ from broadsheet.preview.watch import Rebuilt
 MAX_BODY = 1 << 16  # bytes of a request body read and dropped; more is refused
 _LENGTH = re.compile(r"[0-9]{1,12}")
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the event stream; finds closed tabs
-NOT_FOUND_PAGE = b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Not found</title></head>\n<body><h1>Not found</h1></body></html>\n'
+NOT_FOUND_PAGE = (
+    b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Not found</title></head>\n'
+    b"<body><h1>Not found</h1></body></html>\n"
+)
 
 
 class PreviewState:
