@@ -34,7 +34,7 @@ from broadsheet.model.site import Paper, build_paper
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult, Outcome
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing, wrote_last
-from broadsheet.output.publish import Published, Target, find_target, open_stage, publish
+from broadsheet.output.publish import NOWHERE, Nowhere, Published, Target, find_target, open_stage, publish
 from broadsheet.output.search import pagefind_version
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import is_within, link_problems
@@ -90,24 +90,16 @@ def build(
     )
     plan = replan(last, inputs, changes) or checked(plan_pages(paper), static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
-    target = output_target(opts, config, last)
+    target = output_target(opts, config, last)  # the output folder, or nowhere when only checking
     refuse_unwritable(opts)
     with open_stage(target) as stage, search_index(paper, inputs, last, target) as finish_index:
+        records, planned = (last.records, last.plan.pages) if last else ({}, ())
         rendered = render(
-            plan,
-            sources.templates.env,
-            inputs,
-            last.records if last else {},
-            target and target.files,
-            stage,
-            opts.jobs,
-            target is not None and target.trusted,
-            last.plan.pages if last else (),
+            plan, sources.templates.env, inputs, records, target.files, stage, opts.jobs, target.trusted, planned
         )
-        index = stage and finish_index(stage.put)
-        published = stage and publish(
-            stage, target, {**rendered.written, **index.written}, plan.files | index.files, static.files
-        )
+        index = finish_index(stage.put)
+        written = {**rendered.written, **index.written}
+        published = publish(stage, target, written, plan.files | index.files, static.files)
     warnings = (
         *placeholder_warnings(config),
         *(uncovered_moves(last and last.paper, paper) if Change.STRUCTURE in changes.kinds else ()),
@@ -116,7 +108,7 @@ def build(
         memory = remember(opts, last, sources, Built(paper, plan, static, inputs, rendered), published, index)
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:
-        if published is None:  # only checking: nothing was written
+        if target is NOWHERE:  # only checking: nothing was written
             raise
         raise OutputChanged(len(published.changed), e) from e
 
@@ -171,10 +163,10 @@ def read_sources(opts: BuildOptions, config: Config, last: Memory | None, change
 
 
 def search_index(
-    paper: Paper, inputs: SiteInputs, previous: Memory | None, target: Target | None
+    paper: Paper, inputs: SiteInputs, previous: Memory | None, target: Target | Nowhere
 ) -> AbstractContextManager[Callable[[Put], SearchIndex]]:
     """Start indexing the search shards whose stories changed (or whose files in the output did)."""
-    if target is None:  # only checking
+    if target is NOWHERE:  # only checking
         return nullcontext(lambda put: SearchIndex({}, {}))
     plan = plan_search(paper, inputs.story_value, pagefind_version() if paper.config.search else "")
     last = previous.search.get(str(target.path)) if previous is not None else None
@@ -275,10 +267,10 @@ def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
     return plan
 
 
-def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -> Target | None:
-    """Describe the output folder (None: only checking); a folder this process wrote is as it left it."""
+def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -> Target | Nowhere:
+    """Describe the output folder (nowhere: only checking); a folder this process wrote is as it left it."""
     if opts.out_dir is None:
-        return None
+        return NOWHERE
     out = str(opts.out_dir)
     if previous is None:
         return find_target(opts.out_dir, None, False, config.keep, {})
@@ -288,17 +280,12 @@ def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -
 
 
 def remember(
-    opts: BuildOptions,
-    last: Memory | None,
-    sources: Sources,
-    built: Built,
-    published: Published | None,
-    index: SearchIndex | None,
+    opts: BuildOptions, last: Memory | None, sources: Sources, built: Built, published: Published, index: SearchIndex
 ) -> Memory:
-    """Return what this build leaves for the next."""
+    """Return what this build leaves for the next (a check: nothing of the output folder)."""
     folders, search, here = (last.folders, last.search, last.here) if last else ({}, {}, frozenset())
     static_stamps = last.static if last else {}
-    if published is not None:
+    if opts.out_dir is not None:
         out = str(opts.out_dir)
         folders = {**folders, out: published.files}
         search = {**search, out: index.shards}
@@ -323,10 +310,10 @@ def remember(
 
 
 def report(
-    opts: BuildOptions, config: Config, memory: Memory, rendered: Rendered, published: Published | None, started: float
+    opts: BuildOptions, config: Config, memory: Memory, rendered: Rendered, published: Published, started: float
 ) -> BuildResult:
     """Say what the build did, and list the changed URLs for CDN purges."""
-    changed = published.changed if published is not None else ()
+    changed = published.changed
     changed_urls = tuple(url_of(config.base_url, rel) for rel in changed)
     write_changed_urls(opts, changed_urls)
     return BuildResult.of(

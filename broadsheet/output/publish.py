@@ -59,10 +59,10 @@ def find_target(
 
 
 @contextmanager
-def open_stage(target: Target | None) -> Iterator[Stage | None]:
-    """Stage a build's files beside the output folder; drop them if the build fails (None: check only)."""
-    if target is None:
-        yield None
+def open_stage(target: Target | Nowhere) -> Iterator[Stage | Nowhere]:
+    """Stage a build's files beside the output folder; drop them if the build fails (nowhere: nothing staged)."""
+    if target is NOWHERE:
+        yield NOWHERE
         return
     stage = None
     try:  # made inside the try: Ctrl-C or SIGTERM may land the moment it exists
@@ -83,14 +83,37 @@ class Published:
     static: dict[str, Stamp]  # static source path -> stamp
 
 
+class Nowhere:
+    """Where `check` writes: nothing is held there, so every page is drawn (and its mistakes found), and
+    whatever is put there is dropped. It stands for both the output folder and its stage."""
+
+    path = None
+    files = None  # nothing to compare a page's bytes with
+    trusted = False
+
+    def put(self, rel: str, data: bytes | Path) -> None:
+        pass
+
+
+NOWHERE = Nowhere()
+NOTHING_PUBLISHED = Published((), {}, {})
+
+
 def publish(
-    stage: Stage, target: Target, digests: Mapping[str, bytes], page_files: frozenset[str], static: Mapping[str, Path]
+    stage: Stage | Nowhere,
+    target: Target | Nowhere,
+    digests: Mapping[str, bytes],
+    page_files: frozenset[str],
+    static: Mapping[str, Path],
 ) -> Published:
     """Stage the changed static files, then put every staged file in place and drop what is no longer made.
 
     `digests`: the digest of the bytes of each file the render and the search index staged, by output path;
     `page_files`: the output path of every page and index file; `static`: every file copied in, by output path.
+    Nowhere (a check): nothing is published.
     """
+    if target is NOWHERE:
+        return NOTHING_PUBLISHED
     out_dir, files = target.path, target.files
     produced = page_files | static.keys()
     written = dict(digests)
