@@ -92,6 +92,7 @@ def build(
     add_theme_globals(sources.templates.env, static.assets, static.images)
     target = output_target(opts, config, last)  # the output folder, or nowhere when only checking
     refuse_unwritable(opts)
+    make_static(static, last, target)
     with open_stage(target) as stage, search_index(paper, inputs, last, target) as finish_index:
         records, planned = (last.records, last.plan.pages) if last else ({}, ())
         rendered = render(
@@ -237,11 +238,16 @@ def static_files(
     """Plan the files copied into the output (the last build's, when only stories' fields changed)."""
     if previous is not None and changes.in_place:
         return previous.files
-    static = plan_static(paper, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR, stories)
-    if opts.out_dir is not None:
-        make_images(static.images)  # resized into the cache, whence they are copied
-        make_cards(static.cards)
-    return static
+    return plan_static(paper, list_static(opts.site_dir / "static", opts.theme), opts.site_dir / CACHE_DIR, stories)
+
+
+def make_static(static: StaticPlan, last: Memory | None, target: Target | Nowhere) -> None:
+    """Resize the stories' pictures and draw the share cards into the cache, whence they are copied: only for a
+    build that writes, once its plan is known to be sound (a refused build leaves the cache as it was)."""
+    if target is NOWHERE or (last is not None and static is last.files):
+        return
+    make_images(static.images)
+    make_cards(static.cards)
 
 
 def carried(previous: Memory | None, stories: Loaded) -> dict:
