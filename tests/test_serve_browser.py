@@ -5,21 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM_ARGS
 from playwright.sync_api import expect, sync_playwright
 from serve_support import start_serve
 from support import article, build, tree_snapshot, write_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium drives every test here
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 30_000
 
 
