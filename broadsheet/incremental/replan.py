@@ -61,12 +61,13 @@ def replan(previous: Memory | None, inputs: SiteInputs, changes: Changes) -> Pla
             }
     planned = {p.url: p for p in edition_feeds(paper, urls)} if urls else {}
     if changes.shown:  # a live blog's updates feed carries its headline and summary; the story's own page
+        views = {e.folder: inputs.objects[(SITE, e.folder)] for e in paper.editions}  # the inputs' own
         planned.update(
-            {p.url: with_meta(in_edition(p, paper, e.folder)) for e in paper.editions for p in plan_live_feeds(e, urls)}
+            {p.url: with_meta(in_edition(p, views[e.folder])) for e in paper.editions for p in plan_live_feeds(e, urls)}
         )
         planned.update(
             {
-                new.url: with_meta(in_edition(plan_article(paper.edition(new.folder), new), paper, new.folder))
+                new.url: with_meta(in_edition(plan_article(paper.edition(new.folder), new), views[new.folder]))
                 for _, new in changes.edits
             }
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -10,7 +11,7 @@ from broadsheet.errors import BuildError
 from broadsheet.load.article import Article, Extra
 from broadsheet.load.config import Config
 from broadsheet.load.pages import StandalonePage
-from broadsheet.model.site import Edition, Paper, earlier, is_live_blog
+from broadsheet.model.site import Author, Edition, Paper, Section, Tag, earlier, is_live_blog
 from broadsheet.plan.admin import plan_admin
 from broadsheet.plan.archives import plan_archives
 from broadsheet.plan.editions import alternates, editions_of, switch, versions
@@ -37,33 +38,28 @@ def plan_pages(paper: Paper) -> Plan:
     pages += plan_machine_readable(paper, pages)
     pages += plan_admin(paper)
     if redirects := plan_redirects(paper):  # a story's old URL says "moved" in the story's language
-        pages += [in_edition(p, paper, p.view["article"].folder) if p.kind == "redirect" else p for p in redirects]
+        views = edition_views(paper)
+        pages += [in_edition(p, views[p.view["article"].folder]) if p.kind == "redirect" else p for p in redirects]
         if problems := redirect_collisions(pages):
             raise BuildError(problems)
     return plan_of(pages)
 
 
-def in_edition(page: Page, paper: Paper, folder: str) -> Page:
-    """Return the page with the view `site` of the edition in this URL folder: its words, its language."""
-    return replace(page, view={**page.view, "site": site_view(paper.edition(folder), paper.config)})
+def edition_views(paper: Paper) -> dict[str, SiteView]:
+    """Return what templates know of each edition, by its URL folder (made once, shared by its pages)."""
+    return {e.folder: site_view(e, paper.config) for e in paper.editions}
+
+
+def in_edition(page: Page, view: SiteView) -> Page:
+    """Return the page with `site`, the view of its edition: its words, its language."""
+    return replace(page, view={**page.view, "site": view})
 
 
 def plan_edition(site: Edition) -> list[Page]:
     """Plan the pages of one edition under its URL folder."""
     config, ed = site.config, site.folder
     pages: list[Page] = [plan_home(site)]
-    for section in site.sections:
-        for pager in paginate(section.articles, config.per_page, lambda n, s=section: urls.section(s.slug, n, ed)):
-            pages.append(
-                Page(
-                    urls.section(section.slug, pager.number, ed),
-                    "section",
-                    "section.html",
-                    _numbered(section.name, pager),
-                    pager.items,
-                    {"section": section, "pager": pager},
-                )
-            )
+    pages += [p for s in site.sections for p in list_pages("section", s, urls.section, config.per_page, ed)]
     # An edition's stories: related stories are of the story's own edition; both asides are settled lists.
     related = related_all(site, related_index(site))
     more = {a.url: earlier(s.articles, i, config.more_from) for s in site.sections for i, a in enumerate(s.articles)}
@@ -72,32 +68,10 @@ def plan_edition(site: Edition) -> list[Page]:
     pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages if p.folder == ed]
     pages += plan_live_feeds(site)
     pages.append(Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), {"authors": site.authors}))
-    for author in site.authors:
-        for pager in paginate(author.articles, config.per_page, lambda n, a=author: urls.author(a.slug, n, ed)):
-            pages.append(
-                Page(
-                    urls.author(author.slug, pager.number, ed),
-                    "author",
-                    "author.html",
-                    _numbered(author.name, pager),
-                    pager.items,
-                    {"author": author, "pager": pager},
-                )
-            )
+    pages += [p for a in site.authors for p in list_pages("author", a, urls.author, config.per_page, ed)]
     pages.append(Page(urls.tags_index(ed), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
     pages += plan_archives(site)
-    for tag in site.tags:
-        for pager in paginate(tag.articles, config.per_page, lambda n, t=tag: urls.tag(t.slug, n, ed)):
-            pages.append(
-                Page(
-                    urls.tag(tag.slug, pager.number, ed),
-                    "tag",
-                    "tag.html",
-                    _numbered(tag.name, pager),
-                    pager.items,
-                    {"tag": tag, "pager": pager},
-                )
-            )
+    pages += [p for t in site.tags for p in list_pages("tag", t, urls.tag, config.per_page, ed)]
     if site.config.search:
         pages.append(Page(urls.search(ed), "search", "search.html", "Search"))
     pages += plan_regions(site)
@@ -105,10 +79,32 @@ def plan_edition(site: Edition) -> list[Page]:
     return pages
 
 
+def list_pages(
+    kind: str, group: Section | Author | Tag, url_of: Callable[..., str], per_page: int, folder: str
+) -> list[Page]:
+    """Plan the pages of a section's, an author's or a topic's list: its front, then its numbered pages."""
+
+    def url(number: int | None) -> str:
+        return url_of(group.slug, number, folder)
+
+    return [
+        Page(
+            url(pager.number),
+            kind,
+            f"{kind}.html",
+            _numbered(group.name, pager),
+            pager.items,
+            {kind: group, "pager": pager},
+        )
+        for pager in paginate(group.articles, per_page, url)
+    ]
+
+
 def plan_editions(paper: Paper) -> list[Page]:
     """Plan every edition's pages, each with its edition's view (`site`); with several, each page's versions in
     the others and its language switch."""
-    pages = [in_edition(p, paper, e.folder) for e in paper.editions for p in plan_edition(e)]
+    views = edition_views(paper)
+    pages = [in_edition(p, views[e.folder]) for e in paper.editions for p in plan_edition(e)]
     if len(paper.editions) == 1:
         return pages
     found, switch_only = versions(pages, paper)
@@ -173,7 +169,8 @@ def plan_machine_readable(paper: Paper, pages: list[Page]) -> list[Page]:
 
 def edition_feeds(paper: Paper, only: set[str] | None = None) -> list[Page]:
     """Plan each edition's feeds, worded in its language (with `only`, story URLs: just those carrying one)."""
-    return [in_edition(p, paper, e.folder) for e in paper.editions for p in plan_feeds(e, only)]
+    views = edition_views(paper)
+    return [in_edition(p, views[e.folder]) for e in paper.editions for p in plan_feeds(e, only)]
 
 
 def plan_news_pages(site: Paper) -> list[Page]:
