@@ -157,9 +157,11 @@ def test_output_edited_by_hand_is_put_back(site):
     assert page.read_bytes() == good and (site / "public/national/b/index.html").exists()
 
 
-def old_site_built(site: Path) -> None:
-    """Build three stories whose files are all older than the racy window, so the summary is written."""
+def old_site_built(site: Path, more: dict[str, str] | None = None) -> None:
+    """Build three stories (and `more` files) whose files are all older than the racy window, so the summary is
+    written."""
     three_stories(site)
+    write_site(site, more or {}, templates=False)
     for path in site.rglob("*"):
         if path.is_file():
             os.utime(path, ns=(OLD_NS, OLD_NS))
@@ -295,3 +297,41 @@ def test_a_page_that_shows_only_its_metadata_follows_a_summary_edit(site):
     (site / "content/a.md").write_text(article("Alpha", date="2026-02-01 09:00", summary="'A new summary.'"))
     assert build(site) == 0
     assert read(site, "/national/a/") == "Alpha: A new summary.\n"
+
+
+def damage_memory(site: Path) -> None:
+    """Damage what the cache keeps of the last build but its summary: a build that needs it starts over, and
+    says so by drawing every page."""
+    (site / ".broadsheet-cache" / "memory.pickle").write_bytes(b"damaged")
+
+
+def last_line(capsys) -> str:
+    return capsys.readouterr().out.splitlines()[-1]
+
+
+def test_a_later_clock_the_same_day_is_proved_unchanged_from_stats_alone(site, capsys):
+    old_site_built(site)
+    damage_memory(site)
+    capsys.readouterr()
+    assert build(site, now="2026-02-12T15:00:00-08:00") == 0
+    assert "Rendered 0 pages; 0 files changed" in last_line(capsys)
+
+
+def test_a_later_clock_that_passes_a_scheduled_story_builds_it(site):
+    old_site_built(site, {"content/d.md": article("Delta", date="2026-02-12 14:00")})
+    assert not (site / "public/national/d/index.html").exists()
+    assert build(site, now="2026-02-12T14:30:00-08:00") == 0
+    assert "Delta" in read(site, "/national/d/")
+
+
+def test_a_later_clock_that_moves_a_story_out_of_the_news_window_rewrites_the_news_sitemap(site):
+    old_site_built(site, {"content/d.md": article("Delta", date="2026-02-10 13:00")})
+    assert "/national/d/" in read(site, "/news-sitemap.xml")
+    assert build(site, now="2026-02-12T13:30:00-08:00") == 0
+    assert "/national/d/" not in read(site, "/news-sitemap.xml")
+
+
+def test_a_later_clock_the_same_day_redraws_a_page_that_shows_the_instant(site):
+    old_site_built(site, {"templates/partials/ad.html": "<p class=ad>Ad {{ site.now|isodate }}</p>\n"})
+    assert build(site, now="2026-02-12T15:00:00-08:00") == 0
+    assert "Ad 2026-02-12T15:00:00-08:00" in read(site, "/national/a/")

@@ -197,9 +197,21 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> tuple[bool, tu
                 return False, listing
     except OSError:
         return False, listing
-    # Any other clock may change what is live, and the plan may show the clock (an empty feed's date).
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
-    return now == summary.now and holds_only_ours(opts.out_dir, summary), listing
+    return same_output_at(now, summary) and holds_only_ours(opts.out_dir, summary), listing
+
+
+def same_output_at(now: datetime, summary: Summary) -> bool:
+    """Tell whether the last build's output is the output at `now`: its own clock, or a later one the same day
+    when no page reads the instant and nothing scheduled (a story going live or leaving the news sitemap, a
+    banner or a live blog ending) happens in between."""
+    if now == summary.now:
+        return True
+    if not summary.clock_free or summary.zone is None or now.timestamp() < summary.now.timestamp():
+        return False
+    if now.astimezone(summary.zone).date() != summary.now.astimezone(summary.zone).date():
+        return False  # another edition date
+    return summary.holds_until is None or now.timestamp() < summary.holds_until.timestamp()
 
 
 def holds_only_ours(out_dir: Path, summary: Summary) -> bool:

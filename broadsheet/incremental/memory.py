@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from broadsheet.incremental.deps import Values
 from broadsheet.incremental.search import Indexed
@@ -67,6 +67,11 @@ class Summary:
     now: datetime  # the build's clock; any other may change what is live
     outcome: Outcome  # to report again
     keep: tuple[str, ...] = ()  # names in the output folder that are never ours (site.toml's `keep`)
+    # Whether the output is the same at a later clock of the same day, until `holds_until` (None: ever): no
+    # page reads the instant, only the edition date, and nothing is scheduled to appear, end or leave a list.
+    clock_free: bool = False
+    holds_until: datetime | None = None
+    zone: tzinfo | None = None  # the site's time zone, where the edition date is read
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,12 @@ import pickle
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from broadsheet.guard import OutsideFolder, confined
 from broadsheet.incremental.changes import summary_inputs
+from broadsheet.incremental.deps import NOW, SITE
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.incremental.pickling import register
 from broadsheet.load.article import Article, Correction
@@ -23,10 +25,11 @@ from broadsheet.load.sources import Source
 from broadsheet.model.site import Author, Edition, Paper, Section, Tag
 from broadsheet.options import CACHE_DIR
 from broadsheet.plan.page import Page, Pager
+from broadsheet.plan.sitemaps import NEWS_WINDOW
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 8  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 9  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
@@ -140,7 +143,36 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
         now=memory.paper.now,
         outcome=memory.outcome(),
         keep=memory.paper.config.keep,
+        clock_free=not reads_the_instant(memory.records.values()),
+        holds_until=clock_holds_until(memory),
+        zone=memory.paper.config.timezone,
     )
+
+
+def reads_the_instant(records) -> bool:
+    """Tell whether any page read the build's exact clock (not only its date): a later one may redraw it."""
+    seen: set[int] = set()
+    for record in records:
+        if id(record.deps) in seen:  # records share their dependency tuples more often than not
+            continue
+        seen.add(id(record.deps))
+        if any(d.kind == SITE and d.group == NOW for d in record.deps):
+            return True
+    return False
+
+
+def clock_holds_until(memory: Memory) -> datetime | None:
+    """Return the first instant after the build's clock at which a later clock may change what is shown (None:
+    never): a scheduled change, a live blog ending, a story entering or leaving the news sitemap's window."""
+    now = memory.paper.now.timestamp()
+    change = memory.paper.next_change
+    instants = [change.when] if change is not None else []
+    for source in memory.sources.values():
+        story = source.article
+        instants += [t for t in (story.date, story.date + NEWS_WINDOW) if t.timestamp() > now]
+        if story.live and story.live_until is not None and story.live_until.timestamp() > now:
+            instants.append(story.live_until)
+    return min(instants, key=datetime.timestamp, default=None)
 
 
 def load_summary(site_dir: Path) -> Summary | None:
