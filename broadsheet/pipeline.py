@@ -282,18 +282,23 @@ def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -
         return find_target(opts.out_dir, None, False, config.keep, {})
     # Trusted only if this process wrote the folder last: a cron build between two saves rewrote it.
     trusted = out in previous.here and wrote_last(opts.out_dir)
-    return find_target(opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static)
+    return find_target(
+        opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static, previous.dirs.get(out)
+    )
 
 
 def remember(
     opts: BuildOptions, last: Memory | None, sources: Sources, built: Built, published: Published, index: SearchIndex
 ) -> Memory:
     """Return what this build leaves for the next (a check: nothing of the output folder)."""
-    folders, search, here = (last.folders, last.search, last.here) if last else ({}, {}, frozenset())
+    folders, dirs, search, here = (
+        (last.folders, last.dirs, last.search, last.here) if last else ({}, {}, {}, frozenset())
+    )
     static_stamps = last.static if last else {}
     if opts.out_dir is not None:
         out = str(opts.out_dir)
         folders = {**folders, out: published.files}
+        dirs = {**dirs, out: published.dirs}
         search = {**search, out: index.shards}
         here, static_stamps = here | {out}, published.static
     return Memory(
@@ -307,6 +312,7 @@ def remember(
         files=built.static,
         records=built.rendered.records,
         folders=folders,
+        dirs=dirs,
         search=search,
         extras=sources.extras.digests,
         environment=sources.templates,

@@ -255,7 +255,7 @@ def test_a_cache_written_by_other_code_is_not_trusted(site):
         # Other options than any build's: the site is made again from the cached stories.
         memory = dataclasses.replace(memory, sources=sources, options=("poisoned",), records={}, folders={})
         with open(site / ".broadsheet-cache" / "memory.pickle", "wb") as f:  # the layout store.save writes
-            for part in (header, memory, {}, {}):
+            for part in (header, memory, {}, {}, {}):
                 pickle.dump(part, f)
         (site / ".broadsheet-cache" / "summary.pickle").unlink(missing_ok=True)
 

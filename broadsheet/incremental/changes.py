@@ -19,7 +19,7 @@ from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import CACHE_DIR, BuildOptions
-from broadsheet.output.listing import list_output
+from broadsheet.output.listing import scan_output
 from broadsheet.output.ours import stale_temps
 from broadsheet.paths import PAGES_FOLDER, read_regular
 from broadsheet.render.jinja import template_digests
@@ -220,7 +220,7 @@ def holds_only_ours(out_dir: Path, summary: Summary) -> bool:
     if stale_temps(out_dir):
         return False
     made = {rel for rel, *_ in summary.outputs}
-    return all(rel in made for rel in list_output(out_dir, summary.keep))
+    return all(rel in made for rel in scan_output(out_dir, summary.keep, summary.dirs).files)
 
 
 def summary_inputs(site_dir: Path, theme_dir: Path) -> bytes | None:

@@ -16,6 +16,7 @@ from broadsheet.incremental.search import Indexed
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Paper
 from broadsheet.options import Outcome
+from broadsheet.output.listing import DirStamp
 from broadsheet.plan.page import Plan
 from broadsheet.plan.static import StaticPlan
 from broadsheet.render.draw import PageRecord
@@ -39,6 +40,7 @@ class Memory:
     folders: dict[str, dict[str, Stamp]]  # each output folder written, by path: the files a build made there
     search: dict[str, dict[str, Indexed]] = field(default_factory=dict)  # each output folder's search shards
     extras: dict[str, bytes | None] = field(default_factory=dict)  # each standalone page and data file's digest
+    dirs: dict[str, dict[str, DirStamp] | None] = field(default_factory=dict)  # each output folder's folders
     # Only in the memory of a live process, never saved:
     environment: Templates | None = None
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
@@ -72,6 +74,7 @@ class Summary:
     clock_free: bool = False
     holds_until: datetime | None = None
     zone: tzinfo | None = None  # the site's time zone, where the edition date is read
+    dirs: dict[str, DirStamp] | None = None  # the output's folders, as the build left them (output/listing.py)
 
 
 @dataclass(frozen=True, slots=True)

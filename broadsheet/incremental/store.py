@@ -70,13 +70,13 @@ def load_memory(site_dir: Path) -> Memory | None:
         with open(site_dir / CACHE_DIR / "memory.pickle", "rb") as f, paused_gc():
             if pickle.load(f) != cache_header():
                 return None
-            memory, records, folders = pickle.load(f), pickle.load(f), pickle.load(f)
+            memory, records, folders, dirs = pickle.load(f), pickle.load(f), pickle.load(f), pickle.load(f)
     except Exception:  # noqa: BLE001
         return None
-    if not (isinstance(memory, Memory) and isinstance(records, dict) and isinstance(folders, dict)):
+    if not all(isinstance(d, dict) for d in (records, folders, dirs)) or not isinstance(memory, Memory):
         return None
     folders = {out: {rel: Stamp(*s) for rel, s in files.items()} for out, files in folders.items()}
-    return replace(memory, records=records, folders=folders)
+    return replace(memory, records=records, folders=folders, dirs=dirs)
 
 
 def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> None:
@@ -92,7 +92,7 @@ def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) 
             # Three pickles, each with its own memo (freed when it is done): the stories, site and plan, which
             # share objects; the page records, which share their dependencies; and the output stamps, as plain
             # tuples that share nothing. One pickle of all three holds one memo table for everything at once.
-            kept = replace(memory, records={}, folders={}, environment=None, values={}, here=frozenset())
+            kept = replace(memory, records={}, folders={}, dirs={}, environment=None, values={}, here=frozenset())
             pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(memory.records, f, protocol=pickle.HIGHEST_PROTOCOL)
             stamps = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -103,6 +103,7 @@ def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) 
                     for out, files in memory.folders.items()
                 }
             )
+            stamps.dump(memory.dirs)
         os.replace(tmp, confined(folder, "memory.pickle"))
     except (OSError, OutsideFolder):
         return
@@ -146,6 +147,7 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
         clock_free=not reads_the_instant(memory.records.values()),
         holds_until=clock_holds_until(memory),
         zone=memory.paper.config.timezone,
+        dirs=memory.dirs.get(str(out_dir)),
     )
 
 

@@ -1,11 +1,32 @@
-"""Listing the files in an output folder that a build may own."""
+"""Listing the files in an output folder that a build may own.
+
+A build in a new process must find what was dropped into the output folder since the last one. Listing every
+folder of a 100,000-story site costs seconds; a folder's stat changes whenever an entry is added, removed or
+renamed in it, so a folder whose stat is as the last build left it (and old enough to trust, see RACY_NS)
+holds what it held then, and is not listed again: only its stat is taken.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from broadsheet.output.ours import KEEP, MARKER, temp_pattern
+from broadsheet.stamps import RACY_NS, now_ns
+
+DirStamp = tuple[int, int]  # a folder's (mtime_ns, inode) when last listed
+LOOK_AGAIN: DirStamp = (-1, -1)  # a folder to list next time: too fresh to trust, or holding something not ours
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What was found in an output folder: the files of every folder listed, and every folder's stamp."""
+
+    files: list[str]  # the files in the folders that were listed (every folder, unless some were known)
+    dirs: dict[str, DirStamp]  # every folder in it, as "" (itself) or "a/b/", parents before children
 
 
 def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
@@ -13,22 +34,111 @@ def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
 
     Links are listed, never followed (a link to a folder is one entry); unreadable folders are skipped.
     """
+    return scan_output(out_dir, keep).files
+
+
+def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, DirStamp] | None = None) -> Listing:
+    """List the files a build may own in the folders of out_dir that changed since they were `known` (None:
+    every folder). A known folder is trusted only below a parent found to be a real folder, never a link."""
     skip = set(KEEP) | set(keep) | {MARKER}
     temps = temp_pattern(out_dir)  # the stage of a folder that cannot be renamed is inside it
-    found: list[str] = []
+    root = os.fspath(out_dir)
+    files: list[str] = []
+    dirs: dict[str, DirStamp] = {}
 
-    def walk(folder: str, prefix: str) -> None:
+    def look(rel: str, st: os.stat_result) -> None:
+        """List one folder (stat taken first: an entry added meanwhile changes it again), and its new folders."""
         try:
-            with os.scandir(folder) as entries:
-                listed = [(e.name, e.path, e.is_dir(follow_symlinks=False)) for e in entries]
+            with os.scandir(os.path.join(root, rel)) as entries:
+                listed = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
         except OSError:
+            dirs[rel] = LOOK_AGAIN
             return
-        for name, path, is_dir in listed:
-            if prefix or (name not in skip and not temps.fullmatch(name)):
-                if is_dir:
-                    walk(path, f"{prefix}{name}/")
-                else:
-                    found.append(prefix + name)
+        dirs[rel] = dir_stamp(st)
+        for name, is_dir in listed:
+            if rel or (name not in skip and not temps.fullmatch(name)):
+                if not is_dir:
+                    files.append(rel + name)
+                elif known is None or f"{rel}{name}/" not in known:
+                    look_at(f"{rel}{name}/")
 
-    walk(os.fspath(out_dir), "")
-    return found
+    def look_at(rel: str) -> None:
+        if (st := folder_stat(os.path.join(root, rel))) is not None:
+            look(rel, st)
+
+    if known is None or "" not in known:
+        look_at("")
+        return Listing(files, dirs)
+    for rel in sorted(known):  # parents first: a folder is looked at only inside one found real
+        if rel and parent(rel) not in dirs:
+            continue  # gone, or its parent is no longer a folder: the parent's listing says what is there
+        if (st := folder_stat(os.path.join(root, rel))) is None:
+            continue
+        if known[rel] != LOOK_AGAIN and (st.st_mtime_ns, st.st_ino) == known[rel]:
+            dirs[rel] = known[rel]
+        else:
+            look(rel, st)
+    return Listing(files, dict(sorted(dirs.items())))
+
+
+def folder_stat(path: str) -> os.stat_result | None:
+    """Return the stat of a real folder (None: gone, or a link or file in its place)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st if stat.S_ISDIR(st.st_mode) else None
+
+
+def dir_stamp(st: os.stat_result) -> DirStamp:
+    """Return a folder's stamp, or LOOK_AGAIN if it changed too recently for its stat to prove anything."""
+    return (st.st_mtime_ns, st.st_ino) if now_ns() - st.st_mtime_ns > RACY_NS else LOOK_AGAIN
+
+
+def parent(rel: str) -> str:
+    """Return the folder holding a folder ("a/b/" -> "a/", "a/" -> "")."""
+    head = rel[:-1].rpartition("/")[0]
+    return f"{head}/" if head else ""
+
+
+def restamp(
+    out_dir: Path,
+    before: Mapping[str, DirStamp] | None,
+    changed: Iterable[str],
+    files: Mapping[str, object],
+    keep: tuple[str, ...] = (),
+) -> dict[str, DirStamp] | None:
+    """Return the folders' stamps after a publish wrote or deleted `changed` (None: unknown, the folder was
+    swapped whole, so the next build lists it all). Each folder it touched is listed again: it is trusted next
+    time only if it holds nothing but `files` and folders of ours (anything else was dropped in meanwhile)."""
+    root = os.fspath(out_dir)
+    top = folder_stat(root)
+    if before is None or "" not in before or top is None or top.st_ino != before[""][1]:
+        return None
+    skip = set(KEEP) | set(keep) | {MARKER}
+    temps = temp_pattern(out_dir)
+    touched = {""}
+    for rel in changed:
+        head = rel.rpartition("/")[0]
+        while head and f"{head}/" not in touched:
+            touched.add(f"{head}/")
+            head = head.rpartition("/")[0]
+    after = dict(before)
+    for rel in sorted(touched):  # parents first
+        st = folder_stat(os.path.join(root, rel)) if not rel or parent(rel) in after else None
+        if st is None:  # gone (emptied), or no longer a folder
+            after.pop(rel, None)
+            continue
+        try:
+            with os.scandir(os.path.join(root, rel)) as entries:
+                listed = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
+        except OSError:
+            after[rel] = LOOK_AGAIN
+            continue
+        ours = all(
+            (f"{rel}{name}/" in after or f"{rel}{name}/" in touched) if is_dir else f"{rel}{name}" in files
+            for name, is_dir in listed
+            if rel or (name not in skip and not temps.fullmatch(name))
+        )
+        after[rel] = dir_stamp(st) if ours else LOOK_AGAIN
+    return dict(sorted(after.items()))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadsheet.output.folder import discard_stage, make_stage, publish_stage
-from broadsheet.output.listing import list_output
+from broadsheet.output.listing import DirStamp, restamp, scan_output
 from broadsheet.output.stage import Stage
 from broadsheet.stamps import Stamp, stamp_file, stamp_written
 
@@ -29,6 +29,7 @@ class Target:
     keep: tuple[str, ...]  # names never ours (site.toml's `keep`)
     trusted: bool  # `files` are as the last build (in this process) left them, not read from the disk again
     static: Mapping[str, Stamp]  # the static source files last copied in, by source path
+    dirs: dict[str, DirStamp] | None = None  # its folders as found (output/listing.py); None: not known
 
 
 def find_target(
@@ -37,15 +38,19 @@ def find_target(
     trusted: bool,
     keep: tuple[str, ...],
     static: Mapping[str, Stamp],
+    dirs: Mapping[str, DirStamp] | None = None,
 ) -> Target:
-    """Describe the output folder: as the last build left it when `trusted`, else as the disk has it now."""
+    """Describe the output folder: as the last build left it when `trusted`, else as the disk has it now
+    (only the folders changed since `dirs` listed)."""
     if trusted and previous is not None:
-        return Target(out_dir, dict(previous), (), keep, True, static)
+        return Target(out_dir, dict(previous), (), keep, True, static, dict(dirs) if dirs is not None else None)
     files: dict[str, Stamp] = {}
     strays: tuple[str, ...] = ()
+    found = None
     if out_dir.is_dir():
         root = os.fspath(out_dir)
-        listed = list_output(out_dir, keep)
+        listing = scan_output(out_dir, keep, dirs if previous is not None else None)
+        listed, found = listing.files, listing.dirs
         if previous is None:  # no record of this folder: read what is there
             files = {rel: s for rel in listed if (s := stamp_file(os.path.join(root, rel), None, follow=False))}
         else:
@@ -55,7 +60,7 @@ def find_target(
                 if (s := stamp_file(os.path.join(root, rel), old, racy=False, follow=False))
             }
             strays = tuple(sorted(rel for rel in listed if rel not in files))
-    return Target(out_dir, files, strays, keep, False, static)
+    return Target(out_dir, files, strays, keep, False, static, found)
 
 
 @contextmanager
@@ -81,6 +86,7 @@ class Published:
     changed: tuple[str, ...]  # output paths, sorted
     files: dict[str, Stamp]
     static: dict[str, Stamp]  # static source path -> stamp
+    dirs: dict[str, DirStamp] | None = None  # the output's folders as left (output/listing.py); None: not known
 
 
 class Nowhere:
@@ -133,8 +139,10 @@ def publish(
     for rel in gone:
         del kept[rel]
     kept.update({rel: stamp_written(out_dir / rel, d) for rel, d in written.items()})
+    changed = tuple(sorted([*written, *deleted]))
     return Published(
-        changed=tuple(sorted([*written, *deleted])),
+        changed=changed,
         files=kept,
         static={str(src): stamps[rel] for rel, src in static.items() if stamps[rel] is not None},
+        dirs=restamp(out_dir, target.dirs, [*changed, *unstamped], kept, target.keep),
     )
