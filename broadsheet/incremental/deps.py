@@ -26,7 +26,7 @@ from broadsheet.load.article import Article
 from broadsheet.load.data import DataFiles, data_digest
 from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Author, Paper, Section, Tag
-from broadsheet.plan.page import Derived, Page, SiteView
+from broadsheet.plan.page import Derived, Page, SiteView, view_values
 from broadsheet.plan.pages import site_view
 from broadsheet.stamps import digest
 
@@ -115,7 +115,7 @@ def site_dependency(group: str, folder: str = "") -> Dependency:
 
 def implied(page: Page) -> set[Dependency]:
     """What a page's derived values read: the metadata of the stories, sections and others in its view."""
-    return {_dependency((*_KEYS[type(v)](v), META)) for v in page.view.values() if type(v) in _MODEL}
+    return {_dependency((*_KEYS[type(v)](v), META)) for v in view_values(page.view) if type(v) in _MODEL}
 
 
 def describe_story(article: Article) -> dict[str, bytes]:
