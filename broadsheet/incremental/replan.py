@@ -97,4 +97,4 @@ def with_versions(new: Page, old: Page) -> Page:
     languages, versions = old.view.languages, old.view.alternates
     if languages is None and versions is None:
         return new
-    return replace(new, view=replace(new.view, languages=languages, alternates=versions))
+    return replace(new, view=new.view.but(languages=languages, alternates=versions))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from broadsheet import urls
 from broadsheet.load.article import Article, Extra
@@ -102,9 +102,21 @@ class View:
 
     def context(self) -> dict[str, Any]:
         """Return the template's variables: every field, but an optional one that is None."""
-        names, optional = _layout(type(self))
+        names, optional, _ = _layout(type(self))
         values = _getter(type(self))(self)
         return {n: v for n, v in zip(names, values) if v is not None or n not in optional}
+
+    def but(self, **changes: Any) -> Self:
+        """Return a copy with these fields changed: `dataclasses.replace`, without its look at the class's
+        fields on every call (planning adds to every page's view two or three times)."""
+        cls = type(self)
+        names, _, known = _layout(cls)
+        if not changes.keys() <= known:
+            raise TypeError(f"{cls.__name__} has no field {sorted(changes.keys() - known)[0]!r}")
+        new = object.__new__(cls)
+        for name, value in zip(names, _getter(cls)(self)):
+            _set_field(new, name, changes.get(name, value))
+        return new
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,14 +124,16 @@ class PlainView(View):
     """The view of a page with no variables of its own: the search page, the not-found page."""
 
 
-_LAYOUTS: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
+_set_field = object.__setattr__  # frozen classes refuse plain assignment
+_LAYOUTS: dict[type, tuple[tuple[str, ...], frozenset[str], frozenset[str]]] = {}  # names, optional, both
 _GETTERS: dict[type, Any] = {}
 
 
-def _layout(cls: type) -> tuple[tuple[str, ...], frozenset[str]]:
+def _layout(cls: type) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
     found = _LAYOUTS.get(cls)
     if found is None:
-        found = _LAYOUTS[cls] = (tuple(f.name for f in fields(cls)), cls.OPTIONAL)
+        names = tuple(f.name for f in fields(cls))
+        found = _LAYOUTS[cls] = (names, cls.OPTIONAL, frozenset(names))
     return found
 
 
@@ -130,11 +144,6 @@ def _getter(cls: type):
         getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, n=names[0]: (getattr(obj, n),))
         _GETTERS[cls] = getter
     return getter
-
-
-def view_values(view: View) -> tuple:
-    """Return the values of every field of a view, in order (computed per class once: this runs per page)."""
-    return _getter(type(view))(view)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,8 +44,7 @@ HOME_LATEST_MIN = 4
 
 def plan_pages(paper: Paper) -> Plan:
     """Plan every page of the paper, each with its template, its view and the stories it shows."""
-    pages = plan_editions(paper)
-    pages = [p if p.kind == FRAGMENT_KIND else with_meta(p) for p in pages]  # a fragment has no <head>
+    pages = plan_editions(paper)  # each with its meta (see with_meta), but a fragment, which has no <head>
     pages += plan_machine_readable(paper, pages)
     pages += plan_admin(paper)
     if redirects := plan_redirects(paper):  # a story's old URL says "moved" in the story's language
@@ -63,7 +62,7 @@ def edition_views(paper: Paper) -> dict[str, SiteView]:
 
 def in_edition(page: Page, view: SiteView) -> Page:
     """Return the page with `site`, the view of its edition: its words, its language."""
-    return replace(page, view=replace(page.view, site=view))
+    return replace(page, view=page.view.but(site=view))
 
 
 def plan_edition(site: Edition) -> list[Page]:
@@ -121,10 +120,14 @@ _LIST_VIEWS = {"section": SectionView, "author": AuthorView, "tag": TagView}
 
 
 def plan_editions(paper: Paper) -> list[Page]:
-    """Plan every edition's pages, each with its edition's view (`site`); with several, each page's versions in
-    the others and its language switch."""
+    """Plan every edition's pages, each with its edition's view (`site`) and, but a fragment, its meta; with
+    several editions, each page's versions in the others and its language switch."""
     views = edition_views(paper)
-    pages = [in_edition(p, views[e.folder]) for e in paper.editions for p in plan_edition(e)]
+    pages = [
+        replace(p, view=p.view.but(site=views[e.folder], meta=None if p.kind == FRAGMENT_KIND else META))
+        for e in paper.editions
+        for p in plan_edition(e)
+    ]  # in_edition and with_meta at once: one copy of each view
     if len(paper.editions) == 1:
         return pages
     found, switch_only = versions(pages, paper)
@@ -133,7 +136,7 @@ def plan_editions(paper: Paper) -> list[Page]:
         group = found.get(p.url)
         languages = switch(group or switch_only.get(p.url), p.view.site.language, paper.config)
         versions_of = alternates(group, paper.config) if group else None
-        out.append(replace(p, view=replace(p.view, languages=languages, alternates=versions_of)))
+        out.append(replace(p, view=p.view.but(languages=languages, alternates=versions_of)))
     return out
 
 
@@ -163,7 +166,7 @@ def plan_article(
 
 def with_meta(page: Page) -> Page:
     """Add what search engines, social networks and feed readers read about an HTML page."""
-    return replace(page, view=replace(page.view, meta=META))
+    return replace(page, view=page.view.but(meta=META))
 
 
 META = Derived("meta", page_meta)
