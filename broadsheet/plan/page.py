@@ -200,7 +200,7 @@ class Page:
     template: str
     title: str
     articles: tuple[Article, ...] = ()
-    view: View = field(default_factory=PlainView, compare=False)
+    view: View = field(default_factory=PlainView, compare=False)  # its template's variables (plan/views.py)
 
     @property
     def canonical(self) -> str:
