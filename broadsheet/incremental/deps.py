@@ -16,7 +16,10 @@ story touches the pages that list the section, not every page whose navigation n
 from __future__ import annotations
 
 import io
+import operator
 import pickle
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
@@ -26,7 +29,7 @@ from broadsheet.load.article import Article
 from broadsheet.load.data import DataFiles, data_digest
 from broadsheet.load.pages import StandalonePage
 from broadsheet.model.site import Author, Paper, Section, Tag
-from broadsheet.plan.page import Derived, Page, SiteView
+from broadsheet.plan.page import Derived, Page, SiteView, View
 from broadsheet.plan.pages import site_view
 from broadsheet.stamps import digest
 
@@ -115,7 +118,34 @@ def site_dependency(group: str, folder: str = "") -> Dependency:
 
 def implied(page: Page) -> set[Dependency]:
     """What a page's derived values read: the metadata of the stories, sections and others in its view."""
-    return {_dependency((*_KEYS[type(v)](v), META)) for v in page.view.values() if type(v) in _MODEL}
+    view = page.view
+    held = _HELD.get(type(view)) or _holders(type(view))
+    return {_dependency((*_KEYS[type(v)](v), META)) for v in held(view) if type(v) in _MODEL}
+
+
+_HELD: dict[type, Callable[[View], tuple]] = {}  # a view class -> the values of its fields that may hold a model object
+
+
+def _holders(cls: type) -> Callable[[View], tuple]:
+    """Make, once per view class, a getter of the fields whose declared type may be a model object."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except NameError:  # a type not importable where its class is: every field may hold one
+        hints = {}
+    names = tuple(f.name for f in fields(cls) if _may_be_model(hints.get(f.name, Any)))
+    if len(names) > 1:
+        getter = operator.attrgetter(*names)
+    else:
+        getter = lambda view, names=names: tuple(getattr(view, n) for n in names)  # noqa: E731
+    _HELD[cls] = getter
+    return getter
+
+
+def _may_be_model(hint: Any) -> bool:
+    if hint is Any or hint is object:
+        return True
+    union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
+    return any(t in _MODEL or t is Any for t in (typing.get_args(hint) if union else (hint,)))
 
 
 def describe_story(article: Article) -> dict[str, bytes]:

@@ -93,10 +93,8 @@ def replan(previous: Memory | None, inputs: SiteInputs, changes: Changes) -> Pla
 
 
 def with_versions(new: Page, old: Page) -> Page:
-    """Return a page planned again with the language switch and versions the last plan gave it, in their place
-    (before its meta, as plan_pages puts them)."""
-    carried = {k: old.view[k] for k in ("languages", "alternates") if k in old.view}
-    if not carried:
+    """Return a page planned again with the language switch and versions the last plan gave it."""
+    languages, versions = old.view.languages, old.view.alternates
+    if languages is None and versions is None:
         return new
-    view = {k: v for k, v in new.view.items() if k != "meta"}
-    return replace(new, view={**view, **carried, **({"meta": new.view["meta"]} if "meta" in new.view else {})})
+    return replace(new, view=new.view.but(languages=languages, alternates=versions))

@@ -24,15 +24,55 @@ from broadsheet.load.markdown import RENDERER_VERSION
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Author, Edition, Paper, Section, Tag
 from broadsheet.options import CACHE_DIR
-from broadsheet.plan.page import Page, Pager
-from broadsheet.plan.sitemaps import NEWS_WINDOW
+from broadsheet.plan.archives import ArchivesView, ArchiveView
+from broadsheet.plan.page import Page, Pager, PlainView
+from broadsheet.plan.sitemaps import NEWS_WINDOW, EntriesView, RobotsView
+from broadsheet.plan.views import (
+    AdminConfigView,
+    AdminView,
+    ArticleView,
+    AuthorsView,
+    AuthorView,
+    FeedView,
+    FragmentView,
+    HomeView,
+    LiveScriptView,
+    RedirectsView,
+    RedirectView,
+    SectionView,
+    StandaloneView,
+    TagsView,
+    TagView,
+)
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 9  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 10  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
+register(  # the pages' views, one class per kind of page
+    PlainView,
+    HomeView,
+    ArticleView,
+    SectionView,
+    AuthorView,
+    TagView,
+    ArchiveView,
+    ArchivesView,
+    AuthorsView,
+    TagsView,
+    StandaloneView,
+    FeedView,
+    LiveScriptView,
+    FragmentView,
+    RedirectView,
+    RedirectsView,
+    AdminView,
+    AdminConfigView,
+    EntriesView,
+    RobotsView,
+)
 
 
 def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previous:

@@ -10,6 +10,7 @@ from broadsheet import urls
 from broadsheet.model.site import Paper
 from broadsheet.paths import CMS_MEDIA_FOLDER
 from broadsheet.plan.page import Page
+from broadsheet.plan.views import AdminConfigView, AdminView
 
 # The pinned Decap CMS release the admin page loads, and the digest of its bundle (Subresource Integrity): a CDN
 # that served other bytes would be refused by the browser. tests/test_cms_config.py checks the digest against
@@ -25,19 +26,24 @@ def plan_admin(site: Paper) -> list[Page]:
     """Plan /admin/ and /admin/config.yml when site.toml has [cms]; nothing otherwise."""
     if site.config.cms is None:
         return []
-    view = {
-        "decap": {
+    view = AdminView(
+        decap={
             "url": DECAP_URL,
             "integrity": DECAP_INTEGRITY,
             "local_api": urls.cms_api(),
             "hosted": site.config.cms.repo is not None,
             "title": site.config.title,
         }
-    }
+    )
     return [
         Page(urls.admin(), "admin", "admin.html", "Content manager", (), view),
         Page(
-            urls.admin_config(), "admin-config", "admin-config.yml", "config.yml", (), {"config_yml": config_yml(site)}
+            urls.admin_config(),
+            "admin-config",
+            "admin-config.yml",
+            "config.yml",
+            (),
+            AdminConfigView(config_yml=config_yml(site)),
         ),
     ]
 

@@ -11,7 +11,8 @@ from babel.dates import format_date
 from broadsheet import urls
 from broadsheet.load.article import Article
 from broadsheet.model.site import Edition
-from broadsheet.plan.page import Page, Pager, paginate
+from broadsheet.plan.page import Page, Pager, View, paginate
+from broadsheet.plan.views import ListView
 
 ARCHIVE_TITLE = "Archive"  # the plan's title; archives.html words it in the page's language
 
@@ -25,6 +26,24 @@ class Month:
     name: str  # 'February 2026'
     url: str
     articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchivesView(View):
+    """/archive/: the months of stories."""
+
+    months: tuple[Month, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchiveView(ListView):
+    """One page of a month's stories."""
+
+    month: Month
+
+    @property
+    def group(self) -> Month:
+        return self.month
 
 
 def months_of(site: Edition) -> tuple[Month, ...]:
@@ -54,7 +73,7 @@ def month_name(year: int, month: int, language: str) -> str:
 def plan_archives(site: Edition) -> list[Page]:
     """Plan /archive/ and each month's pages, paginated as sections are."""
     months, ed = months_of(site), site.folder
-    pages = [Page(urls.archives(ed), "archives", "archives.html", ARCHIVE_TITLE, (), {"months": months})]
+    pages = [Page(urls.archives(ed), "archives", "archives.html", ARCHIVE_TITLE, (), ArchivesView(months=months))]
     for month in months:
         pagers: list[Pager] = paginate(
             month.articles, site.config.per_page, lambda n, m=month: urls.archive(m.year, m.month, n, ed)
@@ -68,7 +87,7 @@ def plan_archives(site: Edition) -> list[Page]:
                     "archive.html",
                     title,
                     pager.items,
-                    {"month": month, "pager": pager},
+                    ArchiveView(month=month, pager=pager),
                 )
             )
     return pages

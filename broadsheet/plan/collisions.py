@@ -12,6 +12,7 @@ from pathlib import Path
 from broadsheet.errors import Problem
 from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined_name
 from broadsheet.plan.page import Page
+from broadsheet.plan.views import ArticleView, ListView, StandaloneView
 
 NAME_MAX = 255  # bytes in one file or folder name, on every common file system
 
@@ -31,17 +32,16 @@ BUILT_IN = {
 
 def owner_of(page: Page, config_path: Path) -> tuple[str, Path]:
     """Describe what makes a page, and the file to blame for it."""
-    view = page.view
-    if page.kind == "page":
-        return f"the page {view['standalone'].path.name}", view["standalone"].path
-    if page.kind == "article":
-        return f"the story {view['article'].path.name}", view["article"].path
-    for kind in ("section", "author", "tag"):
-        if page.kind == kind:
-            group = view[kind]
-            if kind == "section" or not group.articles:
-                return f"the section {group.name!r} (site.toml)", config_path
-            return f"the {kind} {group.name!r} (named in {group.articles[0].path.name})", group.articles[0].path
+    view, kind = page.view, page.kind
+    if kind == "page" and isinstance(view, StandaloneView):
+        return f"the page {view.standalone.path.name}", view.standalone.path
+    if kind == "article" and isinstance(view, ArticleView):
+        return f"the story {view.article.path.name}", view.article.path
+    if kind in ("section", "author", "tag") and isinstance(view, ListView):
+        group = view.group
+        if kind == "section" or not group.articles:
+            return f"the section {group.name!r} (site.toml)", config_path
+        return f"the {kind} {group.name!r} (named in {group.articles[0].path.name})", group.articles[0].path
     return BUILT_IN.get(page.kind, f"the {page.kind} {page.url}"), config_path
 
 
@@ -61,7 +61,7 @@ def output_collisions(
     """
     owners: dict[str, tuple[str, Path]] = {}
     problems: list[Problem] = []
-    lines = {p.view["standalone"].path: p.view["standalone"].line for p in pages if p.kind == "page"}
+    lines = {p.view.standalone.path: p.view.standalone.line for p in pages if isinstance(p.view, StandaloneView)}
     for page in pages:
         try:
             confined_name(page.output_path, reserved=reserved)

@@ -20,6 +20,7 @@ from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.model.site import Paper
 from broadsheet.plan.page import Page
+from broadsheet.plan.views import ArticleView, ListView, StandaloneView
 
 SHARED_KINDS = ("home", "authors", "tags", "search")  # pages every edition has, at the same place in it
 UNLISTED_KINDS = ("search",)  # kept out of search engines (noindex): the switch only, no hreflang alternates
@@ -69,10 +70,10 @@ def versions(pages: list[Page], site: Paper) -> tuple[dict[str, dict[str, str]],
     for page in pages:
         if (key := _shared_key(page)) is None:
             continue
-        if page.kind in NAMED_KINDS and page.view["pager"].number is not None:
+        if page.kind in NAMED_KINDS and isinstance(page.view, ListView) and page.view.pager.number is not None:
             switched[page.url] = key
             continue
-        shared.setdefault(key, {})[by_language[page.view["site"].code]] = page.url
+        shared.setdefault(key, {})[by_language[page.view.site.code]] = page.url
         if page.kind in UNLISTED_KINDS:
             switched[page.url] = key
     found: dict[str, dict[str, str]] = {}
@@ -80,7 +81,12 @@ def versions(pages: list[Page], site: Paper) -> tuple[dict[str, dict[str, str]],
         if len(group) > 1 and key[0] not in UNLISTED_KINDS:
             found.update({url: group for url in group.values()})
     for page in pages:
-        if page.kind == "article" and (story_versions := site.translations(page.view["article"])):
+        view = page.view
+        if (
+            page.kind == "article"
+            and isinstance(view, ArticleView)
+            and (story_versions := site.translations(view.article))
+        ):
             found[page.url] = {a.lang: a.url for a in story_versions}
     switch_only = {url: group for url, key in switched.items() if len(group := shared.get(key, {})) > 1}
     return found, switch_only
@@ -89,10 +95,11 @@ def versions(pages: list[Page], site: Paper) -> tuple[dict[str, dict[str, str]],
 def _shared_key(page: Page) -> tuple[str, ...] | None:
     if page.kind in SHARED_KINDS:
         return (page.kind,)
-    if page.kind in NAMED_KINDS:
-        return page.kind, page.view[page.kind].slug
-    if page.kind == "page":  # a standalone page and its translation share a slug (content/pages/pa/about.md)
-        return page.kind, page.view["standalone"].slug
+    view = page.view
+    if page.kind in NAMED_KINDS and isinstance(view, ListView):
+        return page.kind, view.group.slug
+    if page.kind == "page" and isinstance(view, StandaloneView):  # a page and its translation share a slug
+        return page.kind, view.standalone.slug  # (content/pages/pa/about.md and about.md)
     return None
 
 

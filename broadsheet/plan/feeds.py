@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from broadsheet import urls
 from broadsheet.load.article import Article
 from broadsheet.load.config import Config
-from broadsheet.model.site import Edition
+from broadsheet.model.site import Author, Edition, Section
 
 FEED_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -290,14 +290,14 @@ def site_feeds(site: Edition, only: set[str] | None = None) -> list[tuple[tuple[
     ]
 
 
-def feed_links(site: Edition, kind: str, view: dict) -> tuple[FeedLink, ...]:
-    """Name the feeds a page advertises: the site's, plus its section's or author's."""
+def feed_links(
+    site: Edition, kind: str, section: Section | None = None, author: Author | None = None
+) -> tuple[FeedLink, ...]:
+    """Name the feeds a page advertises: the site's, plus its section's or author's (those of its view)."""
     base, title, ed = site.config.base_url, site.config.title, site.folder
     wanted = [(title, lambda fmt: urls.site_feed(fmt, ed))]
-    section = view.get("section")
     if kind in ("section", "article") and section is not None:
         wanted.append((f"{section.name} | {title}", lambda fmt: urls.section_feed(section.slug, fmt, ed)))
-    author = view.get("author")
     if kind == "author" and author is not None:
         wanted.append((f"{author.name} | {title}", lambda fmt: urls.author_feed(author.slug, fmt, ed)))
     if kind in ("section", "author"):  # feed readers subscribe to the first: the page's own

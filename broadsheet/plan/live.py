@@ -17,6 +17,7 @@ from broadsheet.load.config import Config
 from broadsheet.model.site import Edition, is_live_blog
 from broadsheet.plan.feeds import Entry, Feed, Person, absolutize_html, rfc822, rfc3339, xml_text
 from broadsheet.plan.page import Page
+from broadsheet.plan.views import FeedView
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -30,7 +31,7 @@ def plan_live_feeds(site: Edition, only: set[str] | None = None) -> list[Page]:
             "feed.xml",
             f"{a.title}: live updates",
             (a,),
-            {"feed": updates_feed(a, site.config, site.author_url)},
+            FeedView(feed=updates_feed(a, site.config, site.author_url)),
         )
         for a in site.articles
         if a.live and is_live_blog(a, site.now) and (only is None or a.url in only)

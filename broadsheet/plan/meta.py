@@ -13,6 +13,7 @@ from broadsheet.plan.cards import card_url
 from broadsheet.plan.feeds import FeedLink, feed_links, rfc3339
 from broadsheet.plan.live import live_jsonld
 from broadsheet.plan.page import Page
+from broadsheet.plan.views import ArticleView, AuthorView, SectionView
 
 SCHEMA = "https://schema.org"
 PAYWALL_CLASS = "paywall"  # article.html puts it on the body of a story with `free: false`
@@ -101,8 +102,10 @@ def breadcrumbs_jsonld(config: Config, trail: list[tuple[str, str]]) -> dict[str
 
 def page_jsonld(page: Page, site: Edition) -> dict[str, Any]:
     """Return the schema.org NewsArticle of a story's page (a LiveBlogPosting too while it is a live blog)."""
-    data = article_jsonld(page.view["article"], site.config, site)
-    return live_jsonld(page.view["article"], site.config, data) if "live_feed" in page.view else data
+    view = page.view
+    assert isinstance(view, ArticleView)
+    data = article_jsonld(view.article, site.config, site)
+    return live_jsonld(view.article, site.config, data) if view.live_feed is not None else data
 
 
 def article_jsonld(article: Article, config: Config, site: Edition) -> dict[str, Any]:
@@ -154,8 +157,10 @@ def article_image(article: Article, config: Config) -> str | None:
 def page_meta(page: Page, site: Edition) -> PageMeta:
     """Describe an HTML page for search engines, social networks and feed readers."""
     config = site.config
-    article = page.view.get("article") if page.kind == "article" else None
-    section = page.view.get("section")
+    view = page.view
+    article = view.article if page.kind == "article" and isinstance(view, ArticleView) else None
+    section = view.section if isinstance(view, SectionView | ArticleView) else None
+    author = view.author if isinstance(view, AuthorView) else None
     home = (config.title, urls.home(site.folder))
     jsonld: list[dict[str, Any]] = []
     image, image_alt, og_article = None, None, None
@@ -189,7 +194,7 @@ def page_meta(page: Page, site: Edition) -> PageMeta:
         image_alt=image_alt,
         # A large card only for a story's own picture: a logo looks wrong stretched across a timeline.
         card="summary_large_image" if article is not None and (article.image or drawn) else "summary",
-        feeds=feed_links(site, page.kind, page.view),
+        feeds=feed_links(site, page.kind, section, author),
         article=og_article,
         jsonld=tuple(jsonld),
         noindex=page.kind in ("404", "search"),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from broadsheet import urls
 from broadsheet.load.article import Article, Extra
@@ -82,6 +83,69 @@ class Derived:
         return hash(self.kind)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class View:
+    """What a page's template gets besides `site` and `page`: one subclass per kind of page (plan/views.py).
+
+    Its fields are the template's variables, by name. Those in `OPTIONAL` are left out of the template's
+    variables while None (a template tests them with `is defined`); the rest are always there, None or not.
+    `site` is the page's edition's view (None: the page belongs to no edition, and gets the default one's).
+    `meta` and a story's `jsonld` are `Derived`: computed when the page is drawn.
+    """
+
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"site", "languages", "alternates", "meta"})
+
+    site: SiteView | None = None
+    languages: tuple | None = None  # with several editions: the language switch (plan.editions.EditionLink)
+    alternates: tuple | None = None  # the page's versions in other editions (plan.editions.Alternate)
+    meta: Derived | None = None  # with_meta: what search engines and social networks read (plan.meta.PageMeta)
+
+    def context(self) -> dict[str, Any]:
+        """Return the template's variables: every field, but an optional one that is None."""
+        names, optional, _ = _layout(type(self))
+        values = _getter(type(self))(self)
+        return {n: v for n, v in zip(names, values) if v is not None or n not in optional}
+
+    def but(self, **changes: Any) -> Self:
+        """Return a copy with these fields changed: `dataclasses.replace`, without its look at the class's
+        fields on every call (planning adds to every page's view two or three times)."""
+        cls = type(self)
+        names, _, known = _layout(cls)
+        if not changes.keys() <= known:
+            raise TypeError(f"{cls.__name__} has no field {sorted(changes.keys() - known)[0]!r}")
+        new = object.__new__(cls)
+        for name, value in zip(names, _getter(cls)(self)):
+            _set_field(new, name, changes.get(name, value))
+        return new
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlainView(View):
+    """The view of a page with no variables of its own: the search page, the not-found page."""
+
+
+_set_field = object.__setattr__  # frozen classes refuse plain assignment
+_LAYOUTS: dict[type, tuple[tuple[str, ...], frozenset[str], frozenset[str]]] = {}  # names, optional, both
+_GETTERS: dict[type, Any] = {}
+
+
+def _layout(cls: type) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    found = _LAYOUTS.get(cls)
+    if found is None:
+        names = tuple(f.name for f in fields(cls))
+        found = _LAYOUTS[cls] = (names, cls.OPTIONAL, frozenset(names))
+    return found
+
+
+def _getter(cls: type):
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        names = _layout(cls)[0]
+        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, n=names[0]: (getattr(obj, n),))
+        _GETTERS[cls] = getter
+    return getter
+
+
 @dataclass(frozen=True, slots=True)
 class Pager:
     """One page of a list: its front (`number` None: the newest stories) or a numbered page.
@@ -136,7 +200,7 @@ class Page:
     template: str
     title: str
     articles: tuple[Article, ...] = ()
-    view: dict[str, Any] = field(default_factory=dict, compare=False)
+    view: View = field(default_factory=PlainView, compare=False)  # its template's variables (plan/views.py)
 
     @property
     def canonical(self) -> str:

@@ -18,11 +18,22 @@ from broadsheet.plan.editions import alternates, editions_of, switch, versions
 from broadsheet.plan.feeds import site_feeds
 from broadsheet.plan.live import plan_live_feeds
 from broadsheet.plan.meta import page_jsonld, page_meta
-from broadsheet.plan.page import Derived, Page, Pager, Plan, SiteView, paginate, plan_of
+from broadsheet.plan.page import Derived, Page, Pager, PlainView, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.regions import FRAGMENT_KIND, LATEST_COUNT, plan_regions
 from broadsheet.plan.related import related_all, related_index, related_to
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
+from broadsheet.plan.views import (
+    ArticleView,
+    AuthorsView,
+    AuthorView,
+    FeedView,
+    HomeView,
+    SectionView,
+    StandaloneView,
+    TagsView,
+    TagView,
+)
 
 HOME_LATEST = 10
 HOME_SECTION_BLOCK = 4
@@ -33,13 +44,12 @@ HOME_LATEST_MIN = 4
 
 def plan_pages(paper: Paper) -> Plan:
     """Plan every page of the paper, each with its template, its view and the stories it shows."""
-    pages = plan_editions(paper)
-    pages = [p if p.kind == FRAGMENT_KIND else with_meta(p) for p in pages]  # a fragment has no <head>
+    pages = plan_editions(paper)  # each with its meta (see with_meta), but a fragment, which has no <head>
     pages += plan_machine_readable(paper, pages)
     pages += plan_admin(paper)
     if redirects := plan_redirects(paper):  # a story's old URL says "moved" in the story's language
         views = edition_views(paper)
-        pages += [in_edition(p, views[p.view["article"].folder]) if p.kind == "redirect" else p for p in redirects]
+        pages += [in_edition(p, views[p.view.article.folder]) if p.kind == "redirect" else p for p in redirects]
         if problems := redirect_collisions(pages):
             raise BuildError(problems)
     return plan_of(pages)
@@ -52,7 +62,7 @@ def edition_views(paper: Paper) -> dict[str, SiteView]:
 
 def in_edition(page: Page, view: SiteView) -> Page:
     """Return the page with `site`, the view of its edition: its words, its language."""
-    return replace(page, view={**page.view, "site": view})
+    return replace(page, view=page.view.but(site=view))
 
 
 def plan_edition(site: Edition) -> list[Page]:
@@ -65,17 +75,23 @@ def plan_edition(site: Edition) -> list[Page]:
     more = {a.url: earlier(s.articles, i, config.more_from) for s in site.sections for i, a in enumerate(s.articles)}
     pages += [plan_article(site, a, more[a.url], related[a.url]) for a in site.articles]
     # Standalone pages: content/pages/ is the default edition's, content/pages/<code>/ that edition's.
-    pages += [Page(p.url, "page", "page.html", p.title, (), {"standalone": p}) for p in site.pages if p.folder == ed]
+    pages += [
+        Page(p.url, "page", "page.html", p.title, (), StandaloneView(standalone=p))
+        for p in site.pages
+        if p.folder == ed
+    ]
     pages += plan_live_feeds(site)
-    pages.append(Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), {"authors": site.authors}))
+    pages.append(
+        Page(urls.authors_index(ed), "authors", "authors.html", "Authors", (), AuthorsView(authors=site.authors))
+    )
     pages += [p for a in site.authors for p in list_pages("author", a, urls.author, config.per_page, ed)]
-    pages.append(Page(urls.tags_index(ed), "tags", "tags.html", "Topics", (), {"tags": site.tags}))
+    pages.append(Page(urls.tags_index(ed), "tags", "tags.html", "Topics", (), TagsView(tags=site.tags)))
     pages += plan_archives(site)
     pages += [p for t in site.tags for p in list_pages("tag", t, urls.tag, config.per_page, ed)]
     if site.config.search:
-        pages.append(Page(urls.search(ed), "search", "search.html", "Search"))
+        pages.append(Page(urls.search(ed), "search", "search.html", "Search", (), PlainView()))
     pages += plan_regions(site)
-    pages.append(Page(urls.not_found(ed), "404", "404.html", "Page not found"))
+    pages.append(Page(urls.not_found(ed), "404", "404.html", "Page not found", (), PlainView()))
     return pages
 
 
@@ -94,27 +110,33 @@ def list_pages(
             f"{kind}.html",
             _numbered(group.name, pager),
             pager.items,
-            {kind: group, "pager": pager},
+            _LIST_VIEWS[kind](pager=pager, **{kind: group}),
         )
         for pager in paginate(group.articles, per_page, url)
     ]
 
 
+_LIST_VIEWS = {"section": SectionView, "author": AuthorView, "tag": TagView}
+
+
 def plan_editions(paper: Paper) -> list[Page]:
-    """Plan every edition's pages, each with its edition's view (`site`); with several, each page's versions in
-    the others and its language switch."""
+    """Plan every edition's pages, each with its edition's view (`site`) and, but a fragment, its meta; with
+    several editions, each page's versions in the others and its language switch."""
     views = edition_views(paper)
-    pages = [in_edition(p, views[e.folder]) for e in paper.editions for p in plan_edition(e)]
+    pages = [
+        replace(p, view=p.view.but(site=views[e.folder], meta=None if p.kind == FRAGMENT_KIND else META))
+        for e in paper.editions
+        for p in plan_edition(e)
+    ]  # in_edition and with_meta at once: one copy of each view
     if len(paper.editions) == 1:
         return pages
     found, switch_only = versions(pages, paper)
     out = []
     for p in pages:
         group = found.get(p.url)
-        extra = {"languages": switch(group or switch_only.get(p.url), p.view["site"].language, paper.config)}
-        if group:
-            extra["alternates"] = alternates(group, paper.config)
-        out.append(replace(p, view={**p.view, **extra}))
+        languages = switch(group or switch_only.get(p.url), p.view.site.language, paper.config)
+        versions_of = alternates(group, paper.config) if group else None
+        out.append(replace(p, view=p.view.but(languages=languages, alternates=versions_of)))
     return out
 
 
@@ -126,19 +148,25 @@ def plan_article(
     more = site.more_from(article) if more is None else more
     related = related_to(article, related_index(site)) if related is None else related
     section = site.section(article.section)
-    view = {"article": article, "section": section, "more_from": more, "related": related, "jsonld": JSONLD}
-    if is_live_blog(article, site.now):  # in the plan, so that the page is drawn again when the blog ends
-        view["live_feed"] = urls.live_feed(article.url)
+    view = ArticleView(
+        article=article,
+        section=section,
+        more_from=more,
+        related=related,
+        jsonld=JSONLD,
+        # In the plan, so that the page is drawn again when the blog ends.
+        live_feed=urls.live_feed(article.url) if is_live_blog(article, site.now) else None,
+        # With includes = "static" the live regions are drawn into the page, which changes with them.
+        latest_in_section=section.articles[:LATEST_COUNT] if site.config.includes == "static" else None,
+    )
     listed = {a.url for a in more}
     shown = (article, *more, *(a for a in related if a.url not in listed))
-    if site.config.includes == "static":  # the live regions are drawn into the page, which changes with them
-        view["latest_in_section"] = section.articles[:LATEST_COUNT]
     return Page(article.url, "article", "article.html", article.title, shown, view)
 
 
 def with_meta(page: Page) -> Page:
     """Add what search engines, social networks and feed readers read about an HTML page."""
-    return replace(page, view={**page.view, "meta": META})
+    return replace(page, view=page.view.but(meta=META))
 
 
 META = Derived("meta", page_meta)
@@ -147,9 +175,10 @@ JSONLD = Derived("jsonld", page_jsonld)
 
 def drawn_view(page: Page, paper: Paper) -> dict[str, Any]:
     """The view a template sees: derived values computed for this page of its edition."""
-    view = page.view
+    view = page.view.context()
     if any(type(v) is Derived for v in view.values()):
-        edition = paper.edition(view["site"].code) if "site" in view else paper.editions[0]
+        site = page.view.site
+        edition = paper.edition(site.code) if site is not None else paper.editions[0]
         view = {k: v.value(page, edition) if type(v) is Derived else v for k, v in view.items()}
     return view
 
@@ -183,7 +212,7 @@ def plan_news_pages(site: Paper) -> list[Page]:
 def plan_feeds(site: Edition, only: set[str] | None = None) -> list[Page]:
     """Plan the Atom and RSS feeds (with `only`, story URLs: just the feeds that carry one of them)."""
     return [
-        Page(url, "feed", template, feed.title, shown, {"feed": feed})
+        Page(url, "feed", template, feed.title, shown, FeedView(feed=feed))
         for pair, feed, shown in site_feeds(site, only)
         for url, template in zip(pair, ("feed.xml", "rss.xml"))
     ]
@@ -203,7 +232,7 @@ def plan_home(site: Edition) -> Page:
         "home.html",
         site.config.title,
         shown,
-        {"lead": lead, "latest": latest, "section_blocks": blocks},
+        HomeView(lead=lead, latest=latest, section_blocks=blocks),
     )
 
 

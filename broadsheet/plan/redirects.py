@@ -16,6 +16,7 @@ from broadsheet.errors import Problem
 from broadsheet.load.sources import line_of
 from broadsheet.model.site import Paper
 from broadsheet.plan.page import Page
+from broadsheet.plan.views import RedirectsView, RedirectView
 
 
 def plan_redirects(site: Paper) -> list[Page]:
@@ -25,21 +26,21 @@ def plan_redirects(site: Paper) -> list[Page]:
         return []
     # The headline is read through the view, not held in the plan: an edit in place refreshes the view's story.
     pages = [
-        Page(alias, "redirect", "redirect.html", "Moved", (a,), {"article": a, "target": a.url})
+        Page(alias, "redirect", "redirect.html", "Moved", (a,), RedirectView(article=a, target=a.url))
         for a in moved
         for alias in a.aliases
     ]
-    pairs = tuple(sorted((p.url, p.view["target"]) for p in pages))
+    pairs = tuple(sorted((alias, a.url) for a in moved for alias in a.aliases))  # each page: (url, target)
     return [
         *pages,
-        Page(urls.host_redirects(), "redirects", "_redirects.txt", "Redirects", moved, {"redirects": pairs}),
+        Page(urls.host_redirects(), "redirects", "_redirects.txt", "Redirects", moved, RedirectsView(redirects=pairs)),
         Page(
             urls.nginx_redirects(),
             "redirects",
             "redirects.nginx.txt",
             "Redirects",
             moved,
-            {"redirects": pairs, "variants": nginx_variants(pairs)},
+            RedirectsView(redirects=pairs, variants=nginx_variants(pairs)),
         ),
     ]
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from broadsheet import urls
 from broadsheet.model.site import Edition
 from broadsheet.plan.page import Page
+from broadsheet.plan.views import FragmentView, LiveScriptView
 
 LATEST_COUNT = 5  # stories in a "Latest" region
 DATE, BREAKING, LATEST = "date", "breaking", "latest"  # the regions; each section's latest is "latest-<slug>"
@@ -45,18 +46,25 @@ def plan_regions(site: Edition) -> list[Page]:
                 "live.js",
                 "Live regions",
                 shown,
-                {"stories": newest, "sections": sections},
+                LiveScriptView(stories=newest, sections=sections),
             )
         ]
     pages = [
-        Page(urls.fragment(f"{DATE}.html", ed), FRAGMENT_KIND, "fragment.html", "Edition date", (), {"region": DATE}),
+        Page(
+            urls.fragment(f"{DATE}.html", ed),
+            FRAGMENT_KIND,
+            "fragment.html",
+            "Edition date",
+            (),
+            FragmentView(region=DATE),
+        ),
         Page(
             urls.fragment(f"{BREAKING}.html", ed),
             FRAGMENT_KIND,
             "fragment.html",
             "Breaking news",
             site.breaking,
-            {"region": BREAKING},
+            FragmentView(region=BREAKING),
         ),
         Page(
             urls.fragment(f"{LATEST}.html", ed),
@@ -64,7 +72,7 @@ def plan_regions(site: Edition) -> list[Page]:
             "fragment.html",
             "Latest",
             newest,
-            {"region": LATEST, "stories": newest},
+            FragmentView(region=LATEST, stories=newest),
         ),
     ]
     for section, stories in sections:
@@ -75,7 +83,7 @@ def plan_regions(site: Edition) -> list[Page]:
                 "fragment.html",
                 f"Latest in {section.name}",
                 stories,
-                {"region": LATEST, "section": section, "stories": stories},
+                FragmentView(region=LATEST, section=section, stories=stories),
             )
         )
     return pages

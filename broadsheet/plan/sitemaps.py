@@ -13,7 +13,7 @@ from broadsheet import urls
 from broadsheet.load.config import Config
 from broadsheet.model.site import Paper
 from broadsheet.plan.feeds import rfc3339, xml_text
-from broadsheet.plan.page import Page
+from broadsheet.plan.page import Page, View
 
 MAX_URLS = 50_000  # per file, by the sitemaps.org protocol
 MAX_BYTES = 50 * 1024 * 1024  # 52,428,800 bytes uncompressed, by the same protocol
@@ -60,13 +60,28 @@ class NewsEntry:
     title: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntriesView(View):
+    """A sitemap, a part of one, their index, or a news sitemap: its entries, in order."""
+
+    entries: tuple  # of SitemapEntry (a sitemap, an index) or NewsEntry (a news sitemap)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RobotsView(View):
+    """robots.txt: the sitemaps it names, and the browser editor's path it keeps crawlers out of."""
+
+    sitemaps: tuple[str, ...]  # absolute
+    admin: str | None  # None: the site has no [cms]
+
+
 @dataclass(frozen=True, slots=True)
 class XmlFile:
     """One file to plan as a page: its URL, template and view."""
 
     url: str
     template: str
-    view: dict[str, Any]
+    view: EntriesView | RobotsView
 
 
 def page_lastmod(page: Page, site: Paper) -> datetime | None:
@@ -88,9 +103,7 @@ def sitemap_entries(pages: Sequence[Page], site: Paper) -> list[SitemapEntry]:
     """
     config = site.config
     entries = []
-    stories = sorted(
-        (p for p in pages if p.kind == "article"), key=lambda p: (p.view["article"].date.timestamp(), p.url)
-    )
+    stories = sorted((p for p in pages if p.kind == "article"), key=lambda p: (p.view.article.date.timestamp(), p.url))
     for page in [*stories, *(p for p in pages if p.kind != "article")]:
         if page.kind in HTML_KINDS:
             when = page_lastmod(page, site)
@@ -98,7 +111,7 @@ def sitemap_entries(pages: Sequence[Page], site: Paper) -> list[SitemapEntry]:
                 SitemapEntry(
                     urls.absolute(config.base_url, page.url),
                     rfc3339(when, config) if when else None,
-                    page.view.get("alternates", ()),
+                    page.view.alternates or (),
                 )
             )
     return entries
@@ -143,8 +156,8 @@ def split_files(
 ) -> list[XmlFile]:
     """Plan one file for a single run, or numbered parts under an index at the unnumbered URL."""
     if len(runs) == 1:
-        return [XmlFile(url_for(0), template, {"entries": runs[0]})]
-    parts = [XmlFile(url_for(n), template, {"entries": run}) for n, run in enumerate(runs, 1)]
+        return [XmlFile(url_for(0), template, EntriesView(entries=runs[0]))]
+    parts = [XmlFile(url_for(n), template, EntriesView(entries=run)) for n, run in enumerate(runs, 1)]
     index = tuple(
         SitemapEntry(
             urls.absolute(base_url, part.url),
@@ -152,7 +165,7 @@ def split_files(
         )
         for part, run in zip(parts, runs)
     )
-    return [XmlFile(url_for(0), "sitemap-index.xml", {"entries": index}), *parts]
+    return [XmlFile(url_for(0), "sitemap-index.xml", EntriesView(entries=index)), *parts]
 
 
 def plan_sitemap(
@@ -197,4 +210,4 @@ def plan_robots(config: Config) -> XmlFile:
     """Plan /robots.txt: allow everything but the browser editor (/admin/, with [cms]) and name both sitemaps."""
     sitemaps = (urls.absolute(config.base_url, urls.sitemap()), urls.absolute(config.base_url, urls.news_sitemap()))
     admin = urls.base_path(config.base_url) + urls.admin() if config.cms is not None else None
-    return XmlFile(urls.robots(), "robots.txt", {"sitemaps": sitemaps, "admin": admin})
+    return XmlFile(urls.robots(), "robots.txt", RobotsView(sitemaps=sitemaps, admin=admin))
