@@ -62,11 +62,11 @@ def build(
     """
     started = time.perf_counter()
     previous = previous or Previous()
-    nothing, listing = summary_holds(opts, previous.summary)
-    if nothing:
+    proof = summary_holds(opts, previous.summary)
+    if proof.nothing:
         return unchanged(opts, previous.summary.outcome, started), None
     last = previous.load()
-    changes = what_changed(opts, last, touched if previous.in_memory else None, listing)
+    changes = what_changed(opts, last, touched if previous.in_memory else proof.touched, proof.listing)
     if not changes:
         return unchanged(opts, last.outcome(), started), None
     config = load_config(opts.site_dir / "site.toml", opts.base_url)

@@ -335,3 +335,19 @@ def test_a_later_clock_the_same_day_redraws_a_page_that_shows_the_instant(site):
     old_site_built(site, {"templates/partials/ad.html": "<p class=ad>Ad {{ site.now|isodate }}</p>\n"})
     assert build(site, now="2026-02-12T15:00:00-08:00") == 0
     assert "Ad 2026-02-12T15:00:00-08:00" in read(site, "/national/a/")
+
+
+def test_an_edit_proved_the_only_change_by_the_summary_is_built_and_a_link_in_its_place_refused(site, tmp_path, capsys):
+    old_site_built(site)
+    text = (site / "content/a.md").read_text()
+    (site / "content/a.md").write_text(text.replace("Body text.", "A body edited later."))
+    assert build(site) == 0
+    assert "A body edited later." in read(site, "/national/a/")
+    outside = tmp_path / "outside.md"
+    outside.write_text(text)
+    (site / "content/a.md").unlink()
+    (site / "content/a.md").symlink_to(outside)
+    capsys.readouterr()
+    assert build(site) != 0
+    assert "leads outside the site" in capsys.readouterr().err
+    assert "A body edited later." in read(site, "/national/a/")  # the output as it was

@@ -173,32 +173,50 @@ def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
     return any(static_file_changed(src, memory) for src in static.values())
 
 
-def summary_holds(opts: BuildOptions, summary: Summary | None) -> tuple[bool, tuple[Path, ...] | None]:
-    """Tell whether nothing the last build read or wrote has changed since, by stat alone (no summary: no proof).
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What the summary proved by stat alone, before anything else is read."""
 
-    Also returns the content folder's Markdown files when it had to list them (None: not listed).
-    """
+    nothing: bool = False  # nothing the last build read or wrote has changed: no build needed
+    listing: tuple[Path, ...] | None = None  # the content folder's Markdown files, when it listed them
+    # The only files that may have changed, when the rest are proved as the last build read them (the stories
+    # whose stat differs, no file come or gone, no other input changed); None: any.
+    touched: frozenset[Path] | None = None
+
+
+def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
+    """Tell, by stat alone, whether nothing the last build read or wrote has changed since, or else which
+    stories may have (no summary: no proof)."""
     if summary is None:
-        return False, None
+        return Checked()
     if summary.key != (opts.out_dir, *opts.key):
-        return False, None
+        return Checked()
     if summary.config != digest_of(opts.site_dir / "site.toml"):
-        return False, None
+        return Checked()
     if summary.inputs != summary_inputs(opts.site_dir, opts.theme):
-        return False, None
+        return Checked()
     listing = tuple(find_markdown(opts.site_dir / "content"))
     try:
-        sources = tuple((str(p), (st := os.stat(p)).st_size, st.st_mtime_ns) for p in listing)
-        if sources != summary.sources:  # the usual reason to build: checked before the output folder
-            return False, listing
+        sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in map(str, listing))
+    except OSError:
+        return Checked(listing=listing)
+    if sources != summary.sources:  # the usual reason to build: checked before the output folder
+        if [s[0] for s in sources] != [s[0] for s in summary.sources]:
+            return Checked(listing=listing)  # stories came or went
+        return Checked(
+            listing=listing, touched=frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
+        )
+    try:
         for rel, size, mtime_ns, ino in summary.outputs:
             st = os.lstat(os.path.join(opts.out_dir, rel))
             if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime_ns, ino):
-                return False, listing
+                return Checked(listing=listing)
     except OSError:
-        return False, listing
+        return Checked(listing=listing)
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
-    return same_output_at(now, summary) and holds_only_ours(opts.out_dir, summary), listing
+    if not same_output_at(now, summary):
+        return Checked(listing=listing, touched=frozenset())  # every input as the last build read it: the clock
+    return Checked(nothing=holds_only_ours(opts.out_dir, summary), listing=listing)
 
 
 def same_output_at(now: datetime, summary: Summary) -> bool:
@@ -276,21 +294,24 @@ def shape(article: Article) -> str:
 
 
 def clock_moves_in_place(previous: Memory, now: datetime, opts: BuildOptions) -> bool:
-    """Tell whether the last plan holds at another clock: no story goes live or back, none expires, no live blog
-    ends."""
+    """Tell whether the last plan holds at another clock: no story goes live or back, none expires, no banner or
+    live blog ends."""
     before = previous.paper.now
-    if any(
-        is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
-        for s in previous.sources.values()
-    ):
-        return False
     if any(
         s.article.live and is_live_blog(s.article, before) != is_live_blog(s.article, now)
         for s in previous.sources.values()
     ):
         return False  # a live blog ended: it loses its mark, its feed and its LiveBlogPosting
+    if now.timestamp() >= before.timestamp():  # the paper knows its first scheduled change after its clock
+        change = previous.paper.next_change
+        return change is None or change.when.timestamp() > now.timestamp()
+    if any(
+        is_live(s.article, before, opts.drafts, opts.future) != is_live(s.article, now, opts.drafts, opts.future)
+        for s in previous.sources.values()
+    ):
+        return False
     # A story can go live and expire between the two clocks, live at neither: the next change moved all the same.
-    low, high = sorted((before.timestamp(), now.timestamp()))
+    low, high = now.timestamp(), before.timestamp()
     return not any(
         low < t.timestamp() <= high
         for s in previous.sources.values()

@@ -285,11 +285,12 @@ class SiteInputs:
         entry = self.values.get(key)
         if entry is None or entry[0] is not obj:
             carried = self._carried.get(key)
-            entry = (obj, dict(carried[1]) if carried is not None and carried[0] is obj else {})
+            entry = carried if carried is not None and carried[0] is obj else (obj, {})
             self.values[key] = entry
         values = entry[1]
-        if group not in values:
-            values[group] = group_value(obj, group)
+        if group not in values:  # copied, never changed in place: a carried entry may be shared
+            values = {**values, group: group_value(obj, group)}
+            self.values[key] = (obj, values)
         return values[group]
 
     same_entry = staticmethod(alike)

@@ -144,6 +144,7 @@ def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) 
                 }
             )
             stamps.dump(memory.dirs)
+        save_summary(site_dir, None)  # a summary must never describe another build than the memory beside it
         os.replace(tmp, confined(folder, "memory.pickle"))
     except (OSError, OutsideFolder):
         return
