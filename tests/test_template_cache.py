@@ -7,6 +7,7 @@ import jinja2
 import pytest
 from support import article, build, read, write_site
 
+from broadsheet.render import jinja
 from broadsheet.render.jinja import CompiledTemplates
 
 STORY = {"content/a.md": article("A story")}
@@ -15,7 +16,8 @@ ROBOTS = "User-agent: *\nDisallow: /{{ site.title | lower | replace(' ', '-') }}
 
 @pytest.fixture
 def compiles(monkeypatch) -> list[str]:
-    """The names of the templates Jinja compiles during the test."""
+    """The names of the templates Jinja compiles during the test, which starts with nothing compiled."""
+    monkeypatch.setattr(jinja, "COMPILED", CompiledTemplates())
     names: list[str] = []
     real = jinja2.Environment.compile
 
