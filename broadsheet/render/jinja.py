@@ -185,14 +185,14 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
 def check_templates(env: jinja2.Environment, site_templates: Path) -> list[Problem]:
     """Compile every template, and make sure each one the pages need exists (in the site or the theme)."""
     problems: list[Problem] = []
-    for name in env.list_templates():
+    existing = set(env.list_templates())
+    for name in sorted(existing):
         if is_template(name):
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as e:
                 path = Path(e.filename) if e.filename else template_file(env, name)
                 problems.append(Problem(path, e.lineno, f"template syntax error: {e.message}"))
-    existing = set(env.list_templates())
     for name in TEMPLATE_NAMES:
         if name not in existing:
             problems.append(Problem(site_templates / name, None, "required template is missing, here and in the theme"))
