@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import os
 import shutil
@@ -75,6 +76,7 @@ def within_calendar(now: datetime, what: str) -> datetime:
     return now
 
 
+@functools.cache  # one parser, made once: it holds no state of a run (every parse makes its own namespace)
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="Build a news site from Markdown.")
     parser.add_argument("--version", action="version", version=f"broadsheet {version()}")

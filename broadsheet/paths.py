@@ -187,8 +187,11 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:
+        # The walk enters no linked folder, so only a name that is itself a link can lead outside the folder
+        # (get_source checks every name again as it reads it).
+        paths = ((name, os.path.join(self.root, name)) for name in super().list_templates())
         return [
             name
-            for name in super().list_templates()
-            if is_within(os.path.join(self.root, name), self.root) and is_regular(os.path.join(self.root, name))
+            for name, path in paths
+            if (not os.path.islink(path) or is_within(path, self.root)) and is_regular(path)
         ]

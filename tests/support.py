@@ -5,6 +5,7 @@ from conftest, which holds only fixtures."""
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import textwrap
@@ -52,16 +53,7 @@ def article(
 def write_site(root: Path, files: dict[str, str | bytes], templates: bool = True) -> Path:
     """Write a site under root: site.toml, the repo's theme, and the given files."""
     root.mkdir(parents=True, exist_ok=True)
-    files = {"site.toml": SITE_TOML, **files}
-    if templates:
-        for src in (REPO / "templates").rglob("*"):
-            if src.is_file():
-                rel = src.relative_to(REPO).as_posix()
-                files.setdefault(rel, src.read_text(encoding="utf-8"))
-        for src in (REPO / "static").rglob("*"):
-            rel = src.relative_to(REPO).as_posix()
-            if src.is_file() and not rel.startswith("static/images/"):  # the theme, not the sample photos
-                files.setdefault(rel, src.read_bytes())
+    files = {"site.toml": SITE_TOML, **(theme_files() if templates else {}), **files}
     (root / "content").mkdir(exist_ok=True)
     for rel, data in files.items():
         path = root / rel
@@ -71,6 +63,20 @@ def write_site(root: Path, files: dict[str, str | bytes], templates: bool = True
         else:
             path.write_text(textwrap.dedent(data) if rel.endswith(".toml") else data, encoding="utf-8")
     return root
+
+
+@functools.cache
+def theme_files() -> dict[str, str | bytes]:
+    """The repo's theme, read once: its templates and its static files (not the sample site's photographs)."""
+    files: dict[str, str | bytes] = {}
+    for src in sorted((REPO / "templates").rglob("*")):
+        if src.is_file():
+            files[src.relative_to(REPO).as_posix()] = src.read_text(encoding="utf-8")
+    for src in sorted((REPO / "static").rglob("*")):
+        rel = src.relative_to(REPO).as_posix()
+        if src.is_file() and not rel.startswith("static/images/"):
+            files[rel] = src.read_bytes()
+    return files
 
 
 def jpeg(width: int = 64, height: int = 36) -> bytes:

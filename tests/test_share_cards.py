@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from support import SITE_TOML, article, build, jpeg, read, tree_snapshot, write_site
 
+from broadsheet.plan import cards
 from broadsheet.plan.cards import face, in_face
 
 BASE = "https://gazette.example"
@@ -105,3 +108,23 @@ def test_each_edition_has_its_card_and_a_punjabi_story_shares_its_editions(site)
         assert im.size == (1200, 630)
     page = next((site / "public/pa").rglob("p/index.html")).read_text(encoding="utf-8")
     assert head_meta(page)["og:image"] == [f"{BASE}/pa/share.png"]
+
+
+def test_a_card_drawn_twice_is_the_same_bytes_and_a_process_draws_each_card_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(cards, "_DRAWN", OrderedDict())
+    drawn: list[str] = []
+    real = cards.draw_card
+    monkeypatch.setattr(cards, "draw_card", lambda card: drawn.append(card.name) or real(card))
+    one = cards.Card("The Test Gazette", "en", False, None, tmp_path / "one" / "c1.png")
+    assert cards.card_png(one) == cards.card_png(dataclasses.replace(one, cached=tmp_path / "x" / "c2.png"))
+    assert drawn == ["The Test Gazette", "The Test Gazette"]  # named alike in the cache only when they show alike
+    monkeypatch.setattr(cards, "DRAWN_KEPT", 1)
+    for folder in ("a", "b"):  # two papers of one name in one process: the second copies the first's card
+        cards.make_cards({"share.png": dataclasses.replace(one, cached=tmp_path / folder / "c1.png")})
+    other = cards.Card("The Harbour Gazette", "en", False, None, tmp_path / "a" / "c3.png")
+    cards.make_cards({"share.png": other})
+    assert drawn == ["The Test Gazette", "The Test Gazette", "The Harbour Gazette"]
+    assert len(cards._DRAWN) == 1  # only the last card drawn is kept: the first is drawn again when asked for
+    assert (tmp_path / "a/c1.png").read_bytes() == (tmp_path / "b/c1.png").read_bytes() == cards.card_png(one)
+    assert drawn[-1] == "The Test Gazette" and len(drawn) == 4
+    assert (tmp_path / "a/c3.png").read_bytes() != cards.card_png(one)

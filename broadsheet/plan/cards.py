@@ -11,9 +11,12 @@ PNG without a time or text chunk.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,10 +91,31 @@ def plan_cards(paper: Paper, static: dict[str, Path], cache_dir: Path) -> dict[s
 
 
 def make_cards(cards: dict[str, Card]) -> None:
-    """Draw every card missing from the cache."""
+    """Put every card missing from the cache there: drawn, unless this process drew the same card already."""
     for card in cards.values():
         if not card.cached.exists():
-            save_card(draw_card(card), card.cached)
+            save_card(card_png(card), card.cached)
+
+
+# The cards this process drew last, by their cache file's name (what they show): a process that builds many
+# papers or copies of one (a newsroom's, the tests') draws each card once. A few cards of 20 kB each.
+_DRAWN: OrderedDict[str, bytes] = OrderedDict()
+DRAWN_KEPT = 8
+_DRAWING = threading.Lock()
+
+
+def card_png(card: Card) -> bytes:
+    """Return the card's PNG file: no time or text chunk, so the same card gives the same bytes."""
+    key = card.cached.name
+    with _DRAWING:
+        if (data := _DRAWN.get(key)) is None:
+            out = io.BytesIO()
+            draw_card(card).save(out, "PNG", optimize=True)
+            data = _DRAWN[key] = out.getvalue()
+            while len(_DRAWN) > DRAWN_KEPT:
+                _DRAWN.popitem(last=False)
+        _DRAWN.move_to_end(key)
+    return data
 
 
 def draw_card(card: Card) -> Image.Image:
@@ -181,9 +205,9 @@ def _pixels(font: ImageFont.FreeTypeFont, text: str) -> tuple:
     return im.size, im.tobytes()
 
 
-def save_card(im: Image.Image, cached: Path) -> None:
+def save_card(data: bytes, cached: Path) -> None:
     """Write a card into the cache via a temporary file, so that a crash never leaves half a card."""
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_name(f".{cached.name}.{secrets.token_hex(4)}.tmp")
-    im.save(tmp, "PNG", optimize=True)  # no time or text chunk: the same card gives the same bytes
+    tmp.write_bytes(data)
     os.replace(tmp, cached)

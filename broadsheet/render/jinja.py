@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -164,7 +167,10 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # a build reads each template once; a changed template means a new environment
+        # A build reads each template once (Environment.cache keeps it); a changed template means a new
+        # environment, which reads every source again and takes the compiled code only of unchanged ones.
+        auto_reload=False,
+        bytecode_cache=COMPILED,
     )
     # local, dateline, edition_date, number; gettext and ngettext: each in the language of the page drawn.
     install_i18n(
@@ -179,14 +185,14 @@ def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environm
 def check_templates(env: jinja2.Environment, site_templates: Path) -> list[Problem]:
     """Compile every template, and make sure each one the pages need exists (in the site or the theme)."""
     problems: list[Problem] = []
-    for name in env.list_templates():
+    existing = set(env.list_templates())
+    for name in sorted(existing):
         if is_template(name):
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as e:
                 path = Path(e.filename) if e.filename else template_file(env, name)
                 problems.append(Problem(path, e.lineno, f"template syntax error: {e.message}"))
-    existing = set(env.list_templates())
     for name in TEMPLATE_NAMES:
         if name not in existing:
             problems.append(Problem(site_templates / name, None, "required template is missing, here and in the theme"))
@@ -210,3 +216,95 @@ def is_template(name: str) -> bool:
     return (
         not base.startswith(".") and not base.endswith("~") and name.endswith((".html", ".xml", ".txt", ".json", ".js"))
     )
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The templates this process has compiled, by name and source text: kept in memory, the last `size` used.
+
+    Every build makes a new environment (and every test site, and every `serve` rebuild after a template
+    changed), which would compile each template again. Here a template whose name and source this process
+    has already compiled, for an environment that compiles alike, takes that code: Jinja reads the source
+    each time and compiles again when its checksum differs, so an edited template is never drawn from
+    stale code. The code names the file it was read from (error messages name it), so a copy read from
+    another file (another site's) is given that file's name.
+    """
+
+    def __init__(self, size: int = 500):
+        self.size = size
+        self._code: OrderedDict[tuple, CodeType] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Any:
+        bucket = jinja2.bccache.Bucket(environment, name, self.get_source_checksum(source))
+        bucket.key = (compiles_alike(environment), name, bucket.checksum)  # type: ignore[assignment]
+        bucket.filename = filename  # type: ignore[attr-defined]
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self._lock:
+            code = self._code.get(bucket.key)
+            if code is not None:
+                self._code.move_to_end(bucket.key)
+        if code is not None:
+            bucket.code = renamed(code, getattr(bucket, "filename", None) or "<template>")
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with self._lock:
+            self._code[bucket.key] = bucket.code
+            self._code.move_to_end(bucket.key)
+            while len(self._code) > self.size:
+                self._code.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._code.clear()
+
+    def __len__(self) -> int:
+        return len(self._code)
+
+
+def compiles_alike(env: jinja2.Environment) -> tuple:
+    """Return what, besides a template's source, decides the code Jinja compiles it to in this environment:
+    its syntax and whitespace settings, extensions, autoescaping, and the filters and tests it knows, each with
+    what it is passed (Jinja compiles a call to each differently, and a call to an unknown one not at all)."""
+    passes = jinja2.utils._PassArg.from_obj
+    return (
+        *(getattr(env, setting) for setting in _SYNTAX),
+        env.autoescape,
+        env.optimized,
+        env.is_async,
+        env.finalize is not None and passes(env.finalize),
+        tuple(sorted(env.extensions)),
+        getattr(env, "newstyle_gettext", None),  # set by the i18n extension; changes how {% trans %} compiles
+        tuple(sorted((k, v) for k, v in env.policies.items() if isinstance(v, bool | int | str | None))),
+        frozenset((name, passes(f)) for name, f in env.filters.items()),
+        frozenset((name, passes(f)) for name, f in env.tests.items()),
+    )
+
+
+_SYNTAX = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+)
+
+
+def renamed(code: CodeType, filename: str) -> CodeType:
+    """Return the code (and the blocks and macros compiled within it) as if compiled from `filename`."""
+    if code.co_filename == filename:
+        return code
+    consts = tuple(renamed(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+COMPILED = CompiledTemplates()
