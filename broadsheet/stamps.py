@@ -6,8 +6,8 @@ import hashlib
 import os
 import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # A file changed less than this long before we looked at it may change again within the same mtime tick,
 # so its stat alone proves nothing (git's "racily clean" problem): re-read it next time.
@@ -23,9 +23,9 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """A file as last seen: its stat, when the stat was taken, and the digest of its bytes."""
+class Stamp(NamedTuple):
+    """A file as last seen: its stat, when the stat was taken, and the digest of its bytes (a tuple: 230,000 of
+    them are read from the cache at 100,000 stories)."""
 
     size: int
     mtime_ns: int

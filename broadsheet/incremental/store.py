@@ -16,7 +16,7 @@ from pathlib import Path
 
 from broadsheet.guard import OutsideFolder, confined
 from broadsheet.incremental.changes import summary_inputs
-from broadsheet.incremental.deps import NOW, SITE
+from broadsheet.incremental.deps import NOW, site_dependency
 from broadsheet.incremental.memory import Memory, Previous, Summary
 from broadsheet.incremental.pickling import register
 from broadsheet.load.article import Article, Correction
@@ -47,7 +47,7 @@ from broadsheet.plan.views import (
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 10  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 11  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
@@ -115,7 +115,7 @@ def load_memory(site_dir: Path) -> Memory | None:
         return None
     if not all(isinstance(d, dict) for d in (records, folders, dirs)) or not isinstance(memory, Memory):
         return None
-    folders = {out: {rel: Stamp(*s) for rel, s in files.items()} for out, files in folders.items()}
+    folders = {out: {rel: Stamp._make(s) for rel, s in files.items()} for out, files in folders.items()}
     return replace(memory, records=records, folders=folders, dirs=dirs)
 
 
@@ -185,23 +185,17 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
         now=memory.paper.now,
         outcome=memory.outcome(),
         keep=memory.paper.config.keep,
-        clock_free=not reads_the_instant(memory.records.values()),
+        clock_free=not reads_the_instant(memory),
         holds_until=clock_holds_until(memory),
         zone=memory.paper.config.timezone,
         dirs=memory.dirs.get(str(out_dir)),
     )
 
 
-def reads_the_instant(records) -> bool:
+def reads_the_instant(memory: Memory) -> bool:
     """Tell whether any page read the build's exact clock (not only its date): a later one may redraw it."""
-    seen: set[int] = set()
-    for record in records:
-        if id(record.deps) in seen:  # records share their dependency tuples more often than not
-            continue
-        seen.add(id(record.deps))
-        if any(d.kind == SITE and d.group == NOW for d in record.deps):
-            return True
-    return False
+    read = set().union(*(record.deps for record in memory.records.values()))
+    return any(site_dependency(NOW, edition.folder) in read for edition in memory.paper.editions)
 
 
 def clock_holds_until(memory: Memory) -> datetime | None:

@@ -108,13 +108,20 @@ def restamp(
     files: Mapping[str, object],
     keep: tuple[str, ...] = (),
 ) -> dict[str, DirStamp] | None:
-    """Return the folders' stamps after a publish wrote or deleted `changed` (None: unknown, the folder was
-    swapped whole, so the next build lists it all). Each folder it touched is listed again: it is trusted next
-    time only if it holds nothing but `files` and folders of ours (anything else was dropped in meanwhile)."""
+    """Return the folders' stamps after a publish wrote or deleted `changed` (None: no folder). Each folder it
+    touched is listed again (all of them, after a swap put a new tree in place): it is trusted next time only
+    if it holds nothing but `files` and folders of ours (anything else was dropped in meanwhile)."""
     root = os.fspath(out_dir)
     top = folder_stat(root)
-    if before is None or "" not in before or top is None or top.st_ino != before[""][1]:
+    if top is None:
         return None
+    if before is None or "" not in before or top.st_ino != before[""][1]:  # a new tree: list it all, once
+        listing = scan_output(out_dir, keep)
+        dirs = listing.dirs
+        for rel in listing.files:
+            if rel not in files:
+                dirs[rel.rpartition("/")[0] + "/" if "/" in rel else ""] = LOOK_AGAIN
+        return dirs
     skip = set(KEEP) | set(keep) | {MARKER}
     temps = temp_pattern(out_dir)
     touched = {""}
@@ -141,4 +148,4 @@ def restamp(
             if rel or (name not in skip and not temps.fullmatch(name))
         )
         after[rel] = dir_stamp(st) if ours else LOOK_AGAIN
-    return dict(sorted(after.items()))
+    return after
