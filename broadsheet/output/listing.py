@@ -48,10 +48,7 @@ def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, D
 
     def look(rel: str, st: os.stat_result) -> None:
         """List one folder (stat taken first: an entry added meanwhile changes it again), and its new folders."""
-        try:
-            with os.scandir(os.path.join(root, rel)) as entries:
-                listed = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
-        except OSError:
+        if (listed := entries_of(os.path.join(root, rel))) is None:
             dirs[rel] = LOOK_AGAIN
             return
         dirs[rel] = dir_stamp(st)
@@ -79,6 +76,15 @@ def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, D
         else:
             look(rel, st)
     return Listing(files, dict(sorted(dirs.items())))
+
+
+def entries_of(path: str) -> list[tuple[str, bool]] | None:
+    """Return a folder's entries, each with whether it is a folder (a link never is); None: unreadable."""
+    try:
+        with os.scandir(path) as entries:
+            return [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
+    except OSError:
+        return None
 
 
 def folder_stat(path: str) -> os.stat_result | None:
@@ -136,10 +142,7 @@ def restamp(
         if st is None:  # gone (emptied), or no longer a folder
             after.pop(rel, None)
             continue
-        try:
-            with os.scandir(os.path.join(root, rel)) as entries:
-                listed = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
-        except OSError:
+        if (listed := entries_of(os.path.join(root, rel))) is None:
             after[rel] = LOOK_AGAIN
             continue
         ours = all(
