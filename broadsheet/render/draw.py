@@ -22,7 +22,7 @@ from broadsheet.stamps import digest
 
 PARALLEL_RENDER_MIN = 400  # fewer pages than this render faster in-process than through a pool
 CHUNK = 128
-STEP = 16  # pages drawn in-process between two looks at what is waited for
+STEP = 16  # pages drawn between two looks at what is waited for (a lookout's: serve draws in-process)
 
 
 class RenderTimeout(Exception):
@@ -133,7 +133,7 @@ def render(
     env.dependency_of, env.template_dependency = inputs.dependency_of, inputs.template_dependency
     if lookout is not None:
         lookout.drawing(frozenset([pages[i].output_path for i in todo]), sink)
-    chunks = drawing_order(todo, pages, lookout, CHUNK if parallel > 1 else STEP)
+    chunks = drawing_order(todo, pages, lookout, CHUNK if lookout is None else STEP)  # a lookout: drawn here
     results = each_chunk(_render_chunk, chunks, parallel, pages, env, inputs, held, sink)
     records = dict(previous)
     written: dict[str, bytes] = {}
