@@ -114,8 +114,13 @@ class PreviewLookout:
             return False
         if self._phase is Phase.PLANNING:
             return self._known is None or rel in self._known or not exists
-        # A page whose template failed is never drawn: a request for it waits for the build's failure.
-        return self._phase is Phase.DRAWING and rel in self._todo and rel not in self._drawn
+        if self._phase is Phase.IDLE:
+            return False
+        if rel in self._todo:  # a page whose template failed is never drawn: it waits for the build's failure
+            return rel not in self._drawn
+        # No file yet: perhaps one the build publishes with its pages (a stylesheet's new name, which a page drawn
+        # early links to).
+        return not exists
 
     def wait_idle(self) -> None:
         """Wait until the rebuild in progress (if any) is published, or has failed."""
