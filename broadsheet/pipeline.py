@@ -34,7 +34,16 @@ from broadsheet.model.site import Paper, build_paper
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult, Outcome
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing, wrote_last
-from broadsheet.output.publish import NOWHERE, Nowhere, Published, Target, find_target, open_stage, publish
+from broadsheet.output.publish import (
+    NOWHERE,
+    Nowhere,
+    Published,
+    Target,
+    find_target,
+    open_stage,
+    publish,
+    stamp_static,
+)
 from broadsheet.output.search import pagefind_version
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import is_within, link_problems
@@ -96,6 +105,7 @@ def build(
     target = output_target(opts, config, last)  # the output folder, or nowhere when only checking
     refuse_unwritable(opts)
     make_static(static, last, target)
+    stamps = stamp_static(target, static.files)  # as planned: a file saved while pages are drawn is seen next time
     with open_stage(target) as stage, search_index(paper, inputs, last, target) as finish_index:
         records, planned = (last.records, last.plan.pages) if last else ({}, ())
         rendered = render(
@@ -112,7 +122,7 @@ def build(
         )
         index = finish_index(stage.put)
         written = {**rendered.written, **index.written}
-        published = publish(stage, target, written, plan.files | index.files, static.files)
+        published = publish(stage, target, written, plan.files | index.files, static.files, stamps)
     warnings = (
         *placeholder_warnings(config),
         *(uncovered_moves(last and last.paper, paper) if Change.STRUCTURE in changes.kinds else ()),

@@ -34,7 +34,9 @@ class HeldLookout(PreviewLookout):
 
     def ready(self, rel: str, changed: bool) -> None:
         super().ready(rel, changed)
-        self.order.append(rel)
+        with self.cond:
+            self.order.append(rel)
+            self.cond.notify_all()
         if self.hold:
             assert self.steps.acquire(timeout=TIMEOUT), "the test never let the build go on"
 
@@ -147,3 +149,19 @@ def test_a_failed_rebuild_reloads_a_tab_its_page_was_drawn_for_and_serves_the_la
         assert again.wait_reload() == state.version  # the tab is told, and shows the last good build, with why
     shown = request(port, OPEN).text
     assert PROBE not in shown and "broadsheet-problems" in shown
+
+
+def test_a_stylesheet_saved_while_pages_are_drawn_is_seen_by_the_next_rebuild(preview, tmp_path):
+    site, session, state, lookout, port = preview
+    lookout.hold = True
+    batch = edit_byline(site)
+    build = threading.Thread(target=lambda: state.publish(run_build(session, batch)), daemon=True)
+    build.start()
+    with lookout.cond:  # the first page is drawn: the rest are not yet
+        assert lookout.cond.wait_for(lambda: lookout.order, TIMEOUT)
+    css = site / "static" / "css" / "site.css"
+    css.write_text(css.read_text() + "\n:root { --probe: saved-while-drawing; }\n")
+    lookout.let_go()
+    build.join(TIMEOUT)
+    state.publish(run_build(session, Batch(frozenset({css}))))  # the save, as the watcher hands it on
+    assert tree_snapshot(tmp_path / "preview") == clean_build(site, tmp_path, output=tmp_path / "clean")
