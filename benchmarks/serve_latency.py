@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Measure the preview server: save-to-reload latency, and throughput under wrk.
 
-    python benchmarks/serve_latency.py reload [--site DIR | --corpus N] [--runs 10] [--edit body|headline] [--no-browser]
+    python benchmarks/serve_latency.py reload [--site DIR | --corpus N] [--runs 10] [--edit body|headline|template]
+                                              [--no-browser]
     python benchmarks/serve_latency.py wrk [--site DIR | --corpus N] [--seconds 10] [--connections 10]
 
 reload: copies the site into a temporary folder, starts `serve` on it, then, N times, rewrites one
-article's headline (or, with --edit body, the last paragraph of its body) on disk and times two things
-from the moment the file is written:
+article's headline (or, with --edit body, the last paragraph of its body; with --edit template, the
+site's copy of partials/byline.html, copied from the theme as `theme eject` does, with one more line at
+its end) on disk and times two things from the moment the file is written:
   event  - until the open tab is told to reload (the SSE 'reload' event) and a fresh GET shows the edit;
   browser - until a real Chromium tab kept open on the article shows it (Playwright).
+With --edit template, `other` times, right after the event, a GET of another article (one the rebuild
+may not have drawn yet), which must show the edit too.
 wrk: runs `wrk` (apt package wrk) against the preview server and against `python -m http.server` serving
 the same built files, both on 127.0.0.1, and prints requests/s and errors for each.
 
@@ -30,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -100,6 +105,12 @@ class Serve:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=60) as resp:
             return resp.read().decode("utf-8")
 
+    def wait_rebuilt(self, count: int, timeout: float = 300) -> None:
+        """Wait until serve has printed `count` rebuild lines after the first build."""
+        deadline = time.monotonic() + timeout
+        while len(rebuild_times(self.lines)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def stop(self) -> float:
         """Ctrl-C the server; return how long it took to exit."""
         started = time.perf_counter()
@@ -108,10 +119,11 @@ class Serve:
         return time.perf_counter() - started
 
 
-def wait_reload(port: int, version: str) -> None:
-    """Hold a live-reload connection open like a tab does, and return when it says 'reload'."""
-    with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
-        sock.sendall(f"GET /__broadsheet/events?v={version} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+def wait_reload(port: int, version: str, page: str) -> None:
+    """Hold a live-reload connection open like a tab on `page` does, and return when it says 'reload'."""
+    with socket.create_connection(("127.0.0.1", port), timeout=300) as sock:
+        query = f"v={version}&p={urllib.parse.quote(page, safe='')}"
+        sock.sendall(f"GET /__broadsheet/events?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         data = b""
         while b"event: reload" not in data:
             chunk = sock.recv(4096)
@@ -120,8 +132,8 @@ def wait_reload(port: int, version: str) -> None:
             data += chunk
 
 
-def pick_article(site: Path) -> tuple[Path, str]:
-    """Return the first article file (by path) and its URL, as the site's own loader sees them."""
+def pick_article(site: Path, last: bool = False) -> tuple[Path, str]:
+    """Return the first (or last) article file, by path, and its URL, as the site's own loader sees them."""
     sys.path.insert(0, str(REPO))
     from datetime import datetime
 
@@ -130,7 +142,8 @@ def pick_article(site: Path) -> tuple[Path, str]:
 
     now = datetime.fromisoformat(NOW)
     articles = load_articles(site / "content", load_config(site / "site.toml")).articles
-    first = min((a for a in articles if not a.draft and a.date <= now), key=lambda a: str(a.path))
+    pick = max if last else min
+    first = pick((a for a in articles if not a.draft and a.date <= now), key=lambda a: str(a.path))
     return first.path, first.url
 
 
@@ -150,12 +163,26 @@ def set_body(md: Path, words: str) -> None:
     md.write_text(f"{text}\n\n{MARK} {words}\n", encoding="utf-8")
 
 
+def set_byline(md: Path, words: str) -> None:
+    """Make the site's own partials/byline.html the theme's with one more line saying `words`."""
+    site = next(p for p in md.parents if (p / "site.toml").is_file())
+    theme = (REPO / "templates" / "partials" / "byline.html").read_text(encoding="utf-8")
+    ejected = site / "templates" / "partials" / "byline.html"
+    ejected.parent.mkdir(parents=True, exist_ok=True)
+    ejected.write_text(f'{theme}<p class="probe">{words}</p>\n', encoding="utf-8")
+
+
 EDITS = {  # how to save the edit, and what shows it: in the served HTML, and in the tab (JavaScript)
     "headline": (set_headline, lambda w: f">{w}<", "w => document.querySelector('h1')?.textContent.trim() === w"),
     "body": (
         set_body,
         lambda w: f"{MARK} {w}</p>",
         f"w => [...document.querySelectorAll('p')].some(p => p.textContent === '{MARK} ' + w)",
+    ),
+    "template": (
+        set_byline,
+        lambda w: f'<p class="probe">{w}</p>',
+        "w => [...document.querySelectorAll('p.probe')].some(p => p.textContent === w)",
     ),
 }
 
@@ -164,10 +191,10 @@ def version_of(html: str) -> str:
     return re.search(r"\?v=([0-9a-f]+-\d+)", html).group(1)
 
 
-def measure_event(serve: Serve, md: Path, url: str, runs: int, edit: str) -> list[float]:
-    """Save -> 'reload' event -> GET shows the edit, N times."""
+def measure_event(serve: Serve, md: Path, url: str, runs: int, edit: str, other: str) -> dict[str, list[float]]:
+    """Save -> 'reload' event -> GET shows the edit, N times; and then (--edit template) a GET of `other`."""
     save, shown, _ = EDITS[edit]
-    times = []
+    times: dict[str, list[float]] = {"event": [], "other": []}
     for i in range(runs):
         version = version_of(serve.get(url))
         listener_ready = threading.Event()
@@ -175,7 +202,7 @@ def measure_event(serve: Serve, md: Path, url: str, runs: int, edit: str) -> lis
 
         def listen(version: str, listener_ready: threading.Event, done: threading.Event) -> None:
             listener_ready.set()
-            wait_reload(serve.port, version)
+            wait_reload(serve.port, version, url)
             done.set()
 
         t = threading.Thread(target=listen, args=(version, listener_ready, done))
@@ -183,14 +210,19 @@ def measure_event(serve: Serve, md: Path, url: str, runs: int, edit: str) -> lis
         listener_ready.wait()
         time.sleep(0.2)  # let the connection register before the save (a benchmark, not a test)
         words = f"Event run {i}"
+        builds = len(rebuild_times(serve.lines))
         started = time.perf_counter()
         save(md, words)
         done.wait(300)
         page = serve.get(url)
-        elapsed = time.perf_counter() - started
+        times["event"].append(time.perf_counter() - started)
         assert shown(words) in page, "the reloaded page lacks the edit"
-        times.append(elapsed)
+        if edit == "template":
+            asked = time.perf_counter()
+            assert shown(words) in serve.get(other), "another page lacks the edit"
+            times["other"].append(time.perf_counter() - asked)
         t.join()
+        serve.wait_rebuilt(builds + 1)  # the next save starts from a finished rebuild
     return times
 
 
@@ -208,10 +240,12 @@ def measure_browser(serve: Serve, md: Path, url: str, runs: int, edit: str) -> l
             page.wait_for_load_state("load")
             time.sleep(0.3)  # the tab's EventSource connects after load
             words = f"Browser run {i}"
+            builds = len(rebuild_times(serve.lines))
             started = time.perf_counter()
             save(md, words)
             page.wait_for_function(shows, arg=words, timeout=300_000, polling=5)
             times.append(time.perf_counter() - started)
+            serve.wait_rebuilt(builds + 1)
         browser.close()
     return times
 
@@ -240,13 +274,15 @@ def cmd_reload(args: argparse.Namespace) -> None:
             md, url = pick_article(site)
             print(f"editing {md.relative_to(site)} ({url})")
             print(f"edit: the {args.edit}")
-            results = [("event", measure_event(serve, md, url, args.runs, args.edit))]
+            other = pick_article(site, last=True)[1]
+            results = [*measure_event(serve, md, url, args.runs, args.edit, other).items()]
             if not args.no_browser:
                 results.append(("browser", measure_browser(serve, md, url, args.runs, args.edit)))
         finally:
             took = serve.stop()
         for name, times in results:
-            print(summary(name, times))
+            if times:
+                print(summary(name, times))
         builds = rebuild_times(serve.lines)[1:]
         if builds:
             print(f"rebuild  median {statistics.median(builds) * 1000:7.0f} ms (as printed by serve)")

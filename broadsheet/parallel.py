@@ -7,7 +7,7 @@ import os
 import signal
 import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 _SHARED: tuple = ()  # what forked workers inherit: the site model and the plan, never pickled
@@ -32,17 +32,29 @@ def run_chunks(fn: Callable[..., Any], chunks: Sequence[Any], jobs: int, *shared
     `shared` reaches the workers through fork, so large read-only data (the whole site) costs
     nothing to send; only the chunks and the results are pickled.
     """
+    return list(each_chunk(fn, chunks, min(jobs, len(chunks)), *shared))
+
+
+def each_chunk(fn: Callable[..., Any], chunks: Iterable[Any], jobs: int, *shared: Any) -> Iterator[Any]:
+    """Yield fn(chunk, *shared) for each chunk, in order, as each is done: by `jobs` forked processes, or here.
+
+    Here (one job, or other threads running), the next chunk is taken from `chunks` only once the last one is
+    done, so a generator of chunks can still choose what comes next (render draws first what is waited for).
+    """
     global _SHARED
-    if jobs <= 1 or len(chunks) <= 1 or not can_fork():
-        return [fn(chunk, *shared) for chunk in chunks]
+    if jobs <= 1 or not can_fork():
+        for chunk in chunks:
+            yield fn(chunk, *shared)
+        return
     _SHARED = (fn, shared)
     try:
         ctx = multiprocessing.get_context("fork")
         with warnings.catch_warnings():
             # Python 3.12+ warns about fork() in threaded processes; can_fork() has ruled that out.
             warnings.simplefilter("ignore", DeprecationWarning)
-            with ctx.Pool(min(jobs, len(chunks)), initializer=_plain_sigterm) as pool:
-                return pool.map(_call, chunks, chunksize=1)
+            pool = ctx.Pool(jobs, initializer=_plain_sigterm)  # the workers are forked here
+        with pool:
+            yield from pool.imap(_call, chunks, chunksize=1)
     finally:
         _SHARED = ()
 

@@ -34,7 +34,16 @@ from broadsheet.model.site import Paper, build_paper
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult, Outcome
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing, wrote_last
-from broadsheet.output.publish import NOWHERE, Nowhere, Published, Target, find_target, open_stage, publish
+from broadsheet.output.publish import (
+    NOWHERE,
+    Nowhere,
+    Published,
+    Target,
+    find_target,
+    open_stage,
+    publish,
+    stamp_static,
+)
 from broadsheet.output.search import pagefind_version
 from broadsheet.parallel import default_jobs
 from broadsheet.paths import is_within, link_problems
@@ -46,19 +55,22 @@ from broadsheet.plan.pages import plan_pages
 from broadsheet.plan.redirects import uncovered_moves
 from broadsheet.plan.search import BUNDLE, plan_search
 from broadsheet.plan.static import StaticPlan, plan_static, static_collisions
-from broadsheet.render.draw import Rendered, render
+from broadsheet.render.draw import Lookout, Rendered, render
 from broadsheet.render.jinja import Templates, load_templates
 from broadsheet.render.theme import add_theme_globals
 
 
 def build(
-    opts: BuildOptions, previous: Previous | None = None, touched: frozenset[Path] | None = None
+    opts: BuildOptions,
+    previous: Previous | None = None,
+    touched: frozenset[Path] | None = None,
+    lookout: Lookout | None = None,
 ) -> tuple[BuildResult, Memory | None]:
     """Build the site (or only check it), redoing only what changed since `previous`; raise BuildError.
 
     `opts` are normalised (options.normalise); `touched`: the only files that may have changed since (a
-    session's watcher knows; None: any). Returns what to report, and what this build leaves for the next
-    (None: nothing new).
+    session's watcher knows; None: any); `lookout`: who waits for which pages (a preview's tabs), drawn first.
+    Returns what to report, and what this build leaves for the next (None: nothing new).
     """
     started = time.perf_counter()
     previous = previous or Previous()
@@ -93,14 +105,24 @@ def build(
     target = output_target(opts, config, last)  # the output folder, or nowhere when only checking
     refuse_unwritable(opts)
     make_static(static, last, target)
+    stamps = stamp_static(target, static.files)  # as planned: a file saved while pages are drawn is seen next time
     with open_stage(target) as stage, search_index(paper, inputs, last, target) as finish_index:
         records, planned = (last.records, last.plan.pages) if last else ({}, ())
         rendered = render(
-            plan, sources.templates.env, inputs, records, target.files, stage, opts.jobs, target.trusted, planned
+            plan,
+            sources.templates.env,
+            inputs,
+            records,
+            target.files,
+            stage,
+            opts.jobs,
+            target.trusted,
+            planned,
+            lookout,
         )
         index = finish_index(stage.put)
         written = {**rendered.written, **index.written}
-        published = publish(stage, target, written, plan.files | index.files, static.files)
+        published = publish(stage, target, written, plan.files | index.files, static.files, stamps)
     warnings = (
         *placeholder_warnings(config),
         *(uncovered_moves(last and last.paper, paper) if Change.STRUCTURE in changes.kinds else ()),

@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from support import NOW, REPO, TIMEOUT
 
@@ -58,10 +59,12 @@ def raw_request(port: int, data: bytes) -> bytes:
 class EventStream:
     """A live-reload client, like the script in a page: connect with a version, wait for 'reload'."""
 
-    def __init__(self, port: int, version: str):
+    def __init__(self, port: int, version: str, page: str = ""):
+        """`page`: the path of the page the tab shows (as the script sends it), which a rebuild draws first."""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        shown = f"&p={quote(page, safe='')}" if page else ""
         self.sock.sendall(
-            f"GET /__broadsheet/events?v={version} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"GET /__broadsheet/events?v={version}{shown} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             "Accept: text/event-stream\r\n\r\n".encode()
         )
         self.buffer = b""

@@ -100,3 +100,29 @@ def test_a_long_article_keeps_the_readers_place_and_a_new_stylesheet_reloads_the
         page.close()
         code = proc.interrupt()
     assert code == 0
+
+
+def test_a_template_edit_reaches_the_open_tab_and_every_page_opened_next(site, browser):
+    write_site(
+        site, {f"content/national/story-{i}.md": article(f"Story {i}", date=f"2026-02-0{i} 09:00") for i in range(1, 7)}
+    )
+    partial = site / "templates" / "partials" / "byline.html"  # the site's own copy, as `theme eject` makes
+    theme = partial.read_text()
+    proc, port = start_serve(site)
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/national/story-3/")
+        page.evaluate("window.__sameDocument = true")
+        partial.write_text(theme + '<p class="probe">Edited byline</p>\n')
+        # The tab names its page on its event stream: the rebuild draws it first, and tells the tab once it has.
+        expect(page.locator("p.probe")).to_have_text("Edited byline", timeout=WAIT_MS)
+        assert page.evaluate("window.__sameDocument === true")
+        page.goto(f"http://127.0.0.1:{port}/national/story-6/")
+        expect(page.locator("p.probe")).to_have_text("Edited byline")  # any other page: the edit, never the old one
+
+        partial.write_text(theme + '<p class="probe">Edited twice</p>\n')  # the updated tab still names its page
+        expect(page.locator("p.probe")).to_have_text("Edited twice", timeout=WAIT_MS)
+    finally:
+        page.close()
+        code = proc.interrupt()
+    assert code == 0

@@ -41,7 +41,9 @@ class Change(enum.Flag):
     DATA = enum.auto()  # a file under data/: planned again; only the pages that read the file are drawn
 
 
-IN_PLACE = Change.STORY_FIELDS | Change.CLOCK  # what an edit of the last plan handles
+# What an edit of the last plan handles. Templates plan nothing: a template edit keeps the plan, and draws the pages
+# that loaded a changed template (incremental/replan.py).
+IN_PLACE = Change.STORY_FIELDS | Change.CLOCK | Change.TEMPLATES
 EVERYTHING = ~Change.NOTHING
 
 # What decides where a story goes and how it sorts, on every page and in every feed and sitemap: every field

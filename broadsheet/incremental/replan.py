@@ -1,10 +1,11 @@
-"""Editing the last build's site and plan when only stories' fields or the clock changed (pure).
+"""Editing the last build's site and plan when only stories' fields, the clock or templates changed (pure).
 
 When no story changed where it goes or how it sorts (changes.SHAPE_FIELDS), every page keeps its URL
 and its list of stories. A body edit touches only the pages that read the body and the feeds that
 carry it. Any other edit (a headline, a summary) also touches the pages that show the story
 (Page.articles: "the stories whose fields appear on the page"), its own page, its feeds and the news
-sitemap, which are planned again; the rest of the plan is not even looked at.
+sitemap, which are planned again; the rest of the plan is not even looked at. A template edit plans nothing
+again: the pages that loaded a changed template (or catalog) are drawn again.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from broadsheet.incremental.deps import (
     refresh,
     site_dependency,
     story_dependency,
+    template_dependency,
 )
 from broadsheet.incremental.memory import Memory
 from broadsheet.model.site import Paper, swap_stories
@@ -51,6 +53,9 @@ def replan(previous: Memory | None, inputs: SiteInputs, changes: Changes) -> Pla
     paper = inputs.paper
     urls = {new.url for _, new in changes.edits}
     reads = {story_dependency(url, group) for url in urls for group in ((META, BODY) if changes.shown else (BODY,))}
+    if Change.TEMPLATES in changes.kinds:  # a page's record names every template it loaded
+        before, now = previous.templates, inputs.templates
+        reads |= {template_dependency(name) for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
     if Change.CLOCK in changes.kinds:  # the pages that show the clock: its instant, the edition date, its year
         for edition, before in zip(paper.editions, previous.paper.editions):
             view, was = inputs.objects[(SITE, edition.folder)], site_view(before, previous.paper.config)

@@ -105,17 +105,27 @@ NOWHERE = Nowhere()
 NOTHING_PUBLISHED = Published((), {}, {})
 
 
+def stamp_static(target: Target | Nowhere, static: Mapping[str, Path]) -> dict[str, Stamp | None]:
+    """Stamp the files to copy in, by output path, as the build planned with them (before its pages are drawn)."""
+    if target is NOWHERE:
+        return {}
+    return {rel: stamp_file(src, target.static.get(str(src))) for rel, src in static.items()}
+
+
 def publish(
     stage: Stage | Nowhere,
     target: Target | Nowhere,
     digests: Mapping[str, bytes],
     page_files: frozenset[str],
     static: Mapping[str, Path],
+    stamps: Mapping[str, Stamp | None] | None = None,
 ) -> Published:
     """Stage the changed static files, then put every staged file in place and drop what is no longer made.
 
     `digests`: the digest of the bytes of each file the render and the search index staged, by output path;
-    `page_files`: the output path of every page and index file; `static`: every file copied in, by output path.
+    `page_files`: the output path of every page and index file; `static`: every file copied in, by output path;
+    `stamps`: theirs, taken before the pages were drawn (stamp_static; None: now). A file saved while the pages
+    were drawn (a stylesheet, whose name the pages carry) keeps its older stamp, so the next build sees the save.
     Nowhere (a check): nothing is published.
     """
     if target is NOWHERE:
@@ -123,7 +133,7 @@ def publish(
     out_dir, files = target.path, target.files
     produced = page_files | static.keys()
     written = dict(digests)
-    stamps = {rel: stamp_file(src, target.static.get(str(src))) for rel, src in static.items()}
+    stamps = stamps if stamps is not None else stamp_static(target, static)
     for rel, src in static.items():
         if stamps[rel] is not None and (rel not in files or files[rel].digest != stamps[rel].digest):
             stage.put(rel, src)

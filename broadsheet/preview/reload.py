@@ -22,14 +22,16 @@ def reload_script(version: str) -> str:
     It fetches the page again and swaps the new <body> (and <title>, metadata) into the open document:
     no navigation, so the stylesheets stay applied and the reader keeps their place. When that could
     differ from a reload (other stylesheets or head scripts, scripts in the body, a failed fetch), it
-    reloads the tab instead. Only visible tabs hold a connection: browsers allow about six per host,
-    and a dozen background tabs must not starve the page being read. The theme's live regions
-    (`script[data-live-regions]`) are filled again by loading their script anew after the swap.
+    reloads the tab instead. The connection names the tab's page, which a rebuild draws first (and says
+    'reload' as soon as it has: preview/lookout.py). Only visible tabs hold a connection: browsers allow
+    about six per host, and a dozen background tabs must not starve the page being read. The theme's live
+    regions (`script[data-live-regions]`) are filled again by loading their script anew after the swap.
     """
     return (
         "<script data-broadsheet>/* broadsheet preview */(function(){"
         f"var url={EVENTS_PATH!r}+'?v={version}',es=null;"
-        "function open(){if(es)return;es=new EventSource(url);"
+        # The page's path tells the server which page to draw first on a rebuild, and to say 'reload' once it has.
+        "function open(){if(es)return;es=new EventSource(url+'&p='+encodeURIComponent(location.pathname));"
         "es.addEventListener('reload',function(e){close();update(e.data);});}"
         "function close(){if(es){es.close();es=null;}}"
         "function kept(n){return n.matches('link[rel~=stylesheet],style,script:not([type=\"application/ld+json\"])');}"

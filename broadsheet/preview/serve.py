@@ -73,7 +73,7 @@ def run_serve(
     make_cache_dir(opts.site_dir)
     if warning := bind_warning(host):
         print(warning, file=sys.stderr, flush=True)
-    session = Session(opts, clock)
+    session = Session(opts, clock, state.lookout)  # a rebuild draws first the pages tabs show
     queue = ChangeQueue()
     observer = start_observer(opts.site_dir, queue, ignore=(opts.site_dir / CACHE_DIR,))
 

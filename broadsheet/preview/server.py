@@ -19,10 +19,11 @@ from broadsheet import urls
 from broadsheet.errors import Problem, UsageError
 from broadsheet.preview.cms import LocalBackend, answer_cms
 from broadsheet.preview.includes import expand_includes
+from broadsheet.preview.lookout import PreviewLookout
 from broadsheet.preview.mime import content_type
 from broadsheet.preview.origins import host_allowed, origin_allowed
 from broadsheet.preview.reload import EVENTS_PATH, inject
-from broadsheet.preview.targets import CONTROL, resolve_target
+from broadsheet.preview.targets import CONTROL, Resolved, page_rel, resolve_target
 from broadsheet.preview.watch import Rebuilt
 
 MAX_BODY = 1 << 16  # bytes of a request body read and dropped; more is refused
@@ -37,13 +38,14 @@ NOT_FOUND_PAGE = (
 class PreviewState:
     """What the server shows: the folder, the build's version, and the problems of a failed build."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, lookout: PreviewLookout | None = None):
         self.root = Path(os.path.abspath(root))
         self._token = secrets.token_hex(4)  # a restarted server has a new token, so old tabs reload
         self._generation = 0
         self._problems: tuple[Problem, ...] = ()
         self._closing = False
-        self._cond = threading.Condition()
+        self.lookout = lookout or PreviewLookout()  # the rebuild in progress: what it has drawn, who waits
+        self._cond = self.lookout.cond
         # Output files named by a digest of their bytes (CSS, JS, resized images): what is served under such
         # a name never changes, so a tab may keep it across reloads instead of fetching it on every save.
         self.immutable: frozenset[str] = frozenset()
@@ -54,32 +56,50 @@ class PreviewState:
         return f"{self._token}-{self._generation}"
 
     @property
+    def next_version(self) -> str:
+        """The version the rebuild in progress will have once published (its pages drawn early carry it)."""
+        return f"{self._token}-{self._generation + 1}"
+
+    @property
     def problems(self) -> tuple[Problem, ...]:
         return self._problems
 
     def publish(self, done: Rebuilt, immutable: frozenset[str] | None = None) -> None:
         """Take a rebuild's outcome (the folder keeps the last good build) and wake every tab."""
         with self._cond:
-            self._generation += 1
+            # A failure skips the version its pages drawn early carried, so that their tabs reload too.
+            self._generation += 1 if done.ok else 2
             self._problems = tuple(done.problems)
             if immutable is not None:
                 self.immutable = immutable
+            self.lookout.finish()
             self._cond.notify_all()
 
-    def wait_for_change(self, seen: str, timeout: float) -> bool:
-        """Wait until the version differs from `seen`; False on timeout or close."""
+    def wait_for_change(self, seen: str, timeout: float, rel: str | None = None) -> str | None:
+        """Wait until a tab that has `seen` a version (and shows the page at `rel`) should reload: the build is
+        newer, or the rebuild in progress has drawn its page. Return the version to reload to (None: timeout or
+        close)."""
         with self._cond:
-            self._cond.wait_for(lambda: self._closing or self.version != seen, timeout)
-            return not self._closing and self.version != seen
+            self._cond.wait_for(lambda: self._closing or self._news(seen, rel), timeout)
+            return None if self._closing else self._news(seen, rel)
+
+    def _news(self, seen: str, rel: str | None) -> str | None:
+        token, _, generation = seen.rpartition("-")
+        if token != self._token or not generation.isdigit() or int(generation) < self._generation:
+            return self.version
+        if rel is not None and self.lookout.shows(rel) and seen != self.next_version:
+            return self.next_version
+        return None
 
     @property
     def closing(self) -> bool:
         return self._closing
 
     def close(self) -> None:
-        """Release every waiting event stream."""
+        """Release every waiting event stream and request."""
         with self._cond:
             self._closing = True
+            self.lookout.close()
             self._cond.notify_all()
 
 
@@ -184,9 +204,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 return self.send_text(403, "Forbidden: unknown Host; open the preview at 127.0.0.1\n", head)
             if self.path.split("?", 1)[0] == EVENTS_PATH:
                 return self.stream_events(head)
-            state = self.server.state
-            target = resolve_target(state.root, self.path, state.prefix)
-            if target.location:
+            target, staged = self.current(self.path)
+            if staged is not None:
+                self.send_staged(staged, head)
+            elif target.location:
                 self.send_response(301)
                 self.send_header("Location", target.location)
                 self.send_header("Content-Length", "0")
@@ -198,6 +219,26 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.send_not_found(head)
         except (ConnectionError, TimeoutError):
             self.close_connection = True  # the client went away mid-response: nothing to tell it
+
+    def current(self, raw_path: str) -> tuple[Resolved, bytes | None]:
+        """Resolve a request path as the rebuild in progress leaves it: a page it is still to draw is waited for,
+        and a page it drew, not yet published, is answered with its staged bytes (else None)."""
+        state = self.server.state
+        target = resolve_target(state.root, raw_path, state.prefix)
+        rel = None if target.location else page_rel(raw_path, state.prefix)
+        if rel is None:
+            return target, None
+        staged, waited = state.lookout.fresh(rel, target.file is not None)
+        return (resolve_target(state.root, raw_path, state.prefix) if waited else target), staged
+
+    def send_staged(self, data: bytes, head: bool) -> None:
+        """Answer with a page the rebuild in progress drew: the version it will have, no problems (not yet)."""
+        state = self.server.state
+        rel = page_rel(self.path, state.prefix) or ""
+        ctype = content_type(Path(rel))
+        if ctype.startswith("text/html") and not rel.startswith("admin/"):
+            data = inject(expand_includes(data, self.read_local), (), state.next_version)
+        self.send_bytes(200, data, ctype, head)
 
     def send_file(self, status: int, path: Path, head: bool) -> None:
         ctype = content_type(path)
@@ -220,9 +261,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def read_local(self, url: str) -> bytes | None:
         """Read the file the site serves at a URL (an include's), or None."""
-        target = resolve_target(self.server.state.root, url, self.server.state.prefix)
+        target, staged = self.current(url)
         try:
-            return target.file.read_bytes() if target.file else None
+            return staged if staged is not None else target.file.read_bytes() if target.file else None
         except OSError:
             return None
 
@@ -264,7 +305,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         bound = self.server.bound_host
         if not origin_allowed(self.headers.get("Origin"), bound):
             return self.send_text(403, "Forbidden: cross-origin live-reload request\n", head)
-        seen = parse_qs(urlsplit(self.path).query).get("v", [""])[0]
+        query = parse_qs(urlsplit(self.path).query)
+        seen, shown = query.get("v", [""])[0], query.get("p", [""])[0]  # the tab's version, and its page's path
         self.close_connection = True  # the stream ends with the connection
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -274,18 +316,20 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if head:
             return
         state = self.server.state
-        self.wfile.write(b"retry: 500\n\n")  # reconnect fast after a server restart
-        self.wfile.flush()
-        while True:
-            changed = state.wait_for_change(seen, HEARTBEAT)
-            if state.closing:
-                return
-            if changed:
-                self.wfile.write(f"event: reload\ndata: {state.version}\n\n".encode())
-                self.wfile.flush()
-                return
-            self.wfile.write(b": ping\n\n")  # fails once the tab is gone, which ends this thread
+        rel = page_rel(shown, state.prefix) if shown else None
+        with state.lookout.watching(rel):  # a rebuild draws this page first, and says 'reload' once it has
+            self.wfile.write(b"retry: 500\n\n")  # reconnect fast after a server restart
             self.wfile.flush()
+            while True:
+                version = state.wait_for_change(seen, HEARTBEAT, rel)
+                if state.closing:
+                    return
+                if version is not None:
+                    self.wfile.write(f"event: reload\ndata: {version}\n\n".encode())
+                    self.wfile.flush()
+                    return
+                self.wfile.write(b": ping\n\n")  # fails once the tab is gone, which ends this thread
+                self.wfile.flush()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # Errors only: a line per request would bury the one line per rebuild. Browsers ask for a favicon unasked.

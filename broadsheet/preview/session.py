@@ -13,6 +13,7 @@ from broadsheet.incremental.store import recall, save
 from broadsheet.options import BuildOptions, BuildResult
 from broadsheet.output.lock import writing
 from broadsheet.pipeline import build, normalise
+from broadsheet.preview.lookout import PreviewLookout
 
 
 class Session:
@@ -23,9 +24,12 @@ class Session:
     next process.
     """
 
-    def __init__(self, opts: BuildOptions, clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self, opts: BuildOptions, clock: Callable[[], datetime] | None = None, lookout: PreviewLookout | None = None
+    ):
         self.opts = normalise(opts)
         self.clock = clock  # the real time, read at each build (None: the build's clock stays opts.now)
+        self.lookout = lookout  # serve's: which pages tabs and requests wait for, drawn first
         self.previous = recall(self.opts.site_dir, on_load=gc.freeze) if self.opts.cache else Previous()
         self.memory: Memory | None = None  # what the last good build left, once there is one
         self.pending: set[Path] | None = set()  # files failed builds were given (None: all of them)
@@ -40,9 +44,11 @@ class Session:
         known = changed is not None and self.memory is not None and self.pending is not None
         touched = frozenset({*changed, *self.pending}) if known else None
         opts = self.opts
+        if self.lookout is not None:  # requests for pages wait until the build knows which it draws
+            self.lookout.start(self.memory.plan.files if self.memory is not None else None)
         try:
             with writing(opts.out_dir) as writer:  # held only while building: a cron `build` may run between saves
-                result, memory = build(opts, self.previous, touched)
+                result, memory = build(opts, self.previous, touched, self.lookout)
                 if memory is not None:
                     writer.published()
         except BaseException:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from broadsheet import urls
+
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -46,6 +48,19 @@ def resolve_target(root: Path, raw_path: str, prefix: str = "") -> Resolved:
     if os.path.isfile(real) and not path.endswith("/"):
         return Resolved(file=Path(real))
     return Resolved()
+
+
+def page_rel(raw_path: str, prefix: str = "") -> str | None:
+    """Return the output file a request path names (a folder's: its index.html) without looking at the disk,
+    as a page's output path is spelt; None for a path that could name nothing inside the folder."""
+    path = raw_path.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") or not _is_plain(path):
+        return None
+    if prefix:
+        if not path.startswith(prefix + "/"):
+            return None
+        path = path[len(prefix) :]
+    return urls.output_path(path)
 
 
 def _is_plain(path: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,13 +15,14 @@ from broadsheet import urls
 from broadsheet.deadline import time_limit
 from broadsheet.errors import BuildError, Problem, display_path
 from broadsheet.model.site import Paper
-from broadsheet.parallel import run_chunks
+from broadsheet.parallel import each_chunk
 from broadsheet.plan.pages import Page, Plan, SiteView, drawn_view
 from broadsheet.render.jinja import TrackingEnvironment, template_file, template_roots
 from broadsheet.stamps import digest
 
 PARALLEL_RENDER_MIN = 400  # fewer pages than this render faster in-process than through a pool
 CHUNK = 128
+STEP = 16  # pages drawn between two looks at what is waited for (a lookout's: serve draws in-process)
 
 
 class RenderTimeout(Exception):
@@ -51,6 +52,16 @@ class Sink(Protocol):
     """Where drawn files go (a stage beside the output folder)."""
 
     def put(self, rel: str, data: bytes) -> None: ...
+
+
+class Lookout(Protocol):
+    """Who waits for which pages while they are drawn (the preview's open tabs and requests: preview/lookout.py)."""
+
+    def drawing(self, rels: frozenset[str], sink: Sink | None) -> None: ...  # these pages are about to be drawn
+
+    def wanted(self) -> list[str]: ...  # the pages waited for now, to draw before any other
+
+    def ready(self, rel: str, changed: bool) -> None: ...  # drawn (and staged in the sink, if its bytes changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +111,7 @@ def render(
     jobs: int = 1,
     trusted: bool = False,
     planned: tuple[Page, ...] = (),
+    lookout: Lookout | None = None,
 ) -> Rendered:
     """Draw the pages whose inputs changed; stage in `sink` those whose bytes differ from the files `held`.
 
@@ -108,6 +120,7 @@ def render(
     something changed (or was never drawn), and every other page is taken as unchanged; without it, each page's fingerprint
     is checked. A page is also drawn when the folder does not hold what it last gave, unless the folder
     is `trusted` to hold it. `planned`: the last plan's pages, whose entries a page planned alike reuses.
+    `lookout`: told which pages will be drawn and when each is, and asked which to draw first.
     Template errors are collected (each reported once) into a BuildError.
     """
     pages, stale = plan.pages, plan.stale
@@ -116,10 +129,12 @@ def render(
     else:
         last = {p.url: p for p in planned} if stale is None else {}
         todo = [i for i, page in enumerate(pages) if needs_drawing(page, stale, inputs, previous, held, last)]
-    chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
     parallel = jobs if len(todo) >= PARALLEL_RENDER_MIN else 1
     env.dependency_of, env.template_dependency = inputs.dependency_of, inputs.template_dependency
-    results = run_chunks(_render_chunk, chunks, parallel, pages, env, inputs, held, sink)
+    if lookout is not None:
+        lookout.drawing(frozenset([pages[i].output_path for i in todo]), sink)
+    chunks = drawing_order(todo, pages, lookout, CHUNK if lookout is None else STEP)  # a lookout: drawn here
+    results = each_chunk(_render_chunk, chunks, parallel, pages, env, inputs, held, sink)
     records = dict(previous)
     written: dict[str, bytes] = {}
     problems: dict[tuple, list[PageProblem]] = {}
@@ -133,11 +148,32 @@ def render(
             records[url] = PageRecord(fingerprint, tuple([shared.setdefault(d, d) for d in deps]), data_digest, entry)
             if changed:
                 written[rel] = data_digest
+            if lookout is not None:
+                lookout.ready(rel, changed)
     if problems:
         raise BuildError([one_report(found) for found in problems.values()])
     if len(records) != len(pages) or plan.stale is None:
         records = {p.url: records[p.url] for p in pages}
     return Rendered(records, written, len(todo))
+
+
+def drawing_order(todo: list[int], pages: tuple[Page, ...], lookout: Lookout | None, size: int) -> Iterator[list[int]]:
+    """Yield the pages to draw, `size` at a time in the plan's order, but first, before each chunk, those the
+    lookout says are waited for (the order changes only when pages are drawn: never what they are)."""
+    at = {pages[i].output_path: i for i in todo} if lookout is not None else {}
+    done: set[int] = set()
+    next_in_plan = 0
+    while True:
+        first = [i for rel in lookout.wanted() if (i := at.get(rel)) is not None and i not in done] if at else []
+        chunk = list(dict.fromkeys(first))[:size]
+        while len(chunk) < size and next_in_plan < len(todo) and not first:
+            if (i := todo[next_in_plan]) not in done:
+                chunk.append(i)
+            next_in_plan += 1
+        if not chunk:
+            return
+        done.update(chunk)
+        yield chunk
 
 
 def one_report(found: list[PageProblem]) -> Problem:
