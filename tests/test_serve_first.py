@@ -76,15 +76,21 @@ def get_in_background(port: int, path: str) -> tuple[threading.Thread, list[Resp
     return thread, answers
 
 
+def held_rebuild(site, session, state, lookout) -> threading.Thread:
+    """Start a rebuild of a byline edit that draws one page at a time, as the test lets it (lookout.hold)."""
+    lookout.hold = True
+    batch = edit_byline(site)
+    build = threading.Thread(target=lambda: state.publish(run_build(session, batch)), daemon=True)
+    build.start()
+    return build
+
+
 def test_the_open_page_is_served_and_reloaded_before_the_rest_and_a_requested_page_is_drawn_next(preview, tmp_path):
     site, session, state, lookout, port = preview
     out = tmp_path / "preview"
     version = page_version(request(port, OPEN).text)
     with EventStream(port, version, page=OPEN) as tab:  # registered once the stream has started
-        lookout.hold = True
-        batch = edit_byline(site)
-        build = threading.Thread(target=lambda: state.publish(run_build(session, batch)), daemon=True)
-        build.start()
+        build = held_rebuild(site, session, state, lookout)
 
         early = tab.wait_reload()  # the open page is drawn first, and the tab is told at once
         assert lookout.order == ["national/story-3/index.html"]
@@ -111,10 +117,7 @@ def test_the_open_page_is_served_and_reloaded_before_the_rest_and_a_requested_pa
 
 def test_no_request_gets_the_old_bytes_of_a_page_the_rebuild_will_draw(preview, tmp_path):
     site, session, state, lookout, port = preview
-    lookout.hold = True
-    batch = edit_byline(site)
-    build = threading.Thread(target=lambda: state.publish(run_build(session, batch)), daemon=True)
-    build.start()
+    build = held_rebuild(site, session, state, lookout)
     waiting = [get_in_background(port, f"/national/story-{i}/") for i in (8, 1, 5)]
     rels = [f"national/story-{i}/index.html" for i in (8, 1, 5)]
     with lookout.cond:  # each is waiting (or was drawn first, its request in before any other page was drawn)
@@ -153,10 +156,7 @@ def test_a_failed_rebuild_reloads_a_tab_its_page_was_drawn_for_and_serves_the_la
 
 def test_a_stylesheet_saved_while_pages_are_drawn_is_seen_by_the_next_rebuild(preview, tmp_path):
     site, session, state, lookout, port = preview
-    lookout.hold = True
-    batch = edit_byline(site)
-    build = threading.Thread(target=lambda: state.publish(run_build(session, batch)), daemon=True)
-    build.start()
+    build = held_rebuild(site, session, state, lookout)
     with lookout.cond:  # the first page is drawn: the rest are not yet
         assert lookout.cond.wait_for(lambda: lookout.order, TIMEOUT)
     css = site / "static" / "css" / "site.css"
