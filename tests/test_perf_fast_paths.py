@@ -13,9 +13,11 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.inlinepatterns import LinkInlineProcessor
 
 from broadsheet.load import frontmatter
 from broadsheet.load.figures import FiguresExtension
+from broadsheet.load.inline import bracket_ends
 from broadsheet.load.markdown import MarkdownRenderer, new_markdown
 
 # Pieces that exercise every smarty rule, and the Markdown around quotes that changes the text nodes.
@@ -199,3 +201,9 @@ def test_front_matter_reads_the_same_with_libyaml(fm):
 )
 def test_typical_and_broken_front_matter_reads_the_same(fm):
     assert repr(frontmatter.parse_yaml_fields(Path("a.md"), fm)) == repr(read_slowly(fm))
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.text(alphabet="[]a!()\\", max_size=40))
+def test_where_each_bracket_closes_is_found_as_python_markdown_finds_it(text):
+    assert bracket_ends(text) == LinkInlineProcessor._findBracketEnds(text)

@@ -5,6 +5,9 @@ Python call and a regex search each, even on plain sentences without a single `*
 Each pattern named below cannot match text that lacks all of its trigger strings, so it is
 skipped there, exactly as if it had been tried and found nothing: the output is unchanged (a
 hypothesis test compares it with stock Python-Markdown). Patterns not named here always run.
+
+The link and image patterns find where each `[` closes with a list over every character of the text, made again
+each time the pass changes it; `bracket_ends` makes the same list a run of equal bracket depth at a time.
 """
 
 from __future__ import annotations
@@ -49,10 +52,35 @@ _TESTS: dict[str, str | re.Pattern] = {
 }
 
 
+def bracket_ends(data: str) -> list[int | None]:
+    """For each index of `data`, the index just past the `]` that closes a `[` before it (None: none does):
+    what Python-Markdown's `LinkInlineProcessor._findBracketEnds` returns, filled a run of equal depth at a time
+    (a position's depth is that of the brackets before it) instead of a Python step per character."""
+    n = len(data)
+    ends: list[int | None] = [None] * (n + 1)
+    waiting: list[tuple[int, int, int]] = []  # runs (start, stop, depth) whose depth is not yet undercut
+    depth = start = 0
+    for stop in (*(m.end() for m in _BRACKET.finditer(data)), n + 1):
+        while waiting and depth < waiting[-1][2]:  # this run's depth closes the deeper runs before it
+            first, last, _ = waiting.pop()
+            ends[first:last] = [start] * (last - first)
+        waiting.append((start, stop, depth))
+        if stop <= n:
+            depth += 1 if data[stop - 1] == "[" else -1
+        start = stop
+    return ends
+
+
+_BRACKET = re.compile(r"[\[\]]")
+
+
 class _FastInline(InlineProcessor):
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
         # Looked up once per document: Registry lookups by index are slow, and extensions register early.
         self._patterns = list(self.inlinePatterns)  # iterating sorts the registry by priority
+        for pattern in self._patterns:  # this converter's own link and image patterns only
+            if hasattr(pattern, "_findBracketEnds"):
+                pattern._findBracketEnds = bracket_ends
         self._triggers = [_TESTS.get(item.name) for item in self.inlinePatterns._priority]
         return super().run(tree, ancestors)
 
