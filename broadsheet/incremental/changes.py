@@ -12,7 +12,7 @@ from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Summary
 from broadsheet.load.article import Article, shape_fields
 from broadsheet.load.dates import local_instant
-from broadsheet.load.discovery import find_markdown
+from broadsheet.load.discovery import markdown_names
 from broadsheet.load.extras import extra_digests, extra_files
 from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
@@ -197,28 +197,43 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
         return Checked()
     if summary.inputs != summary_inputs(opts.site_dir, opts.theme):
         return Checked()
-    listing = tuple(find_markdown(opts.site_dir / "content"))
+    names = markdown_names(opts.site_dir / "content")
+
+    def listing() -> tuple[Path, ...]:  # made Paths only for a build that goes on to read them
+        return tuple(map(Path, names))
+
     try:
-        sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in map(str, listing))
+        sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in names)
     except OSError:
-        return Checked(listing=listing)
+        return Checked(listing=listing())
     if sources != summary.sources:  # the usual reason to build: checked before the output folder
         if [s[0] for s in sources] != [s[0] for s in summary.sources]:
-            return Checked(listing=listing)  # stories came or went
+            return Checked(listing=listing())  # stories came or went
         return Checked(
-            listing=listing, touched=frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
+            listing=listing(), touched=frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
         )
-    try:
-        for rel, size, mtime_ns, ino in summary.outputs:
-            st = os.lstat(os.path.join(opts.out_dir, rel))
-            if (st.st_size, st.st_mtime_ns, st.st_ino) != (size, mtime_ns, ino):
-                return Checked(listing=listing)
-    except OSError:
-        return Checked(listing=listing)
+    if not outputs_hold(opts.out_dir, summary.outputs):
+        return Checked(listing=listing())
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     if not same_output_at(now, summary):
-        return Checked(listing=listing, touched=frozenset())  # every input as the last build read it: the clock
-    return Checked(nothing=holds_only_ours(opts.out_dir, summary), listing=listing)
+        return Checked(listing=listing(), touched=frozenset())  # every input as the last build read it: the clock
+    if holds_only_ours(opts.out_dir, summary):
+        return Checked(nothing=True)
+    return Checked(listing=listing())
+
+
+def outputs_hold(out_dir: Path, outputs: tuple[tuple[str, int, int, int], ...]) -> bool:
+    """Tell whether every output file has the stat the summary recorded (size, mtime, inode: not rewritten)."""
+    folder = os.fspath(out_dir) + os.sep
+    lstat = os.lstat
+    try:
+        for rel, size, mtime_ns, ino in outputs:
+            st = lstat(folder + rel)
+            if st.st_mtime_ns != mtime_ns or st.st_size != size or st.st_ino != ino:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def same_output_at(now: datetime, summary: Summary) -> bool:
