@@ -206,8 +206,8 @@ def alike(a: Any, b: Any) -> bool:
     key = _KEYS.get(t)
     if key is not None:
         return key(a) == key(b)
-    if t is tuple or t is list:
-        return len(a) == len(b) and all(map(alike, a, b))
+    if t is tuple or t is list:  # the same stories in both, most often: compared by identity first, in C
+        return len(a) == len(b) and (all(map(operator.is_, a, b)) or all(map(alike, a, b)))
     if t is dict:
         return a.keys() == b.keys() and all(alike(v, b[k]) for k, v in a.items())
     names = _field_names(a)

@@ -108,8 +108,5 @@ def ranked(
             stories[url] = other
     scores.pop(article.url, None)
     when, section = index.when, article.section
-
-    def rank(url: str) -> tuple:
-        return -scores[url], when[url], stories[url].section != section, url
-
-    return tuple(stories[url] for url in heapq.nsmallest(RELATED_COUNT, scores, key=rank))
+    ranks = [(-score, when[url], stories[url].section != section, url) for url, score in scores.items()]
+    return tuple(stories[rank[3]] for rank in heapq.nsmallest(RELATED_COUNT, ranks))
