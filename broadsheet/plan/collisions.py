@@ -59,39 +59,49 @@ def output_collisions(
     a site's own static CNAME replaces the old one); `folders`: folders the build fills itself (the search
     index), with who fills them.
     """
-    owners: dict[str, tuple[str, Path]] = {}
+    # Who owns each path: a page, described (owner_of) only when it is reported, or (what, file) for the rest.
+    owners: dict[str, Page | tuple[str, Path]] = {}
     problems: list[Problem] = []
     lines = {p.view.standalone.path: p.view.standalone.line for p in pages if isinstance(p.view, StandaloneView)}
-    for page in pages:
-        try:
-            confined_name(page.output_path, reserved=reserved)
-        except OutsideFolder as e:
-            what, blame = owner_of(page, config_path)
-            problems.append(Problem(blame, lines.get(blame), f"{what} would write /{page.output_path}: {e.reason}"))
 
-    def clash(first: tuple[str, Path], second: tuple[str, Path], message: str) -> None:
+    def described(owner: Page | tuple[str, Path]) -> tuple[str, Path]:
+        return owner_of(owner, config_path) if isinstance(owner, Page) else owner
+
+    def clash(first: Page | tuple[str, Path], second: Page | tuple[str, Path], message: str) -> None:
         # A standalone page is the easiest to rename: blame it, at the line that decides its URL.
+        first, second = described(first), described(second)
         blame = next((p for _, p in (second, first) if p in lines), None)
         blame = blame or next((p for _, p in (first, second) if p != config_path), config_path)
-        problems.append(Problem(blame, lines.get(blame), message + "; rename one of them"))
+        problems.append(Problem(blame, lines.get(blame), message.format(first[0], second[0]) + "; rename one of them"))
 
     for page in pages:
-        owner = owner_of(page, config_path)
-        if (other := owners.setdefault(page.output_path, owner)) is not owner:
-            clash(other, owner, f"two outputs at /{page.output_path}: {other[0]} and {owner[0]}")
+        path = page.output_path
+        try:
+            confined_name(path, reserved=reserved)
+        except OutsideFolder as e:
+            what, blame = owner_of(page, config_path)
+            problems.append(Problem(blame, lines.get(blame), f"{what} would write /{path}: {e.reason}"))
+        if (other := owners.setdefault(path, page)) is not page:
+            clash(other, page, f"two outputs at /{escaped(path)}: {{}} and {{}}")
     for rel, src in static.items():
         owners.setdefault(rel, (f"the static file /{rel}", src))
     for folder, who in folders.items():
         for rel, owner in owners.items():
             if rel == folder or rel.startswith(folder + "/"):
-                clash(owner, (who, config_path), f"{owner[0]} would write /{rel}, inside /{folder}/, which {who} fills")
-    for rel, owner in owners.items():
-        if (longest := max(len(part.encode("utf-8", "surrogateescape")) for part in rel.split("/"))) > NAME_MAX:
+                clash(
+                    owner, (who, config_path), f"{{}} would write /{escaped(rel)}, inside /{folder}/, which {{}} fills"
+                )
+    for rel, owner in owners.items():  # a character is at most 4 bytes: most paths are too short to look at
+        if (
+            len(rel) * 4 > NAME_MAX
+            and (longest := max(len(part.encode("utf-8", "surrogateescape")) for part in rel.split("/"))) > NAME_MAX
+        ):
+            what, blame = described(owner)
             problems.append(
                 Problem(
-                    owner[1],
+                    blame,
                     None,
-                    f"{owner[0]} would write a file or folder named with {longest} "
+                    f"{what} would write a file or folder named with {longest} "
                     f"bytes, more than the {NAME_MAX} a file system allows; shorten the name",
                 )
             )
@@ -101,7 +111,12 @@ def output_collisions(
                 clash(
                     other,
                     owner,
-                    f"/{parent} would be both a file, from {other[0]}, and the folder of /{rel}, from {owner[0]}",
+                    f"/{escaped(parent)} would be both a file, from {{}}, and the folder of /{escaped(rel)}, from {{}}",
                 )
             parent = parent.rpartition("/")[0]
     return problems
+
+
+def escaped(path: str) -> str:
+    """A path, safe inside a message that is formatted again (with the owners' descriptions)."""
+    return path.replace("{", "{{").replace("}", "}}")
