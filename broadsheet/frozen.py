@@ -3,6 +3,8 @@ paper's versions of each story) are read by many pages and must stay as the buil
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 
@@ -25,3 +27,11 @@ class FrozenDict(dict):
 
     def __deepcopy__(self, memo: dict) -> FrozenDict:
         return self
+
+
+def values_getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
+    """Return a function giving an object's values of these attributes as a tuple, in C for two or more
+    (operator.attrgetter gives a bare value, not a tuple, for one name)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda obj: tuple(getattr(obj, n) for n in names)

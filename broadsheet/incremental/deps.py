@@ -25,6 +25,7 @@ from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from broadsheet.frozen import values_getter
 from broadsheet.load.article import Article
 from broadsheet.load.data import DataFiles, data_digest
 from broadsheet.load.pages import StandalonePage
@@ -133,10 +134,7 @@ def _holders(cls: type) -> Callable[[View], tuple]:
     except NameError:  # a type not importable where its class is: every field may hold one
         hints = {}
     names = tuple(f.name for f in fields(cls) if _may_be_model(hints.get(f.name, Any)))
-    if len(names) > 1:
-        getter = operator.attrgetter(*names)
-    else:
-        getter = lambda view, names=names: tuple(getattr(view, n) for n in names)  # noqa: E731
+    getter = values_getter(names)
     _HELD[cls] = getter
     return getter
 

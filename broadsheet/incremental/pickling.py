@@ -8,8 +8,9 @@ share of the time it takes to save the cache. The records themselves know nothin
 from __future__ import annotations
 
 import copyreg
-import operator
 from dataclasses import fields
+
+from broadsheet.frozen import values_getter
 
 _set_field = object.__setattr__  # frozen classes refuse plain assignment
 
@@ -18,7 +19,7 @@ def register(*classes: type) -> None:
     """Pickle each slots dataclass as its class and the tuple of its field values."""
     for cls in classes:
         names = tuple(f.name for f in fields(cls))
-        get = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, n=names[0]: (getattr(obj, n),))
+        get = values_getter(names)
         copyreg.pickle(cls, lambda obj, get=get, cls=cls: (rebuild, (cls, get(obj))))
 
 

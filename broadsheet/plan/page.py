@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, ClassVar, Self
 
 from broadsheet import urls
+from broadsheet.frozen import values_getter
 from broadsheet.load.article import Article, Extra
 from broadsheet.load.data import DataFiles
 from broadsheet.load.pages import StandalonePage
@@ -141,7 +141,7 @@ def _getter(cls: type):
     getter = _GETTERS.get(cls)
     if getter is None:
         names = _layout(cls)[0]
-        getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, n=names[0]: (getattr(obj, n),))
+        getter = values_getter(names)
         _GETTERS[cls] = getter
     return getter
 

@@ -85,18 +85,6 @@ class XmlFile:
     view: EntriesView | RobotsView
 
 
-def page_lastmod(page: Page, site: Paper, modified: Modified | None = None) -> datetime | None:
-    """Return when a page last changed: its story's `updated`/`date`, or the newest story it lists."""
-    modified = modified or Modified(site)
-    if page.kind == "article":
-        return modified.of(page.articles[:1])
-    if page.articles:
-        return modified.of(page.articles)
-    if page.kind in ("authors", "tags", "archives") and site.articles:
-        return modified.newest()  # their counts change with every story
-    return None
-
-
 class Modified:
     """When each story of a paper last changed (Article.modified), worked out once for the sitemap's 127,000 pages
     at 100,000 stories, which name most stories several times."""
@@ -113,10 +101,17 @@ class Modified:
         except KeyError:  # a story the paper does not list
             return max(a.modified for a in articles)
 
-    def newest(self) -> datetime:
-        if self._newest is None:
-            self._newest = self.of(self.site.articles)
-        return self._newest
+    def page(self, page: Page) -> datetime | None:
+        """When a page last changed: its story's `updated`/`date`, or the newest story it lists."""
+        if page.kind == "article":
+            return self.of(page.articles[:1])
+        if page.articles:
+            return self.of(page.articles)
+        if page.kind in ("authors", "tags", "archives") and self.site.articles:
+            if self._newest is None:  # their counts change with every story
+                self._newest = self.of(self.site.articles)
+            return self._newest
+        return None
 
 
 def sitemap_entries(pages: Sequence[Page], site: Paper) -> list[SitemapEntry]:
@@ -131,7 +126,7 @@ def sitemap_entries(pages: Sequence[Page], site: Paper) -> list[SitemapEntry]:
     stories = sorted((p for p in pages if p.kind == "article"), key=lambda p: (p.view.article.date.timestamp(), p.url))
     for page in [*stories, *(p for p in pages if p.kind != "article")]:
         if page.kind in HTML_KINDS:
-            when = page_lastmod(page, site, modified)
+            when = modified.page(page)
             if when is not None and id(when) not in stamps:
                 stamps[id(when)] = rfc3339(when, config)
             entries.append(
