@@ -82,9 +82,10 @@ def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previou
     """
 
     def load() -> Memory | None:
-        memory = load_memory(site_dir)
-        if on_load is not None:
-            on_load()
+        with paused_gc():  # until on_load: a collection in between would traverse every object just read
+            memory = load_memory(site_dir)
+            if on_load is not None:
+                on_load()
         return memory
 
     return Previous(summary=load_summary(site_dir), read=load)
