@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from broadsheet.errors import BuildError, OutputChanged, Problem, UsageError
 from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined
+from broadsheet.incremental.bodies import CacheDamaged
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, summary_holds, what_changed
 from broadsheet.incremental.deps import STORY, SiteInputs, describe_story, encode
 from broadsheet.incremental.memory import Memory, Previous
@@ -240,7 +241,10 @@ def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = No
     """
     opts = normalise(opts)
     with writing(opts.out_dir) as writer:  # the cache describes the output folder: both are written under its lock
-        result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
+        try:
+            result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
+        except CacheDamaged:  # a story's body the cache names is gone: build as if there were no cache
+            result, memory = build(opts, Previous())
         if memory is not None:
             writer.published()
         if memory is not None and opts.cache and opts.out_dir is not None:

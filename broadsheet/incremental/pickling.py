@@ -10,16 +10,17 @@ from __future__ import annotations
 import copyreg
 from dataclasses import fields
 
-from broadsheet.frozen import values_getter
+from broadsheet.frozen import stored_getter
 
 _set_field = object.__setattr__  # frozen classes refuse plain assignment
 
 
 def register(*classes: type) -> None:
-    """Pickle each slots dataclass as its class and the tuple of its field values."""
+    """Pickle each slots dataclass as its class and the tuple of its field values (a field held elsewhere, as
+    what it holds: its placeholder until it is read)."""
     for cls in classes:
         names = tuple(f.name for f in fields(cls))
-        get = values_getter(names)
+        get = stored_getter(cls, names)
         copyreg.pickle(cls, lambda obj, get=get, cls=cls: (rebuild, (cls, get(obj))))
 
 

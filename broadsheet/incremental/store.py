@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import functools
 import gc
 import hashlib
 import os
 import pickle
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,10 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.guard import OutsideFolder, confined
+from broadsheet.incremental.bodies import TABLE, Keeper, generation
 from broadsheet.incremental.changes import summary_inputs
 from broadsheet.incremental.deps import NOW, site_dependency
 from broadsheet.incremental.memory import Memory, Previous, Summary
-from broadsheet.incremental.pickling import register
+from broadsheet.incremental.pickling import rebuild, register
 from broadsheet.load.article import Article, Correction
 from broadsheet.load.markdown import RENDERER_VERSION
 from broadsheet.load.sources import Source
@@ -47,7 +50,7 @@ from broadsheet.plan.views import (
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 11  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 12  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
@@ -111,6 +114,8 @@ def load_memory(site_dir: Path) -> Memory | None:
         with open(site_dir / CACHE_DIR / "memory.pickle", "rb") as f, paused_gc():
             if pickle.load(f) != cache_header():
                 return None
+            if pickle.load(f) != generation(os.fspath(site_dir / CACHE_DIR / TABLE)):
+                return None  # the bodies' table was not written with this memory
             memory, records, folders, dirs = pickle.load(f), pickle.load(f), pickle.load(f), pickle.load(f)
     except Exception:  # noqa: BLE001
         return None
@@ -122,19 +127,31 @@ def load_memory(site_dir: Path) -> Memory | None:
 
 def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> None:
     """Write the cache atomically, and the summary that describes out_dir; failing to only costs speed next time."""
+    with paused_gc():  # the many small objects saving makes would set off collections over the whole memory
+        if write_memory(site_dir, memory):
+            save_summary(site_dir, summarise(site_dir, memory, out_dir, theme_dir))
+
+
+def write_memory(site_dir: Path, memory: Memory) -> bool:
+    """Write the memory and its bodies' table; False if they could not be written (the last are gone then)."""
     try:
         folder = confined(site_dir, CACHE_DIR)
         folder.mkdir(exist_ok=True)
         if not (folder / ".gitignore").exists():
             (folder / ".gitignore").write_text("*\n")
         tmp = folder / f"memory.pickle.tmp-{os.getpid()}"
-        with open(tmp, "wb") as f, paused_gc():
+        keeper = Keeper(os.fspath(confined(folder, TABLE)), rebuild)
+        with open(tmp, "wb") as f:
             pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(keeper.generation, f, protocol=pickle.HIGHEST_PROTOCOL)
             # Three pickles, each with its own memo (freed when it is done): the stories, site and plan, which
             # share objects; the page records, which share their dependencies; and the output stamps, as plain
             # tuples that share nothing. One pickle of all three holds one memo table for everything at once.
+            # The stories name their bodies, which go to the table (bodies.py).
             kept = replace(memory, records={}, folders={}, dirs={}, environment=None, values={}, here=frozenset())
-            pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
+            stories = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            stories.dispatch_table = {**copyreg.dispatch_table, Article: keeper.reduce}
+            stories.dump(kept)
             pickle.dump(memory.records, f, protocol=pickle.HIGHEST_PROTOCOL)
             stamps = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
             stamps.fast = True  # no memo at all
@@ -146,10 +163,14 @@ def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) 
             )
             stamps.dump(memory.dirs)
         save_summary(site_dir, None)  # a summary must never describe another build than the memory beside it
+        keeper.commit()  # from here the last memory no longer matches the table: it is replaced next
         os.replace(tmp, confined(folder, "memory.pickle"))
-    except (OSError, OutsideFolder):
-        return
-    save_summary(site_dir, summarise(site_dir, memory, out_dir, theme_dir))
+    except (OSError, OutsideFolder, sqlite3.Error):
+        with contextlib.suppress(OSError, NameError):
+            os.unlink(tmp)  # a memory its table does not match is of no use
+        return False
+    keeper.settle()
+    return True
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from broadsheet import urls
-from broadsheet.frozen import FrozenDict
+from broadsheet.frozen import FrozenDict, held_elsewhere
 from broadsheet.load.live import Update
 
 EDITED_IN_PLACE = {"in_place": True}  # changing it changes only what pages show of the story, not where it goes
@@ -115,6 +115,11 @@ class Article:
     def modified(self) -> datetime:
         """Return when the story last changed: `updated`, else `date`, or a later correction."""
         return max([self.updated or self.date, *(c.date for c in self.corrections)], key=datetime.timestamp)
+
+
+# A story's body is most of its weight and is read only by the pages that show it: the cache keeps it apart
+# (incremental/bodies.py) and a story read back from there fetches it when a page first reads it.
+held_elsewhere(Article, "body_html")
 
 
 def shape_fields(cls: type = Article) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from broadsheet.incremental.bodies import CacheDamaged
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.store import recall, save
 from broadsheet.options import BuildOptions, BuildResult
@@ -48,7 +49,11 @@ class Session:
             self.lookout.start(self.memory.plan.files if self.memory is not None else None)
         try:
             with writing(opts.out_dir) as writer:  # held only while building: a cron `build` may run between saves
-                result, memory = build(opts, self.previous, touched, self.lookout)
+                try:
+                    result, memory = build(opts, self.previous, touched, self.lookout)
+                except CacheDamaged:  # a story's body the cache names is gone: build as if there were no cache
+                    self.previous, touched = Previous(), None
+                    result, memory = build(opts, self.previous, touched, self.lookout)
                 if memory is not None:
                     writer.published()
         except BaseException:
