@@ -54,6 +54,7 @@ from broadsheet.plan.images import make_images
 from broadsheet.plan.page import Plan
 from broadsheet.plan.pages import plan_pages
 from broadsheet.plan.redirects import uncovered_moves
+from broadsheet.plan.related import last_ranked
 from broadsheet.plan.search import BUNDLE, plan_search
 from broadsheet.plan.static import StaticPlan, plan_static, static_collisions
 from broadsheet.render.draw import Lookout, Rendered, render
@@ -101,7 +102,8 @@ def build(
     inputs = SiteInputs(
         paper, sources.templates.digests, encode((config, static.names, paper.profiles)), carried(last, sources.stories)
     )
-    plan = replan(last, inputs, changes) or checked(plan_pages(paper), static, config)
+    ranked = last_ranked(last.paper, last.plan.pages) if last else None
+    plan = replan(last, inputs, changes) or checked(plan_pages(paper, ranked), static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
     target = output_target(opts, config, last)  # the output folder, or nowhere when only checking
     refuse_unwritable(opts)

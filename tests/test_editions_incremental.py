@@ -21,7 +21,7 @@ def test_edits_in_place_of_a_bilingual_paper_plan_nothing_anew_and_equal_a_clean
     site = bilingual(tmp_path / "site")
     plans: list[int] = []
     real = pipeline.plan_pages
-    monkeypatch.setattr(pipeline, "plan_pages", lambda paper: plans.append(1) or real(paper))
+    monkeypatch.setattr(pipeline, "plan_pages", lambda *args: plans.append(1) or real(*args))
     opts = BuildOptions(site, tmp_path / "live", NOW, jobs=1)
     session = Session(opts)
     session.rebuild()

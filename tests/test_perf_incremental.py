@@ -433,7 +433,7 @@ def test_each_kind_of_change_equals_a_full_build_in_a_session_and_in_a_new_proce
     steps, in_place = KINDS[kind]
     plans = []
     real = pipeline.plan_pages
-    monkeypatch.setattr(pipeline, "plan_pages", lambda site: plans.append(1) or real(site))
+    monkeypatch.setattr(pipeline, "plan_pages", lambda *args: plans.append(1) or real(*args))
     check_sequence(steps, jobs=1, old_files=old_files, search=False)
     # The first builds plan twice (session and new process); then each step's clean build plans once, and
     # the session and the new process once each unless they edit the last plan.

@@ -22,9 +22,9 @@ def plans(monkeypatch) -> list[int]:
     calls: list[int] = []
     real = broadsheet.pipeline.plan_pages
 
-    def counted(site):
+    def counted(*args):
         calls.append(1)
-        return real(site)
+        return real(*args)
 
     monkeypatch.setattr(broadsheet.pipeline, "plan_pages", counted)
     return calls

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from support import SITE_TOML, article, build, read, write_site
+import pytest
+from support import SITE_TOML, article, build, clean_build, read, tree_snapshot, write_site
 
 
 def related(html: str) -> list[str]:
@@ -86,3 +87,32 @@ def test_a_retitled_related_story_is_redrawn_in_the_aside_in_place(site):
     )
     assert build(site) == 0
     assert "A new headline" in read(site, "/national/me/").split('<aside class="rail related"', 1)[1]
+
+
+EDITS = {  # a change of the site, and the story whose related stories it changes
+    "a new story, the newest": ("content/new.md", story("2026-02-03 09:00", "[Council, Heron]"), "/national/new/"),
+    "a new story among the old": ("content/mid.md", story("2026-01-15 09:00", "[Ferry, Heron]"), "/national/me/"),
+    "an old story's tags": ("content/c1.md", story("2026-01-11 09:00", "[Council, Heron]"), "/national/me/"),
+    "an old story's date": ("content/heron-old.md", story("2026-02-01 10:00", "[Heron]"), "/national/me/"),
+    "a candidate's section": ("content/both.md", story("2026-01-03 09:00", "[Council, Ferry]", section="Sports"), None),
+    "a story retitled and retagged": (
+        "content/ferry-new.md",
+        story("2026-01-31 09:00", "[Heron]").replace("Story 2026-01-31 09:00", "Renamed"),
+        "/national/me/",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_related_stories_after_an_edit_in_a_new_process_equal_a_clean_build(site, tmp_path, edit):
+    """A new plan takes the choices of the stories before the first one that changed from the last plan, and
+    ranks the rest: every page must be what a build from nothing draws."""
+    crafted_site(site)
+    assert build(site) == 0
+    before = {url: related(read(site, url)) for url in ("/national/me/", "/national/c9/")}
+    path, text, reached = EDITS[edit]
+    (site / path).write_text(text)
+    assert build(site) == 0
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path)
+    if reached is not None:
+        assert related(read(site, reached)) != before.get(reached, [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +21,7 @@ from broadsheet.plan.meta import page_jsonld, page_meta
 from broadsheet.plan.page import Derived, Page, Pager, PlainView, Plan, SiteView, paginate, plan_of
 from broadsheet.plan.redirects import plan_redirects, redirect_collisions
 from broadsheet.plan.regions import FRAGMENT_KIND, LATEST_COUNT, plan_regions
-from broadsheet.plan.related import related_all, related_index, related_to
+from broadsheet.plan.related import Ranked, related_all, related_index, related_to
 from broadsheet.plan.sitemaps import plan_news_sitemap, plan_robots, plan_sitemap
 from broadsheet.plan.views import (
     ArticleView,
@@ -42,9 +42,12 @@ HOME_SECTION_BLOCK = 4
 HOME_LATEST_MIN = 4
 
 
-def plan_pages(paper: Paper) -> Plan:
-    """Plan every page of the paper, each with its template, its view and the stories it shows."""
-    pages = plan_editions(paper)  # each with its meta (see with_meta), but a fragment, which has no <head>
+def plan_pages(paper: Paper, ranked: Mapping[str, Ranked] | None = None) -> Plan:
+    """Plan every page of the paper, each with its template, its view and the stories it shows (`ranked`: the
+    related stories an earlier plan ranked, by edition, which this one may take instead of ranking again)."""
+    pages = plan_editions(
+        paper, ranked or {}
+    )  # each with its meta (see with_meta), but a fragment, which has no <head>
     pages += plan_machine_readable(paper, pages)
     pages += plan_admin(paper)
     if redirects := plan_redirects(paper):  # a story's old URL says "moved" in the story's language
@@ -65,13 +68,13 @@ def in_edition(page: Page, view: SiteView) -> Page:
     return replace(page, view=page.view.but(site=view))
 
 
-def plan_edition(site: Edition) -> list[Page]:
+def plan_edition(site: Edition, ranked: Ranked | None = None) -> list[Page]:
     """Plan the pages of one edition under its URL folder."""
     config, ed = site.config, site.folder
     pages: list[Page] = [plan_home(site)]
     pages += [p for s in site.sections for p in list_pages("section", s, urls.section, config.per_page, ed)]
     # An edition's stories: related stories are of the story's own edition; both asides are settled lists.
-    related = related_all(site, related_index(site))
+    related = related_all(site, related_index(site), ranked)
     more = {a.url: earlier(s.articles, i, config.more_from) for s in site.sections for i, a in enumerate(s.articles)}
     pages += [plan_article(site, a, more[a.url], related[a.url]) for a in site.articles]
     # Standalone pages: content/pages/ is the default edition's, content/pages/<code>/ that edition's.
@@ -119,14 +122,14 @@ def list_pages(
 _LIST_VIEWS = {"section": SectionView, "author": AuthorView, "tag": TagView}
 
 
-def plan_editions(paper: Paper) -> list[Page]:
+def plan_editions(paper: Paper, ranked: Mapping[str, Ranked]) -> list[Page]:
     """Plan every edition's pages, each with its edition's view (`site`) and, but a fragment, its meta; with
     several editions, each page's versions in the others and its language switch."""
     views = edition_views(paper)
     pages = [
         replace(p, view=p.view.but(site=views[e.folder], meta=None if p.kind == FRAGMENT_KIND else META))
         for e in paper.editions
-        for p in plan_edition(e)
+        for p in plan_edition(e, ranked.get(e.folder))
     ]  # in_edition and with_meta at once: one copy of each view
     if len(paper.editions) == 1:
         return pages

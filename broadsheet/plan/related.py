@@ -13,14 +13,17 @@ the story's tags: a hundred or two dictionary updates a story, however common it
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from broadsheet import urls
 from broadsheet.load.article import Article
-from broadsheet.model.site import Edition
+from broadsheet.model.site import Edition, Paper
+from broadsheet.plan.page import Page
 
 RELATED_COUNT = 4  # stories in the "Related" aside
 RELATED_CANDIDATES = 40  # newest earlier stories considered per shared tag
@@ -51,7 +54,11 @@ def related_index(site: Edition) -> RelatedIndex:
 
 
 def tag_slugs(article: Article) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(s for name in article.tags if (s := urls.slugify(name))))
+    return _slugs(article.tags)
+
+
+def _slugs(tags: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for name in tags if (s := urls.slugify(name))))
 
 
 def related_to(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
@@ -70,15 +77,33 @@ def related_to(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
     return ranked(article, weighed, index)
 
 
-def related_all(site: Edition, index: RelatedIndex) -> dict[str, tuple[Article, ...]]:
-    """Return every live story's related stories by URL: related_to for each, in one pass from the oldest."""
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """An edition's related stories as a plan ranked them: its stories, oldest first, and each one's choice."""
+
+    order: tuple[Article, ...]  # oldest first
+    chosen: dict[str, tuple[str, ...]]  # by URL: the URLs of its related stories, best first
+
+
+def related_all(site: Edition, index: RelatedIndex, last: Ranked | None = None) -> dict[str, tuple[Article, ...]]:
+    """Return every live story's related stories by URL: related_to for each, in one pass from the oldest.
+
+    A story's choice is a function of the stories published before it: while the stories from the oldest on
+    are those `last` ranked (alike in what ranking reads), their choices are taken from it, not ranked again.
+    """
     counts: dict[str, int] = {}
     newest: dict[str, deque[Article]] = {}
     chosen: dict[str, tuple[Article, ...]] = {}
-    for before, article in enumerate(reversed(site.articles)):
-        slugs = tag_slugs(article)
+    order = site.articles[::-1]
+    same = settled(order, last)
+    by_url = {a.url: a for a in order[:same]}
+    slugs_of = functools.cache(_slugs)  # a site's stories share a few thousand tags
+    for before, article in enumerate(order):
+        slugs = slugs_of(article.tags)
         if article.related:
             chosen[article.url] = named(article, index)
+        elif before < same:
+            chosen[article.url] = tuple(by_url[url] for url in last.chosen[article.url])
         else:
             weighed = [(math.log(before / counts[s]), tuple(newest[s])) for s in slugs if counts.get(s)]
             chosen[article.url] = ranked(article, weighed, index)
@@ -86,6 +111,29 @@ def related_all(site: Edition, index: RelatedIndex) -> dict[str, tuple[Article, 
             counts[s] = counts.get(s, 0) + 1
             newest.setdefault(s, deque(maxlen=RELATED_CANDIDATES)).appendleft(article)
     return chosen
+
+
+def settled(order: tuple[Article, ...], last: Ranked | None) -> int:
+    """Return how many stories from the oldest on are as `last` ranked them, each with a choice on record."""
+    if last is None:
+        return 0
+    same, old = 0, last.order
+    for a, b in zip(order, old, strict=False):
+        if (a is not b and _ranked_by(a) != _ranked_by(b)) or (not a.related and a.url not in last.chosen):
+            break
+        same += 1
+    return same
+
+
+def last_ranked(paper: Paper, pages: Iterable[Page]) -> dict[str, Ranked]:
+    """Return what a plan ranked, by edition (URL folder): what the next plan of the paper may take from it."""
+    chosen = {p.url: tuple(a.url for a in p.view.related) for p in pages if p.kind == "article"}
+    return {e.folder: Ranked(e.articles[::-1], chosen) for e in paper.editions}
+
+
+def _ranked_by(article: Article) -> tuple:
+    """What ranking reads of a story, as the one ranked or as a candidate."""
+    return article.url, article.tags, article.section, article.date.timestamp(), article.related
 
 
 def named(article: Article, index: RelatedIndex) -> tuple[Article, ...]:
