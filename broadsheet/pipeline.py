@@ -13,14 +13,15 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from broadsheet import urls
 from broadsheet.errors import BuildError, OutputChanged, Problem, UsageError
 from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined
 from broadsheet.incremental.bodies import CacheDamaged
 from broadsheet.incremental.changes import Change, Changes, classify, digest_of, summary_holds, what_changed
 from broadsheet.incremental.deps import STORY, SiteInputs, describe_story, encode
+from broadsheet.incremental.drift import kept_in_place
 from broadsheet.incremental.memory import Memory, Previous
 from broadsheet.incremental.replan import replan, update_paper
 from broadsheet.incremental.search import Put, SearchIndex, index_search
@@ -102,8 +103,8 @@ def build(
     inputs = SiteInputs(
         paper, sources.templates.digests, encode((config, static.names, paper.profiles)), carried(last, sources.stories)
     )
-    ranked = last_ranked(last.paper, last.plan.pages) if last else None
-    plan = replan(last, inputs, changes) or checked(plan_pages(paper, ranked), static, config)
+    edited = replan(last, inputs, changes)  # the last plan, edited in place (None: planned anew)
+    plan = edited or checked(plan_pages(paper, last and last_ranked(last.paper, last.plan.pages)), static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
     target = output_target(opts, config, last)  # the output folder, or nowhere when only checking
     refuse_unwritable(opts)
@@ -132,6 +133,7 @@ def build(
     )
     try:  # the output is in place: no failure from here on may claim that it was left as it was
         memory = remember(opts, last, sources, Built(paper, plan, static, inputs, rendered), published, index)
+        memory = kept_in_place(last, memory) if edited and Change.TEMPLATES not in changes.kinds else memory
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:
         if target is NOWHERE:  # only checking: nothing was written
@@ -354,7 +356,7 @@ def report(
 ) -> BuildResult:
     """Say what the build did, and list the changed URLs for CDN purges."""
     changed = published.changed
-    changed_urls = tuple(url_of(config.base_url, rel) for rel in changed)
+    changed_urls = tuple(urls.of_output(config.base_url, rel) for rel in changed)
     write_changed_urls(opts, changed_urls)
     return BuildResult.of(
         memory.outcome(),
@@ -363,12 +365,6 @@ def report(
         pages_rendered=rendered.drawn,
         changed_urls=changed_urls,
     )
-
-
-def url_of(base_url: str, rel: str) -> str:
-    """Return the absolute URL that serves an output file."""
-    path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
-    return base_url + "/" + quote(path, errors="surrogateescape")  # a file name that is not UTF-8: its bytes
 
 
 def refuse_unwritable(opts: BuildOptions) -> None:

@@ -252,3 +252,9 @@ def cms_api() -> str:
 def share_card(folder: str = "") -> str:
     """Return the URL of an edition's share card: the paper's name, drawn, for stories without a picture."""
     return _in(folder, "/share.png")
+
+
+def of_output(base_url: str, rel: str) -> str:
+    """Return the absolute URL that serves an output file (a folder's index.html: the folder's URL)."""
+    path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+    return base_url + "/" + quote(path, errors="surrogateescape")  # a file name that is not UTF-8: its bytes

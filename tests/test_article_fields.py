@@ -50,6 +50,7 @@ def classified(before: Article, after: Article) -> Change:
 
     class Previous:
         sources = {PATH: source(before)}
+        drift = None  # the memory as saved: no story edited since
 
     loaded = Loaded(articles=(after,), sources={PATH: source(after)})
     return classify(Changes(Change.STORY_FIELDS), Previous(), loaded, None).kinds  # type: ignore[arg-type]

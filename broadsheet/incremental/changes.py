@@ -60,6 +60,8 @@ class Changes:
     suspects: frozenset[str] | None = None  # content files to read again; None: check every one
     listing: tuple[Path, ...] | None = None  # the content folder's Markdown files, when already listed
     edits: tuple[tuple[Article, Article], ...] = ()  # (last build's story, its edit), for STORY_FIELDS
+    # (the memory's story, the version the last build drew and the file still holds): no page to draw again
+    carried: tuple[tuple[Article, Article], ...] = ()
     shown: bool = False  # an edit changed what pages show of a story (a headline), not only its body
 
     def __bool__(self) -> bool:
@@ -206,17 +208,18 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
         sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in names)
     except OSError:
         return Checked(listing=listing())
+    # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
+    stale = frozenset(map(Path, summary.drift.stale.keys())) if summary.drift is not None else frozenset()
     if sources != summary.sources:  # the usual reason to build: checked before the output folder
         if [s[0] for s in sources] != [s[0] for s in summary.sources]:
             return Checked(listing=listing())  # stories came or went
-        return Checked(
-            listing=listing(), touched=frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
-        )
+        touched = frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
+        return Checked(listing=listing(), touched=touched | stale)
     if not outputs_hold(opts.out_dir, summary.outputs):
         return Checked(listing=listing())
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     if not same_output_at(now, summary):
-        return Checked(listing=listing(), touched=frozenset())  # every input as the last build read it: the clock
+        return Checked(listing=listing(), touched=stale)  # every input as the last build read it: the clock
     if holds_only_ours(opts.out_dir, summary):
         return Checked(nothing=True)
     return Checked(listing=listing())
@@ -286,20 +289,27 @@ def classify(changes: Changes, previous: Memory | None, loaded: Loaded, opts: Bu
         return replace(changes, kinds=changes.kinds | Change.STRUCTURE)
     if loaded.sources.keys() != previous.sources.keys():
         return replace(changes, kinds=changes.kinds | Change.STRUCTURE)
-    edits, shown = [], False
+    edits, carried, shown = [], [], False
     names = loaded.sources if changes.suspects is None else sorted(changes.suspects & loaded.sources.keys())
+    # Stories edited by builds since the memory was saved (incremental/drift.py), with the fingerprints of the
+    # version last drawn: an edit is a change from that version, which may be the memory's own again.
+    drawn = previous.drift.stale if previous.drift is not None else {}
     for name in names:
         source, before = loaded.sources[name], previous.sources[name]
-        if source.article is before.article:
+        was = drawn.get(name, before.parts)
+        if source.article is before.article and name not in drawn:
             continue
         if shape(before.article) != shape(source.article):
             return replace(changes, kinds=changes.kinds | Change.STRUCTURE)
-        shown = shown or before.parts.get(META) != source.parts.get(META)
+        if name in drawn and was == source.parts:
+            carried.append((before.article, source.article))  # drawn as it is: into the paper, no page drawn
+            continue
+        shown = shown or was.get(META) != source.parts.get(META)
         edits.append((before.article, source.article))
-    kinds = changes.kinds & ~Change.STORY_FIELDS | (Change.STORY_FIELDS if edits else Change.NOTHING)
+    kinds = changes.kinds & ~Change.STORY_FIELDS | (Change.STORY_FIELDS if edits or carried else Change.NOTHING)
     if Change.CLOCK in kinds and not clock_moves_in_place(previous, opts.now, opts):
         kinds |= Change.STRUCTURE
-    return replace(changes, kinds=kinds, edits=tuple(edits), shown=shown)
+    return replace(changes, kinds=kinds, edits=tuple(edits), carried=tuple(carried), shown=shown)
 
 
 def shape(article: Article) -> str:

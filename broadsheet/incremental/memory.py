@@ -23,6 +23,27 @@ from broadsheet.render.draw import PageRecord
 from broadsheet.render.jinja import Templates
 from broadsheet.stamps import Stamp
 
+STALE_MAX = 32  # edited stories a drift may name before the memory is saved whole
+RECORDS_MAX = 4096  # pages drawn again a drift may carry
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """What the builds since the memory on disk (`generation`) changed, each of them in place."""
+
+    generation: bytes
+    # Story files whose memory entry is older than the version last drawn (read again by every build), with
+    # that version's fingerprints (Source.parts): what its pages show now.
+    stale: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    records: dict[str, PageRecord] = field(default_factory=dict)  # pages drawn since, by URL
+    stamps: dict[str, dict[str, Stamp | None]] = field(default_factory=dict)  # by output folder; None: removed
+    search: dict[str, dict[str, Indexed | None]] = field(default_factory=dict)  # shards, by output folder
+
+    @property
+    def small(self) -> bool:
+        """Whether it is cheap for the next build to apply (else the memory is saved whole)."""
+        return len(self.stale) <= STALE_MAX and len(self.records) <= RECORDS_MAX
+
 
 @dataclass(frozen=True, slots=True)
 class Memory:
@@ -45,6 +66,8 @@ class Memory:
     environment: Templates | None = None
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
     here: frozenset[str] = frozenset()  # output folders this process wrote: it knows what they hold
+    generation: bytes | None = None  # of the memory on disk this one was read from (None: not read from disk)
+    drift: Drift | None = None  # how it differs from that one, when only by edits in place (incremental/drift.py)
 
     def outcome(self) -> Outcome:
         """Return what the build made, to report."""
@@ -75,6 +98,7 @@ class Summary:
     holds_until: datetime | None = None
     zone: tzinfo | None = None  # the site's time zone, where the edition date is read
     dirs: dict[str, DirStamp] | None = None  # the output's folders, as the build left them (output/listing.py)
+    drift: Drift | None = None  # what the builds since the memory on disk changed (incremental/drift.py)
 
 
 @dataclass(frozen=True, slots=True)

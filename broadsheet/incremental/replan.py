@@ -38,7 +38,7 @@ def update_paper(previous: Memory | None, changes: Changes, now: datetime) -> Pa
     """Return the last build's paper with the edited stories swapped in, at the new clock (None: build it anew)."""
     if previous is None or not changes.in_place:
         return None
-    paper = swap_stories(previous.paper, changes.edits)
+    paper = swap_stories(previous.paper, changes.edits + changes.carried)
     return replace(paper, now=now, editions=tuple(replace(e, now=now) for e in paper.editions))
 
 

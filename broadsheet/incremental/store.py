@@ -20,7 +20,8 @@ from broadsheet.guard import OutsideFolder, confined
 from broadsheet.incremental.bodies import TABLE, Keeper, generation
 from broadsheet.incremental.changes import summary_inputs
 from broadsheet.incremental.deps import NOW, site_dependency
-from broadsheet.incremental.memory import Memory, Previous, Summary
+from broadsheet.incremental.drift import with_drift
+from broadsheet.incremental.memory import Drift, Memory, Previous, Summary
 from broadsheet.incremental.pickling import rebuild, register
 from broadsheet.load.article import Article, Correction
 from broadsheet.load.markdown import RENDERER_VERSION
@@ -50,7 +51,7 @@ from broadsheet.plan.views import (
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 12  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 13  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
@@ -84,14 +85,25 @@ def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previou
     `on_load` runs once the memory is loaded (the command line freezes it out of later garbage collections).
     """
 
+    summary = load_summary(site_dir)
+    if summary is not None and summary.drift is not None and summary.drift.generation != table_generation(site_dir):
+        summary = None  # a drift from another memory than the one on disk: it proves nothing
+
     def load() -> Memory | None:
         with paused_gc():  # until on_load: a collection in between would traverse every object just read
             memory = load_memory(site_dir)
+            if memory is not None and summary is not None and summary.drift is not None:
+                memory = with_drift(memory, summary.drift)
             if on_load is not None:
                 on_load()
         return memory
 
-    return Previous(summary=load_summary(site_dir), read=load)
+    return Previous(summary=summary, read=load)
+
+
+def table_generation(site_dir: Path) -> bytes | None:
+    """Return the generation of the memory on disk, which its bodies' table carries (None: none)."""
+    return generation(os.fspath(site_dir / CACHE_DIR / TABLE))
 
 
 def cache_header() -> tuple:
@@ -114,7 +126,7 @@ def load_memory(site_dir: Path) -> Memory | None:
         with open(site_dir / CACHE_DIR / "memory.pickle", "rb") as f, paused_gc():
             if pickle.load(f) != cache_header():
                 return None
-            if pickle.load(f) != generation(os.fspath(site_dir / CACHE_DIR / TABLE)):
+            if (written := pickle.load(f)) != table_generation(site_dir):
                 return None  # the bodies' table was not written with this memory
             memory, records, folders, dirs = pickle.load(f), pickle.load(f), pickle.load(f), pickle.load(f)
     except Exception:  # noqa: BLE001
@@ -122,12 +134,18 @@ def load_memory(site_dir: Path) -> Memory | None:
     if not all(isinstance(d, dict) for d in (records, folders, dirs)) or not isinstance(memory, Memory):
         return None
     folders = {out: {rel: Stamp._make(s) for rel, s in files.items()} for out, files in folders.items()}
-    return replace(memory, records=records, folders=folders, dirs=dirs)
+    return replace(memory, records=records, folders=folders, dirs=dirs, generation=written)
 
 
 def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> None:
     """Write the cache atomically, and the summary that describes out_dir; failing to only costs speed next time."""
     with paused_gc():  # the many small objects saving makes would set off collections over the whole memory
+        drift = memory.drift  # how it differs from the memory on disk, when only by edits in place
+        if drift is not None and drift.small and drift.generation == table_generation(site_dir):
+            save_summary(site_dir, None)  # never the last build's summary beside this build's output
+            if summary := summarise(site_dir, memory, out_dir, theme_dir, drift):
+                save_summary(site_dir, summary)  # the memory on disk and this drift: this build
+                return
         if write_memory(site_dir, memory):
             save_summary(site_dir, summarise(site_dir, memory, out_dir, theme_dir))
 
@@ -148,7 +166,17 @@ def write_memory(site_dir: Path, memory: Memory) -> bool:
             # share objects; the page records, which share their dependencies; and the output stamps, as plain
             # tuples that share nothing. One pickle of all three holds one memo table for everything at once.
             # The stories name their bodies, which go to the table (bodies.py).
-            kept = replace(memory, records={}, folders={}, dirs={}, environment=None, values={}, here=frozenset())
+            kept = replace(
+                memory,
+                records={},
+                folders={},
+                dirs={},
+                environment=None,
+                values={},
+                here=frozenset(),
+                generation=None,
+                drift=None,
+            )
             stories = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
             stories.dispatch_table = {**copyreg.dispatch_table, Article: keeper.reduce}
             stories.dump(kept)
@@ -185,7 +213,9 @@ def paused_gc():
             gc.enable()
 
 
-def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> Summary | None:
+def summarise(
+    site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path, drift: Drift | None = None
+) -> Summary | None:
     """Describe a finished build so that the next can prove it has nothing to do (None: cannot)."""
     inputs = summary_inputs(site_dir, theme_dir)
     fresh = now_ns() - RACY_NS
@@ -211,6 +241,7 @@ def summarise(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: P
         holds_until=clock_holds_until(memory),
         zone=memory.paper.config.timezone,
         dirs=memory.dirs.get(str(out_dir)),
+        drift=drift,
     )
 
 
