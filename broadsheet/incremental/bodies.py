@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
+from pathlib import Path
 
 from broadsheet.frozen import Elsewhere, set_stored, stored_getter
 from broadsheet.load.article import Article
@@ -52,6 +53,25 @@ class Stored(Elsewhere):
 
 
 # Open tables by process (a forked worker opens its own) and path, with the file each was opened on.
+class StoredPath(Elsewhere):
+    """A story's file as the memory saved it, a string: made a Path when first read (a Path is slow to make, and
+    a publish reads the file names of few stories)."""
+
+    __slots__ = ("text", "path")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.path: Path | None = None
+
+    def __reduce__(self) -> tuple:
+        return StoredPath, (self.text,)
+
+    def get(self) -> Path:
+        if self.path is None:
+            self.path = Path(self.text)
+        return self.path
+
+
 _connections: dict[tuple[int, str], tuple[sqlite3.Connection, tuple[int, int]]] = {}
 
 
@@ -102,6 +122,7 @@ def generation(table: str) -> bytes | None:
 
 
 _BODY = tuple(f.name for f in fields(Article)).index("body_html")
+_PATH = tuple(f.name for f in fields(Article)).index("path")
 _article_values = stored_getter(Article, tuple(f.name for f in fields(Article)))
 
 
@@ -125,6 +146,8 @@ class Keeper:
             self.fresh.append((article, body))
         self.live.add(body.key)
         values[_BODY] = body
+        if type(path := values[_PATH]) is not StoredPath:
+            values[_PATH] = StoredPath(os.fspath(path))
         return self.rebuild, (Article, tuple(values))
 
     def commit(self) -> None:

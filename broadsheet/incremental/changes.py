@@ -182,7 +182,7 @@ class Checked:
     """What the summary proved by stat alone, before anything else is read."""
 
     nothing: bool = False  # nothing the last build read or wrote has changed: no build needed
-    listing: tuple[Path, ...] | None = None  # the content folder's Markdown files, when it listed them
+    listing: tuple[Path, ...] | None = None  # the content folder's Markdown files, for a build that reads them all
     # The only files that may have changed, when the rest are proved as the last build read them (the stories
     # whose stat differs, no file come or gone, no other input changed); None: any.
     touched: frozenset[Path] | None = None
@@ -214,12 +214,12 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
         if [s[0] for s in sources] != [s[0] for s in summary.sources]:
             return Checked(listing=listing())  # stories came or went
         touched = frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
-        return Checked(listing=listing(), touched=touched | stale)
+        return Checked(touched=touched | stale)  # the stories are read from the memory, but these: no listing
     if not outputs_hold(opts.out_dir, summary.outputs):
         return Checked(listing=listing())
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     if not same_output_at(now, summary):
-        return Checked(listing=listing(), touched=stale)  # every input as the last build read it: the clock
+        return Checked(touched=stale)  # every input as the last build read it: the clock
     if holds_only_ours(opts.out_dir, summary):
         return Checked(nothing=True)
     return Checked(listing=listing())

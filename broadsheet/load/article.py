@@ -118,8 +118,9 @@ class Article:
 
 
 # A story's body is most of its weight and is read only by the pages that show it: the cache keeps it apart
-# (incremental/bodies.py) and a story read back from there fetches it when a page first reads it.
-held_elsewhere(Article, "body_html")
+# (incremental/bodies.py) and a story read back from there fetches it when a page first reads it. Its file name
+# is kept as a string, made a Path when first read.
+held_elsewhere(Article, "body_html", "path")
 
 
 def shape_fields(cls: type = Article) -> tuple[str, ...]:
