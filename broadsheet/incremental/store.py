@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.guard import OutsideFolder, confined
-from broadsheet.incremental.bodies import TABLE, Keeper, generation
+from broadsheet.incremental.bodies import TABLE, CacheDamaged, Keeper, generation
 from broadsheet.incremental.changes import summary_inputs
 from broadsheet.incremental.deps import NOW, site_dependency
 from broadsheet.incremental.drift import with_drift
@@ -193,7 +193,7 @@ def write_memory(site_dir: Path, memory: Memory) -> bool:
         save_summary(site_dir, None)  # a summary must never describe another build than the memory beside it
         keeper.commit()  # from here the last memory no longer matches the table: it is replaced next
         os.replace(tmp, confined(folder, "memory.pickle"))
-    except (OSError, OutsideFolder, sqlite3.Error):
+    except (OSError, OutsideFolder, sqlite3.Error, CacheDamaged):  # a body of another table, gone
         with contextlib.suppress(OSError, NameError):
             os.unlink(tmp)  # a memory its table does not match is of no use
         return False
