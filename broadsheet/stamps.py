@@ -40,7 +40,7 @@ def stamp_file(path: Path | str, old: Stamp | None, racy: bool = True, follow: b
     With follow=False a symbolic link is not a file at all (None): an output file is never a link.
     """
     try:
-        st = os.stat(path, follow_symlinks=follow)
+        st = os.stat(path) if follow else os.lstat(path)  # no keyword argument: called for every output file
     except OSError:
         return None
     if (

@@ -18,6 +18,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from broadsheet.frozen import Elsewhere, set_stored, stored_getter
+from broadsheet.incremental.pickling import rebuild
 from broadsheet.load.article import Article
 from broadsheet.stamps import digest
 
@@ -52,7 +53,6 @@ class Stored(Elsewhere):
         return self.html
 
 
-# Open tables by process (a forked worker opens its own) and path, with the file each was opened on.
 class StoredPath(Elsewhere):
     """A story's file as the memory saved it, a string: made a Path when first read (a Path is slow to make, and
     a publish reads the file names of few stories)."""
@@ -72,6 +72,7 @@ class StoredPath(Elsewhere):
         return self.path
 
 
+# Open tables by process (a forked worker opens its own) and path, with the file each was opened on.
 _connections: dict[tuple[int, str], tuple[sqlite3.Connection, tuple[int, int]]] = {}
 
 
@@ -130,9 +131,8 @@ class Keeper:
     """Saves stories with their bodies named, not held: pickle a memory with `reduce` for Article, then `commit`
     the bodies it met into the table, under the generation the memory was saved with."""
 
-    def __init__(self, table: str, rebuild: object):
+    def __init__(self, table: str):
         self.table = table
-        self.rebuild = rebuild  # pickling.rebuild: how the memory makes a story again
         self.fresh: list[tuple[Article, Stored]] = []  # stories whose body the table may not hold yet
         self.live: set[bytes] = set()  # every body the memory names
         self.generation = os.urandom(16)
@@ -148,7 +148,7 @@ class Keeper:
         values[_BODY] = body
         if type(path := values[_PATH]) is not StoredPath:
             values[_PATH] = StoredPath(os.fspath(path))
-        return self.rebuild, (Article, tuple(values))
+        return rebuild, (Article, tuple(values))  # as pickling.register saves every other record
 
     def commit(self) -> None:
         """Add the new bodies and the generation in one transaction; drop unnamed bodies when they pile up.
@@ -177,15 +177,11 @@ class Keeper:
 def transaction(table: str) -> Iterator[sqlite3.Connection]:
     """Open the table for writing (made anew if it is not a table of ours), in one transaction."""
     try:
-        db = connect(table)
-        for statement in _SCHEMA:
-            db.execute(statement)
+        db = with_schema(connect(table))
     except sqlite3.DatabaseError:  # damaged, or another kind of file: start again
         forget(table)
         os.unlink(table)
-        db = connect(table)
-        for statement in _SCHEMA:
-            db.execute(statement)
+        db = with_schema(connect(table))
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
@@ -193,3 +189,9 @@ def transaction(table: str) -> Iterator[sqlite3.Connection]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def with_schema(db: sqlite3.Connection) -> sqlite3.Connection:
+    for statement in _SCHEMA:
+        db.execute(statement)
+    return db

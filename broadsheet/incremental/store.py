@@ -22,7 +22,7 @@ from broadsheet.incremental.changes import summary_inputs
 from broadsheet.incremental.deps import NOW, site_dependency
 from broadsheet.incremental.drift import with_drift
 from broadsheet.incremental.memory import Drift, Memory, Previous, Summary
-from broadsheet.incremental.pickling import rebuild, register
+from broadsheet.incremental.pickling import register
 from broadsheet.load.article import Article, Correction
 from broadsheet.load.markdown import RENDERER_VERSION
 from broadsheet.load.sources import Source
@@ -158,7 +158,7 @@ def write_memory(site_dir: Path, memory: Memory) -> bool:
         if not (folder / ".gitignore").exists():
             (folder / ".gitignore").write_text("*\n")
         tmp = folder / f"memory.pickle.tmp-{os.getpid()}"
-        keeper = Keeper(os.fspath(confined(folder, TABLE)), rebuild)
+        keeper = Keeper(os.fspath(confined(folder, TABLE)))
         with open(tmp, "wb") as f:
             pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(keeper.generation, f, protocol=pickle.HIGHEST_PROTOCOL)

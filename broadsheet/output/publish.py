@@ -12,7 +12,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISREG
 
 from broadsheet.output.folder import discard_stage, make_stage, publish_stage
 from broadsheet.output.listing import DirStamp, restamp, scan_output
@@ -61,21 +60,9 @@ def find_target(
 
 
 def restamped(prefix: str, previous: Mapping[str, Stamp]) -> dict[str, Stamp]:
-    """Stamp each file a build recorded under prefix: its recorded stamp while its stat is the same (the common
-    case, tested here at 231,000 files without a call), else read again (gone, or not a file: left out)."""
-    files: dict[str, Stamp] = {}
-    lstat = os.lstat
-    for rel, old in previous.items():
-        path = prefix + rel
-        try:
-            st = lstat(path)
-        except OSError:
-            continue
-        if st.st_mtime_ns == old.mtime_ns and st.st_size == old.size and st.st_ino == old.ino and S_ISREG(st.st_mode):
-            files[rel] = old
-        elif (s := stamp_file(path, old, racy=False, follow=False)) is not None:
-            files[rel] = s
-    return files
+    """Stamp each file a build recorded under prefix (231,000 at 100,000 stories: no join per file), keeping its
+    recorded stamp while its stat is the same (gone, or not a file: left out)."""
+    return {rel: s for rel, old in previous.items() if (s := stamp_file(prefix + rel, old, racy=False, follow=False))}
 
 
 @contextmanager
