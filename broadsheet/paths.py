@@ -79,7 +79,11 @@ def read_regular(path: Path | str) -> bytes | None:
 
 
 def walk_confined(
-    top: Path, allowed: tuple[Path, ...], unreadable: Callable[[Path, OSError], None] | None = None, once: bool = True
+    top: Path,
+    allowed: tuple[Path, ...],
+    unreadable: Callable[[Path, OSError], None] | None = None,
+    once: bool = True,
+    listing: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[Path, list[str], list[str], set[str]]]:
     """Walk like os.walk, sorted, following links only while they stay inside `allowed`, each real folder once.
 
@@ -87,7 +91,7 @@ def walk_confined(
     reporting), and which of them are symbolic links; only the followable, non-dot folders are then entered.
     `unreadable` hears of each folder that exists but cannot be listed. With `once` off, a folder reached by
     two routes is walked along each (static files are published wherever a link puts them); only a link
-    cycle stops the walk.
+    cycle stops the walk. `listing` hears of each folder just before it is listed.
     """
     seen: set[str] = set()
 
@@ -99,6 +103,8 @@ def walk_confined(
         dirs: list[str] = []
         files: list[str] = []
         links: set[str] = set()
+        if listing is not None:
+            listing(root)
         try:
             with os.scandir(root) as entries:
                 for entry in entries:

@@ -132,7 +132,8 @@ def build(
         *(uncovered_moves(last and last.paper, paper) if Change.STRUCTURE in changes.kinds else ()),
     )
     try:  # the output is in place: no failure from here on may claim that it was left as it was
-        memory = remember(opts, last, sources, Built(paper, plan, static, inputs, rendered), published, index)
+        built = Built(paper, plan, static, inputs, rendered)
+        memory = replace(remember(opts, last, sources, built, published, index), content=proof.content)
         memory = kept_in_place(last, memory) if edited and Change.TEMPLATES not in changes.kinds else memory
         return replace(report(opts, config, memory, rendered, published, started), warnings=warnings), memory
     except Exception as e:

@@ -12,7 +12,7 @@ from broadsheet.incremental.deps import META
 from broadsheet.incremental.memory import Memory, Summary
 from broadsheet.load.article import Article, shape_fields
 from broadsheet.load.dates import local_instant
-from broadsheet.load.discovery import markdown_names
+from broadsheet.load.discovery import FolderStamp, markdown_names, names_hold
 from broadsheet.load.extras import extra_digests, extra_files
 from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
@@ -186,6 +186,7 @@ class Checked:
     # The only files that may have changed, when the rest are proved as the last build read them (the stories
     # whose stat differs, no file come or gone, no other input changed); None: any.
     touched: frozenset[Path] | None = None
+    content: dict[str, FolderStamp] | None = None  # the content folders, as stamped when the names were known
 
 
 def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
@@ -199,7 +200,11 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
         return Checked()
     if summary.inputs != summary_inputs(opts.site_dir, opts.theme):
         return Checked()
-    names = markdown_names(opts.site_dir / "content")
+    content: dict[str, FolderStamp] = {}
+    if names_hold(summary.content):  # no folder's entries changed: the stories are the ones listed last time
+        names, content = [s[0] for s in summary.sources], summary.content
+    else:
+        names = markdown_names(opts.site_dir / "content", content)
 
     def listing() -> tuple[Path, ...]:  # made Paths only for a build that goes on to read them
         return tuple(map(Path, names))
@@ -207,22 +212,22 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
     try:
         sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in names)
     except OSError:
-        return Checked(listing=listing())
+        return Checked(listing=listing(), content=content)
     # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
     stale = frozenset(map(Path, summary.drift.stale.keys())) if summary.drift is not None else frozenset()
     if sources != summary.sources:  # the usual reason to build: checked before the output folder
         if [s[0] for s in sources] != [s[0] for s in summary.sources]:
-            return Checked(listing=listing())  # stories came or went
+            return Checked(listing=listing(), content=content)  # stories came or went
         touched = frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
-        return Checked(touched=touched | stale)  # the stories are read from the memory, but these: no listing
+        return Checked(touched=touched | stale, content=content)  # read from the memory, but these: no listing
     if not outputs_hold(opts.out_dir, summary.outputs):
-        return Checked(listing=listing())
+        return Checked(listing=listing(), content=content)
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     if not same_output_at(now, summary):
-        return Checked(touched=stale)  # every input as the last build read it: the clock
+        return Checked(touched=stale, content=content)  # every input as the last build read it: the clock
     if holds_only_ours(opts.out_dir, summary):
         return Checked(nothing=True)
-    return Checked(listing=listing())
+    return Checked(listing=listing(), content=content)
 
 
 def outputs_hold(out_dir: Path, outputs: tuple[tuple[str, int, int, int], ...]) -> bool:

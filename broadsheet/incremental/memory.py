@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 
 from broadsheet.incremental.deps import Values
 from broadsheet.incremental.search import Indexed
+from broadsheet.load.discovery import FolderStamp
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Paper
 from broadsheet.options import Outcome
@@ -62,6 +63,7 @@ class Memory:
     search: dict[str, dict[str, Indexed]] = field(default_factory=dict)  # each output folder's search shards
     extras: dict[str, bytes | None] = field(default_factory=dict)  # each standalone page and data file's digest
     dirs: dict[str, dict[str, DirStamp] | None] = field(default_factory=dict)  # each output folder's folders
+    content: dict[str, FolderStamp] | None = None  # the content folders, as stamped when the names were known
     # Only in the memory of a live process, never saved:
     environment: Templates | None = None
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)
@@ -99,6 +101,7 @@ class Summary:
     zone: tzinfo | None = None  # the site's time zone, where the edition date is read
     dirs: dict[str, DirStamp] | None = None  # the output's folders, as the build left them (output/listing.py)
     drift: Drift | None = None  # what the builds since the memory on disk changed (incremental/drift.py)
+    content: dict[str, FolderStamp] | None = None  # the content folders, as stamped (load/discovery.py)
 
 
 @dataclass(frozen=True, slots=True)

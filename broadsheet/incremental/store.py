@@ -51,7 +51,7 @@ from broadsheet.plan.views import (
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 13  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
+FORMAT = 14  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
@@ -242,6 +242,7 @@ def summarise(
         zone=memory.paper.config.timezone,
         dirs=memory.dirs.get(str(out_dir)),
         drift=drift,
+        content=memory.content,
     )
 
 
