@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from support import NOW, article, build, clean_build, read, tree_snapshot, write_site
 
+import broadsheet.incremental.changes
 from broadsheet.incremental.store import cache_header
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
@@ -204,6 +205,35 @@ def test_a_no_change_build_proved_from_stats_still_clears_what_was_dropped_into_
     assert not stray.exists() and not stray.is_symlink()
     assert build(site) == 0  # and now nothing at all is left to do
     assert "Rendered 0 pages; 0 files changed" in capsys.readouterr().out.splitlines()[-1]
+
+
+@pytest.fixture(params=["here", "in a second process"])
+def checked_in(request, monkeypatch) -> str:
+    """Where a build proving the output by stat checks the output files: a large site checks them in a second
+    process while this one checks the rest (made to here from the first file)."""
+    if request.param != "here":
+        monkeypatch.setattr(broadsheet.incremental.changes, "BESIDE_FROM", 0)
+        monkeypatch.setenv("BROADSHEET_JOBS", "2")
+    return request.param
+
+
+@pytest.mark.parametrize("harm", ["defaced", "removed", "a folder in its place"])
+def test_a_page_harmed_after_a_build_proved_from_stats_is_put_back(site, checked_in, forks, harm):
+    old_site_built(site)
+    page = site / "public/national/a/index.html"
+    good = page.read_bytes()
+    assert build(site) == 0  # proved unchanged from stats alone
+    if harm == "defaced":
+        page.write_bytes(b"defaced")
+    elif harm == "removed":
+        page.unlink()
+    else:
+        page.unlink()
+        page.mkdir()
+    forks.clear()
+    assert build(site) == 0
+    assert page.read_bytes() == good
+    assert bool(forks) == (checked_in != "here")
 
 
 def test_a_later_clock_the_same_day_rewrites_no_page_and_the_next_day_changes_the_edition(site):

@@ -6,6 +6,7 @@ import enum
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from broadsheet.incremental.deps import META
@@ -21,6 +22,7 @@ from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import CACHE_DIR, BuildOptions
 from broadsheet.output.listing import scan_output
 from broadsheet.output.ours import stale_temps
+from broadsheet.parallel import meanwhile
 from broadsheet.paths import PAGES_FOLDER, read_regular
 from broadsheet.render.jinja import template_digests
 from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
@@ -177,6 +179,10 @@ def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
     return any(static_file_changed(src, memory) for src in static.values())
 
 
+# From this many output files, their stats are checked in a second process while this one checks the rest.
+BESIDE_FROM = 20_000
+
+
 @dataclass(frozen=True, slots=True)
 class Checked:
     """What the summary proved by stat alone, before anything else is read."""
@@ -209,23 +215,28 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
     def listing() -> tuple[Path, ...]:  # made Paths only for a build that goes on to read them
         return tuple(map(Path, names))
 
-    try:
-        sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in names)
-    except OSError:
-        return Checked(listing=listing(), content=content)
-    # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
-    stale = frozenset(map(Path, summary.drift.stale.keys())) if summary.drift is not None else frozenset()
-    if sources != summary.sources:  # the usual reason to build: checked before the output folder
-        if [s[0] for s in sources] != [s[0] for s in summary.sources]:
-            return Checked(listing=listing(), content=content)  # stories came or went
-        touched = frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
-        return Checked(touched=touched | stale, content=content)  # read from the memory, but these: no listing
-    if not outputs_hold(opts.out_dir, summary.outputs):
-        return Checked(listing=listing(), content=content)
-    now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
-    if not same_output_at(now, summary):
+    # The output files' stats are checked by another process meanwhile, where the site is large enough to pay.
+    outputs = partial(outputs_hold, opts.out_dir, summary.outputs)
+    with meanwhile(outputs, opts.jobs if len(summary.outputs) >= BESIDE_FROM else 1) as outputs_held:
+        try:
+            sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in names)
+        except OSError:
+            return Checked(listing=listing(), content=content)
+        # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
+        stale = frozenset(map(Path, summary.drift.stale.keys())) if summary.drift is not None else frozenset()
+        if sources != summary.sources:  # the usual reason to build: checked before the output folder
+            if [s[0] for s in sources] != [s[0] for s in summary.sources]:
+                return Checked(listing=listing(), content=content)  # stories came or went
+            touched = frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
+            return Checked(touched=touched | stale, content=content)  # read from the memory, but these: no listing
+        now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
+        same_output = same_output_at(now, summary)
+        only_ours = same_output and holds_only_ours(opts.out_dir, summary)
+        if not outputs_held():
+            return Checked(listing=listing(), content=content)
+    if not same_output:
         return Checked(touched=stale, content=content)  # every input as the last build read it: the clock
-    if holds_only_ours(opts.out_dir, summary):
+    if only_ours:
         return Checked(nothing=True)
     return Checked(listing=listing(), content=content)
 
@@ -262,8 +273,9 @@ def holds_only_ours(out_dir: Path, summary: Summary) -> bool:
     link, no temporary folder an interrupted build left beside it): a build would have something to remove."""
     if stale_temps(out_dir):
         return False
-    made = {rel for rel, *_ in summary.outputs}
-    return all(rel in made for rel in scan_output(out_dir, summary.keep, summary.dirs).files)
+    listed = scan_output(out_dir, summary.keep, summary.dirs).files
+    made = {rel for rel, *_ in summary.outputs} if listed else set()
+    return all(rel in made for rel in listed)
 
 
 def summary_inputs(site_dir: Path, theme_dir: Path) -> bytes | None:

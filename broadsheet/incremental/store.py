@@ -268,7 +268,7 @@ def clock_holds_until(memory: Memory) -> datetime | None:
 
 def load_summary(site_dir: Path) -> Summary | None:
     try:
-        with open(site_dir / CACHE_DIR / "summary.pickle", "rb") as f:
+        with open(site_dir / CACHE_DIR / "summary.pickle", "rb") as f, paused_gc():  # 500,000 tuples
             if pickle.load(f) != cache_header():
                 return None
             summary = pickle.load(f)
