@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from broadsheet.incremental.memory import Drift, Memory
+from broadsheet.output.listing import DirStamp
 
 
 def drifted(base: Memory, built: Memory) -> Drift | None:
@@ -70,10 +71,12 @@ def applied(entries: dict, changes: dict) -> dict:
     return out
 
 
-def with_drift(memory: Memory, drift: Drift) -> Memory:
-    """Return the memory read from disk brought to where the builds of the drift left the output."""
+def with_drift(memory: Memory, drift: Drift, dirs: dict[str, dict[str, DirStamp] | None]) -> Memory:
+    """Return the memory read from disk brought to where the builds of the drift left the output, whose
+    folders they left as `dirs` (by output folder)."""
     return replace(
         memory,
+        dirs={**memory.dirs, **dirs},
         records=applied(memory.records, drift.records),
         folders={out: applied(files, drift.stamps.get(out, {})) for out, files in memory.folders.items()},
         search={out: applied(shards, drift.search.get(out, {})) for out, shards in memory.search.items()},

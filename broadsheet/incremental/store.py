@@ -93,7 +93,8 @@ def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previou
         with paused_gc():  # until on_load: a collection in between would traverse every object just read
             memory = load_memory(site_dir)
             if memory is not None and summary is not None and summary.drift is not None:
-                memory = with_drift(memory, summary.drift)
+                # The output's folders as the last build left them are the summary's (a drift carries no folders).
+                memory = with_drift(memory, summary.drift, {str(summary.key[0]): summary.dirs})
             if on_load is not None:
                 on_load()
         return memory
