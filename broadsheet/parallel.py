@@ -72,12 +72,12 @@ def _call(chunk: Any) -> Any:
 
 
 @contextmanager
-def meanwhile(check: Callable[[], bool], jobs: int) -> Iterator[Callable[[], bool]]:
+def meanwhile(check: Callable[[], bool], beside: bool) -> Iterator[Callable[[], bool]]:
     """Run a yes-or-no `check` in a forked process while the caller goes on (231,000 stat calls on one core
     while the other takes 230,000 more); yield a function that waits for its answer. A check that fails in
-    any way answers no. With one job, or no safe fork, the check runs here when asked. A child still running
-    when the block is left (its answer no longer needed) is ended."""
-    if jobs <= 1 or not can_fork():
+    any way answers no. Unless `beside`, or where no fork is safe, the check runs here when asked. A child still
+    running when the block is left (its answer no longer needed) is ended."""
+    if not beside or not can_fork():
         yield check
         return
     with warnings.catch_warnings():

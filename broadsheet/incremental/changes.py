@@ -217,7 +217,7 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
 
     # The output files' stats are checked by another process meanwhile, where the site is large enough to pay.
     outputs = partial(outputs_hold, opts.out_dir, summary.outputs)
-    with meanwhile(outputs, opts.jobs if len(summary.outputs) >= BESIDE_FROM else 1) as outputs_held:
+    with meanwhile(outputs, beside=opts.jobs > 1 and len(summary.outputs) >= BESIDE_FROM) as outputs_held:
         try:
             sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in names)
         except OSError:

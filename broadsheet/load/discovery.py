@@ -52,8 +52,13 @@ def markdown_names(content_dir: Path, folders: dict[str, FolderStamp] | None = N
     objects cost a second). Each folder listed is stamped into `folders`, for names_hold next time."""
     found: list[str] = []
     allowed, pages = allowed_roots(content_dir.parent), content_dir / PAGES_FOLDER
-    listing = None if folders is None else lambda folder: folders.__setitem__(folder, folder_stamp(folder))
-    for root, _dirs, files, links in walk_confined(content_dir, allowed, listing=listing):
+
+    def stamp(folder: str) -> None:
+        folders[folder] = folder_stamp(folder)
+
+    for root, _dirs, files, links in walk_confined(
+        content_dir, allowed, listing=stamp if folders is not None else None
+    ):
         folder = os.fspath(root)
         for name in files if not root.is_relative_to(pages) else ():
             if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name):

@@ -39,7 +39,8 @@ def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
 
 def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, DirStamp] | None = None) -> Listing:
     """List the files a build may own in the folders of out_dir that changed since they were `known` (None:
-    every folder). A known folder is trusted only below a parent found to be a real folder, never a link."""
+    every folder). A folder gone or no longer a folder is forgotten, and with it every folder below it: its
+    parent changed too, and the parent's listing says what is there now (a link is an entry, never followed)."""
     skip = set(KEEP) | set(keep) | {MARKER}
     temps = temp_pattern(out_dir)  # the stage of a folder that cannot be renamed is inside it
     root = os.fspath(out_dir)
@@ -66,30 +67,22 @@ def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, D
     if known is None or "" not in known:
         look_at("")
         return Listing(files, dirs)
-    prefix = root + os.sep  # no join per folder: 127,000 of them at 100,000 stories
-    changed = changed_folders(prefix, known)
+    changed = changed_folders(root + os.sep, known)
     if not changed:
         return Listing(files, dict(known))  # every folder as known: none to list
-    if all(st is not None for _, st in changed):  # every folder still a real one: list only the changed
-        dirs.update(known)
-        for rel, st in changed:
-            look(rel, st)
-        return Listing(files, dict(sorted(dirs.items())))
-    for rel, stamp in sorted(known.items()):  # parents first: a folder is looked at only inside one found real
-        if rel and parent(rel) not in dirs:
-            continue  # gone, or its parent is no longer a folder: the parent's listing says what is there
-        if (st := folder_stat(prefix + rel)) is None:
-            continue
-        if stamp != LOOK_AGAIN and (st.st_mtime_ns, st.st_ino) == stamp:
-            dirs[rel] = stamp
+    dirs.update(known)
+    for rel, st in changed:
+        if st is None:  # gone, or no longer a folder: so is every folder below it, and its parent changed with it
+            del dirs[rel]
         else:
             look(rel, st)
     return Listing(files, dict(sorted(dirs.items())))
 
 
 def changed_folders(prefix: str, known: Mapping[str, DirStamp]) -> list[tuple[str, os.stat_result | None]]:
-    """Return the known folders whose stat is not as known, in order, each with its stat (None: gone, or no
-    longer a real folder). One stat each and nothing more: this is the whole cost when nothing changed."""
+    """Return the known folders whose stat is not as known, each with its stat (None: gone, or no longer a
+    real folder). One stat each (no join per folder: 127,000 of them at 100,000 stories) and nothing more: this
+    is the whole cost when nothing changed."""
     lstat, isdir = os.lstat, stat.S_ISDIR
     changed: list[tuple[str, os.stat_result | None]] = []
     for rel, stamp in known.items():
@@ -102,7 +95,7 @@ def changed_folders(prefix: str, known: Mapping[str, DirStamp]) -> list[tuple[st
             changed.append((rel, None))
         elif (st.st_mtime_ns, st.st_ino) != stamp:
             changed.append((rel, st))
-    return sorted(changed)  # parents first
+    return changed
 
 
 def entries_of(path: str) -> list[tuple[str, bool]] | None:

@@ -45,9 +45,8 @@ HOME_LATEST_MIN = 4
 def plan_pages(paper: Paper, ranked: Mapping[str, Ranked] | None = None) -> Plan:
     """Plan every page of the paper, each with its template, its view and the stories it shows (`ranked`: the
     related stories an earlier plan ranked, by edition, which this one may take instead of ranking again)."""
-    pages = plan_editions(
-        paper, ranked or {}
-    )  # each with its meta (see with_meta), but a fragment, which has no <head>
+    # Each with its meta (see with_meta), but a fragment, which has no <head>.
+    pages = plan_editions(paper, ranked or {})
     pages += plan_machine_readable(paper, pages)
     pages += plan_admin(paper)
     if redirects := plan_redirects(paper):  # a story's old URL says "moved" in the story's language
