@@ -249,8 +249,8 @@ def summarise(
 
 def reads_the_instant(memory: Memory) -> bool:
     """Tell whether any page read the build's exact clock (not only its date): a later one may redraw it."""
-    read = set().union(*(record.deps for record in memory.records.values()))
-    return any(site_dependency(NOW, edition.folder) in read for edition in memory.paper.editions)
+    instants = {site_dependency(NOW, edition.folder) for edition in memory.paper.editions}
+    return any(not instants.isdisjoint(record.deps) for record in memory.records.values())  # no set of all deps
 
 
 def clock_holds_until(memory: Memory) -> datetime | None:
