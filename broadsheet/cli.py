@@ -261,7 +261,7 @@ def terminate_as_interrupt(signum: int, frame: object) -> None:
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
     from broadsheet.options import BuildOptions
-    from broadsheet.pipeline import build_with_cache
+    from broadsheet.run import build_with_cache
 
     out_dir = (args.output or args.site / "public") if write else None
     opts = BuildOptions(

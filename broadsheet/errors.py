@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 
 
@@ -68,6 +67,8 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """Suggest the nearest choice, as ' (did you mean 'X'?)', or ''."""
     lowered = {c.lower(): c for c in choices}
+    from difflib import get_close_matches  # only for a message: not imported by every command
+
     match = get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean '{lowered[match[0]]}'?)" if match else ""
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from broadsheet.errors import Problem, display_path
-from broadsheet.load.article import Article
 from broadsheet.load.schedule import EXPIRES, GOES_LIVE, NextChange
 from broadsheet.paths import default_theme
+
+if TYPE_CHECKING:
+    from broadsheet.load.article import Article
 
 CACHE_DIR = ".broadsheet-cache"  # the build's memory and the preview's output; never watched, never committed
 CHANGED_URLS = "changed-urls.txt"

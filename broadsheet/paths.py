@@ -7,8 +7,6 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import jinja2
-
 from broadsheet.errors import Problem
 
 SOURCE_FOLDERS = ("content", "templates", "static", "data")
@@ -174,30 +172,3 @@ def _link_problem(path: Path, allowed: tuple[Path, ...]) -> Problem:
     if any(is_within(target, root) for root in allowed):
         return Problem(path, None, f"symbolic link leads into a .git folder (to {target}); it is not followed")
     return Problem(path, None, f"symbolic link leads outside the site (to {target}); it is not followed")
-
-
-class ConfinedLoader(jinja2.FileSystemLoader):
-    """A template loader that reads only files whose real path lies inside the templates folder."""
-
-    def __init__(self, searchpath: Path):
-        super().__init__(str(searchpath), followlinks=False)
-        self.root = real(searchpath)
-
-    def get_source(self, environment: jinja2.Environment, template: str):
-        path = os.path.join(self.root, *jinja2.loaders.split_template_path(template))
-        if os.path.lexists(path) and not is_regular(path):  # a FIFO would hang the read
-            raise jinja2.TemplateNotFound(template, f"{template} is not a regular file; not read")
-        source, filename, uptodate = super().get_source(environment, template)
-        if not is_within(filename, self.root):
-            raise jinja2.TemplateNotFound(template, f"{template} leads outside the templates folder; not read")
-        return source, filename, uptodate
-
-    def list_templates(self) -> list[str]:
-        # The walk enters no linked folder, so only a name that is itself a link can lead outside the folder
-        # (get_source checks every name again as it reads it).
-        paths = ((name, os.path.join(self.root, name)) for name in super().list_templates())
-        return [
-            name
-            for name, path in paths
-            if (not os.path.islink(path) or is_within(path, self.root)) and is_regular(path)
-        ]

@@ -16,16 +16,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from broadsheet import urls
-from broadsheet.errors import BuildError, OutputChanged, Problem, UsageError
-from broadsheet.guard import RESERVED_OUTPUT, OutsideFolder, confined
+from broadsheet.errors import BuildError, OutputChanged, Problem
+from broadsheet.guard import RESERVED_OUTPUT
 from broadsheet.incremental.bodies import CacheDamaged
-from broadsheet.incremental.changes import Change, Changes, classify, digest_of, summary_holds, what_changed
+from broadsheet.incremental.changes import Change, Changes, classify, what_changed
 from broadsheet.incremental.deps import STORY, SiteInputs, describe_story, encode
 from broadsheet.incremental.drift import kept_in_place
-from broadsheet.incremental.memory import Memory, Previous
+from broadsheet.incremental.memory import Memory
 from broadsheet.incremental.replan import replan, update_paper
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
+from broadsheet.incremental.summary import Checked, Previous, Summary, describes, digest_of, summary_holds, unchanged
 from broadsheet.load.article import Article
 from broadsheet.load.config import Config, load_config, placeholder_warnings
 from broadsheet.load.dates import local_instant
@@ -33,9 +34,9 @@ from broadsheet.load.extras import Extras, load_extras
 from broadsheet.load.sources import Loaded, load_articles
 from broadsheet.load.static import list_static
 from broadsheet.model.site import Paper, build_paper
-from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult, Outcome
-from broadsheet.output.guard import check_output_dir
-from broadsheet.output.lock import writing, wrote_last
+from broadsheet.options import CACHE_DIR, BuildOptions, BuildResult
+from broadsheet.output.changed import write_changed_urls
+from broadsheet.output.lock import wrote_last
 from broadsheet.output.publish import (
     NOWHERE,
     Nowhere,
@@ -47,8 +48,7 @@ from broadsheet.output.publish import (
     stamp_static,
 )
 from broadsheet.output.search import pagefind_version
-from broadsheet.parallel import default_jobs
-from broadsheet.paths import is_within, link_problems
+from broadsheet.paths import link_problems
 from broadsheet.plan.cards import make_cards
 from broadsheet.plan.collisions import output_collisions
 from broadsheet.plan.images import make_images
@@ -68,16 +68,18 @@ def build(
     previous: Previous | None = None,
     touched: frozenset[Path] | None = None,
     lookout: Lookout | None = None,
+    proof: Checked | None = None,
 ) -> tuple[BuildResult, Memory | None]:
     """Build the site (or only check it), redoing only what changed since `previous`; raise BuildError.
 
     `opts` are normalised (options.normalise); `touched`: the only files that may have changed since (a
-    session's watcher knows; None: any); `lookout`: who waits for which pages (a preview's tabs), drawn first.
+    session's watcher knows; None: any); `lookout`: who waits for which pages (a preview's tabs), drawn first;
+    `proof`: what the summary proved, when already asked.
     Returns what to report, and what this build leaves for the next (None: nothing new).
     """
     started = time.perf_counter()
     previous = previous or Previous()
-    proof = summary_holds(opts, previous.summary)
+    proof = proof or summary_holds(opts, previous.summary)
     if proof.nothing:
         return unchanged(opts, previous.summary.outcome, started), None
     last = previous.load()
@@ -106,7 +108,8 @@ def build(
     edited = replan(last, inputs, changes)  # the last plan, edited in place (None: planned anew)
     plan = edited or checked(plan_pages(paper, last and last_ranked(last.paper, last.plan.pages)), static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
-    target = output_target(opts, config, last)  # the output folder, or nowhere when only checking
+    proved = proof.output and describes(previous.summary, last and last.folders.get(str(opts.out_dir)))
+    target = output_target(opts, config, last, proved)  # the output folder, or nowhere when only checking
     refuse_unwritable(opts)
     make_static(static, last, target)
     stamps = stamp_static(target, static.files)  # as planned: a file saved while pages are drawn is seen next time
@@ -202,65 +205,32 @@ def search_index(
     return index_search(plan, last, None if target.trusted else target.files, target.path)
 
 
-def normalise(opts: BuildOptions) -> BuildOptions:
-    """Return the options with absolute paths, a checked output folder, a changed-URL file and a number of jobs.
-
-    One spelling of every path, so that `build --site .` and `serve` share the cache's entries; the output
-    folder is refused (UsageError) if replacing it could destroy anything that is not ours.
-    """
-    site_dir = Path(os.path.abspath(opts.site_dir))
-    out_dir = check_output_dir(opts.out_dir, site_dir, opts.force) if opts.out_dir is not None else None
-    changed = changed_list(opts.changed_file, site_dir, out_dir)
-    return replace(opts, site_dir=site_dir, out_dir=out_dir, changed_file=changed, jobs=opts.jobs or default_jobs())
-
-
-def changed_list(given: Path | None, site_dir: Path, out_dir: Path | None) -> Path:
-    """Return where the changed-URL list goes: the cache, or a file the user named outside the site and output.
-
-    Inside the site the list may only go into the cache folder, so that `--changed site.toml` (or a link to a
-    template) can never overwrite a source; the guard judges it with its links resolved (UsageError if not).
-    """
-    try:
-        cache = confined(site_dir, CACHE_DIR)
-        if given is None:
-            return confined(cache, CHANGED_URLS)
-        path = Path(os.path.abspath(given))
-        if is_within(path, site_dir) and not is_within(path, cache):
-            return confined(cache, os.fspath(path))  # refused: inside the site, outside its cache
-    except OutsideFolder as e:
-        raise UsageError(f"refusing to write the list of changed URLs: {e}") from None
-    if out_dir is not None and is_within(path, out_dir):
-        raise UsageError(f"refusing to write the list of changed URLs into the output folder {out_dir}")
-    return path
-
-
 def at_site_time(opts: BuildOptions, timezone: ZoneInfo) -> BuildOptions:
     """Return the options with an aware clock: a naive one is read in the site's time zone, as stories are."""
     return opts if opts.now.tzinfo else replace(opts, now=local_instant(opts.now, timezone))
 
 
-def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = None) -> BuildResult:
-    """Build as a new process does: from what the site's cache holds (unless opts.cache is off), saving what it learns.
+def build_cached(
+    opts: BuildOptions,
+    summary: Summary | None,
+    proof: Checked,
+    on_load: Callable[[], None] | None,
+    published: Callable[[], None],
+) -> BuildResult:
+    """Build from what the site's cache holds, its `summary` read and asked already (`proof`: not nothing),
+    and save what the build learns; run.build_with_cache calls it under the output folder's lock.
 
-    `on_load` runs once the last build's memory is read (the command line freezes it out of garbage collection).
+    `on_load` runs once the memory is read; `published` once the output is written (output/lock.py).
     """
-    opts = normalise(opts)
-    with writing(opts.out_dir) as writer:  # the cache describes the output folder: both are written under its lock
-        try:
-            result, memory = build(opts, recall(opts.site_dir, on_load) if opts.cache else Previous())
-        except CacheDamaged:  # a story's body the cache names is gone: build as if there were no cache
-            result, memory = build(opts, Previous())
-        if memory is not None:
-            writer.published()
-        if memory is not None and opts.cache and opts.out_dir is not None:
-            save(opts.site_dir, memory, opts.out_dir, opts.theme)
+    try:
+        result, memory = build(opts, recall(opts.site_dir, summary, on_load) if opts.cache else Previous(), proof=proof)
+    except CacheDamaged:  # a story's body the cache names is gone: build as if there were no cache
+        result, memory = build(opts, Previous())
+    if memory is not None:
+        published()
+    if memory is not None and opts.cache and opts.out_dir is not None:
+        save(opts.site_dir, memory, opts.out_dir, opts.theme)
     return result
-
-
-def unchanged(opts: BuildOptions, outcome: Outcome, started: float) -> BuildResult:
-    """Report the last build again: nothing it read or wrote has changed."""
-    write_changed_urls(opts, ())
-    return BuildResult.of(outcome, time.perf_counter() - started)
 
 
 def static_files(
@@ -304,15 +274,16 @@ def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
     return plan
 
 
-def output_target(opts: BuildOptions, config: Config, previous: Memory | None) -> Target | Nowhere:
-    """Describe the output folder (nowhere: only checking); a folder this process wrote is as it left it."""
+def output_target(opts: BuildOptions, config: Config, previous: Memory | None, proved: bool) -> Target | Nowhere:
+    """Describe the output folder (nowhere: only checking). A folder this process wrote is as it left it, and
+    so is one the summary `proved` unchanged, by stat, since the build that the memory describes."""
     if opts.out_dir is None:
         return NOWHERE
     out = str(opts.out_dir)
     if previous is None:
         return find_target(opts.out_dir, None, False, config.keep, {})
     # Trusted only if this process wrote the folder last: a cron build between two saves rewrote it.
-    trusted = out in previous.here and wrote_last(opts.out_dir)
+    trusted = proved or out in previous.here and wrote_last(opts.out_dir)
     return find_target(
         opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static, previous.dirs.get(out)
     )
@@ -358,7 +329,7 @@ def report(
     """Say what the build did, and list the changed URLs for CDN purges."""
     changed = published.changed
     changed_urls = tuple(urls.of_output(config.base_url, rel) for rel in changed)
-    write_changed_urls(opts, changed_urls)
+    write_changed_urls(opts.changed_file if opts.out_dir is not None else None, changed_urls)
     return BuildResult.of(
         memory.outcome(),
         time.perf_counter() - started,
@@ -387,10 +358,3 @@ def refuse_unwritable(opts: BuildOptions) -> None:
     else:
         return
     raise BuildError([Problem(path, None, f"the list of changed URLs cannot be written here: {why}")])
-
-
-def write_changed_urls(opts: BuildOptions, changed_urls: tuple[str, ...]) -> None:
-    """List the changed URLs, one per line, for CDN purges (a check writes nothing)."""
-    if opts.out_dir is not None:
-        opts.changed_file.parent.mkdir(parents=True, exist_ok=True)
-        opts.changed_file.write_text("".join(url + "\n" for url in changed_urls), encoding="utf-8")

@@ -18,8 +18,9 @@ MAY_IMPORT = {
     "options": {"load"},
     "incremental": {"load", "model", "plan", "render", "output", "options"},
     "pipeline": {"load", "model", "plan", "render", "output", "options", "incremental"},
-    "preview": {"load", "output", "options", "incremental", "pipeline"},
-    "cli": {"options", "pipeline", "preview", "scaffold", "paper", "workflow"},  # paper: init and theme eject
+    "run": {"load", "output", "options", "incremental", "pipeline"},  # the pipeline, only past the summary's proof
+    "preview": {"load", "output", "options", "incremental", "pipeline", "run"},
+    "cli": {"options", "pipeline", "run", "preview", "scaffold", "paper", "workflow"},  # paper: init and theme eject
     "paper": {"workflow"},
     "workflow": set(),
     "scaffold": {"load"},

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import article, build, clean_build, tree_snapshot, write_site
 
-import broadsheet.incremental.changes
+import broadsheet.incremental.summary
 import broadsheet.load.discovery
 
 OLD_NS = 1_000_000_000 * 1_000_000_000  # 2001-09-09: sources older than the racy window, so summaries are written
@@ -30,13 +30,13 @@ def story(title: str, day: int, section: str = "National") -> str:
 def listings(monkeypatch) -> list[Path]:
     """Count the builds that list the content folder (the others took its names from the folders' stats)."""
     listed: list[Path] = []
-    real = broadsheet.incremental.changes.markdown_names
+    real = broadsheet.incremental.summary.markdown_names
 
     def counted(content_dir, folders=None):
         listed.append(content_dir)
         return real(content_dir, folders)
 
-    monkeypatch.setattr(broadsheet.incremental.changes, "markdown_names", counted)
+    monkeypatch.setattr(broadsheet.incremental.summary, "markdown_names", counted)
     return listed
 
 

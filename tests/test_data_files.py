@@ -7,7 +7,7 @@ from datetime import datetime
 from support import NOW, REPO, article, build, read, write_site
 
 from broadsheet.options import BuildOptions
-from broadsheet.pipeline import build_with_cache
+from broadsheet.run import build_with_cache
 
 TAGS_PAGE = """{% extends "base.html" %}
 {% block main %}

@@ -242,8 +242,8 @@ def test_incremental_builds_equal_clean_builds_when_languages_and_keys_change(tm
 
     from broadsheet.errors import BuildError
     from broadsheet.options import BuildOptions
-    from broadsheet.pipeline import build_with_cache
     from broadsheet.preview.session import Session
+    from broadsheet.run import build_with_cache
 
     now = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
     site = write_site(

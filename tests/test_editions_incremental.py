@@ -11,8 +11,8 @@ from support import bilingual, clean_build, tree_snapshot
 
 from broadsheet import pipeline
 from broadsheet.options import BuildOptions
-from broadsheet.pipeline import build_with_cache
 from broadsheet.preview.session import Session
+from broadsheet.run import build_with_cache
 
 NOW = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
 

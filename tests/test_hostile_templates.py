@@ -14,7 +14,7 @@ from support import NOW, REPO, article, build, read, run, write_site
 
 from broadsheet import BuildError
 from broadsheet.options import BuildOptions
-from broadsheet.pipeline import build_with_cache
+from broadsheet.run import build_with_cache
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ from broadsheet import pipeline, urls
 from broadsheet.load import sources as sources_module
 from broadsheet.options import BuildOptions
 from broadsheet.output import folder as output_module
-from broadsheet.pipeline import build_with_cache
 from broadsheet.plan import search as search_plan_module
 from broadsheet.preview.session import Session
 from broadsheet.render import draw as render_module
+from broadsheet.run import build_with_cache
 
 NOW = datetime.fromisoformat("2026-02-12T12:00:00-08:00")
 SECTIONS = ["National", "Sports", "Arts & Culture"]

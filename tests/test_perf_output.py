@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
 from support import NOW, article, build, clean_build, read, tree_snapshot, write_site
 
-import broadsheet.incremental.changes
-from broadsheet.incremental.store import cache_header
+import broadsheet.incremental.summary
+import broadsheet.output.listing
+from broadsheet.incremental.summary import cache_header
 from broadsheet.options import BuildOptions
 from broadsheet.preview.session import Session
 
@@ -212,17 +214,15 @@ def checked_in(request, monkeypatch) -> str:
     """Where a build proving the output by stat checks the output files: a large site checks them in a second
     process while this one checks the rest (made to here from the first file)."""
     if request.param != "here":
-        monkeypatch.setattr(broadsheet.incremental.changes, "BESIDE_FROM", 0)
+        monkeypatch.setattr(broadsheet.incremental.summary, "BESIDE_FROM", 0)
         monkeypatch.setenv("BROADSHEET_JOBS", "2")
     return request.param
 
 
-@pytest.mark.parametrize("harm", ["defaced", "removed", "a folder in its place"])
-def test_a_page_harmed_after_a_build_proved_from_stats_is_put_back(site, checked_in, forks, harm):
-    old_site_built(site)
-    page = site / "public/national/a/index.html"
-    good = page.read_bytes()
-    assert build(site) == 0  # proved unchanged from stats alone
+HARMS = ["defaced", "removed", "a folder in its place"]
+
+
+def harmed(page: Path, harm: str) -> None:
     if harm == "defaced":
         page.write_bytes(b"defaced")
     elif harm == "removed":
@@ -230,10 +230,46 @@ def test_a_page_harmed_after_a_build_proved_from_stats_is_put_back(site, checked
     else:
         page.unlink()
         page.mkdir()
+
+
+@pytest.mark.parametrize("harm", HARMS)
+def test_a_page_harmed_after_a_build_proved_from_stats_is_put_back(site, checked_in, forks, harm):
+    old_site_built(site)
+    page = site / "public/national/a/index.html"
+    good = page.read_bytes()
+    assert build(site) == 0  # proved unchanged from stats alone
+    harmed(page, harm)
     forks.clear()
     assert build(site) == 0
     assert page.read_bytes() == good
     assert bool(forks) == (checked_in != "here")
+
+
+EDITED = "content/b.md"
+NEXT_DAY = "2026-02-13T09:00:00-08:00"
+
+
+@pytest.mark.parametrize("harm", [None, *HARMS])
+@pytest.mark.parametrize("change", ["a story edited", "the next day"])
+def test_a_build_with_work_to_do_trusts_the_output_only_when_its_stats_prove_it(
+    site, tmp_path, checked_in, harm, change
+):
+    """A build with something to do checks the output by stat as well: found as the last build left it, its
+    recorded stamps are trusted (no file stat'd or read again); a page harmed meanwhile is still put back."""
+    old_site_built(site)
+    now = NOW
+    if change == "a story edited":
+        text = (site / EDITED).read_text()
+        (site / EDITED).write_text(text.replace("Body text.", "New words."))
+        os.utime(site / EDITED, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    else:
+        now = NEXT_DAY
+    if harm is not None:
+        harmed(site / "public/national/a/index.html", harm)
+    assert build(site, now=now) == 0
+    assert tree_snapshot(site / "public") == clean_build(site, tmp_path, now=now)
+    if change == "a story edited":
+        assert "New words." in read(site, "/national/b/")
 
 
 def test_a_later_clock_the_same_day_rewrites_no_page_and_the_next_day_changes_the_edition(site):
@@ -269,7 +305,8 @@ def test_a_cache_written_by_other_code_is_not_trusted(site):
     import dataclasses
     import pickle
 
-    from broadsheet.incremental.store import cache_header, load_memory
+    from broadsheet.incremental.store import load_memory
+    from broadsheet.incremental.summary import cache_header
 
     three_stories(site)
     assert build(site) == 0
@@ -384,3 +421,32 @@ def test_an_edit_proved_the_only_change_by_the_summary_is_built_and_a_link_in_it
     assert build(site) != 0
     assert "leads outside the site" in capsys.readouterr().err
     assert "A body edited later." in read(site, "/national/a/")  # the output as it was
+
+
+def test_folders_too_fresh_to_trust_after_a_publish_are_listed_again_once_then_trusted(site, monkeypatch):
+    """A publish leaves the folders it wrote too fresh for their stat to prove anything; the first build with
+    nothing to do lists them again, finds only its own files, and keeps their stamps for the builds after it.
+    A file dropped into such a folder afterwards is still found and removed."""
+    old_site_built(site)
+    text = (site / EDITED).read_text()
+    (site / EDITED).write_text(text.replace("Body text.", "New words."))
+    os.utime(site / EDITED, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert build(site) == 0  # publishes into public/national/b/ and public/, which are fresh now
+    listed: list[str] = []
+    real = broadsheet.incremental.summary.scan_output
+
+    def counted(out_dir, keep=(), known=None, changed=None):
+        listed.extend(rel for rel, _ in changed or [("(all)", None)])
+        return real(out_dir, keep, known, changed)
+
+    monkeypatch.setattr(broadsheet.incremental.summary, "scan_output", counted)
+    monkeypatch.setattr(broadsheet.output.listing, "now_ns", lambda: time.time_ns() + 10_000_000_000)  # later
+    assert build(site) == 0
+    assert "national/b/" in listed  # written by the publish: listed again, found holding only ours
+    listed.clear()
+    assert build(site) == 0
+    assert listed == []  # every folder proved by its stat
+    stray = site / "public/national/b/stray.html"
+    stray.write_text("dropped here by hand")
+    assert build(site) == 0
+    assert not stray.exists()

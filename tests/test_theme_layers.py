@@ -15,7 +15,7 @@ from support import NOW, REPO, article, build, read, run, tree_snapshot, write_s
 
 from broadsheet import BuildError
 from broadsheet.options import BuildOptions
-from broadsheet.pipeline import build_with_cache
+from broadsheet.run import build_with_cache
 
 STORIES = {
     "content/national/a.md": article("Ferries return", date="2026-02-01 09:00"),

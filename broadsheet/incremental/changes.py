@@ -6,26 +6,22 @@ import enum
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from broadsheet.incremental.deps import META
-from broadsheet.incremental.memory import Memory, Summary
+from broadsheet.incremental.memory import Memory
+from broadsheet.incremental.summary import digest_of
 from broadsheet.load.article import Article, shape_fields
 from broadsheet.load.dates import local_instant
-from broadsheet.load.discovery import FolderStamp, markdown_names, names_hold
-from broadsheet.load.extras import extra_digests, extra_files
+from broadsheet.load.extras import extra_digests
 from broadsheet.load.schedule import scheduled_changes
 from broadsheet.load.sources import Loaded
 from broadsheet.load.static import list_static
 from broadsheet.model.site import is_live, is_live_blog
 from broadsheet.options import CACHE_DIR, BuildOptions
-from broadsheet.output.listing import scan_output
-from broadsheet.output.ours import stale_temps
-from broadsheet.parallel import meanwhile
-from broadsheet.paths import PAGES_FOLDER, read_regular
-from broadsheet.render.jinja import template_digests
-from broadsheet.stamps import RACY_NS, digest, now_ns, stamp_file
+from broadsheet.paths import PAGES_FOLDER
+from broadsheet.render.digests import template_digests
+from broadsheet.stamps import stamp_file
 
 
 class Change(enum.Flag):
@@ -162,14 +158,6 @@ def touched_stories(site_dir: Path, touched: frozenset[Path]) -> frozenset[str]:
     )
 
 
-def digest_of(path: Path) -> bytes | None:
-    try:
-        data = read_regular(path)
-    except OSError:
-        return None
-    return None if data is None else digest(data)
-
-
 def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
     """Tell whether any static file (the site's or the theme's) came, went or changed its bytes."""
     static = list_static(site_dir / "static", theme_dir)
@@ -177,126 +165,6 @@ def static_changed(site_dir: Path, theme_dir: Path, memory: Memory) -> bool:
     if {str(src) for src in static.values()} != {src for src in memory.static if not src.startswith(made)}:
         return True
     return any(static_file_changed(src, memory) for src in static.values())
-
-
-# From this many output files, their stats are checked in a second process while this one checks the rest.
-BESIDE_FROM = 20_000
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """What the summary proved by stat alone, before anything else is read."""
-
-    nothing: bool = False  # nothing the last build read or wrote has changed: no build needed
-    listing: tuple[Path, ...] | None = None  # the content folder's Markdown files, for a build that reads them all
-    # The only files that may have changed, when the rest are proved as the last build read them (the stories
-    # whose stat differs, no file come or gone, no other input changed); None: any.
-    touched: frozenset[Path] | None = None
-    content: dict[str, FolderStamp] | None = None  # the content folders, as stamped when the names were known
-
-
-def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
-    """Tell, by stat alone, whether nothing the last build read or wrote has changed since, or else which
-    stories may have (no summary: no proof)."""
-    if summary is None:
-        return Checked()
-    if summary.key != (opts.out_dir, *opts.key):
-        return Checked()
-    if summary.config != digest_of(opts.site_dir / "site.toml"):
-        return Checked()
-    if summary.inputs != summary_inputs(opts.site_dir, opts.theme):
-        return Checked()
-    content: dict[str, FolderStamp] = {}
-    if names_hold(summary.content):  # no folder's entries changed: the stories are the ones listed last time
-        names, content = [s[0] for s in summary.sources], summary.content
-    else:
-        names = markdown_names(opts.site_dir / "content", content)
-
-    def listing() -> tuple[Path, ...]:  # made Paths only for a build that goes on to read them
-        return tuple(map(Path, names))
-
-    # The output files' stats are checked by another process meanwhile, where the site is large enough to pay.
-    outputs = partial(outputs_hold, opts.out_dir, summary.outputs)
-    with meanwhile(outputs, beside=opts.jobs > 1 and len(summary.outputs) >= BESIDE_FROM) as outputs_held:
-        try:
-            sources = tuple((name, (st := os.stat(name)).st_size, st.st_mtime_ns) for name in names)
-        except OSError:
-            return Checked(listing=listing(), content=content)
-        # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
-        stale = frozenset(map(Path, summary.drift.stale.keys())) if summary.drift is not None else frozenset()
-        if sources != summary.sources:  # the usual reason to build: checked before the output folder
-            if [s[0] for s in sources] != [s[0] for s in summary.sources]:
-                return Checked(listing=listing(), content=content)  # stories came or went
-            touched = frozenset(Path(s[0]) for s, t in zip(sources, summary.sources) if s != t)
-            return Checked(touched=touched | stale, content=content)  # read from the memory, but these: no listing
-        now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
-        same_output = same_output_at(now, summary)
-        only_ours = same_output and holds_only_ours(opts.out_dir, summary)
-        if not outputs_held():
-            return Checked(listing=listing(), content=content)
-    if not same_output:
-        return Checked(touched=stale, content=content)  # every input as the last build read it: the clock
-    if only_ours:
-        return Checked(nothing=True)
-    return Checked(listing=listing(), content=content)
-
-
-def outputs_hold(out_dir: Path, outputs: tuple[tuple[str, int, int, int], ...]) -> bool:
-    """Tell whether every output file has the stat the summary recorded (size, mtime, inode: not rewritten)."""
-    folder = os.fspath(out_dir) + os.sep
-    lstat = os.lstat
-    try:
-        for rel, size, mtime_ns, ino in outputs:
-            st = lstat(folder + rel)
-            if st.st_mtime_ns != mtime_ns or st.st_size != size or st.st_ino != ino:
-                return False
-    except OSError:
-        return False
-    return True
-
-
-def same_output_at(now: datetime, summary: Summary) -> bool:
-    """Tell whether the last build's output is the output at `now`: its own clock, or a later one the same day
-    when no page reads the instant and nothing scheduled (a story going live or leaving the news sitemap, a
-    banner or a live blog ending) happens in between."""
-    if now == summary.now:
-        return True
-    if not summary.clock_free or summary.zone is None or now.timestamp() < summary.now.timestamp():
-        return False
-    if now.astimezone(summary.zone).date() != summary.now.astimezone(summary.zone).date():
-        return False  # another edition date
-    return summary.holds_until is None or now.timestamp() < summary.holds_until.timestamp()
-
-
-def holds_only_ours(out_dir: Path, summary: Summary) -> bool:
-    """Tell whether the output folder holds nothing but what the last build made (no file dropped in, no
-    link, no temporary folder an interrupted build left beside it): a build would have something to remove."""
-    if stale_temps(out_dir):
-        return False
-    listed = scan_output(out_dir, summary.keep, summary.dirs).files
-    made = {rel for rel, *_ in summary.outputs} if listed else set()
-    return all(rel in made for rel in listed)
-
-
-def summary_inputs(site_dir: Path, theme_dir: Path) -> bytes | None:
-    """Fingerprint the templates (by content), and the static files, standalone pages and data files (by stat);
-    None if one is too fresh to trust."""
-    parts = [repr(sorted(template_digests(site_dir / "templates", theme_dir / "templates").items())).encode()]
-    now = now_ns()
-    try:
-        for src in extra_files(site_dir):
-            st = os.stat(src)
-            if now - st.st_mtime_ns <= RACY_NS:
-                return None
-            parts.append(f"\0{src}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
-        for rel, src in sorted(list_static(site_dir / "static", theme_dir).items()):
-            st = os.stat(src)
-            if now - st.st_mtime_ns <= RACY_NS:
-                return None
-            parts.append(f"\0{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
-    except OSError:
-        return None
-    return digest(b"".join(parts))
 
 
 def classify(changes: Changes, previous: Memory | None, loaded: Loaded, opts: BuildOptions) -> Changes:

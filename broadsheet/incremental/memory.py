@@ -7,9 +7,7 @@ A session (serve, watch) keeps it in memory between saves; `build` keeps it in <
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
 
 from broadsheet.incremental.deps import Values
 from broadsheet.incremental.search import Indexed
@@ -80,45 +78,3 @@ class Memory:
             self.paper.next_change,
             tuple(a.name for a in self.paper.authors if a.profile is None),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """The last successful build in a few numbers: enough to prove, cheaply, that the next has nothing to do."""
-
-    key: tuple  # the output folder and BuildOptions.key
-    config: bytes | None  # the digest of site.toml
-    inputs: bytes  # every template (by content) and static file (by stat)
-    sources: tuple[tuple[str, int, int], ...]  # (path, size, mtime_ns) in walk order
-    outputs: tuple[tuple[str, int, int, int], ...]  # (output path, size, mtime_ns, inode)
-    now: datetime  # the build's clock; any other may change what is live
-    outcome: Outcome  # to report again
-    keep: tuple[str, ...] = ()  # names in the output folder that are never ours (site.toml's `keep`)
-    # Whether the output is the same at a later clock of the same day, until `holds_until` (None: ever): no
-    # page reads the instant, only the edition date, and nothing is scheduled to appear, end or leave a list.
-    clock_free: bool = False
-    holds_until: datetime | None = None
-    zone: tzinfo | None = None  # the site's time zone, where the edition date is read
-    dirs: dict[str, DirStamp] | None = None  # the output's folders, as the build left them (output/listing.py)
-    drift: Drift | None = None  # what the builds since the memory on disk changed (incremental/drift.py)
-    content: dict[str, FolderStamp] | None = None  # the content folders, as stamped (load/discovery.py)
-
-
-@dataclass(frozen=True, slots=True)
-class Previous:
-    """What the last build left: a session's memory, or the cache's summary and the means to read the rest.
-
-    The summary alone can prove that nothing changed; only a build with something to do reads the memory.
-    """
-
-    summary: Summary | None = None
-    memory: Memory | None = None  # kept in a session's memory
-    read: Callable[[], Memory | None] | None = None  # reads the memory from the cache on disk
-
-    @property
-    def in_memory(self) -> bool:
-        return self.memory is not None
-
-    def load(self) -> Memory | None:
-        """Return the last build's memory, reading the cache if that is where it is (None: no usable one)."""
-        return self.read() if self.read is not None else self.memory

@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import functools
-import gc
-import hashlib
 import os
 import pickle
 import sqlite3
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from broadsheet.guard import OutsideFolder, confined
-from broadsheet.incremental.bodies import TABLE, CacheDamaged, Keeper, generation
-from broadsheet.incremental.changes import summary_inputs
+from broadsheet.incremental.bodies import TABLE, CacheDamaged, Keeper
 from broadsheet.incremental.deps import NOW, site_dependency
 from broadsheet.incremental.drift import with_drift
-from broadsheet.incremental.memory import Drift, Memory, Previous, Summary
+from broadsheet.incremental.memory import Drift, Memory
 from broadsheet.incremental.pickling import register
+from broadsheet.incremental.summary import (
+    Drifted,
+    Previous,
+    Stats,
+    Summary,
+    cache_header,
+    paused_gc,
+    save_summary,
+    summary_inputs,
+    table_generation,
+)
 from broadsheet.load.article import Article, Correction
-from broadsheet.load.markdown import RENDERER_VERSION
 from broadsheet.load.sources import Source
 from broadsheet.model.site import Author, Edition, Paper, Section, Tag
 from broadsheet.options import CACHE_DIR
@@ -51,9 +56,6 @@ from broadsheet.plan.views import (
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-FORMAT = 14  # bump when the layout of Memory changes (the code fingerprint would catch it anyway)
-PACKAGE = Path(__file__).resolve().parent.parent
-
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
 register(  # the pages' views, one class per kind of page
     PlainView,
@@ -79,46 +81,29 @@ register(  # the pages' views, one class per kind of page
 )
 
 
-def recall(site_dir: Path, on_load: Callable[[], None] | None = None) -> Previous:
-    """Return what the last build left in the site's cache: its summary now, the means to read its memory.
+def recall(site_dir: Path, summary: Summary | None, on_load: Callable[[], None] | None = None) -> Previous:
+    """Return what the last build left in the site's cache: its summary (load_summary), the means to read its
+    memory.
 
     `on_load` runs once the memory is loaded (the command line freezes it out of later garbage collections).
     """
 
-    summary = load_summary(site_dir)
-    if summary is not None and summary.drift is not None and summary.drift.generation != table_generation(site_dir):
-        summary = None  # a drift from another memory than the one on disk: it proves nothing
-
     def load() -> Memory | None:
         with paused_gc():  # until on_load: a collection in between would traverse every object just read
             memory = load_memory(site_dir)
-            if memory is not None and summary is not None and summary.drift is not None:
-                # The output's folders as the last build left them are the summary's (a drift carries no folders).
-                memory = with_drift(memory, summary.drift, {str(summary.key[0]): summary.dirs})
+            if memory is not None and summary is not None:
+                # The output's folders are the summary's: as the last build left them (a drift carries no
+                # folders), or as a build with nothing to do found them since (run.py).
+                folders = {str(summary.key[0]): summary.folders()}
+                if summary.drift is not None:
+                    memory = with_drift(memory, summary.drift.load(), folders)
+                else:
+                    memory = replace(memory, dirs={**memory.dirs, **folders})
             if on_load is not None:
                 on_load()
         return memory
 
     return Previous(summary=summary, read=load)
-
-
-def table_generation(site_dir: Path) -> bytes | None:
-    """Return the generation of the memory on disk, which its bodies' table carries (None: none)."""
-    return generation(os.fspath(site_dir / CACHE_DIR / TABLE))
-
-
-def cache_header() -> tuple:
-    """Return what a cache must have been written by to be trusted: this very code, this renderer."""
-    return (FORMAT, RENDERER_VERSION, sys.version_info[:2], code_digest())
-
-
-@functools.cache
-def code_digest() -> bytes:
-    """Fingerprint Broadsheet's own source, every module of the package: any change voids the cache."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(PACKAGE.rglob("*.py")):
-        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.digest()
 
 
 def load_memory(site_dir: Path) -> Memory | None:
@@ -202,18 +187,6 @@ def write_memory(site_dir: Path, memory: Memory) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def paused_gc():
-    """Hold off the cycle collector while (un)pickling, which would otherwise traverse the cache many times."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def summarise(
     site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path, drift: Drift | None = None
 ) -> Summary | None:
@@ -233,16 +206,18 @@ def summarise(
         key=(out_dir, *memory.options),
         config=memory.config,
         inputs=inputs,
-        sources=tuple((name, s.size, s.mtime_ns) for name, s in memory.sources.items()),
-        outputs=tuple((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())),
+        sources=Stats.of(((name, s.size, s.mtime_ns) for name, s in memory.sources.items()), 2),
+        outputs=Stats.of(((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())), 3),
         now=memory.paper.now,
         outcome=memory.outcome(),
         keep=memory.paper.config.keep,
         clock_free=not reads_the_instant(memory),
         holds_until=clock_holds_until(memory),
         zone=memory.paper.config.timezone,
-        dirs=memory.dirs.get(str(out_dir)),
-        drift=drift,
+        dirs=None
+        if (dirs := memory.dirs.get(str(out_dir))) is None
+        else Stats.of(((k, *v) for k, v in dirs.items()), 2),
+        drift=None if drift is None else Drifted.of(drift),
         content=memory.content,
     )
 
@@ -265,30 +240,3 @@ def clock_holds_until(memory: Memory) -> datetime | None:
         if story.live and story.live_until is not None and story.live_until.timestamp() > now:
             instants.append(story.live_until)
     return min(instants, key=datetime.timestamp, default=None)
-
-
-def load_summary(site_dir: Path) -> Summary | None:
-    try:
-        with open(site_dir / CACHE_DIR / "summary.pickle", "rb") as f, paused_gc():  # 500,000 tuples
-            if pickle.load(f) != cache_header():
-                return None
-            summary = pickle.load(f)
-    except Exception:  # noqa: BLE001 (missing or damaged: just no shortcut)
-        return None
-    return summary if isinstance(summary, Summary) else None
-
-
-def save_summary(site_dir: Path, summary: Summary | None) -> None:
-    """Write (or, given None, remove) the summary; it must never outlive a build it does not describe."""
-    try:
-        path = confined(site_dir, f"{CACHE_DIR}/summary.pickle")
-        if summary is None:
-            path.unlink(missing_ok=True)
-            return
-        tmp = path.with_name(f"summary.pickle.tmp-{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump(cache_header(), f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(summary, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except (OSError, OutsideFolder):
-        pass

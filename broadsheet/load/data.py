@@ -14,11 +14,10 @@ import yaml
 
 from broadsheet.errors import Problem
 from broadsheet.load.article import Extra
-from broadsheet.load.discovery import files_in
+from broadsheet.load.discovery import find_data
 from broadsheet.load.frontmatter import CONTROLS, decode, read_limited
 from broadsheet.stamps import digest
 
-DATA_SUFFIXES = (".toml", ".yaml", ".yml", ".json", ".csv")
 MAX_DATA_VALUES = 200_000  # after expanding YAML aliases: a results table fits, a "billion laughs" does not
 ABSENT = b"absent"  # the value of a data file that does not exist: one added later changes it
 
@@ -52,15 +51,6 @@ class DataFiles:
 def data_digest(files: DataFiles, stem: str) -> bytes:
     """Return the fingerprint of one data file (ABSENT: there is none of that name)."""
     return files._digests.get(stem, ABSENT)
-
-
-def data_folder(site_dir: Path) -> Path:
-    return site_dir / "data"
-
-
-def find_data(site_dir: Path) -> list[Path]:
-    """List the data files directly in data/, by name, skipping junk and links leaving the site."""
-    return files_in(data_folder(site_dir), DATA_SUFFIXES, site_dir)
 
 
 def load_data(site_dir: Path, max_size: int) -> tuple[DataFiles, list[Problem]]:

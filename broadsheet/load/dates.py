@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from broadsheet.load.config import Config
+if TYPE_CHECKING:
+    from broadsheet.load.config import Config
 
 
 class DateOnly(datetime):

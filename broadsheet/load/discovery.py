@@ -9,6 +9,7 @@ from broadsheet.paths import PAGES_FOLDER, allowed_roots, is_followable, walk_co
 from broadsheet.stamps import RACY_NS, now_ns
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+DATA_SUFFIXES = (".toml", ".yaml", ".yml", ".json", ".csv")
 
 # A content folder as listed: its (ctime_ns, inode) taken just before, followed through links as the walk goes.
 # Adding, removing or renaming an entry, or changing who may read the folder, sets its ctime; None: listed too
@@ -65,6 +66,38 @@ def markdown_names(content_dir: Path, folders: dict[str, FolderStamp] | None = N
                 if name not in links or is_followable(root / name, allowed):
                     found.append(os.path.join(folder, name))
     return found
+
+
+def pages_folder(content_dir: Path) -> Path:
+    return content_dir / PAGES_FOLDER
+
+
+def find_pages(content_dir: Path) -> list[Path]:
+    """List the Markdown files in content/pages/, by name, skipping junk and links leaving the site: those
+    directly in it, then those in its subfolders (which load_pages reports rather than leave out unsaid)."""
+    top = pages_folder(content_dir)
+    nested = [
+        root / name
+        for root, _dirs, files, _links in walk_confined(top, allowed_roots(content_dir.parent))
+        if root != top
+        for name in files
+        if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name)
+    ]
+    return [*files_in(top, MARKDOWN_SUFFIXES, content_dir.parent), *nested]
+
+
+def data_folder(site_dir: Path) -> Path:
+    return site_dir / "data"
+
+
+def find_data(site_dir: Path) -> list[Path]:
+    """List the data files directly in data/, by name, skipping junk and links leaving the site."""
+    return files_in(data_folder(site_dir), DATA_SUFFIXES, site_dir)
+
+
+def extra_files(site_dir: Path) -> list[Path]:
+    """List the inputs besides stories, templates and static files: standalone pages and data files."""
+    return [*find_pages(site_dir / "content"), *find_data(site_dir)]
 
 
 def folder_stamp(folder: str) -> FolderStamp:

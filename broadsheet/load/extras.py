@@ -7,8 +7,9 @@ from pathlib import Path
 
 from broadsheet.errors import Problem
 from broadsheet.load.config import Config, key_line
-from broadsheet.load.data import DataFiles, find_data, load_data
-from broadsheet.load.pages import StandalonePage, find_pages, load_pages
+from broadsheet.load.data import DataFiles, load_data
+from broadsheet.load.discovery import extra_files
+from broadsheet.load.pages import StandalonePage, load_pages
 from broadsheet.load.profiles import NO_PROFILES, Profiles, read_profiles
 from broadsheet.paths import read_regular
 from broadsheet.stamps import digest
@@ -23,11 +24,6 @@ class Extras:
     digests: dict[str, bytes | None] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     profiles: Profiles = NO_PROFILES  # data/authors.toml
-
-
-def extra_files(site_dir: Path) -> list[Path]:
-    """List the inputs besides stories, templates and static files: standalone pages and data files."""
-    return [*find_pages(site_dir / "content"), *find_data(site_dir)]
 
 
 def extra_digests(site_dir: Path) -> dict[str, bytes | None]:

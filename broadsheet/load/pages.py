@@ -12,7 +12,7 @@ from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.article import Extra
 from broadsheet.load.body import render_body
 from broadsheet.load.config import Config
-from broadsheet.load.discovery import MARKDOWN_SUFFIXES, files_in, is_junk
+from broadsheet.load.discovery import find_pages, pages_folder
 from broadsheet.load.frontmatter import (
     CONTROLS,
     INVISIBLE_TITLE,
@@ -25,7 +25,7 @@ from broadsheet.load.frontmatter import (
     visible,
 )
 from broadsheet.load.markdown import MarkdownRenderer, first_paragraph_text
-from broadsheet.paths import PAGES_FOLDER, allowed_roots, walk_confined
+from broadsheet.paths import PAGES_FOLDER
 
 PAGE_FIELDS = ("title", "slug", "summary")
 _SLUG_FORBIDDEN = re.compile(r"[/\\\x00-\x1f\x7f%]|\.\.")
@@ -49,24 +49,6 @@ class StandalonePage:
     def edition(self) -> str:
         """The URL folder of its edition, by the name templates written before `folder` use."""
         return self.folder
-
-
-def pages_folder(content_dir: Path) -> Path:
-    return content_dir / PAGES_FOLDER
-
-
-def find_pages(content_dir: Path) -> list[Path]:
-    """List the Markdown files in content/pages/, by name, skipping junk and links leaving the site: those
-    directly in it, then those in its subfolders (which load_pages reports rather than leave out unsaid)."""
-    top = pages_folder(content_dir)
-    nested = [
-        root / name
-        for root, _dirs, files, _links in walk_confined(top, allowed_roots(content_dir.parent))
-        if root != top
-        for name in files
-        if name.lower().endswith(MARKDOWN_SUFFIXES) and not is_junk(name)
-    ]
-    return [*files_in(top, MARKDOWN_SUFFIXES, content_dir.parent), *nested]
 
 
 def load_pages(content_dir: Path, config: Config) -> tuple[tuple[StandalonePage, ...], list[Problem]]:

@@ -10,7 +10,8 @@ from typing import Any
 
 from broadsheet import urls
 from broadsheet.errors import Problem, did_you_mean
-from broadsheet.load.data import DataFiles, data_folder
+from broadsheet.load.data import DataFiles
+from broadsheet.load.discovery import data_folder
 
 PROFILES_STEM = "authors"  # data/authors.toml: also site.data.authors, as any data file
 PROFILE_FIELDS = ("bio", "photo", "role", "email", "links", "names")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from broadsheet.load.article import Article
+if TYPE_CHECKING:
+    from broadsheet.load.article import Article
+
 
 GOES_LIVE = "goes live"
 BANNER_ENDS = "banner ends"

@@ -18,7 +18,6 @@ from broadsheet.output.ours import KEEP, MARKER, temp_pattern
 from broadsheet.stamps import RACY_NS, now_ns
 
 DirStamp = tuple[int, int]  # a folder's (mtime_ns, inode) when last listed
-LOOK_AGAIN: DirStamp = (-1, -1)  # a folder to list next time: too fresh to trust, or holding something not ours
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +36,16 @@ def list_output(out_dir: Path, keep: tuple[str, ...] = ()) -> list[str]:
     return scan_output(out_dir, keep).files
 
 
-def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, DirStamp] | None = None) -> Listing:
+def scan_output(
+    out_dir: Path,
+    keep: tuple[str, ...] = (),
+    known: Mapping[str, DirStamp] | None = None,
+    changed: list[tuple[str, os.stat_result | None]] | None = None,
+) -> Listing:
     """List the files a build may own in the folders of out_dir that changed since they were `known` (None:
     every folder). A folder gone or no longer a folder is forgotten, and with it every folder below it: its
-    parent changed too, and the parent's listing says what is there now (a link is an entry, never followed)."""
+    parent changed too, and the parent's listing says what is there now (a link is an entry, never followed).
+    `changed`: the known folders that changed, when already found (changed_folders)."""
     skip = set(KEEP) | set(keep) | {MARKER}
     temps = temp_pattern(out_dir)  # the stage of a folder that cannot be renamed is inside it
     root = os.fspath(out_dir)
@@ -50,7 +55,7 @@ def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, D
     def look(rel: str, st: os.stat_result) -> None:
         """List one folder (stat taken first: an entry added meanwhile changes it again), and its new folders."""
         if (listed := entries_of(os.path.join(root, rel))) is None:
-            dirs[rel] = LOOK_AGAIN
+            dirs[rel] = look_again(st)
             return
         dirs[rel] = dir_stamp(st)
         for name, is_dir in listed:
@@ -67,7 +72,8 @@ def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, D
     if known is None or "" not in known:
         look_at("")
         return Listing(files, dirs)
-    changed = changed_folders(root + os.sep, known)
+    if changed is None:
+        changed = changed_folders(root + os.sep, known.items())
     if not changed:
         return Listing(files, dict(known))  # every folder as known: none to list
     dirs.update(known)
@@ -79,13 +85,13 @@ def scan_output(out_dir: Path, keep: tuple[str, ...] = (), known: Mapping[str, D
     return Listing(files, dict(sorted(dirs.items())))
 
 
-def changed_folders(prefix: str, known: Mapping[str, DirStamp]) -> list[tuple[str, os.stat_result | None]]:
-    """Return the known folders whose stat is not as known, each with its stat (None: gone, or no longer a
-    real folder). One stat each (no join per folder: 127,000 of them at 100,000 stories) and nothing more: this
-    is the whole cost when nothing changed."""
+def changed_folders(prefix: str, known: Iterable[tuple[str, DirStamp]]) -> list[tuple[str, os.stat_result | None]]:
+    """Return the known folders, given as (folder, stamp), whose stat is not as known, each with its stat (None:
+    gone, or no longer a real folder). One stat each (no join per folder: 127,000 of them at 100,000 stories)
+    and nothing more: this is the whole cost when nothing changed."""
     lstat, isdir = os.lstat, stat.S_ISDIR
     changed: list[tuple[str, os.stat_result | None]] = []
-    for rel, stamp in known.items():
+    for rel, stamp in known:
         try:
             st = lstat(prefix + rel)
         except OSError:
@@ -117,8 +123,14 @@ def folder_stat(path: str) -> os.stat_result | None:
 
 
 def dir_stamp(st: os.stat_result) -> DirStamp:
-    """Return a folder's stamp, or LOOK_AGAIN if it changed too recently for its stat to prove anything."""
-    return (st.st_mtime_ns, st.st_ino) if now_ns() - st.st_mtime_ns > RACY_NS else LOOK_AGAIN
+    """Return a folder's stamp, or look_again if it changed too recently for its stat to prove anything."""
+    return (st.st_mtime_ns, st.st_ino) if now_ns() - st.st_mtime_ns > RACY_NS else look_again(st)
+
+
+def look_again(st: os.stat_result) -> DirStamp:
+    """Return the stamp of a folder to list next time (too fresh to trust, unreadable, or holding something not
+    ours): no mtime matches it, and its inode is kept, so that a tree swapped in is told from it (restamp)."""
+    return (-1, st.st_ino)
 
 
 def parent(rel: str) -> str:
@@ -145,8 +157,8 @@ def restamp(
         listing = scan_output(out_dir, keep)
         dirs = listing.dirs
         for rel in listing.files:
-            if rel not in files:
-                dirs[rel.rpartition("/")[0] + "/" if "/" in rel else ""] = LOOK_AGAIN
+            if rel not in files and (folder := rel.rpartition("/")[0] + "/" if "/" in rel else "") in dirs:
+                dirs[folder] = (-1, dirs[folder][1])
         return dirs
     skip = set(KEEP) | set(keep) | {MARKER}
     temps = temp_pattern(out_dir)
@@ -163,12 +175,12 @@ def restamp(
             after.pop(rel, None)
             continue
         if (listed := entries_of(os.path.join(root, rel))) is None:
-            after[rel] = LOOK_AGAIN
+            after[rel] = look_again(st)
             continue
         ours = all(
             (f"{rel}{name}/" in after or f"{rel}{name}/" in touched) if is_dir else f"{rel}{name}" in files
             for name, is_dir in listed
             if rel or (name not in skip and not temps.fullmatch(name))
         )
-        after[rel] = dir_stamp(st) if ours else LOOK_AGAIN
+        after[rel] = dir_stamp(st) if ours else look_again(st)
     return after

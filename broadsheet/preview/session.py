@@ -9,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 from broadsheet.incremental.bodies import CacheDamaged
-from broadsheet.incremental.memory import Memory, Previous
+from broadsheet.incremental.memory import Memory
 from broadsheet.incremental.store import recall, save
+from broadsheet.incremental.summary import Previous, load_summary
 from broadsheet.options import BuildOptions, BuildResult
 from broadsheet.output.lock import writing
-from broadsheet.pipeline import build, normalise
+from broadsheet.pipeline import build
 from broadsheet.preview.lookout import PreviewLookout
+from broadsheet.run import normalise
 
 
 class Session:
@@ -31,7 +33,9 @@ class Session:
         self.opts = normalise(opts)
         self.clock = clock  # the real time, read at each build (None: the build's clock stays opts.now)
         self.lookout = lookout  # serve's: which pages tabs and requests wait for, drawn first
-        self.previous = recall(self.opts.site_dir, on_load=gc.freeze) if self.opts.cache else Previous()
+        self.previous = (
+            recall(self.opts.site_dir, load_summary(self.opts.site_dir), gc.freeze) if self.opts.cache else Previous()
+        )
         self.memory: Memory | None = None  # what the last good build left, once there is one
         self.pending: set[Path] | None = set()  # files failed builds were given (None: all of them)
         self._unsaved = False

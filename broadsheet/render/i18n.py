@@ -35,38 +35,9 @@ from broadsheet.load.config import DEFAULT_DATE_FORMAT, Config
 from broadsheet.load.dates import DateOnly
 from broadsheet.paths import read_regular
 from broadsheet.plan.feeds import xml_text
-from broadsheet.stamps import digest
+from broadsheet.render.digests import DOMAIN, catalog_files, locales_of
 
-DOMAIN = "messages"
 _TIME_DIRECTIVE = re.compile(r"[\s,:.]*%-?[HIklMSpPfzZXTRrc]")
-# The catalogs' name among the template digests (never a template's): one digest of every catalog, the site's
-# and the theme's, which each page that translates a word depends on; a catalog added or taken away changes it.
-CATALOGS = ":locales"
-
-
-def catalog_files(locales: Path) -> dict[str, Path]:
-    """Return each language's catalog in a locales/ folder: {"pa": locales/pa/LC_MESSAGES/messages.po}."""
-    found = {}
-    if locales.is_dir():
-        for folder in sorted(locales.iterdir()):
-            po = folder / "LC_MESSAGES" / f"{DOMAIN}.po"
-            if po.is_file():
-                found[folder.name] = po
-    return found
-
-
-def catalogs_digest(template_layers: tuple[Path, ...]) -> bytes:
-    """Fingerprint every catalog beside the templates folders, where each lies and what it holds."""
-    parts = []
-    for layer, folder in enumerate(locales_of(template_layers)):
-        for language, path in catalog_files(folder).items():
-            parts.append((layer, language, read_regular(path)))
-    return digest(repr(parts).encode())
-
-
-def locales_of(template_layers: tuple[Path, ...]) -> tuple[Path, ...]:
-    """Return the locales/ folder beside each templates/ folder: the site's, then the theme's."""
-    return tuple(layer.parent / "locales" for layer in template_layers)
 
 
 def compile_catalogs(template_layers: tuple[Path, ...], languages: tuple[str, ...]) -> dict[str, NullTranslations]:

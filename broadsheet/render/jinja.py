@@ -19,9 +19,9 @@ from broadsheet.errors import Problem, did_you_mean
 from broadsheet.load.article import Article, Extra
 from broadsheet.load.config import Config
 from broadsheet.load.data import DataFiles
-from broadsheet.paths import ConfinedLoader, read_regular
-from broadsheet.render.i18n import CATALOGS, catalogs_digest, install_i18n
-from broadsheet.stamps import digest
+from broadsheet.paths import is_regular, is_within, real
+from broadsheet.render.digests import CATALOGS, template_digests
+from broadsheet.render.i18n import install_i18n
 
 TEMPLATE_NAMES = (
     "base.html",
@@ -137,24 +137,31 @@ def load_templates(
     return Templates(env, digests, config, tuple(check_templates(env, layers[0])))
 
 
-def template_digests(*layers: Path) -> dict[str, bytes]:
-    """Return every template name (a file's path under templates/) with the digest of the file it is drawn from.
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A template loader that reads only files whose real path lies inside the templates folder."""
 
-    The site's own file stands for a name; the theme's (a later layer) only where the site has none, so an
-    upgraded theme file changes the digest of exactly the names no site file replaces.
-    """
-    digests: dict[str, bytes] = {}
-    for templates_dir in layers:
-        for root, dirs, files in os.walk(templates_dir):
-            dirs.sort()
-            for name in sorted(files):
-                path = Path(root) / name
-                rel = path.relative_to(templates_dir).as_posix()
-                # A FIFO is reported (paths.link_problems), never read.
-                if rel not in digests and (data := read_regular(path)) is not None:
-                    digests[rel] = digest(data)
-    digests[CATALOGS] = catalogs_digest(layers)  # the gettext catalogs beside them (render/i18n.py)
-    return digests
+    def __init__(self, searchpath: Path):
+        super().__init__(str(searchpath), followlinks=False)
+        self.root = real(searchpath)
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        path = os.path.join(self.root, *jinja2.loaders.split_template_path(template))
+        if os.path.lexists(path) and not is_regular(path):  # a FIFO would hang the read
+            raise jinja2.TemplateNotFound(template, f"{template} is not a regular file; not read")
+        source, filename, uptodate = super().get_source(environment, template)
+        if not is_within(filename, self.root):
+            raise jinja2.TemplateNotFound(template, f"{template} leads outside the templates folder; not read")
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        # The walk enters no linked folder, so only a name that is itself a link can lead outside the folder
+        # (get_source checks every name again as it reads it).
+        paths = ((name, os.path.join(self.root, name)) for name in super().list_templates())
+        return [
+            name
+            for name, path in paths
+            if (not os.path.islink(path) or is_within(path, self.root)) and is_regular(path)
+        ]
 
 
 def make_env(layers: Path | tuple[Path, ...], config: Config) -> jinja2.Environment:
