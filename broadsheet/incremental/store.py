@@ -35,7 +35,7 @@ from broadsheet.model.site import Author, Edition, Paper, Section, Tag
 from broadsheet.options import CACHE_DIR
 from broadsheet.plan.archives import ArchivesView, ArchiveView
 from broadsheet.plan.page import Page, Pager, PlainView
-from broadsheet.plan.sitemaps import NEWS_WINDOW, EntriesView, RobotsView
+from broadsheet.plan.sitemaps import NEWS_WINDOW, EntriesView, RobotsView, SitemapEntry
 from broadsheet.plan.views import (
     AdminConfigView,
     AdminView,
@@ -56,7 +56,7 @@ from broadsheet.plan.views import (
 from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
-register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord)
+register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord, SitemapEntry)
 register(  # the pages' views, one class per kind of page
     PlainView,
     HomeView,
