@@ -229,7 +229,7 @@ def build_cached(
     if memory is not None:
         published()
     if memory is not None and opts.cache and opts.out_dir is not None:
-        save(opts.site_dir, memory, opts.out_dir, opts.theme)
+        save(opts.site_dir, memory, opts.out_dir, opts.theme, summary)
     return result
 
 

@@ -450,3 +450,31 @@ def test_folders_too_fresh_to_trust_after_a_publish_are_listed_again_once_then_t
     stray.write_text("dropped here by hand")
     assert build(site) == 0
     assert not stray.exists()
+
+
+def test_an_edit_in_place_that_makes_a_page_show_the_instant_is_redrawn_at_a_later_clock(site):
+    """The summary an edit in place brings forward learns that a page drawn again now reads the instant."""
+    instant = "{% if article is defined and article.summary == 'Now.' %}<p class=ad>At {{ site.now|isodate }}</p>{% endif %}\n"
+    old_site_built(site, {"templates/partials/ad.html": instant})
+    text = (site / EDITED).read_text()
+    (site / EDITED).write_text(text.replace("'Bravo summary.'", "'Now.'"))
+    os.utime(site / EDITED, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert build(site) == 0
+    assert "At 2026-02-12T12:00:00-08:00" in read(site, "/national/b/")
+    assert build(site, now="2026-02-12T15:00:00-08:00") == 0
+    assert "At 2026-02-12T15:00:00-08:00" in read(site, "/national/b/")
+
+
+def test_after_an_edit_in_place_nothing_more_to_do_is_proved_from_stats_alone(site, capsys):
+    """The summary an edit in place leaves (brought forward from the last one) describes every output file as
+    written, a fragment of the search index renamed among them: the next build needs nothing else."""
+    old_site_built(site)
+    text = (site / EDITED).read_text()
+    (site / EDITED).write_text(text.replace("Body text.", "Words nobody searched for before."))
+    os.utime(site / EDITED, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    assert build(site) == 0
+    damage_memory(site)
+    capsys.readouterr()
+    assert build(site) == 0
+    assert "Rendered 0 pages; 0 files changed" in last_line(capsys)
+    assert "Words nobody searched for before." in read(site, "/national/b/")

@@ -7,7 +7,9 @@ import copyreg
 import os
 import pickle
 import sqlite3
-from collections.abc import Callable
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -123,13 +125,14 @@ def load_memory(site_dir: Path) -> Memory | None:
     return replace(memory, records=records, folders=folders, dirs=dirs, generation=written)
 
 
-def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path) -> None:
-    """Write the cache atomically, and the summary that describes out_dir; failing to only costs speed next time."""
+def save(site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path, last: Summary | None = None) -> None:
+    """Write the cache atomically, and the summary that describes out_dir; failing to only costs speed next time.
+    `last`: the summary the build started from (see summarise)."""
     with paused_gc():  # the many small objects saving makes would set off collections over the whole memory
         drift = memory.drift  # how it differs from the memory on disk, when only by edits in place
         if drift is not None and drift.small and drift.generation == table_generation(site_dir):
             save_summary(site_dir, None)  # never the last build's summary beside this build's output
-            if summary := summarise(site_dir, memory, out_dir, theme_dir, drift):
+            if summary := summarise(site_dir, memory, out_dir, theme_dir, drift, last):
                 save_summary(site_dir, summary)  # the memory on disk and this drift: this build
                 return
         if write_memory(site_dir, memory):
@@ -188,9 +191,15 @@ def write_memory(site_dir: Path, memory: Memory) -> bool:
 
 
 def summarise(
-    site_dir: Path, memory: Memory, out_dir: Path | None, theme_dir: Path, drift: Drift | None = None
+    site_dir: Path,
+    memory: Memory,
+    out_dir: Path | None,
+    theme_dir: Path,
+    drift: Drift | None = None,
+    last: Summary | None = None,
 ) -> Summary | None:
-    """Describe a finished build so that the next can prove it has nothing to do (None: cannot)."""
+    """Describe a finished build so that the next can prove it has nothing to do (None: cannot). `last`: the
+    summary the build started from, which a build that only edited in place brings forward (carried_forward)."""
     inputs = summary_inputs(site_dir, theme_dir)
     fresh = now_ns() - RACY_NS
     sources = memory.sources.values()
@@ -202,17 +211,24 @@ def summarise(
     ):
         return None
     outputs = memory.folders[str(out_dir)]
+    carried = carried_forward(last, memory, str(out_dir), drift)
+    if carried is None:
+        carried = (
+            Stats.of(((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())), 3),
+            not reads_the_instant(memory, memory.records.values()),
+            clock_holds_until(memory, sources),
+        )
     return Summary(
         key=(out_dir, *memory.options),
         config=memory.config,
         inputs=inputs,
         sources=Stats.of(((name, s.size, s.mtime_ns) for name, s in memory.sources.items()), 2),
-        outputs=Stats.of(((rel, s.size, s.mtime_ns, s.ino) for rel, s in sorted(outputs.items())), 3),
+        outputs=carried[0],
         now=memory.paper.now,
         outcome=memory.outcome(),
         keep=memory.paper.config.keep,
-        clock_free=not reads_the_instant(memory),
-        holds_until=clock_holds_until(memory),
+        clock_free=carried[1],
+        holds_until=carried[2],
         zone=memory.paper.config.timezone,
         dirs=None
         if (dirs := memory.dirs.get(str(out_dir))) is None
@@ -222,19 +238,57 @@ def summarise(
     )
 
 
-def reads_the_instant(memory: Memory) -> bool:
-    """Tell whether any page read the build's exact clock (not only its date): a later one may redraw it."""
+def carried_forward(
+    last: Summary | None, memory: Memory, out: str, drift: Drift | None
+) -> tuple[Stats, bool, datetime | None] | None:
+    """Bring `last`'s output stats, clock_free and holds_until forward to `memory`, made from the same memory on
+    disk by edits in place at the same clock: only the files, pages and stories the drift names can differ.
+    Sorting and stating 231,000 files and asking 127,000 pages anew took a second at 100,000 stories.
+
+    None (work them out anew): no such summary, or another clock or base.
+    """
+    if last is None or drift is None or last.now != memory.paper.now or str(last.key[0]) != out:
+        return None
+    if last.drift is None:  # written with the memory on disk: it describes that very memory
+        changed = drift.stamps.get(out, {}).keys()
+    elif last.drift.generation == drift.generation:  # that memory and its own drift: either may name a file
+        changed = drift.stamps.get(out, {}).keys() | last.drift.load().stamps.get(out, {}).keys()
+    else:
+        return None
+    files, paths = memory.folders[out], last.outputs.paths()
+    numbers = array("q", last.outputs.numbers)
+    for rel in sorted(changed):  # a few: each written, rewritten or removed since
+        i, stamp = bisect_left(paths, rel), files.get(rel)
+        if i < len(paths) and paths[i] == rel:
+            del paths[i], numbers[3 * i : 3 * i + 3]
+        if stamp is not None:
+            paths.insert(i, rel)
+            numbers[3 * i : 3 * i] = array("q", (stamp.size, stamp.mtime_ns, stamp.ino))
+    if len(paths) != len(files):
+        return None  # the drift does not account for every file: never the case, but then work it out anew
+    stories = [memory.sources[name] for name in drift.stale if name in memory.sources]
+    return (
+        Stats("\0".join(paths), numbers, 3),
+        last.clock_free and not reads_the_instant(memory, drift.records.values()),
+        clock_holds_until(memory, stories, [last.holds_until] if last.holds_until is not None else []),
+    )
+
+
+def reads_the_instant(memory: Memory, records: Iterable[PageRecord]) -> bool:
+    """Tell whether any of these pages read the build's exact clock (not only its date): a later one may redraw
+    it."""
     instants = {site_dependency(NOW, edition.folder) for edition in memory.paper.editions}
-    return any(not instants.isdisjoint(record.deps) for record in memory.records.values())  # no set of all deps
+    return any(not instants.isdisjoint(record.deps) for record in records)  # no set of all deps
 
 
-def clock_holds_until(memory: Memory) -> datetime | None:
+def clock_holds_until(memory: Memory, sources: Iterable[Source], also: list[datetime] | None = None) -> datetime | None:
     """Return the first instant after the build's clock at which a later clock may change what is shown (None:
-    never): a scheduled change, a live blog ending, a story entering or leaving the news sitemap's window."""
+    never): a scheduled change, a live blog of these stories ending, one of them entering or leaving the news
+    sitemap's window, or an instant `also` (already found of the others)."""
     now = memory.paper.now.timestamp()
     change = memory.paper.next_change
-    instants = [change.when] if change is not None else []
-    for source in memory.sources.values():
+    instants = [*(also or ()), *([change.when] if change is not None else [])]
+    for source in sources:
         story = source.article
         instants += [t for t in (story.date, story.date + NEWS_WINDOW) if t.timestamp() > now]
         if story.live and story.live_until is not None and story.live_until.timestamp() > now:
