@@ -14,6 +14,7 @@ import broadsheet.incremental.summary
 import broadsheet.output.listing
 from broadsheet.incremental.summary import cache_header
 from broadsheet.options import BuildOptions
+from broadsheet.preview.lookout import PreviewLookout
 from broadsheet.preview.session import Session
 
 OLD_NS = 1_000_000_000 * 1_000_000_000  # 2001-09-09
@@ -478,3 +479,33 @@ def test_after_an_edit_in_place_nothing_more_to_do_is_proved_from_stats_alone(si
     assert build(site) == 0
     assert "Rendered 0 pages; 0 files changed" in last_line(capsys)
     assert "Words nobody searched for before." in read(site, "/national/b/")
+
+
+class DrawnPages(PreviewLookout):
+    """The preview's lookout, keeping what each build said it would draw."""
+
+    def __init__(self):
+        super().__init__()
+        self.builds: list[frozenset[str]] = []
+
+    def drawing(self, rels: frozenset[str], sink: object) -> None:
+        self.builds.append(rels)
+        super().drawing(rels, sink)
+
+
+def test_a_headline_edit_draws_the_pages_that_show_it_and_no_sitemap(site):
+    """A sitemap lists URLs and dates, which no edit in place changes: a new headline does not draw it."""
+    from datetime import datetime
+
+    three_stories(site)
+    drawn = DrawnPages()
+    builder = Session(BuildOptions(site, site / "public", datetime.fromisoformat(NOW)), lookout=drawn)
+    builder.rebuild()
+    assert "sitemap.xml" in drawn.builds[-1]
+    text = (site / EDITED).read_text()
+    (site / EDITED).write_text(text.replace("title: 'Bravo'", "title: 'Bravo at last'"))
+    builder.rebuild({site / EDITED})
+    builder.close()
+    assert "national/b/index.html" in drawn.builds[-1] and "index.html" in drawn.builds[-1]
+    assert "sitemap.xml" not in drawn.builds[-1]
+    assert "Bravo at last" in read(site, "/national/b/")

@@ -188,10 +188,9 @@ def drawn_view(page: Page, paper: Paper) -> dict[str, Any]:
 def plan_machine_readable(paper: Paper, pages: list[Page]) -> list[Page]:
     """Plan what a newsroom publishes besides pages: feeds, sitemaps and robots.txt."""
     planned = edition_feeds(paper)
-    # Every story can move a sitemap's lastmod or split point, so each sitemap depends on all of them.
-    planned += [
-        Page(f.url, "sitemap", f.template, "Sitemap", paper.articles, f.view) for f in plan_sitemap(pages, paper)
-    ]
+    # A sitemap shows no story's fields, only its entries (each page's URL and lastmod, in its view): no headline
+    # or body edit reaches it, and the entries say when a story moves a lastmod or a split point.
+    planned += [Page(f.url, "sitemap", f.template, "Sitemap", (), f.view) for f in plan_sitemap(pages, paper)]
     planned += plan_news_pages(paper)
     robots = plan_robots(paper.config)
     planned.append(Page(robots.url, "robots", robots.template, "robots.txt", (), robots.view))
