@@ -26,7 +26,7 @@ from broadsheet.incremental.memory import Memory
 from broadsheet.incremental.replan import replan, update_paper
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
-from broadsheet.incremental.summary import Checked, Previous, Summary, describes, digest_of, summary_holds, unchanged
+from broadsheet.incremental.summary import Checked, Previous, Summary, describes, digest_of, proving, unchanged
 from broadsheet.load.article import Article
 from broadsheet.load.config import Config, load_config, placeholder_warnings
 from broadsheet.load.dates import local_instant
@@ -71,15 +71,16 @@ def build(
     proof: Checked | None = None,
 ) -> tuple[BuildResult, Memory | None]:
     """Build the site (or only check it), redoing only what changed since `previous`; raise BuildError.
+    Return what to report, and what this build leaves for the next (None: nothing new).
 
-    `opts` are normalised (options.normalise); `touched`: the only files that may have changed since (a
-    session's watcher knows; None: any); `lookout`: who waits for which pages (a preview's tabs), drawn first;
-    `proof`: what the summary proved, when already asked.
-    Returns what to report, and what this build leaves for the next (None: nothing new).
-    """
+    `opts` are normalised (run.normalise); `touched`: the only files that may have changed since (a session's
+    watcher knows; None: any); `lookout`: who waits for which pages (a preview's tabs), drawn first; `proof`:
+    what the summary proved (incremental/summary.py), when asked already."""
     started = time.perf_counter()
     previous = previous or Previous()
-    proof = proof or summary_holds(opts, previous.summary)
+    if proof is None:  # asked here: the build goes on inside the proof, whose answer on the output comes later
+        with proving(opts, previous.summary) as proof:
+            return build(opts, previous, touched, lookout, proof)
     if proof.nothing:
         return unchanged(opts, previous.summary.outcome, started), None
     last = previous.load()
@@ -108,8 +109,7 @@ def build(
     edited = replan(last, inputs, changes)  # the last plan, edited in place (None: planned anew)
     plan = edited or checked(plan_pages(paper, last and last_ranked(last.paper, last.plan.pages)), static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
-    proved = proof.output and describes(previous.summary, last and last.folders.get(str(opts.out_dir)))
-    target = output_target(opts, config, last, proved)  # the output folder, or nowhere when only checking
+    target = output_target(opts, config, last, proof, previous.summary)  # the output folder, or nowhere (a check)
     refuse_unwritable(opts)
     make_static(static, last, target)
     stamps = stamp_static(target, static.files)  # as planned: a file saved while pages are drawn is seen next time
@@ -274,16 +274,23 @@ def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:
     return plan
 
 
-def output_target(opts: BuildOptions, config: Config, previous: Memory | None, proved: bool) -> Target | Nowhere:
+def output_target(
+    opts: BuildOptions, config: Config, previous: Memory | None, proof: Checked, summary: Summary | None
+) -> Target | Nowhere:
     """Describe the output folder (nowhere: only checking). A folder this process wrote is as it left it, and
-    so is one the summary `proved` unchanged, by stat, since the build that the memory describes."""
+    so is one the summary's `proof` found unchanged, by stat, since the build the memory describes."""
     if opts.out_dir is None:
         return NOWHERE
     out = str(opts.out_dir)
     if previous is None:
         return find_target(opts.out_dir, None, False, config.keep, {})
-    # Trusted only if this process wrote the folder last: a cron build between two saves rewrote it.
-    trusted = proved or out in previous.here and wrote_last(opts.out_dir)
+    # Trusted only if this process wrote the folder last (a cron build between two saves rewrote it), or if
+    # every file and folder in it is proved as the memory recorded them.
+    trusted = (
+        out in previous.here
+        and wrote_last(opts.out_dir)
+        or (proof.output() and describes(summary, previous.folders.get(out)))
+    )
     return find_target(
         opts.out_dir, previous.folders.get(out), trusted, config.keep, previous.static, previous.dirs.get(out)
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from broadsheet.errors import UsageError
 from broadsheet.guard import OutsideFolder, confined
-from broadsheet.incremental.summary import load_summary, save_summary, summary_holds, unchanged
+from broadsheet.incremental.summary import load_summary, proving, save_summary, unchanged
 from broadsheet.options import CACHE_DIR, CHANGED_URLS, BuildOptions, BuildResult
 from broadsheet.output.guard import check_output_dir
 from broadsheet.output.lock import writing
@@ -34,14 +34,14 @@ def build_with_cache(opts: BuildOptions, on_load: Callable[[], None] | None = No
     opts = normalise(opts)
     with writing(opts.out_dir) as writer:  # the cache describes the output folder: both are written under its lock
         summary = load_summary(opts.site_dir) if opts.cache else None
-        proof = summary_holds(opts, summary)
-        if proof.nothing:
-            if proof.folders is not None:  # folders listed again, now old enough to trust: not listed next time
-                save_summary(opts.site_dir, replace(summary, dirs=proof.folders))
-            return unchanged(opts, summary.outcome, started)
-        from broadsheet.pipeline import build_cached  # something to do: the stages are needed, and imported, now
+        with proving(opts, summary) as proof:
+            if proof.nothing:
+                if proof.folders is not None:  # folders listed again, now old enough to trust: not listed next time
+                    save_summary(opts.site_dir, replace(summary, dirs=proof.folders))
+                return unchanged(opts, summary.outcome, started)
+            from broadsheet.pipeline import build_cached  # something to do: the stages are needed, and imported, now
 
-        return build_cached(opts, summary, proof, on_load, writer.published)
+            return build_cached(opts, summary, proof, on_load, writer.published)
 
 
 def normalise(opts: BuildOptions) -> BuildOptions:

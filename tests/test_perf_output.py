@@ -251,7 +251,7 @@ NEXT_DAY = "2026-02-13T09:00:00-08:00"
 
 
 @pytest.mark.parametrize("harm", [None, *HARMS])
-@pytest.mark.parametrize("change", ["a story edited", "the next day"])
+@pytest.mark.parametrize("change", ["a story edited", "a story added", "the next day"])
 def test_a_build_with_work_to_do_trusts_the_output_only_when_its_stats_prove_it(
     site, tmp_path, checked_in, harm, change
 ):
@@ -263,6 +263,8 @@ def test_a_build_with_work_to_do_trusts_the_output_only_when_its_stats_prove_it(
         text = (site / EDITED).read_text()
         (site / EDITED).write_text(text.replace("Body text.", "New words."))
         os.utime(site / EDITED, ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    elif change == "a story added":
+        write_site(site, {"content/d.md": article("Delta", date="2026-02-04 09:00")}, templates=False)
     else:
         now = NEXT_DAY
     if harm is not None:

@@ -21,6 +21,7 @@ import sys
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import partial
@@ -146,6 +147,14 @@ class Previous:
         return self.read() if self.read is not None else self.memory
 
 
+def _proved() -> bool:
+    return True
+
+
+def _unproved() -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Checked:
     """What the summary proved by stat alone, before anything else is read."""
@@ -156,23 +165,37 @@ class Checked:
     # whose stat differs, no file come or gone, no other input changed); None: any.
     touched: frozenset[Path] | None = None
     content: dict[str, FolderStamp] | None = None  # the content folders, as stamped when the names were known
-    # The output folder is as the summary describes it: every file's stat and every folder's as recorded, and
-    # nothing else in it (then the memory's stamps of it are trusted, as by the process that wrote it).
-    output: bool = False
+    # Whether the output folder is as the summary describes it: every file's stat and every folder's as
+    # recorded, and nothing else in it (then the memory's stamps of it are trusted, as by the process that
+    # wrote it). Asked when needed, and once.
+    output: Callable[[], bool] = _unproved
     folders: Stats | None = None  # the output's folders, stamped anew where the summary's were too fresh
 
 
-def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
+@contextmanager
+def proving(opts: BuildOptions, summary: Summary | None) -> Iterator[Checked]:
     """Tell, by stat alone, whether nothing the last build read or wrote has changed since, or else which
-    stories may have (no summary: no proof)."""
-    if summary is None:
-        return Checked()
-    if summary.key != (opts.out_dir, *opts.key):
-        return Checked()
-    if summary.config != digest_of(opts.site_dir / "site.toml"):
-        return Checked()
-    if summary.inputs != summary_inputs(opts.site_dir, opts.theme):
-        return Checked()
+    stories may have (no summary: no proof); a build with something to do goes on inside the block.
+
+    The output files' stats are checked by another process meanwhile, where the site is large enough to pay.
+    When stories changed, the answer is asked only when the build describes the output (Checked.output,
+    after it has read the memory), so the two overlap.
+    """
+    if summary is None or summary.key != (opts.out_dir, *opts.key):
+        yield Checked()
+        return
+    if summary.config != digest_of(opts.site_dir / "site.toml") or summary.inputs != summary_inputs(
+        opts.site_dir, opts.theme
+    ):
+        yield Checked()
+        return
+    outputs = partial(outputs_hold, opts.out_dir, summary.outputs)
+    with meanwhile(outputs, beside=opts.jobs > 1 and len(summary.outputs) >= BESIDE_FROM) as outputs_held:
+        yield checked(opts, summary, outputs_held)
+
+
+def checked(opts: BuildOptions, summary: Summary, outputs_held: Callable[[], bool]) -> Checked:
+    """What the stories' and (when none changed) the output folders' stats prove; see proving."""
     content: dict[str, FolderStamp] = {}
     known = summary.sources.paths()
     if names_hold(summary.content):  # no folder's entries changed: the stories are the ones listed last time
@@ -180,37 +203,28 @@ def summary_holds(opts: BuildOptions, summary: Summary | None) -> Checked:
     else:
         names = markdown_names(opts.site_dir / "content", content)
 
-    def listing() -> tuple[Path, ...]:  # made Paths only for a build that goes on to read them
-        return tuple(map(Path, names))
+    @functools.cache
+    def output() -> bool:  # the output as the summary describes it: asked by a build with work to do
+        return output_holds(opts.out_dir, summary)[0] and outputs_held()
 
-    # The output files' stats are checked by another process meanwhile, where the site is large enough to pay.
-    outputs = partial(outputs_hold, opts.out_dir, summary.outputs)
-    with meanwhile(outputs, beside=opts.jobs > 1 and len(summary.outputs) >= BESIDE_FROM) as outputs_held:
-        try:
-            sizes = stat_numbers(names)
-        except OSError:
-            return Checked(listing=listing(), content=content)
-        # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
-        stale = frozenset(map(Path, summary.drift.stale)) if summary.drift is not None else frozenset()
-        if names != known:
-            return Checked(listing=listing(), content=content)  # stories came or went
-        touched = None
-        if sizes != summary.sources.numbers:  # the usual reason to build: these stories are read again
-            was = summary.sources.numbers
-            touched = frozenset(
-                Path(n) for i, n in enumerate(names) if sizes[2 * i : 2 * i + 2] != was[2 * i : 2 * i + 2]
-            )
-        # The output, checked in any case: a build that finds it as the summary says trusts the memory's stamps
-        # of it instead of taking every file's stat again.
-        ours, folders = output_holds(opts.out_dir, summary)
-        output = ours and outputs_held()
-    if touched is not None:
+    try:
+        sizes = stat_numbers(names)
+    except OSError:
+        return Checked(listing=tuple(map(Path, names)), content=content, output=output)
+    if names != known:  # stories came or went
+        return Checked(listing=tuple(map(Path, names)), content=content, output=output)
+    # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
+    stale = frozenset(map(Path, summary.drift.stale)) if summary.drift is not None else frozenset()
+    if sizes != summary.sources.numbers:  # the usual reason to build: these stories are read again
+        was = summary.sources.numbers
+        touched = frozenset(Path(n) for i, n in enumerate(names) if sizes[2 * i : 2 * i + 2] != was[2 * i : 2 * i + 2])
         return Checked(touched=touched | stale, content=content, output=output)  # the others: from the memory
-    if not output:
-        return Checked(listing=listing(), content=content)
+    ours, folders = output_holds(opts.out_dir, summary)  # asked now: the answer may be that nothing changed
+    if not (ours and outputs_held()):
+        return Checked(listing=tuple(map(Path, names)), content=content)
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     if not same_output_at(now, summary):
-        return Checked(touched=stale, content=content, output=True)  # every input as the last build read it
+        return Checked(touched=stale, content=content, output=_proved)  # every input as the last build read it
     return Checked(nothing=True, folders=folders)
 
 
