@@ -113,7 +113,7 @@ def build(
     refuse_unwritable(opts)
     make_static(static, last, target)
     stamps = stamp_static(target, static.files)  # as planned: a file saved while pages are drawn is seen next time
-    with open_stage(target) as stage, search_index(paper, inputs, last, target) as finish_index:
+    with open_stage(target) as stage, search_index(paper, inputs, last, target, changes) as finish_index:
         records, planned = (last.records, last.plan.pages) if last else ({}, ())
         rendered = render(
             plan,
@@ -195,12 +195,13 @@ def read_sources(opts: BuildOptions, config: Config, last: Memory | None, change
 
 
 def search_index(
-    paper: Paper, inputs: SiteInputs, previous: Memory | None, target: Target | Nowhere
+    paper: Paper, inputs: SiteInputs, previous: Memory | None, target: Target | Nowhere, changes: Changes
 ) -> AbstractContextManager[Callable[[Put], SearchIndex]]:
     """Start indexing the search shards whose stories changed (or whose files in the output did)."""
     if target is NOWHERE:  # only checking
         return nullcontext(lambda put: SearchIndex({}, {}))
-    plan = plan_search(paper, inputs.story_value, pagefind_version() if paper.config.search else "")
+    cut = previous.search_plan if previous is not None and changes.in_place else None  # the same cuts
+    plan = plan_search(paper, inputs.story_value, pagefind_version() if paper.config.search else "", cut)
     last = previous.search.get(str(target.path)) if previous is not None else None
     return index_search(plan, last, None if target.trusted else target.files, target.path)
 
@@ -327,6 +328,7 @@ def remember(
         environment=sources.templates,
         values=built.inputs.values,
         here=frozenset(here),
+        search_plan=index.plan,
     )
 
 

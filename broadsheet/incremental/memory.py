@@ -17,6 +17,7 @@ from broadsheet.model.site import Paper
 from broadsheet.options import Outcome
 from broadsheet.output.listing import DirStamp
 from broadsheet.plan.page import Plan
+from broadsheet.plan.search import SearchPlan
 from broadsheet.plan.static import StaticPlan
 from broadsheet.render.draw import PageRecord
 from broadsheet.render.jinja import Templates
@@ -62,6 +63,7 @@ class Memory:
     extras: dict[str, bytes | None] = field(default_factory=dict)  # each standalone page and data file's digest
     dirs: dict[str, dict[str, DirStamp] | None] = field(default_factory=dict)  # each output folder's folders
     content: dict[str, FolderStamp] | None = None  # the content folders, as stamped when the names were known
+    search_plan: SearchPlan | None = None  # the search index's shards as last cut (plan/search.py)
     # Only in the memory of a live process, never saved:
     environment: Templates | None = None
     values: Values = field(default_factory=dict)  # fingerprints of the site's objects (incremental/deps.py)

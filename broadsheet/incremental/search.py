@@ -32,6 +32,7 @@ class SearchIndex:
 
     shards: dict[str, Indexed]  # by folder
     written: dict[str, bytes]  # output path -> digest, for the files staged by this build
+    plan: SearchPlan | None = None  # what it was made from, for the next build (plan/search.py)
 
     @property
     def files(self) -> frozenset[str]:
@@ -72,7 +73,7 @@ def index_search(
         if not _reusable(previous.get(MANIFEST), plan.manifest, on_disk):
             put(MANIFEST, plan.manifest)
             written.update(shards[MANIFEST].files)
-        return SearchIndex(shards, written)
+        return SearchIndex(shards, written, plan)
 
     try:
         yield finish

@@ -37,6 +37,7 @@ from broadsheet.model.site import Author, Edition, Paper, Section, Tag
 from broadsheet.options import CACHE_DIR
 from broadsheet.plan.archives import ArchivesView, ArchiveView
 from broadsheet.plan.page import Page, Pager, PlainView
+from broadsheet.plan.search import SearchPlan, Shard
 from broadsheet.plan.sitemaps import NEWS_WINDOW, EntriesView, RobotsView, SitemapEntry
 from broadsheet.plan.views import (
     AdminConfigView,
@@ -59,6 +60,7 @@ from broadsheet.render.draw import PageRecord
 from broadsheet.stamps import RACY_NS, Stamp, now_ns
 
 register(Article, Correction, Source, Paper, Edition, Section, Author, Tag, Page, Pager, PageRecord, SitemapEntry)
+register(SearchPlan, Shard)
 register(  # the pages' views, one class per kind of page
     PlainView,
     HomeView,
