@@ -224,7 +224,9 @@ HARMS = ["defaced", "removed", "a folder in its place"]
 
 
 def harmed(page: Path, harm: str) -> None:
-    if harm == "defaced":
+    if harm == "a file dropped in":
+        (page.parent / "stray.html").write_text("dropped here by hand")
+    elif harm == "defaced":
         page.write_bytes(b"defaced")
     elif harm == "removed":
         page.unlink()
@@ -250,7 +252,7 @@ EDITED = "content/b.md"
 NEXT_DAY = "2026-02-13T09:00:00-08:00"
 
 
-@pytest.mark.parametrize("harm", [None, *HARMS])
+@pytest.mark.parametrize("harm", [None, *HARMS, "a file dropped in"])
 @pytest.mark.parametrize("change", ["a story edited", "a story added", "the next day"])
 def test_a_build_with_work_to_do_trusts_the_output_only_when_its_stats_prove_it(
     site, tmp_path, checked_in, harm, change

@@ -190,11 +190,25 @@ def proving(opts: BuildOptions, summary: Summary | None) -> Iterator[Checked]:
         yield Checked()
         return
     outputs = partial(outputs_hold, opts.out_dir, summary.outputs)
-    with meanwhile(outputs, beside=opts.jobs > 1 and len(summary.outputs) >= BESIDE_FROM) as outputs_held:
-        yield checked(opts, summary, outputs_held)
+    beside = opts.jobs > 1 and len(summary.outputs) >= BESIDE_FROM
+    with contextlib.ExitStack() as later, meanwhile(outputs, beside=beside) as outputs_held:
+
+        def folders_beside() -> Callable[[], bool]:  # a build that goes on to read the memory: in a third process
+            return later.enter_context(meanwhile(partial(folders_hold, opts.out_dir, summary), beside=beside))
+
+        yield checked(opts, summary, outputs_held, folders_beside)
 
 
-def checked(opts: BuildOptions, summary: Summary, outputs_held: Callable[[], bool]) -> Checked:
+def folders_hold(out_dir: Path, summary: Summary) -> bool:
+    return output_holds(out_dir, summary)[0]
+
+
+def checked(
+    opts: BuildOptions,
+    summary: Summary,
+    outputs_held: Callable[[], bool],
+    folders_beside: Callable[[], Callable[[], bool]],
+) -> Checked:
     """What the stories' and (when none changed) the output folders' stats prove; see proving."""
     content: dict[str, FolderStamp] = {}
     known = summary.sources.paths()
@@ -203,22 +217,22 @@ def checked(opts: BuildOptions, summary: Summary, outputs_held: Callable[[], boo
     else:
         names = markdown_names(opts.site_dir / "content", content)
 
-    @functools.cache
-    def output() -> bool:  # the output as the summary describes it: asked by a build with work to do
-        return output_holds(opts.out_dir, summary)[0] and outputs_held()
+    def later() -> Callable[[], bool]:  # the output as the summary describes it: asked by a build with work to do
+        folders_held = folders_beside()
+        return functools.cache(lambda: folders_held() and outputs_held())
 
     try:
         sizes = stat_numbers(names)
     except OSError:
-        return Checked(listing=tuple(map(Path, names)), content=content, output=output)
+        return Checked(listing=tuple(map(Path, names)), content=content, output=later())
     if names != known:  # stories came or went
-        return Checked(listing=tuple(map(Path, names)), content=content, output=output)
+        return Checked(listing=tuple(map(Path, names)), content=content, output=later())
     # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
     stale = frozenset(map(Path, summary.drift.stale)) if summary.drift is not None else frozenset()
     if sizes != summary.sources.numbers:  # the usual reason to build: these stories are read again
         was = summary.sources.numbers
         touched = frozenset(Path(n) for i, n in enumerate(names) if sizes[2 * i : 2 * i + 2] != was[2 * i : 2 * i + 2])
-        return Checked(touched=touched | stale, content=content, output=output)  # the others: from the memory
+        return Checked(touched=touched | stale, content=content, output=later())  # the others: from the memory
     ours, folders = output_holds(opts.out_dir, summary)  # asked now: the answer may be that nothing changed
     if not (ours and outputs_held()):
         return Checked(listing=tuple(map(Path, names)), content=content)
