@@ -38,6 +38,11 @@ class BuildOptions:
         return self.theme_dir if self.theme_dir is not None else default_theme()
 
     @property
+    def purge_list(self) -> Path | None:
+        """Where the build lists the URLs it changed, for CDN purges (None: a check, which writes nothing)."""
+        return self.changed_file if self.out_dir is not None else None
+
+    @property
     def key(self) -> tuple:
         """What changes the site besides its files: a build with another key starts over."""
         return (self.drafts, self.future, self.base_url)

@@ -338,7 +338,7 @@ def report(
     """Say what the build did, and list the changed URLs for CDN purges."""
     changed = published.changed
     changed_urls = tuple(urls.of_output(config.base_url, rel) for rel in changed)
-    write_changed_urls(opts.changed_file if opts.out_dir is not None else None, changed_urls)
+    write_changed_urls(opts.purge_list, changed_urls)
     return BuildResult.of(
         memory.outcome(),
         time.perf_counter() - started,

@@ -26,6 +26,7 @@ from broadsheet.incremental.summary import (
     Stats,
     Summary,
     cache_header,
+    folder_stats,
     paused_gc,
     save_summary,
     summary_inputs,
@@ -232,9 +233,7 @@ def summarise(
         clock_free=carried[1],
         holds_until=carried[2],
         zone=memory.paper.config.timezone,
-        dirs=None
-        if (dirs := memory.dirs.get(str(out_dir))) is None
-        else Stats.of(((k, *v) for k, v in dirs.items()), 2),
+        dirs=None if (dirs := memory.dirs.get(str(out_dir))) is None else folder_stats(dirs),
         drift=None if drift is None else Drifted.of(drift),
         content=memory.content,
     )

@@ -118,9 +118,9 @@ class Summary:
     content: dict[str, FolderStamp] | None = None  # the content folders, as stamped (load/discovery.py)
 
     def folder_stamps(self) -> Iterator[tuple[str, DirStamp]]:
-        """Each of the output's folders with its stamp, as output/listing.py keeps them."""
-        numbers = self.dirs.numbers if self.dirs is not None else array("q")
-        return zip(self.dirs.paths() if self.dirs is not None else (), zip(numbers[::2], numbers[1::2]), strict=True)
+        """Each of the output's folders with its stamp, as output/listing.py keeps them (`dirs` known)."""
+        numbers = self.dirs.numbers
+        return zip(self.dirs.paths(), zip(numbers[::2], numbers[1::2]), strict=True)
 
     def folders(self) -> dict[str, DirStamp] | None:
         """The output's folders, by path (None: not known)."""
@@ -255,7 +255,7 @@ def describes(summary: Summary | None, files: Mapping[str, Stamp] | None) -> boo
 
 def unchanged(opts: BuildOptions, outcome: Outcome, started: float) -> BuildResult:
     """Report the last build again: nothing it read or wrote has changed (no URL to purge)."""
-    write_changed_urls(opts.changed_file if opts.out_dir is not None else None, ())
+    write_changed_urls(opts.purge_list, ())
     return BuildResult.of(outcome, time.perf_counter() - started)
 
 
@@ -312,17 +312,23 @@ def output_holds(out_dir: Path, summary: Summary) -> tuple[bool, Stats | None]:
     if stale_temps(out_dir):
         return False, None
     if summary.dirs is None:
-        listing = scan_output(out_dir, summary.keep)
+        listing, relisted = scan_output(out_dir, summary.keep), None
     else:
         changed = changed_folders(os.fspath(out_dir) + os.sep, summary.folder_stamps())
         if not changed:
             return True, None  # every folder as the last build left it: nothing came or went in any
-        listing = scan_output(out_dir, summary.keep, summary.folders(), changed)
+        listing, relisted = scan_output(out_dir, summary.keep, summary.folders(), changed), [rel for rel, _ in changed]
     made = set(summary.outputs.paths()) if listing.files else set()
     if not all(rel in made for rel in listing.files):
         return False, None
-    trusted = summary.dirs is None or any(listing.dirs.get(rel, (-1,))[0] != -1 for rel, _ in changed)
-    return True, Stats.of(((rel, *stamp) for rel, stamp in listing.dirs.items()), 2) if trusted else None
+    if relisted is not None and all(listing.dirs.get(rel, (-1,))[0] == -1 for rel in relisted):
+        return True, None  # every folder listed again is still too fresh to trust: nothing to save
+    return True, folder_stats(listing.dirs)
+
+
+def folder_stats(dirs: Mapping[str, DirStamp]) -> Stats:
+    """The output's folders as the summary keeps them: (folder, mtime_ns, inode)."""
+    return Stats.of(((rel, *stamp) for rel, stamp in dirs.items()), 2)
 
 
 def summary_inputs(site_dir: Path, theme_dir: Path) -> bytes | None:
