@@ -148,7 +148,7 @@ class Keeper:
         values[_BODY] = body
         if type(path := values[_PATH]) is not StoredPath:
             values[_PATH] = StoredPath(os.fspath(path))
-        return rebuild, (Article, tuple(values))  # as pickling.register saves every other record
+        return rebuild, (Article, *values)  # as pickling.register saves every other record
 
     def commit(self) -> None:
         """Add the new bodies and the generation in one transaction; drop unnamed bodies when they pile up.

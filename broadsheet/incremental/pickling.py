@@ -2,7 +2,9 @@
 
 dataclasses' own __getstate__/__setstate__ for slots classes call fields() for every object, a large
 share of the time it takes to save the cache. The records themselves know nothing of this:
-`register` teaches pickle (through copyreg) to save each as the tuple of its field values.
+`register` teaches pickle (through copyreg) to save each as its class followed by its field values, in one
+tuple: the pickler keeps every tuple it saves until the dump ends, so a second tuple per object (its values
+apart from its class) held 250 MB more while a memory of 100,000 stories was written.
 """
 
 from __future__ import annotations
@@ -16,15 +18,15 @@ from broadsheet.frozen import stored_getter
 
 
 def register(*classes: type) -> None:
-    """Pickle each slots dataclass as its class and the tuple of its field values (a field held elsewhere, as
-    what it holds: its placeholder until it is read)."""
+    """Pickle each slots dataclass as its class and its field values (a field held elsewhere, as what it holds:
+    its placeholder until it is read)."""
     for cls in classes:
         names = tuple(f.name for f in fields(cls))
         get = stored_getter(cls, names)
-        copyreg.pickle(cls, lambda obj, get=get, cls=cls: (rebuild, (cls, get(obj))))
+        copyreg.pickle(cls, lambda obj, get=get, cls=cls: (rebuild, (cls, *get(obj))))
 
 
-def rebuild(cls: type, values: tuple) -> object:
+def rebuild(cls: type, *values: object) -> object:
     """Make an object of a registered class from its field values, without calling __init__."""
     make = _MAKERS.get(cls)
     if make is None:

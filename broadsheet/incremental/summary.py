@@ -46,7 +46,7 @@ from broadsheet.stamps import RACY_NS, Stamp, digest, now_ns
 if TYPE_CHECKING:
     from broadsheet.incremental.memory import Drift, Memory
 
-FORMAT = 16  # bump when the layout of Memory or Summary changes (the code fingerprint would catch it anyway)
+FORMAT = 17  # bump when the layout of Memory or Summary changes (the code fingerprint would catch it anyway)
 PACKAGE = Path(__file__).resolve().parent.parent
 # From this many output files, their stats are checked in a second process while this one checks the rest.
 BESIDE_FROM = 20_000
