@@ -145,23 +145,26 @@ def link_problems(site_dir: Path, only: frozenset[Path] | None = None) -> list[P
     for name in SOURCE_FOLDERS:
         top = site_dir / name
         for root, dirs, files, links in walk_confined(top, allowed, unreadable):
+            folder = os.fspath(root)  # each entry's path as a string: a Path is made only for a problem
             for entry in sorted(dirs + files):
-                if not entry.startswith(".") and (problem := _entry_problem(root / entry, allowed, entry in links)):
+                if not entry.startswith(".") and (
+                    problem := _entry_problem(os.path.join(folder, entry), allowed, entry in links)
+                ):
                     problems.append(problem)
     return problems
 
 
-def _entry_problem(path: Path, allowed: tuple[Path, ...], link: bool) -> Problem | None:
-    if link and not is_followable(path, allowed):
-        return _link_problem(path, allowed)
+def _entry_problem(path: Path | str, allowed: tuple[Path, ...], link: bool) -> Problem | None:
+    if link and not is_followable(Path(path), allowed):
+        return _link_problem(Path(path), allowed)
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return None  # gone since it was listed
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return Problem(path, None, "not a regular file (a FIFO, socket or device); it is not read; remove it")
+        return Problem(Path(path), None, "not a regular file (a FIFO, socket or device); it is not read; remove it")
     if stat.S_ISREG(mode) and not os.access(path, os.R_OK):
-        return Problem(path, None, "cannot read this file (permission denied)")
+        return Problem(Path(path), None, "cannot read this file (permission denied)")
     return None
 
 

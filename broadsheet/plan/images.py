@@ -106,36 +106,38 @@ def plan_images(
     stories not live yet (drafts, scheduled), each with when it will be: their images are checked as a live
     story's are, so that a mistake is reported when it is written rather than stopping the build at go-live.
     """
-    wanted = [*images_of(articles, ""), *((url, path, lambda line=line: line, "") for url, path, line in others)]
+    wanted = [*images_of(articles, ""), *((url, lambda p=path, n=line: (p, n), "") for url, path, line in others)]
     sets: dict[str, ImageSet] = {}
     problems: list[Problem] = []
-    for url, path, line_of, note in wanted:
-        if url and url not in sets and urls.is_local(url):
+    for url, where, note in wanted:
+        if url not in sets and urls.is_local(url):
             planned = find_image(url, static, widths, cache_dir)
             if isinstance(planned, ImageSet):
                 sets[url] = planned
             else:
-                problems.append(Problem(path, line_of(), planned + note))
+                problems.append(Problem(*where(), planned + note))
     checked: dict[str, str | None] = {}  # a later story's image: found (None), or why not
     for article, when in later:
-        for url, path, line_of, note in images_of((article,), f" (the story is {when}: fix it before then)"):
-            if url and url not in sets and urls.is_local(url):
+        for url, where, note in images_of((article,), f" (the story is {when}: fix it before then)"):
+            if url not in sets and urls.is_local(url):
                 if url not in checked:
                     found = find_image(url, static, widths, cache_dir)
                     checked[url] = None if isinstance(found, ImageSet) else found
                 if checked[url] is not None:
-                    problems.append(Problem(path, line_of(), checked[url] + note))
+                    problems.append(Problem(*where(), checked[url] + note))
     if problems:
         raise BuildError(problems)
     return ImagePlan(sets)
 
 
-def images_of(articles: tuple[Article, ...], note: str) -> list[tuple[str | None, Path, Callable[[], int | None], str]]:
-    """List each story's lead and body images, with how to find the line that names it."""
-    wanted: list[tuple[str | None, Path, Callable[[], int | None], str]] = []
+def images_of(articles: tuple[Article, ...], note: str) -> list[tuple[str, Callable[[], tuple[Path, int | None]], str]]:
+    """List each story's lead and body images, with how to find the file and line that name it (asked only to
+    report one: a story's file name is made a Path when first read, 1 s for 100,000 stories)."""
+    wanted: list[tuple[str, Callable[[], tuple[Path, int | None]], str]] = []
     for article in articles:
-        wanted.append((article.image, article.path, lambda a=article: field_line(a.path, "image"), note))
-        wanted += [(u, article.path, lambda a=article, u=u: body_line(a.path, u), note) for u in article.body_images]
+        if article.image:
+            wanted.append((article.image, lambda a=article: (a.path, field_line(a.path, "image")), note))
+        wanted += [(u, lambda a=article, u=u: (a.path, body_line(a.path, u)), note) for u in article.body_images if u]
     return wanted
 
 
