@@ -37,7 +37,8 @@ def drifted(base: Memory, built: Memory) -> Drift | None:
     stale = {
         name: source.parts for name in edited if (source := built.sources[name]).article is not saved[name].article
     }
-    records = {url: r for url, r in built.records.items() if base.records.get(url) != r}
+    before = base.records  # most records are the very objects read: compared by identity first
+    records = {url: r for url, r in built.records.items() if (b := before.get(url)) is not r and b != r}
     return Drift(
         generation,
         stale,
