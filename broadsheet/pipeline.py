@@ -26,7 +26,16 @@ from broadsheet.incremental.memory import Memory
 from broadsheet.incremental.replan import replan, update_paper
 from broadsheet.incremental.search import Put, SearchIndex, index_search
 from broadsheet.incremental.store import recall, save
-from broadsheet.incremental.summary import Checked, Previous, Summary, describes, digest_of, proving, unchanged
+from broadsheet.incremental.summary import (
+    Checked,
+    Previous,
+    Summary,
+    describes,
+    digest_of,
+    paused_gc,
+    proving,
+    unchanged,
+)
 from broadsheet.load.article import Article
 from broadsheet.load.config import Config, load_config, placeholder_warnings
 from broadsheet.load.dates import local_instant
@@ -107,7 +116,7 @@ def build(
         paper, sources.templates.digests, encode((config, static.names, paper.profiles)), carried(last, sources.stories)
     )
     edited = replan(last, inputs, changes)  # the last plan, edited in place (None: planned anew)
-    plan = edited or checked(plan_pages(paper, last and last_ranked(last.paper, last.plan.pages)), static, config)
+    plan = edited or plan_anew(paper, last, static, config)
     add_theme_globals(sources.templates.env, static.assets, static.images)
     target = output_target(opts, config, last, proof, previous.summary)  # the output folder, or nowhere (a check)
     refuse_unwritable(opts)
@@ -257,6 +266,14 @@ def carried(previous: Memory | None, stories: Loaded) -> dict:
     if previous is not None and previous.values:
         return previous.values
     return {(STORY, s.article.url): (s.article, s.parts) for s in stories.sources.values() if s.parts}
+
+
+def plan_anew(paper: Paper, last: Memory | None, static: StaticPlan, config: Config) -> Plan:
+    """Plan the paper anew, taking the related stories the last plan ranked where they still hold."""
+    # A plan of 100,000 stories is a million objects and no cycle: collections while it is made find nothing,
+    # and took 2.7 s of a new story's 9 s of planning, each going over every page planned so far.
+    with paused_gc():
+        return checked(plan_pages(paper, last and last_ranked(last.paper, last.plan.pages)), static, config)
 
 
 def checked(plan: Plan, static: StaticPlan, config: Config) -> Plan:

@@ -201,6 +201,8 @@ def alike(a: Any, b: Any) -> bool:
     t = type(a)
     if t is not type(b):
         return False
+    if t in _ATOMS:
+        return a == b
     key = _KEYS.get(t)
     if key is not None:
         return key(a) == key(b)
@@ -208,10 +210,27 @@ def alike(a: Any, b: Any) -> bool:
         return len(a) == len(b) and (all(map(operator.is_, a, b)) or all(map(alike, a, b)))
     if t is dict:
         return a.keys() == b.keys() and all(alike(v, b[k]) for k, v in a.items())
-    names = _field_names(a)
-    if names:
-        return all(alike(getattr(a, n), getattr(b, n)) for n in names)
-    return a == b
+    same = _SAME.get(t)
+    if same is None:
+        same = _SAME[t] = _same_fields(t, _field_names(a))
+    return same(a, b)
+
+
+_SAME: dict[type, Callable[[Any, Any], bool]] = {}  # a class -> how alike compares two of its objects
+
+
+def _same_fields(cls: type, names: tuple[str, ...]) -> Callable[[Any, Any], bool]:
+    """Compile, once per dataclass, alike for two of its objects: field by field, each by identity first, with
+    no call for a field both share (two plans of one site share most of them: 127,000 pages at 100,000
+    stories, twenty fields each). Not a dataclass: compared by value."""
+    if not names:
+        return operator.eq
+    tests = [f"((x := a.{n}) is (y := b.{n}) or alike(x, y))" for n in names]
+    scope: dict[str, Any] = {"alike": alike}
+    exec(f"def same(a, b):\n    return {' and '.join(tests)}", scope)  # noqa: S102 (dataclass field names)
+    same = scope["same"]
+    same.__qualname__ = f"alike[{cls.__qualname__}]"
+    return same
 
 
 def encode(value: Any) -> bytes:
