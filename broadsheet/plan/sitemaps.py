@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,13 +92,14 @@ class Modified:
 
     def __init__(self, site: Paper):
         self.site = site
-        self.when = {id(a): a.modified for a in site.articles}
+        # Each with its instant as a number first: two aware datetimes compare by their offsets, each time.
+        self.when = {id(a): ((m := a.modified).timestamp(), m) for a in site.articles}
         self._newest: datetime | None = None
 
     def of(self, articles: Sequence[Article]) -> datetime:
-        """The newest of these stories' last changes."""
+        """The newest of these stories' last changes (the first of equal instants)."""
         try:
-            return max(map(self.when.__getitem__, map(id, articles)))
+            return max(map(self.when.__getitem__, map(id, articles)), key=_instant)[1]
         except KeyError:  # a story the paper does not list
             return max(a.modified for a in articles)
 
@@ -112,6 +114,9 @@ class Modified:
                 self._newest = self.of(self.site.articles)
             return self._newest
         return None
+
+
+_instant = operator.itemgetter(0)
 
 
 def sitemap_entries(pages: Sequence[Page], site: Paper) -> list[SitemapEntry]:
