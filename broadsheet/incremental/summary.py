@@ -217,6 +217,9 @@ def checked(
     else:
         names = markdown_names(opts.site_dir / "content", content)
 
+    def listing() -> tuple[Path, ...]:  # made Paths only for a build that goes on to read them all
+        return tuple(map(Path, names))
+
     def later() -> Callable[[], bool]:  # the output as the summary describes it: asked by a build with work to do
         folders_held = folders_beside()
         return functools.cache(lambda: folders_held() and outputs_held())
@@ -224,9 +227,9 @@ def checked(
     try:
         sizes = stat_numbers(names)
     except OSError:
-        return Checked(listing=tuple(map(Path, names)), content=content, output=later())
+        return Checked(listing=listing(), content=content, output=later())
     if names != known:  # stories came or went
-        return Checked(listing=tuple(map(Path, names)), content=content, output=later())
+        return Checked(listing=listing(), content=content, output=later())
     # Stories edited since the memory on disk was written (incremental/drift.py): read again by any build.
     stale = frozenset(map(Path, summary.drift.stale)) if summary.drift is not None else frozenset()
     if sizes != summary.sources.numbers:  # the usual reason to build: these stories are read again
@@ -235,7 +238,7 @@ def checked(
         return Checked(touched=touched | stale, content=content, output=later())  # the others: from the memory
     ours, folders = output_holds(opts.out_dir, summary)  # asked now: the answer may be that nothing changed
     if not (ours and outputs_held()):
-        return Checked(listing=tuple(map(Path, names)), content=content)
+        return Checked(listing=listing(), content=content)
     now = opts.now if opts.now.tzinfo else local_instant(opts.now, summary.now.tzinfo)
     if not same_output_at(now, summary):
         return Checked(touched=stale, content=content, output=_proved)  # every input as the last build read it
